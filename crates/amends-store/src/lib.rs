@@ -1,0 +1,190 @@
+//! Storage for amends: cases and their append-only, dated events, sealed at rest.
+//!
+//! The store knows nothing of the method. An event is a kind, a time, an optional pointer to the
+//! event it corrects, and an opaque payload that is always sealed (XChaCha20-Poly1305, see
+//! [`crypto`]). The domain lives in `amends-core`; `amends-app` translates between the two.
+
+mod crypto;
+mod sqlite;
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+pub use crypto::{DataKey, KdfParams, Passphrase};
+pub use sqlite::{DB_FILE, SqliteStore};
+
+/// The largest payload the store accepts. Front ends enforce their own, smaller limits with
+/// friendlier words; this is the backstop.
+pub const MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseId(pub String);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub String);
+
+impl std::fmt::Display for CaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The unlocked store: proof that the passphrase was right, holding the data key.
+#[derive(Clone)]
+pub struct Vault {
+    key: DataKey,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Vault(<unlocked>)")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: CaseId,
+    /// Position in creation order, starting at 1: a short handle for the command line.
+    pub number: i64,
+    pub relationship: String,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// An event to append. `payload` is plaintext here and sealed before it reaches the disk.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub kind: String,
+    pub occurred_at: Timestamp,
+    pub supersedes: Option<EventId>,
+    pub payload: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: EventId,
+    pub case_id: CaseId,
+    pub kind: String,
+    pub occurred_at: Timestamp,
+    pub recorded_at: Timestamp,
+    pub supersedes: Option<EventId>,
+    pub payload: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("there is no amends data in {}. Run `amends init` to set it up.", dir.display())]
+    NotInitialized { dir: PathBuf },
+
+    #[error(
+        "amends is already set up in {}. Nothing was changed. To start again, delete the old data \
+         first with `amends wipe`.",
+        dir.display()
+    )]
+    AlreadyInitialized { dir: PathBuf },
+
+    #[error(
+        "{} is not a readable amends database ({detail}). It was left untouched. Restore it from a \
+         backup, or move it aside and run `amends init` to start afresh.",
+        path.display()
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error(
+        "{} was written by a newer version of amends (data format {found}; this version knows up to \
+         {known}). Update amends to open it. Nothing was changed.",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error(
+        "that passphrase does not open this data. Nothing was changed. Check the keyboard layout and \
+         caps lock and try again; a forgotten passphrase cannot be recovered."
+    )]
+    WrongPassphrase,
+
+    #[error("the passphrase is empty. Choose one with at least one character that is not a space.")]
+    EmptyPassphrase,
+
+    #[error(
+        "{what} failed its integrity check: it was changed, cut short or moved outside amends, so it \
+         cannot be trusted or opened. The other entries are not affected. Restore a backup to recover it."
+    )]
+    Integrity { what: String },
+
+    #[error(
+        "cannot write to {}: {detail}. Choose another folder with --data-dir (or AMENDS_DATA_DIR), or \
+         make this one writable.",
+        dir.display()
+    )]
+    NotWritable { dir: PathBuf, detail: String },
+
+    #[error("there is no case with id {0}")]
+    UnknownCase(String),
+
+    #[error("there is no event with id {0}")]
+    UnknownEvent(String),
+
+    #[error("the entry is {size} bytes; the most the store takes is {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+
+    #[error("{0}")]
+    Crypto(String),
+
+    #[error("the database reported an error: {0}")]
+    Database(#[from] sqlx::Error),
+
+    #[error("a stored date could not be read: {0}")]
+    BadTimestamp(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What every backend offers. SQLite implements it now; PostgreSQL will with the hosted mode, and
+/// one conformance suite runs against both.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// Checks the passphrase and returns the unlocked vault.
+    async fn unlock(&self, passphrase: &Passphrase) -> Result<Vault>;
+    /// Wraps the same data key under a new passphrase. Nothing else is re-encrypted.
+    async fn change_passphrase(&self, vault: &Vault, new: &Passphrase) -> Result<()>;
+    async fn create_case(
+        &self,
+        vault: &Vault,
+        relationship: &str,
+        name: &str,
+    ) -> Result<CaseRecord>;
+    async fn cases(&self, vault: &Vault) -> Result<Vec<CaseRecord>>;
+    async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId>;
+    /// Every event of a case in the order it was recorded. Fails, naming every damaged row, if
+    /// any row fails its integrity check: a plan derived from a partial history could unlock
+    /// something the missing row forbade.
+    async fn events(&self, vault: &Vault, case: &CaseId) -> Result<Vec<StoredEvent>>;
+    /// One event, opened on its own.
+    async fn event(&self, vault: &Vault, id: &EventId) -> Result<StoredEvent>;
+    async fn setting(&self, vault: &Vault, key: &str) -> Result<Option<Vec<u8>>>;
+    async fn set_setting(&self, vault: &Vault, key: &str, value: &[u8]) -> Result<()>;
+}
+
+fn event_aad(case: &str, id: &str, kind: &str) -> Vec<u8> {
+    format!("amends:event:v1\0{case}\0{id}\0{kind}").into_bytes()
+}
+
+fn case_name_aad(case: &str) -> Vec<u8> {
+    format!("amends:case-name:v1\0{case}").into_bytes()
+}
+
+fn setting_aad(key: &str) -> Vec<u8> {
+    format!("amends:setting:v1\0{key}").into_bytes()
+}

@@ -1,0 +1,577 @@
+//! The SQLite backend: one file per data directory, WAL, foreign keys on, full sync.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::crypto::{self, DataKey, KdfParams, Passphrase, WrappedKey};
+use crate::{
+    CaseId, CaseRecord, EventId, MAX_PAYLOAD_BYTES, NewEvent, Result, Store, StoreError,
+    StoredEvent, Vault, case_name_aad, event_aad, setting_aad,
+};
+
+pub const DB_FILE: &str = "amends.db";
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// How long a writer waits for another process holding the lock before giving up. Two `amends`
+/// processes on one store therefore queue instead of failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    pub fn db_path(dir: &Path) -> PathBuf {
+        dir.join(DB_FILE)
+    }
+
+    /// Sets up a new store in `dir` (created if missing) and returns it unlocked. Refuses if a
+    /// store is already there: an existing file is never overwritten.
+    pub async fn create(
+        dir: &Path,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(Self, Vault)> {
+        std::fs::create_dir_all(dir).map_err(|e| not_writable(dir, &e))?;
+        check_writable(dir)?;
+        let path = Self::db_path(dir);
+        if path.exists() {
+            return Err(StoreError::AlreadyInitialized {
+                dir: dir.to_path_buf(),
+            });
+        }
+
+        // Derive first: if this fails, no half-made file is left behind.
+        let key = DataKey::generate();
+        let wrapped = crypto::wrap(&key, passphrase, params)?;
+
+        // WAL is a property of the file: set once here, never on later opens, because switching
+        // needs an exclusive lock that the busy timeout cannot wait for.
+        let opts = connect_options(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let pool = pool(opts).await.map_err(|e| classify(e, &path))?;
+        // The migration and the key must land together, or a crash leaves a store nobody can open.
+        let result: Result<()> = async {
+            MIGRATOR.run(&pool).await.map_err(|e| migrate_error(e, &path))?;
+            let now = Timestamp::now().to_string();
+            sqlx::query(
+                "INSERT INTO keyring (id, kdf, m_cost_kib, t_cost, p_cost, salt, wrapped_key, created_at, updated_at)
+                 VALUES (1, 'argon2id', ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(i64::from(wrapped.params.m_cost_kib))
+            .bind(i64::from(wrapped.params.t_cost))
+            .bind(i64::from(wrapped.params.p_cost))
+            .bind(&wrapped.salt)
+            .bind(&wrapped.blob)
+            .bind(&now)
+            .bind(&now)
+            .execute(&pool)
+            .await
+            .map_err(|e| match classify(e, &path) {
+                // Another `amends init` won the race.
+                StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                    StoreError::AlreadyInitialized { dir: dir.to_path_buf() }
+                }
+                other => other,
+            })?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            pool.close().await;
+            return Err(e);
+        }
+        Ok((Self { pool, path }, Vault { key }))
+    }
+
+    /// Opens an existing store. Checks that the file is an amends database this version can read
+    /// before anything is written to it.
+    pub async fn open(dir: &Path) -> Result<Self> {
+        let path = Self::db_path(dir);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized {
+                dir: dir.to_path_buf(),
+            });
+        }
+        check_header(&path)?;
+
+        // Validate over one connection before running any migration, so a foreign SQLite file
+        // that happens to sit here is read but never modified.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect_options(&path))
+            .await
+            .map_err(|e| classify(e, &path))?;
+        let checked = validate(&pool, &path).await;
+        pool.close().await;
+        let pending = checked?;
+
+        let pool = pool_for(&path).await?;
+        if pending {
+            MIGRATOR
+                .run(&pool)
+                .await
+                .map_err(|e| migrate_error(e, &path))?;
+        }
+        Ok(Self { pool, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the WAL into the main file and closes every connection.
+    pub async fn close(self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
+    }
+
+    /// `PRAGMA integrity_check`, for tests and `amends doctor`-style checks.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let row = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<String, _>(0)?)
+    }
+
+    /// Deletes the store's files in `dir`. The directory itself is removed only if nothing else
+    /// is left in it, so a data dir shared with other files is never emptied.
+    pub fn wipe(dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut removed = Vec::new();
+        for name in [
+            DB_FILE.to_string(),
+            format!("{DB_FILE}-wal"),
+            format!("{DB_FILE}-shm"),
+        ] {
+            let p = dir.join(&name);
+            match std::fs::remove_file(&p) {
+                Ok(()) => removed.push(p),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(not_writable(dir, &e)),
+            }
+        }
+        let _ = std::fs::remove_dir(dir);
+        Ok(removed)
+    }
+
+    async fn wrapped_key(&self) -> Result<WrappedKey> {
+        let row = sqlx::query(
+            "SELECT m_cost_kib, t_cost, p_cost, salt, wrapped_key FROM keyring WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?
+        .ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: "the key record is missing".into(),
+        })?;
+        let param = |name: &str| -> Result<u32> {
+            let v: i64 = row.try_get(name)?;
+            u32::try_from(v).map_err(|_| StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("the key record has an impossible {name}"),
+            })
+        };
+        Ok(WrappedKey {
+            params: KdfParams {
+                m_cost_kib: param("m_cost_kib")?,
+                t_cost: param("t_cost")?,
+                p_cost: param("p_cost")?,
+            },
+            salt: row.try_get("salt")?,
+            blob: row.try_get("wrapped_key")?,
+        })
+    }
+
+    fn decode_event(&self, vault: &Vault, row: &sqlx::sqlite::SqliteRow) -> Result<StoredEvent> {
+        let id: String = row.try_get("id")?;
+        let case_id: String = row.try_get("case_id")?;
+        let kind: String = row.try_get("kind")?;
+        let blob: Vec<u8> = row.try_get("payload")?;
+        let payload = vault
+            .key
+            .open(&event_aad(&case_id, &id, &kind), &blob)
+            .map_err(|_| StoreError::Integrity {
+                what: format!("event {id}"),
+            })?;
+        Ok(StoredEvent {
+            occurred_at: parse_ts(row.try_get("occurred_at")?)?,
+            recorded_at: parse_ts(row.try_get("recorded_at")?)?,
+            supersedes: row.try_get::<Option<String>, _>("supersedes")?.map(EventId),
+            id: EventId(id),
+            case_id: CaseId(case_id),
+            kind,
+            payload,
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    async fn unlock(&self, passphrase: &Passphrase) -> Result<Vault> {
+        let wrapped = self.wrapped_key().await?;
+        let key = crypto::unwrap(&wrapped, passphrase)?;
+        Ok(Vault { key })
+    }
+
+    async fn change_passphrase(&self, vault: &Vault, new: &Passphrase) -> Result<()> {
+        let params = self.wrapped_key().await?.params.max(KdfParams::DEFAULT);
+        let wrapped = crypto::wrap(&vault.key, new, params)?;
+        // One statement, so the old and new wrapping can never both be half-written.
+        sqlx::query(
+            "UPDATE keyring SET m_cost_kib = ?, t_cost = ?, p_cost = ?, salt = ?, wrapped_key = ?,
+                    updated_at = ? WHERE id = 1",
+        )
+        .bind(i64::from(wrapped.params.m_cost_kib))
+        .bind(i64::from(wrapped.params.t_cost))
+        .bind(i64::from(wrapped.params.p_cost))
+        .bind(&wrapped.salt)
+        .bind(&wrapped.blob)
+        .bind(Timestamp::now().to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?;
+        Ok(())
+    }
+
+    async fn create_case(
+        &self,
+        vault: &Vault,
+        relationship: &str,
+        name: &str,
+    ) -> Result<CaseRecord> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let created_at = Timestamp::now();
+        let sealed = vault.key.seal(&case_name_aad(&id), name.as_bytes())?;
+        let row = sqlx::query(
+            "INSERT INTO cases (id, relationship, name, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
+        )
+        .bind(&id)
+        .bind(relationship)
+        .bind(sealed)
+        .bind(created_at.to_string())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?;
+        Ok(CaseRecord {
+            id: CaseId(id),
+            number: row.try_get("seq")?,
+            relationship: relationship.to_string(),
+            name: name.to_string(),
+            created_at,
+        })
+    }
+
+    async fn cases(&self, vault: &Vault) -> Result<Vec<CaseRecord>> {
+        let rows =
+            sqlx::query("SELECT seq, id, relationship, name, created_at FROM cases ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| classify(e, &self.path))?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let blob: Vec<u8> = row.try_get("name")?;
+                let name = vault.key.open(&case_name_aad(&id), &blob).map_err(|_| {
+                    StoreError::Integrity {
+                        what: format!("the name of case {id}"),
+                    }
+                })?;
+                Ok(CaseRecord {
+                    number: row.try_get("seq")?,
+                    relationship: row.try_get("relationship")?,
+                    name: String::from_utf8_lossy(&name).into_owned(),
+                    created_at: parse_ts(row.try_get("created_at")?)?,
+                    id: CaseId(id),
+                })
+            })
+            .collect()
+    }
+
+    async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId> {
+        if event.payload.len() > MAX_PAYLOAD_BYTES {
+            return Err(StoreError::TooLarge {
+                size: event.payload.len(),
+                limit: MAX_PAYLOAD_BYTES,
+            });
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let sealed = vault
+            .key
+            .seal(&event_aad(&case.0, &id, &event.kind), &event.payload)?;
+        // A single autocommit INSERT: it either lands whole or not at all, and a second process
+        // waits on the busy timeout instead of failing.
+        sqlx::query(
+            "INSERT INTO events (id, case_id, kind, occurred_at, recorded_at, supersedes, payload)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&case.0)
+        .bind(&event.kind)
+        .bind(event.occurred_at.to_string())
+        .bind(Timestamp::now().to_string())
+        .bind(event.supersedes.as_ref().map(|e| e.0.clone()))
+        .bind(sealed)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref d) if d.is_foreign_key_violation() => match &event.supersedes
+            {
+                Some(s) => StoreError::UnknownEvent(format!("{s} (or case {case})")),
+                None => StoreError::UnknownCase(case.0.clone()),
+            },
+            other => classify(other, &self.path),
+        })?;
+        Ok(EventId(id))
+    }
+
+    async fn events(&self, vault: &Vault, case: &CaseId) -> Result<Vec<StoredEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload
+             FROM events WHERE case_id = ? ORDER BY seq",
+        )
+        .bind(&case.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut damaged = Vec::new();
+        for row in &rows {
+            match self.decode_event(vault, row) {
+                Ok(ev) => out.push(ev),
+                Err(StoreError::Integrity { .. }) => damaged.push(row.try_get::<String, _>("id")?),
+                Err(other) => return Err(other),
+            }
+        }
+        if !damaged.is_empty() {
+            let what = if damaged.len() == 1 {
+                format!("event {}", damaged[0])
+            } else {
+                format!("{} events ({})", damaged.len(), damaged.join(", "))
+            };
+            return Err(StoreError::Integrity { what });
+        }
+        Ok(out)
+    }
+
+    async fn event(&self, vault: &Vault, id: &EventId) -> Result<StoredEvent> {
+        let row = sqlx::query(
+            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload
+             FROM events WHERE id = ?",
+        )
+        .bind(&id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?
+        .ok_or_else(|| StoreError::UnknownEvent(id.0.clone()))?;
+        self.decode_event(vault, &row)
+    }
+
+    async fn setting(&self, vault: &Vault, key: &str) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| classify(e, &self.path))?;
+        let Some(row) = row else { return Ok(None) };
+        let blob: Vec<u8> = row.try_get("value")?;
+        let value =
+            vault
+                .key
+                .open(&setting_aad(key), &blob)
+                .map_err(|_| StoreError::Integrity {
+                    what: format!("setting {key}"),
+                })?;
+        Ok(Some(value))
+    }
+
+    async fn set_setting(&self, vault: &Vault, key: &str, value: &[u8]) -> Result<()> {
+        let sealed = vault.key.seal(&setting_aad(key), value)?;
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(sealed)
+        .bind(Timestamp::now().to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, &self.path))?;
+        Ok(())
+    }
+}
+
+impl PartialOrd for KdfParams {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KdfParams {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.m_cost_kib, self.t_cost, self.p_cost).cmp(&(
+            other.m_cost_kib,
+            other.t_cost,
+            other.p_cost,
+        ))
+    }
+}
+
+fn connect_options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        // FULL: a journal that says it kept an entry must still have it after a power cut.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+}
+
+async fn pool(opts: SqliteConnectOptions) -> std::result::Result<SqlitePool, sqlx::Error> {
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(opts)
+        .await
+}
+
+async fn pool_for(path: &Path) -> Result<SqlitePool> {
+    pool(connect_options(path))
+        .await
+        .map_err(|e| classify(e, path))
+}
+
+/// Returns whether migrations are pending. Errors if this is not an amends database or is from
+/// a newer version.
+async fn validate(pool: &SqlitePool, path: &Path) -> Result<bool> {
+    let corrupt = |detail: &str| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    };
+    let check: String = sqlx::query("PRAGMA quick_check")
+        .fetch_one(pool)
+        .await
+        .map_err(|e| classify(e, path))?
+        .try_get(0)?;
+    if check != "ok" {
+        return Err(corrupt("SQLite's consistency check failed"));
+    }
+    let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(pool)
+        .await
+        .map_err(|e| classify(e, path))?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<std::result::Result<_, _>>()?;
+    if !tables.iter().any(|t| t == "_sqlx_migrations") || !tables.iter().any(|t| t == "keyring") {
+        return Err(corrupt("it is an SQLite file, but not one amends wrote"));
+    }
+    let applied: Vec<i64> = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = 1")
+        .fetch_all(pool)
+        .await
+        .map_err(|e| classify(e, path))?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<std::result::Result<_, _>>()?;
+    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let found = applied.iter().copied().max().unwrap_or(0);
+    if found > known {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    Ok(MIGRATOR.iter().any(|m| !applied.contains(&m.version)))
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    match read {
+        Ok(()) if &header == b"SQLite format 3\0" => Ok(()),
+        Ok(()) => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "it does not start like an SQLite database".into(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "the file is too short to be a database".into(),
+        }),
+        Err(e) => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(format!(".amends-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| not_writable(dir, &e))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+fn not_writable(dir: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::NotWritable {
+        dir: dir.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+fn parse_ts(s: String) -> Result<Timestamp> {
+    Timestamp::from_str(&s).map_err(|e| StoreError::BadTimestamp(format!("{s:?}: {e}")))
+}
+
+fn migrate_error(e: sqlx::migrate::MigrateError, path: &Path) -> StoreError {
+    match e {
+        sqlx::migrate::MigrateError::Execute(inner) => classify(inner, path),
+        sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: v,
+            known: MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
+        },
+        other => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Turns SQLite's result codes into errors that say what happened and what to do.
+fn classify(e: sqlx::Error, path: &Path) -> StoreError {
+    let dir = path.parent().unwrap_or(path).to_path_buf();
+    if let sqlx::Error::Database(ref d) = e {
+        let code = d.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
+        // The low byte is the primary result code; the rest is the extended detail.
+        match code & 0xff {
+            11 | 26 => {
+                return StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: d.message().to_string(),
+                };
+            }
+            8 | 14 | 10 => {
+                return StoreError::NotWritable {
+                    dir,
+                    detail: d.message().to_string(),
+                };
+            }
+            _ => {}
+        }
+    }
+    StoreError::Database(e)
+}

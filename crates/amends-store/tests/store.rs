@@ -1,0 +1,709 @@
+//! The store's one integration-test binary: real SQLite files in temporary directories, real
+//! child processes for the crash and concurrency tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use amends_store::{
+    CaseId, EventId, KdfParams, NewEvent, Passphrase, SqliteStore, Store, StoreError, Vault,
+};
+use jiff::Timestamp;
+
+/// Cheap key derivation: the tests are about storage, not about Argon2's cost.
+const FAST: KdfParams = KdfParams {
+    m_cost_kib: 1024,
+    t_cost: 1,
+    p_cost: 1,
+};
+const PASS: &str = "a long enough test passphrase";
+
+fn pass(s: &str) -> Passphrase {
+    Passphrase::new(s).unwrap()
+}
+
+async fn fresh(dir: &Path) -> (SqliteStore, Vault, CaseId) {
+    let (store, vault) = SqliteStore::create(dir, &pass(PASS), FAST).await.unwrap();
+    let case = store.create_case(&vault, "partner", "Sam").await.unwrap();
+    (store, vault, case.id)
+}
+
+fn event(kind: &str, payload: &str) -> NewEvent {
+    NewEvent {
+        kind: kind.into(),
+        occurred_at: Timestamp::now(),
+        supersedes: None,
+        payload: payload.as_bytes().to_vec(),
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+async fn raw(dir: &Path) -> sqlx::SqlitePool {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(SqliteStore::db_path(dir));
+    sqlx::SqlitePool::connect_with(opts).await.unwrap()
+}
+
+#[tokio::test]
+async fn events_round_trip_in_order_with_supersedes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let first = store
+        .append(&vault, &case, event("journal", "one"))
+        .await
+        .unwrap();
+    let mut fix = event("journal", "one, corrected");
+    fix.supersedes = Some(first.clone());
+    let second = store.append(&vault, &case, fix).await.unwrap();
+    let all = store.events(&vault, &case).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+        vec![first.clone(), second]
+    );
+    assert_eq!(all[1].supersedes.as_ref(), Some(&first));
+    assert_eq!(all[1].payload, b"one, corrected");
+    let cases = store.cases(&vault).await.unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].name, "Sam");
+    assert_eq!(cases[0].number, 1);
+}
+
+#[tokio::test]
+async fn events_cannot_be_updated_or_deleted_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    store
+        .append(&vault, &case, event("journal", "kept"))
+        .await
+        .unwrap();
+    store.close().await;
+    let pool = raw(tmp.path()).await;
+    let update = sqlx::query("UPDATE events SET kind = 'other'")
+        .execute(&pool)
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM events").execute(&pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+#[tokio::test]
+async fn supersedes_must_name_an_existing_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let mut fix = event("journal", "x");
+    fix.supersedes = Some(EventId("no-such-event".into()));
+    let err = store.append(&vault, &case, fix).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownEvent(_)), "{err:?}");
+    let err = store
+        .append(&vault, &CaseId("nope".into()), event("journal", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownCase(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn no_plaintext_reaches_the_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let marker = format!("MARKER-{}-zebra", uuid_like());
+    let (store, vault) = SqliteStore::create(tmp.path(), &pass(PASS), FAST)
+        .await
+        .unwrap();
+    let case = store
+        .create_case(&vault, "friend", &format!("name {marker}"))
+        .await
+        .unwrap();
+    store
+        .append(
+            &vault,
+            &case.id,
+            event("journal", &format!("I wrote {marker}")),
+        )
+        .await
+        .unwrap();
+    store
+        .set_setting(&vault, "note", marker.as_bytes())
+        .await
+        .unwrap();
+
+    // While open, the WAL holds the fresh pages: scan it too.
+    let scan = |when: &str| {
+        let files = files_in(tmp.path());
+        assert!(!files.is_empty());
+        for f in files {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !contains(&bytes, marker.as_bytes()),
+                "{when}: marker found in {}",
+                f.display()
+            );
+            assert!(
+                !contains(&bytes, PASS.as_bytes()),
+                "{when}: passphrase found in {}",
+                f.display()
+            );
+        }
+    };
+    scan("while open");
+    assert!(
+        tmp.path().join("amends.db-wal").exists(),
+        "the store should be in WAL mode"
+    );
+    store.close().await;
+    scan("after close");
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let events = store.events(&vault, &case.id).await.unwrap();
+    assert!(contains(&events[0].payload, marker.as_bytes()));
+}
+
+#[tokio::test]
+async fn wal_and_foreign_keys_are_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _, _) = fresh(tmp.path()).await;
+    store.close().await;
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    drop(store);
+    let pool = raw(tmp.path()).await;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk = sqlx::query(
+        "INSERT INTO events (id, case_id, kind, occurred_at, recorded_at, payload)
+                          VALUES ('x', 'missing-case', 'k', 't', 't', x'00')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(fk.is_err(), "foreign keys must be enforced");
+}
+
+#[tokio::test]
+async fn wrong_passphrase_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    store
+        .append(&vault, &case, event("journal", "x"))
+        .await
+        .unwrap();
+    store.close().await;
+    let before = std::fs::read(SqliteStore::db_path(tmp.path())).unwrap();
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let err = store.unlock(&pass("not it")).await.unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase));
+    assert!(err.to_string().contains("does not open"), "{err}");
+    store.close().await;
+    assert_eq!(
+        std::fs::read(SqliteStore::db_path(tmp.path())).unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn change_passphrase_rewraps_without_touching_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    store
+        .append(&vault, &case, event("journal", "before"))
+        .await
+        .unwrap();
+    let pool = raw(tmp.path()).await;
+    let blobs = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT payload FROM events ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    let before = blobs(pool.clone()).await;
+
+    store
+        .change_passphrase(&vault, &pass("the new one"))
+        .await
+        .unwrap();
+    assert_eq!(blobs(pool).await, before, "events must not be re-encrypted");
+
+    assert!(matches!(
+        store.unlock(&pass(PASS)).await,
+        Err(StoreError::WrongPassphrase)
+    ));
+    let reopened = store.unlock(&pass("the new one")).await.unwrap();
+    assert_eq!(
+        store.events(&reopened, &case).await.unwrap()[0].payload,
+        b"before"
+    );
+}
+
+#[tokio::test]
+async fn a_flipped_byte_fails_its_integrity_check_and_spares_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let a = store
+        .append(&vault, &case, event("journal", "first entry"))
+        .await
+        .unwrap();
+    let b = store
+        .append(&vault, &case, event("journal", "second entry"))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let pool = raw(tmp.path()).await;
+    sqlx::query("DROP TRIGGER events_are_append_only_update")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let blob: Vec<u8> = sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
+        .bind(&a.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut flipped = blob.clone();
+    flipped[30] ^= 0x01;
+    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+        .bind(flipped)
+        .bind(&a.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let err = store.event(&vault, &a).await.unwrap_err();
+    assert!(matches!(err, StoreError::Integrity { .. }), "{err:?}");
+    assert!(err.to_string().contains("integrity check"), "{err}");
+    let err = store.events(&vault, &case).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&a.0),
+        "the error names the damaged row: {err}"
+    );
+    assert_eq!(
+        store.event(&vault, &b).await.unwrap().payload,
+        b"second entry"
+    );
+}
+
+#[tokio::test]
+async fn swapped_ciphertexts_fail_to_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let a = store
+        .append(&vault, &case, event("journal", "alpha"))
+        .await
+        .unwrap();
+    let b = store
+        .append(&vault, &case, event("journal", "bravo"))
+        .await
+        .unwrap();
+    let c = store
+        .append(&vault, &case, event("journal", "charlie"))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let pool = raw(tmp.path()).await;
+    sqlx::query("DROP TRIGGER events_are_append_only_update")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let get = |id: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Vec<u8>>("SELECT payload FROM events WHERE id = ?")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (pa, pb) = (get(a.0.clone()).await, get(b.0.clone()).await);
+    for (id, blob) in [(&a, pb), (&b, pa)] {
+        sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+            .bind(blob)
+            .bind(&id.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    assert!(matches!(
+        store.event(&vault, &a).await,
+        Err(StoreError::Integrity { .. })
+    ));
+    assert!(matches!(
+        store.event(&vault, &b).await,
+        Err(StoreError::Integrity { .. })
+    ));
+    assert_eq!(store.event(&vault, &c).await.unwrap().payload, b"charlie");
+}
+
+#[tokio::test]
+async fn a_relabelled_event_fails_to_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let a = store
+        .append(&vault, &case, event("journal", "alpha"))
+        .await
+        .unwrap();
+    store.close().await;
+    let pool = raw(tmp.path()).await;
+    sqlx::query("DROP TRIGGER events_are_append_only_update")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE events SET kind = 'draft' WHERE id = ?")
+        .bind(&a.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    assert!(matches!(
+        store.event(&vault, &a).await,
+        Err(StoreError::Integrity { .. })
+    ));
+}
+
+#[tokio::test]
+async fn empty_passphrase_is_refused() {
+    let err = Passphrase::new("   ").unwrap_err();
+    assert!(matches!(err, StoreError::EmptyPassphrase));
+    assert!(err.to_string().contains("empty"));
+}
+
+#[tokio::test]
+async fn opening_where_nothing_was_set_up_says_to_init() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = SqliteStore::open(tmp.path()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotInitialized { .. }));
+    assert!(err.to_string().contains("amends init"), "{err}");
+    assert!(
+        files_in(tmp.path()).is_empty(),
+        "opening must not create a file"
+    );
+}
+
+#[tokio::test]
+async fn init_twice_refuses_and_keeps_the_first_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    store
+        .append(&vault, &case, event("journal", "precious"))
+        .await
+        .unwrap();
+    store.close().await;
+    let err = SqliteStore::create(tmp.path(), &pass("other"), FAST)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::AlreadyInitialized { .. }),
+        "{err:?}"
+    );
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    assert_eq!(
+        store.events(&vault, &case).await.unwrap()[0].payload,
+        b"precious"
+    );
+}
+
+#[tokio::test]
+async fn a_garbage_file_is_reported_and_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = SqliteStore::db_path(tmp.path());
+    let garbage: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&path, &garbage).unwrap();
+    let err = SqliteStore::open(tmp.path()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("left untouched"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    let err = SqliteStore::create(tmp.path(), &pass(PASS), FAST)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyInitialized { .. }));
+    assert_eq!(std::fs::read(&path).unwrap(), garbage);
+}
+
+#[tokio::test]
+async fn a_truncated_database_is_reported_and_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    for i in 0..50 {
+        store
+            .append(&vault, &case, event("journal", &"x".repeat(200 + i)))
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let path = SqliteStore::db_path(tmp.path());
+    let full = std::fs::read(&path).unwrap();
+    let cut = full[..full.len() / 2].to_vec();
+    std::fs::write(&path, &cut).unwrap();
+    let err = SqliteStore::open(tmp.path()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), cut);
+}
+
+#[tokio::test]
+async fn a_foreign_sqlite_file_is_not_taken_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = SqliteStore::db_path(tmp.path());
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    sqlx::query("CREATE TABLE notes (body TEXT)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let before = std::fs::read(&path).unwrap();
+    let err = SqliteStore::open(tmp.path()).await.unwrap_err();
+    assert!(err.to_string().contains("not one amends wrote"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _, _) = fresh(tmp.path()).await;
+    store.close().await;
+    let pool = raw(tmp.path()).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (99990101000000, 'from the future', '2099-01-01', 1, x'00', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let before = std::fs::read(SqliteStore::db_path(tmp.path())).unwrap();
+    let err = SqliteStore::open(tmp.path()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NewerSchema { .. }), "{err:?}");
+    assert!(err.to_string().contains("newer version"), "{err}");
+    assert_eq!(
+        std::fs::read(SqliteStore::db_path(tmp.path())).unwrap(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn an_unwritable_data_directory_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Root ignores permission bits, so make the path impossible instead: its parent is a file.
+    let file = tmp.path().join("plain-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = SqliteStore::create(&file.join("data"), &pass(PASS), FAST)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotWritable { .. }), "{err:?}");
+    assert!(err.to_string().contains("--data-dir"), "{err}");
+}
+
+#[tokio::test]
+async fn settings_are_sealed_and_replaceable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, _) = fresh(tmp.path()).await;
+    assert_eq!(store.setting(&vault, "tz").await.unwrap(), None);
+    store
+        .set_setting(&vault, "tz", b"Europe/Paris")
+        .await
+        .unwrap();
+    store
+        .set_setting(&vault, "tz", b"America/Chicago")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.setting(&vault, "tz").await.unwrap().unwrap(),
+        b"America/Chicago"
+    );
+}
+
+#[tokio::test]
+async fn wipe_removes_the_store_files_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let (store, _, _) = fresh(&dir).await;
+    store.close().await;
+    std::fs::write(dir.join("keep.txt"), b"mine").unwrap();
+    let removed = SqliteStore::wipe(&dir).unwrap();
+    assert!(!removed.is_empty());
+    assert!(!SqliteStore::db_path(&dir).exists());
+    assert!(dir.join("keep.txt").exists());
+}
+
+// ---- child processes -------------------------------------------------------------------------
+
+/// Re-runs this test binary as a child that executes one ignored helper test.
+fn child(helper: &str, dir: &Path, tag: &str) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        helper,
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("AMENDS_TEST_CHILD_DIR", dir)
+    .env("AMENDS_TEST_CHILD_TAG", tag)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    cmd
+}
+
+fn child_env() -> (PathBuf, String, Option<u64>) {
+    let dir =
+        PathBuf::from(std::env::var("AMENDS_TEST_CHILD_DIR").expect("run by its parent test"));
+    let tag = std::env::var("AMENDS_TEST_CHILD_TAG").unwrap_or_default();
+    let limit = std::env::var("AMENDS_TEST_CHILD_LIMIT")
+        .ok()
+        .map(|s| s.parse().unwrap());
+    (dir, tag, limit)
+}
+
+/// Appends events until killed (or until the limit), printing each id after its write returned.
+#[tokio::test]
+#[ignore = "helper process for the crash and concurrency tests; they run it"]
+async fn helper_append_loop() {
+    use std::io::Write;
+    let (dir, tag, limit) = child_env();
+    let store = SqliteStore::open(&dir).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let case = store.cases(&vault).await.unwrap().remove(0).id;
+    let mut out = std::io::stdout().lock();
+    let mut i = 0u64;
+    while limit.is_none_or(|l| i < l) {
+        let id = store
+            .append(&vault, &case, event("journal", &format!("{tag} entry {i}")))
+            .await
+            .unwrap();
+        writeln!(out, "APPENDED {id}").unwrap();
+        out.flush().unwrap();
+        i += 1;
+    }
+}
+
+fn read_ids(stdout: impl std::io::Read) -> Vec<String> {
+    BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        // libtest may print "test helper_append_loop ... " in front of the first line.
+        .filter_map(|l| l.split_once("APPENDED ").map(|(_, id)| id.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn crash_safety_under_sigkill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _, case) = fresh(tmp.path()).await;
+    store.close().await;
+
+    let mut seed = Timestamp::now().as_nanosecond() as u64 | 1;
+    let mut printed_total = 0;
+    for round in 0..20 {
+        let mut proc = child("helper_append_loop", tmp.path(), &format!("round{round}"))
+            .spawn()
+            .unwrap();
+        let stdout = proc.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || read_ids(stdout));
+        // Kill at a random moment between 30 and 330 ms after the start, mid-write or not.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(30 + seed % 300));
+        proc.kill().unwrap(); // SIGKILL on Unix
+        proc.wait().unwrap();
+        let printed = reader.join().unwrap();
+        printed_total += printed.len();
+
+        let store = SqliteStore::open(tmp.path()).await.unwrap();
+        assert_eq!(
+            store.integrity_check().await.unwrap(),
+            "ok",
+            "round {round}"
+        );
+        let vault = store.unlock(&pass(PASS)).await.unwrap();
+        let stored: std::collections::HashSet<String> = store
+            .events(&vault, &case)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id.0)
+            .collect();
+        for id in &printed {
+            assert!(
+                stored.contains(id),
+                "round {round}: event {id} was reported written but is gone"
+            );
+        }
+        store.close().await;
+    }
+    assert!(
+        printed_total > 0,
+        "the children never got to write anything"
+    );
+}
+
+#[tokio::test]
+async fn two_processes_writing_at_once_lose_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _, case) = fresh(tmp.path()).await;
+    store.close().await;
+    const EACH: u64 = 150;
+    let start = Instant::now();
+    let procs: Vec<_> = ["left", "right"]
+        .iter()
+        .map(|tag| {
+            let mut cmd = child("helper_append_loop", tmp.path(), tag);
+            cmd.env("AMENDS_TEST_CHILD_LIMIT", EACH.to_string());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let mut printed = Vec::new();
+    for mut p in procs {
+        let ids = read_ids(p.stdout.take().unwrap());
+        assert!(p.wait().unwrap().success(), "a writer failed");
+        printed.extend(ids);
+    }
+    assert_eq!(
+        printed.len() as u64,
+        2 * EACH,
+        "after {:?}",
+        start.elapsed()
+    );
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let events = store.events(&vault, &case).await.unwrap();
+    assert_eq!(events.len() as u64, 2 * EACH);
+    for tag in ["left", "right"] {
+        let n = events
+            .iter()
+            .filter(|e| e.payload.starts_with(tag.as_bytes()))
+            .count();
+        assert_eq!(n as u64, EACH, "{tag}");
+    }
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+}
+
+fn uuid_like() -> String {
+    format!("{:x}", Timestamp::now().as_nanosecond())
+}
