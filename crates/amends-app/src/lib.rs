@@ -1,1 +1,340 @@
-//! placeholder
+//! The use cases the CLI and the web app share. Front ends parse input and render output; every
+//! decision and every write goes through here.
+//!
+//! Nothing in this crate logs the user's words: functions that touch them are instrumented with
+//! `skip_all`, and errors name sizes and offsets, never contents.
+
+mod export;
+mod paths;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use amends_core::{Event, EventData, Relationship};
+use amends_store::{CaseId, CaseRecord, EventId, NewEvent, SqliteStore, Store, StoreError, Vault};
+use jiff::Timestamp;
+use tracing::instrument;
+
+pub use export::ExportFormat;
+pub use paths::{DATA_DIR_ENV, resolve_data_dir};
+pub use text::{MAX_TEXT_BYTES, text_from_bytes};
+
+// Front ends reach the store only through this crate.
+pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error(
+        "there is no case yet. Create one first, e.g. `amends case new --name NAME --relationship partner`."
+    )]
+    NoCase,
+
+    #[error("there is more than one case; say which with --case ({choices})")]
+    AmbiguousCase { choices: String },
+
+    #[error("no case matches {selector:?}; the cases are: {choices}")]
+    UnknownCase { selector: String, choices: String },
+
+    #[error("there is nothing to save: the text is empty")]
+    EmptyText,
+
+    #[error(
+        "the text is {size} bytes, over the limit of {limit} bytes (1 MiB). Split it into smaller entries."
+    )]
+    TooLong { size: usize, limit: usize },
+
+    #[error(
+        "the text is not valid UTF-8 (the first bad byte is at offset {offset}). Save it as UTF-8 and try again."
+    )]
+    InvalidUtf8 { offset: usize },
+
+    #[error("the name is empty; give the case a name or a label (it is stored encrypted)")]
+    EmptyName,
+
+    #[error(
+        "entry {id} could not be read ({detail}). It may have been written by a newer version of amends."
+    )]
+    UnreadableEvent { id: String, detail: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("could not write {}: {detail}", path.display())]
+    Io { path: PathBuf, detail: String },
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A case as the front ends show it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CaseSummary {
+    pub number: i64,
+    pub id: String,
+    pub name: String,
+    pub relationship: String,
+    pub created_at: Timestamp,
+}
+
+impl From<CaseRecord> for CaseSummary {
+    fn from(c: CaseRecord) -> Self {
+        Self {
+            number: c.number,
+            id: c.id.0,
+            name: c.name,
+            relationship: c.relationship,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// An unlocked store and the use cases on it.
+pub struct App {
+    store: SqliteStore,
+    vault: Vault,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Sets up a new, empty store in `dir`.
+    pub async fn init(dir: &Path, passphrase: &Passphrase, cost: KdfParams) -> Result<Self> {
+        let (store, vault) = SqliteStore::create(dir, passphrase, cost).await?;
+        Ok(Self {
+            store,
+            vault,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Opens and unlocks an existing store. A wrong passphrase changes nothing.
+    pub async fn open(dir: &Path, passphrase: &Passphrase) -> Result<Self> {
+        let store = SqliteStore::open(dir).await?;
+        let vault = match store.unlock(passphrase).await {
+            Ok(v) => v,
+            Err(e) => {
+                store.close().await;
+                return Err(e.into());
+            }
+        };
+        Ok(Self {
+            store,
+            vault,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Whether a store exists in `dir` (without opening it).
+    pub fn exists(dir: &Path) -> bool {
+        SqliteStore::db_path(dir).exists()
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        SqliteStore::db_path(&self.dir)
+    }
+
+    /// Flushes and closes the store.
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
+    /// Wraps the data key under a new passphrase; the data itself is not re-encrypted.
+    pub async fn change_passphrase(&self, new: &Passphrase) -> Result<()> {
+        self.store.change_passphrase(&self.vault, new).await?;
+        Ok(())
+    }
+
+    /// Deletes the store in `dir`. Needs no passphrase: someone who forgot it must still be able
+    /// to start over.
+    pub fn wipe(dir: &Path) -> Result<Vec<PathBuf>> {
+        Ok(SqliteStore::wipe(dir)?)
+    }
+
+    #[instrument(skip_all)]
+    pub async fn create_case(&self, name: &str, relationship: Relationship) -> Result<CaseSummary> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::EmptyName);
+        }
+        if name.len() > 200 {
+            return Err(AppError::Invalid(
+                "the name is over 200 bytes; a first name or a label is enough".into(),
+            ));
+        }
+        Ok(self
+            .store
+            .create_case(&self.vault, relationship.as_str(), name)
+            .await?
+            .into())
+    }
+
+    pub async fn cases(&self) -> Result<Vec<CaseSummary>> {
+        Ok(self
+            .store
+            .cases(&self.vault)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Finds the case a command is about: by number, id or name; with no selector, the only case.
+    pub async fn case(&self, selector: Option<&str>) -> Result<CaseSummary> {
+        let cases = self.cases().await?;
+        let choices = || {
+            cases
+                .iter()
+                .map(|c| format!("{} {} ({})", c.number, c.name, c.relationship))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match selector.map(str::trim) {
+            None | Some("") => match cases.len() {
+                0 => Err(AppError::NoCase),
+                1 => Ok(cases[0].clone()),
+                _ => Err(AppError::AmbiguousCase { choices: choices() }),
+            },
+            Some(sel) => {
+                let found = cases.iter().find(|c| {
+                    c.number.to_string() == sel || c.id == sel || c.name.eq_ignore_ascii_case(sel)
+                });
+                match found {
+                    Some(c) => Ok(c.clone()),
+                    None if cases.is_empty() => Err(AppError::NoCase),
+                    None => Err(AppError::UnknownCase {
+                        selector: sel.into(),
+                        choices: choices(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Appends one event. Past events may be logged late, never in the future.
+    #[instrument(skip_all, fields(kind = data.kind()))]
+    pub async fn record(
+        &self,
+        case: &CaseSummary,
+        at: Timestamp,
+        now: Timestamp,
+        data: EventData,
+        supersedes: Option<&str>,
+    ) -> Result<String> {
+        if at > now {
+            return Err(AppError::Invalid(format!(
+                "the time {at} is in the future; events are logged when they have happened"
+            )));
+        }
+        let payload = serde_json::to_vec(&data)
+            .map_err(|e| AppError::Invalid(format!("could not encode the entry: {e}")))?;
+        let id = self
+            .store
+            .append(
+                &self.vault,
+                &CaseId(case.id.clone()),
+                NewEvent {
+                    kind: data.kind().to_string(),
+                    occurred_at: at,
+                    supersedes: supersedes.map(|s| EventId(s.to_string())),
+                    payload,
+                },
+            )
+            .await?;
+        Ok(id.0)
+    }
+
+    /// The whole history of a case, decoded, in the order it was recorded.
+    pub async fn history(&self, case: &CaseSummary) -> Result<Vec<Event>> {
+        let stored = self
+            .store
+            .events(&self.vault, &CaseId(case.id.clone()))
+            .await?;
+        stored
+            .into_iter()
+            .map(|s| {
+                let data: EventData =
+                    serde_json::from_slice(&s.payload).map_err(|e| AppError::UnreadableEvent {
+                        id: s.id.0.clone(),
+                        detail: e.to_string(),
+                    })?;
+                Ok(Event {
+                    id: s.id.0,
+                    at: s.occurred_at,
+                    recorded_at: s.recorded_at,
+                    supersedes: s.supersedes.map(|e| e.0),
+                    data,
+                })
+            })
+            .collect()
+    }
+
+    /// MO-2: writes a private journal entry. Journals are never sendable.
+    #[instrument(skip_all)]
+    pub async fn journal_add(
+        &self,
+        case: &CaseSummary,
+        text: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<String> {
+        let text = text::check_entry(text)?;
+        self.record(
+            case,
+            at,
+            now,
+            EventData::Journal {
+                text: text.to_string(),
+            },
+            None,
+        )
+        .await
+    }
+
+    pub async fn journal(&self, case: &CaseSummary) -> Result<Vec<JournalEntry>> {
+        let history = self.history(case).await?;
+        let mut entries: Vec<JournalEntry> = amends_core::effective(&history)
+            .into_iter()
+            .filter_map(|e| match &e.data {
+                EventData::Journal { text } => Some(JournalEntry {
+                    id: e.id.clone(),
+                    at: e.at,
+                    text: text.clone(),
+                }),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            })
+            .collect();
+        entries.sort_by_key(|e| e.at);
+        Ok(entries)
+    }
+
+    /// A decrypted export of every case. The caller must warn that the result is not encrypted.
+    pub async fn export(&self, format: ExportFormat, now: Timestamp) -> Result<String> {
+        let mut cases = Vec::new();
+        for case in self.cases().await? {
+            let history = self.history(&case).await?;
+            cases.push((case, history));
+        }
+        export::render(format, &cases, now)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct JournalEntry {
+    pub id: String,
+    pub at: Timestamp,
+    pub text: String,
+}

@@ -1,1 +1,126 @@
-fn main() {}
+//! `amends`: the command-line front end. It parses input and renders output; every decision is
+//! made in `amends-app`.
+
+mod records;
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for usage and input errors (BSD's EX_USAGE). Distinct from 1 and 2, which
+/// `amends check` uses for its verdicts.
+pub const EXIT_USAGE: u8 = 64;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "amends",
+    version,
+    about = "A private, offline coach for making amends to someone you hurt.",
+    long_about = "A private, offline coach for making amends to someone you hurt, and for a second \
+                  chance only if they want one too. Everything stays on this computer, encrypted \
+                  with your passphrase.\n\nRun `amends init` to start, then `amends case new`.",
+    after_help = "Data lives in the folder given by --data-dir, else AMENDS_DATA_DIR, else \
+                  ~/.local/share/amends. Without a terminal, the passphrase is read from \
+                  AMENDS_PASSPHRASE (and a new one from AMENDS_NEW_PASSPHRASE).\n\nLogging is \
+                  quiet by default; set AMENDS_LOG=info (or pass -v) for more. Logs never \
+                  contain what you write."
+)]
+pub struct Cli {
+    /// The folder that holds the encrypted data.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print data as JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Which case (relationship) a command is about: its number, id or name. Needed only when
+    /// there is more than one.
+    #[arg(long, global = true, value_name = "CASE")]
+    pub case: Option<String>,
+
+    /// More log output on stderr (-v info, -vv debug). Never includes your words.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up amends: choose a passphrase that encrypts everything you write.
+    Init,
+    /// Change the passphrase. Your data is not re-encrypted, only its key.
+    Passwd,
+    /// Create or list cases: one case per person you want to make amends to.
+    #[command(subcommand)]
+    Case(records::CaseCommand),
+    /// A private journal. Nothing in it can ever be sent.
+    #[command(subcommand)]
+    Journal(records::JournalCommand),
+    /// Write everything out decrypted, as JSON or Markdown.
+    Export(records::ExportArgs),
+    /// Delete all amends data in the data folder, after you confirm.
+    Wipe(records::WipeArgs),
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_env("AMENDS_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(&cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            // `{:#}` keeps the cause chain on one line: "could not X: because Y".
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let ctx = records::Ctx::new(cli)?;
+    match &cli.command {
+        None => records::home(&ctx).await,
+        Some(Command::Init) => records::init(&ctx).await,
+        Some(Command::Passwd) => records::passwd(&ctx).await,
+        Some(Command::Case(cmd)) => records::case(&ctx, cmd).await,
+        Some(Command::Journal(cmd)) => records::journal(&ctx, cmd).await,
+        Some(Command::Export(args)) => records::export(&ctx, args).await,
+        Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
+    }
+}

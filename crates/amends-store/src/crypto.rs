@@ -34,6 +34,12 @@ impl Passphrase {
     }
 }
 
+impl PartialEq for Passphrase {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
 impl std::fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Passphrase(<redacted>)")

@@ -1,0 +1,135 @@
+//! Decrypted exports. They leave the encrypted store on purpose, so the front ends warn about it;
+//! SAFE-10 notes about the other person are left out even here.
+
+use amends_core::Event;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+
+use crate::{AppError, CaseSummary, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Markdown,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(Self::Json),
+            "markdown" | "md" => Ok(Self::Markdown),
+            other => Err(format!(
+                "unknown export format {other:?}; use json or markdown"
+            )),
+        }
+    }
+}
+
+pub(crate) fn render(
+    format: ExportFormat,
+    cases: &[(CaseSummary, Vec<Event>)],
+    now: Timestamp,
+) -> Result<String> {
+    match format {
+        ExportFormat::Json => json_export(cases, now),
+        ExportFormat::Markdown => Ok(markdown_export(cases, now, &TimeZone::system())),
+    }
+}
+
+fn json_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp) -> Result<String> {
+    let cases: Vec<Value> = cases
+        .iter()
+        .map(|(case, events)| {
+            let (kept, withheld): (Vec<&Event>, Vec<&Event>) =
+                events.iter().partition(|e| e.data.exportable());
+            let events: Vec<Value> = kept
+                .into_iter()
+                .map(|e| {
+                    let mut v = serde_json::to_value(&e.data).unwrap_or(Value::Null);
+                    if let Value::Object(map) = &mut v {
+                        map.insert("id".into(), json!(e.id));
+                        map.insert("at".into(), json!(e.at));
+                        map.insert("recorded_at".into(), json!(e.recorded_at));
+                        map.insert("supersedes".into(), json!(e.supersedes));
+                    }
+                    v
+                })
+                .collect();
+            json!({
+                "number": case.number,
+                "id": case.id,
+                "name": case.name,
+                "relationship": case.relationship,
+                "created_at": case.created_at,
+                "events": events,
+                "withheld_private_notes": withheld.len(),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "format": "amends-export",
+        "version": 1,
+        "exported_at": now,
+        "encrypted": false,
+        "cases": cases,
+    });
+    serde_json::to_string_pretty(&doc)
+        .map_err(|e| AppError::Invalid(format!("could not write JSON: {e}")))
+}
+
+fn markdown_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp, tz: &TimeZone) -> String {
+    let when = |t: Timestamp| {
+        t.to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut out = String::new();
+    out.push_str("# amends export\n\n");
+    out.push_str(&format!(
+        "Exported {}. **This file is not encrypted.** Keep it somewhere only you can reach, \
+         and delete it when you no longer need it.\n",
+        when(now)
+    ));
+    if cases.is_empty() {
+        out.push_str("\nThere are no cases yet.\n");
+    }
+    for (case, events) in cases {
+        out.push_str(&format!("\n## {} ({})\n\n", case.name, case.relationship));
+        out.push_str(&format!(
+            "Case {}, started {}.\n",
+            case.number,
+            when(case.created_at)
+        ));
+        let mut events: Vec<&Event> = events.iter().filter(|e| e.data.exportable()).collect();
+        events.sort_by_key(|e| e.at);
+        let superseded: std::collections::HashSet<&str> = events
+            .iter()
+            .filter_map(|e| e.supersedes.as_deref())
+            .collect();
+        if events.is_empty() {
+            out.push_str("\nNothing recorded yet.\n");
+        }
+        for e in events {
+            let note = if superseded.contains(e.id.as_str()) {
+                " (corrected later)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "\n### {} · {}{}\n\n",
+                when(e.at),
+                e.data.title(),
+                note
+            ));
+            for line in e.data.describe().lines() {
+                out.push_str("> ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

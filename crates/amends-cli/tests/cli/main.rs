@@ -1,0 +1,110 @@
+//! The CLI's one integration-test binary: the real `amends` executable on real data folders.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
+
+mod store;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const PASS: &str = "test passphrase that is long";
+
+/// A data folder and the commands to run against it.
+pub struct Env {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Self {
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_amends"));
+        cmd.arg("--data-dir")
+            .arg(self.dir())
+            .args(args)
+            .env("AMENDS_PASSPHRASE", PASS)
+            .env_remove("AMENDS_NEW_PASSPHRASE")
+            .env_remove("AMENDS_DATA_DIR")
+            .env_remove("AMENDS_LOG")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        // A refusal may close stdin early; that is fine.
+        let _ = input.write_all(stdin);
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs and insists on success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "amends {args:?} failed:\n{}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    pub fn ready(&self) {
+        self.ok(&["init"]);
+        self.ok(&[
+            "case",
+            "new",
+            "--name",
+            "Robin",
+            "--relationship",
+            "partner",
+        ]);
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

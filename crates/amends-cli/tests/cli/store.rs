@@ -1,0 +1,407 @@
+//! The storage commands end to end: init, case, journal, export, passwd, wipe, and the errors.
+
+use crate::{Env, PASS, all_files, contains, text};
+
+#[test]
+fn init_case_journal_and_list_round_trip() {
+    let env = Env::new();
+    let out = env.run(&["--json", "init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot be recovered"),
+        "init must warn plainly"
+    );
+    let case: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "--json",
+        "case",
+        "new",
+        "--name",
+        "Robin",
+        "--relationship",
+        "spouse",
+    ]))
+    .unwrap();
+    assert_eq!(case["number"], 1);
+    assert_eq!(case["relationship"], "spouse");
+    env.ok(&["journal", "add", "first entry"]);
+    let out = env.run_with_stdin(
+        &["journal", "add"],
+        "second entry\nover two lines\n".as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--json", "journal", "list"])).unwrap();
+    let texts: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["first entry", "second entry\nover two lines\n"]);
+    let human = env.ok(&["journal", "list"]);
+    assert!(human.contains("    over two lines"), "{human}");
+}
+
+#[test]
+fn no_plaintext_on_disk_and_export_finds_it() {
+    let env = Env::new();
+    env.ready();
+    let marker = format!("UNIQUE-MARKER-{}", std::process::id());
+    env.ok(&[
+        "journal",
+        "add",
+        &format!("today I wrote {marker} in my journal"),
+    ]);
+    // The process has exited, so the store is closed; WAL and SHM files are scanned too.
+    let files = all_files(&env.dir());
+    assert!(files.iter().any(|f| f.ends_with("amends.db")));
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(
+            !contains(&bytes, marker.as_bytes()),
+            "marker found in {}",
+            f.display()
+        );
+        assert!(
+            !contains(&bytes, b"Robin"),
+            "the name is sealed too: {}",
+            f.display()
+        );
+        assert!(!contains(&bytes, PASS.as_bytes()));
+    }
+    let out = env.run(&["export", "--format", "json"]);
+    assert!(out.status.success());
+    assert!(contains(&out.stdout, marker.as_bytes()));
+    assert!(text(&out.stderr).contains("NOT encrypted"));
+    let md = env.run(&["export", "--format", "markdown"]);
+    assert!(contains(&md.stdout, marker.as_bytes()));
+    assert!(text(&md.stdout).contains("## Robin (partner)"));
+}
+
+#[test]
+fn export_to_a_file_is_private_and_not_overwritten_by_accident() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.ready();
+    env.ok(&["journal", "add", "exported words"]);
+    let file = env.tmp.path().join("out.md");
+    let path = file.to_str().unwrap();
+    let out = env.run(&["export", "--format", "markdown", "--output", path]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("NOT encrypted"));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("exported words")
+    );
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let again = env.run(&["export", "--output", path]);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("--force"));
+    assert!(
+        env.run(&["export", "--output", path, "--force"])
+            .status
+            .success()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json["cases"][0]["events"][0]["text"], "exported words");
+}
+
+#[test]
+fn wrong_passphrase_exits_non_zero_and_changes_nothing() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["journal", "add", "kept safe"]);
+    let db = env.dir().join("amends.db");
+    let before = std::fs::read(&db).unwrap();
+    let out = env
+        .cmd(&["journal", "add", "intruder"])
+        .env("AMENDS_PASSPHRASE", "wrong")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("does not open"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(
+        env.ok(&["--json", "journal", "list"])
+            .matches("\"text\"")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn passwd_rewraps_old_fails_new_opens_everything() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["journal", "add", "before the change"]);
+    let out = env
+        .cmd(&["passwd"])
+        .env("AMENDS_NEW_PASSPHRASE", "a brand new passphrase")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let old = env.run(&["journal", "list"]);
+    assert!(!old.status.success());
+    assert!(text(&old.stderr).contains("does not open"));
+    let new = env
+        .cmd(&["journal", "list"])
+        .env("AMENDS_PASSPHRASE", "a brand new passphrase")
+        .output()
+        .unwrap();
+    assert!(new.status.success());
+    assert!(text(&new.stdout).contains("before the change"));
+}
+
+#[test]
+fn passwd_without_a_new_passphrase_changes_nothing() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run(&["passwd"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("AMENDS_NEW_PASSPHRASE"));
+    env.ok(&["journal", "list"]);
+}
+
+#[test]
+fn an_empty_passphrase_is_refused_at_init() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["init"])
+        .env("AMENDS_PASSPHRASE", "   ")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("passphrase is empty"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!env.dir().join("amends.db").exists());
+}
+
+#[test]
+fn without_a_terminal_or_variable_the_passphrase_is_asked_for_by_name() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["init"])
+        .env_remove("AMENDS_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("AMENDS_PASSPHRASE"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn init_twice_is_refused() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run(&["init"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("already set up"));
+}
+
+#[test]
+fn commands_before_init_say_how_to_start() {
+    let env = Env::new();
+    let out = env.run(&["journal", "list"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("amends init"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !env.dir().exists(),
+        "nothing is created by a failed command"
+    );
+    let home = env.ok(&[]);
+    assert!(home.contains("amends init"), "{home}");
+}
+
+#[test]
+fn invalid_utf8_on_stdin_is_refused_with_its_offset() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run_with_stdin(&["journal", "add"], b"fine so far \xc3\x28 then broken");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("offset 12"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(env.ok(&["--json", "journal", "list"]).trim(), "[]");
+}
+
+#[test]
+fn a_journal_entry_over_one_mib_is_refused_with_the_limit() {
+    let env = Env::new();
+    env.ready();
+    let big = vec![b'a'; 1024 * 1024 + 10];
+    let out = env.run_with_stdin(&["journal", "add"], &big);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("1048576"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("1 MiB"));
+}
+
+#[test]
+fn an_empty_entry_is_refused() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run_with_stdin(&["journal", "add"], b"  \n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("empty"));
+}
+
+#[test]
+fn a_corrupt_database_is_reported_and_left_alone() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.dir()).unwrap();
+    let db = env.dir().join("amends.db");
+    std::fs::write(
+        &db,
+        b"this is not a database, just some text that got here somehow",
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["journal", "list"][..], &["init"][..]] {
+        let out = env.run(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "{args:?} touched the file"
+        );
+    }
+    let out = env.run(&["journal", "list"]);
+    assert!(
+        text(&out.stderr).contains("left untouched"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_unwritable_data_directory_is_reported() {
+    let env = Env::new();
+    let file = env.tmp.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amends"))
+        .arg("--data-dir")
+        .arg(file.join("sub"))
+        .arg("init")
+        .env("AMENDS_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("cannot write to"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_data_dir_can_come_from_the_environment() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("from-env");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_amends"));
+    let out = cmd
+        .arg("init")
+        .env("AMENDS_DATA_DIR", &dir)
+        .env("AMENDS_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.join("amends.db").exists());
+}
+
+#[test]
+fn two_processes_writing_at_once_both_land() {
+    let env = Env::new();
+    env.ready();
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            env.cmd(&["journal", "add", &format!("concurrent entry {i}")])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let list = env.ok(&["journal", "list"]);
+    assert!(
+        list.contains("concurrent entry 0") && list.contains("concurrent entry 1"),
+        "{list}"
+    );
+}
+
+#[test]
+fn wipe_needs_confirmation_without_a_terminal() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run(&["wipe"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--yes"));
+    assert!(env.dir().join("amends.db").exists());
+    env.ok(&["wipe", "--yes"]);
+    assert!(!env.dir().join("amends.db").exists());
+    let out = env.run(&["journal", "list"]);
+    assert!(text(&out.stderr).contains("amends init"));
+}
+
+#[test]
+fn an_unknown_relationship_lists_the_valid_ones() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let out = env.run(&["case", "new", "--name", "X", "--relationship", "cousin"]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(
+        text(&out.stderr).contains("partner, spouse, friend, family"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn several_cases_need_a_case_flag() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["case", "new", "--name", "Alex", "--relationship", "friend"]);
+    let out = env.run(&["journal", "add", "which one?"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--case"),
+        "{}",
+        text(&out.stderr)
+    );
+    env.ok(&["--case", "alex", "journal", "add", "for Alex"]);
+    env.ok(&["--case", "1", "journal", "add", "for Robin"]);
+    assert!(
+        env.ok(&["--case", "2", "journal", "list"])
+            .contains("for Alex")
+    );
+    assert!(
+        !env.ok(&["--case", "Robin", "journal", "list"])
+            .contains("for Alex")
+    );
+}
