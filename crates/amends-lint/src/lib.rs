@@ -1,1 +1,271 @@
-//! placeholder
+//! # amends-lint: the message coach
+//!
+//! A pure engine: text in, [`Report`] out. No IO, no clock, no network. It checks a draft the
+//! user wants to send to the person they hurt, rule by rule, and says which exact words it
+//! objects to, why (citing `METHOD.md`), and which way to rewrite them. It never writes the
+//! message for the user.
+//!
+//! ```
+//! use amends_lint::{check, Kind, Verdict};
+//! let report = check("sorry if you were hurt, but you made me do it", Kind::Apology, None)
+//!     .expect("embedded lexicons load");
+//! assert_eq!(report.verdict, Verdict::DoNotSend);
+//! assert!(report.has_rule("blame-shift"));
+//! println!("{}", report.to_json());
+//! ```
+//!
+//! ## How it works
+//! - [`Document`] normalises the text (lowercase, curly apostrophes folded, punctuation and
+//!   emoji collapsed to spaces) and keeps a byte map back to the original, so every span points
+//!   at the user's own characters. It splits words, clauses, sentences (Unicode rules, line
+//!   breaks) and paragraphs.
+//! - Every phrase of every lexicon (`lexicons/**/*.toml`, embedded with `include_str!`) is
+//!   compiled into one Aho-Corasick automaton, once ([`Engine::new`], or lazily by [`check`]).
+//!   A check is one overlapping pass over the normalised text.
+//! - Hits are filtered by context: negation ("I'm not blaming you"), double quotes, reported
+//!   speech ("you said I never listened"), hypotheticals ("what if I had..."), and per-lexicon
+//!   exceptions ("you made me laugh"). Who the subject is and what follows "but" are written
+//!   into the phrases themselves ("you made me" vs "I made you"; "sorry, but I was stressed"
+//!   vs "sorry, but I know that's no excuse").
+//! - Components are the hits of the component lexicons; a component is present only with a
+//!   span of evidence.
+//! - Each rule is a small struct implementing [`Rule`] (see `rules/skeleton.rs`).
+//!
+//! ## Rule ids and METHOD.md
+//!
+//! | METHOD | rule id | kinds | severity |
+//! |---|---|---|---|
+//! | L-1 | `vague-apology` | apology, email, ask | warn |
+//! | L-2 | `missing-impact` | apology, email | warn |
+//! | L-3 | `excuse` | apology, email, ask | warn |
+//! | L-4 | `blame-shift` | all but journal | block |
+//! | L-5 | `blame-circumstances` | apology, email, ask | warn |
+//! | L-6 | `non-apology` | apology, email, ask | warn |
+//! | L-7 | `self-focus` | all but journal | warn |
+//! | L-8 | `dwelling` | apology, email | warn |
+//! | L-9 | `pressure` | all but journal | block |
+//! | L-10 | `jealousy-bait` | all but journal | block |
+//! | L-11 | `threat` | all but journal | block (SAFE-4) |
+//! | L-12 | `pleading` | all but journal | warn |
+//! | L-13 | `dishonesty` | all but journal | warn |
+//! | L-14 | `manipulation` | all but journal | warn |
+//! | L-15 | `surveillance` | all but journal | block |
+//! | L-16 | `frequency` | all but journal (needs a [`Context`]) | block |
+//! | L-17 | `over-promise` | apology, ask | warn |
+//! | L-18 | `rushing` | first, apology, email, gift | block in first and gift, else warn |
+//! | L-19 | `hollow` | apology, ask | warn |
+//! | L-20 | `invalidation` | all but journal | warn |
+//! | L-21 | `expensive-gift` | gift | warn |
+//! | L-22 | `closure-demand` | apology, ask, gift | warn |
+//! | L-23 | `apology-elements` | apology, email | advise |
+//! | L-24 | `request-elements` | ask | advise |
+//! | L-25 | `email-closing` | email | advise |
+//! | L-26 | `first-message-shape` | first | warn |
+//! | L-27 | `gift-tone` | gift | warn |
+//! | L-28 | `self-harm` | every kind, journal too | block, sets `crisis` (SAFE-3) |
+//!
+//! DESIGN.md names no ids for L-2, L-16, L-23, L-24 and L-25; the ones above are ours. The
+//! missing elements of L-23 and L-24 are also visible as the report's `components`.
+//!
+//! Components (DESIGN.md): `specific_action`, `impact`, `remorse`, `responsibility`, `repair`,
+//! `respectful_close` for apology, email and ask; ask adds `clear_wish`,
+//! `acknowledges_hesitation`, `self_work_regardless`, `invites_needs`. `first`, `gift` and
+//! `journal` report no components: their shape rules (L-26, L-27) say what matters there.
+//!
+//! The verdict is `do-not-send` with any block finding, `revise` with any warn finding, and
+//! `ready` otherwise (advisories are checklist hints).
+//!
+//! ## Records
+//! L-13 and L-16 compare the draft with the user's records. The engine stays pure: the caller
+//! passes a [`Context`] (see its fields). Without one, L-13 flags absolutes only and L-16 does
+//! nothing; L-21 uses [`DEFAULT_GIFT_THRESHOLD`].
+
+mod context;
+mod doc;
+mod engine;
+pub mod lexicon;
+mod report;
+pub mod rules;
+
+use std::sync::LazyLock;
+
+pub use context::{Context, DEFAULT_GIFT_THRESHOLD, LoggedStep};
+pub use doc::{Document, Sentence, Token};
+pub use engine::{Engine, Hit, Hits};
+pub use lexicon::{Lexicon, LexiconError};
+pub use report::{ComponentReport, Finding, Kind, Report, Severity, Span, UnknownKind, Verdict};
+pub use rules::{Cx, Rule};
+
+/// Every lexicon file, embedded. Order does not matter; ids must be unique.
+pub const LEXICON_FILES: &[(&str, &str)] = &[
+    ("markers.toml", include_str!("../lexicons/markers.toml")),
+    (
+        "rules/vague-apology.toml",
+        include_str!("../lexicons/rules/vague-apology.toml"),
+    ),
+    (
+        "rules/missing-impact.toml",
+        include_str!("../lexicons/rules/missing-impact.toml"),
+    ),
+    (
+        "rules/excuse.toml",
+        include_str!("../lexicons/rules/excuse.toml"),
+    ),
+    (
+        "rules/blame-shift.toml",
+        include_str!("../lexicons/rules/blame-shift.toml"),
+    ),
+    (
+        "rules/blame-circumstances.toml",
+        include_str!("../lexicons/rules/blame-circumstances.toml"),
+    ),
+    (
+        "rules/non-apology.toml",
+        include_str!("../lexicons/rules/non-apology.toml"),
+    ),
+    (
+        "rules/self-focus.toml",
+        include_str!("../lexicons/rules/self-focus.toml"),
+    ),
+    (
+        "rules/dwelling.toml",
+        include_str!("../lexicons/rules/dwelling.toml"),
+    ),
+    (
+        "rules/pressure.toml",
+        include_str!("../lexicons/rules/pressure.toml"),
+    ),
+    (
+        "rules/jealousy-bait.toml",
+        include_str!("../lexicons/rules/jealousy-bait.toml"),
+    ),
+    (
+        "rules/threat.toml",
+        include_str!("../lexicons/rules/threat.toml"),
+    ),
+    (
+        "rules/pleading.toml",
+        include_str!("../lexicons/rules/pleading.toml"),
+    ),
+    (
+        "rules/dishonesty.toml",
+        include_str!("../lexicons/rules/dishonesty.toml"),
+    ),
+    (
+        "rules/manipulation.toml",
+        include_str!("../lexicons/rules/manipulation.toml"),
+    ),
+    (
+        "rules/surveillance.toml",
+        include_str!("../lexicons/rules/surveillance.toml"),
+    ),
+    (
+        "rules/frequency.toml",
+        include_str!("../lexicons/rules/frequency.toml"),
+    ),
+    (
+        "rules/over-promise.toml",
+        include_str!("../lexicons/rules/over-promise.toml"),
+    ),
+    (
+        "rules/rushing.toml",
+        include_str!("../lexicons/rules/rushing.toml"),
+    ),
+    (
+        "rules/hollow.toml",
+        include_str!("../lexicons/rules/hollow.toml"),
+    ),
+    (
+        "rules/invalidation.toml",
+        include_str!("../lexicons/rules/invalidation.toml"),
+    ),
+    (
+        "rules/expensive-gift.toml",
+        include_str!("../lexicons/rules/expensive-gift.toml"),
+    ),
+    (
+        "rules/closure-demand.toml",
+        include_str!("../lexicons/rules/closure-demand.toml"),
+    ),
+    (
+        "rules/apology-elements.toml",
+        include_str!("../lexicons/rules/apology-elements.toml"),
+    ),
+    (
+        "rules/request-elements.toml",
+        include_str!("../lexicons/rules/request-elements.toml"),
+    ),
+    (
+        "rules/email-closing.toml",
+        include_str!("../lexicons/rules/email-closing.toml"),
+    ),
+    (
+        "rules/first-message-shape.toml",
+        include_str!("../lexicons/rules/first-message-shape.toml"),
+    ),
+    (
+        "rules/gift-tone.toml",
+        include_str!("../lexicons/rules/gift-tone.toml"),
+    ),
+    (
+        "rules/self-harm.toml",
+        include_str!("../lexicons/rules/self-harm.toml"),
+    ),
+    (
+        "components/specific_action.toml",
+        include_str!("../lexicons/components/specific_action.toml"),
+    ),
+    (
+        "components/impact.toml",
+        include_str!("../lexicons/components/impact.toml"),
+    ),
+    (
+        "components/remorse.toml",
+        include_str!("../lexicons/components/remorse.toml"),
+    ),
+    (
+        "components/responsibility.toml",
+        include_str!("../lexicons/components/responsibility.toml"),
+    ),
+    (
+        "components/repair.toml",
+        include_str!("../lexicons/components/repair.toml"),
+    ),
+    (
+        "components/respectful_close.toml",
+        include_str!("../lexicons/components/respectful_close.toml"),
+    ),
+    (
+        "components/clear_wish.toml",
+        include_str!("../lexicons/components/clear_wish.toml"),
+    ),
+    (
+        "components/acknowledges_hesitation.toml",
+        include_str!("../lexicons/components/acknowledges_hesitation.toml"),
+    ),
+    (
+        "components/self_work_regardless.toml",
+        include_str!("../lexicons/components/self_work_regardless.toml"),
+    ),
+    (
+        "components/invites_needs.toml",
+        include_str!("../lexicons/components/invites_needs.toml"),
+    ),
+];
+
+static ENGINE: LazyLock<Result<Engine, LexiconError>> = LazyLock::new(Engine::new);
+
+/// The shared engine, built on first use. Fails only if an embedded lexicon is broken, which
+/// the test suite rules out.
+pub fn engine() -> Result<&'static Engine, &'static LexiconError> {
+    ENGINE.as_ref()
+}
+
+/// Checks one draft as `kind`, with the user's records if the caller has them.
+pub fn check(
+    text: &str,
+    kind: Kind,
+    context: Option<&Context>,
+) -> Result<Report, &'static LexiconError> {
+    Ok(engine()?.check(text, kind, context))
+}

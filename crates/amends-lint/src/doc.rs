@@ -1,0 +1,428 @@
+//! The text as the rules see it: a normalised copy for matching, tokens, clauses, sentences and
+//! paragraphs, every one of them mapped back to byte spans of the original.
+//!
+//! Normalising lowercases, folds curly apostrophes to `'`, and turns every run of punctuation,
+//! whitespace and emoji into one space, so "I’m SORRY, but…" and "im sorry but" meet the same
+//! phrase. The original spans are kept through a byte map, so findings point at the user's
+//! own characters.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::report::Span;
+
+/// Token flag: the token negates what follows ("not", "never", "don't").
+pub const NEGATOR: u8 = 1;
+/// Token flag: the token is inside double quotes.
+pub const QUOTED: u8 = 2;
+
+/// One word of the normalised text.
+#[derive(Clone, Copy, Debug)]
+pub struct Token {
+    /// Byte range in the normalised text.
+    pub norm_start: usize,
+    /// End (exclusive) in the normalised text.
+    pub norm_end: usize,
+    /// Byte span in the original text.
+    pub span: Span,
+    /// Index of the sentence holding it.
+    pub sentence: usize,
+    /// Clause number, increasing through the text; a clause ends at punctuation, a sentence end
+    /// or a conjunction such as "but" or "because". Negation and reported speech reach only to
+    /// the end of their clause.
+    pub clause: usize,
+    /// [`NEGATOR`] | [`QUOTED`].
+    pub flags: u8,
+}
+
+/// One sentence of the original text (Unicode sentence boundaries; a line break also ends one).
+#[derive(Clone, Copy, Debug)]
+pub struct Sentence {
+    /// Trimmed byte span in the original.
+    pub span: Span,
+    /// First token index.
+    pub first_token: usize,
+    /// One past the last token index.
+    pub end_token: usize,
+    /// Index of the paragraph (blocks separated by a blank line).
+    pub paragraph: usize,
+}
+
+/// The text prepared for the rules.
+#[derive(Debug)]
+pub struct Document<'a> {
+    text: &'a str,
+    norm: String,
+    /// For each byte of `norm`, the byte offset in `text` of the char it came from.
+    map: Vec<usize>,
+    tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    paragraphs: usize,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
+}
+
+fn is_clause_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';'
+            | ':'
+            | '.'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '"'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{2014}'
+            | '\u{2013}'
+            | '\u{2026}'
+            | '\n'
+            | '\r'
+    )
+}
+
+/// Words that begin a new clause: negation and reported speech stop before them.
+fn is_conjunction(w: &str) -> bool {
+    matches!(
+        w,
+        "but"
+            | "and"
+            | "so"
+            | "because"
+            | "cause"
+            | "cuz"
+            | "coz"
+            | "though"
+            | "although"
+            | "yet"
+            | "or"
+            | "while"
+            | "whereas"
+            | "however"
+            | "except"
+            | "plus"
+            | "then"
+    )
+}
+
+fn is_negator(w: &str) -> bool {
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "nor"
+            | "without"
+            | "cannot"
+            | "neither"
+            | "nothing"
+            | "dont"
+            | "cant"
+            | "wont"
+            | "didnt"
+            | "isnt"
+            | "wasnt"
+            | "arent"
+            | "werent"
+            | "shouldnt"
+            | "wouldnt"
+            | "couldnt"
+            | "havent"
+            | "hasnt"
+            | "doesnt"
+            | "aint"
+            | "stop"
+            | "stopped"
+            | "quit"
+    ) || w.ends_with("n't")
+}
+
+impl<'a> Document<'a> {
+    /// Prepares `text`. Cost is linear in its length.
+    pub fn new(text: &'a str) -> Document<'a> {
+        let mut norm = String::with_capacity(text.len() + 1);
+        let mut map: Vec<usize> = Vec::with_capacity(text.len() + 1);
+        let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+
+        let mut in_word = false;
+        let mut word_start_norm = 0usize;
+        let mut word_start_orig = 0usize;
+        let mut word_end_orig = 0usize;
+        let mut pending_break = true;
+        let mut in_quote = false;
+        let mut word_quoted = false;
+        let mut clause = 0usize;
+
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    word_start_norm = norm.len();
+                    word_start_orig = i;
+                    word_quoted = in_quote;
+                }
+                if c.is_ascii() {
+                    norm.push(c.to_ascii_lowercase());
+                    map.push(i);
+                } else {
+                    for l in c.to_lowercase() {
+                        let before = norm.len();
+                        norm.push(l);
+                        map.extend(std::iter::repeat_n(i, norm.len() - before));
+                    }
+                }
+                word_end_orig = i + c.len_utf8();
+                continue;
+            }
+            let next_is_word = chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+            if is_apostrophe(c) && in_word && next_is_word {
+                norm.push('\'');
+                map.push(i);
+                continue;
+            }
+            // A separator: close the word, collapse runs into one space.
+            if in_word {
+                in_word = false;
+                push_token(
+                    &mut tokens,
+                    &norm,
+                    word_start_norm,
+                    Span::new(word_start_orig, word_end_orig),
+                    &mut pending_break,
+                    &mut clause,
+                    word_quoted,
+                );
+            }
+            match c {
+                '"' => in_quote = !in_quote,
+                '\u{201C}' | '\u{00AB}' => in_quote = true,
+                '\u{201D}' | '\u{00BB}' => in_quote = false,
+                _ => {}
+            }
+            if is_clause_punct(c) {
+                pending_break = true;
+            }
+            if !norm.is_empty() && !norm.ends_with(' ') {
+                norm.push(' ');
+                map.push(i);
+            }
+        }
+        if in_word {
+            push_token(
+                &mut tokens,
+                &norm,
+                word_start_norm,
+                Span::new(word_start_orig, word_end_orig),
+                &mut pending_break,
+                &mut clause,
+                word_quoted,
+            );
+        }
+        map.push(text.len());
+
+        let (sentences, paragraphs) = split_sentences(text, &mut tokens);
+        // A new sentence always opens a new clause.
+        let mut last_sentence = usize::MAX;
+        let mut bump = 0usize;
+        for t in &mut tokens {
+            if t.sentence != last_sentence {
+                last_sentence = t.sentence;
+                bump += 1;
+            }
+            t.clause += bump;
+        }
+        Document {
+            text,
+            norm,
+            map,
+            tokens,
+            sentences,
+            paragraphs,
+        }
+    }
+
+    /// The original text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The normalised text (lowercase, straight apostrophes, single spaces).
+    pub fn norm(&self) -> &str {
+        &self.norm
+    }
+
+    /// The words.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// The sentences.
+    pub fn sentences(&self) -> &[Sentence] {
+        &self.sentences
+    }
+
+    /// How many paragraphs hold at least one sentence.
+    pub fn paragraph_count(&self) -> usize {
+        self.paragraphs
+    }
+
+    /// The normalised text of token `i`.
+    pub fn token_text(&self, i: usize) -> &str {
+        let t = &self.tokens[i];
+        &self.norm[t.norm_start..t.norm_end]
+    }
+
+    /// Maps a byte range of the normalised text back to the original, on char boundaries.
+    pub fn orig_span(&self, norm_start: usize, norm_end: usize) -> Span {
+        if norm_end <= norm_start || norm_start >= self.map.len() {
+            let at = self.map.get(norm_start).copied().unwrap_or(self.text.len());
+            return Span::new(at, at);
+        }
+        let start = self.map[norm_start];
+        let last = self.map[norm_end - 1];
+        let end = last + self.text[last..].chars().next().map_or(0, char::len_utf8);
+        Span::new(start, end)
+    }
+
+    /// The index of the token starting at normalised byte `pos`, if any.
+    pub fn token_starting_at(&self, pos: usize) -> Option<usize> {
+        self.tokens
+            .binary_search_by(|t| t.norm_start.cmp(&pos))
+            .ok()
+    }
+
+    /// The index of the token ending at normalised byte `pos`, if any.
+    pub fn token_ending_at(&self, pos: usize) -> Option<usize> {
+        self.tokens.binary_search_by(|t| t.norm_end.cmp(&pos)).ok()
+    }
+
+    /// The text of a span of the original.
+    pub fn slice(&self, span: Span) -> &'a str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Number of words.
+    pub fn word_count(&self) -> usize {
+        self.tokens.len()
+    }
+}
+
+fn push_token(
+    tokens: &mut Vec<Token>,
+    norm: &str,
+    start: usize,
+    span: Span,
+    pending_break: &mut bool,
+    clause: &mut usize,
+    quoted: bool,
+) {
+    let word = &norm[start..];
+    if *pending_break || is_conjunction(word) {
+        *clause += 1;
+    }
+    *pending_break = false;
+    let mut flags = 0u8;
+    if is_negator(word) {
+        flags |= NEGATOR;
+    }
+    if quoted {
+        flags |= QUOTED;
+    }
+    tokens.push(Token {
+        norm_start: start,
+        norm_end: norm.len(),
+        span,
+        sentence: 0,
+        clause: *clause,
+        flags,
+    });
+}
+
+/// Unicode sentence boundaries, with paragraphs counted at blank lines. Assigns each token its
+/// sentence.
+fn split_sentences(text: &str, tokens: &mut [Token]) -> (Vec<Sentence>, usize) {
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut paragraph = 0usize;
+    let mut seen_in_paragraph = false;
+    let mut newlines_since_text = 0usize;
+    let mut ti = 0usize;
+    for (off, s) in text.split_sentence_bound_indices() {
+        // Blank lines between sentences start a new paragraph.
+        let lead = s.len() - s.trim_start().len();
+        newlines_since_text += s[..lead].bytes().filter(|&b| b == b'\n').count();
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if newlines_since_text >= 2 && seen_in_paragraph {
+            paragraph += 1;
+        }
+        let start = off + lead;
+        let end = start + trimmed.len();
+        let first = ti;
+        while ti < tokens.len() && tokens[ti].span.start < end {
+            tokens[ti].sentence = sentences.len();
+            ti += 1;
+        }
+        sentences.push(Sentence {
+            span: Span::new(start, end),
+            first_token: first,
+            end_token: ti,
+            paragraph,
+        });
+        seen_in_paragraph = true;
+        let tail = &s[lead + trimmed.len()..];
+        newlines_since_text = tail.bytes().filter(|&b| b == b'\n').count();
+    }
+    let paragraphs = if sentences.is_empty() {
+        0
+    } else {
+        paragraph + 1
+    };
+    (sentences, paragraphs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curly_apostrophes_fold_and_spans_stay_original() {
+        let d = Document::new("I\u{2019}m SORRY, but\u{2026} ok");
+        assert_eq!(d.norm(), "i'm sorry but ok");
+        let s = d.orig_span(0, 3);
+        assert_eq!(d.slice(s), "I\u{2019}m");
+        assert_eq!(d.tokens().len(), 4);
+    }
+
+    #[test]
+    fn clauses_split_at_but() {
+        let d = Document::new("not you but me");
+        let t = d.tokens();
+        assert_eq!(t[0].clause, t[1].clause);
+        assert_ne!(t[1].clause, t[2].clause);
+    }
+
+    #[test]
+    fn paragraphs_counted_at_blank_lines() {
+        let d = Document::new("Hi.\n\nI lied. Sorry.\n\nBye");
+        assert_eq!(d.paragraph_count(), 3);
+        assert_eq!(d.sentences().len(), 4);
+    }
+
+    #[test]
+    fn quotes_mark_tokens() {
+        let d = Document::new("you said \u{201C}calm down\u{201D} to me");
+        assert_eq!(d.tokens()[2].flags & QUOTED, QUOTED);
+        assert_eq!(d.tokens()[4].flags & QUOTED, 0);
+    }
+}

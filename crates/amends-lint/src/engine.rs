@@ -1,0 +1,509 @@
+//! The engine: every phrase of every lexicon in one Aho-Corasick automaton, built once; one
+//! overlapping pass over the normalised text per check; then context filters (negation,
+//! quotation, reported speech, hypotheticals, exceptions); then components and rules.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::context::Context;
+use crate::doc::{Document, NEGATOR, QUOTED};
+use crate::lexicon::{self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError};
+use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
+use crate::rules::{self, Cx, Rule};
+
+/// A phrase hit that survived the filters.
+#[derive(Clone, Copy, Debug)]
+pub struct Hit {
+    /// Lexicon index.
+    pub lex: u16,
+    /// Group index inside the lexicon.
+    pub group: u16,
+    /// Start in the normalised text.
+    pub norm_start: usize,
+    /// End in the normalised text.
+    pub norm_end: usize,
+    /// Span in the original text.
+    pub span: Span,
+    /// First token.
+    pub first_token: usize,
+    /// Last token (inclusive).
+    pub last_token: usize,
+    /// Sentence index.
+    pub sentence: usize,
+}
+
+/// All hits of one check, grouped by lexicon.
+#[derive(Debug, Default)]
+pub struct Hits {
+    hits: Vec<Hit>,
+    /// `ranges[lex]` = index range into `hits`.
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Hits {
+    /// Hits of one lexicon, in text order.
+    pub fn of(&self, lex: u16) -> &[Hit] {
+        match self.ranges.get(usize::from(lex)) {
+            Some(&(a, b)) => &self.hits[a..b],
+            None => &[],
+        }
+    }
+}
+
+struct Phrase {
+    lex: u16,
+    group: u16,
+    gap: usize,
+    /// Pattern ids of segments after the first, sorted, one list per segment.
+    rest: Vec<Vec<u32>>,
+}
+
+#[derive(Clone, Copy)]
+struct Raw {
+    pat: u32,
+    start: usize,
+    end: usize,
+    tok_start: usize,
+    tok_end: usize,
+}
+
+#[derive(Default)]
+struct Builder {
+    patterns: Vec<String>,
+    pat_prefix: Vec<bool>,
+    pat_ids: HashMap<(String, bool), u32>,
+    starts: Vec<Vec<u32>>,
+}
+
+impl Builder {
+    fn intern(&mut self, form: &str, prefix: bool) -> Result<u32, LexiconError> {
+        if let Some(&id) = self.pat_ids.get(&(form.to_owned(), prefix)) {
+            return Ok(id);
+        }
+        let id = u32::try_from(self.patterns.len())
+            .map_err(|_| LexiconError::Automaton("too many patterns".into()))?;
+        self.patterns.push(form.to_owned());
+        self.pat_prefix.push(prefix);
+        self.starts.push(Vec::new());
+        self.pat_ids.insert((form.to_owned(), prefix), id);
+        Ok(id)
+    }
+}
+
+/// Words of lookback for negation (L-3 "I'm not going to say I was drunk").
+const NEGATION_WINDOW: usize = 4;
+
+/// The compiled lexicons and rules. Build it once and reuse it; [`crate::check`] does so
+/// behind a `LazyLock`.
+pub struct Engine {
+    ac: AhoCorasick,
+    pat_prefix: Vec<bool>,
+    /// For each pattern, the phrases it starts.
+    starts: Vec<Vec<u32>>,
+    phrases: Vec<Phrase>,
+    lexicons: Vec<Lexicon>,
+    markers: u16,
+    rules: Vec<(u16, Box<dyn Rule>)>,
+    components: Vec<u16>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("patterns", &self.pat_prefix.len())
+            .field("lexicons", &self.lexicons.len())
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Loads the embedded lexicons and builds the automaton.
+    pub fn new() -> Result<Engine, LexiconError> {
+        let mut lexicons = Vec::new();
+        let mut b = Builder::default();
+        let mut phrases: Vec<Phrase> = Vec::new();
+
+        for (file, src) in crate::LEXICON_FILES {
+            let loaded = lexicon::load(file, src)?;
+            let lex = u16::try_from(lexicons.len())
+                .map_err(|_| LexiconError::Automaton("too many lexicons".into()))?;
+            for (group, src_phrase, gap) in &loaded.phrases {
+                let alts = lexicon::expand(src_phrase)
+                    .map_err(|problem| LexiconError::Invalid { file, problem })?;
+                for segs in alts {
+                    let pi = u32::try_from(phrases.len())
+                        .map_err(|_| LexiconError::Automaton("too many phrases".into()))?;
+                    let mut first = Vec::new();
+                    let mut rest = Vec::new();
+                    for (k, seg) in segs.iter().enumerate() {
+                        let mut ids = Vec::with_capacity(seg.forms.len());
+                        for form in &seg.forms {
+                            ids.push(b.intern(form, seg.prefix)?);
+                        }
+                        ids.sort_unstable();
+                        ids.dedup();
+                        if k == 0 {
+                            first = ids;
+                        } else {
+                            rest.push(ids);
+                        }
+                    }
+                    for id in first {
+                        // Only reachable ids are pushed; `intern` grew `starts` with `patterns`.
+                        if let Some(s) = b.starts.get_mut(id as usize) {
+                            s.push(pi);
+                        }
+                    }
+                    phrases.push(Phrase {
+                        lex,
+                        group: *group,
+                        gap: *gap,
+                        rest,
+                    });
+                }
+            }
+            lexicons.push(loaded.lexicon);
+        }
+        let Builder {
+            patterns,
+            pat_prefix,
+            starts,
+            ..
+        } = b;
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
+
+        let find = |id: &str, role: LexRole| {
+            lexicons
+                .iter()
+                .position(|l| l.id == id && l.role == role)
+                .and_then(|i| u16::try_from(i).ok())
+        };
+        let markers = find("_markers", LexRole::Markers)
+            .ok_or_else(|| LexiconError::Automaton("markers lexicon missing".into()))?;
+        let mut components = Vec::new();
+        for id in rules::COMPONENT_ORDER {
+            let lex = find(id, LexRole::Component).ok_or_else(|| {
+                LexiconError::Automaton(format!("component lexicon {id} missing"))
+            })?;
+            components.push(lex);
+        }
+        let mut rule_list = Vec::new();
+        for rule in rules::registry() {
+            let lex = find(rule.id(), LexRole::Rule).ok_or_else(|| {
+                LexiconError::Automaton(format!("rule {} has no lexicon", rule.id()))
+            })?;
+            rule_list.push((lex, rule));
+        }
+        Ok(Engine {
+            ac,
+            pat_prefix,
+            starts,
+            phrases,
+            lexicons,
+            markers,
+            rules: rule_list,
+            components,
+        })
+    }
+
+    /// The loaded lexicons (rules, components and markers).
+    pub fn lexicons(&self) -> &[Lexicon] {
+        &self.lexicons
+    }
+
+    /// Number of literal patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.pat_prefix.len()
+    }
+
+    /// Checks one draft. `context` adds the checks that need the user's records (L-13, L-16,
+    /// L-21); without it those checks do what they can from the text alone.
+    pub fn check(&self, text: &str, kind: Kind, context: Option<&Context>) -> Report {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        let components = self.components(&doc, kind, &hits);
+        let mut findings = Vec::new();
+        for (lex, rule) in &self.rules {
+            let lexicon = &self.lexicons[usize::from(*lex)];
+            if !lexicon.applies_to(kind) {
+                continue;
+            }
+            let cx = Cx {
+                doc: &doc,
+                kind,
+                hits: &hits,
+                components: &components,
+                context,
+                lexicon,
+                lex: *lex,
+                engine: self,
+            };
+            rule.check(&cx, &mut findings);
+        }
+        findings.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.severity.cmp(&a.severity))
+                .then(a.rule.cmp(&b.rule))
+                .then(a.span.end.cmp(&b.span.end))
+        });
+        findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+        let crisis = findings.iter().any(|f| f.rule == "self-harm");
+        let verdict = match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Block) => Verdict::DoNotSend,
+            Some(Severity::Warn) => Verdict::Revise,
+            _ => Verdict::Ready,
+        };
+        Report {
+            kind,
+            verdict,
+            components,
+            findings,
+            crisis,
+        }
+    }
+
+    pub(crate) fn lexicon_by_id(&self, id: &str) -> Option<u16> {
+        self.lexicons
+            .iter()
+            .position(|l| l.id == id)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    fn components(&self, doc: &Document<'_>, kind: Kind, hits: &Hits) -> Vec<ComponentReport> {
+        let _ = doc;
+        let mut out = Vec::new();
+        for (i, &lex) in self.components.iter().enumerate() {
+            let lexicon = &self.lexicons[usize::from(lex)];
+            if !lexicon.applies_to(kind) {
+                continue;
+            }
+            let spans: Vec<Span> = hits.of(lex).iter().map(|h| h.span).collect();
+            out.push(ComponentReport {
+                id: Cow::Borrowed(rules::COMPONENT_ORDER[i]),
+                present: !spans.is_empty(),
+                spans,
+            });
+        }
+        out
+    }
+
+    /// One automaton pass, then gap joining, filters, exceptions and de-duplication.
+    pub(crate) fn scan(&self, doc: &Document<'_>) -> Hits {
+        let norm = doc.norm().as_bytes();
+        let tokens = doc.tokens();
+        let mut raw: Vec<Raw> = Vec::new();
+        for m in self.ac.find_overlapping_iter(doc.norm()) {
+            let (s, e) = (m.start(), m.end());
+            if s > 0 && norm[s - 1] != b' ' {
+                continue;
+            }
+            let pat = m.pattern().as_u32();
+            let prefix = self.pat_prefix[pat as usize];
+            if !prefix && e < norm.len() && norm[e] != b' ' {
+                continue;
+            }
+            let Some(tok_start) = doc.token_starting_at(s) else {
+                continue;
+            };
+            // A prefix pattern may end inside a word: the hit runs to the word's end.
+            let (e, tok_end) = match doc.token_ending_at(e) {
+                Some(t) => (e, t),
+                None if prefix => {
+                    let t = tokens.partition_point(|t| t.norm_end < e);
+                    match tokens.get(t) {
+                        Some(tok) => (tok.norm_end, t),
+                        None => continue,
+                    }
+                }
+                None => continue,
+            };
+            raw.push(Raw {
+                pat,
+                start: s,
+                end: e,
+                tok_start,
+                tok_end,
+            });
+        }
+        raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
+
+        let mut cands: Vec<Hit> = Vec::new();
+        for (ri, r) in raw.iter().enumerate() {
+            for &pi in &self.starts[r.pat as usize] {
+                let ph = &self.phrases[pi as usize];
+                let mut end = r.end;
+                let mut tok_end = r.tok_end;
+                let mut ok = true;
+                let mut from = ri + 1;
+                for seg in &ph.rest {
+                    let mut found = None;
+                    let lo = from.max(raw.partition_point(|q| q.start <= end));
+                    for (qi, q) in raw.iter().enumerate().skip(lo) {
+                        if q.tok_start > tok_end + ph.gap + 1 {
+                            break;
+                        }
+                        if tokens[q.tok_start].sentence != tokens[r.tok_start].sentence {
+                            break;
+                        }
+                        if seg.binary_search(&q.pat).is_ok() {
+                            found = Some(qi);
+                            break;
+                        }
+                    }
+                    match found {
+                        Some(qi) => {
+                            end = raw[qi].end;
+                            tok_end = raw[qi].tok_end;
+                            from = qi + 1;
+                        }
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if !ok || tokens[r.tok_start].sentence != tokens[tok_end].sentence {
+                    continue;
+                }
+                cands.push(Hit {
+                    lex: ph.lex,
+                    group: ph.group,
+                    norm_start: r.start,
+                    norm_end: end,
+                    span: doc.orig_span(r.start, end),
+                    first_token: r.tok_start,
+                    last_token: tok_end,
+                    sentence: tokens[r.tok_start].sentence,
+                });
+            }
+        }
+
+        // Marker regions: (sentence, clause, first token covered).
+        let mut reported: Vec<(usize, usize)> = Vec::new();
+        let mut hypothetical: Vec<(usize, usize)> = Vec::new();
+        for h in cands.iter().filter(|h| h.lex == self.markers) {
+            if let Some(next) = tokens.get(h.last_token + 1) {
+                let region = (h.last_token + 1, next.clause);
+                if h.group == 0 {
+                    reported.push(region);
+                } else {
+                    hypothetical.push(region);
+                }
+            }
+        }
+        let in_region = |regions: &[(usize, usize)], t: usize| {
+            regions
+                .iter()
+                .any(|&(first, clause)| t >= first && tokens[t].clause == clause)
+        };
+
+        cands.sort_unstable_by_key(|h| (h.lex, h.norm_start, std::cmp::Reverse(h.norm_end)));
+        let mut hits: Vec<Hit> = Vec::with_capacity(cands.len());
+        let mut ranges = vec![(0usize, 0usize); self.lexicons.len()];
+        let mut i = 0;
+        while i < cands.len() {
+            let lex = cands[i].lex;
+            let mut j = i;
+            while j < cands.len() && cands[j].lex == lex {
+                j += 1;
+            }
+            let lexicon = &self.lexicons[usize::from(lex)];
+            let except = lexicon
+                .groups
+                .iter()
+                .position(|g| g.name == EXCEPT_GROUP)
+                .and_then(|g| u16::try_from(g).ok());
+            let start = hits.len();
+            for h in &cands[i..j] {
+                if Some(h.group) == except {
+                    continue;
+                }
+                if lex != self.markers {
+                    let filters = lexicon.groups[usize::from(h.group)].filters;
+                    let t0 = h.first_token;
+                    if filters & Filter::Negated.bit() != 0 && negated(tokens, t0) {
+                        continue;
+                    }
+                    if filters & Filter::Quoted.bit() != 0 && tokens[t0].flags & QUOTED != 0 {
+                        continue;
+                    }
+                    if filters & Filter::Reported.bit() != 0 && in_region(&reported, t0) {
+                        continue;
+                    }
+                    if filters & Filter::Hypothetical.bit() != 0 && in_region(&hypothetical, t0) {
+                        continue;
+                    }
+                    if except.is_some() {
+                        let covered = cands[i..j].iter().any(|x| {
+                            Some(x.group) == except
+                                && x.norm_start < h.norm_end
+                                && h.norm_start < x.norm_end
+                        });
+                        if covered {
+                            continue;
+                        }
+                    }
+                }
+                // Overlapping hits of one group count once (the longest, which sorts first).
+                // Groups are kept apart: one phrase may serve two purposes (L-25 "whenever
+                // you're ready" is both "no rush" and "I'll be there").
+                if hits[start..]
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .any(|last| last.group == h.group && last.norm_end > h.norm_start)
+                {
+                    continue;
+                }
+                hits.push(*h);
+            }
+            ranges[usize::from(lex)] = (start, hits.len());
+            i = j;
+        }
+        Hits { hits, ranges }
+    }
+
+    pub(crate) fn finding(
+        &self,
+        lex: u16,
+        kind: Kind,
+        doc: &Document<'_>,
+        span: Span,
+        group: Option<u16>,
+    ) -> Finding {
+        let l = &self.lexicons[usize::from(lex)];
+        let g = group.and_then(|g| l.groups.get(usize::from(g)));
+        let message = g
+            .and_then(|g| g.message.clone())
+            .unwrap_or_else(|| l.message.clone());
+        let suggestion = g
+            .and_then(|g| g.suggestion.clone())
+            .unwrap_or_else(|| l.suggestion.clone());
+        Finding {
+            rule: Cow::Owned(l.id.clone()),
+            method: Cow::Owned(l.method.clone()),
+            severity: l.severity_for(kind),
+            span,
+            excerpt: doc.slice(span).to_owned(),
+            message: Cow::Owned(message),
+            suggestion: Cow::Owned(suggestion),
+        }
+    }
+}
+
+/// A negator up to [`NEGATION_WINDOW`] words before `t0`, in the same clause.
+fn negated(tokens: &[crate::doc::Token], t0: usize) -> bool {
+    let clause = tokens[t0].clause;
+    (t0.saturating_sub(NEGATION_WINDOW)..t0)
+        .rev()
+        .take_while(|&t| tokens[t].clause == clause)
+        .any(|t| tokens[t].flags & NEGATOR != 0)
+}

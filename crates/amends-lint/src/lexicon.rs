@@ -1,0 +1,623 @@
+//! Lexicon files: one TOML file per rule or component under `lexicons/`, embedded at build time.
+//! Each file carries its phrases, its explanation, and its own positive and negative examples,
+//! which the test suite runs (see `tests/lint/lexicons.rs`).
+//!
+//! Phrase syntax (all matching is on the normalised text, see [`crate::Document`]):
+//! - words are matched whole, lowercase, punctuation ignored: `"sorry, but"` = `"sorry but"`;
+//! - `(a|b|)` picks one alternative, an empty one makes the part optional;
+//! - ` ... ` is a gap of up to `gap` words (default 8) inside one sentence;
+//! - a trailing `*` on the last word of a part matches any ending (`apologi*`);
+//! - contractions and texting forms are added automatically: `i'm` also matches `im` and
+//!   `i am`, `you're` also `youre`, `your`, `ur` and `you are`, `you` also `u`, `please` also
+//!   `pls`, and so on (see [`word_variants`]).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::context::Context;
+use crate::report::{Kind, Severity};
+
+/// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
+/// the test suite loads every file.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// The TOML did not parse.
+    #[error("lexicon {file}: {source}")]
+    Toml {
+        /// File name.
+        file: &'static str,
+        /// Parser error.
+        source: toml::de::Error,
+    },
+    /// The file parsed but says something impossible.
+    #[error("lexicon {file}: {problem}")]
+    Invalid {
+        /// File name.
+        file: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The automaton could not be built.
+    #[error("phrase automaton: {0}")]
+    Automaton(String),
+}
+
+/// When a phrase hit is not the user's own current claim, and so does not count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Filter {
+    /// A negator ("not", "never", "don't") up to four words before, in the same clause.
+    Negated,
+    /// Inside double quotes.
+    Quoted,
+    /// After "you said", "you told me", "people say"... in the same clause.
+    Reported,
+    /// After "what if", "imagine", "even if"... in the same clause.
+    Hypothetical,
+}
+
+impl Filter {
+    pub(crate) fn bit(self) -> u8 {
+        match self {
+            Filter::Negated => 1,
+            Filter::Quoted => 2,
+            Filter::Reported => 4,
+            Filter::Hypothetical => 8,
+        }
+    }
+}
+
+/// The default: a phrase counts only when the user says it, now, in earnest.
+pub(crate) const ALL_FILTERS: u8 = 1 | 2 | 4 | 8;
+
+/// One example sentence or message from a lexicon file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// Just the text, checked as the file's example kind with no context.
+    Text(String),
+    /// Text with its own kind and/or records.
+    Full {
+        /// The draft.
+        text: String,
+        /// Kind to check it as; defaults to the file's example kind.
+        kind: Option<Kind>,
+        /// Records to check it against.
+        context: Option<Context>,
+    },
+}
+
+impl Example {
+    /// The text.
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) | Example::Full { text: t, .. } => t,
+        }
+    }
+    /// The kind, if the example sets one.
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Example::Text(_) => None,
+            Example::Full { kind, .. } => *kind,
+        }
+    }
+    /// The records, if the example sets them.
+    pub fn context(&self) -> Option<&Context> {
+        match self {
+            Example::Text(_) => None,
+            Example::Full { context, .. } => context.as_ref(),
+        }
+    }
+}
+
+/// The examples of a lexicon file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Kind to check the examples as (default: the first kind the file applies to).
+    pub kind: Option<Kind>,
+    /// Must trigger the rule (or show the component).
+    #[serde(default)]
+    pub positive: Vec<Example>,
+    /// Must not.
+    #[serde(default)]
+    pub negative: Vec<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupFile {
+    name: String,
+    #[serde(default)]
+    phrases: Vec<String>,
+    message: Option<String>,
+    suggestion: Option<String>,
+    label: Option<String>,
+    ignore_when: Option<Vec<Filter>>,
+    gap: Option<usize>,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    therapy: bool,
+    #[serde(default)]
+    min_days: u32,
+    /// Exceptions may sit inside a group table (TOML puts keys after `[[group]]` there);
+    /// they apply to the whole lexicon all the same.
+    #[serde(default)]
+    exceptions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    rule: Option<String>,
+    component: Option<String>,
+    method: Option<String>,
+    kinds: Vec<Kind>,
+    severity: Option<Severity>,
+    #[serde(default)]
+    severity_by_kind: BTreeMap<String, Severity>,
+    ignore_when: Option<Vec<Filter>>,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    suggestion: String,
+    #[serde(default)]
+    group: Vec<GroupFile>,
+    #[serde(default)]
+    exceptions: Vec<String>,
+    #[serde(default)]
+    examples: Examples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkerFile {
+    reported: Vec<String>,
+    hypothetical: Vec<String>,
+}
+
+/// What a lexicon is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LexRole {
+    /// A linter rule of METHOD.md.
+    Rule,
+    /// A component of DESIGN.md.
+    Component,
+    /// Reported-speech and hypothetical markers.
+    Markers,
+}
+
+/// A named group of phrases inside a lexicon, with its own explanation if it has one.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Name used by the rule code.
+    pub name: String,
+    /// Message override.
+    pub message: Option<String>,
+    /// Suggestion override.
+    pub suggestion: Option<String>,
+    /// Short label used when a rule lists missing elements.
+    pub label: Option<String>,
+    /// Filter bits (see [`Filter`]).
+    pub filters: u8,
+    /// Words that a logged step's label must contain to support this claim (L-13).
+    pub labels: Vec<String>,
+    /// The claim is about therapy, so logged sessions support it (L-13).
+    pub therapy: bool,
+    /// The claim needs at least this many days of record (L-13).
+    pub min_days: u32,
+}
+
+/// A loaded lexicon.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    /// File name.
+    pub file: &'static str,
+    /// Rule or component id.
+    pub id: String,
+    /// What it is for.
+    pub role: LexRole,
+    /// METHOD.md ID (rules only).
+    pub method: String,
+    /// Bit set of kinds (see `Kind::bit`).
+    pub kinds: u8,
+    /// The kinds in file order.
+    pub kind_list: Vec<Kind>,
+    /// Default severity.
+    pub severity: Severity,
+    /// Per-kind severity overrides.
+    pub severity_by_kind: Vec<(Kind, Severity)>,
+    /// Default explanation.
+    pub message: String,
+    /// Default rewrite direction.
+    pub suggestion: String,
+    /// Phrase groups; the last group is the exception group when `has_exceptions`.
+    pub groups: Vec<Group>,
+    /// Examples.
+    pub examples: Examples,
+}
+
+impl Lexicon {
+    /// Severity for a kind.
+    pub fn severity_for(&self, kind: Kind) -> Severity {
+        self.severity_by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.severity, |(_, s)| *s)
+    }
+
+    /// Does the lexicon apply to this kind?
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        self.kinds & kind.bit() != 0
+    }
+
+    /// The kind its examples are checked as.
+    pub fn example_kind(&self) -> Kind {
+        self.examples
+            .kind
+            .or_else(|| self.kind_list.first().copied())
+            .unwrap_or(Kind::Apology)
+    }
+
+    /// Index of the group with this name.
+    pub fn group_index(&self, name: &str) -> Option<u16> {
+        self.groups
+            .iter()
+            .position(|g| g.name == name)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+}
+
+/// Name of the internal group that holds a lexicon's exceptions.
+pub const EXCEPT_GROUP: &str = "_except";
+
+/// A lexicon plus its phrases (before compiling into the automaton).
+pub struct Loaded {
+    /// The lexicon.
+    pub lexicon: Lexicon,
+    /// `(group index, phrase source)`.
+    pub phrases: Vec<(u16, String, usize)>,
+}
+
+fn filter_bits(v: &Option<Vec<Filter>>, default: u8) -> u8 {
+    match v {
+        None => default,
+        Some(list) => list.iter().fold(0, |acc, f| acc | f.bit()),
+    }
+}
+
+/// Parses one lexicon file.
+pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
+    let invalid = |problem: String| LexiconError::Invalid { file, problem };
+    if file.starts_with("markers") {
+        let m: MarkerFile =
+            toml::from_str(src).map_err(|source| LexiconError::Toml { file, source })?;
+        let mk = |name: &str| Group {
+            name: name.to_owned(),
+            message: None,
+            suggestion: None,
+            label: None,
+            filters: 0,
+            labels: Vec::new(),
+            therapy: false,
+            min_days: 0,
+        };
+        let mut phrases = Vec::new();
+        phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
+        phrases.extend(m.hypothetical.into_iter().map(|p| (1u16, p, 8)));
+        return Ok(Loaded {
+            lexicon: Lexicon {
+                file,
+                id: "_markers".to_owned(),
+                role: LexRole::Markers,
+                method: String::new(),
+                kinds: 0xff,
+                kind_list: Kind::ALL.to_vec(),
+                severity: Severity::Advise,
+                severity_by_kind: Vec::new(),
+                message: String::new(),
+                suggestion: String::new(),
+                groups: vec![mk("reported"), mk("hypothetical")],
+                examples: Examples::default(),
+            },
+            phrases,
+        });
+    }
+    let f: LexiconFile =
+        toml::from_str(src).map_err(|source| LexiconError::Toml { file, source })?;
+    let (id, role) = match (&f.rule, &f.component) {
+        (Some(r), None) => (r.clone(), LexRole::Rule),
+        (None, Some(c)) => (c.clone(), LexRole::Component),
+        _ => return Err(invalid("needs exactly one of `rule` or `component`".into())),
+    };
+    if role == LexRole::Rule && (f.method.is_none() || f.severity.is_none()) {
+        return Err(invalid("a rule needs `method` and `severity`".into()));
+    }
+    if role == LexRole::Rule && (f.message.is_empty() || f.suggestion.is_empty()) {
+        return Err(invalid("a rule needs `message` and `suggestion`".into()));
+    }
+    let mut severity_by_kind = Vec::new();
+    for (k, s) in &f.severity_by_kind {
+        let kind: Kind = k
+            .parse()
+            .map_err(|e: crate::report::UnknownKind| invalid(e.to_string()))?;
+        severity_by_kind.push((kind, *s));
+    }
+    let lex_filters = filter_bits(&f.ignore_when, ALL_FILTERS);
+    let mut groups = Vec::new();
+    let mut phrases = Vec::new();
+    let mut exceptions = f.exceptions;
+    for mut g in f.group {
+        exceptions.append(&mut g.exceptions);
+        let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
+        let gap = g.gap.unwrap_or(8);
+        phrases.extend(g.phrases.into_iter().map(|p| (gi, p, gap)));
+        groups.push(Group {
+            name: g.name,
+            message: g.message,
+            suggestion: g.suggestion,
+            label: g.label,
+            filters: filter_bits(&g.ignore_when, lex_filters),
+            labels: g.labels.into_iter().map(|l| l.to_lowercase()).collect(),
+            therapy: g.therapy,
+            min_days: g.min_days,
+        });
+    }
+    if !exceptions.is_empty() {
+        let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
+        phrases.extend(exceptions.into_iter().map(|p| (gi, p, 8)));
+        groups.push(Group {
+            name: EXCEPT_GROUP.to_owned(),
+            message: None,
+            suggestion: None,
+            label: None,
+            filters: 0,
+            labels: Vec::new(),
+            therapy: false,
+            min_days: 0,
+        });
+    }
+    let kinds = f.kinds.iter().fold(0u8, |acc, k| acc | k.bit());
+    Ok(Loaded {
+        lexicon: Lexicon {
+            file,
+            id,
+            role,
+            method: f.method.unwrap_or_default(),
+            kinds,
+            kind_list: f.kinds,
+            severity: f.severity.unwrap_or(Severity::Advise),
+            severity_by_kind,
+            message: f.message,
+            suggestion: f.suggestion,
+            groups,
+            examples: f.examples,
+        },
+        phrases,
+    })
+}
+
+/// Normalises a phrase the way [`crate::Document`] normalises text (apart from the `( | )`,
+/// `...` and `*` syntax).
+fn normalise_phrase(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        let c = match c {
+            '\u{2019}' | '\u{2018}' | '`' => '\'',
+            c => c,
+        };
+        if c.is_alphanumeric() || matches!(c, '\'' | '(' | ')' | '|' | '.' | '*') {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Expands `( | )` alternatives (they may nest).
+fn expand_alternatives(p: &str, out: &mut Vec<String>) -> Result<(), String> {
+    let Some(open) = p.find('(') else {
+        if p.contains(')') {
+            return Err(format!("stray ')' in {p:?}"));
+        }
+        out.push(p.split_whitespace().collect::<Vec<_>>().join(" "));
+        return Ok(());
+    };
+    let mut depth = 0usize;
+    let mut close = None;
+    let mut cuts = Vec::new();
+    for (i, c) in p.char_indices().skip_while(|&(i, _)| i < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            '|' if depth == 1 => cuts.push(i),
+            _ => {}
+        }
+    }
+    let close = close.ok_or_else(|| format!("unclosed '(' in {p:?}"))?;
+    let mut from = open + 1;
+    cuts.push(close);
+    for cut in cuts {
+        let alt = &p[from..cut];
+        from = cut + 1;
+        let next = format!("{} {} {}", &p[..open], alt, &p[close + 1..]);
+        expand_alternatives(&next, out)?;
+    }
+    Ok(())
+}
+
+/// The written forms a single normalised word may take in real messages.
+pub fn word_variants(w: &str) -> Vec<String> {
+    let mut v = vec![w.to_owned()];
+    let extra: &[&str] = match w {
+        "i'm" => &["i am"],
+        "you're" => &["your", "ur", "you are", "u r"],
+        "don't" => &["do not"],
+        "won't" => &["will not"],
+        "can't" => &["cannot", "can not"],
+        "i'll" => &["i will"],
+        "it's" => &["it is"],
+        "didn't" => &["did not"],
+        "wasn't" => &["was not"],
+        "i've" => &["i have"],
+        "i'd" => &["i would", "i had"],
+        "isn't" => &["is not"],
+        "you'll" => &["you will", "u will", "ull"],
+        "that's" => &["that is"],
+        "we're" => &["we are"],
+        "they're" => &["they are"],
+        "you've" => &["you have", "uve"],
+        "haven't" => &["have not"],
+        "shouldn't" => &["should not"],
+        "wouldn't" => &["would not"],
+        "couldn't" => &["could not"],
+        "doesn't" => &["does not"],
+        "aren't" => &["are not"],
+        "weren't" => &["were not"],
+        "you'd" => &["you would", "you had"],
+        "hadn't" => &["had not"],
+        "there's" => &["there is"],
+        "we've" => &["we have"],
+        "we'll" => &["we will"],
+        "she's" => &["she is", "she has"],
+        "he's" => &["he is", "he has"],
+        "let's" => &["let us"],
+        "you" => &["u", "ya"],
+        "your" => &["ur"],
+        "please" => &["pls", "plz", "pleaseee"],
+        "because" => &["cause", "cuz", "coz", "bc"],
+        "though" => &["tho"],
+        "okay" => &["ok"],
+        "tonight" => &["tonite"],
+        "apologise" => &["apologize"],
+        "apologised" => &["apologized"],
+        "criticised" => &["criticized"],
+        "realise" => &["realize"],
+        "realised" => &["realized"],
+        "jewellery" => &["jewelry"],
+        "defence" => &["defense"],
+        "mum" => &["mom", "mother"],
+        "favourite" => &["favorite"],
+        "really" => &["rly", "realy"],
+        "something" => &["smth"],
+        "what" => &["wat"],
+        "know" => &["kno"],
+        "anymore" => &["any more"],
+        _ => &[],
+    };
+    v.extend(extra.iter().map(|s| (*s).to_owned()));
+    if w.contains('\'') {
+        v.push(w.replace('\'', ""));
+    }
+    v
+}
+
+/// Maximum written forms per phrase segment; past this, rarer combinations are dropped.
+const MAX_VARIANTS: usize = 96;
+
+/// Written forms of one segment (a run of words with no gap).
+fn segment_variants(seg: &str) -> Vec<String> {
+    let mut acc: Vec<String> = vec![String::new()];
+    for w in seg.split_whitespace() {
+        let forms = word_variants(w);
+        let mut next = Vec::with_capacity(acc.len() * forms.len());
+        'outer: for f in &forms {
+            for a in &acc {
+                if next.len() >= MAX_VARIANTS {
+                    break 'outer;
+                }
+                if a.is_empty() {
+                    next.push(f.clone());
+                } else {
+                    next.push(format!("{a} {f}"));
+                }
+            }
+        }
+        acc = next;
+    }
+    acc.sort();
+    acc.dedup();
+    acc
+}
+
+/// One segment: its literal forms, and whether its last word may continue (`*`).
+pub struct Segment {
+    /// Written forms.
+    pub forms: Vec<String>,
+    /// Prefix match on the last word.
+    pub prefix: bool,
+}
+
+/// Expands a phrase source into alternatives, each a list of gap-separated segments.
+pub fn expand(src: &str) -> Result<Vec<Vec<Segment>>, String> {
+    let norm = normalise_phrase(src);
+    let mut alts = Vec::new();
+    expand_alternatives(&norm, &mut alts)?;
+    let mut out = Vec::with_capacity(alts.len());
+    for alt in alts {
+        let mut segs = Vec::new();
+        for part in alt.split("...") {
+            let part = part.trim();
+            if part.is_empty() {
+                return Err(format!("empty part in {src:?}"));
+            }
+            let prefix = part.ends_with('*');
+            let part = part.trim_end_matches('*').trim();
+            if part.contains(['(', ')', '|', '*', '.']) {
+                return Err(format!("stray syntax in {src:?}"));
+            }
+            segs.push(Segment {
+                forms: segment_variants(part),
+                prefix,
+            });
+        }
+        out.push(segs);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alternatives_and_optional_parts_expand() {
+        let e = expand("sorry (if|that) you (feel|)").unwrap_or_default();
+        let firsts: Vec<&str> = e.iter().map(|s| s[0].forms[0].as_str()).collect();
+        assert!(firsts.contains(&"sorry if you feel"));
+        assert!(firsts.contains(&"sorry that you"));
+    }
+
+    #[test]
+    fn contractions_get_texting_forms() {
+        let e = expand("you're overreacting").unwrap_or_default();
+        let forms = &e[0][0].forms;
+        for f in [
+            "youre overreacting",
+            "your overreacting",
+            "you are overreacting",
+        ] {
+            assert!(forms.iter().any(|x| x == f), "{f} missing from {forms:?}");
+        }
+    }
+
+    #[test]
+    fn gaps_split_segments() {
+        let e = expand("if you don't ... i'll").unwrap_or_default();
+        assert_eq!(e[0].len(), 2);
+    }
+
+    #[test]
+    fn unclosed_parenthesis_is_an_error() {
+        assert!(expand("sorry (if").is_err());
+    }
+}

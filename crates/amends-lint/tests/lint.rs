@@ -1,0 +1,6 @@
+//! The one integration-test binary of amends-lint. Submodules live in `tests/lint/`; the
+//! labelled evaluation set lives in `tests/eval/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "lint/lexicons.rs"]
+mod lexicons;
