@@ -2,8 +2,20 @@
 //!
 //! A case (one relationship) is an append-only list of dated [`Event`]s. Everything else is
 //! derived from them at a moment the caller passes in: the core never reads the clock, a file or
-//! the network.
+//! the network. [`Plan::at`] turns the events into the phase, the gates with their reasons, the
+//! counters, the scores and the next steps.
 
+pub mod config;
 pub mod event;
+pub mod forms;
+pub mod guidance;
+pub mod plan;
 
-pub use event::{Event, EventData, Relationship, effective};
+pub use config::Config;
+pub use event::{
+    AmendsStatus, Answers, Bounds, Channel, Danger, Direction, DraftKind, Event, EventData,
+    HabitKind, PromiseOutcome, Relationship, Settings, Signal, SlipKind, YesNoUnsure, effective,
+};
+pub use forms::{Answer, AnswerType, Form, FormId, Question, WORKBOOK, WorkbookSection};
+pub use guidance::{CARDS, Card};
+pub use plan::{Gate, GateId, NextStep, Phase, Plan, Reason};

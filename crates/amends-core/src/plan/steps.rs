@@ -1,0 +1,340 @@
+//! Next steps and guidance for the current phase.
+//!
+//! SAFE-6: a next step is always about the user's own work (answer, reflect, log, rest, look
+//! after yourself). None of them ever suggests contacting the other person; the test
+//! `no_next_step_nudges_contact` holds every scenario to that.
+
+use serde::Serialize;
+
+use super::gates::Ctx;
+use super::{Phase, Plan};
+use crate::event::{HabitKind, Signal, YesNoUnsure};
+use crate::guidance::{Card, card_for};
+
+/// One thing to do next: a METHOD id, a plain sentence, and the command (after `amends`) that
+/// does it, which the web app maps to a page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NextStep {
+    pub method: &'static str,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// What a next step leads to, as the CLI command after `amends`.
+pub type Action = &'static str;
+
+fn step(method: &'static str, text: impl Into<String>, action: Option<Action>) -> NextStep {
+    NextStep {
+        method,
+        text: text.into(),
+        action,
+    }
+}
+
+pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
+    let f = c.f;
+    let mut s = Vec::new();
+    match plan.phase {
+        Phase::Support => {
+            s.push(step(
+                "SAFE-8",
+                "You were harmed. This isn't yours to apologise for; the support listed here is \
+                 for you.",
+                None,
+            ));
+            s.push(step(
+                "MO-2",
+                "Write down what you feel, just for you, in the private journal.",
+                Some("journal add"),
+            ));
+        }
+        Phase::SafetyStop => {
+            s.push(step(
+                "SAFE-2",
+                "Turn to the behaviour-change resources listed here; they are the amends that \
+                 matter now.",
+                None,
+            ));
+            s.push(step(
+                "SI-4",
+                "Find individual therapy with someone experienced in anger, control or abuse.",
+                Some("habit therapy 1"),
+            ));
+            s.push(step(
+                "MO-3",
+                "Keep up your habits and log them; they are for your own life.",
+                Some("habit"),
+            ));
+        }
+        Phase::MoveOn => {
+            if !plan.move_on.reflection_done {
+                s.push(step(
+                    "MO-4",
+                    "Reflect on what the relationship gave you, what it cost and what it taught \
+                     you.",
+                    Some("assess reflection"),
+                ));
+            }
+            s.push(step(
+                "MO-2",
+                "When disappointment comes, put it in the journal, with friends or in therapy.",
+                Some("journal add"),
+            ));
+            s.push(step(
+                "MO-3",
+                "Keep up the self-work either way; it is yours.",
+                Some("habit"),
+            ));
+        }
+        Phase::Intake => s.push(step(
+            "GO-1",
+            "Answer the intake questions: why you want this, what happened, and whether it is \
+             safe to try.",
+            Some("assess intake"),
+        )),
+        Phase::WalkAway => s.push(step(
+            "WA-1",
+            "Take the walk-away assessment. It looks honestly at the signs, and stopping is a \
+             complete, decent outcome.",
+            Some("assess walkaway"),
+        )),
+        Phase::Workbook => {
+            for gap in &plan.workbook.missing {
+                let text = match gap.section {
+                    "act" => "Write one row for each specific thing you did: its impact, their \
+                              feelings, and how it would feel in their shoes.",
+                    "loss" => "Write what they lost: the time, energy and hope they put in.",
+                    "why" => "Follow the why-chain at least two levels down.",
+                    "again" => "Answer honestly whether it could happen again.",
+                    "respect" => "Ask yourself honestly whether you respect them.",
+                    "prevention" => "Write a prevention plan for each behaviour.",
+                    _ => "Write out precisely where you failed them.",
+                };
+                s.push(step(gap.method, text, Some(section_action(gap.section))));
+            }
+        }
+        Phase::NoContact => {
+            s.push(step(
+                "NC-5",
+                format!(
+                    "Day {} of no contact. Use the time for yourself: reflect, pick up what you \
+                     neglected, and notice whether it's them you want or the comfort.",
+                    plan.no_contact.days
+                ),
+                None,
+            ));
+        }
+        Phase::ReContact => s.push(step(
+            "PP-9",
+            "The gate being open is permission, not a prompt. Nothing has to happen; keep \
+             building your own life.",
+            None,
+        )),
+        Phase::Patience => s.push(step(
+            "PP-5",
+            "The next move is theirs. Carry on with your own life and habits.",
+            Some("habit"),
+        )),
+        Phase::Apology => s.push(step(
+            "AP-2",
+            "If you write an apology, name what you did and how it affected them, with no \
+             excuses; the checker reads every draft first (amends check --kind apology).",
+            None,
+        )),
+        Phase::Listening => s.push(step(
+            "LS-7",
+            "Note what they say they need, in their words, so amends and promises follow them.",
+            None,
+        )),
+        Phase::Rebuilding => s.push(step(
+            "TR-9",
+            "Keep working on yourself; the habits stay on now that they let you back in.",
+            Some("habit"),
+        )),
+    }
+
+    let on_track = !matches!(
+        plan.phase,
+        Phase::Support | Phase::SafetyStop | Phase::Intake | Phase::MoveOn
+    );
+    if on_track {
+        if plan.walk_away.suggested && plan.phase != Phase::WalkAway {
+            let assessed = plan.walk_away.assessed_at.is_some();
+            if !assessed {
+                s.push(step(
+                    "WA-1",
+                    "Some signs suggest looking honestly at walking away. Take the walk-away \
+                     assessment.",
+                    Some("assess walkaway"),
+                ));
+            }
+        }
+        if plan.self_work.weeks_with_data < plan.self_work.weeks_needed {
+            s.push(step(
+                "RC-1",
+                "Log your self-work most days: sleep, exercise, meals, hobbies, time with \
+                 friends, therapy.",
+                Some("habit"),
+            ));
+        }
+        if plan.self_work.last_7.sleep.nights > 0 && plan.self_work.last_7.sleep.score < 50 {
+            s.push(step(
+                "SI-3",
+                "Your sleep is often outside 7 to 9 hours. Rest is part of the work.",
+                Some("habit sleep"),
+            ));
+        }
+        if matches!(f.again, Some(YesNoUnsure::Yes | YesNoUnsure::Unsure))
+            || matches!(f.respect, Some(YesNoUnsure::No | YesNoUnsure::Unsure))
+        {
+            let method = if matches!(f.again, Some(YesNoUnsure::Yes | YesNoUnsure::Unsure)) {
+                "DMG-7"
+            } else {
+                "DMG-8"
+            };
+            if f.habit_count(HabitKind::Therapy) == 0 {
+                s.push(step(
+                    method,
+                    "Consider therapy to get to the root of it; log the sessions you attend.",
+                    Some("habit therapy 1"),
+                ));
+            } else {
+                s.push(step(
+                    method,
+                    "When your work on it has changed the answer, update it in the workbook.",
+                    Some(if method == "DMG-7" {
+                        "workbook again"
+                    } else {
+                        "workbook respect"
+                    }),
+                ));
+            }
+        }
+        if f.weak_motives_only() {
+            s.push(step(
+                "GO-1",
+                "Look again at why you want this; every reason so far is about filling a gap.",
+                Some("assess readiness"),
+            ));
+        }
+        let needs_readiness = plan.no_contact.days >= plan.no_contact.target_days
+            && plan.intake_done
+            && plan.workbook.done
+            && plan
+                .gates
+                .first()
+                .is_some_and(|g| g.reasons.iter().any(|r| r.method == "RC-1" && r.text.contains("self-check")));
+        if needs_readiness && matches!(plan.phase, Phase::NoContact) {
+            s.push(step(
+                "NC-5",
+                format!(
+                    "After {} days apart, take the readiness self-check: it asks again why you \
+                     want this, and it is only for you.",
+                    plan.no_contact.days
+                ),
+                Some("assess readiness"),
+            ));
+        }
+        if matches!(plan.phase, Phase::NoContact | Phase::Patience) {
+            s.push(step(
+                "NC-6",
+                "When an urge comes, log it and do something from your own list instead.",
+                Some("log urge"),
+            ));
+        }
+    }
+
+    for p in plan.promises.items.iter().filter(|p| p.overdue) {
+        s.push(step(
+            "TR-3",
+            format!(
+                "A promise is past its date ({}): mark it kept or broken, or note that you \
+                 agreed a new date.",
+                p.id
+            ),
+            Some("promise list"),
+        ));
+    }
+    if plan.checkins.agreed
+        && let Some(due) = plan.checkins.next_due
+    {
+        s.push(step(
+            "TR-5",
+            format!(
+                "The check-in you both agreed to falls around {}.",
+                super::time::day(due, c.tz)
+            ),
+            None,
+        ));
+    }
+    for a in plan.amends.iter().filter(|a| {
+        matches!(
+            a.status,
+            crate::event::AmendsStatus::Open | crate::event::AmendsStatus::InProgress
+        )
+    }) {
+        if a.within_bounds {
+            s.push(step(
+                "AM-2",
+                format!("Keep working on what they asked for ({}).", a.id),
+                Some("amends list"),
+            ));
+        } else {
+            s.push(step(
+                "SAFE-9",
+                format!(
+                    "One request ({}) is beyond what is affordable, legal or safe. amends won't \
+                     help with it; be honest with them about that (C8).",
+                    a.id
+                ),
+                None,
+            ));
+        }
+    }
+    if plan.unanswered_questions > 0 {
+        s.push(step(
+            "LS-1",
+            format!(
+                "{} of their questions still have no answer. They deserve full, honest ones.",
+                plan.unanswered_questions
+            ),
+            None,
+        ));
+    }
+    s
+}
+
+fn section_action(section: &str) -> Action {
+    match section {
+        "act" => "workbook act",
+        "loss" => "workbook loss",
+        "why" => "workbook why",
+        "again" => "workbook again",
+        "respect" => "workbook respect",
+        "prevention" => "workbook prevention",
+        _ => "workbook failures",
+    }
+}
+
+pub(crate) fn guidance_for(c: &Ctx, plan: &Plan) -> Vec<Card> {
+    let ids: &[&str] = match plan.phase {
+        Phase::Intake => &["GO-11", "GO-12", "X-3", "X-1"],
+        Phase::Workbook => &["DMG-5", "X-1", "X-4"],
+        Phase::NoContact => &["NC-3", "NC-4", "NC-7", "NC-10", "SI-10", "SI-11", "X-4"],
+        Phase::ReContact => &["PP-9", "X-3", "NC-7", "X-2"],
+        Phase::Patience => &["PP-5", "PP-1", "NC-10", "X-4"],
+        Phase::Apology => &["DMG-5", "EM-6", "X-2", "X-5"],
+        Phase::Listening => &["LS-1", "LS-2", "LS-3", "LS-4", "LS-5", "AM-1", "AM-4", "AM-5", "KG-2"],
+        Phase::Rebuilding => &["TR-1", "TR-2", "TR-6", "X-5"],
+        Phase::WalkAway => &["WA-7", "WA-10", "X-3"],
+        Phase::MoveOn => &["MO-1", "MO-5", "MO-6", "WA-7"],
+        Phase::SafetyStop | Phase::Support => &["MO-1"],
+    };
+    let mut cards: Vec<Card> = ids.iter().filter_map(|id| card_for(id)).copied().collect();
+    // DMG-5: shown whenever anger was logged.
+    if c.f.latest(|s| s == Signal::Angry).is_some() && !ids.contains(&"DMG-5") {
+        cards.extend(card_for("DMG-5").copied());
+    }
+    cards
+}
