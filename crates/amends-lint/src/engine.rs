@@ -390,7 +390,11 @@ impl Engine {
         let mut reported: Vec<(usize, usize)> = Vec::new();
         let mut hypothetical: Vec<(usize, usize)> = Vec::new();
         for h in cands.iter().filter(|h| h.lex == self.markers) {
-            if let Some(next) = tokens.get(h.last_token + 1) {
+            // The region is the rest of the marker's own clause; "I yelled, but I was
+            // stressed" leaves the clause after "but" to the user.
+            if let Some(next) = tokens.get(h.last_token + 1)
+                && next.clause == tokens[h.last_token].clause
+            {
                 let region = (h.last_token + 1, next.clause);
                 if h.group == 0 {
                     reported.push(region);

@@ -24,10 +24,9 @@ impl Rule for MissingImpact {
     }
 }
 
-/// L-8 (EM-3): retelling the wrong. A sentence retells when it holds two narrative cues ("that
-/// night", "and then", "at the hotel"), or one cue plus a named act. The rule fires at three
-/// retelling sentences, or at two when they make up more than a quarter of the text (the
-/// threshold is ours, METHOD.md L-8).
+/// L-8 (EM-3): retelling the wrong. A sentence retells when it holds a narrative cue ("that
+/// night", "and then", "at the hotel"). The rule fires at three retelling sentences, or at two
+/// when they make up more than a quarter of the text (the threshold is ours, METHOD.md L-8).
 pub struct Dwelling;
 
 impl Rule for Dwelling {
@@ -40,17 +39,8 @@ impl Rule for Dwelling {
         if sentences.is_empty() {
             return;
         }
-        let mut cues = vec![0u32; sentences.len()];
-        let mut acts = vec![0u32; sentences.len()];
-        for h in cx.own_hits() {
-            cues[h.sentence] += 1;
-        }
-        for h in cx.hits_of("specific_action") {
-            acts[h.sentence] += 1;
-        }
-        let retelling: Vec<usize> = (0..sentences.len())
-            .filter(|&i| cues[i] >= 2 || (cues[i] >= 1 && acts[i] >= 1))
-            .collect();
+        let mut retelling: Vec<usize> = cx.own_hits().iter().map(|h| h.sentence).collect();
+        retelling.dedup();
         let total: usize = sentences.iter().map(|s| s.span.len()).sum();
         let told: usize = retelling.iter().map(|&i| sentences[i].span.len()).sum();
         let n = retelling.len();
@@ -144,7 +134,7 @@ impl Rule for RequestElements {
 }
 
 /// L-25 (EM-5): the closing of the explanatory email, checked in its last paragraph (or its
-/// last three sentences when it has one paragraph).
+/// last four sentences when it has one paragraph).
 pub struct EmailClosing;
 
 impl Rule for EmailClosing {
@@ -163,7 +153,7 @@ impl Rule for EmailClosing {
                 .position(|s| s.paragraph == last.paragraph)
                 .unwrap_or(0)
         } else {
-            sentences.len().saturating_sub(3)
+            sentences.len().saturating_sub(4)
         };
         let mut missing = Vec::new();
         for (gi, g) in cx.lexicon.groups.iter().enumerate() {

@@ -1,0 +1,33 @@
+//! Prints the report for one text, for working on lexicons:
+//! `cargo run -p amends-lint --example explain -- KIND "text"`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let kind: amends_lint::Kind = args
+        .next()
+        .unwrap_or_else(|| "apology".into())
+        .parse()
+        .unwrap();
+    let text = args.next().unwrap_or_default();
+    let report = amends_lint::check(&text, kind, None).unwrap();
+    println!("verdict {}", report.verdict.as_str());
+    for c in &report.components {
+        let ev: Vec<&str> = c.spans.iter().map(|s| &text[s.start..s.end]).collect();
+        println!(
+            "  [{}] {} {:?}",
+            if c.present { "x" } else { " " },
+            c.id,
+            ev
+        );
+    }
+    for f in &report.findings {
+        println!(
+            "  {} {} {:?}: {}",
+            f.severity.as_str(),
+            f.rule,
+            f.excerpt,
+            f.message
+        );
+    }
+}
