@@ -1,6 +1,7 @@
 //! `amends`: the command-line front end. It parses input and renders output; every decision is
 //! made in `amends-app`.
 
+mod check;
 mod records;
 mod secrets;
 
@@ -65,6 +66,8 @@ pub enum Command {
     Export(records::ExportArgs),
     /// Delete all amends data in the data folder, after you confirm.
     Wipe(records::WipeArgs),
+    /// Check a draft message rule by rule before you send it (no passphrase needed).
+    Check(check::CheckArgs),
 }
 
 fn init_logging(verbose: u8) {
@@ -113,6 +116,10 @@ fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
+    // `check` needs no data folder, store or passphrase (issue 4).
+    if let Some(Command::Check(args)) = &cli.command {
+        return Ok(check::run(&args.with_global_json(cli.json)));
+    }
     let ctx = records::Ctx::new(cli)?;
     match &cli.command {
         None => records::home(&ctx).await,
@@ -122,5 +129,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Journal(cmd)) => records::journal(&ctx, cmd).await,
         Some(Command::Export(args)) => records::export(&ctx, args).await,
         Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
+        Some(Command::Check(args)) => Ok(check::run(&args.with_global_json(cli.json))),
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
+mod check;
 mod store;
 
 use std::io::Write;

@@ -1,0 +1,177 @@
+//! `amends check` (issue 4): exit codes, formats and clear input errors. It needs no data
+//! folder and no passphrase, so these tests run the binary with neither.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn check(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .arg("check")
+        .args(args)
+        .env_remove("AMENDS_PASSPHRASE")
+        .env(
+            "AMENDS_DATA_DIR",
+            "/nonexistent/amends-check-needs-no-store",
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const GOOD: &str = "I lied to you about the money. It made you doubt yourself. I'm sorry; it was \
+                    my fault. I started therapy in March. Take all the time you need.";
+
+#[test]
+fn ready_message_exits_0() {
+    let o = check(&["-"], GOOD.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("verdict: ready"));
+}
+
+#[test]
+fn warnings_exit_1() {
+    let o = check(
+        &["-"],
+        b"I lied to you about the money, but I was so stressed at work.",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("excuse"));
+}
+
+#[test]
+fn blame_exits_2_and_is_underlined_like_a_compiler() {
+    let o = check(&["-"], "I’m sorry, but you made me do it.".as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(out.contains("L-4 blame-shift"), "{out}");
+    assert!(out.contains("^^^^^^^^^^^^^^^^^"), "{out}");
+    assert!(out.contains("verdict: do-not-send"));
+    // Piped output is plain: no ANSI escapes.
+    assert!(!out.contains('\u{1b}'));
+}
+
+#[test]
+fn json_format_follows_the_contract() {
+    let o = check(
+        &["--kind", "first", "--format", "json", "-"],
+        b"hey can we get back together?",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "first");
+    assert_eq!(v["verdict"], "do-not-send");
+    assert_eq!(v["crisis"], false);
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "method",
+        "severity",
+        "span",
+        "excerpt",
+        "message",
+        "suggestion",
+    ] {
+        assert!(!f[key].is_null(), "missing {key} in {f}");
+    }
+}
+
+#[test]
+fn global_json_flag_means_json_format() {
+    let o = Command::new(env!("CARGO_BIN_EXE_amends"))
+        .args(["--json", "check", "--kind", "journal", "/dev/stdin"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    // /dev/stdin from /dev/null is empty: an input error, whatever the format.
+    assert_eq!(o.status.code(), Some(64));
+}
+
+#[test]
+fn journal_self_harm_sets_crisis() {
+    let o = check(
+        &["--kind", "journal", "--format", "json", "-"],
+        b"you won't have to worry about me much longer",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["crisis"], true);
+}
+
+#[test]
+fn reads_a_file_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.txt");
+    std::fs::write(&path, "I'm sorry for everything.\n").unwrap();
+    let o = check(&[path.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("draft.txt:1:"), "{}", stdout(&o));
+}
+
+#[test]
+fn empty_input_says_nothing_to_check() {
+    let o = check(&["-"], b"  \n ");
+    assert_eq!(o.status.code(), Some(64));
+    assert!(stderr(&o).contains("nothing to check"));
+}
+
+#[test]
+fn invalid_utf8_names_the_byte_offset() {
+    let o = check(&["-"], b"I am sorry \xff\xfe");
+    assert_eq!(o.status.code(), Some(64));
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("offset 11"), "{}", stderr(&o));
+}
+
+#[test]
+fn binary_input_is_refused() {
+    let o = check(&["-"], b"\x7fELF\x02\x01\x01\0\0\0");
+    assert_eq!(o.status.code(), Some(64));
+    assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
+}
+
+#[test]
+fn input_over_one_mib_states_the_limit() {
+    let big = vec![b'a'; 1024 * 1024 + 10];
+    let o = check(&["-"], &big);
+    assert_eq!(o.status.code(), Some(64));
+    assert!(stderr(&o).contains("1 MiB"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_kind_lists_the_kinds() {
+    let o = check(&["--kind", "letter", "-"], b"hi");
+    assert_eq!(o.status.code(), Some(64));
+    let err = stderr(&o);
+    for k in ["first", "apology", "email", "ask", "gift", "journal"] {
+        assert!(err.contains(k), "{err}");
+    }
+}
+
+#[test]
+fn missing_file_is_an_input_error() {
+    let o = check(&["/nonexistent/draft.txt"], b"");
+    assert_eq!(o.status.code(), Some(64));
+    assert!(stderr(&o).contains("cannot read"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let o = check(&["--help"], b"");
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for needle in ["0   ready", "1   revise", "2   do-not-send", "64  usage"] {
+        assert!(out.contains(needle), "{out}");
+    }
+}
