@@ -6,9 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{
-    Answers, Danger, EventData, HabitKind, Relationship, SlipKind, YesNoUnsure,
-};
+use crate::event::{Answers, Danger, EventData, HabitKind, Relationship, SlipKind, YesNoUnsure};
 
 /// One answer. Choices are stored by their option id; several choices as a list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -242,7 +240,10 @@ impl Question {
             },
             AnswerType::Count => match answer.as_number() {
                 Some(n) if (0.0..=100_000.0).contains(&n) && n.fract() == 0.0 => Ok(()),
-                _ => Err(format!("{}: answer with a whole number, 0 or more", self.id)),
+                _ => Err(format!(
+                    "{}: answer with a whole number, 0 or more",
+                    self.id
+                )),
             },
             AnswerType::Text => match answer.as_text() {
                 Some(t) if !t.trim().is_empty() => Ok(()),
@@ -264,7 +265,10 @@ impl Question {
                     Ok(())
                 }
             }
-            AnswerType::Date => match answer.as_text().map(|t| t.trim().parse::<jiff::civil::Date>()) {
+            AnswerType::Date => match answer
+                .as_text()
+                .map(|t| t.trim().parse::<jiff::civil::Date>())
+            {
                 Some(Ok(_)) => Ok(()),
                 _ => Err(format!("{}: give a date as YYYY-MM-DD", self.id)),
             },
@@ -427,9 +431,18 @@ impl Form {
 }
 
 const YES_NO_UNSURE: &[Opt] = &[
-    Opt { id: "yes", label: "Yes" },
-    Opt { id: "no", label: "No" },
-    Opt { id: "unsure", label: "Not sure" },
+    Opt {
+        id: "yes",
+        label: "Yes",
+    },
+    Opt {
+        id: "no",
+        label: "No",
+    },
+    Opt {
+        id: "unsure",
+        label: "Not sure",
+    },
 ];
 
 /// GO-1: the motives we count as weak; the rest are a sound basis.
@@ -444,35 +457,104 @@ pub const WEAK_MOTIVES: &[&str] = &[
 ];
 
 const MOTIVES: &[Opt] = &[
-    Opt { id: "put-right", label: "I made a mistake and want to put it right" },
-    Opt { id: "this-person", label: "I want this particular person in my life" },
-    Opt { id: "loneliness", label: "I feel lonely" },
-    Opt { id: "any-relationship", label: "I want to be in a relationship, any relationship" },
-    Opt { id: "familiarity", label: "It was familiar and comfortable" },
-    Opt { id: "leftover-feelings", label: "Feelings I haven't let go of yet" },
-    Opt { id: "fear-of-being-alone", label: "I'm afraid of being alone" },
-    Opt { id: "insecurity", label: "I feel insecure without them" },
-    Opt { id: "need-them", label: "I feel I need them (rather than want them)" },
+    Opt {
+        id: "put-right",
+        label: "I made a mistake and want to put it right",
+    },
+    Opt {
+        id: "this-person",
+        label: "I want this particular person in my life",
+    },
+    Opt {
+        id: "loneliness",
+        label: "I feel lonely",
+    },
+    Opt {
+        id: "any-relationship",
+        label: "I want to be in a relationship, any relationship",
+    },
+    Opt {
+        id: "familiarity",
+        label: "It was familiar and comfortable",
+    },
+    Opt {
+        id: "leftover-feelings",
+        label: "Feelings I haven't let go of yet",
+    },
+    Opt {
+        id: "fear-of-being-alone",
+        label: "I'm afraid of being alone",
+    },
+    Opt {
+        id: "insecurity",
+        label: "I feel insecure without them",
+    },
+    Opt {
+        id: "need-them",
+        label: "I feel I need them (rather than want them)",
+    },
 ];
 
 const DANGER: &[Opt] = &[
-    Opt { id: "physical-violence", label: "Physical violence" },
-    Opt { id: "sexual-violence", label: "Sexual violence" },
-    Opt { id: "threats", label: "Threats" },
-    Opt { id: "stalking", label: "Following or stalking" },
-    Opt { id: "monitoring", label: "Checking their phone, location or accounts" },
-    Opt { id: "coercive-control", label: "Controlling their money, friends or movements" },
-    Opt { id: "fear", label: "They are, or were, afraid of me" },
+    Opt {
+        id: "physical-violence",
+        label: "Physical violence",
+    },
+    Opt {
+        id: "sexual-violence",
+        label: "Sexual violence",
+    },
+    Opt {
+        id: "threats",
+        label: "Threats",
+    },
+    Opt {
+        id: "stalking",
+        label: "Following or stalking",
+    },
+    Opt {
+        id: "monitoring",
+        label: "Checking their phone, location or accounts",
+    },
+    Opt {
+        id: "coercive-control",
+        label: "Controlling their money, friends or movements",
+    },
+    Opt {
+        id: "fear",
+        label: "They are, or were, afraid of me",
+    },
 ];
 
 const HARMED: &[Opt] = &[
-    Opt { id: "physical-violence", label: "Physical violence" },
-    Opt { id: "sexual-violence", label: "Sexual violence" },
-    Opt { id: "threats", label: "Threats" },
-    Opt { id: "stalking", label: "Following or stalking" },
-    Opt { id: "monitoring", label: "Checking my phone, location or accounts" },
-    Opt { id: "coercive-control", label: "Controlling my money, friends or movements" },
-    Opt { id: "fear", label: "I am, or was, afraid of them" },
+    Opt {
+        id: "physical-violence",
+        label: "Physical violence",
+    },
+    Opt {
+        id: "sexual-violence",
+        label: "Sexual violence",
+    },
+    Opt {
+        id: "threats",
+        label: "Threats",
+    },
+    Opt {
+        id: "stalking",
+        label: "Following or stalking",
+    },
+    Opt {
+        id: "monitoring",
+        label: "Checking my phone, location or accounts",
+    },
+    Opt {
+        id: "coercive-control",
+        label: "Controlling my money, friends or movements",
+    },
+    Opt {
+        id: "fear",
+        label: "I am, or was, afraid of them",
+    },
 ];
 
 static INTAKE_QUESTIONS: [Question; 20] = [
@@ -551,27 +633,95 @@ pub static INTAKE: Form = Form {
 };
 
 static WALKAWAY_QUESTIONS: [Question; 9] = [
-    q("they_communicate", "WA-1", "Are they willing to talk with you at all?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("still_angry", "WA-2", "Are they still clearly angry or resentful after a long time?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("moved_on", "WA-3", "Have they moved on, or are they seeing someone new?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("unwelcome", "WA-4", "Has anything they did or said shown that your contact is unwelcome?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("life_changes", "WA-5", "Are they absorbed in big changes in their life (a move, a new job, a loss)?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("their_answer", "WA-6", "Have they given you an answer?", AnswerType::Choice)
-        .options(&[
-            Opt { id: "none", label: "No answer" },
-            Opt { id: "declined", label: "They said no" },
-            Opt { id: "friends-only", label: "Friendship only" },
-            Opt { id: "open", label: "They are open to it" },
-        ]),
-    q("both_willing", "WA-9", "If nobody was at fault: are you both willing to work on the cause?", AnswerType::Choice)
-        .options(YES_NO_UNSURE)
-        .optional(),
-    q("understand", "WA-10", "I understand that changing doesn't oblige them to take me back.", AnswerType::Acknowledge),
-    q("decision", "WA-7", "What do you choose now?", AnswerType::Choice)
-        .options(&[
-            Opt { id: "move-on", label: "Accept it and move on (the moving-on track)" },
-            Opt { id: "keep-space", label: "Keep giving space and keep working on myself" },
-        ]),
+    q(
+        "they_communicate",
+        "WA-1",
+        "Are they willing to talk with you at all?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "still_angry",
+        "WA-2",
+        "Are they still clearly angry or resentful after a long time?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "moved_on",
+        "WA-3",
+        "Have they moved on, or are they seeing someone new?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "unwelcome",
+        "WA-4",
+        "Has anything they did or said shown that your contact is unwelcome?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "life_changes",
+        "WA-5",
+        "Are they absorbed in big changes in their life (a move, a new job, a loss)?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "their_answer",
+        "WA-6",
+        "Have they given you an answer?",
+        AnswerType::Choice,
+    )
+    .options(&[
+        Opt {
+            id: "none",
+            label: "No answer",
+        },
+        Opt {
+            id: "declined",
+            label: "They said no",
+        },
+        Opt {
+            id: "friends-only",
+            label: "Friendship only",
+        },
+        Opt {
+            id: "open",
+            label: "They are open to it",
+        },
+    ]),
+    q(
+        "both_willing",
+        "WA-9",
+        "If nobody was at fault: are you both willing to work on the cause?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE)
+    .optional(),
+    q(
+        "understand",
+        "WA-10",
+        "I understand that changing doesn't oblige them to take me back.",
+        AnswerType::Acknowledge,
+    ),
+    q(
+        "decision",
+        "WA-7",
+        "What do you choose now?",
+        AnswerType::Choice,
+    )
+    .options(&[
+        Opt {
+            id: "move-on",
+            label: "Accept it and move on (the moving-on track)",
+        },
+        Opt {
+            id: "keep-space",
+            label: "Keep giving space and keep working on myself",
+        },
+    ]),
 ];
 
 pub static WALKAWAY: Form = Form {
@@ -604,9 +754,19 @@ pub static READINESS: Form = Form {
 };
 
 static REFLECTION_QUESTIONS: [Question; 3] = [
-    q("gave", "MO-4", "What did the relationship give you?", AnswerType::Text),
+    q(
+        "gave",
+        "MO-4",
+        "What did the relationship give you?",
+        AnswerType::Text,
+    ),
     q("cost", "MO-4", "What did it cost you?", AnswerType::Text),
-    q("taught", "MO-4", "What has it taught you that you want to carry forward?", AnswerType::Text),
+    q(
+        "taught",
+        "MO-4",
+        "What has it taught you that you want to carry forward?",
+        AnswerType::Text,
+    ),
 ];
 
 pub static REFLECTION: Form = Form {
@@ -618,10 +778,34 @@ pub static REFLECTION: Form = Form {
 };
 
 static REVIEW_QUESTIONS: [Question; 4] = [
-    q("listened", "LS-2", "Did you listen more than you spoke?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("defensive", "LS-4", "Did you interrupt or get defensive?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("stayed_calm", "LS-5", "When they raised other problems, did you stay calm?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("learned", "LS-7", "What did you learn about what they need?", AnswerType::Text).optional(),
+    q(
+        "listened",
+        "LS-2",
+        "Did you listen more than you spoke?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "defensive",
+        "LS-4",
+        "Did you interrupt or get defensive?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "stayed_calm",
+        "LS-5",
+        "When they raised other problems, did you stay calm?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "learned",
+        "LS-7",
+        "What did you learn about what they need?",
+        AnswerType::Text,
+    )
+    .optional(),
 ];
 
 pub static REVIEW: Form = Form {
@@ -665,13 +849,31 @@ static LOSS_FIELDS: [Question; 1] = [q(
 )];
 
 static AGAIN_FIELDS: [Question; 2] = [
-    q("answer", "DMG-7", "Could it happen again?", AnswerType::Choice).options(YES_NO_UNSURE),
+    q(
+        "answer",
+        "DMG-7",
+        "Could it happen again?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
     q("note", "DMG-7", "What makes you say so?", AnswerType::Text).optional(),
 ];
 
 static RESPECT_FIELDS: [Question; 2] = [
-    q("answer", "DMG-8", "Honestly: do you respect them?", AnswerType::Choice).options(YES_NO_UNSURE),
-    q("note", "DMG-8", "What do you notice when you ask yourself that?", AnswerType::Text).optional(),
+    q(
+        "answer",
+        "DMG-8",
+        "Honestly: do you respect them?",
+        AnswerType::Choice,
+    )
+    .options(YES_NO_UNSURE),
+    q(
+        "note",
+        "DMG-8",
+        "What do you notice when you ask yourself that?",
+        AnswerType::Text,
+    )
+    .optional(),
 ];
 
 static PREVENTION_FIELDS: [Question; 3] = [
@@ -696,20 +898,95 @@ static THEIR_PART_FIELDS: [Question; 1] = [q(
 )];
 
 pub static WORKBOOK: [WorkbookSection; 8] = [
-    WorkbookSection { id: "act", form: Form { id: "act", method: "DMG-1", title: "What I did, and what it did to them", intro: "One row per act. Specific acts only; vague labels don't count.", questions: &ACT_FIELDS } },
-    WorkbookSection { id: "loss", form: Form { id: "loss", method: "DMG-4", title: "What they lost", intro: "", questions: &LOSS_FIELDS } },
-    WorkbookSection { id: "why", form: Form { id: "why", method: "DMG-6", title: "Why I did it", intro: "It is usually about your own needs, not about them.", questions: &WHY_FIELDS } },
-    WorkbookSection { id: "again", form: Form { id: "again", method: "DMG-7", title: "Could it happen again?", intro: "", questions: &AGAIN_FIELDS } },
-    WorkbookSection { id: "respect", form: Form { id: "respect", method: "DMG-8", title: "Respect", intro: "", questions: &RESPECT_FIELDS } },
-    WorkbookSection { id: "prevention", form: Form { id: "prevention", method: "DMG-9", title: "Prevention plan", intro: "One plan per behaviour. Each can become a habit you track.", questions: &PREVENTION_FIELDS } },
-    WorkbookSection { id: "failures", form: Form { id: "failures", method: "DMG-10", title: "Where I failed them", intro: "", questions: &FAILURES_FIELDS } },
-    WorkbookSection { id: "their-part", form: Form { id: "their-part", method: "C7", title: "Private: their part", intro: "Stays private. Never exported, never in a draft (SAFE-10).", questions: &THEIR_PART_FIELDS } },
+    WorkbookSection {
+        id: "act",
+        form: Form {
+            id: "act",
+            method: "DMG-1",
+            title: "What I did, and what it did to them",
+            intro: "One row per act. Specific acts only; vague labels don't count.",
+            questions: &ACT_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "loss",
+        form: Form {
+            id: "loss",
+            method: "DMG-4",
+            title: "What they lost",
+            intro: "",
+            questions: &LOSS_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "why",
+        form: Form {
+            id: "why",
+            method: "DMG-6",
+            title: "Why I did it",
+            intro: "It is usually about your own needs, not about them.",
+            questions: &WHY_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "again",
+        form: Form {
+            id: "again",
+            method: "DMG-7",
+            title: "Could it happen again?",
+            intro: "",
+            questions: &AGAIN_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "respect",
+        form: Form {
+            id: "respect",
+            method: "DMG-8",
+            title: "Respect",
+            intro: "",
+            questions: &RESPECT_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "prevention",
+        form: Form {
+            id: "prevention",
+            method: "DMG-9",
+            title: "Prevention plan",
+            intro: "One plan per behaviour. Each can become a habit you track.",
+            questions: &PREVENTION_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "failures",
+        form: Form {
+            id: "failures",
+            method: "DMG-10",
+            title: "Where I failed them",
+            intro: "",
+            questions: &FAILURES_FIELDS,
+        },
+    },
+    WorkbookSection {
+        id: "their-part",
+        form: Form {
+            id: "their-part",
+            method: "C7",
+            title: "Private: their part",
+            intro: "Stays private. Never exported, never in a draft (SAFE-10).",
+            questions: &THEIR_PART_FIELDS,
+        },
+    },
 ];
 
 pub fn workbook_section(id: &str) -> Result<&'static WorkbookSection, String> {
     WORKBOOK.iter().find(|s| s.id == id).ok_or_else(|| {
         let ids: Vec<&str> = WORKBOOK.iter().map(|s| s.id).collect();
-        format!("unknown workbook section {id:?}; use one of: {}", ids.join(", "))
+        format!(
+            "unknown workbook section {id:?}; use one of: {}",
+            ids.join(", ")
+        )
     })
 }
 
@@ -747,7 +1024,10 @@ pub fn vague_act(act: &str) -> bool {
 }
 
 /// Builds the event for a workbook section from its answers, after validating them.
-pub fn workbook_event(section: &WorkbookSection, answers: Answers) -> Result<EventData, Vec<String>> {
+pub fn workbook_event(
+    section: &WorkbookSection,
+    answers: Answers,
+) -> Result<EventData, Vec<String>> {
     let form = &section.form;
     let answers = form.normalise(answers);
     form.validate(&answers)?;
@@ -886,7 +1166,10 @@ mod tests {
     use super::*;
 
     fn answers(pairs: &[(&str, Answer)]) -> Answers {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -897,12 +1180,20 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             for q in form.questions {
                 assert!(seen.insert(q.id), "duplicate {} in {}", q.id, form.id);
-                assert!(q.method.contains('-') || q.method.starts_with('C'), "{}", q.method);
+                assert!(
+                    q.method.contains('-') || q.method.starts_with('C'),
+                    "{}",
+                    q.method
+                );
                 if matches!(q.answer, AnswerType::Choice | AnswerType::Multi) {
                     assert!(!q.options.is_empty(), "{} has no options", q.id);
                 }
                 if let Some(w) = q.when {
-                    assert!(form.question(w.question).is_some(), "{} depends on a missing question", q.id);
+                    assert!(
+                        form.question(w.question).is_some(),
+                        "{} depends on a missing question",
+                        q.id
+                    );
                 }
             }
         }
@@ -924,7 +1215,12 @@ mod tests {
 
     #[test]
     fn vague_acts_are_refused_dmg_1() {
-        for v in ["Everything.", "sorry for whatever", "bad partner", "I messed up"] {
+        for v in [
+            "Everything.",
+            "sorry for whatever",
+            "bad partner",
+            "I messed up",
+        ] {
             if v == "sorry for whatever" {
                 continue; // a phrase, not a label: the linter judges it in drafts
             }

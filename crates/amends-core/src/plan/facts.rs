@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::event::{
-    Answers, AmendsStatus, Bounds, Channel, Danger, Direction, DraftKind, Event, EventData,
+    AmendsStatus, Answers, Bounds, Channel, Danger, Direction, DraftKind, Event, EventData,
     HabitKind, PromiseOutcome, Settings, Signal, SlipKind, YesNoUnsure,
 };
 use crate::forms::{Answer, FormId, WEAK_MOTIVES};

@@ -421,6 +421,60 @@ fn preparation(c: &Ctx) -> Vec<Reason> {
             ),
         ));
     }
+    // RC-1 is about the first step back; once they engage warmly the cadence rules take over.
+    if f.reengaged().is_none() && f.reentry().is_none() {
+        readiness(c, &mut r);
+    }
+    if f.weak_motives_only() {
+        r.push(Reason::new(
+            "GO-1",
+            "Every reason you gave is about filling a gap (loneliness, comfort, fear, need) \
+             rather than putting right a wrong or wanting this person. Look at that first.",
+        ));
+    }
+    if let Some(score) = c.commitment()
+        && score < c.cfg.min_commitment
+    {
+        r.push(Reason::new(
+            "GO-6",
+            format!(
+                "You rated your readiness for lasting self-work at {score} of 5; at least {} is \
+                 needed. Repeating old patterns would hurt them again.",
+                c.cfg.min_commitment
+            ),
+        ));
+    }
+    if let Some(YesNoUnsure::Yes | YesNoUnsure::Unsure) = f.again {
+        r.push(Reason::new(
+            "DMG-7",
+            "You said it could happen again (or aren't sure). Get to the bottom of it first; \
+             therapy helps. Answer again in the workbook when that has changed.",
+        ));
+    }
+    if let Some(YesNoUnsure::No | YesNoUnsure::Unsure) = f.respect {
+        r.push(Reason::new(
+            "DMG-8",
+            "You're not sure you respect them. Explore why, ideally with a therapist, before \
+             anything else.",
+        ));
+    }
+    if f.path() == Path::NoFault {
+        let changed = f.intake_text("nofault_changed");
+        let willing = f.intake_text("both_willing");
+        if changed == Some("unchanged") || willing == Some("no") {
+            r.push(Reason::new(
+                "GO-5",
+                "Nobody was at fault, and the cause is unchanged or one of you is unwilling to \
+                 work on it. Then it is kinder to leave it in the past (WA-9).",
+            ));
+        }
+    }
+    r
+}
+
+/// RC-1: real self-work and a current readiness self-check.
+fn readiness(c: &Ctx, r: &mut Vec<Reason>) {
+    let f = c.f;
     let weeks = c.habit_weeks();
     if weeks < c.cfg.habit_weeks {
         r.push(Reason::new(
@@ -454,12 +508,11 @@ fn preparation(c: &Ctx) -> Vec<Reason> {
                     ),
                 ));
             } else {
-                let good = c
-                    .f
-                    .readiness
-                    .and_then(|(_, a)| a.get("good_place"))
-                    .and_then(Answer::as_number)
-                    .unwrap_or(0.0);
+                let good =
+                    c.f.readiness
+                        .and_then(|(_, a)| a.get("good_place"))
+                        .and_then(Answer::as_number)
+                        .unwrap_or(0.0);
                 if good < 4.0 {
                     r.push(Reason::new(
                         "RC-1",
@@ -489,53 +542,6 @@ fn preparation(c: &Ctx) -> Vec<Reason> {
             }
         }
     }
-    if f.weak_motives_only() {
-        r.push(Reason::new(
-            "GO-1",
-            "Every reason you gave is about filling a gap (loneliness, comfort, fear, need) \
-             rather than putting right a wrong or wanting this person. Look at that first.",
-        ));
-    }
-    if let Some(score) = c.commitment()
-        && score < c.cfg.min_commitment
-    {
-        r.push(Reason::new(
-            "GO-6",
-            format!(
-                "You rated your readiness for lasting self-work at {score} of 5; at least {} is \
-                 needed. Repeating old patterns would hurt them again.",
-                c.cfg.min_commitment
-            ),
-        ));
-    }
-    match f.again {
-        Some(YesNoUnsure::Yes | YesNoUnsure::Unsure) => r.push(Reason::new(
-            "DMG-7",
-            "You said it could happen again (or aren't sure). Get to the bottom of it first; \
-             therapy helps. Answer again in the workbook when that has changed.",
-        )),
-        _ => {}
-    }
-    match f.respect {
-        Some(YesNoUnsure::No | YesNoUnsure::Unsure) => r.push(Reason::new(
-            "DMG-8",
-            "You're not sure you respect them. Explore why, ideally with a therapist, before \
-             anything else.",
-        )),
-        _ => {}
-    }
-    if f.path() == Path::NoFault {
-        let changed = f.intake_text("nofault_changed");
-        let willing = f.intake_text("both_willing");
-        if changed == Some("unchanged") || willing == Some("no") {
-            r.push(Reason::new(
-                "GO-5",
-                "Nobody was at fault, and the cause is unchanged or one of you is unwilling to \
-                 work on it. Then it is kinder to leave it in the past (WA-9).",
-            ));
-        }
-    }
-    r
 }
 
 /// NC-2, PP-3, C10, AP-14, NC-9: the timing of contact the user starts.
@@ -682,7 +688,8 @@ pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
         ));
     }
     if let Some((t, _)) = f.latest(|s| s == Signal::FriendsOnly)
-        && f.latest(|s| s == Signal::AgreedToTryAgain).is_none_or(|(y, _)| y < t)
+        && f.latest(|s| s == Signal::AgreedToTryAgain)
+            .is_none_or(|(y, _)| y < t)
     {
         reasons.push(Reason::new(
             "WA-6",

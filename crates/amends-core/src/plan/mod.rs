@@ -20,8 +20,8 @@ use crate::event::{
 use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
-pub use gates::{Gate, GateId, Reason};
 use gates::Ctx;
+pub use gates::{Gate, GateId, Reason};
 pub use steps::{Action, NextStep};
 use time::{add_days, days_between, local_date};
 
@@ -643,7 +643,8 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
             None
         } else {
             Some(
-                (urges_30.iter().map(|&i| f64::from(i)).sum::<f64>() / urges_30.len() as f64 * 10.0)
+                (urges_30.iter().map(|&i| f64::from(i)).sum::<f64>() / urges_30.len() as f64
+                    * 10.0)
                     .round()
                     / 10.0,
             )
@@ -659,12 +660,11 @@ fn pct(x: f64) -> u8 {
 fn scores(c: &Ctx, days: i64) -> Scores {
     let cfg = c.cfg;
     let from = add_days(c.now, -days, c.tz);
-    let window: Vec<_> = c
-        .f
-        .habits
-        .iter()
-        .filter(|h| h.at > from && h.at <= c.now)
-        .collect();
+    let window: Vec<_> =
+        c.f.habits
+            .iter()
+            .filter(|h| h.at > from && h.at <= c.now)
+            .collect();
     let weeks = days as f64 / 7.0;
 
     // SI-3: one value per night; a second entry for the same night replaces the first.
@@ -699,7 +699,10 @@ fn scores(c: &Ctx, days: i64) -> Scores {
                 for h in &entries {
                     *per_day.entry(local_date(h.at, c.tz)).or_default() += h.value;
                 }
-                per_day.values().filter(|&&v| v >= cfg.meals_per_day).count() as f64
+                per_day
+                    .values()
+                    .filter(|&&v| v >= cfg.meals_per_day)
+                    .count() as f64
             }
             // SI-2: sessions, whatever their length.
             HabitKind::Exercise => entries.len() as f64,
@@ -715,19 +718,27 @@ fn scores(c: &Ctx, days: i64) -> Scores {
         }
     };
     let trackers = vec![
-        tracker(HabitKind::Exercise, "SI-2", Some(cfg.exercise_per_week * weeks)),
+        tracker(
+            HabitKind::Exercise,
+            "SI-2",
+            Some(cfg.exercise_per_week * weeks),
+        ),
         tracker(HabitKind::Meals, "SI-1", Some(days as f64)),
         tracker(HabitKind::Hobby, "SI-7", Some(cfg.hobby_per_week * weeks)),
         tracker(HabitKind::Social, "SI-8", Some(cfg.social_per_week * weeks)),
-        tracker(HabitKind::Therapy, "SI-4", Some(cfg.therapy_per_week * weeks)),
+        tracker(
+            HabitKind::Therapy,
+            "SI-4",
+            Some(cfg.therapy_per_week * weeks),
+        ),
         tracker(HabitKind::Step, "SI-9", None),
         tracker(HabitKind::Practice, "DMG-9", None),
     ];
     let scored: Vec<u8> = std::iter::once(sleep.score)
         .chain(trackers.iter().filter_map(|t| t.score))
         .collect();
-    let overall = (scored.iter().map(|&s| f64::from(s)).sum::<f64>() / scored.len() as f64)
-        .round() as u8;
+    let overall =
+        (scored.iter().map(|&s| f64::from(s)).sum::<f64>() / scored.len() as f64).round() as u8;
     Scores {
         days,
         sleep,
@@ -755,9 +766,7 @@ fn self_work(c: &Ctx) -> SelfWork {
                     .f
                     .habits
                     .iter()
-                    .filter(|h| {
-                        h.kind == HabitKind::Practice && h.plan == Some(*id) && h.at > d30
-                    })
+                    .filter(|h| h.kind == HabitKind::Practice && h.plan == Some(*id) && h.at > d30)
                     .count(),
             })
             .collect(),
@@ -765,27 +774,26 @@ fn self_work(c: &Ctx) -> SelfWork {
 }
 
 fn promises(c: &Ctx) -> Promises {
-    let items: Vec<PromiseEntry> = c
-        .f
-        .promises
-        .iter()
-        .map(|p| {
-            let status = match p.outcome {
-                None => PromiseStatus::Open,
-                Some(PromiseOutcome::Kept) => PromiseStatus::Kept,
-                Some(_) => PromiseStatus::Broken,
-            };
-            PromiseEntry {
-                id: p.id.to_string(),
-                text: p.text.to_string(),
-                made_at: p.made_at,
-                due: p.due,
-                overdue: status == PromiseStatus::Open && p.due.is_some_and(|d| d < c.now),
-                status,
-                renegotiated: p.renegotiated,
-            }
-        })
-        .collect();
+    let items: Vec<PromiseEntry> =
+        c.f.promises
+            .iter()
+            .map(|p| {
+                let status = match p.outcome {
+                    None => PromiseStatus::Open,
+                    Some(PromiseOutcome::Kept) => PromiseStatus::Kept,
+                    Some(_) => PromiseStatus::Broken,
+                };
+                PromiseEntry {
+                    id: p.id.to_string(),
+                    text: p.text.to_string(),
+                    made_at: p.made_at,
+                    due: p.due,
+                    overdue: status == PromiseStatus::Open && p.due.is_some_and(|d| d < c.now),
+                    status,
+                    renegotiated: p.renegotiated,
+                }
+            })
+            .collect();
     let count = |s: PromiseStatus| items.iter().filter(|p| p.status == s).count();
     let (open, kept, broken) = (
         count(PromiseStatus::Open),
@@ -793,8 +801,7 @@ fn promises(c: &Ctx) -> Promises {
         count(PromiseStatus::Broken),
     );
     Promises {
-        reliability_pct: (kept + broken > 0)
-            .then(|| pct(kept as f64 / (kept + broken) as f64)),
+        reliability_pct: (kept + broken > 0).then(|| pct(kept as f64 / (kept + broken) as f64)),
         can_add: open < c.cfg.max_open_promises,
         renegotiated: items.iter().map(|p| p.renegotiated).sum(),
         items,
@@ -832,7 +839,9 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
             until: None,
         });
     }
-    if walk.decision.as_deref() == Some("move-on") && f.walkaway.is_some_and(|(t, _)| !f.contact_in_after(t)) {
+    if walk.decision.as_deref() == Some("move-on")
+        && f.walkaway.is_some_and(|(t, _)| !f.contact_in_after(t))
+    {
         reasons.push(Reason {
             method: "WA-7",
             text: "You chose to accept it and move on.".into(),
@@ -842,11 +851,13 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
     if let Some((_, _)) = f.unlifted(|s| s.is_final_no()) {
         reasons.push(Reason {
             method: "SAFE-1",
-            text: "Their answer was no. Accepting it is where your own life picks up again."
-                .into(),
+            text: "Their answer was no. Accepting it is where your own life picks up again.".into(),
             until: None,
         });
-    } else if f.latest(|s| s == crate::event::Signal::ProtectiveOrder).is_some() {
+    } else if f
+        .latest(|s| s == crate::event::Signal::ProtectiveOrder)
+        .is_some()
+    {
         reasons.push(Reason {
             method: "SAFE-1",
             text: "A protective order stands; your own life is the path now.".into(),

@@ -102,8 +102,10 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         Phase::Workbook => {
             for gap in &plan.workbook.missing {
                 let text = match gap.section {
-                    "act" => "Write one row for each specific thing you did: its impact, their \
-                              feelings, and how it would feel in their shoes.",
+                    "act" => {
+                        "Write one row for each specific thing you did: its impact, their \
+                              feelings, and how it would feel in their shoes."
+                    }
                     "loss" => "Write what they lost: the time, energy and hope they put in.",
                     "why" => "Follow the why-chain at least two levels down.",
                     "again" => "Answer honestly whether it could happen again.",
@@ -221,10 +223,11 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         let needs_readiness = plan.no_contact.days >= plan.no_contact.target_days
             && plan.intake_done
             && plan.workbook.done
-            && plan
-                .gates
-                .first()
-                .is_some_and(|g| g.reasons.iter().any(|r| r.method == "RC-1" && r.text.contains("self-check")));
+            && plan.gates.first().is_some_and(|g| {
+                g.reasons
+                    .iter()
+                    .any(|r| r.method == "RC-1" && r.text.contains("self-check"))
+            });
         if needs_readiness && matches!(plan.phase, Phase::NoContact) {
             s.push(step(
                 "NC-5",
@@ -325,7 +328,9 @@ pub(crate) fn guidance_for(c: &Ctx, plan: &Plan) -> Vec<Card> {
         Phase::ReContact => &["PP-9", "X-3", "NC-7", "X-2"],
         Phase::Patience => &["PP-5", "PP-1", "NC-10", "X-4"],
         Phase::Apology => &["DMG-5", "EM-6", "X-2", "X-5"],
-        Phase::Listening => &["LS-1", "LS-2", "LS-3", "LS-4", "LS-5", "AM-1", "AM-4", "AM-5", "KG-2"],
+        Phase::Listening => &[
+            "LS-1", "LS-2", "LS-3", "LS-4", "LS-5", "AM-1", "AM-4", "AM-5", "KG-2",
+        ],
         Phase::Rebuilding => &["TR-1", "TR-2", "TR-6", "X-5"],
         Phase::WalkAway => &["WA-7", "WA-10", "X-3"],
         Phase::MoveOn => &["MO-1", "MO-5", "MO-6", "WA-7"],

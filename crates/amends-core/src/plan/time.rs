@@ -2,7 +2,7 @@
 //! so a count stays right across daylight-saving changes (a 23- or 25-hour day is one day).
 
 use jiff::tz::TimeZone;
-use jiff::{ToSpan, Timestamp, Unit};
+use jiff::{Timestamp, ToSpan, Unit};
 
 /// `t` plus `days` calendar days at the same wall-clock time. Saturates instead of failing at
 /// the ends of the representable range.

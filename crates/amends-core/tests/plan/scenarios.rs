@@ -1,0 +1,831 @@
+//! One scenario per gate rule of the issue, each named after the METHOD rule it proves.
+
+use amends_core::plan::Path;
+use amends_core::{
+    Answer, Bounds, Channel, DraftKind, EventData, GateId, HabitKind, Phase, Plan, PromiseOutcome,
+    Signal, SlipKind,
+};
+
+use crate::{History, day, methods, outreach};
+
+#[test]
+fn prepared_user_has_outreach_open_on_day_31_and_not_before() {
+    let h = History::prepared();
+    let early = h.plan(29.5);
+    assert!(!outreach(&early).open);
+    assert_eq!(
+        methods(outreach(&early)),
+        ["RC-1", "NC-2"],
+        "{:#?}",
+        outreach(&early)
+    );
+    let p = h.plan(31.5);
+    assert!(outreach(&p).open, "{:#?}", outreach(&p).reasons);
+    assert_eq!(p.phase, Phase::ReContact);
+    assert_eq!(outreach(&p).opens_at, None);
+}
+
+#[test]
+fn nc_2_outreach_closed_until_30_days_after_the_last_contact_out_and_a_slip_restarts() {
+    let mut h = History::prepared();
+    let slip = h.out(10.0);
+    // Readiness on day 31 is after the slip; only the restarted count holds outreach now.
+    let p = h.plan(35.0);
+    let gate = outreach(&p);
+    assert!(!gate.open);
+    assert_eq!(methods(gate), ["SAFE-5", "NC-2"]);
+    let nc2 = gate.reasons.iter().find(|r| r.method == "NC-2").unwrap();
+    assert_eq!(nc2.until, Some(day(40.0)));
+    assert_eq!(gate.opens_at, Some(day(40.0)));
+    // The slip is listed, the count restarted, and nothing before it was wiped.
+    assert_eq!(p.no_contact.slips.len(), 1);
+    assert_eq!(p.no_contact.slips[0].id, slip);
+    assert!(p.no_contact.slips[0].methods.contains(&"NC-2"));
+    assert_eq!(p.no_contact.days, 25);
+    assert_eq!(p.no_contact.longest_days, 25);
+    let later = h.plan(40.5);
+    assert!(outreach(&later).open, "{:#?}", outreach(&later).reasons);
+    assert_eq!(later.no_contact.days, 30);
+    assert_eq!(later.no_contact.slips.len(), 1, "a slip is never hidden");
+}
+
+#[test]
+fn nc_2_the_longest_stretch_survives_a_slip() {
+    let mut h = History::prepared();
+    h.out(20.0);
+    let p = h.plan(25.0);
+    assert_eq!(p.no_contact.days, 5);
+    assert_eq!(p.no_contact.longest_days, 20);
+}
+
+#[test]
+fn safe_7_checking_their_profile_is_a_slip_that_restarts_the_count() {
+    let mut h = History::prepared();
+    h.add(
+        20.0,
+        EventData::Slip {
+            what: SlipKind::CheckedProfile,
+            note: None,
+        },
+    );
+    let p = h.plan(40.0);
+    assert!(!outreach(&p).open);
+    assert!(methods(outreach(&p)).contains(&"NC-2"));
+    assert_eq!(outreach(&p).opens_at, Some(day(50.0)));
+    assert_eq!(p.no_contact.slips.len(), 1);
+    assert_eq!(p.no_contact.slips[0].methods, ["SAFE-7"]);
+    assert_eq!(p.no_contact.slips[0].what, "checked-profile");
+}
+
+#[test]
+fn go_8_no_outreach_before_the_intake() {
+    let mut h = History::new();
+    h.workbook(1.0);
+    h.habits(0, 60);
+    h.readiness(31.0);
+    let p = h.plan(45.0);
+    assert!(methods(outreach(&p)).contains(&"GO-8"));
+    assert_eq!(p.phase, Phase::Intake);
+    assert_eq!(outreach(&p).opens_at, None);
+}
+
+#[test]
+fn dmg_11_no_outreach_and_no_drafts_before_the_workbook_is_done() {
+    let mut h = History::new();
+    h.intake(0.0, &[]);
+    h.habits(0, 60);
+    h.readiness(31.0);
+    let p = h.plan(45.0);
+    assert!(methods(outreach(&p)).contains(&"DMG-11"));
+    assert_eq!(methods(p.gate(GateId::Composer)), ["DMG-11"]);
+    assert!(methods(p.gate(GateId::Gestures)).contains(&"KG-7"));
+    assert_eq!(p.phase, Phase::Workbook);
+    let missing: Vec<&str> = p.workbook.missing.iter().map(|g| g.method).collect();
+    assert_eq!(
+        missing,
+        [
+            "DMG-1", "DMG-4", "DMG-6", "DMG-7", "DMG-8", "DMG-9", "DMG-10"
+        ]
+    );
+}
+
+#[test]
+fn rc_1_self_work_must_be_real_three_weeks_of_habit_data() {
+    let mut h = History::new();
+    h.intake(0.0, &[]);
+    h.workbook(1.0);
+    h.habits(25, 40); // about two weeks only
+    h.readiness(39.0);
+    let p = h.plan(40.5);
+    let gate = outreach(&p);
+    assert!(!gate.open);
+    assert_eq!(methods(gate), ["RC-1"]);
+    assert!(
+        gate.reasons[0].text.contains("2 so far"),
+        "{}",
+        gate.reasons[0].text
+    );
+    assert_eq!(gate.opens_at, None, "it depends on the user, so no date");
+    h.habits(41, 50);
+    assert!(outreach(&h.plan(47.5)).open);
+}
+
+#[test]
+fn rc_1_the_readiness_self_check_is_needed_and_goes_stale_after_a_slip() {
+    let mut h = History::new();
+    h.intake(0.0, &[]);
+    h.workbook(1.0);
+    h.habits(0, 80);
+    let p = h.plan(35.0);
+    assert_eq!(methods(outreach(&p)), ["RC-1"]);
+    assert!(
+        p.next_steps
+            .iter()
+            .any(|s| s.action == Some("assess readiness"))
+    );
+    h.readiness(36.0);
+    assert!(outreach(&h.plan(36.5)).open);
+    h.out(37.0);
+    let p = h.plan(70.0);
+    // The message of day 37 was allowed; the check of day 36 predates it and needs redoing.
+    assert_eq!(p.no_contact.slips.len(), 0);
+    assert_eq!(methods(outreach(&p)), ["RC-1"]);
+    assert!(outreach(&p).reasons[0].text.contains("out of date"));
+}
+
+#[test]
+fn go_6_low_commitment_keeps_outreach_closed() {
+    let mut h = History::new();
+    h.intake(0.0, &[("commitment", Answer::Number(2.0))]);
+    h.workbook(1.0);
+    h.habits(0, 60);
+    h.readiness(31.0);
+    assert_eq!(methods(outreach(&h.plan(40.0))), ["GO-6"]);
+}
+
+#[test]
+fn dmg_7_if_it_could_happen_again_outreach_stays_closed() {
+    let mut h = History::prepared();
+    h.add(
+        2.0,
+        EventData::WorkbookAgain {
+            answer: amends_core::YesNoUnsure::Unsure,
+            note: None,
+        },
+    );
+    let p = h.plan(40.0);
+    assert_eq!(methods(outreach(&p)), ["DMG-7"]);
+    assert!(p.next_steps.iter().any(|s| s.method == "DMG-7"));
+}
+
+#[test]
+fn pp_3_and_c10_seven_days_between_contacts_and_only_while_they_reply_warmly() {
+    let mut h = History::prepared();
+    h.out(31.5); // the first message, while outreach was open
+    h.into_contact(32.0);
+    h.signal(32.0, Signal::WarmReply);
+    let p = h.plan(35.0);
+    assert_eq!(p.no_contact.slips.len(), 0, "an allowed message is no slip");
+    let gate = outreach(&p);
+    assert_eq!(methods(gate), ["PP-3"]);
+    assert_eq!(gate.opens_at, Some(day(38.5)));
+    assert!(outreach(&h.plan(38.6)).open);
+    // A second message; until they reply warmly again, nothing more, with no date.
+    h.out(39.0);
+    let p = h.plan(47.0);
+    let gate = outreach(&p);
+    assert!(methods(gate).contains(&"C10"), "{:#?}", gate.reasons);
+    assert!(methods(gate).contains(&"SAFE-5"));
+    assert_eq!(gate.opens_at, None);
+    h.into_contact(48.0);
+    h.signal(48.0, Signal::WarmReply);
+    assert!(outreach(&h.plan(48.5)).open);
+}
+
+#[test]
+fn safe_5_after_an_unanswered_first_message_nothing_for_30_days() {
+    let mut h = History::prepared();
+    h.out(31.5);
+    let p = h.plan(40.0);
+    let gate = outreach(&p);
+    assert!(methods(gate).contains(&"SAFE-5"));
+    let safe5 = gate.reasons.iter().find(|r| r.method == "SAFE-5").unwrap();
+    assert_eq!(safe5.until, Some(day(61.5)));
+    assert_eq!(p.phase, Phase::Patience);
+    assert!(!p.walk_away.suggested);
+}
+
+#[test]
+fn safe_5_a_second_unanswered_message_locks_outreach_and_opens_walk_away() {
+    let mut h = History::prepared();
+    h.habits(61, 200);
+    h.out(31.5);
+    h.readiness(62.0);
+    h.out(62.5);
+    let p = h.plan(150.0);
+    let gate = outreach(&p);
+    assert!(!gate.open);
+    assert!(methods(gate).contains(&"SAFE-5"));
+    assert_eq!(gate.opens_at, None);
+    assert!(p.walk_away.suggested);
+    assert!(p.walk_away.reasons.iter().any(|r| r.method == "SAFE-5"));
+    assert_eq!(p.phase, Phase::WalkAway);
+    // If they get in touch, the silence is over.
+    h.into_contact(151.0);
+    let p = h.plan(152.0);
+    assert!(!methods(outreach(&p)).contains(&"SAFE-5"));
+}
+
+#[test]
+fn safe_1_a_no_locks_outreach_permanently_until_they_start_contact() {
+    for signal in [Signal::AskedNoContact, Signal::Blocked, Signal::Declined] {
+        let mut h = History::prepared();
+        h.habits(61, 400);
+        h.signal(20.0, signal);
+        let p = h.plan(380.0);
+        let gate = outreach(&p);
+        assert!(!gate.open, "{signal}");
+        assert!(methods(gate).contains(&"SAFE-1"), "{signal}");
+        assert_eq!(gate.opens_at, None, "a no never expires on a timer");
+        for g in [GateId::Composer, GateId::Ask, GateId::Gestures] {
+            assert!(methods(p.gate(g)).contains(&"SAFE-1"), "{signal} {g:?}");
+        }
+        assert!(p.move_on.active);
+        // Only they can lift it, by getting in touch, and it has to be logged.
+        h.into_contact(381.0);
+        let p = h.plan(381.5);
+        assert!(!methods(outreach(&p)).contains(&"SAFE-1"), "{signal}");
+    }
+}
+
+#[test]
+fn safe_1_a_protective_order_never_lifts() {
+    let mut h = History::prepared();
+    h.signal(20.0, Signal::ProtectiveOrder);
+    h.into_contact(40.0);
+    h.signal(40.0, Signal::WarmReply);
+    let p = h.plan(100.0);
+    assert!(!outreach(&p).open);
+    assert!(methods(outreach(&p)).contains(&"SAFE-1"));
+    assert_eq!(outreach(&p).opens_at, None);
+}
+
+#[test]
+fn safe_1_a_no_cannot_be_corrected_away() {
+    let mut h = History::prepared();
+    let no = h.signal(20.0, Signal::Blocked);
+    h.correct(
+        21.0,
+        &no,
+        EventData::Signal {
+            signal: Signal::WarmReply,
+            note: None,
+        },
+    );
+    assert!(methods(outreach(&h.plan(50.0))).contains(&"SAFE-1"));
+}
+
+#[test]
+fn wa_3_and_wa_5_a_new_partner_or_a_major_life_change_lock_at_once() {
+    for (signal, method) in [
+        (Signal::NewPartner, "WA-3"),
+        (Signal::MajorLifeChange, "WA-5"),
+    ] {
+        let mut h = History::prepared();
+        assert!(outreach(&h.plan(40.0)).open);
+        h.signal(40.0, signal);
+        let p = h.plan(40.0);
+        assert!(!outreach(&p).open, "{signal}");
+        assert_eq!(methods(outreach(&p)), [method]);
+        assert_eq!(outreach(&p).opens_at, None);
+        assert!(p.walk_away.suggested);
+    }
+}
+
+#[test]
+fn rc_10_and_wa_2_space_or_anger_pause_outreach_until_they_get_in_touch() {
+    for (signal, method) in [(Signal::AskedForSpace, "RC-10"), (Signal::Angry, "WA-2")] {
+        let mut h = History::prepared();
+        h.habits(61, 210);
+        h.signal(35.0, signal);
+        let p = h.plan(40.0);
+        assert_eq!(methods(outreach(&p)), [method], "{signal}");
+        assert_eq!(p.phase, Phase::Patience, "{signal}");
+        // Months later nothing has changed: it waits for them, with no date.
+        let p = h.plan(200.0);
+        assert!(methods(outreach(&p)).contains(&method), "{signal}");
+        assert_eq!(outreach(&p).opens_at, None);
+        h.into_contact(201.0);
+        let p = h.plan(201.5);
+        assert!(!methods(outreach(&p)).contains(&method), "{signal}");
+    }
+}
+
+#[test]
+fn c11_lasting_anger_without_engagement_suggests_walking_away() {
+    let mut h = History::prepared();
+    h.signal(35.0, Signal::Angry);
+    assert!(!h.plan(60.0).walk_away.suggested);
+    let p = h.plan(96.0);
+    assert!(p.walk_away.reasons.iter().any(|r| r.method == "C11"));
+    assert!(p.guidance.iter().any(|c| c.method == "DMG-5"));
+}
+
+#[test]
+fn safe_2_dangerous_harm_in_the_intake_closes_every_gate_for_good() {
+    let mut h = History::prepared();
+    let intake = h.intake(
+        0.5,
+        &[("dangerous_harm", Answer::List(vec!["threats".into()]))],
+    );
+    let p = h.plan(100.0);
+    for g in &p.gates {
+        assert!(!g.open, "{:?}", g.id);
+        assert!(methods(g).contains(&"SAFE-2"), "{:?}", g.id);
+        assert_eq!(g.opens_at, None);
+    }
+    assert_eq!(p.phase, Phase::SafetyStop);
+    assert!(p.safety.stop);
+    assert!(p.move_on.active);
+    assert!(!p.safety.resources.is_empty());
+    assert!(p.next_steps.iter().any(|s| s.method == "SAFE-2"));
+    // A correction cannot undo it.
+    h.correct(1.0, &intake, EventData::Journal { text: "x".into() });
+    let p = h.plan(100.0);
+    assert!(methods(outreach(&p)).contains(&"SAFE-2"));
+}
+
+#[test]
+fn safe_2_dangerous_harm_in_the_workbook_counts_too() {
+    let mut h = History::prepared();
+    h.add(
+        2.0,
+        EventData::WorkbookAct {
+            act: "I followed them home".into(),
+            impact: "They were frightened".into(),
+            feelings: vec!["afraid".into()],
+            their_shoes: "terrified".into(),
+            times: None,
+            danger: vec![amends_core::Danger::Stalking],
+        },
+    );
+    let p = h.plan(100.0);
+    assert!(p.gates.iter().all(|g| !g.open));
+    assert_eq!(p.phase, Phase::SafetyStop);
+}
+
+#[test]
+fn safe_8_when_the_user_was_harmed_the_path_is_support() {
+    let mut h = History::prepared();
+    h.intake(
+        0.5,
+        &[(
+            "harmed_by_them",
+            Answer::List(vec!["physical-violence".into()]),
+        )],
+    );
+    let p = h.plan(100.0);
+    assert_eq!(p.phase, Phase::Support);
+    assert!(p.safety.user_harmed);
+    for g in &p.gates {
+        assert!(methods(g).contains(&"SAFE-8"), "{:?}", g.id);
+    }
+    assert!(
+        p.safety
+            .resources
+            .iter()
+            .any(|r| r.contains("not your fault"))
+    );
+}
+
+#[test]
+fn ap_1_ask_stays_closed_until_an_apology_was_sent_on_the_harm_path() {
+    let mut h = History::prepared();
+    h.out(31.5);
+    h.into_contact(32.0);
+    h.signal(32.0, Signal::WarmReply);
+    let p = h.plan(40.0);
+    assert_eq!(p.phase, Phase::Apology);
+    assert_eq!(methods(p.gate(GateId::Ask)), ["AP-1"]);
+    h.sent(40.0, DraftKind::Apology);
+    let p = h.plan(41.0);
+    assert!(!methods(p.gate(GateId::Ask)).contains(&"AP-1"));
+    // AP-14: after the apology, time and distance until they reply.
+    assert!(methods(outreach(&p)).contains(&"AP-14"));
+    h.into_contact(45.0);
+    h.signal(45.0, Signal::AgreedToTalk);
+    let p = h.plan(48.0);
+    assert!(
+        p.gate(GateId::Ask).open,
+        "{:#?}",
+        p.gate(GateId::Ask).reasons
+    );
+    assert!(p.gate(GateId::Composer).allows.contains(&DraftKind::Ask));
+    assert_eq!(p.phase, Phase::Listening);
+}
+
+#[test]
+fn go_4_and_c5_harm_path_versus_no_fault_path() {
+    let mut h = History::new();
+    h.intake(0.0, &[]);
+    assert_eq!(h.plan(1.0).path, Path::Harm);
+
+    let mut nofault = History::new();
+    nofault.intake(
+        0.0,
+        &[
+            ("did_harm", Answer::Text("no".into())),
+            ("they_named_hurt", Answer::Bool(false)),
+            ("nofault_cause", Answer::Text("we drifted".into())),
+            ("nofault_changed", Answer::Text("changed".into())),
+            ("both_willing", Answer::Text("yes".into())),
+        ],
+    );
+    nofault.workbook(1.0);
+    nofault.habits(0, 60);
+    nofault.readiness(31.0);
+    nofault.out(31.5);
+    nofault.into_contact(32.0);
+    nofault.signal(32.0, Signal::WarmReply);
+    let p = nofault.plan(40.0);
+    assert_eq!(p.path, Path::NoFault);
+    let composer = p.gate(GateId::Composer);
+    assert!(composer.open);
+    assert!(
+        !composer.allows.contains(&DraftKind::Apology),
+        "C5: no hollow apology"
+    );
+    assert!(composer.limits.iter().any(|l| l.method == "C5"));
+    assert!(!methods(p.gate(GateId::Ask)).contains(&"AP-1"));
+    assert!(
+        p.gate(GateId::Ask).open,
+        "{:#?}",
+        p.gate(GateId::Ask).reasons
+    );
+
+    // C5: "I did nothing wrong" but they named a hurt: unclear until the workbook owns an act.
+    let mut unclear = History::new();
+    unclear.intake(
+        0.0,
+        &[
+            ("did_harm", Answer::Text("no".into())),
+            ("they_named_hurt", Answer::Bool(true)),
+            ("nofault_cause", Answer::Text("x".into())),
+            ("nofault_changed", Answer::Text("changed".into())),
+            ("both_willing", Answer::Text("yes".into())),
+        ],
+    );
+    assert_eq!(unclear.plan(1.0).path, Path::Unclear);
+    unclear.workbook(1.0);
+    assert_eq!(unclear.plan(2.0).path, Path::Harm);
+}
+
+#[test]
+fn go_5_an_unchanged_cause_on_the_no_fault_path_leads_to_walk_away() {
+    let mut h = History::new();
+    h.intake(
+        0.0,
+        &[
+            ("did_harm", Answer::Text("no".into())),
+            ("they_named_hurt", Answer::Bool(false)),
+            (
+                "nofault_cause",
+                Answer::Text("we want different lives".into()),
+            ),
+            ("nofault_changed", Answer::Text("unchanged".into())),
+            ("both_willing", Answer::Text("unsure".into())),
+        ],
+    );
+    let p = h.plan(1.0);
+    assert!(methods(outreach(&p)).contains(&"GO-5"));
+    assert!(p.walk_away.reasons.iter().any(|r| r.method == "GO-5"));
+    assert_eq!(p.phase, Phase::WalkAway);
+}
+
+#[test]
+fn go_9_no_apology_composer_when_it_would_only_be_a_move() {
+    let mut h = History::prepared();
+    h.intake(0.5, &[("apologise_anyway", Answer::Text("no".into()))]);
+    // The readiness check of day 31 asked again and said yes; a later one says no.
+    let mut r = amends_core::Answers::new();
+    for (k, v) in [
+        ("motives_now", Answer::List(vec!["put-right".into()])),
+        ("good_place", Answer::Number(5.0)),
+        ("want_not_comfort", Answer::Text("yes".into())),
+        ("accept_any_answer", Answer::Text("yes".into())),
+        ("apologise_anyway", Answer::Text("no".into())),
+        ("their_moment", Answer::Text("yes".into())),
+        ("no_cornering", Answer::Bool(true)),
+    ] {
+        r.insert(k.into(), v);
+    }
+    h.add(
+        32.0,
+        amends_core::forms::assessment_event(amends_core::FormId::Readiness, r).unwrap(),
+    );
+    let p = h.plan(33.0);
+    let composer = p.gate(GateId::Composer);
+    assert!(composer.open);
+    assert_eq!(composer.allows, [DraftKind::First]);
+    assert!(composer.limits.iter().any(|l| l.method == "GO-9"));
+}
+
+#[test]
+fn kg_7_and_c10_no_gestures_before_the_workbook_and_before_they_re_engage() {
+    let mut h = History::new();
+    h.intake(0.0, &[]);
+    let p = h.plan(5.0);
+    let g = p.gate(GateId::Gestures);
+    assert!(methods(g).contains(&"KG-7"));
+    assert!(methods(g).contains(&"C10"));
+    let mut h = History::prepared();
+    let p = h.plan(40.0);
+    assert_eq!(methods(p.gate(GateId::Gestures)), ["C10"]);
+    h.out(40.0);
+    h.into_contact(41.0);
+    h.signal(41.0, Signal::WarmReply);
+    let p = h.plan(48.0);
+    let g = p.gate(GateId::Gestures);
+    assert!(g.open, "{:#?}", g.reasons);
+    assert!(g.limits.iter().any(|l| l.method == "C14"));
+}
+
+#[test]
+fn wa_6_friends_only_keeps_ask_closed() {
+    let mut h = History::prepared();
+    h.out(31.5);
+    h.into_contact(32.0);
+    h.signal(32.0, Signal::FriendsOnly);
+    let p = h.plan(50.0);
+    assert!(methods(p.gate(GateId::Ask)).contains(&"WA-6"));
+    assert!(p.walk_away.reasons.iter().any(|r| r.method == "WA-6"));
+}
+
+#[test]
+fn wa_7_choosing_to_move_on_starts_the_moving_on_track() {
+    let mut h = History::prepared();
+    let mut a = amends_core::Answers::new();
+    for (k, v) in [
+        ("they_communicate", "no"),
+        ("still_angry", "unsure"),
+        ("moved_on", "unsure"),
+        ("unwelcome", "no"),
+        ("life_changes", "no"),
+        ("their_answer", "none"),
+        ("understand", "yes"),
+        ("decision", "move-on"),
+    ] {
+        a.insert(k.into(), Answer::Text(v.into()));
+    }
+    h.add(
+        40.0,
+        amends_core::forms::assessment_event(amends_core::FormId::Walkaway, a).unwrap(),
+    );
+    let p = h.plan(41.0);
+    assert_eq!(p.phase, Phase::MoveOn);
+    assert!(p.move_on.active);
+    assert!(methods(outreach(&p)).contains(&"WA-7"));
+    assert!(p.next_steps.iter().any(|s| s.method == "MO-4"));
+    assert!(p.guidance.iter().any(|c| c.method == "MO-6"));
+}
+
+#[test]
+fn tr_4_at_most_three_open_promises_and_reliability() {
+    let mut h = History::prepared();
+    let a = h.add(
+        50.0,
+        EventData::PromiseMade {
+            text: "Call when I said I would".into(),
+            due: Some(day(55.0)),
+        },
+    );
+    let b = h.add(
+        50.0,
+        EventData::PromiseMade {
+            text: "Be on time".into(),
+            due: None,
+        },
+    );
+    h.add(
+        50.0,
+        EventData::PromiseMade {
+            text: "Go to therapy weekly".into(),
+            due: None,
+        },
+    );
+    let p = h.plan(51.0);
+    assert_eq!(p.promises.open, 3);
+    assert!(!p.promises.can_add);
+    assert_eq!(p.promises.reliability_pct, None);
+    h.add(
+        52.0,
+        EventData::PromiseUpdate {
+            promise: b.clone(),
+            outcome: PromiseOutcome::Kept,
+            due: None,
+            note: None,
+        },
+    );
+    let p = h.plan(56.0);
+    assert!(p.promises.can_add);
+    assert_eq!(p.promises.reliability_pct, Some(100));
+    assert!(p.promises.items.iter().any(|i| i.id == a && i.overdue));
+    assert!(p.next_steps.iter().any(|s| s.method == "TR-3"));
+    h.add(
+        57.0,
+        EventData::PromiseUpdate {
+            promise: a,
+            outcome: PromiseOutcome::Broken,
+            due: None,
+            note: None,
+        },
+    );
+    assert_eq!(h.plan(58.0).promises.reliability_pct, Some(50));
+}
+
+#[test]
+fn tr_5_check_ins_every_14_days_only_once_they_agreed() {
+    let mut h = History::prepared();
+    assert!(!h.plan(40.0).checkins.agreed);
+    assert_eq!(h.plan(40.0).checkins.next_due, None);
+    h.out(31.5);
+    h.into_contact(32.0);
+    h.signal(33.0, Signal::AgreedToCheckIns);
+    let p = h.plan(34.0);
+    assert!(p.checkins.agreed);
+    assert_eq!(p.checkins.next_due, Some(day(47.0)));
+    h.add(46.0, EventData::CheckIn { note: None });
+    assert_eq!(h.plan(47.0).checkins.next_due, Some(day(60.0)));
+}
+
+#[test]
+fn tr_8_the_optional_follow_up_comes_about_30_days_after_re_entry() {
+    let mut h = History::prepared();
+    h.out(31.5);
+    h.into_contact(32.0);
+    h.signal(40.0, Signal::AgreedToTryAgain);
+    let p = h.plan(41.0);
+    assert_eq!(p.phase, Phase::Rebuilding);
+    let f = p.follow_up.unwrap();
+    assert_eq!(f.method, "TR-8");
+    assert_eq!(f.around, day(70.0));
+    assert!(f.text.contains("may say no"));
+}
+
+#[test]
+fn si_3_sleep_is_scored_against_the_7_to_9_hour_band() {
+    let mut h = History::new();
+    for (d, hours) in [
+        (0, 8.0),
+        (1, 6.0),
+        (2, 7.0),
+        (3, 9.5),
+        (4, 9.0),
+        (5, 4.0),
+        (6, 8.5),
+    ] {
+        h.add(
+            d as f64,
+            EventData::Habit {
+                habit: HabitKind::Sleep,
+                value: hours,
+                note: None,
+                plan: None,
+            },
+        );
+    }
+    let p = h.plan(6.5);
+    let sleep = &p.self_work.last_7.sleep;
+    assert_eq!(sleep.nights, 7);
+    assert_eq!(sleep.nights_in_band, 4);
+    assert_eq!(sleep.score, 57);
+    assert_eq!(sleep.band, [7.0, 9.0]);
+    assert_eq!(p.self_work.last_30.sleep.nights, 7);
+}
+
+#[test]
+fn amends_and_gestures_carry_bounds_and_cost() {
+    let mut h = History::prepared();
+    h.add(
+        50.0,
+        EventData::AmendsItem {
+            request: "Pay back the money".into(),
+            bounds: Bounds {
+                affordable: false,
+                legal: true,
+                safe: true,
+            },
+        },
+    );
+    h.add(
+        50.0,
+        EventData::Gesture {
+            what: "A trip to Paris".into(),
+            cost: 900.0,
+            preference: None,
+        },
+    );
+    let p = h.plan(51.0);
+    assert!(!p.amends[0].within_bounds);
+    assert!(p.next_steps.iter().any(|s| s.method == "SAFE-9"));
+    assert!(p.gestures.items[0].over_limit);
+    assert_eq!(p.evidence.channels_today, Vec::<String>::new());
+    assert_eq!(p.evidence.days_since_last_outbound, Some(1));
+}
+
+#[test]
+fn a_gesture_while_outreach_is_closed_is_a_slip() {
+    let mut h = History::prepared();
+    h.add(
+        10.0,
+        EventData::Gesture {
+            what: "flowers".into(),
+            cost: 10.0,
+            preference: None,
+        },
+    );
+    let p = h.plan(12.0);
+    assert_eq!(p.no_contact.slips.len(), 1);
+    assert_eq!(p.no_contact.slips[0].what, Channel::Gift.to_string());
+}
+
+#[test]
+fn the_plan_at_an_earlier_moment_ignores_later_events() {
+    let mut h = History::prepared();
+    h.signal(50.0, Signal::Blocked);
+    assert!(outreach(&h.plan(45.0)).open);
+    assert!(!outreach(&h.plan(50.0)).open);
+}
+
+#[test]
+fn safe_6_no_next_step_nudges_contact() {
+    let banned = [
+        "reach out",
+        "contact them",
+        "message them",
+        "text them",
+        "call them",
+        "send",
+        "get in touch with",
+        "time to",
+        "write to them",
+    ];
+    let mut scenarios: Vec<Plan> = Vec::new();
+    let mut h = History::new();
+    scenarios.push(h.plan(0.0));
+    h.intake(0.0, &[]);
+    scenarios.push(h.plan(1.0));
+    let h = History::prepared();
+    for d in [10.0, 31.5, 100.0] {
+        scenarios.push(h.plan(d));
+    }
+    let mut h = History::prepared();
+    h.out(31.5);
+    scenarios.push(h.plan(35.0));
+    h.into_contact(36.0);
+    h.signal(36.0, Signal::WarmReply);
+    scenarios.push(h.plan(44.0));
+    h.sent(44.0, DraftKind::Apology);
+    h.into_contact(45.0);
+    h.signal(45.0, Signal::AgreedToCheckIns);
+    scenarios.push(h.plan(46.0));
+    h.signal(50.0, Signal::AgreedToTryAgain);
+    scenarios.push(h.plan(90.0));
+    h.signal(95.0, Signal::Declined);
+    scenarios.push(h.plan(96.0));
+    for p in &scenarios {
+        for s in &p.next_steps {
+            let t = s.text.to_lowercase();
+            for b in banned {
+                assert!(
+                    !t.contains(b),
+                    "{:?} next step {:?} contains {b:?}",
+                    p.phase,
+                    s.text
+                );
+            }
+        }
+        assert!(
+            !p.next_steps.is_empty() || p.phase == Phase::ReContact,
+            "{:?} has no next step",
+            p.phase
+        );
+    }
+}
+
+#[test]
+fn plan_json_has_the_documented_shape() {
+    let h = History::prepared();
+    let v = serde_json::to_value(h.plan(35.0)).unwrap();
+    assert!(v["phase"].is_string());
+    let gate = &v["gates"][0];
+    assert_eq!(gate["id"], "outreach");
+    assert!(gate["open"].is_boolean());
+    assert!(gate["reasons"].is_array());
+    assert!(gate.get("opens_at").is_some());
+    assert!(v["no_contact"]["days"].is_i64());
+    assert!(v["no_contact"]["longest_days"].is_i64());
+    assert!(v["no_contact"]["slips"].is_array());
+    assert!(v["next_steps"][0]["method"].is_string());
+    assert!(v["next_steps"][0]["text"].is_string());
+}
