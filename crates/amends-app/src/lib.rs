@@ -5,6 +5,7 @@
 //! `skip_all`, and errors name sizes and offsets, never contents.
 
 mod export;
+pub mod help;
 mod paths;
 mod text;
 
@@ -149,6 +150,12 @@ impl App {
     /// Flushes and closes the store.
     pub async fn close(self) {
         self.store.close().await;
+    }
+
+    /// Checks a passphrase against the store without changing anything (e.g. before a change).
+    pub async fn check_passphrase(&self, passphrase: &Passphrase) -> Result<()> {
+        self.store.unlock(passphrase).await?;
+        Ok(())
     }
 
     /// Wraps the data key under a new passphrase; the data itself is not re-encrypted.

@@ -1,1 +1,166 @@
-//! placeholder
+//! amends as people use it: a local web app on 127.0.0.1.
+//!
+//! axum serves askama templates; htmx (vendored, see `assets/vendor`) adds live checking while
+//! typing, and every page also works without JavaScript. Nothing is fetched from elsewhere.
+//! Handlers only translate: the decisions are made by the `amends-app` use cases.
+
+mod assets;
+mod fmt;
+mod pages;
+mod security;
+mod state;
+mod views;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::sync::Mutex;
+
+pub use security::{CSP, MAX_BODY_BYTES};
+pub use state::{DemoInfo, Shared, TempDirGuard, WebState};
+
+pub const DEFAULT_PORT: u16 = 7777;
+
+/// How long an untouched session stays unlocked.
+pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Binding to anything but loopback needs this, and prints a warning.
+    pub allow_remote: bool,
+    pub idle_lock: Duration,
+}
+
+impl Options {
+    pub fn local(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            allow_remote: false,
+            idle_lock: DEFAULT_IDLE_LOCK,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "{0} is not a loopback address: other computers could reach your private notes. Pass \
+         --allow-remote if you really mean it."
+    )]
+    RemoteNotAllowed(IpAddr),
+    #[error("could not listen on {addr}: {source}. Is amends already running? Try another --port.")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("could not prepare the demo: {0}")]
+    Demo(String),
+}
+
+/// The state for a server on `data_dir`.
+pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> Shared {
+    Arc::new(WebState {
+        data_dir,
+        idle_lock,
+        demo,
+        session: Mutex::new(None),
+        pending: Mutex::new(Default::default()),
+    })
+}
+
+/// Every route of the app. `loopback_only` turns on the Host-header check against DNS rebinding.
+pub fn router(state: Shared, loopback_only: bool) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/setup",
+            get(pages::auth::setup_form).post(pages::auth::setup),
+        )
+        .route(
+            "/unlock",
+            get(pages::auth::unlock_form).post(pages::auth::unlock),
+        )
+        .route("/lock", post(pages::auth::lock))
+        .route("/resume/{id}", get(pages::auth::resume))
+        .route("/cases", get(pages::cases::list).post(pages::cases::create))
+        .route("/cases/select", post(pages::cases::select))
+        .route(
+            "/journal",
+            get(pages::journal::show).post(pages::journal::add),
+        )
+        .route("/settings", get(pages::settings::show))
+        .route("/settings/passphrase", post(pages::settings::passphrase))
+        .route("/settings/export", get(pages::settings::export))
+        .route("/settings/wipe", post(pages::settings::wipe))
+        .route("/help", get(pages::help::show))
+        .route("/help/local", post(pages::help::set_local))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .layer(axum::Extension(security::HostPolicy { loopback_only }))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Runs the server until Ctrl-C. `ready` is called with the bound address once it listens.
+pub async fn serve(
+    opts: Options,
+    demo: Option<DemoInfo>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    if !opts.bind.is_loopback() && !opts.allow_remote {
+        return Err(ServeError::RemoteNotAllowed(opts.bind));
+    }
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener.local_addr()?;
+    let state = state(opts.data_dir.clone(), opts.idle_lock, demo);
+    if let Some(info) = &state.demo {
+        let pass = amends_app::Passphrase::new(info.passphrase.clone())
+            .map_err(|e| ServeError::Demo(e.to_string()))?;
+        let app = amends_app::App::open(&state.data_dir, &pass)
+            .await
+            .map_err(|e| ServeError::Demo(e.to_string()))?;
+        let case = app
+            .cases()
+            .await
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .map(|c| c.id);
+        state.start(app, case).await;
+    }
+    let idle = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            idle.lock_if_idle().await;
+        }
+    });
+    let app = router(state.clone(), !opts.allow_remote);
+    ready(local);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    state.lock().await;
+    Ok(())
+}

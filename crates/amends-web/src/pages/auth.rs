@@ -1,0 +1,219 @@
+//! First run, unlock, lock, and handing back a form that arrived after the lock.
+
+use amends_app::{App, AppError, KdfParams, Passphrase};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Ctx, Token};
+use crate::security::{clear_session_cookie, session_cookie};
+use crate::state::Shared;
+use crate::views::{Page, render, render_status};
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+pub struct SetupPage {
+    pub page: Page,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "unlock.html")]
+pub struct UnlockPage {
+    pub page: Page,
+    pub error: Option<String>,
+    pub next: String,
+    pub kept: String,
+    pub demo_passphrase: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "resume.html")]
+pub struct ResumePage {
+    pub page: Page,
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl ResumePage {
+    /// Long values go in a text area so they can be read and edited before sending again.
+    pub fn is_long(&self, name: &str, value: &str) -> bool {
+        matches!(name, "text" | "body" | "note" | "notes")
+            || value.len() > 80
+            || value.contains('\n')
+    }
+}
+
+pub async fn setup_form(State(state): State<Shared>, Token(csrf): Token) -> Response {
+    if state.data_dir_initialised() {
+        return Redirect::to("/unlock").into_response();
+    }
+    render(&SetupPage {
+        page: Page::new("Welcome", &csrf),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    passphrase: Option<String>,
+    confirm: Option<String>,
+    understood: Option<String>,
+}
+
+pub async fn setup(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    if state.data_dir_initialised() {
+        return Redirect::to("/unlock").into_response();
+    }
+    let again = |msg: &str| {
+        render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                page: Page::new("Welcome", &csrf),
+                error: Some(msg.to_string()),
+            },
+        )
+    };
+    let pass = form.passphrase.unwrap_or_default();
+    if form.confirm.as_deref() != Some(pass.as_str()) {
+        return again("The two passphrases are not the same. Type them again.");
+    }
+    if form.understood.is_none() {
+        return again(
+            "Please tick the box to confirm you understand a forgotten passphrase cannot be recovered.",
+        );
+    }
+    let pass = match Passphrase::new(pass) {
+        Ok(p) => p,
+        Err(e) => return again(&e.to_string()),
+    };
+    match App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await {
+        Ok(app) => {
+            let token = state.start(app, None).await;
+            (
+                [(SET_COOKIE, session_cookie(&token))],
+                Redirect::to("/cases?first=1"),
+            )
+                .into_response()
+        }
+        Err(e) => again(&e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnlockQuery {
+    next: Option<String>,
+    kept: Option<String>,
+}
+
+pub async fn unlock_form(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    Query(q): Query<UnlockQuery>,
+) -> Response {
+    if !state.data_dir_initialised() {
+        return Redirect::to("/setup").into_response();
+    }
+    let mut page = Page::new("Unlock", &csrf);
+    if q.kept.is_some() {
+        page.notice = Some(
+            "amends locked while you were away. What you typed is kept: unlock to continue.".into(),
+        );
+    }
+    render(&UnlockPage {
+        page,
+        error: None,
+        next: safe_next(q.next.as_deref()),
+        kept: q.kept.unwrap_or_default(),
+        demo_passphrase: state.demo.as_ref().map(|d| d.passphrase.clone()),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct UnlockForm {
+    passphrase: Option<String>,
+    next: Option<String>,
+    kept: Option<String>,
+}
+
+pub async fn unlock(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    Form(form): Form<UnlockForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let kept = form.kept.unwrap_or_default();
+    let fail = |status: StatusCode, msg: String| {
+        render_status(
+            status,
+            &UnlockPage {
+                page: Page::new("Unlock", &csrf),
+                error: Some(msg),
+                next: next.clone(),
+                kept: kept.clone(),
+                demo_passphrase: state.demo.as_ref().map(|d| d.passphrase.clone()),
+            },
+        )
+    };
+    let pass = match Passphrase::new(form.passphrase.unwrap_or_default()) {
+        Ok(p) => p,
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    match App::open(&state.data_dir, &pass).await {
+        Ok(app) => {
+            let case = app.cases().await.ok().and_then(|c| c.into_iter().next()).map(|c| c.id);
+            let token = state.start(app, case).await;
+            let to = if kept.is_empty() { next } else { format!("/resume/{kept}") };
+            ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response()
+        }
+        Err(AppError::Store(amends_app::StorageError::WrongPassphrase)) => fail(
+            StatusCode::UNAUTHORIZED,
+            "That passphrase does not open amends. Check caps lock and the keyboard layout, and try again.".into(),
+        ),
+        Err(e) => fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// Only same-site paths: an unlock link must not bounce the user to another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn lock(State(state): State<Shared>) -> Response {
+    state.lock().await;
+    (
+        [(SET_COOKIE, clear_session_cookie())],
+        Redirect::to("/unlock"),
+    )
+        .into_response()
+}
+
+pub async fn resume(ctx: Ctx, Path(id): Path<String>) -> Response {
+    let Some(kept) = ctx.state.take_form(&id).await else {
+        return crate::views::error_page(
+            StatusCode::NOT_FOUND,
+            "Nothing to hand back",
+            "There is no kept form under this link; it was already used or has expired after an hour.",
+            &ctx.csrf,
+        );
+    };
+    let mut page = ctx.page("Continue where you were", "");
+    page.notice =
+        Some("Here is what you typed before amends locked. Check it, then send it again.".into());
+    render(&ResumePage {
+        page,
+        action: kept.action,
+        fields: kept.fields,
+    })
+}

@@ -1,0 +1,81 @@
+//! MO-2: the private journal. It has no send button, and nothing in it can reach the composer.
+
+use amends_app::JournalEntry;
+use askama::Template;
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::{Ctx, required};
+use crate::views::{Page, render_status};
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+pub struct JournalPage {
+    pub page: Page,
+    pub entries: Vec<JournalEntry>,
+    pub draft: String,
+    pub error: Option<String>,
+}
+
+impl JournalPage {
+    pub fn when(&self, t: &Timestamp) -> String {
+        crate::fmt::local(*t)
+    }
+}
+
+async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut entries = match ctx.app.journal(&case).await {
+        Ok(e) => e,
+        Err(e) => return ctx.error(&e),
+    };
+    entries.reverse();
+    let mut page = ctx.page("Journal", "journal");
+    page.crisis = crisis;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &JournalPage {
+            page,
+            entries,
+            draft,
+            error,
+        },
+    )
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    page(&ctx, String::new(), None, false).await
+}
+
+#[derive(Deserialize)]
+pub struct Entry {
+    text: Option<String>,
+}
+
+pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
+    let text = match required(&form.text, "text", &ctx.csrf) {
+        Ok(t) => t.to_string(),
+        Err(r) => return r,
+    };
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    match ctx.app.journal_add(&case, &text, now, now).await {
+        Ok(_) => Redirect::to("/journal").into_response(),
+        // Keep what they wrote in the box when it could not be saved.
+        Err(e) => page(&ctx, text, Some(e.to_string()), false).await,
+    }
+}

@@ -1,0 +1,167 @@
+//! The HTML screens. Handlers translate between forms and `amends-app` use cases; the decisions
+//! live in the app and the core, never here.
+
+pub mod auth;
+pub mod cases;
+pub mod help;
+pub mod journal;
+pub mod settings;
+
+use std::sync::Arc;
+
+use amends_app::{App, AppError, CaseSummary};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::security::{Csrf, SESSION_COOKIE, cookie};
+use crate::state::Shared;
+use crate::views::{Page, error_page};
+
+/// The CSRF token for forms on pages that work while locked.
+pub struct Token(pub String);
+
+impl FromRequestParts<Shared> for Token {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &Shared) -> Result<Self, Self::Rejection> {
+        Ok(Token(
+            parts
+                .extensions
+                .get::<Csrf>()
+                .map(|c| c.0.clone())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// An unlocked request: the app, the current case (if any) and what the layout needs.
+pub struct Ctx {
+    pub app: Arc<App>,
+    pub case: Option<CaseSummary>,
+    pub csrf: String,
+    pub demo: bool,
+    pub state: Shared,
+}
+
+impl FromRequestParts<Shared> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
+        let csrf = parts
+            .extensions
+            .get::<Csrf>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        let token = cookie(&parts.headers, SESSION_COOKIE);
+        let Some((app, case_id)) = state.unlocked(token.as_deref()).await else {
+            return Err(Redirect::to("/unlock").into_response());
+        };
+        let case = match app.case(case_id.as_deref()).await {
+            Ok(c) => Some(c),
+            // Several cases and none chosen: take the first, the case switcher is one click away.
+            Err(AppError::AmbiguousCase { .. }) => {
+                app.cases().await.ok().and_then(|c| c.into_iter().next())
+            }
+            Err(AppError::NoCase | AppError::UnknownCase { .. }) => None,
+            Err(e) => return Err(app_error(&e, &csrf)),
+        };
+        Ok(Ctx {
+            app,
+            case,
+            csrf,
+            demo: state.demo.is_some(),
+            state: state.clone(),
+        })
+    }
+}
+
+impl OptionalFromRequestParts<Shared> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <Ctx as FromRequestParts<Shared>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
+    }
+}
+
+impl Ctx {
+    pub fn page(&self, title: &str, nav: &'static str) -> Page {
+        let mut page = Page::new(title, &self.csrf);
+        page.nav = nav;
+        page.unlocked = true;
+        page.demo = self.demo;
+        page.case_name = self.case.as_ref().map(|c| c.name.clone());
+        if !self.demo {
+            page.idle_seconds = self.state.idle_lock.as_secs();
+        }
+        page
+    }
+
+    /// The current case, or a redirect to create the first one.
+    pub fn need_case(&self) -> Result<CaseSummary, Response> {
+        self.case
+            .clone()
+            .ok_or_else(|| Redirect::to("/cases?first=1").into_response())
+    }
+
+    pub fn error(&self, e: &AppError) -> Response {
+        app_error(e, &self.csrf)
+    }
+}
+
+/// An app error as a page that says what went wrong and what to do.
+pub fn app_error(e: &AppError, csrf: &str) -> Response {
+    let status = match e {
+        AppError::Store(amends_app::StorageError::WrongPassphrase) => StatusCode::UNAUTHORIZED,
+        AppError::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    error_page(status, "That did not work", &e.to_string(), csrf)
+}
+
+/// Form fields that must be present, with a message that names the one that is missing.
+pub fn required<'a>(
+    value: &'a Option<String>,
+    field: &str,
+    csrf: &str,
+) -> Result<&'a str, Response> {
+    value.as_deref().ok_or_else(|| {
+        error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Something is missing",
+            &format!("The form was sent without the field \u{201c}{field}\u{201d}. Go back and fill it in."),
+            csrf,
+        )
+    })
+}
+
+/// `/`: the Today screen once there is a case; the first-run screens before that.
+pub async fn home(ctx: Ctx) -> Response {
+    match ctx.need_case() {
+        Ok(_) => journal::show(ctx).await,
+        Err(r) => r,
+    }
+}
+
+pub async fn not_found(Token(csrf): Token) -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "Not here",
+        "There is no page at this address.",
+        &csrf,
+    )
+}

@@ -1,0 +1,274 @@
+//! Every request passes through [`guard`]: the Host check, the body cap, CSRF, the lock, and the
+//! security headers. Handlers can then assume a same-origin request with a valid token.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::state::{Shared, same_token, token};
+use crate::views;
+
+pub const SESSION_COOKIE: &str = "amends_session";
+pub const CSRF_COOKIE: &str = "amends_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The most a request body may carry. A draft or journal entry may be 1 MiB; a form adds a little.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
+
+/// No external sources, no inline script or style: everything comes from this server.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                       connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                       base-uri 'none'";
+
+/// The CSRF token of this browser, for the forms a handler renders.
+#[derive(Clone, Debug)]
+pub struct Csrf(pub String);
+
+/// Whether the listener is loopback-only; then a foreign Host header means DNS rebinding.
+#[derive(Clone, Copy, Debug)]
+pub struct HostPolicy {
+    pub loopback_only: bool,
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie(value: &str) -> HeaderValue {
+    cookie_header(SESSION_COOKIE, value, None)
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    cookie_header(SESSION_COOKIE, "", Some(0))
+}
+
+fn cookie_header(name: &str, value: &str, max_age: Option<u32>) -> HeaderValue {
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    // Tokens are hex, so the header is always valid ASCII.
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Paths that work while locked. Everything else needs an unlocked session.
+fn is_public(method: &Method, path: &str) -> bool {
+    path.starts_with("/assets/")
+        || matches!(
+            path,
+            "/setup" | "/unlock" | "/help" | "/healthz" | "/favicon.ico"
+        )
+        || path.starts_with("/resume/")
+        || matches!(
+            (method, path),
+            (&Method::POST, "/api/v1/unlock")
+                | (&Method::POST, "/api/v1/check")
+                | (&Method::GET, "/api/v1/openapi.json")
+                | (&Method::GET, "/api/v1/session")
+        )
+}
+
+fn host_allowed(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return true; // HTTP/1.0 clients; nothing to rebind.
+    };
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+pub async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
+    let csrf = existing.clone().unwrap_or_else(token);
+    let mut res = checked(&state, req, next, existing.clone(), csrf.clone()).await;
+    let headers = res.headers_mut();
+    if existing.is_none() {
+        headers.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, None));
+    }
+    harden(headers, &path);
+    res
+}
+
+async fn checked(
+    state: &Shared,
+    req: Request,
+    next: Next,
+    existing: Option<String>,
+    csrf: String,
+) -> Response {
+    let policy = req.extensions().get::<HostPolicy>().copied();
+    if policy.is_some_and(|p| p.loopback_only) && !host_allowed(req.headers()) {
+        return plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            "amends only answers on its own address.",
+        );
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return too_large();
+    }
+
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let session = cookie(req.headers(), SESSION_COOKIE);
+
+    let (parts, body) = req.into_parts();
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut bytes = Bytes::new();
+    if unsafe_method {
+        bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(_) => return too_large(),
+        };
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| {
+                is_form
+                    .then(|| form_fields(&bytes))
+                    .and_then(|f| f.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+            });
+        // Double submit: the token in the form (or header) must match the SameSite cookie.
+        let valid = matches!((&existing, &sent), (Some(c), Some(s)) if same_token(c, s));
+        // The unlock API is how a script gets its first token, so it may come without one;
+        // it changes nothing but the caller's own session.
+        let exempt =
+            method == Method::POST && (path == "/api/v1/unlock" || path == "/api/v1/check");
+        if !valid && !exempt {
+            let msg = "This form has expired or did not come from amends. Go back, reload the \
+                       page and try again; nothing was changed.";
+            return views::error_page(StatusCode::FORBIDDEN, "Please try again", msg, &csrf);
+        }
+        if !is_public(&method, &path) && state.unlocked(session.as_deref()).await.is_none() {
+            if path.starts_with("/api/") {
+                return locked_json();
+            }
+            // A form sent after the lock: keep what was typed, ask for the passphrase, then
+            // hand it back. Nothing typed is lost.
+            let fields: Vec<(String, String)> = if is_form {
+                form_fields(&bytes)
+                    .into_iter()
+                    .filter(|(k, _)| k != CSRF_FIELD)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let has_text = fields.iter().any(|(_, v)| !v.trim().is_empty());
+            let target = if has_text {
+                let id = state.keep_form(path.clone(), fields).await;
+                format!("/unlock?kept={id}")
+            } else {
+                "/unlock".to_string()
+            };
+            return Redirect::to(&target).into_response();
+        }
+    } else if !is_public(&method, &path) && state.unlocked(session.as_deref()).await.is_none() {
+        if path.starts_with("/api/") {
+            return locked_json();
+        }
+        let next = if path == "/" {
+            String::new()
+        } else {
+            format!("?next={}", urlencode(&path))
+        };
+        let to = if state.data_dir_initialised() {
+            format!("/unlock{next}")
+        } else {
+            "/setup".into()
+        };
+        return Redirect::to(&to).into_response();
+    }
+
+    let mut req = Request::from_parts(parts, Body::from(bytes));
+    req.extensions_mut().insert(Csrf(csrf));
+    next.run(req).await
+}
+
+fn harden(headers: &mut HeaderMap, path: &str) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !path.starts_with("/assets/") {
+        // Pages hold private words: never keep them in a cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+pub fn form_fields(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_default()
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+fn plain(status: StatusCode, msg: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        msg,
+    )
+        .into_response()
+}
+
+fn too_large() -> Response {
+    let mb = MAX_BODY_BYTES / 1024;
+    let msg = format!(
+        "That is more than amends accepts at once ({mb} KiB per request; a draft or a journal \
+         entry may be up to 1 MiB). Split the text into smaller parts and try again."
+    );
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        msg,
+    )
+        .into_response()
+}
+
+fn locked_json() -> Response {
+    let body = serde_json::json!({
+        "error": "locked",
+        "message": "amends is locked. Unlock it with POST /api/v1/unlock and your passphrase.",
+    });
+    (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+}

@@ -1,0 +1,178 @@
+//! The server's state: at most one unlocked session at a time (this is a local, single-person
+//! app), the forms kept across a lock, and the tokens that tie a browser to them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use amends_app::App;
+use tokio::sync::Mutex;
+
+/// A random 256-bit token, hex encoded.
+pub fn token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator failing is not something a web page can recover from; a predictable
+    // token would be worse than stopping.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut bytes).expect("the system random number generator is unavailable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares tokens without leaking, through timing, how much of a guess was right.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub struct Session {
+    pub token: String,
+    pub app: Arc<App>,
+    pub last_seen: Instant,
+    /// The case the pages are about; `None` until one exists or is chosen.
+    pub case_id: Option<String>,
+}
+
+/// A form that arrived after the session had locked. Its fields stay in memory only (never on
+/// disk, never in logs) until the user unlocks, so nothing they typed is lost.
+pub struct PendingForm {
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub created: Instant,
+}
+
+pub struct WebState {
+    pub data_dir: PathBuf,
+    pub idle_lock: Duration,
+    pub demo: Option<DemoInfo>,
+    pub session: Mutex<Option<Session>>,
+    pub pending: Mutex<HashMap<String, PendingForm>>,
+}
+
+/// In demo mode the app runs on a throwaway folder and needs no unlock.
+#[derive(Clone, Debug)]
+pub struct DemoInfo {
+    pub passphrase: String,
+    /// Keeps the throwaway folder alive for as long as the server runs.
+    pub _dir: Arc<TempDirGuard>,
+}
+
+/// Deletes the demo folder when the server stops.
+#[derive(Debug)]
+pub struct TempDirGuard(pub PathBuf);
+
+impl Drop for TempDirGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub type Shared = Arc<WebState>;
+
+impl WebState {
+    pub fn data_dir_initialised(&self) -> bool {
+        amends_app::App::exists(&self.data_dir)
+    }
+
+    /// The unlocked app, if the session token matches and the session has not gone idle.
+    /// Touches the session, so activity keeps it open.
+    pub async fn unlocked(&self, token: Option<&str>) -> Option<(Arc<App>, Option<String>)> {
+        let mut guard = self.session.lock().await;
+        let expired = guard
+            .as_ref()
+            .is_some_and(|s| s.last_seen.elapsed() > self.idle_lock);
+        if expired && self.demo.is_none() {
+            *guard = None;
+            return None;
+        }
+        let session = guard.as_mut()?;
+        let ok = self.demo.is_some() || token.is_some_and(|t| same_token(t, &session.token));
+        if !ok {
+            return None;
+        }
+        session.last_seen = Instant::now();
+        Some((session.app.clone(), session.case_id.clone()))
+    }
+
+    /// Starts a session for `app`, replacing any other: one person, one browser.
+    pub async fn start(&self, app: App, case_id: Option<String>) -> String {
+        let token = token();
+        let mut guard = self.session.lock().await;
+        *guard = Some(Session {
+            token: token.clone(),
+            app: Arc::new(app),
+            last_seen: Instant::now(),
+            case_id,
+        });
+        token
+    }
+
+    pub async fn set_case(&self, case_id: String) {
+        if let Some(s) = self.session.lock().await.as_mut() {
+            s.case_id = Some(case_id);
+        }
+    }
+
+    /// Drops the session and with it the data key.
+    pub async fn lock(&self) {
+        let old = self.session.lock().await.take();
+        if let Some(s) = old {
+            // Close the store only when no request still holds the app.
+            if let Ok(app) = Arc::try_unwrap(s.app) {
+                app.close().await;
+            }
+        }
+    }
+
+    /// Locks an idle session; run periodically so the key does not linger in memory.
+    pub async fn lock_if_idle(&self) {
+        if self.demo.is_some() {
+            return;
+        }
+        let idle = self
+            .session
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|s| s.last_seen.elapsed() > self.idle_lock);
+        if idle {
+            self.lock().await;
+        }
+        // Kept forms expire too: an hour is long enough to come back and unlock.
+        self.pending
+            .lock()
+            .await
+            .retain(|_, p| p.created.elapsed() < Duration::from_secs(3600));
+    }
+
+    pub async fn keep_form(&self, action: String, fields: Vec<(String, String)>) -> String {
+        let id = token();
+        let mut pending = self.pending.lock().await;
+        // Bound the memory a flood of stale posts could take.
+        if pending.len() >= 32 {
+            if let Some(oldest) = pending
+                .iter()
+                .min_by_key(|(_, p)| p.created)
+                .map(|(k, _)| k.clone())
+            {
+                pending.remove(&oldest);
+            }
+        }
+        pending.insert(
+            id.clone(),
+            PendingForm {
+                action,
+                fields,
+                created: Instant::now(),
+            },
+        );
+        id
+    }
+
+    pub async fn take_form(&self, id: &str) -> Option<PendingForm> {
+        self.pending.lock().await.remove(id)
+    }
+}

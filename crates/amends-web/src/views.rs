@@ -1,0 +1,116 @@
+//! Page scaffolding shared by every screen, and the small templates that are not a screen of
+//! their own. Every value from the user goes through askama's HTML escaping.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+
+/// One entry of the main navigation.
+pub struct NavItem {
+    pub id: &'static str,
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// The screens of the method in the order a person meets them.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        id: "today",
+        href: "/",
+        label: "Today",
+    },
+    NavItem {
+        id: "journal",
+        href: "/journal",
+        label: "Journal",
+    },
+    NavItem {
+        id: "cases",
+        href: "/cases",
+        label: "Cases",
+    },
+    NavItem {
+        id: "settings",
+        href: "/settings",
+        label: "Settings",
+    },
+];
+
+/// What the layout needs on every page.
+pub struct Page {
+    pub title: String,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub unlocked: bool,
+    pub case_name: Option<String>,
+    pub demo: bool,
+    /// SAFE-3: self-harm language was just found; the help panel comes first.
+    pub crisis: bool,
+    pub notice: Option<String>,
+    /// Seconds of inactivity after which the page hides itself (0: never).
+    pub idle_seconds: u64,
+}
+
+impl Page {
+    pub fn new(title: impl Into<String>, csrf: &str) -> Self {
+        Self {
+            title: title.into(),
+            csrf: csrf.to_string(),
+            nav: "",
+            unlocked: false,
+            case_name: None,
+            demo: false,
+            crisis: false,
+            notice: None,
+            idle_seconds: 0,
+        }
+    }
+
+    pub fn nav_items(&self) -> &'static [NavItem] {
+        if self.unlocked { NAV } else { &[] }
+    }
+}
+
+/// Renders a template, or a plain error page if the template itself fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            let mut res = (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong while showing this page. Nothing you entered was lost; go back and try again.",
+            )
+                .into_response();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            res
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: Page,
+    pub heading: String,
+    pub message: String,
+}
+
+pub fn error_page(status: StatusCode, heading: &str, message: &str, csrf: &str) -> Response {
+    render_status(
+        status,
+        &ErrorPage {
+            page: Page::new(heading, csrf),
+            heading: heading.into(),
+            message: message.into(),
+        },
+    )
+}

@@ -1,0 +1,372 @@
+//! Handlers in process: security, first run, unlock and lock, kept forms, limits, escaping.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+
+use crate::{Client, PASS};
+
+#[tokio::test]
+async fn every_response_carries_the_strict_headers() {
+    let mut c = Client::new();
+    for path in ["/setup", "/help", "/assets/app.css", "/nope"] {
+        let r = c.get(path).await;
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: {:?}", r.status))
+            .to_str()
+            .unwrap();
+        assert_eq!(csp, amends_web::CSP, "{path}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("http"),
+            "{path}: {csp}"
+        );
+        assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(r.headers.get("x-frame-options").unwrap(), "DENY");
+    }
+    let page = c.get("/help").await;
+    assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
+    // No external sources and no inline script in the markup either.
+    assert!(
+        !page.body.contains("http://") && !page.body.contains("https://"),
+        "external reference"
+    );
+    assert!(!page.body.contains("<script>"), "inline script");
+    assert!(
+        !page.body.contains(" style="),
+        "inline style is blocked by the CSP"
+    );
+}
+
+#[tokio::test]
+async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
+    let mut c = Client::new();
+    let r = c.get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/setup");
+    let cookies = r.set_cookies();
+    let r = c.get("/setup").await;
+    assert!(r.body.contains("cannot be recovered"));
+    assert!(cookies.iter().any(|c| c.starts_with("amends_csrf=")
+        && c.contains("HttpOnly")
+        && c.contains("SameSite=Strict")));
+}
+
+#[tokio::test]
+async fn setup_refuses_mismatched_and_empty_passphrases() {
+    let mut c = Client::new();
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("passphrase", "one"),
+                ("confirm", "two"),
+                ("understood", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("not the same"));
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("passphrase", "  "),
+                ("confirm", "  "),
+                ("understood", "yes"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("passphrase is empty"), "{}", r.body);
+    let r = c
+        .post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
+        .await;
+    assert!(r.body.contains("cannot be recovered"));
+    assert!(!c.data_dir().join("amends.db").exists());
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let mut c = Client::new();
+    c.get("/setup").await;
+    let body = format!("passphrase={PASS}&confirm={PASS}&understood=yes");
+    let r = c.post_raw("/setup", body.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("did not come from amends"));
+    let r = c
+        .post_raw("/setup", format!("{body}&_csrf={}", "0".repeat(64)))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!c.data_dir().join("amends.db").exists());
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_strict_and_cleared_on_lock() {
+    let mut c = Client::new();
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("passphrase", PASS),
+                ("confirm", PASS),
+                ("understood", "yes"),
+            ],
+        )
+        .await;
+    let session = r
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("amends_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+    c.post("/cases", &[("name", "Robin"), ("relationship", "partner")])
+        .await;
+    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+    let r = c.post("/lock", &[]).await;
+    assert!(
+        r.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("amends_session=;") && c.contains("Max-Age=0"))
+    );
+    assert!(!c.cookies.contains_key("amends_session"));
+    let r = c.get("/journal").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/unlock"), "{}", r.location());
+}
+
+#[tokio::test]
+async fn a_stolen_old_session_cookie_does_not_work_after_lock() {
+    let mut c = Client::new();
+    c.ready().await;
+    let old = c.cookies.get("amends_session").cloned().unwrap();
+    c.post("/lock", &[]).await;
+    c.cookies.insert("amends_session".into(), old);
+    assert_eq!(c.get("/journal").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let r = c
+        .post("/unlock", &[("passphrase", "wrong"), ("next", "/journal")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("does not open amends"));
+    let r = c
+        .post("/unlock", &[("passphrase", PASS), ("next", "/journal")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/journal");
+    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unlock_never_redirects_off_site() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let r = c
+        .post(
+            "/unlock",
+            &[("passphrase", PASS), ("next", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(r.location(), "/");
+}
+
+#[tokio::test]
+async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let words = "what I wanted to write down before the lock";
+    let r = c.post("/journal", &[("text", words)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let to = r.location().to_string();
+    assert!(to.starts_with("/unlock?kept="), "{to}");
+    let kept = to.trim_start_matches("/unlock?kept=").to_string();
+    let page = c.get(&to).await;
+    assert!(page.body.contains("What you typed is kept"));
+    let r = c
+        .post("/unlock", &[("passphrase", PASS), ("kept", &kept)])
+        .await;
+    assert_eq!(r.location(), format!("/resume/{kept}"));
+    let resume = c.get(r.location()).await;
+    assert_eq!(resume.status, StatusCode::OK);
+    assert!(resume.body.contains(words), "{}", resume.body);
+    assert!(resume.body.contains("action=\"/journal\""));
+    // Handed back once only.
+    assert_eq!(
+        c.get(&format!("/resume/{kept}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_locks_itself() {
+    let mut c = Client::with_idle(Duration::from_millis(50));
+    c.ready().await;
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let r = c.get("/journal").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/unlock"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_a_clear_413() {
+    let mut c = Client::new();
+    c.ready().await;
+    let huge = "a".repeat(amends_web::MAX_BODY_BYTES + 10);
+    let r = c.post("/journal", &[("text", &huge)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("1 MiB"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_journal_entry_over_the_limit_is_refused_and_kept_in_the_box() {
+    let mut c = Client::new();
+    c.ready().await;
+    let big = "b".repeat(1024 * 1024 + 5);
+    let r = c.post("/journal", &[("text", &big)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("1048576"));
+    assert!(r.body.contains(&big[..1000]), "the text stays in the box");
+}
+
+#[tokio::test]
+async fn a_missing_field_is_named() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.post("/cases", &[("relationship", "friend")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("\u{201c}name\u{201d}"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn user_text_is_escaped_in_html() {
+    let mut c = Client::new();
+    c.post(
+        "/setup",
+        &[
+            ("passphrase", PASS),
+            ("confirm", PASS),
+            ("understood", "yes"),
+        ],
+    )
+    .await;
+    c.post(
+        "/cases",
+        &[
+            ("name", "<script>alert(1)</script>"),
+            ("relationship", "friend"),
+        ],
+    )
+    .await;
+    c.post(
+        "/journal",
+        &[("text", "<img src=x onerror=alert(2)> & \"quotes\"")],
+    )
+    .await;
+    let r = c.get("/journal").await;
+    assert!(!r.body.contains("<script>alert(1)"), "name not escaped");
+    assert!(
+        r.body.contains("&#60;script&#62;") || r.body.contains("&lt;script&gt;"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("<img src=x"));
+}
+
+#[tokio::test]
+async fn a_foreign_host_header_is_refused() {
+    let mut c = Client::new();
+    let req = axum::http::Request::get("/help")
+        .header("host", "evil.example:7777")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(c.send(req).await.status, StatusCode::MISDIRECTED_REQUEST);
+}
+
+#[tokio::test]
+async fn help_now_works_while_locked_and_lists_sources_and_dates() {
+    let mut c = Client::new();
+    let r = c.get("/help").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Source:") && r.body.contains("last checked"));
+    assert!(r.body.contains("Unlock amends to add a number"));
+    c.ready().await;
+    c.post("/help/local", &[("local", "Dr Okafor 555 0100")])
+        .await;
+    let r = c.get("/help").await;
+    assert!(r.body.contains("Dr Okafor 555 0100"));
+    // The footer link is on every page.
+    assert!(c.get("/journal").await.body.contains("href=\"/help\""));
+}
+
+#[tokio::test]
+async fn export_downloads_and_wipe_needs_the_typed_phrase() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/journal", &[("text", "for the export")]).await;
+    let r = c.get("/settings/export?format=markdown").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(r.body.contains("for the export"));
+    let r = c.post("/settings/wipe", &[("confirm", "delete")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(c.data_dir().join("amends.db").exists());
+    let r = c
+        .post("/settings/wipe", &[("confirm", "delete everything")])
+        .await;
+    assert_eq!(r.location(), "/setup");
+    assert!(!c.data_dir().join("amends.db").exists());
+}
+
+#[tokio::test]
+async fn the_passphrase_can_be_changed_from_settings() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/settings/passphrase",
+            &[("current", "wrong"), ("new", "n2"), ("confirm", "n2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post(
+            "/settings/passphrase",
+            &[
+                ("current", PASS),
+                ("new", "the second one"),
+                ("confirm", "the second one"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Passphrase changed"));
+    c.post("/lock", &[]).await;
+    assert_eq!(
+        c.post("/unlock", &[("passphrase", PASS)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.post("/unlock", &[("passphrase", "the second one")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -1,0 +1,154 @@
+//! The web crate's one integration-test binary: handlers driven in process with tower's
+//! `oneshot`, and (in `browser`) the real server driven by headless Chromium.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
+
+mod handlers;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const PASS: &str = "a passphrase for the tests";
+
+/// A browser stand-in: a cookie jar in front of the router.
+pub struct Client {
+    pub router: Router,
+    pub state: amends_web::Shared,
+    pub cookies: HashMap<String, String>,
+    pub tmp: tempfile::TempDir,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+impl Client {
+    pub fn new() -> Self {
+        Self::with_idle(Duration::from_secs(600))
+    }
+
+    pub fn with_idle(idle: Duration) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = amends_web::state(tmp.path().join("data"), idle, None);
+        let router = amends_web::router(state.clone(), true);
+        Self {
+            router,
+            state,
+            cookies: HashMap::new(),
+            tmp,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.tmp.path().join("data")
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies.get("amends_csrf").cloned().unwrap_or_default()
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for c in headers.get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::HOST, "127.0.0.1:7777")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form the way the browser would, with this client's CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        if self.csrf().is_empty() {
+            self.get("/help").await;
+        }
+        let mut all = vec![("_csrf", self.csrf())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        self.post_raw(path, serde_urlencoded::to_string(&all).unwrap())
+            .await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
+        let req = Request::post(path)
+            .header(header::HOST, "127.0.0.1:7777")
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// First run: passphrase and one case.
+    pub async fn ready(&mut self) {
+        let r = self
+            .post(
+                "/setup",
+                &[
+                    ("passphrase", PASS),
+                    ("confirm", PASS),
+                    ("understood", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = self
+            .post("/cases", &[("name", "Robin"), ("relationship", "partner")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+}
