@@ -4,8 +4,10 @@
 //! Nothing in this crate logs the user's words: functions that touch them are instrumented with
 //! `skip_all`, and errors name sizes and offsets, never contents.
 
+mod calendar;
 mod export;
 pub mod help;
+pub mod method;
 mod paths;
 mod text;
 
@@ -17,6 +19,7 @@ use jiff::Timestamp;
 use tracing::instrument;
 
 pub use export::ExportFormat;
+pub use method::{Logged, answers_from_document, parse_at};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, text_from_bytes};
 

@@ -355,6 +355,8 @@ pub struct Plan {
     pub unanswered_questions: usize,
     pub evidence: Evidence,
     pub next_steps: Vec<NextStep>,
+    /// Habit reminders the user turned on (for calendars; never a reminder to reach out).
+    pub reminders: Vec<HabitKind>,
     /// The guidance cards that fit this moment.
     pub guidance: Vec<Card>,
 }
@@ -486,6 +488,7 @@ impl Plan {
             unanswered_questions: facts.questions_unanswered,
             evidence,
             next_steps: Vec::new(),
+            reminders: facts.settings.reminders.clone().unwrap_or_default(),
             guidance: Vec::new(),
         };
         plan.next_steps = steps::next_steps(&c, &plan);

@@ -1,0 +1,678 @@
+//! The method's use cases: record each kind of event with validation, and derive the plan.
+//!
+//! Validation refuses what cannot be true (a time in the future, 30 hours of sleep, a negative
+//! cost, a promise that doesn't exist) and names the fix. It never refuses the truth: contact
+//! logged while outreach is closed is stored, and the answer carries the gate's reasons. A slip
+//! is never hidden.
+
+use amends_core::forms::{self, Answer};
+use amends_core::plan::time::add_days;
+use amends_core::{
+    AmendsStatus, Answers, Bounds, Channel, Config, Direction, DraftKind, Event, EventData, FormId,
+    Gate, GateId, HabitKind, Plan, PromiseOutcome, Settings, Signal, SlipKind,
+};
+use amends_store::Store;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use tracing::instrument;
+
+use crate::{App, AppError, CaseSummary, Result};
+
+/// The store setting that holds the user's time zone (sealed like every setting).
+const TIME_ZONE_KEY: &str = "time_zone";
+
+/// What a front end gets back after logging something.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Logged {
+    pub id: String,
+    pub kind: &'static str,
+    pub at: Timestamp,
+    /// For contact the user started: the outreach gate as it stood just before. When it was
+    /// closed, this was a slip: recorded all the same, because the truth matters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outreach_before: Option<Gate>,
+    pub slip: bool,
+    /// The outreach gate now, after this entry (a signal such as asked-for-space changes it).
+    pub outreach_now: Gate,
+}
+
+/// Parses a user-given time: RFC 3339 (`2024-05-03T18:30:00+02:00`), a plain date
+/// (`2024-05-03`), `today` or `yesterday`, in the user's zone.
+///
+/// A plain date means the end of that day, or now if that is earlier: a contact "on Monday"
+/// then never starts a no-contact count earlier than it really did.
+pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp> {
+    let s = input.trim();
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    let date = match s.to_ascii_lowercase().as_str() {
+        "today" => Some(today),
+        "yesterday" => today.yesterday().ok(),
+        _ => s.parse::<jiff::civil::Date>().ok(),
+    };
+    if let Some(date) = date {
+        let end = date
+            .at(23, 59, 59, 0)
+            .to_zoned_datetime(tz.clone())
+            .map_err(|e| AppError::Invalid(format!("{s:?} is not a date here: {e}")))?
+            .timestamp();
+        return Ok(end.min(now));
+    }
+    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+        return dt
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| AppError::Invalid(format!("{s:?} is not a time here: {e}")));
+    }
+    Err(AppError::Invalid(format!(
+        "{s:?} is not a time amends understands. Use a date like 2024-05-03, \"today\", \
+         \"yesterday\", or a full time like 2024-05-03T18:30:00+02:00."
+    )))
+}
+
+fn invalid(problems: Vec<String>) -> AppError {
+    AppError::Invalid(problems.join("; "))
+}
+
+fn clean_note(note: Option<&str>) -> Result<Option<String>> {
+    match note.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) => Ok(Some(crate::text::check_entry(n)?.to_string())),
+    }
+}
+
+fn required_text(what: &str, text: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "the {what} is empty; write it in your own words"
+        )));
+    }
+    Ok(crate::text::check_entry(t)?.to_string())
+}
+
+impl App {
+    /// The user's time zone: the sealed setting, else the system's.
+    pub async fn time_zone(&self) -> Result<TimeZone> {
+        match self.store.setting(&self.vault, TIME_ZONE_KEY).await? {
+            Some(bytes) => {
+                let name = String::from_utf8_lossy(&bytes).to_string();
+                TimeZone::get(&name).map_err(|e| {
+                    AppError::Invalid(format!(
+                        "the saved time zone {name:?} is not known here ({e}); set it again with \
+                         `amends settings --time-zone NAME`"
+                    ))
+                })
+            }
+            None => Ok(TimeZone::system()),
+        }
+    }
+
+    /// Saves the user's time zone, by IANA name (`Europe/Berlin`).
+    pub async fn set_time_zone(&self, name: &str) -> Result<String> {
+        let tz = TimeZone::get(name.trim()).map_err(|_| {
+            AppError::Invalid(format!(
+                "unknown time zone {name:?}; use an IANA name such as Europe/Berlin or \
+                 America/New_York"
+            ))
+        })?;
+        let name = tz.iana_name().unwrap_or(name.trim()).to_string();
+        self.store
+            .set_setting(&self.vault, TIME_ZONE_KEY, name.as_bytes())
+            .await?;
+        Ok(name)
+    }
+
+    /// Parses `--at` in the user's zone; without one, now.
+    pub async fn when(&self, at: Option<&str>, now: Timestamp) -> Result<Timestamp> {
+        match at {
+            None => Ok(now),
+            Some(s) => parse_at(s, &self.time_zone().await?, now),
+        }
+    }
+
+    /// The plan of a case at `at` (today's plan when `at` is now).
+    pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
+        let history = self.history(case).await?;
+        let tz = self.time_zone().await?;
+        Ok(Plan::at(&history, at, &tz, &Config::default()))
+    }
+
+    async fn outreach_at(&self, history: &[Event], at: Timestamp) -> Result<Gate> {
+        let tz = self.time_zone().await?;
+        Ok(Plan::at(history, at, &tz, &Config::default())
+            .gate(GateId::Outreach)
+            .clone())
+    }
+
+    /// Records an event and reports the outreach gate before (for contact the user started)
+    /// and after.
+    async fn log(
+        &self,
+        case: &CaseSummary,
+        data: EventData,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let history = self.history(case).await?;
+        let outbound = data.outbound_channel().is_some();
+        let before = if outbound {
+            // Just before `at`: events at the same moment recorded earlier count.
+            Some(self.outreach_at(&history, at).await?)
+        } else {
+            None
+        };
+        let kind = data.kind();
+        let id = self.record(case, at, now, data, None).await?;
+        let after_history = self.history(case).await?;
+        let outreach_now = self.outreach_at(&after_history, now).await?;
+        Ok(Logged {
+            id,
+            kind,
+            at,
+            slip: kind == "slip" || before.as_ref().is_some_and(|g| !g.open),
+            outreach_before: before,
+            outreach_now,
+        })
+    }
+
+    /// NC-1: a contact either way, on any channel. Recorded even when outreach is closed.
+    #[instrument(skip_all)]
+    pub async fn log_contact(
+        &self,
+        case: &CaseSummary,
+        dir: Direction,
+        channel: Channel,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::Contact {
+            dir,
+            channel,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// Their signal, by its exact name.
+    #[instrument(skip_all)]
+    pub async fn log_signal(
+        &self,
+        case: &CaseSummary,
+        signal: Signal,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::Signal {
+            signal,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// SAFE-7: a slip that was not a message, such as checking their profile.
+    #[instrument(skip_all)]
+    pub async fn log_slip(
+        &self,
+        case: &CaseSummary,
+        what: SlipKind,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::Slip {
+            what,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// NC-6: an urge, its intensity (1 to 10), and what the user did instead.
+    #[instrument(skip_all)]
+    pub async fn log_urge(
+        &self,
+        case: &CaseSummary,
+        intensity: i64,
+        instead: &str,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let intensity = u8::try_from(intensity)
+            .ok()
+            .filter(|i| (1..=10).contains(i))
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "the intensity {intensity} is out of range; rate the urge from 1 (faint) to \
+                     10 (overwhelming)"
+                ))
+            })?;
+        let data = EventData::Urge {
+            intensity,
+            instead: required_text("what you did instead", instead)?,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// SI-1 to SI-9, DMG-9: one self-work entry. Absurd values are refused, not clipped.
+    #[instrument(skip_all, fields(habit = %habit))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn log_habit(
+        &self,
+        case: &CaseSummary,
+        habit: HabitKind,
+        value: f64,
+        note: Option<&str>,
+        plan: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        if !value.is_finite() || !(0.0..=habit.max_value()).contains(&value) {
+            return Err(AppError::Invalid(format!(
+                "{value} {} of {habit} is not believable; give a number from 0 to {}",
+                habit.unit(),
+                habit.max_value()
+            )));
+        }
+        let note = clean_note(note)?;
+        if habit == HabitKind::Step && note.is_none() {
+            return Err(AppError::Invalid(
+                "a step needs a description (SI-9): what did you do? e.g. `amends habit step \
+                 \"first anger-management class\"`"
+                    .into(),
+            ));
+        }
+        if let Some(plan) = plan {
+            let history = self.history(case).await?;
+            let found = amends_core::effective(&history)
+                .iter()
+                .any(|e| e.id == plan && matches!(e.data, EventData::WorkbookPrevention { .. }));
+            if !found {
+                return Err(AppError::Invalid(format!(
+                    "there is no prevention plan with id {plan}; `amends status --json` lists \
+                     them under self_work.prevention"
+                )));
+            }
+        }
+        let data = EventData::Habit {
+            habit,
+            value,
+            note,
+            plan: plan.map(str::to_string),
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// A completed questionnaire, validated against its definition.
+    #[instrument(skip_all, fields(form = form.as_str()))]
+    pub async fn assess(
+        &self,
+        case: &CaseSummary,
+        form: FormId,
+        answers: Answers,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = forms::assessment_event(form, answers).map_err(invalid)?;
+        self.log(case, data, at, now).await
+    }
+
+    /// One workbook entry, validated against its section.
+    #[instrument(skip_all)]
+    pub async fn workbook(
+        &self,
+        case: &CaseSummary,
+        section: &str,
+        answers: Answers,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        let data = forms::workbook_event(section, answers).map_err(invalid)?;
+        self.log(case, data, at, now).await
+    }
+
+    /// TR-3, TR-4: a promise. At most the configured number may be open.
+    #[instrument(skip_all)]
+    pub async fn promise_add(
+        &self,
+        case: &CaseSummary,
+        text: &str,
+        due: Option<Timestamp>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let text = required_text("promise", text)?;
+        if let Some(d) = due
+            && d < at
+        {
+            return Err(AppError::Invalid(
+                "the due date is before the promise was made; give a later one".into(),
+            ));
+        }
+        let plan = self.plan(case, now).await?;
+        if !plan.promises.can_add {
+            return Err(AppError::Invalid(format!(
+                "you already have {} open promises, the most amends keeps at once (TR-4: promise \
+                 less than you deliver). Settle one first with `amends promise kept|broken ID`.",
+                plan.promises.open
+            )));
+        }
+        self.log(case, EventData::PromiseMade { text, due }, at, now)
+            .await
+    }
+
+    /// TR-3: kept, broken or renegotiated.
+    #[instrument(skip_all)]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn promise_update(
+        &self,
+        case: &CaseSummary,
+        promise: &str,
+        outcome: PromiseOutcome,
+        due: Option<Timestamp>,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let plan = self.plan(case, now).await?;
+        let Some(entry) = plan.promises.items.iter().find(|p| p.id == promise.trim()) else {
+            return Err(AppError::Invalid(format!(
+                "there is no promise with id {:?}; `amends promise list` shows them",
+                promise.trim()
+            )));
+        };
+        if entry.status != amends_core::plan::PromiseStatus::Open {
+            return Err(AppError::Invalid(format!(
+                "promise {} is already settled; make a new one if you agreed something new",
+                entry.id
+            )));
+        }
+        if outcome == PromiseOutcome::Renegotiated && due.is_none() {
+            return Err(AppError::Invalid(
+                "a renegotiated promise needs the new date you agreed (--due DATE)".into(),
+            ));
+        }
+        let data = EventData::PromiseUpdate {
+            promise: entry.id.clone(),
+            outcome,
+            due,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// TR-5: a check-in. Only once they agreed to check-ins.
+    #[instrument(skip_all)]
+    pub async fn checkin(
+        &self,
+        case: &CaseSummary,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let plan = self.plan(case, at).await?;
+        if !plan.checkins.agreed {
+            return Err(AppError::Invalid(
+                "check-ins are on only once they agreed to them (TR-5). If they did, log it \
+                 first: `amends log signal agreed-to-check-ins`. Any other contact goes in with \
+                 `amends log contact`."
+                    .into(),
+            ));
+        }
+        self.log(
+            case,
+            EventData::CheckIn {
+                note: clean_note(note)?,
+            },
+            at,
+            now,
+        )
+        .await
+    }
+
+    /// AM-2, AM-3, SAFE-9: what they asked for, in their words, and the user's own bounds check.
+    #[instrument(skip_all)]
+    pub async fn amends_add(
+        &self,
+        case: &CaseSummary,
+        request: &str,
+        bounds: Bounds,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::AmendsItem {
+            request: required_text("request", request)?,
+            bounds,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    #[instrument(skip_all)]
+    pub async fn amends_update(
+        &self,
+        case: &CaseSummary,
+        item: &str,
+        status: AmendsStatus,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let plan = self.plan(case, now).await?;
+        if !plan.amends.iter().any(|a| a.id == item.trim()) {
+            return Err(AppError::Invalid(format!(
+                "there is no amends item with id {:?}; `amends amends list` shows them",
+                item.trim()
+            )));
+        }
+        let data = EventData::AmendsUpdate {
+            item: item.trim().to_string(),
+            status,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// KG-1, KG-3: a gesture. It is contact the user started, so the gate is reported.
+    #[instrument(skip_all)]
+    pub async fn gesture_add(
+        &self,
+        case: &CaseSummary,
+        what: &str,
+        cost: f64,
+        preference: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        if !cost.is_finite() || !(0.0..=1_000_000.0).contains(&cost) {
+            return Err(AppError::Invalid(format!(
+                "a cost of {cost} is not possible; give what it cost, 0 or more"
+            )));
+        }
+        let data = EventData::Gesture {
+            what: required_text("gesture", what)?,
+            cost,
+            preference: clean_note(preference)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// A draft the user sent themselves, with its kind (AP-1 needs the apology logged).
+    #[instrument(skip_all)]
+    pub async fn log_sent(
+        &self,
+        case: &CaseSummary,
+        draft: DraftKind,
+        channel: Channel,
+        text: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::DraftSent {
+            draft,
+            channel,
+            text: clean_note(text)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// LS-6 to LS-8: what they said they need, in their words.
+    #[instrument(skip_all)]
+    pub async fn log_need(
+        &self,
+        case: &CaseSummary,
+        text: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::TheirNeed {
+            text: required_text("need", text)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// Settings that tune METHOD defaults (habit targets, reminders). SAFE rules have none.
+    #[instrument(skip_all)]
+    pub async fn update_settings(
+        &self,
+        case: &CaseSummary,
+        settings: Settings,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let positive = [
+            ("exercise per week", settings.exercise_per_week),
+            ("hobby per week", settings.hobby_per_week),
+            ("social per week", settings.social_per_week),
+            ("therapy per week", settings.therapy_per_week),
+            ("meals per day", settings.meals_per_day),
+            ("gesture cost limit", settings.gesture_cost_limit),
+        ];
+        for (what, v) in positive {
+            if let Some(v) = v
+                && (!v.is_finite() || v <= 0.0 || v > 1000.0)
+            {
+                return Err(AppError::Invalid(format!(
+                    "{what}: {v} is not a usable target; give a number above 0"
+                )));
+            }
+        }
+        self.log(case, EventData::Settings { settings }, now, now)
+            .await
+    }
+
+    /// A correction: a new event that replaces an old one of the same kind. Safety facts
+    /// (SAFE-1 "no" signals, SAFE-2 danger) cannot be corrected away.
+    #[instrument(skip_all)]
+    pub async fn correct(
+        &self,
+        case: &CaseSummary,
+        id: &str,
+        data: EventData,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<String> {
+        let history = self.history(case).await?;
+        let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
+            return Err(AppError::Invalid(format!(
+                "there is no entry with id {id:?}"
+            )));
+        };
+        if old.data.kind() != data.kind() {
+            return Err(AppError::Invalid(format!(
+                "entry {} is a {}; a correction must be one too (it was given a {})",
+                old.id,
+                old.data.kind(),
+                data.kind()
+            )));
+        }
+        if let EventData::Signal { signal, .. } = &old.data
+            && signal.is_final_no()
+        {
+            return Err(AppError::Invalid(
+                "a \"no\" can't be corrected away (SAFE-1). If they get in touch themselves, log \
+                 it with `amends log contact --dir in`."
+                    .into(),
+            ));
+        }
+        self.record(case, at, now, data, Some(&old.id)).await
+    }
+}
+
+/// Answers from a TOML or JSON document: a table of question id to answer.
+pub fn answers_from_document(text: &str) -> Result<Answers> {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(json_err) => {
+            let t: toml::Table = toml::from_str(text).map_err(|toml_err| {
+                AppError::Invalid(format!(
+                    "the answers file is neither JSON ({json_err}) nor TOML ({toml_err})"
+                ))
+            })?;
+            serde_json::to_value(t)
+                .map_err(|e| AppError::Invalid(format!("could not read the answers: {e}")))?
+        }
+    };
+    let serde_json::Value::Object(map) = value else {
+        return Err(AppError::Invalid(
+            "the answers file must be a table of question = answer".into(),
+        ));
+    };
+    map.into_iter()
+        .map(|(k, v)| {
+            let a: Answer = serde_json::from_value(v).map_err(|_| {
+                AppError::Invalid(format!(
+                    "{k}: answer with text, a number, true/false or a list of texts"
+                ))
+            })?;
+            Ok((k, a))
+        })
+        .collect()
+}
+
+/// The next `count` agreed check-ins (TR-5), for calendars.
+pub(crate) fn checkin_dates(plan: &Plan, tz: &TimeZone, count: i64) -> Vec<Timestamp> {
+    match plan.checkins.next_due {
+        Some(first) if plan.checkins.agreed => (0..count)
+            .map(|i| add_days(first, i * plan.checkins.every_days, tz))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_dates_mean_the_end_of_that_day_never_later_than_now() {
+        let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let now: Timestamp = "2024-05-10T08:00:00Z".parse().unwrap();
+        let t = parse_at("2024-05-06", &tz, now).unwrap();
+        assert_eq!(t, "2024-05-06T21:59:59Z".parse::<Timestamp>().unwrap());
+        assert_eq!(parse_at("today", &tz, now).unwrap(), now);
+        let y = parse_at("yesterday", &tz, now).unwrap();
+        assert_eq!(y, "2024-05-09T21:59:59Z".parse::<Timestamp>().unwrap());
+        let full = parse_at("2024-05-06T18:30:00+02:00", &tz, now).unwrap();
+        assert_eq!(full, "2024-05-06T16:30:00Z".parse::<Timestamp>().unwrap());
+        let err = parse_at("last monday", &tz, now).unwrap_err().to_string();
+        assert!(err.contains("2024-05-03"), "{err}");
+    }
+
+    #[test]
+    fn answers_come_from_toml_or_json() {
+        let toml = "commitment = 4\nmotives = [\"put-right\"]\nhonest = true\n";
+        let a = answers_from_document(toml).unwrap();
+        assert_eq!(a["commitment"], Answer::Number(4.0));
+        assert_eq!(a["honest"], Answer::Bool(true));
+        let json = r#"{"did_harm": "yes", "motives": ["this-person"]}"#;
+        let a = answers_from_document(json).unwrap();
+        assert_eq!(a["did_harm"], Answer::Text("yes".into()));
+        assert!(answers_from_document("not = [valid").is_err());
+    }
+}

@@ -1,0 +1,264 @@
+//! Recording with validation, and the plan the app derives.
+
+use amends_core::{
+    Answer, Answers, Bounds, Channel, Direction, FormId, GateId, HabitKind, PromiseOutcome, Signal,
+};
+
+use crate::{day, fixture};
+
+#[tokio::test]
+async fn a_contact_while_outreach_is_closed_is_recorded_with_the_reasons() {
+    let f = fixture().await;
+    let logged = f
+        .app
+        .log_contact(
+            &f.case,
+            Direction::Out,
+            Channel::Social,
+            Some("liked a post"),
+            day(1.0),
+            day(1.0),
+        )
+        .await
+        .unwrap();
+    assert!(logged.slip);
+    let before = logged.outreach_before.unwrap();
+    assert!(!before.open);
+    assert!(before.reasons.iter().any(|r| r.method == "GO-8"));
+    let plan = f.app.plan(&f.case, day(2.0)).await.unwrap();
+    assert_eq!(plan.no_contact.slips.len(), 1, "the slip is never hidden");
+    assert_eq!(plan.no_contact.slips[0].id, logged.id);
+}
+
+#[tokio::test]
+async fn future_times_and_absurd_values_are_refused_and_nothing_is_stored() {
+    let f = fixture().await;
+    let now = day(5.0);
+    let err = f
+        .app
+        .log_signal(&f.case, Signal::WarmReply, None, day(6.0), now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("future"), "{err}");
+    let err = f
+        .app
+        .log_habit(&f.case, HabitKind::Sleep, 30.0, None, None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("0 to 20"), "{err}");
+    let err = f
+        .app
+        .gesture_add(&f.case, "flowers", -5.0, None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("-5"), "{err}");
+    let err = f
+        .app
+        .log_urge(&f.case, 11, "went running", None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("1 (faint) to 10"), "{err}");
+    let err = f
+        .app
+        .log_habit(&f.case, HabitKind::Step, 1.0, None, None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("description"), "{err}");
+    assert!(f.app.history(&f.case).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_promise_ids_are_reported_and_tr_4_caps_open_promises() {
+    let f = fixture().await;
+    let now = day(1.0);
+    let err = f
+        .app
+        .promise_update(&f.case, "nope", PromiseOutcome::Kept, None, None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no promise with id \"nope\""), "{err}");
+    let mut ids = Vec::new();
+    for text in ["call on Sunday", "be on time", "go to therapy"] {
+        ids.push(
+            f.app
+                .promise_add(&f.case, text, None, now, now)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let err = f
+        .app
+        .promise_add(&f.case, "one more", None, now, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("TR-4"), "{err}");
+    f.app
+        .promise_update(&f.case, &ids[0], PromiseOutcome::Kept, None, None, now, now)
+        .await
+        .unwrap();
+    let err = f
+        .app
+        .promise_update(
+            &f.case,
+            &ids[0],
+            PromiseOutcome::Broken,
+            None,
+            None,
+            now,
+            now,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already settled"), "{err}");
+    let plan = f.app.plan(&f.case, now).await.unwrap();
+    assert_eq!(plan.promises.reliability_pct, Some(100));
+    assert!(plan.promises.can_add);
+}
+
+#[tokio::test]
+async fn assessments_are_validated_against_their_questions() {
+    let f = fixture().await;
+    let mut a = Answers::new();
+    a.insert("commitment".into(), Answer::Number(9.0));
+    let err = f
+        .app
+        .assess(&f.case, FormId::Intake, a, day(0.0), day(0.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("commitment"), "{err}");
+    assert!(err.contains("motives: missing"), "{err}");
+}
+
+#[tokio::test]
+async fn check_ins_need_their_agreement_tr_5() {
+    let f = fixture().await;
+    let err = f
+        .app
+        .checkin(&f.case, None, day(1.0), day(1.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("TR-5"), "{err}");
+    f.app
+        .log_signal(&f.case, Signal::AgreedToCheckIns, None, day(1.0), day(1.0))
+        .await
+        .unwrap();
+    f.app
+        .checkin(&f.case, None, day(2.0), day(2.0))
+        .await
+        .unwrap();
+    let plan = f.app.plan(&f.case, day(3.0)).await.unwrap();
+    assert_eq!(plan.checkins.next_due, Some(day(16.0)));
+}
+
+#[tokio::test]
+async fn a_signal_changes_the_outreach_gate_at_once() {
+    let f = fixture().await;
+    let logged = f
+        .app
+        .log_signal(&f.case, Signal::NewPartner, None, day(1.0), day(1.0))
+        .await
+        .unwrap();
+    assert!(
+        logged
+            .outreach_now
+            .reasons
+            .iter()
+            .any(|r| r.method == "WA-3")
+    );
+    assert!(!logged.slip);
+}
+
+#[tokio::test]
+async fn the_time_zone_is_a_sealed_setting_and_unknown_zones_are_refused() {
+    let f = fixture().await;
+    assert_eq!(
+        f.app.set_time_zone("Europe/Berlin").await.unwrap(),
+        "Europe/Berlin"
+    );
+    assert_eq!(
+        f.app.time_zone().await.unwrap().iana_name(),
+        Some("Europe/Berlin")
+    );
+    let err = f
+        .app
+        .set_time_zone("Mars/Olympus")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("IANA"), "{err}");
+}
+
+#[tokio::test]
+async fn amends_items_keep_their_bounds_and_unknown_ids_are_reported() {
+    let f = fixture().await;
+    let item = f
+        .app
+        .amends_add(&f.case, "Return the books", Bounds::OK, day(1.0), day(1.0))
+        .await
+        .unwrap();
+    f.app
+        .amends_update(
+            &f.case,
+            &item.id,
+            amends_core::AmendsStatus::Done,
+            None,
+            day(2.0),
+            day(2.0),
+        )
+        .await
+        .unwrap();
+    let err = f
+        .app
+        .amends_update(
+            &f.case,
+            "x",
+            amends_core::AmendsStatus::Done,
+            None,
+            day(2.0),
+            day(2.0),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no amends item"), "{err}");
+    let plan = f.app.plan(&f.case, day(3.0)).await.unwrap();
+    assert_eq!(plan.amends[0].status, amends_core::AmendsStatus::Done);
+    assert_eq!(plan.gate(GateId::Outreach).id, GateId::Outreach);
+}
+
+#[tokio::test]
+async fn a_no_cannot_be_corrected_away_safe_1() {
+    let f = fixture().await;
+    let no = f
+        .app
+        .log_signal(&f.case, Signal::Blocked, None, day(1.0), day(1.0))
+        .await
+        .unwrap();
+    let err = f
+        .app
+        .correct(
+            &f.case,
+            &no.id,
+            amends_core::EventData::Signal {
+                signal: Signal::WarmReply,
+                note: None,
+            },
+            day(2.0),
+            day(2.0),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("SAFE-1"), "{err}");
+}
