@@ -14,6 +14,9 @@ use crate::report::Span;
 pub const NEGATOR: u8 = 1;
 /// Token flag: the token is inside double quotes.
 pub const QUOTED: u8 = 2;
+/// Token flag: a determiner negator ("no", "nothing") that negates only the next word or two:
+/// "no excuse for what I said" does not negate "what I said".
+pub const NEG_SHORT: u8 = 4;
 
 /// One word of the normalised text.
 #[derive(Clone, Copy, Debug)]
@@ -117,13 +120,11 @@ fn is_negator(w: &str) -> bool {
     matches!(
         w,
         "not"
-            | "no"
             | "never"
             | "nor"
             | "without"
             | "cannot"
             | "neither"
-            | "nothing"
             | "dont"
             | "cant"
             | "wont"
@@ -333,6 +334,8 @@ fn push_token(
     let mut flags = 0u8;
     if is_negator(word) {
         flags |= NEGATOR;
+    } else if matches!(word, "no" | "nothing" | "none") {
+        flags |= NEG_SHORT;
     }
     if quoted {
         flags |= QUOTED;

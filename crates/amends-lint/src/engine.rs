@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::context::Context;
-use crate::doc::{Document, NEGATOR, QUOTED};
+use crate::doc::{Document, NEG_SHORT, NEGATOR, QUOTED};
 use crate::lexicon::{self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
@@ -503,11 +503,14 @@ impl Engine {
     }
 }
 
-/// A negator up to [`NEGATION_WINDOW`] words before `t0`, in the same clause.
+/// A negator up to [`NEGATION_WINDOW`] words before `t0` in the same clause, or a short-scope
+/// one ("no", "nothing") right before it.
 fn negated(tokens: &[crate::doc::Token], t0: usize) -> bool {
     let clause = tokens[t0].clause;
     (t0.saturating_sub(NEGATION_WINDOW)..t0)
         .rev()
         .take_while(|&t| tokens[t].clause == clause)
-        .any(|t| tokens[t].flags & NEGATOR != 0)
+        .any(|t| {
+            tokens[t].flags & NEGATOR != 0 || (tokens[t].flags & NEG_SHORT != 0 && t + 1 == t0)
+        })
 }

@@ -4,3 +4,6 @@
 
 #[path = "lint/lexicons.rs"]
 mod lexicons;
+
+#[path = "lint/eval.rs"]
+mod eval;

@@ -133,6 +133,9 @@ impl Rule for RequestElements {
     }
 }
 
+/// Paragraphs shorter than this at the end of a letter are sign-offs.
+const SIGN_OFF_WORDS: usize = 6;
+
 /// L-25 (EM-5): the closing of the explanatory email, checked in its last paragraph (or its
 /// last four sentences when it has one paragraph).
 pub struct EmailClosing;
@@ -148,9 +151,19 @@ impl Rule for EmailClosing {
             return;
         };
         let first_closing = if cx.doc.paragraph_count() >= 2 {
+            // A sign-off ("Alex", "Love, Sam") is not the closing: take the last paragraph
+            // with some substance, and everything after it.
+            let mut words = vec![0usize; last.paragraph + 1];
+            for s in sentences {
+                words[s.paragraph] += s.end_token - s.first_token;
+            }
+            let para = (0..=last.paragraph)
+                .rev()
+                .find(|&p| words[p] >= SIGN_OFF_WORDS)
+                .unwrap_or(last.paragraph);
             sentences
                 .iter()
-                .position(|s| s.paragraph == last.paragraph)
+                .position(|s| s.paragraph == para)
                 .unwrap_or(0)
         } else {
             sentences.len().saturating_sub(4)
