@@ -7,3 +7,6 @@ mod lexicons;
 
 #[path = "lint/eval.rs"]
 mod eval;
+
+#[path = "lint/safety.rs"]
+mod safety;
