@@ -575,6 +575,10 @@ pub fn expand(src: &str) -> Result<Vec<Vec<Segment>>, String> {
             if part.contains(['(', ')', '|', '*', '.']) {
                 return Err(format!("stray syntax in {src:?}"));
             }
+            // "i ('ve|have)" expands to "i 've", which no text contains: write "(i've|i have)".
+            if part.split_whitespace().any(|w| w.starts_with('\'')) {
+                return Err(format!("a word starts with an apostrophe in {src:?}"));
+            }
             segs.push(Segment {
                 forms: segment_variants(part),
                 prefix,
