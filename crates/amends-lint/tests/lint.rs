@@ -10,3 +10,6 @@ mod eval;
 
 #[path = "lint/safety.rs"]
 mod safety;
+
+#[path = "lint/behaviour.rs"]
+mod behaviour;

@@ -129,9 +129,18 @@ const NOT_THREATS: &[&str] = &[
 #[test]
 fn threats_and_ultimatums_block_in_every_sent_kind() {
     for text in THREATS {
-        for kind in [Kind::First, Kind::Apology, Kind::Email, Kind::Ask, Kind::Gift] {
+        for kind in [
+            Kind::First,
+            Kind::Apology,
+            Kind::Email,
+            Kind::Ask,
+            Kind::Gift,
+        ] {
             let r = check(text, kind, None).unwrap();
-            assert!(r.has_rule("threat"), "no threat finding for {text:?} as {kind}");
+            assert!(
+                r.has_rule("threat"),
+                "no threat finding for {text:?} as {kind}"
+            );
             assert_eq!(r.verdict, Verdict::DoNotSend);
             let f = r.findings.iter().find(|f| f.rule == "threat").unwrap();
             assert_eq!(f.method, "L-11");
@@ -144,6 +153,10 @@ fn threats_and_ultimatums_block_in_every_sent_kind() {
 fn respectful_conditionals_are_not_threats() {
     for text in NOT_THREATS {
         let r = check(text, Kind::Apology, None).unwrap();
-        assert!(!r.has_rule("threat"), "threat for {text:?}: {:?}", r.findings);
+        assert!(
+            !r.has_rule("threat"),
+            "threat for {text:?}: {:?}",
+            r.findings
+        );
     }
 }
