@@ -5,6 +5,7 @@
 //! `skip_all`, and errors name sizes and offsets, never contents.
 
 mod calendar;
+pub mod demo;
 mod export;
 pub mod help;
 pub mod method;

@@ -4,6 +4,7 @@
 mod check;
 mod records;
 mod secrets;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +67,8 @@ pub enum Command {
     Export(records::ExportArgs),
     /// Delete all amends data in the data folder, after you confirm.
     Wipe(records::WipeArgs),
+    /// Start the web app on this computer (http://127.0.0.1:7777/ by default).
+    Serve(serve::ServeArgs),
     /// Check a draft message rule by rule before you send it (no passphrase needed).
     Check(check::CheckArgs),
 }
@@ -95,10 +98,14 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The web server gets worker threads so a slow unlock (Argon2) never stalls other pages;
+    // one-shot commands need none.
+    let mut builder = if matches!(cli.command, Some(Command::Serve(_))) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start: {e}");
@@ -123,6 +130,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
     let ctx = records::Ctx::new(cli)?;
     match &cli.command {
         None => records::home(&ctx).await,
+        Some(Command::Serve(args)) => serve::run(&ctx, args).await,
         Some(Command::Init) => records::init(&ctx).await,
         Some(Command::Passwd) => records::passwd(&ctx).await,
         Some(Command::Case(cmd)) => records::case(&ctx, cmd).await,

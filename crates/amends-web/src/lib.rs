@@ -4,6 +4,9 @@
 //! typing, and every page also works without JavaScript. Nothing is fetched from elsewhere.
 //! Handlers only translate: the decisions are made by the `amends-app` use cases.
 
+// Handlers return an early `Response` as their error; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 mod assets;
 mod fmt;
 mod pages;

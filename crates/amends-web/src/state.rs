@@ -152,14 +152,13 @@ impl WebState {
         let id = token();
         let mut pending = self.pending.lock().await;
         // Bound the memory a flood of stale posts could take.
-        if pending.len() >= 32 {
-            if let Some(oldest) = pending
+        if pending.len() >= 32
+            && let Some(oldest) = pending
                 .iter()
                 .min_by_key(|(_, p)| p.created)
                 .map(|(k, _)| k.clone())
-            {
-                pending.remove(&oldest);
-            }
+        {
+            pending.remove(&oldest);
         }
         pending.insert(
             id.clone(),

@@ -370,3 +370,20 @@ async fn the_passphrase_can_be_changed_from_settings() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[test]
+fn the_vendored_htmx_is_the_npm_package_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let npm = root.join("node_modules/htmx.org/dist/htmx.min.js");
+    let npm = std::fs::read(&npm).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}); ./scripts/test runs npm ci first",
+            npm.display()
+        )
+    });
+    let vendored = std::fs::read(root.join("crates/amends-web/assets/vendor/htmx.min.js")).unwrap();
+    assert!(
+        npm == vendored,
+        "assets/vendor/htmx.min.js differs from the npm package: run scripts/vendor-htmx"
+    );
+}

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
+mod browser;
 mod handlers;
 
 use std::collections::HashMap;
@@ -45,6 +46,12 @@ impl Resp {
             .iter()
             .map(|v| v.to_str().unwrap().to_string())
             .collect()
+    }
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -1,0 +1,400 @@
+//! The real server, driven by a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`, installed by `./scripts/test`), with axe-core from npm checking every
+//! screen. Failures leave a screenshot and the page source in `test-artifacts/`.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+pub type Step<T = ()> = Result<T, String>;
+
+pub fn err<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
+    move |e| format!("{what}: {e}")
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find(binary: &str, fallbacks: &[&str]) -> PathBuf {
+    let from_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(binary))
+        .find(|p| p.is_file());
+    from_path
+        .or_else(|| fallbacks.iter().map(PathBuf::from).find(|p| p.is_file()))
+        .unwrap_or_else(|| {
+            panic!(
+                "{binary} is not installed. The browser tests need Debian's chromium and \
+                 chromium-driver; ./scripts/test installs them."
+            )
+        })
+}
+
+/// Kills chromedriver when the test ends, however it ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub struct Harness {
+    pub client: Client,
+    pub base: String,
+    _tmp: tempfile::TempDir,
+    name: String,
+    _driver: Driver,
+}
+
+impl Harness {
+    /// Starts the amends server on a fresh data folder (or the demo) and a browser on it.
+    pub async fn start(name: &str, demo: bool) -> Harness {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut data_dir = tmp.path().join("data");
+        let mut demo_info = None;
+        if demo {
+            data_dir = tmp.path().join("demo");
+            let app = amends_app::demo::create(&data_dir, jiff::Timestamp::now())
+                .await
+                .unwrap();
+            app.close().await;
+            demo_info = Some(amends_web::DemoInfo {
+                passphrase: amends_app::demo::DEMO_PASSPHRASE.into(),
+                _dir: std::sync::Arc::new(amends_web::TempDirGuard(data_dir.clone())),
+            });
+        }
+        let mut opts = amends_web::Options::local(data_dir);
+        opts.port = 0;
+        let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
+        tokio::spawn(async move {
+            let result = amends_web::serve(opts, demo_info, move |addr| {
+                let _ = tx.send(addr);
+            })
+            .await;
+            if let Err(e) = result {
+                eprintln!("server stopped: {e}");
+            }
+        });
+        let addr = tokio::time::timeout(Duration::from_secs(30), rx)
+            .await
+            .unwrap()
+            .unwrap();
+
+        let chromedriver = find(
+            "chromedriver",
+            &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
+        );
+        let chromium = find(
+            "chromium",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        );
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver did not start");
+        let driver = Driver(driver);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tmp.path().join("profile");
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // The network here is closed; without these flags Chromium keeps trying to
+                // reach Google's services in the background.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("could not start a Chromium session");
+        Harness {
+            client,
+            base: format!("http://{addr}"),
+            _tmp: tmp,
+            name: name.into(),
+            _driver: driver,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) -> Step {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .map_err(err(path))
+    }
+
+    pub async fn path(&self) -> Step<String> {
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map_err(err("current url"))?;
+        Ok(url.path().to_string())
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) -> Step {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .map_err(err(css))?;
+        el.clear().await.map_err(err(css))?;
+        el.send_keys(text).await.map_err(err(css))
+    }
+
+    pub async fn click(&self, css: &str) -> Step {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .map_err(err(css))?
+            .click()
+            .await
+            .map_err(err(css))
+    }
+
+    pub async fn select(&self, css: &str, value: &str) -> Step {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .map_err(err(css))?;
+        el.select_by_value(value).await.map_err(err(css))
+    }
+
+    pub async fn text(&self, css: &str) -> Step<String> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .map_err(err(css))?
+            .text()
+            .await
+            .map_err(err(css))
+    }
+
+    pub async fn body(&self) -> Step<String> {
+        self.text("body").await
+    }
+
+    /// Waits until `css` exists and its text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Step<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = el.text().await
+                && t.contains(needle)
+            {
+                return Ok(t);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{css} never contained {needle:?}"));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn expect_in_body(&self, needle: &str) -> Step {
+        let body = self.body().await?;
+        if body.contains(needle) {
+            Ok(())
+        } else {
+            Err(format!("the page does not say {needle:?}"))
+        }
+    }
+
+    /// axe-core on the current page: no serious or critical violation.
+    pub async fn axe(&self, screen: &str) -> Step {
+        let src =
+            std::fs::read_to_string(workspace_root().join("node_modules/axe-core/axe.min.js"))
+                .map_err(|e| {
+                    format!("axe-core is missing ({e}); ./scripts/test installs it with npm ci")
+                })?;
+        self.client
+            .execute(&src, vec![])
+            .await
+            .map_err(err("loading axe-core"))?;
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ["violations"] }).then(r => done(
+                r.violations
+                    .filter(v => v.impact === "serious" || v.impact === "critical")
+                    .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }))
+            ));
+        "#;
+        let found = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .map_err(err("running axe-core"))?;
+        match found.as_array() {
+            Some(v) if v.is_empty() => Ok(()),
+            _ => Err(format!("accessibility problems on {screen}: {found:#}")),
+        }
+    }
+
+    /// Saves a screenshot and the page source for a failed step, then fails the test.
+    pub async fn fail(&self, step: &str, message: String) -> ! {
+        let dir = workspace_root().join("test-artifacts");
+        let _ = std::fs::create_dir_all(&dir);
+        let stem = format!(
+            "{}-{}",
+            self.name,
+            step.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{stem}.png")), png);
+        }
+        if let Ok(src) = self.client.source().await {
+            let _ = std::fs::write(dir.join(format!("{stem}.html")), src);
+        }
+        panic!(
+            "{step}: {message} (screenshot and page source in {})",
+            dir.display()
+        );
+    }
+
+    /// Runs one named step; on failure keeps the evidence.
+    pub async fn step<F, Fut>(&self, name: &str, f: F)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Step>,
+    {
+        if let Err(e) = f().await {
+            self.fail(name, e).await;
+        }
+    }
+}
+
+/// The whole journey a newcomer takes, in a real browser, with axe-core on every screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journey_in_a_real_browser() {
+    let h = Harness::start("journey", false).await;
+    let pass = "a passphrase for the browser";
+
+    h.step("1 first run and passphrase", || async {
+        h.goto("/").await?;
+        if h.path().await? != "/setup" {
+            return Err("a fresh install should open the setup page".into());
+        }
+        h.expect_in_body("cannot be recovered").await?;
+        h.axe("setup").await?;
+        h.fill("#passphrase", pass).await?;
+        h.fill("#confirm", pass).await?;
+        h.click("#understood").await?;
+        h.click("form[action='/setup'] button[type=submit]").await
+    })
+    .await;
+
+    h.step("2 create a case", || async {
+        h.wait_text("h1", "Who is this about?").await?;
+        h.axe("first case").await?;
+        h.fill("#name", "Sam").await?;
+        h.select("#relationship", "spouse").await?;
+        h.click("form[action='/cases'] button[type=submit]").await?;
+        h.wait_text(".brand", "with Sam").await.map(|_| ())
+    })
+    .await;
+
+    h.step("journal", || async {
+        h.goto("/journal").await?;
+        h.fill("#text", "A private note the browser wrote.").await?;
+        h.click("form[action='/journal'] button[type=submit]")
+            .await?;
+        h.wait_text(".entries", "A private note the browser wrote.")
+            .await?;
+        h.axe("journal").await
+    })
+    .await;
+
+    h.step("help now and settings", || async {
+        h.click("footer a.help-now").await?;
+        h.wait_text("h1", "Help now").await?;
+        h.axe("help").await?;
+        h.goto("/settings").await?;
+        h.wait_text("h1", "Settings").await?;
+        h.axe("settings").await?;
+        h.goto("/cases").await?;
+        h.axe("cases").await
+    })
+    .await;
+
+    h.step("7 export, lock, unlock", || async {
+        h.goto("/settings").await?;
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            fetch("/settings/export?format=markdown").then(r => r.text()).then(done, e => done("ERR " + e));
+        "#;
+        let export = h.client.execute_async(script, vec![]).await.map_err(err("export"))?;
+        let export = export.as_str().unwrap_or_default();
+        if !export.contains("A private note the browser wrote.") || !export.contains("## Sam (spouse)") {
+            return Err(format!("the export is missing the journal: {export}"));
+        }
+        h.click("footer form[action='/lock'] button").await?;
+        h.wait_text("h1", "Unlock amends").await?;
+        h.axe("unlock").await?;
+        h.goto("/journal").await?;
+        if h.path().await? != "/unlock" {
+            return Err("a locked app must not show the journal".into());
+        }
+        h.fill("#passphrase", "not the passphrase").await?;
+        h.click("form[action='/unlock'] button[type=submit]").await?;
+        h.wait_text(".error", "does not open amends").await?;
+        h.fill("#passphrase", pass).await?;
+        h.click("form[action='/unlock'] button[type=submit]").await?;
+        h.wait_text(".entries", "A private note the browser wrote.").await.map(|_| ())
+    })
+    .await;
+
+    h.step("the accessibility check can fail", || async {
+        // Plant an image without a text alternative: axe must report it, or the checks above
+        // prove nothing.
+        h.client
+            .execute("const i = document.createElement('img'); i.src = '/assets/icon.svg'; document.querySelector('main').appendChild(i);", vec![])
+            .await
+            .map_err(err("planting a violation"))?;
+        match h.axe("planted").await {
+            Err(e) if e.contains("image-alt") => Ok(()),
+            other => Err(format!("axe did not catch a missing alt text: {other:?}")),
+        }
+    })
+    .await;
+
+    let _ = h.client.clone().close().await;
+}
