@@ -59,7 +59,8 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
             .to_zoned_datetime(tz.clone())
             .map_err(|e| AppError::Invalid(format!("{s:?} is not a date here: {e}")))?
             .timestamp();
-        return Ok(end.min(now));
+        // Only today is clamped; a later date stays in the future so it is refused as such.
+        return Ok(if date <= today { end.min(now) } else { end });
     }
     if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
         return dt
@@ -71,6 +72,12 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
         "{s:?} is not a time amends understands. Use a date like 2024-05-03, \"today\", \
          \"yesterday\", or a full time like 2024-05-03T18:30:00+02:00."
     )))
+}
+
+/// Parses a due date, which may be in the future: a full time, or a date meaning the end of
+/// that day in the user's zone.
+pub fn parse_due(input: &str, tz: &TimeZone) -> Result<Timestamp> {
+    parse_at(input, tz, Timestamp::MAX)
 }
 
 fn invalid(problems: Vec<String>) -> AppError {
@@ -656,6 +663,8 @@ mod tests {
         let t = parse_at("2024-05-06", &tz, now).unwrap();
         assert_eq!(t, "2024-05-06T21:59:59Z".parse::<Timestamp>().unwrap());
         assert_eq!(parse_at("today", &tz, now).unwrap(), now);
+        // Regression: a future plain date was clamped to now and so accepted as a past event.
+        assert!(parse_at("2024-05-11", &tz, now).unwrap() > now);
         let y = parse_at("yesterday", &tz, now).unwrap();
         assert_eq!(y, "2024-05-09T21:59:59Z".parse::<Timestamp>().unwrap());
         let full = parse_at("2024-05-06T18:30:00+02:00", &tz, now).unwrap();

@@ -2,6 +2,7 @@
 //! made in `amends-app`.
 
 mod check;
+mod plan_cmds;
 mod records;
 mod secrets;
 mod serve;
@@ -71,6 +72,10 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Check a draft message rule by rule before you send it (no passphrase needed).
     Check(check::CheckArgs),
+    /// The method: assess, workbook, log, habit, promise, checkin, amends, gesture, status,
+    /// calendar, settings.
+    #[command(flatten)]
+    Method(plan_cmds::MethodCommand),
 }
 
 fn init_logging(verbose: u8) {
@@ -138,5 +143,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => records::export(&ctx, args).await,
         Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
         Some(Command::Check(args)) => Ok(check::run(&args.with_global_json(cli.json))),
+        Some(Command::Method(cmd)) => plan_cmds::run(&ctx, cmd).await,
     }
 }

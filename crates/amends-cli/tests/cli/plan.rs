@@ -1,0 +1,342 @@
+//! The method's commands end to end: assessments, the workbook, logs, habits, promises, status
+//! and the calendar, with their errors.
+
+use crate::{Env, text};
+
+const INTAKE_TOML: &str = r#"
+motives = ["put-right", "this-person"]
+breakup_reason = "I broke their trust"
+breakup_resolved = "unresolved"
+severity = "serious"
+dangerous_harm = []
+harmed_by_them = []
+did_harm = "yes"
+commitment = 5
+good_times_only = false
+issues_fixed = "yes"
+apologise_anyway = "yes"
+earlier_attempts = "none"
+no_guarantee = true
+honest = true
+"#;
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+fn fails(env: &Env, args: &[&str]) -> (i32, String) {
+    let out = env.run(args);
+    assert!(!out.status.success(), "amends {args:?} should fail");
+    (out.status.code().unwrap(), text(&out.stderr))
+}
+
+#[test]
+fn status_json_has_the_documented_shape_and_outreach_starts_closed() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["settings", "--time-zone", "UTC"]);
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(v["phase"], "intake");
+    let gates = v["gates"].as_array().unwrap();
+    let ids: Vec<&str> = gates.iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["outreach", "composer", "ask", "gestures"]);
+    let outreach = &gates[0];
+    assert_eq!(outreach["open"], false);
+    let methods: Vec<&str> = outreach["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["method"].as_str().unwrap())
+        .collect();
+    assert!(methods.contains(&"GO-8"), "{methods:?}");
+    assert!(outreach["reasons"][0]["text"].as_str().unwrap().len() > 20);
+    assert!(outreach.get("opens_at").is_some());
+    assert!(outreach["opens_at"].is_null());
+    assert_eq!(v["no_contact"]["days"], 0);
+    assert!(v["no_contact"]["longest_days"].is_i64());
+    assert!(v["no_contact"]["slips"].is_array());
+    let step = &v["next_steps"][0];
+    assert_eq!(step["method"], "GO-1");
+    assert!(step["text"].is_string());
+}
+
+#[test]
+fn intake_from_a_toml_file_workbook_from_arguments_and_the_plan_moves_on() {
+    let env = Env::new();
+    env.ready();
+    let file = env.tmp.path().join("intake.toml");
+    std::fs::write(&file, INTAKE_TOML).unwrap();
+    env.ok(&["assess", "intake", "--from", file.to_str().unwrap()]);
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(v["phase"], "workbook");
+    assert_eq!(v["path"], "harm");
+    env.ok(&[
+        "workbook",
+        "act",
+        "act=I read your messages without asking",
+        "impact=You stopped feeling safe with your own phone",
+        "feelings=betrayed",
+        "feelings=watched",
+        "their_shoes=I would feel spied on",
+    ]);
+    env.ok(&["workbook", "loss", "text=Two years of trust"]);
+    env.ok(&[
+        "workbook",
+        "why",
+        "chain=I was jealous",
+        "chain=I was afraid of being left",
+    ]);
+    env.ok(&["workbook", "again", "answer=no"]);
+    env.ok(&["workbook", "respect", "answer=yes"]);
+    env.ok(&[
+        "workbook",
+        "prevention",
+        "behaviour=jealousy",
+        "plan=therapy",
+    ]);
+    let left = env.ok(&["workbook"]);
+    assert!(left.contains("DMG-10"), "{left}");
+    env.ok(&["workbook", "failures", "text=I broke your trust"]);
+    assert!(env.ok(&["workbook"]).contains("complete"));
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(v["phase"], "no-contact");
+    assert_eq!(
+        v["gates"][1]["open"], true,
+        "drafting opens with the workbook"
+    );
+}
+
+#[test]
+fn bad_answers_are_refused_with_what_to_do_and_nothing_is_stored() {
+    let env = Env::new();
+    env.ready();
+    let (code, err) = fails(&env, &["assess", "intake", "commitment=9"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("commitment"), "{err}");
+    assert!(err.contains("motives: missing"), "{err}");
+    let (_, err) = fails(
+        &env,
+        &[
+            "workbook",
+            "act",
+            "act=everything",
+            "impact=x",
+            "feelings=x",
+            "their_shoes=x",
+        ],
+    );
+    assert!(err.contains("DMG-1"), "{err}");
+    let (_, err) = fails(&env, &["workbook", "why", "chain=only one level"]);
+    assert!(err.contains("at least 2"), "{err}");
+    // With no terminal and no answers, it says how to give them.
+    let (_, err) = fails(&env, &["assess", "walkaway"]);
+    assert!(err.contains("--from FILE"), "{err}");
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(v["phase"], "intake");
+}
+
+#[test]
+fn unknown_signals_and_channels_list_the_valid_ones() {
+    let env = Env::new();
+    env.ready();
+    let (code, err) = fails(&env, &["log", "signal", "ghosted"]);
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("asked-for-space") && err.contains("agreed-to-check-ins"),
+        "{err}"
+    );
+    let (code, err) = fails(
+        &env,
+        &["log", "contact", "--dir", "out", "--channel", "pigeon"],
+    );
+    assert_eq!(code, 64);
+    assert!(
+        err.contains("text, call, email, social, in-person, gift"),
+        "{err}"
+    );
+    let (code, err) = fails(
+        &env,
+        &["log", "contact", "--dir", "sideways", "--channel", "text"],
+    );
+    assert_eq!(code, 64);
+    assert!(err.contains("out, in"), "{err}");
+}
+
+#[test]
+fn absurd_values_and_future_times_are_refused() {
+    let env = Env::new();
+    env.ready();
+    let (code, err) = fails(&env, &["habit", "sleep", "30"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("0 to 20"), "{err}");
+    let (_, err) = fails(&env, &["habit", "exercise", "-10"]);
+    assert!(err.contains("not believable"), "{err}");
+    let (_, err) = fails(&env, &["gesture", "add", "flowers", "--cost", "-5"]);
+    assert!(err.contains("-5"), "{err}");
+    let (_, err) = fails(&env, &["log", "signal", "warm-reply", "--at", "2999-01-01"]);
+    assert!(err.contains("future"), "{err}");
+    let (_, err) = fails(
+        &env,
+        &["log", "urge", "--intensity", "0", "--instead", "walked"],
+    );
+    assert!(err.contains("1 (faint) to 10"), "{err}");
+    let (_, err) = fails(&env, &["habit", "sleep", "lots"]);
+    assert!(err.contains("not a number"), "{err}");
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(
+        v["self_work"]["last_7"]["sleep"]["nights"], 0,
+        "nothing was stored"
+    );
+}
+
+#[test]
+fn unknown_promise_ids_are_reported() {
+    let env = Env::new();
+    env.ready();
+    let (_, err) = fails(&env, &["promise", "kept", "no-such-id"]);
+    assert!(err.contains("no promise with id \"no-such-id\""), "{err}");
+    let v = json(&env.ok(&[
+        "--json",
+        "promise",
+        "add",
+        "Call on Sunday",
+        "--due",
+        "2999-01-01",
+    ]));
+    let id = v["id"].as_str().unwrap().to_string();
+    env.ok(&["promise", "kept", &id]);
+    let list = json(&env.ok(&["--json", "promise", "list"]));
+    assert_eq!(list["reliability_pct"], 100);
+    assert_eq!(list["max_open"], 3);
+    let human = env.ok(&["promise", "list"]);
+    assert!(human.contains("[kept]"), "{human}");
+}
+
+#[test]
+fn a_contact_while_outreach_is_closed_is_recorded_and_answered_with_the_reasons() {
+    let env = Env::new();
+    env.ready();
+    let out = env.ok(&[
+        "log",
+        "contact",
+        "--dir",
+        "out",
+        "--channel",
+        "social",
+        "--note",
+        "liked a photo",
+        "--at",
+        "yesterday",
+    ]);
+    assert!(out.contains("Outreach was closed"), "{out}");
+    assert!(out.contains("GO-8"), "{out}");
+    assert!(!out.to_lowercase().contains("reach out"), "{out}");
+    let v = json(&env.ok(&["--json", "log", "slip", "checked-profile"]));
+    assert_eq!(v["slip"], true);
+    let status = json(&env.ok(&["--json", "status"]));
+    let slips = status["no_contact"]["slips"].as_array().unwrap();
+    assert_eq!(slips.len(), 2, "a slip is never hidden");
+    assert_eq!(slips[0]["what"], "social");
+    assert_eq!(slips[1]["what"], "checked-profile");
+}
+
+#[test]
+fn a_no_locks_outreach_and_the_status_says_why_without_a_date() {
+    let env = Env::new();
+    env.ready();
+    let out = env.ok(&["log", "signal", "asked-no-contact"]);
+    assert!(out.contains("SAFE-1"), "{out}");
+    let v = json(&env.ok(&["--json", "status"]));
+    let outreach = &v["gates"][0];
+    assert_eq!(outreach["open"], false);
+    assert!(outreach["opens_at"].is_null());
+    assert!(v["walk_away"]["suggested"].as_bool().unwrap());
+    let human = env.ok(&["status"]);
+    assert!(human.contains("No date"), "{human}");
+    for banned in ["reach out", "time to contact", "text them"] {
+        assert!(!human.to_lowercase().contains(banned), "{banned}: {human}");
+    }
+}
+
+#[test]
+fn status_at_an_earlier_moment_ignores_what_came_later() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["settings", "--time-zone", "UTC"]);
+    env.ok(&["log", "signal", "blocked", "--at", "2024-03-01"]);
+    let then = json(&env.ok(&["--json", "status", "--at", "2024-02-01"]));
+    let now = json(&env.ok(&["--json", "status"]));
+    let has_safe1 = |v: &serde_json::Value| {
+        v["gates"][0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["method"] == "SAFE-1")
+    };
+    assert!(!has_safe1(&then));
+    assert!(has_safe1(&now));
+}
+
+#[test]
+fn the_calendar_is_written_privately_and_holds_no_reach_out_reminder() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["settings", "--remind", "sleep"]);
+    env.ok(&["log", "signal", "agreed-to-check-ins"]);
+    env.ok(&["checkin", "--note", "went well"]);
+    let path = env.tmp.path().join("amends.ics");
+    let out = env.run(&["calendar", "--output", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ics = std::fs::read_to_string(&path).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("RRULE:FREQ=DAILY"));
+    assert!(ics.contains("check-in"));
+    assert!(!ics.to_lowercase().contains("reach out"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let (_, err) = fails(&env, &["calendar", "--output", path.to_str().unwrap()]);
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn check_ins_need_their_agreement_and_amends_keep_their_bounds() {
+    let env = Env::new();
+    env.ready();
+    let (_, err) = fails(&env, &["checkin"]);
+    assert!(err.contains("TR-5"), "{err}");
+    let v = json(&env.ok(&[
+        "--json",
+        "amends",
+        "add",
+        "Pay for the broken window",
+        "--not-affordable",
+    ]));
+    let id = v["id"].as_str().unwrap().to_string();
+    let list = json(&env.ok(&["--json", "amends", "list"]));
+    assert_eq!(list[0]["within_bounds"], false);
+    env.ok(&["amends", "done", &id]);
+    let (_, err) = fails(&env, &["amends", "done", "nope"]);
+    assert!(err.contains("no amends item"), "{err}");
+    let human = env.ok(&["habit", "step", "first anger-management class"]);
+    assert!(human.contains("Logged (habit)"), "{human}");
+}
+
+#[test]
+fn questions_are_listed_from_the_shared_definitions() {
+    let env = Env::new();
+    let v = json(&env.ok(&["--json", "assess", "intake", "--questions"]));
+    let ids: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"motives") && ids.contains(&"dangerous_harm"),
+        "{ids:?}"
+    );
+    assert_eq!(v["questions"][0]["method"], "GO-1");
+}
