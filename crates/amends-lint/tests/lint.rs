@@ -13,3 +13,6 @@ mod safety;
 
 #[path = "lint/behaviour.rs"]
 mod behaviour;
+
+#[path = "lint/props.rs"]
+mod props;

@@ -1,0 +1,146 @@
+//! Property tests: spans on char boundaries inside the text, deterministic reports, and neutral
+//! sentences never removing a phrase-level finding.
+
+use std::collections::BTreeSet;
+
+use amends_lint::{Kind, check};
+use proptest::prelude::*;
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop::sample::select(Kind::ALL.to_vec())
+}
+
+/// Text with the things that break naive engines: curly quotes, emoji, combining marks,
+/// accents, line breaks, and trigger words.
+fn messy_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        any::<String>(),
+        Just("I’m sorry".to_owned()),
+        Just("you made me".to_owned()),
+        Just("\u{201C}quoted\u{201D}".to_owned()),
+        Just("😔🙏🏽".to_owned()),
+        Just("e\u{301}".to_owned()),
+        Just("İstanbul ǅ ß".to_owned()),
+        Just("\n\n".to_owned()),
+        Just("if you don't ... i'll".to_owned()),
+        Just("please answer by friday".to_owned()),
+        Just("sorry, but".to_owned()),
+        Just(" ".to_owned()),
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn spans_lie_inside_the_text_on_char_boundaries(text in messy_text(), kind in kind()) {
+        let r = check(&text, kind, None).unwrap();
+        for f in &r.findings {
+            prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+            prop_assert_eq!(&text[f.span.start..f.span.end], f.excerpt.as_str());
+        }
+        for c in &r.components {
+            prop_assert_eq!(c.present, !c.spans.is_empty());
+            for s in &c.spans {
+                prop_assert!(s.start <= s.end && s.end <= text.len());
+                prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        }
+    }
+
+    #[test]
+    fn reports_are_deterministic(text in messy_text(), kind in kind()) {
+        let a = check(&text, kind, None).unwrap();
+        let b = check(&text, kind, None).unwrap();
+        prop_assert_eq!(a.to_json(), b.to_json());
+    }
+}
+
+/// Sentences that trigger phrase-level rules.
+const TRIGGERS: &[&str] = &[
+    "You made me do it.",
+    "I'm sorry if you were hurt.",
+    "I was drunk and it got out of hand.",
+    "Work was insane that month.",
+    "I've been a wreck since you left.",
+    "Please answer me.",
+    "I've been seeing someone.",
+    "This is your last chance.",
+    "I'm begging you.",
+    "I've completely changed.",
+    "After everything I've done for you, this is it?",
+    "I saw on your Instagram that you moved.",
+    "I'll change everything.",
+    "Let's just start over.",
+    "Can we just move on?",
+    "You're overreacting.",
+    "After this we never mention it again.",
+    "I'm sorry for everything.",
+    "I don't want to live anymore.",
+    "I got you a diamond necklace.",
+    "Hope this shows how sorry I am, please reconsider.",
+    "I lied to you about the money.",
+    "It made you feel small.",
+    "Take all the time you need.",
+];
+
+/// Sentences that say nothing any rule looks for.
+const NEUTRAL: &[&str] = &[
+    "The weather was mild today.",
+    "The train was on time for once.",
+    "My sister got a new bike.",
+    "The garden is full of tomatoes.",
+    "There is a new bakery on the corner.",
+    "The library closes early on Sundays.",
+    "I finished the crossword this morning.",
+    "The cat sleeps on the radiator.",
+];
+
+/// Length- and ratio-based rules, and rules about what is missing, may change when text is
+/// added; the brief excepts them.
+const NOT_PHRASE_LEVEL: &[&str] = &[
+    "dwelling",
+    "first-message-shape",
+    "apology-elements",
+    "request-elements",
+    "email-closing",
+    "missing-impact",
+    "frequency",
+];
+
+fn phrase_findings(text: &str, kind: Kind) -> BTreeSet<(String, String)> {
+    check(text, kind, None)
+        .unwrap()
+        .findings
+        .iter()
+        .filter(|f| !NOT_PHRASE_LEVEL.contains(&f.rule.as_ref()))
+        .map(|f| (f.rule.to_string(), f.excerpt.clone()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn neutral_sentences_never_remove_a_phrase_finding(
+        base in prop::collection::vec(prop::sample::select(TRIGGERS.to_vec()), 1..6),
+        extra in prop::collection::vec((0usize..8, prop::sample::select(NEUTRAL.to_vec())), 1..6),
+        newline in any::<bool>(),
+        kind in kind(),
+    ) {
+        let sep = if newline { "\n" } else { " " };
+        let before = base.join(sep);
+        let mut sentences: Vec<&str> = base.clone();
+        for (at, s) in &extra {
+            let at = (*at).min(sentences.len());
+            sentences.insert(at, s);
+        }
+        let after = sentences.join(sep);
+        let a = phrase_findings(&before, kind);
+        let b = phrase_findings(&after, kind);
+        let lost: Vec<_> = a.difference(&b).collect();
+        prop_assert!(lost.is_empty(), "lost {:?}\nbefore: {}\nafter: {}", lost, before, after);
+    }
+}
