@@ -357,7 +357,7 @@ pub enum EventData {
     /// the MO-4 reflection or a conversation self-review (LS-4, LS-5).
     Assessment { form: FormId, answers: Answers },
     /// DMG-1 to DMG-3: one thing the user did, its impact, the feelings it caused, and their
-    /// side of it.
+    /// side of it. These rows are the source the composer pre-fills an apology from (AP-3).
     WorkbookAct {
         act: String,
         impact: String,
@@ -372,7 +372,8 @@ pub enum EventData {
     },
     /// DMG-4: what they lost.
     WorkbookLoss { text: String },
-    /// DMG-6: the need behind the act, and the need behind that one.
+    /// DMG-6: the need behind the act, and the need behind that one. The explanatory letter
+    /// draws its "why" from here (EM-1).
     WorkbookWhy {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         act: Option<String>,

@@ -445,7 +445,8 @@ const YES_NO_UNSURE: &[Opt] = &[
     },
 ];
 
-/// GO-1: the motives we count as weak; the rest are a sound basis.
+/// GO-1: the motives we count as weak; the rest are a sound basis. "Needing" them is here on
+/// purpose: C13 treats need language as a motive to examine, not a reason to pursue.
 pub const WEAK_MOTIVES: &[&str] = &[
     "loneliness",
     "any-relationship",
@@ -1135,6 +1136,8 @@ pub fn habit_prompt(kind: HabitKind) -> &'static str {
         HabitKind::Meals => "How many nutritious meals did you eat today? (SI-1)",
         HabitKind::Hobby => "How many hobby or class sessions? (SI-7)",
         HabitKind::Social => "How many friends or family did you spend time with? (SI-8)",
+        // SI-5: what therapy shows goes in the private journal; the readiness check asks GO-1
+        // again afterwards.
         HabitKind::Therapy => "How many therapy or counselling sessions? (SI-4)",
         HabitKind::Step => "Describe the concrete step you took (SI-9)",
         HabitKind::Practice => "How many times did you practise your prevention plan? (DMG-9)",

@@ -45,6 +45,7 @@ pub static CARDS: &[Card] = &[
         "Words need deeds",
         "Promises mean little without change people can see, kept up over time, and kept up even if you get back together.",
     ),
+    // C12: no success odds anywhere, only this framing.
     card(
         "GO-11",
         "No guarantees",

@@ -200,7 +200,8 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// SAFE-2, SAFE-8 and SAFE-1: the stops that close every gate.
+/// SAFE-2, SAFE-8 and SAFE-1: the stops that close every gate. After a "no" even the single
+/// goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
 fn hard_stops(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
     let mut r = Vec::new();
@@ -302,7 +303,9 @@ fn walkaway_stops(c: &Ctx) -> Vec<Reason> {
     r
 }
 
-/// Their signs that pause contact until they get in touch (WA-1, WA-2, WA-3, WA-5, RC-10).
+/// Their signs that pause contact until they get in touch (WA-1, WA-2, WA-3, WA-5, RC-10,
+/// PP-8). C1 overrides the seed's "stay patient while they date or move" (PP-6) and its
+/// "pressure sometimes works" (PP-7, C2): both lock here instead.
 fn their_pauses(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
     let mut r = Vec::new();
@@ -544,7 +547,9 @@ fn readiness(c: &Ctx, r: &mut Vec<Reason>) {
     }
 }
 
-/// NC-2, PP-3, C10, AP-14, NC-9: the timing of contact the user starts.
+/// NC-2, PP-3, C10, AP-14, NC-9: the timing of contact the user starts. The 7-day gap is a
+/// floor against flooding them (RC-5), and light, periodic contact (PP-2, PP-4) exists only
+/// while they engage warmly.
 fn timing(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
     let mut r = Vec::new();

@@ -309,6 +309,7 @@ pub struct Safety {
 }
 
 /// What the message coach checks drafts against (L-13, L-16, L-21). Whole days back from now.
+/// The logged steps are also what an apology may cite as change (AP-11, SI-9).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Evidence {
     pub therapy_sessions: u32,

@@ -1,6 +1,6 @@
 //! Next steps and guidance for the current phase.
 //!
-//! SAFE-6: a next step is always about the user's own work (answer, reflect, log, rest, look
+//! SAFE-6, C2: a next step is always about the user's own work (answer, reflect, log, rest, look
 //! after yourself). None of them ever suggests contacting the other person; the test
 //! `no_next_step_nudges_contact` holds every scenario to that.
 
@@ -331,6 +331,8 @@ pub(crate) fn guidance_for(c: &Ctx, plan: &Plan) -> Vec<Card> {
         Phase::Listening => &[
             "LS-1", "LS-2", "LS-3", "LS-4", "LS-5", "AM-1", "AM-4", "AM-5", "KG-2",
         ],
+        // C6, SI-6: couples counselling (TR-6) is mentioned only once they agreed to try again,
+        // and always after the user's own individual work.
         Phase::Rebuilding => &["TR-1", "TR-2", "TR-6", "X-5"],
         Phase::WalkAway => &["WA-7", "WA-10", "X-3"],
         Phase::MoveOn => &["MO-1", "MO-5", "MO-6", "WA-7"],
