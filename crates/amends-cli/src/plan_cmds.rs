@@ -624,7 +624,7 @@ fn answer_hint(q: &Question) -> &'static str {
         AnswerType::Boolean => "yes/no",
         AnswerType::Acknowledge => "yes to accept",
         AnswerType::Choice => "one choice",
-        AnswerType::Multi => "any choices, comma-separated",
+        AnswerType::Multi => "any choices, comma-separated; Enter for none",
         AnswerType::Likert => "1 to 5",
         AnswerType::Text => "text",
         AnswerType::Lines => "one item per line",

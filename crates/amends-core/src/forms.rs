@@ -208,7 +208,7 @@ impl Question {
             AnswerType::Choice => match answer.as_text() {
                 Some(t) if self.options.iter().any(|o| o.id == t) => Ok(()),
                 _ => Err(format!(
-                    "{}: {answer:?} is not one of the choices; use one of: {}",
+                    "{}: \"{answer}\" is not one of the choices; use one of: {}",
                     self.id,
                     valid_opts()
                 )),
