@@ -829,3 +829,56 @@ fn plan_json_has_the_documented_shape() {
     assert!(v["next_steps"][0]["method"].is_string());
     assert!(v["next_steps"][0]["text"].is_string());
 }
+
+#[test]
+fn every_question_id_the_gates_read_exists_in_its_form() {
+    // The gates read answers by id; a renamed question would silently stop a rule.
+    use amends_core::FormId;
+    let used: &[(FormId, &[&str])] = &[
+        (
+            FormId::Intake,
+            &[
+                "motives",
+                "did_harm",
+                "they_named_hurt",
+                "nofault_changed",
+                "both_willing",
+                "commitment",
+                "apologise_anyway",
+                "last_contact",
+                "dangerous_harm",
+                "harmed_by_them",
+            ],
+        ),
+        (
+            FormId::Readiness,
+            &[
+                "motives_now",
+                "good_place",
+                "want_not_comfort",
+                "accept_any_answer",
+                "apologise_anyway",
+                "their_moment",
+            ],
+        ),
+        (
+            FormId::Walkaway,
+            &[
+                "moved_on",
+                "unwelcome",
+                "life_changes",
+                "their_answer",
+                "decision",
+            ],
+        ),
+    ];
+    for (form, ids) in used {
+        for id in *ids {
+            assert!(
+                form.form().question(id).is_some(),
+                "{} lacks {id}",
+                form.as_str()
+            );
+        }
+    }
+}
