@@ -852,19 +852,18 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
             until: None,
         });
     }
-    if let Some((_, _)) = f.unlifted(|s| s.is_final_no()) {
-        reasons.push(Reason {
-            method: "SAFE-1",
-            text: "Their answer was no. Accepting it is where your own life picks up again.".into(),
-            until: None,
-        });
-    } else if f
-        .latest(|s| s == crate::event::Signal::ProtectiveOrder)
+    if f.latest(|s| s == crate::event::Signal::ProtectiveOrder)
         .is_some()
     {
         reasons.push(Reason {
             method: "SAFE-1",
             text: "A protective order stands; your own life is the path now.".into(),
+            until: None,
+        });
+    } else if f.unlifted(|s| s.is_final_no()).is_some() {
+        reasons.push(Reason {
+            method: "SAFE-1",
+            text: "Their answer was no. Accepting it is where your own life picks up again.".into(),
             until: None,
         });
     }
