@@ -157,6 +157,7 @@ impl<'a> Document<'a> {
         let mut word_start_norm = 0usize;
         let mut word_start_orig = 0usize;
         let mut word_end_orig = 0usize;
+        let mut word_last_char = 0usize;
         let mut pending_break = true;
         let mut in_quote = false;
         let mut word_quoted = false;
@@ -182,6 +183,7 @@ impl<'a> Document<'a> {
                     }
                 }
                 word_end_orig = i + c.len_utf8();
+                word_last_char = i;
                 continue;
             }
             let next_is_word = chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
@@ -193,6 +195,7 @@ impl<'a> Document<'a> {
             // A separator: close the word, collapse runs into one space.
             if in_word {
                 in_word = false;
+                canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
                 push_token(
                     &mut tokens,
                     &norm,
@@ -218,6 +221,7 @@ impl<'a> Document<'a> {
             }
         }
         if in_word {
+            canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
             push_token(
                 &mut tokens,
                 &norm,
@@ -317,6 +321,88 @@ impl<'a> Document<'a> {
     }
 }
 
+/// The canonical spelling of a word as people type it in messages: missing apostrophes,
+/// texting forms and US spellings. Applied to the text and to lexicon phrases alike, so a
+/// phrase needs only one written form (and the automaton stays small).
+pub fn canonical(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "dont" => "don't",
+        "cant" => "can't",
+        "wont" => "won't",
+        "im" => "i'm",
+        "ive" => "i've",
+        "ill" => "i'll",
+        "id" => "i'd",
+        "youre" => "you're",
+        "youll" => "you'll",
+        "youve" => "you've",
+        "youd" => "you'd",
+        "didnt" => "didn't",
+        "wasnt" => "wasn't",
+        "isnt" => "isn't",
+        "doesnt" => "doesn't",
+        "havent" => "haven't",
+        "hasnt" => "hasn't",
+        "hadnt" => "hadn't",
+        "shouldnt" => "shouldn't",
+        "wouldnt" => "wouldn't",
+        "couldnt" => "couldn't",
+        "arent" => "aren't",
+        "werent" => "weren't",
+        "thats" => "that's",
+        "whats" => "what's",
+        "theres" => "there's",
+        "theyre" => "they're",
+        "its" => "it's",
+        "lets" => "let's",
+        "u" => "you",
+        "ya" => "you",
+        "ur" => "your",
+        "pls" | "plz" | "pleaseee" | "pleasee" => "please",
+        "cuz" | "coz" | "bc" => "because",
+        "tho" => "though",
+        "ok" => "okay",
+        "tonite" => "tonight",
+        "rly" | "realy" => "really",
+        "smth" => "something",
+        "wat" => "what",
+        "kno" => "know",
+        "apologize" => "apologise",
+        "apologized" => "apologised",
+        "apologizing" => "apologising",
+        "apologizes" => "apologises",
+        "criticize" => "criticise",
+        "criticized" => "criticised",
+        "criticizing" => "criticising",
+        "realize" => "realise",
+        "realized" => "realised",
+        "jewelry" => "jewellery",
+        "defense" => "defence",
+        "mom" => "mum",
+        "favorite" => "favourite",
+        "counselor" => "counsellor",
+        "counseling" => "counselling",
+        _ => return None,
+    })
+}
+
+/// Replaces the word at `norm[start..]` by its canonical spelling, keeping the byte map
+/// pointing at the original word: every new byte maps to the word's first char, the last one
+/// to its last char, so spans still cover exactly the user's characters.
+fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) {
+    let Some(c) = canonical(&norm[start..]) else {
+        return;
+    };
+    let first = map[start];
+    norm.truncate(start);
+    map.truncate(start);
+    norm.push_str(c);
+    map.extend(std::iter::repeat_n(first, c.len()));
+    if let Some(m) = map.last_mut() {
+        *m = last_char;
+    }
+}
+
 fn push_token(
     tokens: &mut Vec<Token>,
     norm: &str,
@@ -401,7 +487,7 @@ mod tests {
     #[test]
     fn curly_apostrophes_fold_and_spans_stay_original() {
         let d = Document::new("I\u{2019}m SORRY, but\u{2026} ok");
-        assert_eq!(d.norm(), "i'm sorry but ok");
+        assert_eq!(d.norm(), "i'm sorry but okay");
         let s = d.orig_span(0, 3);
         assert_eq!(d.slice(s), "I\u{2019}m");
         assert_eq!(d.tokens().len(), 4);

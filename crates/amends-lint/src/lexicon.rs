@@ -455,12 +455,15 @@ fn expand_alternatives(p: &str, out: &mut Vec<String>) -> Result<(), String> {
     Ok(())
 }
 
-/// The written forms a single normalised word may take in real messages.
+/// The written forms a single word of a phrase may take in real messages, beyond what
+/// [`crate::doc::canonical`] already folds in the text (missing apostrophes, "u", "pls"...):
+/// contractions written out, and "your" typed for "you're".
 pub fn word_variants(w: &str) -> Vec<String> {
+    let w = crate::doc::canonical(w).unwrap_or(w);
     let mut v = vec![w.to_owned()];
     let extra: &[&str] = match w {
         "i'm" => &["i am"],
-        "you're" => &["your", "ur", "you are", "u r"],
+        "you're" => &["your", "you are"],
         "don't" => &["do not"],
         "won't" => &["will not"],
         "can't" => &["cannot", "can not"],
@@ -471,11 +474,11 @@ pub fn word_variants(w: &str) -> Vec<String> {
         "i've" => &["i have"],
         "i'd" => &["i would", "i had"],
         "isn't" => &["is not"],
-        "you'll" => &["you will", "u will", "ull"],
+        "you'll" => &["you will"],
         "that's" => &["that is"],
         "we're" => &["we are"],
         "they're" => &["they are"],
-        "you've" => &["you have", "uve"],
+        "you've" => &["you have"],
         "haven't" => &["have not"],
         "shouldn't" => &["should not"],
         "wouldn't" => &["would not"],
@@ -491,33 +494,11 @@ pub fn word_variants(w: &str) -> Vec<String> {
         "she's" => &["she is", "she has"],
         "he's" => &["he is", "he has"],
         "let's" => &["let us"],
-        "you" => &["u", "ya"],
-        "your" => &["ur"],
-        "please" => &["pls", "plz", "pleaseee"],
-        "because" => &["cause", "cuz", "coz", "bc"],
-        "though" => &["tho"],
-        "okay" => &["ok"],
-        "tonight" => &["tonite"],
-        "apologise" => &["apologize"],
-        "apologised" => &["apologized"],
-        "criticised" => &["criticized"],
-        "realise" => &["realize"],
-        "realised" => &["realized"],
-        "jewellery" => &["jewelry"],
-        "defence" => &["defense"],
-        "mum" => &["mom", "mother"],
-        "favourite" => &["favorite"],
-        "really" => &["rly", "realy"],
-        "something" => &["smth"],
-        "what" => &["wat"],
-        "know" => &["kno"],
+        "mum" => &["mother"],
         "anymore" => &["any more"],
         _ => &[],
     };
     v.extend(extra.iter().map(|s| (*s).to_owned()));
-    if w.contains('\'') {
-        v.push(w.replace('\'', ""));
-    }
     v
 }
 
@@ -605,11 +586,11 @@ mod tests {
     }
 
     #[test]
-    fn contractions_get_texting_forms() {
+    fn contractions_get_their_written_out_and_typo_forms() {
         let e = expand("you're overreacting").unwrap_or_default();
         let forms = &e[0][0].forms;
         for f in [
-            "youre overreacting",
+            "you're overreacting",
             "your overreacting",
             "you are overreacting",
         ] {
