@@ -5,6 +5,8 @@
 //! `skip_all`, and errors name sizes and offsets, never contents.
 
 mod calendar;
+pub mod charts;
+pub mod coach;
 pub mod demo;
 mod export;
 pub mod help;

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod assets;
+mod charts;
 mod fmt;
 mod pages;
 mod security;
@@ -102,6 +103,10 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         .route(
             "/journal",
             get(pages::journal::show).post(pages::journal::add),
+        )
+        .route(
+            "/self-work",
+            get(pages::selfwork::show).post(pages::selfwork::log),
         )
         .route("/settings", get(pages::settings::show))
         .route("/settings/passphrase", post(pages::settings::passphrase))

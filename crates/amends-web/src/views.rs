@@ -21,6 +21,11 @@ pub const NAV: &[NavItem] = &[
         label: "Today",
     },
     NavItem {
+        id: "selfwork",
+        href: "/self-work",
+        label: "Self-work",
+    },
+    NavItem {
         id: "journal",
         href: "/journal",
         label: "Journal",

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
 mod calendar;
+mod coach;
+mod demo;
 mod method;
 
 use amends_app::{App, CaseSummary, KdfParams, Passphrase};

@@ -5,7 +5,9 @@ pub mod auth;
 pub mod cases;
 pub mod help;
 pub mod journal;
+pub mod selfwork;
 pub mod settings;
+pub mod today;
 
 use std::sync::Arc;
 
@@ -151,10 +153,7 @@ pub fn required<'a>(
 
 /// `/`: the Today screen once there is a case; the first-run screens before that.
 pub async fn home(ctx: Ctx) -> Response {
-    match ctx.need_case() {
-        Ok(_) => journal::show(ctx).await,
-        Err(r) => r,
-    }
+    today::show(ctx).await
 }
 
 pub async fn not_found(Token(csrf): Token) -> Response {

@@ -1,0 +1,231 @@
+//! Day-by-day series for the self-work and no-contact charts (SI-2, SI-3, SI-4, NC-2). Pure:
+//! events, the plan's slips, `now` and the time zone in; one point per calendar day out.
+
+use amends_core::{Direction, Event, EventData, HabitKind, effective};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::{App, CaseSummary, Result};
+
+/// One calendar day in the user's time zone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DayPoint {
+    pub date: Date,
+    /// SI-3: hours slept, the latest entry of the day when there are several.
+    pub sleep_hours: Option<f64>,
+    /// SI-2: minutes of exercise that day.
+    pub exercise_minutes: f64,
+    /// SI-4: therapy, counselling or coaching sessions that day.
+    pub therapy_sessions: u32,
+    /// NC-2, SAFE-7: a slip that restarted the no-contact count.
+    pub slip: bool,
+    /// Contact the user started (slip or not).
+    pub contact_out: bool,
+    /// They got in touch.
+    pub contact_in: bool,
+    /// Whole days into the no-contact stretch at the end of this day; `None` before any data.
+    pub stretch_days: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    pub days: Vec<DayPoint>,
+}
+
+/// The last `days` calendar days up to and including today.
+pub fn daily(
+    events: &[Event],
+    slips: &[Timestamp],
+    now: Timestamp,
+    tz: &TimeZone,
+    days: usize,
+) -> Series {
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    let first = today
+        .checked_sub(jiff::Span::new().days(days.saturating_sub(1) as i64))
+        .unwrap_or(today);
+    let index = |t: Timestamp| -> Option<usize> {
+        let d = t.to_zoned_datetime(tz.clone()).date();
+        if d < first || d > today {
+            return None;
+        }
+        usize::try_from((d - first).get_days()).ok()
+    };
+    let mut points: Vec<DayPoint> = (0..days)
+        .map(|i| DayPoint {
+            date: first
+                .checked_add(jiff::Span::new().days(i as i64))
+                .unwrap_or(first),
+            ..Default::default()
+        })
+        .collect();
+    let kept = effective(events);
+    let mut started: Option<Timestamp> = None;
+    for e in kept.iter().filter(|e| e.at <= now) {
+        started = Some(started.map_or(e.at, |s: Timestamp| s.min(e.at)));
+        let Some(i) = index(e.at) else { continue };
+        let p = &mut points[i];
+        match &e.data {
+            EventData::Habit {
+                habit: HabitKind::Sleep,
+                value,
+                ..
+            } => p.sleep_hours = Some(*value),
+            EventData::Habit {
+                habit: HabitKind::Exercise,
+                value,
+                ..
+            } => p.exercise_minutes += value,
+            EventData::Habit {
+                habit: HabitKind::Therapy,
+                value,
+                ..
+            } => {
+                p.therapy_sessions += value.max(1.0).round() as u32;
+            }
+            EventData::Contact {
+                dir: Direction::Out,
+                ..
+            }
+            | EventData::Gesture { .. }
+            | EventData::DraftSent { .. } => {
+                p.contact_out = true;
+            }
+            EventData::Contact {
+                dir: Direction::In, ..
+            } => p.contact_in = true,
+            _ => {}
+        }
+    }
+    for s in slips {
+        if let Some(i) = index(*s) {
+            points[i].slip = true;
+        }
+    }
+    // The stretch counts whole days since the last slip (or the start of the record).
+    let mut anchor = started.map(|s| s.to_zoned_datetime(tz.clone()).date());
+    let slip_dates: Vec<Date> = slips
+        .iter()
+        .map(|s| s.to_zoned_datetime(tz.clone()).date())
+        .collect();
+    if let Some(before) = slip_dates.iter().filter(|d| **d < first).max() {
+        anchor = Some(*before);
+    }
+    for p in &mut points {
+        if slip_dates.contains(&p.date) {
+            anchor = Some(p.date);
+        }
+        p.stretch_days = anchor
+            .filter(|a| *a <= p.date)
+            .map(|a| (p.date - a).get_days() as i64);
+    }
+    Series { days: points }
+}
+
+impl App {
+    /// The chart series of a case over the last `days` days.
+    pub async fn chart_series(
+        &self,
+        case: &CaseSummary,
+        now: Timestamp,
+        days: usize,
+    ) -> Result<Series> {
+        let days = days.clamp(7, 366);
+        let events = self.history(case).await?;
+        let tz = self.time_zone().await?;
+        let plan = self.plan(case, now).await?;
+        let slips: Vec<Timestamp> = plan.no_contact.slips.iter().map(|s| s.at).collect();
+        Ok(daily(&events, &slips, now, &tz, days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amends_core::Channel;
+
+    fn ev(id: &str, at: Timestamp, data: EventData) -> Event {
+        Event {
+            id: id.into(),
+            at,
+            recorded_at: at,
+            supersedes: None,
+            data,
+        }
+    }
+
+    #[test]
+    fn points_fall_on_local_days_and_slips_restart_the_stretch() {
+        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        let now: Timestamp = "2026-03-31T10:00:00Z".parse().unwrap();
+        let day = |s: &str| -> Timestamp { s.parse().unwrap() };
+        let events = vec![
+            ev(
+                "a",
+                day("2026-03-01T08:00:00Z"),
+                EventData::Journal {
+                    text: "start".into(),
+                },
+            ),
+            // 23:30 UTC on the 28th is already the 29th in Berlin (after the DST change).
+            ev(
+                "b",
+                day("2026-03-28T23:30:00Z"),
+                EventData::Habit {
+                    habit: HabitKind::Sleep,
+                    value: 7.5,
+                    note: None,
+                    plan: None,
+                },
+            ),
+            ev(
+                "c",
+                day("2026-03-30T12:00:00Z"),
+                EventData::Habit {
+                    habit: HabitKind::Exercise,
+                    value: 30.0,
+                    note: None,
+                    plan: None,
+                },
+            ),
+            ev(
+                "d",
+                day("2026-03-30T18:00:00Z"),
+                EventData::Habit {
+                    habit: HabitKind::Exercise,
+                    value: 15.0,
+                    note: None,
+                    plan: None,
+                },
+            ),
+            ev(
+                "e",
+                day("2026-03-20T09:00:00Z"),
+                EventData::Contact {
+                    dir: Direction::Out,
+                    channel: Channel::Text,
+                    note: None,
+                },
+            ),
+        ];
+        let slips = vec![day("2026-03-20T09:00:00Z")];
+        let s = daily(&events, &slips, now, &tz, 30);
+        assert_eq!(s.days.len(), 30);
+        assert_eq!(s.days.last().unwrap().date, jiff::civil::date(2026, 3, 31));
+        let on = |d: i8| {
+            s.days
+                .iter()
+                .find(|p| p.date == jiff::civil::date(2026, 3, d))
+                .unwrap()
+        };
+        assert_eq!(on(29).sleep_hours, Some(7.5));
+        assert_eq!(on(28).sleep_hours, None);
+        assert_eq!(on(30).exercise_minutes, 45.0);
+        assert!(on(20).slip && on(20).contact_out);
+        assert_eq!(on(20).stretch_days, Some(0));
+        assert_eq!(on(31).stretch_days, Some(11));
+        assert_eq!(on(19).stretch_days, Some(18));
+    }
+}

@@ -1,0 +1,221 @@
+//! The message coach as a use case: the pure linter, plus the checks that need the user's records
+//! (L-13 claims against the trackers, L-16 cadence, L-21 gift cost), the draft kept as the user
+//! types, and "mark as sent", which only the open outreach gate and a sendable verdict allow.
+
+use amends_core::{Channel, DraftKind, GateId, Plan};
+use amends_lint::{Context, Kind, LoggedStep, Report, Verdict};
+use amends_store::Store;
+use jiff::Timestamp;
+use serde::Serialize;
+use tracing::instrument;
+
+use crate::method::Logged;
+use crate::{App, AppError, CaseSummary, Result};
+
+/// The message kinds a draft can have, as the coach names them.
+pub fn lint_kind(kind: DraftKind) -> Kind {
+    match kind {
+        DraftKind::First => Kind::First,
+        DraftKind::Apology => Kind::Apology,
+        DraftKind::Email => Kind::Email,
+        DraftKind::Ask => Kind::Ask,
+        DraftKind::Gift => Kind::Gift,
+    }
+}
+
+fn lexicon_error(e: &amends_lint::LexiconError) -> AppError {
+    // The lexicons are compiled in and tested; this is a build defect, said plainly.
+    AppError::Invalid(format!("the message coach could not start: {e}"))
+}
+
+/// Checks any text, with no records (what `amends check` does without `--case`).
+pub fn check_text(text: &str, kind: Kind) -> Result<Report> {
+    amends_lint::check(text, kind, None).map_err(lexicon_error)
+}
+
+/// SAFE-3: whether a text holds self-harm language. Runs on journal entries and drafts alike.
+pub fn crisis_language(text: &str) -> bool {
+    check_text(text, Kind::Journal).is_ok_and(|r| r.crisis)
+}
+
+/// What the coach may know of the records, taken from the plan (L-13, L-16, L-21).
+pub fn context_from_plan(plan: &Plan, channel: Option<Channel>, gift_cost: Option<f64>) -> Context {
+    let e = &plan.evidence;
+    let days = |d: i64| u32::try_from(d.max(0)).unwrap_or(u32::MAX);
+    Context {
+        therapy_sessions: e.therapy_sessions,
+        therapy_first_session_days_ago: e.therapy_first_session_days_ago.map(days),
+        steps: e
+            .steps
+            .iter()
+            .map(|s| LoggedStep {
+                label: s.label.clone(),
+                days_ago: days(s.days_ago),
+            })
+            .collect(),
+        records_known: true,
+        times_happened: e.times_happened,
+        days_since_last_outbound: e.days_since_last_outbound.map(days),
+        unanswered_outbound: u32::try_from(e.unanswered_outbound).unwrap_or(u32::MAX),
+        channels_today: e.channels_today.clone(),
+        channel: channel.map(|c| c.as_str().to_string()),
+        outreach_locked: e.outreach_locked.clone(),
+        gift_cost_threshold: Some(e.gift_cost_limit.max(0.0).round() as u32),
+        gift_cost: gift_cost.map(|c| c.max(0.0).round() as u32),
+    }
+}
+
+/// A draft checked against the user's records, with what "mark as sent" would need.
+#[derive(Clone, Debug, Serialize)]
+pub struct DraftCheck {
+    pub report: Report,
+    /// Whether the user may log this draft as sent now.
+    pub can_mark_sent: bool,
+    /// Why not, in plain words with METHOD ids, when they may not.
+    pub blocked_because: Vec<String>,
+}
+
+fn draft_key(case: &CaseSummary, kind: DraftKind) -> String {
+    format!("draft.{}.{}", case.id, kind.as_str())
+}
+
+impl App {
+    /// Checks a draft with the records of `case` as they stand at `now`.
+    #[instrument(skip_all, fields(kind = kind.as_str()))]
+    pub async fn check_draft(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        text: &str,
+        channel: Option<Channel>,
+        gift_cost: Option<f64>,
+        now: Timestamp,
+    ) -> Result<DraftCheck> {
+        let plan = self.plan(case, now).await?;
+        let ctx = context_from_plan(&plan, channel, gift_cost);
+        let report =
+            amends_lint::check(text, lint_kind(kind), Some(&ctx)).map_err(lexicon_error)?;
+        let blocked_because = send_blockers(&plan, kind, &report);
+        Ok(DraftCheck {
+            can_mark_sent: blocked_because.is_empty(),
+            blocked_because,
+            report,
+        })
+    }
+
+    /// The draft being written, kept sealed so that nothing typed is lost (it is replaced on
+    /// every save; saved drafts that should stay go in the history with [`App::keep_draft`]).
+    pub async fn working_draft(&self, case: &CaseSummary, kind: DraftKind) -> Result<String> {
+        let raw = self
+            .store
+            .setting(&self.vault, &draft_key(case, kind))
+            .await?;
+        Ok(raw
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default())
+    }
+
+    #[instrument(skip_all)]
+    pub async fn save_working_draft(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        text: &str,
+    ) -> Result<()> {
+        if text.len() > crate::MAX_TEXT_BYTES {
+            return Err(AppError::TooLong {
+                size: text.len(),
+                limit: crate::MAX_TEXT_BYTES,
+            });
+        }
+        self.store
+            .set_setting(&self.vault, &draft_key(case, kind), text.as_bytes())
+            .await?;
+        Ok(())
+    }
+
+    /// Logs a draft as sent by the user (amends never sends anything). Refused unless the
+    /// outreach gate is open and the coach's verdict is not do-not-send: the same rule the
+    /// button follows, enforced here so no front end can skip it.
+    #[instrument(skip_all)]
+    pub async fn mark_sent(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        channel: Channel,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let check = self
+            .check_draft(case, kind, text, Some(channel), None, now)
+            .await?;
+        if !check.can_mark_sent {
+            return Err(AppError::Invalid(format!(
+                "this draft cannot be marked as sent: {}",
+                check.blocked_because.join(" ")
+            )));
+        }
+        let logged = self
+            .log_sent(case, kind, channel, Some(text), now, now)
+            .await?;
+        self.save_working_draft(case, kind, "").await?;
+        Ok(logged)
+    }
+}
+
+/// Everything that stops a draft from being marked as sent, each with its METHOD id.
+pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for gate in [GateId::Outreach, GateId::Composer] {
+        let g = plan.gate(gate);
+        if !g.open {
+            out.extend(
+                g.reasons
+                    .iter()
+                    .map(|r| format!("{} ({})", r.text, r.method)),
+            );
+        }
+    }
+    let composer = plan.gate(GateId::Composer);
+    if composer.open && !composer.allows.is_empty() && !composer.allows.contains(&kind) {
+        out.push(format!(
+            "A {} message is not part of the method at this point.",
+            kind.as_str()
+        ));
+    }
+    if kind == DraftKind::Ask {
+        let ask = plan.gate(GateId::Ask);
+        if !ask.open {
+            out.extend(
+                ask.reasons
+                    .iter()
+                    .map(|r| format!("{} ({})", r.text, r.method)),
+            );
+        }
+    }
+    if kind == DraftKind::Gift {
+        let gestures = plan.gate(GateId::Gestures);
+        if !gestures.open {
+            out.extend(
+                gestures
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{} ({})", r.text, r.method)),
+            );
+        }
+    }
+    if report.verdict == Verdict::DoNotSend {
+        out.push(
+            "The coach found something that must not be sent; see the findings marked \"block\"."
+                .into(),
+        );
+    }
+    if report.crisis {
+        out.push(
+            "This draft talks about hurting yourself. Please reach out for help first (SAFE-3)."
+                .into(),
+        );
+    }
+    out.dedup();
+    out
+}

@@ -1,0 +1,177 @@
+//! Self-work (SI-1 to SI-11, DMG-9): quick logging, the 7- and 30-day scores, and charts of sleep,
+//! exercise and therapy, and the no-contact timeline over 30 or 90 days.
+
+use amends_core::{HabitKind, Plan};
+use askama::Template;
+use axum::Form;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::charts::{self, Chart};
+use crate::views::{Page, render_status};
+
+#[derive(Template)]
+#[template(path = "selfwork.html")]
+pub struct SelfWorkPage {
+    pub page: Page,
+    pub plan: Plan,
+    pub days: usize,
+    pub charts: Vec<Chart>,
+    pub habits: Vec<(&'static str, &'static str, &'static str)>,
+    pub error: Option<String>,
+    pub form: HabitForm,
+}
+
+impl SelfWorkPage {
+    pub fn windows(&self) -> [&amends_core::plan::Scores; 2] {
+        [&self.plan.self_work.last_7, &self.plan.self_work.last_30]
+    }
+
+    pub fn pct(&self, score: &Option<u8>) -> String {
+        score.map_or("no target".to_string(), |s| format!("{s}%"))
+    }
+
+    pub fn num(&self, v: &f64) -> String {
+        if v.fract() == 0.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    }
+
+    pub fn avg(&self, v: &Option<f64>) -> String {
+        v.map_or("no nights logged".into(), |h| {
+            format!("{h:.1} h on average")
+        })
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct HabitForm {
+    pub habit: Option<String>,
+    pub value: Option<String>,
+    pub note: Option<String>,
+    pub at: Option<String>,
+    pub plan: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DaysQuery {
+    days: Option<usize>,
+}
+
+pub async fn page(
+    ctx: &Ctx,
+    days: usize,
+    error: Option<String>,
+    form: HabitForm,
+    notice: Option<String>,
+) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let days = if days >= 90 { 90 } else { 30 };
+    let (plan, series) = match (
+        ctx.app.plan(&case, now).await,
+        ctx.app.chart_series(&case, now, days).await,
+    ) {
+        (Ok(p), Ok(s)) => (p, s),
+        (Err(e), _) | (_, Err(e)) => return ctx.error(&e),
+    };
+    let band = plan.self_work.last_30.sleep.band;
+    let charts = vec![
+        charts::sleep(&series, band),
+        charts::exercise_and_therapy(&series),
+        charts::no_contact(&series, plan.no_contact.target_days),
+    ];
+    let habits = HabitKind::ALL
+        .iter()
+        .map(|h| (h.as_str(), h.unit(), amends_core::forms::habit_prompt(*h)))
+        .collect();
+    let mut page = ctx.page("Self-work", "selfwork");
+    page.notice = notice;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &SelfWorkPage {
+            page,
+            plan,
+            days,
+            charts,
+            habits,
+            error,
+            form,
+        },
+    )
+}
+
+pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Response {
+    page(&ctx, q.days.unwrap_or(30), None, HabitForm::default(), None).await
+}
+
+pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let ctx = &ctx;
+    let again =
+        |msg: String, form: HabitForm| async move { page(ctx, 30, Some(msg), form, None).await };
+    let Some(habit) = form.habit.as_deref().filter(|h| !h.is_empty()) else {
+        return again(
+            "Choose what you are logging (the field \u{201c}habit\u{201d}).".into(),
+            form,
+        )
+        .await;
+    };
+    let habit: HabitKind = match habit.parse() {
+        Ok(h) => h,
+        Err(e) => return again(e, form).await,
+    };
+    // A concrete step is described in words; its value is one step.
+    let raw = form.value.clone().unwrap_or_default();
+    let value = if habit == HabitKind::Step && raw.trim().is_empty() {
+        Ok(1.0)
+    } else {
+        raw.trim().parse::<f64>()
+    };
+    let Ok(value) = value else {
+        return again(
+            format!(
+                "\u{201c}{}\u{201d} is not a number. Give the {} as a number, e.g. 7.5.",
+                raw.trim(),
+                habit.unit()
+            ),
+            form,
+        )
+        .await;
+    };
+    let now = Timestamp::now();
+    let at = match ctx
+        .app
+        .when(form.at.as_deref().filter(|s| !s.trim().is_empty()), now)
+        .await
+    {
+        Ok(t) => t,
+        Err(e) => return again(e.to_string(), form).await,
+    };
+    let plan_id = form.plan.as_deref().filter(|p| !p.is_empty());
+    match ctx
+        .app
+        .log_habit(&case, habit, value, form.note.as_deref(), plan_id, at, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/self-work?logged=1").into_response(),
+        Err(e) => again(e.to_string(), form).await,
+    }
+}

@@ -1,0 +1,90 @@
+//! Today: the phase, every gate with its reasons and opening date, the no-contact count and the
+//! next steps. Nothing here ever prompts the user to reach out (SAFE-6).
+
+use amends_core::{Gate, GateId, Plan};
+use askama::Template;
+use axum::response::Response;
+use jiff::Timestamp;
+
+use super::Ctx;
+use crate::views::{Page, render};
+
+#[derive(Template)]
+#[template(path = "today.html")]
+pub struct TodayPage {
+    pub page: Page,
+    pub plan: Plan,
+}
+
+/// Where a next step's action leads in the web app.
+pub fn action_href(action: &str) -> &'static str {
+    let first = action.split_whitespace().next().unwrap_or("");
+    let second = action.split_whitespace().nth(1).unwrap_or("");
+    match (first, second) {
+        ("assess", "walkaway") => "/assess/walkaway",
+        ("assess", "readiness") => "/assess/readiness",
+        ("assess", "moveon") => "/moving-on",
+        ("assess", _) => "/assess/intake",
+        ("workbook", _) => "/workbook",
+        ("habit", _) => "/self-work",
+        ("log", "urge") | ("log", "slip") => "/no-contact",
+        ("log", _) => "/contacts",
+        ("promise", _) | ("checkin", _) => "/promises",
+        ("amends", _) | ("gesture", _) => "/amends",
+        ("journal", _) => "/journal",
+        ("check", _) | ("draft", _) => "/composer",
+        ("status", _) => "/",
+        _ => "/",
+    }
+}
+
+impl TodayPage {
+    pub fn gate_title(&self, gate: &Gate) -> &'static str {
+        match gate.id {
+            GateId::Outreach => "Getting in touch",
+            GateId::Composer => "Writing a message to send",
+            GateId::Ask => "Asking for another chance",
+            GateId::Gestures => "Amends and kind gestures",
+        }
+    }
+
+    pub fn gate_open_text(&self, gate: &Gate) -> &'static str {
+        match gate.id {
+            // SAFE-6: an open gate is permission, never a prompt.
+            GateId::Outreach => {
+                "Nothing in the method stands in the way. That is not a reason to reach out: whether and when is yours to weigh, and theirs to answer."
+            }
+            GateId::Composer => {
+                "You can draft messages and have each one checked before you decide anything."
+            }
+            GateId::Ask => {
+                "If the conversation is going well, asking is possible. Their answer is theirs to give."
+            }
+            GateId::Gestures => {
+                "Small, welcome gestures and the amends they asked for are possible."
+            }
+        }
+    }
+
+    pub fn when(&self, t: &Timestamp) -> String {
+        crate::fmt::local(*t)
+    }
+
+    pub fn href(&self, action: &Option<&'static str>) -> &'static str {
+        action.map_or("/", action_href)
+    }
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match ctx.app.plan(&case, Timestamp::now()).await {
+        Ok(plan) => render(&TodayPage {
+            page: ctx.page("Today", "today"),
+            plan,
+        }),
+        Err(e) => ctx.error(&e),
+    }
+}
