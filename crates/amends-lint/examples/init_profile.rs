@@ -16,6 +16,23 @@ fn main() {
         t.elapsed(),
         sources.len()
     );
+    if std::env::var_os("PER_PHRASE").is_some() {
+        let mut per: Vec<(usize, &String)> = sources
+            .iter()
+            .map(|p| {
+                let n: usize = amends_lint::lexicon::expand(p)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.iter().map(|s| s.forms.len()).sum::<usize>())
+                    .sum();
+                (n, p)
+            })
+            .collect();
+        per.sort();
+        for (n, p) in per.iter().rev().take(20) {
+            println!("{n:>6} {p}");
+        }
+    }
     let t = Instant::now();
     let mut forms = Vec::new();
     for p in &sources {

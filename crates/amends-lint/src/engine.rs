@@ -69,6 +69,9 @@ struct Raw {
     tok_end: usize,
 }
 
+/// One phrase source expanded: alternatives, each a list of segments.
+type Expanded = Vec<Vec<lexicon::Segment>>;
+
 #[derive(Default)]
 struct Builder {
     patterns: Vec<String>,
@@ -79,7 +82,8 @@ struct Builder {
 
 impl Builder {
     fn intern(&mut self, form: &str, prefix: bool) -> Result<u32, LexiconError> {
-        if let Some(&id) = self.pat_ids.get(&(form.to_owned(), prefix)) {
+        let key = (form.to_owned(), prefix);
+        if let Some(&id) = self.pat_ids.get(&key) {
             return Ok(id);
         }
         let id = u32::try_from(self.patterns.len())
@@ -87,7 +91,7 @@ impl Builder {
         self.patterns.push(form.to_owned());
         self.pat_prefix.push(prefix);
         self.starts.push(Vec::new());
-        self.pat_ids.insert((form.to_owned(), prefix), id);
+        self.pat_ids.insert(key, id);
         Ok(id)
     }
 }
@@ -126,13 +130,41 @@ impl Engine {
         let mut b = Builder::default();
         let mut phrases: Vec<Phrase> = Vec::new();
 
-        for (file, src) in crate::LEXICON_FILES {
-            let loaded = lexicon::load(file, src)?;
+        // Expanding phrases is most of the start-up cost and each file is independent, so the
+        // files are expanded on two threads; interning stays sequential and deterministic.
+        let loaded: Vec<lexicon::Loaded> = crate::LEXICON_FILES
+            .iter()
+            .map(|(file, src)| lexicon::load(file, src))
+            .collect::<Result<_, _>>()?;
+        let expand_all = |ls: &[lexicon::Loaded]| -> Result<Vec<Vec<Expanded>>, LexiconError> {
+            ls.iter()
+                .map(|l| {
+                    l.phrases
+                        .iter()
+                        .map(|(_, p, _)| {
+                            lexicon::expand(p).map_err(|problem| LexiconError::Invalid {
+                                file: l.lexicon.file,
+                                problem,
+                            })
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mid = loaded.len() / 2;
+        let (a, b2) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| expand_all(&loaded[mid..]));
+            let first = expand_all(&loaded[..mid]);
+            (first, second.join())
+        });
+        let mut expanded = a?;
+        expanded
+            .extend(b2.map_err(|_| LexiconError::Automaton("expansion thread failed".into()))??);
+
+        for (loaded, per_phrase) in loaded.into_iter().zip(expanded) {
             let lex = u16::try_from(lexicons.len())
                 .map_err(|_| LexiconError::Automaton("too many lexicons".into()))?;
-            for (group, src_phrase, gap) in &loaded.phrases {
-                let alts = lexicon::expand(src_phrase)
-                    .map_err(|problem| LexiconError::Invalid { file, problem })?;
+            for ((group, _, gap), alts) in loaded.phrases.iter().zip(per_phrase) {
                 for segs in alts {
                     let pi = u32::try_from(phrases.len())
                         .map_err(|_| LexiconError::Automaton("too many phrases".into()))?;
