@@ -62,11 +62,30 @@ pub fn daily(
         })
         .collect();
     let kept = effective(events);
-    let mut started: Option<Timestamp> = None;
+    // NC-2: the stretch restarts at every contact the user starts, allowed or not, and at
+    // every slip (SAFE-7 counts watching them too).
+    let mut restarts: Vec<Date> = slips
+        .iter()
+        .map(|s| s.to_zoned_datetime(tz.clone()).date())
+        .collect();
+    let mut started: Option<Date> = None;
     for e in kept.iter().filter(|e| e.at <= now) {
-        started = Some(started.map_or(e.at, |s: Timestamp| s.min(e.at)));
+        let date = e.at.to_zoned_datetime(tz.clone()).date();
+        started = Some(started.map_or(date, |s| s.min(date)));
+        let outbound = matches!(
+            e.data,
+            EventData::Contact {
+                dir: Direction::Out,
+                ..
+            } | EventData::Gesture { .. }
+                | EventData::DraftSent { .. }
+        );
+        if outbound {
+            restarts.push(date);
+        }
         let Some(i) = index(e.at) else { continue };
         let p = &mut points[i];
+        p.contact_out |= outbound;
         match &e.data {
             EventData::Habit {
                 habit: HabitKind::Sleep,
@@ -86,14 +105,6 @@ pub fn daily(
                 p.therapy_sessions += value.max(1.0).round() as u32;
             }
             EventData::Contact {
-                dir: Direction::Out,
-                ..
-            }
-            | EventData::Gesture { .. }
-            | EventData::DraftSent { .. } => {
-                p.contact_out = true;
-            }
-            EventData::Contact {
                 dir: Direction::In, ..
             } => p.contact_in = true,
             _ => {}
@@ -104,22 +115,15 @@ pub fn daily(
             points[i].slip = true;
         }
     }
-    // The stretch counts whole days since the last slip (or the start of the record).
-    let mut anchor = started.map(|s| s.to_zoned_datetime(tz.clone()).date());
-    let slip_dates: Vec<Date> = slips
-        .iter()
-        .map(|s| s.to_zoned_datetime(tz.clone()).date())
-        .collect();
-    if let Some(before) = slip_dates.iter().filter(|d| **d < first).max() {
-        anchor = Some(*before);
-    }
+    restarts.sort_unstable();
     for p in &mut points {
-        if slip_dates.contains(&p.date) {
-            anchor = Some(p.date);
-        }
-        p.stretch_days = anchor
-            .filter(|a| *a <= p.date)
-            .map(|a| (p.date - a).get_days() as i64);
+        let anchor = restarts
+            .iter()
+            .rev()
+            .find(|d| **d <= p.date)
+            .copied()
+            .or(started.filter(|s| *s <= p.date));
+        p.stretch_days = anchor.map(|a| (p.date - a).get_days() as i64);
     }
     Series { days: points }
 }

@@ -3,7 +3,10 @@
 //! types, and "mark as sent", which only the open outreach gate and a sendable verdict allow.
 
 use amends_core::{Channel, DraftKind, GateId, Plan};
-use amends_lint::{Context, Kind, LoggedStep, Report, Verdict};
+use amends_lint::{Context, LoggedStep};
+
+// Front ends render the coach's report; they reach its types through this crate.
+pub use amends_lint::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use amends_store::Store;
 use jiff::Timestamp;
 use serde::Serialize;

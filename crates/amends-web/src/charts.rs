@@ -115,8 +115,9 @@ fn open(
     }
     let _ = write!(
         out,
-        r#"<text class="axis-label" x="{:.1}" y="{:.1}" text-anchor="middle">Day</text>"#,
-        LEFT + f.plot_w() / 2.0,
+        // At the left, so the legends on the right never overlap it.
+        r#"<text class="axis-label" x="{:.1}" y="{:.1}" text-anchor="start">Day</text>"#,
+        LEFT,
         H - 8.0
     );
     let _ = write!(
@@ -345,7 +346,18 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
         ty - 5.0
     );
     let mut points = String::new();
+    let mut last: Option<i64> = None;
     for (i, d) in days.iter().enumerate() {
+        // A restart drops the line to zero: start a new line rather than draw a slope.
+        if d.stretch_days.zip(last).is_some_and(|(s, l)| s < l) && !points.is_empty() {
+            let _ = write!(
+                svg,
+                r#"<polyline class="stretch" points="{}"/>"#,
+                points.trim_end()
+            );
+            points.clear();
+        }
+        last = d.stretch_days;
         if let Some(s) = d.stretch_days {
             let _ = write!(
                 points,
@@ -380,6 +392,14 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
                 esc(&day_label(d))
             );
         }
+        if d.contact_out && !d.slip {
+            let _ = write!(
+                svg,
+                r#"<circle class="contact-out" cx="{cx:.1}" cy="{:.1}" r="5"><title>{}: you got in touch (the count restarted)</title></circle>"#,
+                f.y(0.0) - 8.0,
+                esc(&day_label(d))
+            );
+        }
         if d.contact_in {
             let _ = write!(
                 svg,
@@ -389,17 +409,35 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
             );
         }
     }
+    let legend_y = H - 8.0;
+    let _ = write!(
+        svg,
+        r#"<path class="slip" d="M{:.1} {:.1} l5 6 l-5 6 l-5 -6 z"/><text class="tick" x="{:.1}" y="{legend_y:.1}">slip</text><circle class="contact-out" cx="{:.1}" cy="{:.1}" r="5"/><text class="tick" x="{:.1}" y="{legend_y:.1}">you got in touch</text><circle class="contact-in" cx="{:.1}" cy="{:.1}" r="5"/><text class="tick" x="{:.1}" y="{legend_y:.1}">they got in touch</text>"#,
+        W - RIGHT - 330.0,
+        legend_y - 10.0,
+        W - RIGHT - 320.0,
+        W - RIGHT - 270.0,
+        legend_y - 4.0,
+        W - RIGHT - 260.0,
+        W - RIGHT - 130.0,
+        legend_y - 4.0,
+        W - RIGHT - 120.0
+    );
     svg.push_str("</svg>");
     let rows = days
         .iter()
-        .filter(|d| d.slip || d.contact_in)
+        .filter(|d| d.slip || d.contact_in || d.contact_out)
         .map(|d| {
-            let what = match (d.slip, d.contact_in) {
-                (true, true) => "slip; they got in touch",
-                (true, false) => "slip (the count restarted)",
-                _ => "they got in touch",
-            };
-            (day_label(d), what.to_string())
+            let mut what = Vec::new();
+            if d.slip {
+                what.push("slip (the count restarted)");
+            } else if d.contact_out {
+                what.push("you got in touch (the count restarted)");
+            }
+            if d.contact_in {
+                what.push("they got in touch");
+            }
+            (day_label(d), what.join("; "))
         })
         .collect();
     Chart {
@@ -429,6 +467,9 @@ mod tests {
         days[10].exercise_minutes = 40.0;
         days[12].therapy_sessions = 1;
         days[20].slip = true;
+        for (i, d) in days.iter_mut().enumerate().skip(20) {
+            d.stretch_days = Some(i as i64 - 20);
+        }
         Series { days }
     }
 
@@ -473,7 +514,15 @@ mod tests {
     #[test]
     fn slips_are_drawn_and_listed() {
         let c = no_contact(&series(), 30);
-        assert_eq!(c.svg.matches("class=\"slip\"").count(), 1);
+        assert_eq!(
+            c.svg.matches("slip, the count restarted</title>").count(),
+            1
+        );
+        assert_eq!(
+            c.svg.matches("<polyline").count(),
+            2,
+            "the line breaks at the restart"
+        );
         assert!(
             c.rows
                 .iter()

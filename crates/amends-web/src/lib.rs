@@ -108,6 +108,12 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
             "/self-work",
             get(pages::selfwork::show).post(pages::selfwork::log),
         )
+        .route(
+            "/composer",
+            get(pages::composer::show).post(pages::composer::submit),
+        )
+        .route("/composer/live", post(pages::composer::live))
+        .route("/composer/sent", post(pages::composer::sent))
         .route("/settings", get(pages::settings::show))
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/export", get(pages::settings::export))

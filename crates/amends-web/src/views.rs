@@ -119,3 +119,11 @@ pub fn error_page(status: StatusCode, heading: &str, message: &str, csrf: &str) 
         },
     )
 }
+
+/// Escapes text for the few fragments written without a template.
+pub fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

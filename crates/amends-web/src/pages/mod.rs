@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod composer;
 pub mod help;
 pub mod journal;
 pub mod selfwork;

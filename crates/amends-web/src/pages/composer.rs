@@ -1,0 +1,431 @@
+//! The composer: drafts by kind, checked by the coach while the user types (htmx) or on "Check"
+//! (no JavaScript), kept sealed as they type, and "mark as sent" only when the outreach gate is
+//! open and the verdict allows it. amends never sends anything itself.
+
+use amends_app::coach::{DraftCheck, Finding, Report, Severity};
+use amends_core::{Channel, DraftKind, GateId, Plan};
+use askama::Template;
+use axum::Form;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::Ctx;
+use crate::views::{Page, render_status};
+
+/// What each kind is for, in our words, with the METHOD ids behind it.
+fn kind_intro(kind: DraftKind) -> &'static str {
+    match kind {
+        DraftKind::First => {
+            "The first message after no contact: short and light, a good memory or a kind wish, and no question they must answer (RC-3, L-26). Nothing about the relationship yet."
+        }
+        DraftKind::Apology => {
+            "Name what you did and what it did to them, say you are sorry and that it was your doing, and what you are changing. No excuses, no \"but\" (AP-2 to AP-11)."
+        }
+        DraftKind::Email => {
+            "The longer letter, only if they said they would like one: why it happened, what was going on in you, and what you have changed, without retelling the hurt (EM-1 to EM-6)."
+        }
+        DraftKind::Ask => {
+            "Only if the conversation is going well: what you hope for, said plainly, with room for them to hesitate or say no, and your self-work going on either way (RC-7 to RC-9)."
+        }
+        DraftKind::Gift => {
+            "A note with a small, welcome gesture: light and kind, with no request, no guilt and no mention of the hurt (KG-6, L-27)."
+        }
+    }
+}
+
+fn kind_label(kind: DraftKind) -> &'static str {
+    match kind {
+        DraftKind::First => "First message",
+        DraftKind::Apology => "Apology",
+        DraftKind::Email => "Letter",
+        DraftKind::Ask => "Asking for a chance",
+        DraftKind::Gift => "Gift note",
+    }
+}
+
+/// Plain names for the coach's component ids (DESIGN.md fixes the ids).
+fn component_label(id: &str) -> &str {
+    match id {
+        "specific_action" => "The specific thing you did",
+        "impact" => "What it did to them",
+        "remorse" => "That you are sorry",
+        "responsibility" => "That it was your doing",
+        "repair" => "What you are doing to put it right",
+        "respectful_close" => "A close that leaves the decision to them",
+        "clear_wish" => "What you hope for, said plainly",
+        "acknowledges_hesitation" => "Room for them to hesitate or say no",
+        "self_work_regardless" => "Your self-work goes on either way",
+        "invites_needs" => "An invitation to say what they need",
+        other => other,
+    }
+}
+
+/// A run of the draft with the findings that cover it.
+pub struct Segment {
+    pub text: String,
+    /// The highest severity over this run, if any finding covers it.
+    pub severity: Option<&'static str>,
+    /// Indexes into the findings list, for `aria-describedby`.
+    pub findings: Vec<usize>,
+}
+
+/// Rules about the message as a whole (missing parts, cadence, length): listed, not highlighted,
+/// since marking the whole draft would hide the phrases that need attention.
+const WHOLE_MESSAGE_RULES: &[&str] = &[
+    "frequency",
+    "missing-impact",
+    "apology-elements",
+    "request-elements",
+    "email-closing",
+    "first-message-shape",
+    "dwelling",
+    "expensive-gift",
+];
+
+/// Splits the text at every phrase finding's boundary so overlapping findings all show.
+pub fn segments(text: &str, all: &[Finding]) -> Vec<Segment> {
+    let findings: Vec<(usize, &Finding)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !WHOLE_MESSAGE_RULES.contains(&f.rule.as_ref()))
+        .collect();
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for (_, f) in &findings {
+        cuts.push(f.span.start.min(text.len()));
+        cuts.push(f.span.end.min(text.len()));
+    }
+    cuts.retain(|c| text.is_char_boundary(*c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .filter(|w| w[0] < w[1])
+        .map(|w| {
+            let covering: Vec<usize> = findings
+                .iter()
+                .filter(|(_, f)| {
+                    f.span.start <= w[0] && w[1] <= f.span.end && f.span.start < f.span.end
+                })
+                .map(|(i, _)| *i)
+                .collect();
+            let severity = covering
+                .iter()
+                .map(|i| all[*i].severity)
+                .max()
+                .map(Severity::as_str);
+            Segment {
+                text: text[w[0]..w[1]].to_string(),
+                severity,
+                findings: covering,
+            }
+        })
+        .collect()
+}
+
+/// The coach's answer, rendered as a fragment for htmx or inside the full page.
+#[derive(Template)]
+#[template(path = "coach.html")]
+pub struct CoachPanel {
+    pub report: Report,
+    pub segments: Vec<Segment>,
+    pub can_mark_sent: bool,
+    pub blocked_because: Vec<String>,
+}
+
+impl CoachPanel {
+    fn new(text: &str, check: Option<DraftCheck>) -> Option<Self> {
+        let check = check?;
+        Some(Self {
+            segments: segments(text, &check.report.findings),
+            can_mark_sent: check.can_mark_sent,
+            blocked_because: check.blocked_because,
+            report: check.report,
+        })
+    }
+
+    pub fn component(&self, id: &str) -> String {
+        component_label(id).to_string()
+    }
+
+    pub fn described_by(&self, seg: &Segment) -> String {
+        seg.findings
+            .iter()
+            .map(|i| format!("finding-{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "composer.html")]
+pub struct ComposerPage {
+    pub page: Page,
+    pub kind: DraftKind,
+    pub kinds: Vec<(DraftKind, &'static str, bool)>,
+    pub intro: &'static str,
+    pub text: String,
+    pub panel: Option<CoachPanel>,
+    pub composer_reasons: Vec<String>,
+    pub channels: Vec<&'static str>,
+    pub channel: String,
+    pub saved: bool,
+    pub error: Option<String>,
+}
+
+impl ComposerPage {
+    pub fn label(&self, kind: &DraftKind) -> &'static str {
+        kind_label(*kind)
+    }
+}
+
+fn parse_kind(raw: Option<&str>) -> Result<DraftKind, String> {
+    raw.filter(|k| !k.is_empty()).unwrap_or("apology").parse()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ComposerForm {
+    kind: Option<String>,
+    text: Option<String>,
+    channel: Option<String>,
+}
+
+fn channel(raw: Option<&str>) -> Option<Channel> {
+    raw.and_then(|c| c.parse().ok())
+}
+
+async fn page(
+    ctx: &Ctx,
+    kind: DraftKind,
+    text: String,
+    channel_raw: String,
+    saved: bool,
+    error: Option<String>,
+) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let plan: Plan = match ctx.app.plan(&case, now).await {
+        Ok(p) => p,
+        Err(e) => return ctx.error(&e),
+    };
+    let composer = plan.gate(GateId::Composer);
+    let kinds = DraftKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                kind_label(*k),
+                composer.open && (composer.allows.is_empty() || composer.allows.contains(k)),
+            )
+        })
+        .collect();
+    let composer_reasons = composer
+        .reasons
+        .iter()
+        .map(|r| format!("{} ({})", r.text, r.method))
+        .collect();
+    let check = if text.trim().is_empty() {
+        None
+    } else {
+        match ctx
+            .app
+            .check_draft(&case, kind, &text, channel(Some(&channel_raw)), None, now)
+            .await
+        {
+            Ok(c) => Some(c),
+            Err(e) => return ctx.error(&e),
+        }
+    };
+    let panel = CoachPanel::new(&text, check);
+    let mut page = ctx.page("Composer", "composer");
+    page.crisis = panel.as_ref().is_some_and(|p| p.report.crisis);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &ComposerPage {
+            page,
+            kind,
+            kinds,
+            intro: kind_intro(kind),
+            text,
+            panel,
+            composer_reasons,
+            channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+            channel: channel_raw,
+            saved,
+            error,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
+    saved: Option<String>,
+}
+
+pub async fn show(ctx: Ctx, Query(q): Query<KindQuery>) -> Response {
+    let kind = match parse_kind(q.kind.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            return crate::views::error_page(
+                StatusCode::NOT_FOUND,
+                "No such kind of message",
+                &e,
+                &ctx.csrf,
+            );
+        }
+    };
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let text = match ctx.app.working_draft(&case, kind).await {
+        Ok(t) => t,
+        Err(e) => return ctx.error(&e),
+    };
+    page(&ctx, kind, text, "text".into(), q.saved.is_some(), None).await
+}
+
+/// "Check" and "Save draft" without JavaScript: save, then show the page with the findings.
+pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+    let kind = match parse_kind(form.kind.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            return page(
+                &ctx,
+                DraftKind::Apology,
+                form.text.unwrap_or_default(),
+                String::new(),
+                false,
+                Some(e),
+            )
+            .await;
+        }
+    };
+    let text = form.text.unwrap_or_default();
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let channel_raw = form.channel.unwrap_or_else(|| "text".into());
+    match ctx.app.save_working_draft(&case, kind, &text).await {
+        Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(e.to_string())).await,
+    }
+}
+
+/// htmx, while typing: the coach panel alone. The draft is saved first, so nothing typed is
+/// lost even if the tab closes.
+pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+    let Ok(kind) = parse_kind(form.kind.as_deref()) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html("<p class=\"error\">Unknown kind of message.</p>"),
+        )
+            .into_response();
+    };
+    let text = form.text.unwrap_or_default();
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(e) = ctx.app.save_working_draft(&case, kind, &text).await {
+        let msg = crate::views::escape_text(&e.to_string());
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(format!("<p class=\"error\" role=\"alert\">{msg}</p>")),
+        )
+            .into_response();
+    }
+    if text.trim().is_empty() {
+        return Html("<p class=\"muted\">Start writing; the coach reads along.</p>")
+            .into_response();
+    }
+    let now = Timestamp::now();
+    match ctx
+        .app
+        .check_draft(
+            &case,
+            kind,
+            &text,
+            channel(form.channel.as_deref()),
+            None,
+            now,
+        )
+        .await
+    {
+        Ok(check) => match CoachPanel::new(&text, Some(check)) {
+            Some(panel) => crate::views::render(&panel),
+            None => Html("").into_response(),
+        },
+        Err(e) => ctx.error(&e),
+    }
+}
+
+pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+    let kind = match parse_kind(form.kind.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            return page(
+                &ctx,
+                DraftKind::Apology,
+                form.text.unwrap_or_default(),
+                String::new(),
+                false,
+                Some(e),
+            )
+            .await;
+        }
+    };
+    let text = form.text.unwrap_or_default();
+    let channel_raw = form.channel.clone().unwrap_or_default();
+    let Some(ch) = channel(Some(&channel_raw)) else {
+        let msg = format!("Choose how you sent it (one of: {}).", Channel::valid());
+        return page(&ctx, kind, text, channel_raw, false, Some(msg)).await;
+    };
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match ctx
+        .app
+        .mark_sent(&case, kind, ch, &text, Timestamp::now())
+        .await
+    {
+        Ok(_) => Redirect::to("/?sent=1").into_response(),
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(e.to_string())).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_findings_split_into_segments_that_keep_every_byte() {
+        let text = "I’m sorry, but you made me do it";
+        let report = amends_app::coach::check_text(text, amends_app::coach::Kind::Apology).unwrap();
+        let segs = segments(text, &report.findings);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, text);
+        let marked: String = segs
+            .iter()
+            .filter(|s| s.severity == Some("block"))
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(
+            marked.contains("made me"),
+            "{marked:?} in {:?}",
+            report.findings
+        );
+    }
+}
