@@ -18,7 +18,7 @@ impl Lcg {
     pub fn new(seed: u64) -> Lcg {
         Lcg(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -26,7 +26,7 @@ impl Lcg {
         self.0 >> 33
     }
     pub fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[(self.next() as usize) % v.len()]
+        v[(self.next_u64() as usize) % v.len()]
     }
 }
 
@@ -78,7 +78,7 @@ const NEUTRAL: &[&str] = &[
 ];
 
 fn sentence(rng: &mut Lcg) -> &'static str {
-    match rng.next() % 10 {
+    match rng.next_u64() % 10 {
         0..=2 => rng.pick(APOLOGY),
         3..=4 => rng.pick(PROBLEMS),
         5 => rng.pick(NEGATED),
