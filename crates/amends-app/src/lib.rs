@@ -10,6 +10,7 @@ pub mod coach;
 pub mod demo;
 mod export;
 pub mod help;
+pub mod listening;
 pub mod method;
 mod paths;
 mod text;

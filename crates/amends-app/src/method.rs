@@ -109,8 +109,8 @@ impl App {
                 let name = String::from_utf8_lossy(&bytes).to_string();
                 TimeZone::get(&name).map_err(|e| {
                     AppError::Invalid(format!(
-                        "the saved time zone {name:?} is not known here ({e}); set it again with \
-                         `amends settings --time-zone NAME`"
+                        "the saved time zone {name:?} is not known here ({e}); set your time zone \
+                         again in the settings"
                     ))
                 })
             }
@@ -290,8 +290,8 @@ impl App {
         let note = clean_note(note)?;
         if habit == HabitKind::Step && note.is_none() {
             return Err(AppError::Invalid(
-                "a step needs a description (SI-9): what did you do? e.g. `amends habit step \
-                 \"first anger-management class\"`"
+                "a step needs a description (SI-9): what did you do? For example \"first \
+                 anger-management class\"."
                     .into(),
             ));
         }
@@ -302,8 +302,8 @@ impl App {
                 .any(|e| e.id == plan && matches!(e.data, EventData::WorkbookPrevention { .. }));
             if !found {
                 return Err(AppError::Invalid(format!(
-                    "there is no prevention plan with id {plan}; `amends status --json` lists \
-                     them under self_work.prevention"
+                    "there is no prevention plan with id {plan}; the self-work page lists \
+                     your prevention plans"
                 )));
             }
         }
@@ -367,7 +367,7 @@ impl App {
         if !plan.promises.can_add {
             return Err(AppError::Invalid(format!(
                 "you already have {} open promises, the most amends keeps at once (TR-4: promise \
-                 less than you deliver). Settle one first with `amends promise kept|broken ID`.",
+                 less than you deliver). Settle one first: mark it kept or broken.",
                 plan.promises.open
             )));
         }
@@ -391,7 +391,7 @@ impl App {
         let plan = self.plan(case, now).await?;
         let Some(entry) = plan.promises.items.iter().find(|p| p.id == promise.trim()) else {
             return Err(AppError::Invalid(format!(
-                "there is no promise with id {:?}; `amends promise list` shows them",
+                "there is no promise with id {:?}; the promise list shows their ids",
                 promise.trim()
             )));
         };
@@ -403,7 +403,7 @@ impl App {
         }
         if outcome == PromiseOutcome::Renegotiated && due.is_none() {
             return Err(AppError::Invalid(
-                "a renegotiated promise needs the new date you agreed (--due DATE)".into(),
+                "a renegotiated promise needs the new due date you agreed".into(),
             ));
         }
         let data = EventData::PromiseUpdate {
@@ -427,9 +427,8 @@ impl App {
         let plan = self.plan(case, at).await?;
         if !plan.checkins.agreed {
             return Err(AppError::Invalid(
-                "check-ins are on only once they agreed to them (TR-5). If they did, log it \
-                 first: `amends log signal agreed-to-check-ins`. Any other contact goes in with \
-                 `amends log contact`."
+                "check-ins are on only once they agreed to them (TR-5). If they did, log that \
+                 they agreed to check-ins first; any other contact goes in the contact log."
                     .into(),
             ));
         }
@@ -474,7 +473,7 @@ impl App {
         let plan = self.plan(case, now).await?;
         if !plan.amends.iter().any(|a| a.id == item.trim()) {
             return Err(AppError::Invalid(format!(
-                "there is no amends item with id {:?}; `amends amends list` shows them",
+                "there is no amends item with id {:?}; the amends list shows their ids",
                 item.trim()
             )));
         }
@@ -603,7 +602,7 @@ impl App {
         {
             return Err(AppError::Invalid(
                 "a \"no\" can't be corrected away (SAFE-1). If they get in touch themselves, log \
-                 it with `amends log contact --dir in`."
+                 that contact as one they started."
                     .into(),
             ));
         }

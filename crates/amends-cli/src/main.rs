@@ -130,7 +130,18 @@ fn main() -> ExitCode {
 async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
     // `check` needs no data folder, store or passphrase (issue 4).
     if let Some(Command::Check(args)) = &cli.command {
-        return Ok(check::run(&args.with_global_json(cli.json)));
+        let args = args.with_global_json(cli.json);
+        if cli.case.is_none() {
+            return Ok(check::run(&args));
+        }
+        // With --case, the records-aware checks run too (L-13 claims, L-16 cadence).
+        let ctx = records::Ctx::new(cli)?;
+        let app = ctx.open().await?;
+        let case = ctx.case(&app).await?;
+        let plan = app.plan(&case, jiff::Timestamp::now()).await?;
+        app.close().await;
+        let context = amends_app::coach::context_from_plan(&plan, None, None);
+        return Ok(check::run_with_context(&args, Some(context)));
     }
     let ctx = records::Ctx::new(cli)?;
     match &cli.command {
@@ -142,7 +153,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Journal(cmd)) => records::journal(&ctx, cmd).await,
         Some(Command::Export(args)) => records::export(&ctx, args).await,
         Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
-        Some(Command::Check(args)) => Ok(check::run(&args.with_global_json(cli.json))),
+        Some(Command::Check(_)) => unreachable!("handled above"),
         Some(Command::Method(cmd)) => plan_cmds::run(&ctx, cmd).await,
     }
 }

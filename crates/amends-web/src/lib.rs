@@ -114,10 +114,42 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         )
         .route("/composer/live", post(pages::composer::live))
         .route("/composer/sent", post(pages::composer::sent))
+        .route(
+            "/contacts",
+            get(pages::contacts::show).post(pages::contacts::log_contact),
+        )
+        .route("/signals", post(pages::contacts::log_signal))
+        .route("/questions", post(pages::contacts::log_question))
+        .route(
+            "/questions/answered",
+            post(pages::contacts::answer_question),
+        )
+        .route("/needs", post(pages::contacts::log_need))
+        .route("/no-contact", get(pages::nocontact::show))
+        .route(
+            "/no-contact/urge",
+            get(pages::nocontact::urge_form).post(pages::nocontact::log_urge),
+        )
+        .route("/no-contact/slip", post(pages::nocontact::log_slip))
+        .route(
+            "/promises",
+            get(pages::promises::show).post(pages::promises::add),
+        )
+        .route("/promises/update", post(pages::promises::update))
+        .route("/checkins", post(pages::promises::checkin))
+        .route(
+            "/amends",
+            get(pages::amendsgifts::show).post(pages::amendsgifts::add_item),
+        )
+        .route("/amends/update", post(pages::amendsgifts::update_item))
+        .route("/gestures", post(pages::amendsgifts::add_gesture))
         .route("/settings", get(pages::settings::show))
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/export", get(pages::settings::export))
         .route("/settings/wipe", post(pages::settings::wipe))
+        .route("/settings/time-zone", post(pages::settings::time_zone))
+        .route("/settings/method", post(pages::settings::method_settings))
+        .route("/settings/calendar.ics", get(pages::settings::calendar))
         .route("/help", get(pages::help::show))
         .route("/help/local", post(pages::help::set_local))
         .route("/healthz", get(|| async { "ok" }))

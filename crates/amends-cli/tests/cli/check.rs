@@ -175,3 +175,36 @@ fn help_documents_the_exit_codes() {
         assert!(out.contains(needle), "{out}");
     }
 }
+
+#[test]
+fn with_a_case_claims_are_checked_against_the_records() {
+    let env = crate::Env::new();
+    env.ready();
+    let claim = "I lied to you about where I was, and it left you doubting yourself. I'm sorry; \
+                 it was my fault. I've had months of therapy since. Take all the time you need.";
+    // Without --case the claim cannot be checked: there are no records to check it against.
+    let plain = check(&["--format", "json", "-"], claim.as_bytes());
+    assert!(
+        !stdout(&plain).contains("\"dishonesty\""),
+        "{}",
+        stdout(&plain)
+    );
+    let out = env.run_with_stdin(
+        &["--case", "1", "check", "--format", "json", "-"],
+        claim.as_bytes(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"dishonesty"),
+        "months of therapy with none logged (L-13): {rules:?}"
+    );
+    // The records also show outreach is closed (no intake yet), so L-16 blocks.
+    assert!(rules.contains(&"frequency"), "{rules:?}");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -141,7 +141,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         Phase::Apology => s.push(step(
             "AP-2",
             "If you write an apology, name what you did and how it affected them, with no \
-             excuses; the checker reads every draft first (amends check --kind apology).",
+             excuses; the coach reads every draft first.",
             None,
         )),
         Phase::Listening => s.push(step(

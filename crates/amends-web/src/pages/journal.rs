@@ -74,6 +74,10 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
     };
     let now = Timestamp::now();
     match ctx.app.journal_add(&case, &text, now, now).await {
+        // SAFE-3: words about self-harm bring help forward at once, on this very page.
+        Ok(_) if amends_app::coach::crisis_language(&text) => {
+            page(&ctx, String::new(), None, true).await
+        }
         Ok(_) => Redirect::to("/journal").into_response(),
         // Keep what they wrote in the box when it could not be saved.
         Err(e) => page(&ctx, text, Some(e.to_string()), false).await,

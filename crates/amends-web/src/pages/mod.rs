@@ -1,11 +1,15 @@
 //! The HTML screens. Handlers translate between forms and `amends-app` use cases; the decisions
 //! live in the app and the core, never here.
 
+pub mod amendsgifts;
 pub mod auth;
 pub mod cases;
 pub mod composer;
+pub mod contacts;
 pub mod help;
 pub mod journal;
+pub mod nocontact;
+pub mod promises;
 pub mod selfwork;
 pub mod settings;
 pub mod today;
@@ -164,4 +168,15 @@ pub async fn not_found(Token(csrf): Token) -> Response {
         "There is no page at this address.",
         &csrf,
     )
+}
+
+/// The moment a form says something happened: its date or date-and-time in the user's zone, or
+/// now when left empty. A wrong value gets a message naming the formats.
+pub async fn at_or_now(
+    ctx: &Ctx,
+    raw: Option<&str>,
+    now: jiff::Timestamp,
+) -> Result<jiff::Timestamp, String> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty());
+    ctx.app.when(raw, now).await.map_err(|e| e.to_string())
 }

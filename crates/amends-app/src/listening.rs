@@ -1,0 +1,87 @@
+//! LS-1: their questions, and whether each has had a full, honest answer.
+
+use amends_core::{EventData, effective};
+use jiff::Timestamp;
+use serde::Serialize;
+use tracing::instrument;
+
+use crate::{App, AppError, CaseSummary, Result};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub at: Timestamp,
+    pub text: String,
+    pub answered: bool,
+}
+
+impl App {
+    /// A question they asked, in their words (LS-1).
+    #[instrument(skip_all)]
+    pub async fn log_question(
+        &self,
+        case: &CaseSummary,
+        text: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::Invalid(
+                "the question is empty; write it as they asked it".into(),
+            ));
+        }
+        let text = crate::text::check_entry(text)?.to_string();
+        self.record(
+            case,
+            at,
+            now,
+            EventData::TheirQuestion {
+                text,
+                answered: false,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// Marks a question answered. The history keeps that it was once open.
+    pub async fn answer_question(
+        &self,
+        case: &CaseSummary,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<String> {
+        let question = self
+            .questions(case)
+            .await?
+            .into_iter()
+            .find(|q| q.id == id.trim())
+            .ok_or_else(|| AppError::Invalid(format!("there is no question with id {id:?}")))?;
+        let data = EventData::TheirQuestion {
+            text: question.text,
+            answered: true,
+        };
+        self.correct(case, &question.id, data, question.at, now)
+            .await
+    }
+
+    /// Their questions, oldest first, in their latest state.
+    pub async fn questions(&self, case: &CaseSummary) -> Result<Vec<Question>> {
+        let history = self.history(case).await?;
+        let mut out: Vec<Question> = effective(&history)
+            .into_iter()
+            .filter_map(|e| match &e.data {
+                EventData::TheirQuestion { text, answered } => Some(Question {
+                    id: e.id.clone(),
+                    at: e.at,
+                    text: text.clone(),
+                    answered: *answered,
+                }),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|q| q.at);
+        Ok(out)
+    }
+}

@@ -1,0 +1,297 @@
+//! The contact log and their signals (NC-1, SAFE-1, SAFE-5, WA-*, RC-10), their questions (LS-1)
+//! and their needs (LS-6 to LS-8). The truth is always recorded: contact logged while outreach
+//! was closed is kept and shown as a slip, with the reasons that held.
+
+use amends_app::listening::Question;
+use amends_core::{Channel, Direction, Event, EventData, Gate, Signal, effective};
+use askama::Template;
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::{Ctx, at_or_now};
+use crate::views::{Page, render_status};
+
+/// What each signal means, in the user's words.
+pub fn signal_label(s: Signal) -> &'static str {
+    match s {
+        Signal::AskedForSpace => "They asked for time or space",
+        Signal::AskedNoContact => "They asked me not to contact them",
+        Signal::Blocked => "They blocked me",
+        Signal::ProtectiveOrder => "There is a legal or protective order",
+        Signal::NewPartner => "They have a new partner",
+        Signal::MajorLifeChange => {
+            "They are going through a big change (a move, a loss, a new job)"
+        }
+        Signal::Angry => "They are angry with me",
+        Signal::UnwillingToTalk => "They won't talk about it",
+        Signal::Declined => "They said no",
+        Signal::FriendsOnly => "They want friendship only",
+        Signal::WarmReply => "They replied warmly",
+        Signal::AgreedToTalk => "They agreed to talk",
+        Signal::AgreedToTryAgain => "They agreed to try again",
+        Signal::AgreedToCheckIns => "They agreed to regular check-ins",
+    }
+}
+
+pub struct Row {
+    pub at: Timestamp,
+    pub what: String,
+    pub note: Option<String>,
+    pub slip: bool,
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+pub struct ContactsPage {
+    pub page: Page,
+    pub rows: Vec<Row>,
+    pub questions: Vec<Question>,
+    pub needs: Vec<(Timestamp, String)>,
+    pub signals: Vec<(&'static str, &'static str)>,
+    pub channels: Vec<&'static str>,
+    pub outreach: Gate,
+    pub error: Option<String>,
+    /// The outreach gate as it stood just before a contact the user just logged, if closed.
+    pub slip_reasons: Vec<String>,
+}
+
+impl ContactsPage {
+    pub fn when(&self, t: &Timestamp) -> String {
+        crate::fmt::local(*t)
+    }
+}
+
+fn rows(history: &[Event], slips: &[String]) -> Vec<Row> {
+    let mut rows: Vec<Row> = effective(history)
+        .into_iter()
+        .filter_map(|e| {
+            let (what, note) = match &e.data {
+                EventData::Contact {
+                    dir: Direction::Out,
+                    channel,
+                    note,
+                } => (format!("You got in touch ({channel})"), note.clone()),
+                EventData::Contact {
+                    dir: Direction::In,
+                    channel,
+                    note,
+                } => (format!("They got in touch ({channel})"), note.clone()),
+                EventData::Signal { signal, note } => {
+                    (signal_label(*signal).to_string(), note.clone())
+                }
+                EventData::DraftSent { draft, channel, .. } => {
+                    (format!("You sent a {draft} message ({channel})"), None)
+                }
+                EventData::Gesture { what, .. } => (format!("A gesture: {what}"), None),
+                EventData::CheckIn { note } => ("A check-in".to_string(), note.clone()),
+                _ => return None,
+            };
+            Some(Row {
+                at: e.at,
+                what,
+                note,
+                slip: slips.contains(&e.id),
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.at));
+    rows
+}
+
+async fn page(ctx: &Ctx, error: Option<String>, slip_reasons: Vec<String>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let (plan, history, questions) = match (
+        ctx.app.plan(&case, now).await,
+        ctx.app.history(&case).await,
+        ctx.app.questions(&case).await,
+    ) {
+        (Ok(p), Ok(h), Ok(q)) => (p, h, q),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return ctx.error(&e),
+    };
+    let slips: Vec<String> = plan.no_contact.slips.iter().map(|s| s.id.clone()).collect();
+    let mut needs: Vec<(Timestamp, String)> = effective(&history)
+        .into_iter()
+        .filter_map(|e| match &e.data {
+            EventData::TheirNeed { text } => Some((e.at, text.clone())),
+            _ => None,
+        })
+        .collect();
+    needs.sort_by_key(|n| n.0);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &ContactsPage {
+            page: ctx.page("Contact log", "contacts"),
+            rows: rows(&history, &slips),
+            questions,
+            needs,
+            signals: Signal::ALL
+                .iter()
+                .map(|s| (s.as_str(), signal_label(*s)))
+                .collect(),
+            channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+            outreach: plan.gate(amends_core::GateId::Outreach).clone(),
+            error,
+            slip_reasons,
+        },
+    )
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    page(&ctx, None, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    dir: Option<String>,
+    channel: Option<String>,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let dir: Direction = match form.dir.as_deref().unwrap_or("").parse() {
+        Ok(d) => d,
+        Err(e) => return page(&ctx, Some(format!("Who got in touch? {e}")), vec![]).await,
+    };
+    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
+        Ok(c) => c,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    match ctx
+        .app
+        .log_contact(&case, dir, channel, form.note.as_deref(), at, now)
+        .await
+    {
+        Ok(logged) if logged.slip => {
+            let reasons = logged
+                .outreach_before
+                .map(|g| {
+                    g.reasons
+                        .iter()
+                        .map(|r| format!("{} ({})", r.text, r.method))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
+            intro.extend::<Vec<String>>(reasons);
+            page(&ctx, None, intro).await
+        }
+        Ok(_) => Redirect::to("/contacts").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignalForm {
+    signal: Option<String>,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let signal: Signal = match form.signal.as_deref().unwrap_or("").parse() {
+        Ok(s) => s,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    match ctx
+        .app
+        .log_signal(&case, signal, form.note.as_deref(), at, now)
+        .await
+    {
+        // Today shows what the signal changed, gates first.
+        Ok(_) => Redirect::to("/#gates-title").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    text: Option<String>,
+    id: Option<String>,
+    at: Option<String>,
+}
+
+pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    match ctx
+        .app
+        .log_question(&case, form.text.as_deref().unwrap_or(""), at, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/contacts#questions").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+    }
+}
+
+pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match ctx
+        .app
+        .answer_question(&case, form.id.as_deref().unwrap_or(""), Timestamp::now())
+        .await
+    {
+        Ok(_) => Redirect::to("/contacts#questions").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+    }
+}
+
+pub async fn log_need(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    match ctx
+        .app
+        .log_need(&case, form.text.as_deref().unwrap_or(""), at, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/contacts#needs").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+    }
+}

@@ -1,0 +1,251 @@
+//! No contact (NC-1 to NC-10) and the urge button (NC-6): log the urge, reread your own reasons,
+//! do something else, and write on a pad that has no send button. Slips that are not messages
+//! (SAFE-7: checking their profile) are logged here too, and never hidden.
+
+use amends_core::guidance::{Card, card_for};
+use amends_core::plan::NoContact;
+use amends_core::{EventData, HabitKind, SlipKind, effective};
+use askama::Template;
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::{Ctx, at_or_now};
+use crate::views::{Page, render_status};
+
+/// Things to do instead of reaching out (NC-6, SI-7, SI-8), offered in turn.
+const ACTIVITIES: &[&str] = &[
+    "Call or message a friend or someone in your family, about anything at all.",
+    "Go outside for a twenty-minute walk, without your phone in your hand.",
+    "Do something with your hands: cook, tidy a drawer, draw, fix something.",
+    "Write it all on the pad below. It goes nowhere.",
+    "Move your body for ten minutes: stretch, dance, run up and down the stairs.",
+    "Make a warm drink and sit with the feeling for five minutes; urges rise and fall.",
+];
+
+#[derive(Template)]
+#[template(path = "nocontact.html")]
+pub struct NoContactPage {
+    pub page: Page,
+    pub nc: NoContact,
+    pub slip_kinds: Vec<(&'static str, &'static str)>,
+    pub cards: Vec<&'static Card>,
+    pub error: Option<String>,
+}
+
+impl NoContactPage {
+    pub fn when(&self, t: &Timestamp) -> String {
+        crate::fmt::local(*t)
+    }
+
+    pub fn intensity(&self) -> String {
+        self.nc
+            .urge_intensity_30
+            .map_or("-".into(), |i| format!("{i:.1}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "urge.html")]
+pub struct UrgePage {
+    pub page: Page,
+    /// The user's own words from the workbook: what they did and what it did to them.
+    pub reasons: Vec<(String, String)>,
+    pub activity: String,
+    pub cards: Vec<&'static Card>,
+    pub error: Option<String>,
+    pub form: UrgeForm,
+}
+
+fn cards(ids: &[&str]) -> Vec<&'static Card> {
+    ids.iter().filter_map(|m| card_for(m)).collect()
+}
+
+async fn page(ctx: &Ctx, error: Option<String>, notice: Option<String>, crisis: bool) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let plan = match ctx.app.plan(&case, Timestamp::now()).await {
+        Ok(p) => p,
+        Err(e) => return ctx.error(&e),
+    };
+    let mut page = ctx.page("No contact", "nocontact");
+    page.notice = notice;
+    page.crisis = crisis;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &NoContactPage {
+            page,
+            nc: plan.no_contact,
+            slip_kinds: SlipKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), amends_core::forms::slip_label(*k)))
+                .collect(),
+            cards: cards(&["NC-3", "NC-4", "NC-7", "NC-10"]),
+            error,
+        },
+    )
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    page(&ctx, None, None, false).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct UrgeForm {
+    pub intensity: Option<String>,
+    pub instead: Option<String>,
+    pub pad: Option<String>,
+}
+
+async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<String>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let history = match ctx.app.history(&case).await {
+        Ok(h) => h,
+        Err(e) => return ctx.error(&e),
+    };
+    let kept = effective(&history);
+    let reasons = kept
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::WorkbookAct { act, impact, .. } => Some((act.clone(), impact.clone())),
+            _ => None,
+        })
+        .collect();
+    let urges = kept
+        .iter()
+        .filter(|e| matches!(e.data, EventData::Urge { .. }))
+        .count();
+    // Their own hobby, when they logged one with a name, is the best suggestion of all.
+    let hobby = kept.iter().rev().find_map(|e| match &e.data {
+        EventData::Habit {
+            habit: HabitKind::Hobby,
+            note: Some(n),
+            ..
+        } => Some(n.clone()),
+        _ => None,
+    });
+    let activity = match hobby {
+        Some(h) if urges % 2 == 1 => format!("Spend some time on something of your own: {h}."),
+        _ => ACTIVITIES[urges % ACTIVITIES.len()].to_string(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &UrgePage {
+            page: ctx.page("The urge to reach out", "nocontact"),
+            reasons,
+            activity,
+            cards: cards(&["NC-6", "NC-7", "NC-10"]),
+            error,
+            form,
+        },
+    )
+}
+
+pub async fn urge_form(ctx: Ctx) -> Response {
+    urge_page(&ctx, UrgeForm::default(), None).await
+}
+
+pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(intensity) = form
+        .intensity
+        .as_deref()
+        .and_then(|i| i.trim().parse::<i64>().ok())
+    else {
+        return urge_page(
+            &ctx,
+            form,
+            Some("Rate the urge from 1 (faint) to 10 (overwhelming).".into()),
+        )
+        .await;
+    };
+    let instead = form.instead.clone().unwrap_or_default();
+    let now = Timestamp::now();
+    if let Err(e) = ctx
+        .app
+        .log_urge(&case, intensity, &instead, None, now, now)
+        .await
+    {
+        return urge_page(&ctx, form, Some(e.to_string())).await;
+    }
+    // The pad has no send button: what is written there goes to the private journal (MO-2).
+    let pad = form.pad.unwrap_or_default();
+    let mut crisis = false;
+    if !pad.trim().is_empty() {
+        if let Err(e) = ctx.app.journal_add(&case, &pad, now, now).await {
+            return page(
+                &ctx,
+                Some(format!(
+                    "The urge was logged, but the pad could not be saved: {e}"
+                )),
+                None,
+                false,
+            )
+            .await;
+        }
+        crisis = amends_app::coach::crisis_language(&pad);
+    }
+    if crisis {
+        return page(
+            &ctx,
+            None,
+            Some("Logged. What you wrote on the pad is in your journal.".into()),
+            true,
+        )
+        .await;
+    }
+    Redirect::to("/no-contact?urge=logged").into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SlipForm {
+    what: Option<String>,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let what: SlipKind = match form.what.as_deref().unwrap_or("").parse() {
+        Ok(w) => w,
+        Err(e) => return page(&ctx, Some(e), None, false).await,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), None, false).await,
+    };
+    match ctx.app.log_slip(&case, what, form.note.as_deref(), at, now).await {
+        Ok(_) => page(
+            &ctx,
+            None,
+            Some("Recorded. The count starts again from today; everything you have done so far still counts.".into()),
+            false,
+        )
+        .await,
+        Err(e) => page(&ctx, Some(e.to_string()), None, false).await,
+    }
+}

@@ -1,0 +1,159 @@
+//! Promises and check-ins (TR-3 to TR-5, TR-8): a ledger with reliability, at most a few open
+//! promises at once, and the fortnightly check-in only once they agreed to it.
+
+use amends_core::PromiseOutcome;
+use amends_core::plan::{CheckIns, FollowUp, Promises};
+use askama::Template;
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::{Ctx, at_or_now};
+use crate::views::{Page, render_status};
+
+#[derive(Template)]
+#[template(path = "promises.html")]
+pub struct PromisesPage {
+    pub page: Page,
+    pub promises: Promises,
+    pub checkins: CheckIns,
+    pub follow_up: Option<FollowUp>,
+    pub error: Option<String>,
+}
+
+impl PromisesPage {
+    pub fn when(&self, t: &Timestamp) -> String {
+        crate::fmt::local(*t)
+    }
+
+    pub fn reliability(&self) -> String {
+        self.promises
+            .reliability_pct
+            .map_or("not yet: no promise is settled".into(), |p| format!("{p}%"))
+    }
+}
+
+async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let plan = match ctx.app.plan(&case, Timestamp::now()).await {
+        Ok(p) => p,
+        Err(e) => return ctx.error(&e),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &PromisesPage {
+            page: ctx.page("Promises and check-ins", "promises"),
+            promises: plan.promises,
+            checkins: plan.checkins,
+            follow_up: plan.follow_up,
+            error,
+        },
+    )
+}
+
+pub async fn show(ctx: Ctx) -> Response {
+    page(&ctx, None).await
+}
+
+#[derive(Deserialize)]
+pub struct PromiseForm {
+    text: Option<String>,
+    due: Option<String>,
+    definitely: Option<String>,
+    id: Option<String>,
+    outcome: Option<String>,
+    note: Option<String>,
+}
+
+async fn due(ctx: &Ctx, raw: Option<&str>) -> Result<Option<Timestamp>, String> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(d) => {
+            let tz = ctx.app.time_zone().await.map_err(|e| e.to_string())?;
+            amends_app::method::parse_due(d, &tz)
+                .map(Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    // TR-4: promise only what you can certainly do.
+    if form.definitely.is_none() {
+        return page(&ctx, Some("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".into())).await;
+    }
+    let due = match due(&ctx, form.due.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => return page(&ctx, Some(e)).await,
+    };
+    let now = Timestamp::now();
+    match ctx
+        .app
+        .promise_add(&case, form.text.as_deref().unwrap_or(""), due, now, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/promises").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string())).await,
+    }
+}
+
+pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let outcome: PromiseOutcome = match form.outcome.as_deref().unwrap_or("").parse() {
+        Ok(o) => o,
+        Err(e) => return page(&ctx, Some(e)).await,
+    };
+    let due = match due(&ctx, form.due.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => return page(&ctx, Some(e)).await,
+    };
+    let now = Timestamp::now();
+    let id = form.id.as_deref().unwrap_or("");
+    match ctx
+        .app
+        .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/promises").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string())).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CheckInForm {
+    note: Option<String>,
+    at: Option<String>,
+}
+
+pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e)).await,
+    };
+    match ctx.app.checkin(&case, form.note.as_deref(), at, now).await {
+        Ok(_) => Redirect::to("/promises#checkins").into_response(),
+        Err(e) => page(&ctx, Some(e.to_string())).await,
+    }
+}
