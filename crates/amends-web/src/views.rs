@@ -13,33 +13,22 @@ pub struct NavItem {
     pub label: &'static str,
 }
 
+const fn nav(id: &'static str, href: &'static str, label: &'static str) -> NavItem {
+    NavItem { id, href, label }
+}
+
 /// The screens of the method in the order a person meets them.
 pub const NAV: &[NavItem] = &[
-    NavItem {
-        id: "today",
-        href: "/",
-        label: "Today",
-    },
-    NavItem {
-        id: "selfwork",
-        href: "/self-work",
-        label: "Self-work",
-    },
-    NavItem {
-        id: "journal",
-        href: "/journal",
-        label: "Journal",
-    },
-    NavItem {
-        id: "cases",
-        href: "/cases",
-        label: "Cases",
-    },
-    NavItem {
-        id: "settings",
-        href: "/settings",
-        label: "Settings",
-    },
+    nav("today", "/", "Today"),
+    nav("nocontact", "/no-contact", "No contact"),
+    nav("selfwork", "/self-work", "Self-work"),
+    nav("composer", "/composer", "Composer"),
+    nav("contacts", "/contacts", "Contact log"),
+    nav("amends", "/amends", "Amends"),
+    nav("promises", "/promises", "Promises"),
+    nav("journal", "/journal", "Journal"),
+    nav("cases", "/cases", "Cases"),
+    nav("settings", "/settings", "Settings"),
 ];
 
 /// What the layout needs on every page.

@@ -332,6 +332,83 @@ async fn journey_in_a_real_browser() {
     })
     .await;
 
+    h.step(
+        "4 log a contact out and see the NC-2 reason with its date",
+        || async {
+            h.goto("/contacts").await?;
+            h.axe("contact log").await?;
+            h.click("#dir-out").await?;
+            h.select("#channel", "text").await?;
+            h.fill("#contact-note", "Sent a birthday text").await?;
+            h.click("form[action='/contacts'] button[type=submit]")
+                .await?;
+            h.wait_text("main", "counts as a slip").await?;
+            h.goto("/").await?;
+            let gate = h.wait_text("#gate-outreach", "NC-2").await?;
+            let nc2 = gate
+                .lines()
+                .find(|l| l.contains("NC-2"))
+                .ok_or(format!("no NC-2 reason in {gate:?}"))?;
+            if !nc2.contains("until") {
+                return Err(format!("the NC-2 reason has no date: {nc2:?}"));
+            }
+            h.axe("today").await
+        },
+    )
+    .await;
+
+    h.step(
+        "5 a blaming draft shows that phrase highlighted with blame-shift",
+        || async {
+            h.goto("/composer?kind=apology").await?;
+            h.fill(
+                "#text",
+                "I'm sorry for what happened, but you made me do it.",
+            )
+            .await?;
+            let marked = h.wait_text("#coach mark.sev-block", "you made me").await?;
+            if !marked.contains("you made me") {
+                return Err(format!("highlighted {marked:?}"));
+            }
+            h.wait_text("#coach .finding[data-rule='blame-shift']", "L-4")
+                .await?;
+            h.axe("composer with findings").await
+        },
+    )
+    .await;
+
+    h.step("the other screens", || async {
+        for (path, title) in [
+            ("/no-contact", "No contact"),
+            ("/no-contact/urge", "The urge to reach out"),
+            ("/self-work", "Self-work"),
+            ("/promises", "Promises"),
+            ("/amends", "Amends"),
+        ] {
+            h.goto(path).await?;
+            h.wait_text("h1", title).await?;
+            h.axe(path).await?;
+        }
+        Ok(())
+    })
+    .await;
+
+    h.step(
+        "6 they asked for no contact: outreach is locked for good",
+        || async {
+            h.goto("/contacts").await?;
+            h.select("#signal", "asked-no-contact").await?;
+            h.click("form[action='/signals'] button[type=submit]")
+                .await?;
+            let gate = h.wait_text("#gate-outreach", "SAFE-1").await?;
+            if !gate.contains("There is no date for this") {
+                return Err(format!("a no has no opening date: {gate:?}"));
+            }
+            Ok(())
+        },
+    )
+    .await;
+
     h.step("journal", || async {
         h.goto("/journal").await?;
         h.fill("#text", "A private note the browser wrote.").await?;
@@ -396,5 +473,49 @@ async fn journey_in_a_real_browser() {
     })
     .await;
 
+    let _ = h.client.clone().close().await;
+}
+
+/// Every screen, populated by the demo case, passes axe-core and shows its data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_of_the_demo_passes_axe() {
+    let h = Harness::start("demo", true).await;
+    h.step("the demo opens on Today, unlocked", || async {
+        h.goto("/").await?;
+        h.wait_text("h1", "Today").await?;
+        h.expect_in_body("Jordan").await?;
+        h.expect_in_body("PP-3").await
+    })
+    .await;
+    for (path, needle) in [
+        ("/", "What the method allows now"),
+        ("/no-contact", "The count"),
+        ("/no-contact/urge", "Your own reasons"),
+        ("/self-work", "Sleep, last 30 days"),
+        ("/self-work?days=90", "Sleep, last 90 days"),
+        ("/composer?kind=apology", "Composer"),
+        ("/composer?kind=first", "Composer"),
+        ("/contacts", "Why did you lie about the birthday?"),
+        ("/amends", "Kind gestures"),
+        ("/promises", "Answer any question you ask me honestly"),
+        ("/journal", "Counselling today"),
+        ("/cases", "Jordan"),
+        ("/settings", "Time zone"),
+        ("/help", "Crisis lines"),
+    ] {
+        h.step(path, || async {
+            h.goto(path).await?;
+            h.wait_text("main", needle).await?;
+            h.axe(path).await
+        })
+        .await;
+    }
+    h.step("composer while typing in the demo", || async {
+        h.goto("/composer?kind=apology").await?;
+        h.fill("#text", "Jordan, I'm sorry I lied to you about the birthday dinner. You defended me and then learned the truth from a friend. It was my fault. Take all the time you need.").await?;
+        h.wait_text("#coach .components", "The specific thing you did").await?;
+        h.axe("composer, clean draft").await
+    })
+    .await;
     let _ = h.client.clone().close().await;
 }
