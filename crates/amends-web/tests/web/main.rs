@@ -5,6 +5,7 @@
 
 mod browser;
 mod handlers;
+mod screens;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

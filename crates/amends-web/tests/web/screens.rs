@@ -1,0 +1,368 @@
+//! The method's screens in process: what each form records, what it refuses and how it says so.
+
+use axum::http::StatusCode;
+
+use crate::Client;
+
+#[tokio::test]
+async fn every_screen_renders_for_a_new_case() {
+    let mut c = Client::new();
+    c.ready().await;
+    for path in [
+        "/",
+        "/no-contact",
+        "/no-contact/urge",
+        "/self-work",
+        "/self-work?days=90",
+        "/composer",
+        "/contacts",
+        "/amends",
+        "/promises",
+        "/journal",
+        "/settings",
+        "/help",
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(
+            !r.body.contains("time to reach out"),
+            "{path} must never nudge (SAFE-6)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_contact_while_outreach_is_closed_is_recorded_as_a_slip_with_the_reasons() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/contacts",
+            &[
+                ("dir", "out"),
+                ("channel", "text"),
+                ("note", "happy birthday"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("counts as a slip"), "{}", r.body);
+    assert!(
+        r.body.contains("(GO-8)") || r.body.contains("(RC-1)"),
+        "the reasons that held: {}",
+        r.body
+    );
+    let log = c.get("/contacts").await;
+    assert!(log.body.contains("happy birthday") && log.body.contains("slip-tag"));
+}
+
+#[tokio::test]
+async fn unknown_channels_and_signals_list_the_valid_ones() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post("/contacts", &[("dir", "out"), ("channel", "pigeon")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("text, call, email, social, in-person, gift"),
+        "{}",
+        r.body
+    );
+    let r = c.post("/signals", &[("signal", "ghosted")]).await;
+    assert!(r.body.contains("asked-for-space"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_invalid_date_names_the_expected_format() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/contacts",
+            &[("dir", "in"), ("channel", "call"), ("at", "last tuesday")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("2024-05-03"), "{}", r.body);
+    let r = c
+        .post(
+            "/self-work",
+            &[("habit", "sleep"), ("value", "7"), ("at", "2999-01-01")],
+        )
+        .await;
+    assert!(r.body.contains("future"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn asked_for_no_contact_locks_outreach_with_no_date() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.post("/signals", &[("signal", "asked-no-contact")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let today = c.get("/").await.body;
+    let gate = today
+        .split("id=\"gate-outreach\"")
+        .nth(1)
+        .unwrap()
+        .split("id=\"gate-composer\"")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(gate.contains("SAFE-1"), "{gate}");
+    assert!(gate.contains("There is no date for this"), "{gate}");
+}
+
+#[tokio::test]
+async fn the_urge_is_logged_and_the_pad_goes_to_the_journal_never_out() {
+    let mut c = Client::new();
+    c.ready().await;
+    let form = c.get("/no-contact/urge").await;
+    assert!(form.body.contains("cannot be sent"));
+    assert!(
+        !form.body.contains("/composer/sent"),
+        "the pad has no send action"
+    );
+    let r = c
+        .post(
+            "/no-contact/urge",
+            &[
+                ("intensity", "7"),
+                ("instead", "walked round the block"),
+                ("pad", "all the things I wanted to say"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        c.get("/no-contact")
+            .await
+            .body
+            .contains("1 in the last 7 days")
+    );
+    assert!(
+        c.get("/journal")
+            .await
+            .body
+            .contains("all the things I wanted to say")
+    );
+    let r = c
+        .post("/no-contact/urge", &[("intensity", "11"), ("instead", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("1 (faint) to 10"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/journal",
+            &[("text", "some nights i dont want to live anymore")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("banner crisis") && r.body.contains("href=\"/help\""),
+        "{}",
+        r.body
+    );
+    let r = c
+        .post(
+            "/no-contact/urge",
+            &[
+                ("intensity", "9"),
+                ("instead", "called my sister"),
+                ("pad", "there's no point going on without you"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("banner crisis"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_live_coach_saves_the_draft_and_marks_the_phrase() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/composer/live",
+            &[
+                ("kind", "apology"),
+                ("text", "I'm sorry, but you made me do it."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<mark class=\"sev-block\""), "{}", r.body);
+    assert!(r.body.contains("data-rule=\"blame-shift\""));
+    assert!(
+        r.body.contains("can&#39;t be marked as sent")
+            || r.body.contains("can't be marked as sent")
+    );
+    let page = c.get("/composer?kind=apology").await;
+    assert!(
+        page.body.contains("you made me do it."),
+        "the draft was kept"
+    );
+    assert!(
+        c.get("/composer?kind=email")
+            .await
+            .body
+            .contains("Start writing"),
+        "drafts are per kind"
+    );
+}
+
+#[tokio::test]
+async fn mark_as_sent_is_refused_while_outreach_is_closed() {
+    let mut c = Client::new();
+    c.ready().await;
+    let text = "Hi Robin, the first snow fell today and I thought of our walk by the river. I hope you're well.";
+    let r = c
+        .post(
+            "/composer/sent",
+            &[("kind", "first"), ("channel", "text"), ("text", text)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("cannot be marked as sent"), "{}", r.body);
+    assert!(
+        !c.get("/contacts")
+            .await
+            .body
+            .contains("You sent a first message")
+    );
+}
+
+#[tokio::test]
+async fn promises_need_the_tr_4_check_and_settle_into_reliability() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post("/promises", &[("text", "Call when I say I will")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("TR-4"));
+    let r = c
+        .post(
+            "/promises",
+            &[("text", "Call when I say I will"), ("definitely", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/promises").await.body;
+    let id = page
+        .split("name=\"id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        c.post("/promises/update", &[("id", &id), ("outcome", "kept")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        c.get("/promises")
+            .await
+            .body
+            .contains("<strong>100%</strong>")
+    );
+    let r = c
+        .post(
+            "/promises/update",
+            &[("id", "no-such-id"), ("outcome", "kept")],
+        )
+        .await;
+    assert!(r.body.contains("no promise with id"), "{}", r.body);
+    let r = c.post("/checkins", &[("note", "we talked")]).await;
+    assert!(
+        r.body.contains("TR-5"),
+        "check-ins need their agreement: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagged() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/amends",
+            &[
+                ("request", "pay back the 20,000 at once"),
+                ("legal", "yes"),
+                ("safe", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = c.get("/amends").await.body;
+    assert!(
+        page.contains("beyond your means") && page.contains("SAFE-9"),
+        "{page}"
+    );
+    let r = c
+        .post(
+            "/gestures",
+            &[("what", "a designer handbag"), ("cost", "900")],
+        )
+        .await;
+    assert!(
+        r.body.contains("counts as a slip"),
+        "a gesture while closed is a slip: {}",
+        r.body
+    );
+    assert!(c.get("/amends").await.body.contains("over your limit"));
+    let r = c
+        .post("/gestures", &[("what", "flowers"), ("cost", "-5")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("0 or more"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn settings_set_the_time_zone_targets_and_offer_the_calendar() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post("/settings/time-zone", &[("time_zone", "Mars/Olympus")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Europe/Berlin"), "{}", r.body);
+    let r = c
+        .post("/settings/time-zone", &[("time_zone", "Europe/Berlin")])
+        .await;
+    assert!(r.body.contains("Time zone set to Europe/Berlin"));
+    let r = c
+        .post(
+            "/settings/method",
+            &[
+                ("exercise_per_week", "4"),
+                ("gesture_cost_limit", "15"),
+                ("reminder", "sleep"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("id=\"r-sleep\" name=\"reminder\" value=\"sleep\" checked"),
+        "{}",
+        r.body
+    );
+    let ics = c.get("/settings/calendar.ics").await;
+    assert!(ics.body.starts_with("BEGIN:VCALENDAR"), "{}", ics.body);
+    assert!(
+        !ics.body.to_lowercase().contains("reach out"),
+        "never a reminder to reach out (SAFE-6)"
+    );
+}
