@@ -32,10 +32,11 @@ pub(crate) fn render(
     format: ExportFormat,
     cases: &[(CaseSummary, Vec<Event>)],
     now: Timestamp,
+    tz: &TimeZone,
 ) -> Result<String> {
     match format {
         ExportFormat::Json => json_export(cases, now),
-        ExportFormat::Markdown => Ok(markdown_export(cases, now, &TimeZone::system())),
+        ExportFormat::Markdown => Ok(markdown_export(cases, now, tz)),
     }
 }
 

@@ -342,7 +342,7 @@ impl App {
             let history = self.history(&case).await?;
             cases.push((case, history));
         }
-        export::render(format, &cases, now)
+        export::render(format, &cases, now, &self.time_zone().await?)
     }
 }
 

@@ -54,8 +54,8 @@ impl Ctx {
     }
 }
 
-pub fn local(t: Timestamp) -> String {
-    t.to_zoned_datetime(TimeZone::system())
+pub fn local(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -200,6 +200,7 @@ pub async fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
         }
         CaseCommand::List => {
             let cases = app.cases().await?;
+            let tz = app.time_zone().await?;
             if ctx.json {
                 ctx.print_json(&cases)?;
             } else if cases.is_empty() {
@@ -213,7 +214,7 @@ pub async fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
                         c.number,
                         c.name,
                         c.relationship,
-                        local(c.created_at)
+                        local(c.created_at, &tz)
                     );
                 }
             }
@@ -270,13 +271,14 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
         }
         None => {
             let entries = app.journal(&case).await?;
+            let tz = app.time_zone().await?;
             if ctx.json {
                 ctx.print_json(&entries)?;
             } else if entries.is_empty() {
                 println!("Your journal is empty. Write with: amends journal add");
             } else {
                 for e in entries {
-                    println!("{}", local(e.at));
+                    println!("{}", local(e.at, &tz));
                     for line in e.text.lines() {
                         println!("    {line}");
                     }

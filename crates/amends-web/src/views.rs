@@ -44,6 +44,8 @@ pub struct Page {
     pub notice: Option<String>,
     /// Seconds of inactivity after which the page hides itself (0: never).
     pub idle_seconds: u64,
+    /// The user's time zone, for every date on the page.
+    pub tz: jiff::tz::TimeZone,
 }
 
 impl Page {
@@ -58,6 +60,7 @@ impl Page {
             crisis: false,
             notice: None,
             idle_seconds: 0,
+            tz: jiff::tz::TimeZone::system(),
         }
     }
 

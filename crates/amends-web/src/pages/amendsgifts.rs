@@ -27,7 +27,7 @@ pub struct AmendsPage {
 
 impl AmendsPage {
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 
     pub fn money(&self, v: &f64) -> String {

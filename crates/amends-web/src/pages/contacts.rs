@@ -60,7 +60,7 @@ pub struct ContactsPage {
 
 impl ContactsPage {
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 }
 

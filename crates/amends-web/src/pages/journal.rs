@@ -22,7 +22,7 @@ pub struct JournalPage {
 
 impl JournalPage {
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 }
 

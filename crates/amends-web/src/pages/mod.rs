@@ -50,6 +50,7 @@ pub struct Ctx {
     pub csrf: String,
     pub demo: bool,
     pub state: Shared,
+    pub tz: jiff::tz::TimeZone,
 }
 
 impl FromRequestParts<Shared> for Ctx {
@@ -77,12 +78,18 @@ impl FromRequestParts<Shared> for Ctx {
             Err(AppError::NoCase | AppError::UnknownCase { .. }) => None,
             Err(e) => return Err(app_error(&e, &csrf)),
         };
+        // Dates on every page are shown in the user's zone, the one the plan counts days in.
+        let tz = app
+            .time_zone()
+            .await
+            .unwrap_or_else(|_| jiff::tz::TimeZone::system());
         Ok(Ctx {
             app,
             case,
             csrf,
             demo: state.demo.is_some(),
             state: state.clone(),
+            tz,
         })
     }
 }
@@ -109,6 +116,7 @@ impl Ctx {
         page.unlocked = true;
         page.demo = self.demo;
         page.case_name = self.case.as_ref().map(|c| c.name.clone());
+        page.tz = self.tz.clone();
         if !self.demo {
             page.idle_seconds = self.state.idle_lock.as_secs();
         }

@@ -37,7 +37,7 @@ pub struct NoContactPage {
 
 impl NoContactPage {
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 
     pub fn intensity(&self) -> String {

@@ -25,7 +25,7 @@ pub struct PromisesPage {
 
 impl PromisesPage {
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 
     pub fn reliability(&self) -> String {

@@ -67,7 +67,7 @@ impl TodayPage {
     }
 
     pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t)
+        crate::fmt::local(*t, &self.page.tz)
     }
 
     pub fn href(&self, action: &Option<&'static str>) -> &'static str {
