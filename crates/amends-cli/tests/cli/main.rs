@@ -4,6 +4,7 @@
 
 mod check;
 mod plan;
+mod serve;
 mod store;
 
 use std::io::Write;
