@@ -140,6 +140,52 @@ async fn assessments_are_validated_against_their_questions() {
 }
 
 #[tokio::test]
+async fn answer_problems_come_one_per_question_for_the_forms() {
+    let f = fixture().await;
+    let mut a = Answers::new();
+    a.insert("commitment".into(), Answer::Number(9.0));
+    let err = f
+        .app
+        .assess(&f.case, FormId::Intake, a, day(0.0), day(0.0))
+        .await
+        .unwrap_err();
+    let amends_app::AppError::Answers(problems) = err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        problems.iter().any(|p| p.starts_with("commitment: ")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("honest: ")),
+        "{problems:?}"
+    );
+    // DMG-1 is refused by the section, named by its field.
+    let mut a = Answers::new();
+    for (k, v) in [
+        ("act", "everything"),
+        ("impact", "x"),
+        ("feelings", "hurt"),
+        ("their_shoes", "x"),
+    ] {
+        a.insert(k.into(), Answer::Text(v.into()));
+    }
+    let err = f
+        .app
+        .workbook(&f.case, "act", a, day(0.0), day(0.0))
+        .await
+        .unwrap_err();
+    let amends_app::AppError::Answers(problems) = err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        problems[0].starts_with("act: ") && problems[0].contains("DMG-1"),
+        "{problems:?}"
+    );
+    assert!(f.app.history(&f.case).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn check_ins_need_their_agreement_tr_5() {
     let f = fixture().await;
     let err = f
