@@ -21,6 +21,16 @@ pub const NAV: &[NavItem] = &[
         label: "Today",
     },
     NavItem {
+        id: "intake",
+        href: "/assess/intake",
+        label: "Intake",
+    },
+    NavItem {
+        id: "workbook",
+        href: "/workbook",
+        label: "Workbook",
+    },
+    NavItem {
         id: "selfwork",
         href: "/self-work",
         label: "Self-work",
@@ -29,6 +39,11 @@ pub const NAV: &[NavItem] = &[
         id: "journal",
         href: "/journal",
         label: "Journal",
+    },
+    NavItem {
+        id: "moving-on",
+        href: "/moving-on",
+        label: "Moving on",
     },
     NavItem {
         id: "cases",
