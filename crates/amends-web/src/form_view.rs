@@ -28,6 +28,8 @@ pub struct QuestionView {
     /// Native `required` only where it always applies: a conditional question must not block
     /// the form when it does not apply, and pages work without JavaScript.
     pub required: bool,
+    /// The core marks it optional (a conditional question is not optional when it applies).
+    pub optional: bool,
     pub options: Vec<OptView>,
     /// The text shown in a text box, a textarea, a number or a date field.
     pub value: String,
@@ -238,6 +240,7 @@ fn question_view(
         help: q.help,
         kind,
         required: q.required && q.when.is_none() && q.answer != AnswerType::Multi,
+        optional: !q.required,
         options,
         value,
         error,
@@ -346,6 +349,7 @@ mod tests {
         assert!(note.contains("\u{201c}No\u{201d}"), "{note}");
         assert!(note.contains("Did you genuinely hurt them?"), "{note}");
         assert!(!q.required);
+        assert!(!q.optional, "it is needed when it applies");
         assert_eq!(q.when_question, "did_harm");
         assert_eq!(q.when_values, "no");
     }

@@ -200,14 +200,18 @@ pub async fn saved(ctx: Ctx, Path(name): Path<String>) -> Response {
     let Some(form) = form_by_slug(&name) else {
         return unknown(&ctx, Some(&name));
     };
+    // Nothing saved yet: there is nothing to report, so the form it is.
+    match latest(&ctx, form).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Redirect::to(&format!("/assess/{}", slug(form))).into_response(),
+        Err(r) => return r,
+    }
     let plan = match ctx.plan_now().await {
         Ok((_, p)) => p,
         Err(r) => return r,
     };
-    let mut page = ctx.page("Saved", nav_for(form));
-    page.notice = Some("Your answers are saved, encrypted, on this computer.".into());
     render(&AssessDone {
-        page,
+        page: ctx.page("Answers saved", nav_for(form)),
         title: form.form().title,
         slug: slug(form),
         outcomes: outcomes(form, &plan),
@@ -274,29 +278,41 @@ fn outcomes(form: FormId, plan: &Plan) -> Vec<Outcome> {
     let safe = !plan.safety.stop && !plan.safety.user_harmed;
     match form {
         FormId::Intake if safe => {
-            let (title, text) = match plan.path {
-                Track::Harm => (
-                    "Next: the workbook",
+            let text = match plan.path {
+                Track::Harm => {
                     "You said you hurt them (GO-4). Before anything else comes understanding: \
                      naming what you did, what it did to them and why you did it (GO-8, \
-                     DMG-11). The workbook is open now.",
-                ),
-                Track::NoFault => (
-                    "Next: the workbook, without an apology",
+                     DMG-11)."
+                }
+                Track::NoFault => {
                     "You said nobody was at fault (GO-5). amends won't help you write an \
                      apology you don't mean (GO-4, C5). The workbook looks at the cause, \
-                     whether it has changed, and what you would do differently.",
-                ),
-                Track::Unclear | Track::Unknown => (
-                    "Next: the workbook, from their side",
+                     whether it has changed, and what you would do differently."
+                }
+                Track::Unclear | Track::Unknown => {
                     "You are not sure you did wrong, or they once told you something hurt \
                      them (C5). The workbook asks you to look at it from their side first; if \
-                     a hurt is there, owning it is part of this.",
-                ),
+                     a hurt is there, owning it is part of this."
+                }
             };
-            out.push(Outcome {
-                links: vec![("/workbook", "Open the workbook")],
-                ..plain("path", title, text)
+            out.push(if plan.workbook.done {
+                Outcome {
+                    links: vec![("/workbook", "Look at your workbook again")],
+                    ..plain(
+                        "path",
+                        "Your workbook already covers this",
+                        &format!("{text} Look again if your answers showed you something new."),
+                    )
+                }
+            } else {
+                Outcome {
+                    links: vec![("/workbook", "Open the workbook")],
+                    ..plain(
+                        "path",
+                        "Next: the workbook",
+                        &format!("{text} The workbook is open now."),
+                    )
+                }
             });
         }
         FormId::Walkaway => match plan.walk_away.decision.as_deref() {

@@ -618,3 +618,41 @@ async fn a_form_without_its_token_changes_nothing() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!plan(&c).await.intake_done);
 }
+
+#[tokio::test]
+async fn nothing_saved_means_no_result_page() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.get("/assess/walkaway/saved").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/assess/walkaway");
+}
+
+#[tokio::test]
+async fn an_intake_sent_after_the_lock_comes_back_whole() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let kept = r.location().trim_start_matches("/unlock?kept=").to_string();
+    assert!(
+        r.location().starts_with("/unlock?kept="),
+        "{}",
+        r.location()
+    );
+    let r = c
+        .post("/unlock", &[("passphrase", crate::PASS), ("kept", &kept)])
+        .await;
+    let resume = c.get(r.location()).await;
+    let b = &resume.body;
+    assert!(b.contains(r#"action="/assess/intake""#), "{b}");
+    // Both ticked boxes survive, not just the last one.
+    assert!(b.contains(r#"name="motives" value="put-right""#), "{b}");
+    assert!(b.contains(r#"name="motives" value="this-person""#), "{b}");
+    assert!(!plan(&c).await.intake_done);
+    // Sending it again saves it.
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(plan(&c).await.intake_done);
+}
