@@ -120,6 +120,13 @@ async fn intake_round_trip_saves_says_what_changed_and_prefills() {
     let mut c = Client::new();
     c.ready().await;
     assert!(!plan(&c).await.intake_done);
+    // Today's next step leads to the form.
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(r#"<a href="/assess/intake">"#)
+    );
     let r = c.post("/assess/intake", INTAKE).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/assess/intake/saved");
@@ -132,6 +139,13 @@ async fn intake_round_trip_saves_says_what_changed_and_prefills() {
     let p = plan(&c).await;
     assert!(p.intake_done);
     assert!(!p.safety.stop);
+    // ...and now to the workbook section that is missing.
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(r##"<a href="/workbook#wb-act">"##)
+    );
 
     // The answers come back filled in: ticked boxes, chosen radios, text, date, number.
     let again = c.get("/assess/intake").await;
