@@ -307,7 +307,19 @@ pub async fn add(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> Response {
         .workbook(&case, section.id, answers.clone(), now, now)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/workbook?saved={0}#wb-{0}", section.id)).into_response(),
+        Ok(_) => {
+            // SAFE-2: an act that involved dangerous harm turns contact help off for good. The
+            // page opens on that explanation rather than scrolling past it to the section.
+            let danger = answers
+                .get("danger")
+                .is_some_and(|d| !d.as_list().is_empty());
+            let anchor = if danger {
+                "stop-title".to_string()
+            } else {
+                format!("wb-{}", section.id)
+            };
+            Redirect::to(&format!("/workbook?saved={}#{anchor}", section.id)).into_response()
+        }
         Err(AppError::Answers(problems)) => {
             let failed = Failed {
                 section: section.id,

@@ -670,3 +670,23 @@ async fn an_intake_sent_after_the_lock_comes_back_whole() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(plan(&c).await.intake_done);
 }
+
+#[tokio::test]
+async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
+    let mut c = after_intake().await;
+    let r = c
+        .post("/workbook/act", &with(ACT, &[("danger", "monitoring")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/workbook?saved=act#stop-title");
+    let wb = c.get("/workbook?saved=act").await;
+    assert!(
+        wb.body
+            .contains(r#"<h2 id="stop-title">Contact help is off for good</h2>"#)
+    );
+    assert!(
+        wb.body
+            .contains("Checking their phone, location or accounts")
+    );
+    assert!(plan(&c).await.safety.stop);
+}
