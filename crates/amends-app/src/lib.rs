@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use tracing::instrument;
 
 pub use export::ExportFormat;
-pub use method::{Logged, answers_from_document, parse_at};
+pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, text_from_bytes};
 
@@ -69,6 +69,12 @@ pub enum AppError {
 
     #[error("{0}")]
     Invalid(String),
+
+    /// Answers to a questionnaire or a workbook section that did not pass its checks: one
+    /// message per problem, each starting with the question id, so a form can show each one
+    /// next to its question.
+    #[error("{}", .0.join("; "))]
+    Answers(Vec<String>),
 
     #[error("could not write {}: {detail}", path.display())]
     Io { path: PathBuf, detail: String },

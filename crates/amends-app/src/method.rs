@@ -81,7 +81,7 @@ pub fn parse_due(input: &str, tz: &TimeZone) -> Result<Timestamp> {
 }
 
 fn invalid(problems: Vec<String>) -> AppError {
-    AppError::Invalid(problems.join("; "))
+    AppError::Answers(problems)
 }
 
 fn clean_note(note: Option<&str>) -> Result<Option<String>> {
@@ -641,6 +641,83 @@ pub fn answers_from_document(text: &str) -> Result<Answers> {
         .collect()
 }
 
+/// One answer from what a person typed or ticked: the values a web form sent for one question,
+/// or a line typed at the terminal. Shared by both front ends, so a raw answer means the same
+/// thing wherever it was given.
+///
+/// A choice may be given by its id or by its number in the list (1 is the first); several
+/// choices may also come comma-separated. Lines of free text become one item each. Numbers and
+/// yes/no are typed where they parse; anything else stays text, so the question's own check
+/// names what is wrong instead of the answer silently vanishing.
+pub fn answer_from_input(q: &forms::Question, values: &[&str]) -> Answer {
+    use forms::AnswerType;
+    let pick = |s: &str| -> String {
+        let s = s.trim();
+        s.parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| q.options.get(i))
+            .map_or_else(|| s.to_string(), |o| o.id.to_string())
+    };
+    let first = values
+        .iter()
+        .find(|v| !v.trim().is_empty())
+        .copied()
+        .unwrap_or("");
+    match q.answer {
+        AnswerType::Multi => Answer::List(
+            values
+                .iter()
+                .flat_map(|v| v.split(','))
+                .filter(|s| !s.trim().is_empty())
+                .map(pick)
+                .collect(),
+        ),
+        AnswerType::Lines => Answer::List(
+            values
+                .iter()
+                .flat_map(|v| v.lines())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        AnswerType::Choice => Answer::Text(pick(first)),
+        AnswerType::Likert | AnswerType::Count => first
+            .trim()
+            .parse::<f64>()
+            .map_or_else(|_| Answer::Text(first.trim().into()), Answer::Number),
+        AnswerType::Boolean | AnswerType::Acknowledge => {
+            let text = Answer::Text(first.trim().into());
+            text.as_bool().map_or(text, Answer::Bool)
+        }
+        AnswerType::Text | AnswerType::Date => Answer::Text(first.into()),
+    }
+}
+
+/// The answers a web form sent for `form`, as `(name, value)` pairs in the order they came.
+///
+/// Fields that are not questions of the form (the CSRF token, buttons) are ignored. A question
+/// left blank is left out, so "missing an answer" names it. A multiple choice with nothing
+/// ticked is an answer of none: browsers send nothing for unticked boxes, and "none of these
+/// applies" is a real answer (SAFE-2, SAFE-8 ask exactly that).
+pub fn answers_from_fields(form: &forms::Form, fields: &[(String, String)]) -> Answers {
+    let mut answers = Answers::new();
+    for q in form.questions {
+        let values: Vec<&str> = fields
+            .iter()
+            .filter(|(k, _)| k == q.id)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let blank = values.iter().all(|v| v.trim().is_empty());
+        if blank && q.answer != forms::AnswerType::Multi {
+            continue;
+        }
+        answers.insert(q.id.to_string(), answer_from_input(q, &values));
+    }
+    answers
+}
+
 /// The next `count` agreed check-ins (TR-5), for calendars.
 pub(crate) fn checkin_dates(plan: &Plan, tz: &TimeZone, count: i64) -> Vec<Timestamp> {
     match plan.checkins.next_due {
@@ -670,6 +747,68 @@ mod tests {
         assert_eq!(full, "2024-05-06T16:30:00Z".parse::<Timestamp>().unwrap());
         let err = parse_at("last monday", &tz, now).unwrap_err().to_string();
         assert!(err.contains("2024-05-03"), "{err}");
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn web_fields_become_typed_answers() {
+        let form = FormId::Intake.form();
+        let a = answers_from_fields(
+            form,
+            &fields(&[
+                ("_csrf", "token"),
+                ("motives", "put-right"),
+                ("motives", "loneliness"),
+                ("commitment", "4"),
+                ("good_times_only", "no"),
+                ("honest", "yes"),
+                ("breakup_reason", "  "),
+                ("severity", "serious"),
+            ]),
+        );
+        assert_eq!(
+            a["motives"],
+            Answer::List(vec!["put-right".into(), "loneliness".into()])
+        );
+        assert_eq!(a["commitment"], Answer::Number(4.0));
+        assert_eq!(a["good_times_only"], Answer::Bool(false));
+        assert_eq!(a["honest"], Answer::Bool(true));
+        assert_eq!(a["severity"], Answer::Text("serious".into()));
+        // Blank is unanswered, and the CSRF token is no question.
+        assert!(!a.contains_key("breakup_reason"));
+        assert!(!a.contains_key("_csrf"));
+        // Nothing ticked in a multiple choice is "none of these", not a missing answer.
+        assert_eq!(a["dangerous_harm"], Answer::List(vec![]));
+        assert_eq!(a["harmed_by_them"], Answer::List(vec![]));
+        // A number that does not parse stays text, so its check can name it.
+        let a = answers_from_fields(form, &fields(&[("commitment", "four")]));
+        assert_eq!(a["commitment"], Answer::Text("four".into()));
+    }
+
+    #[test]
+    fn lines_and_numbered_choices() {
+        let why = forms::workbook_section("why").unwrap();
+        let a = answers_from_fields(
+            &why.form,
+            &fields(&[("chain", "wanted attention\r\n\n  felt invisible  \n")]),
+        );
+        assert_eq!(
+            a["chain"],
+            Answer::List(vec!["wanted attention".into(), "felt invisible".into()])
+        );
+        let q = FormId::Intake.form().question("severity").unwrap();
+        assert_eq!(answer_from_input(q, &["2"]), Answer::Text("serious".into()));
+        let q = FormId::Intake.form().question("motives").unwrap();
+        assert_eq!(
+            answer_from_input(q, &["1, loneliness"]),
+            Answer::List(vec!["put-right".into(), "loneliness".into()])
+        );
     }
 
     #[test]

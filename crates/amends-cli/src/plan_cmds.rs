@@ -681,16 +681,18 @@ fn interactive(form: &Form) -> Result<Answers> {
                     if l.trim().is_empty() {
                         break;
                     }
-                    items.push(l.trim().to_string());
+                    items.push(l);
                 }
-                Answer::List(items)
+                let items: Vec<&str> = items.iter().map(String::as_str).collect();
+                amends_app::answer_from_input(q, &items)
             } else {
                 let l = read()?;
                 let l = l.trim();
                 if l.is_empty() && !q.required {
                     break;
                 }
-                from_terminal(q, l)
+                // Choice numbers work as well as the ids ("2" or "2,3").
+                amends_app::answer_from_input(q, &[l])
             };
             if matches!(&answer, Answer::List(l) if l.is_empty()) && !q.required {
                 break;
@@ -706,37 +708,6 @@ fn interactive(form: &Form) -> Result<Answers> {
         println!();
     }
     Ok(answers)
-}
-
-/// Maps choice numbers to option ids so "2" or "2,3" work as well as the ids.
-fn from_terminal(q: &Question, line: &str) -> Answer {
-    let pick = |s: &str| -> String {
-        s.trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| q.options.get(i))
-            .map(|o| o.id.to_string())
-            .unwrap_or_else(|| s.trim().to_string())
-    };
-    match q.answer {
-        AnswerType::Choice => Answer::Text(pick(line)),
-        AnswerType::Multi => Answer::List(
-            line.split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(pick)
-                .collect(),
-        ),
-        AnswerType::Likert | AnswerType::Count => line
-            .parse::<f64>()
-            .map(Answer::Number)
-            .unwrap_or_else(|_| Answer::Text(line.into())),
-        AnswerType::Boolean | AnswerType::Acknowledge => line
-            .parse::<bool>()
-            .map(Answer::Bool)
-            .unwrap_or_else(|_| Answer::Text(line.into())),
-        _ => Answer::Text(line.into()),
-    }
 }
 
 fn day(t: Timestamp, tz: &TimeZone) -> String {

@@ -4,6 +4,32 @@
   var body = document.body;
   if (!body) { return; }
 
+  // Conditional questions: the server shows every question, each with a note of when it
+  // applies, and drops answers to the ones that do not. Here the ones that do not apply yet are
+  // hidden (and disabled, so nothing stale is sent), and come back when the answer they depend
+  // on changes.
+  Array.prototype.forEach.call(document.querySelectorAll("form.qform"), function (form) {
+    var dependents = form.querySelectorAll("[data-when]");
+    if (!dependents.length) { return; }
+    var update = function () {
+      Array.prototype.forEach.call(dependents, function (el) {
+        var name = el.getAttribute("data-when");
+        var wanted = (el.getAttribute("data-when-is") || "").split(" ");
+        var applies = Array.prototype.some.call(form.elements, function (c) {
+          if (c.name !== name || c.disabled) { return false; }
+          var given = (c.type === "radio" || c.type === "checkbox") ? c.checked : c.value !== "";
+          return given && wanted.indexOf(c.value) !== -1;
+        });
+        el.hidden = !applies;
+        Array.prototype.forEach.call(el.querySelectorAll("input, textarea, select"), function (c) {
+          c.disabled = !applies;
+        });
+      });
+    };
+    form.addEventListener("change", update);
+    update();
+  });
+
   // Lock after inactivity. The server locks on its own timer; this takes private words off the
   // screen once that time has passed. Text typed but not yet saved is not thrown away: the
   // "continue" button sends it, the server keeps it through the unlock and hands it back.

@@ -10,6 +10,7 @@
 mod assets;
 mod charts;
 mod fmt;
+mod form_view;
 mod pages;
 mod security;
 mod state;
@@ -100,6 +101,16 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         .route("/resume/{id}", get(pages::auth::resume))
         .route("/cases", get(pages::cases::list).post(pages::cases::create))
         .route("/cases/select", post(pages::cases::select))
+        .route("/assess", get(pages::assess::index))
+        .route(
+            "/assess/{form}",
+            get(pages::assess::show).post(pages::assess::save),
+        )
+        .route("/assess/{form}/saved", get(pages::assess::saved))
+        .route("/workbook", get(pages::workbook::show))
+        .route("/workbook/habit", post(pages::workbook::habit))
+        .route("/workbook/{section}", post(pages::workbook::add))
+        .route("/moving-on", get(pages::moving_on::show))
         .route(
             "/journal",
             get(pages::journal::show).post(pages::journal::add),

@@ -133,10 +133,45 @@ async fn assessments_are_validated_against_their_questions() {
         .app
         .assess(&f.case, FormId::Intake, a, day(0.0), day(0.0))
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("commitment"), "{err}");
-    assert!(err.contains("motives: missing"), "{err}");
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("commitment"), "{text}");
+    assert!(text.contains("motives: missing"), "{text}");
+    // The same problems, one per question, for forms that show each next to its question.
+    let amends_app::AppError::Answers(problems) = err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        problems.iter().any(|p| p.starts_with("commitment: ")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("honest: ")),
+        "{problems:?}"
+    );
+    // DMG-1 is refused by the section, named by its field.
+    let mut a = Answers::new();
+    for (k, v) in [
+        ("act", "everything"),
+        ("impact", "x"),
+        ("feelings", "hurt"),
+        ("their_shoes", "x"),
+    ] {
+        a.insert(k.into(), Answer::Text(v.into()));
+    }
+    let err = f
+        .app
+        .workbook(&f.case, "act", a, day(0.0), day(0.0))
+        .await
+        .unwrap_err();
+    let amends_app::AppError::Answers(problems) = err else {
+        panic!("{err:?}");
+    };
+    assert!(
+        problems[0].starts_with("act: ") && problems[0].contains("DMG-1"),
+        "{problems:?}"
+    );
+    assert!(f.app.history(&f.case).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -18,20 +18,38 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
 fn serve_prints_its_address_and_answers_there() {
     let env = Env::new();
     let port = free_port().to_string();
-    let child = env.cmd(&["serve", "--port", &port]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = env
+        .cmd(&["serve", "--port", &port])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut server = Server(child);
     let mut first = String::new();
-    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    assert_eq!(first.trim(), format!("amends is running at http://127.0.0.1:{port}/"));
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(
+        first.trim(),
+        format!("amends is running at http://127.0.0.1:{port}/")
+    );
     let mut stream = TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
-    write!(stream, "GET /setup HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /setup HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut reply = String::new();
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
@@ -42,9 +60,19 @@ fn serve_prints_its_address_and_answers_there() {
 #[test]
 fn a_non_loopback_address_needs_allow_remote() {
     let env = Env::new();
-    let out = env.run(&["serve", "--bind", "0.0.0.0", "--port", &free_port().to_string()]);
+    let out = env.run(&[
+        "serve",
+        "--bind",
+        "0.0.0.0",
+        "--port",
+        &free_port().to_string(),
+    ]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--allow-remote"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--allow-remote"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -54,5 +82,9 @@ fn a_port_in_use_is_reported_plainly() {
     let port = taken.local_addr().unwrap().port().to_string();
     let out = env.run(&["serve", "--port", &port]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("Try another --port"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Try another --port"),
+        "{}",
+        text(&out.stderr)
+    );
 }

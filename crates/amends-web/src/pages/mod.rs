@@ -2,17 +2,20 @@
 //! live in the app and the core, never here.
 
 pub mod amendsgifts;
+pub mod assess;
 pub mod auth;
 pub mod cases;
 pub mod composer;
 pub mod contacts;
 pub mod help;
 pub mod journal;
+pub mod moving_on;
 pub mod nocontact;
 pub mod promises;
 pub mod selfwork;
 pub mod settings;
 pub mod today;
+pub mod workbook;
 
 use std::sync::Arc;
 
@@ -128,6 +131,17 @@ impl Ctx {
         self.case
             .clone()
             .ok_or_else(|| Redirect::to("/cases?first=1").into_response())
+    }
+
+    /// The current case and its plan as of now, or the page that says why not.
+    pub async fn plan_now(&self) -> Result<(CaseSummary, amends_core::Plan), Response> {
+        let case = self.need_case()?;
+        let plan = self
+            .app
+            .plan(&case, jiff::Timestamp::now())
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok((case, plan))
     }
 
     pub fn error(&self, e: &AppError) -> Response {

@@ -208,6 +208,17 @@ impl Harness {
             .map_err(err(css))
     }
 
+    /// Whether `css` is on screen (not hidden by `hidden` or CSS).
+    pub async fn displayed(&self, css: &str) -> Step<bool> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .map_err(err(css))?
+            .is_displayed()
+            .await
+            .map_err(err(css))
+    }
+
     pub async fn body(&self) -> Step<String> {
         self.text("body").await
     }
@@ -332,6 +343,68 @@ async fn journey_in_a_real_browser() {
     })
     .await;
 
+    h.step("3 fill the intake and one workbook row", || async {
+        h.click("nav a[href='/assess/intake']").await?;
+        h.wait_text("h1", "Intake").await?;
+        h.axe("intake").await?;
+        // The conditional questions: app.js hides the no-fault ones until they apply.
+        h.click("#intake-did_harm-no").await?;
+        if !h.displayed("#intake-nofault_cause-q").await? {
+            return Err("a no-fault question should show once \"No\" is chosen".into());
+        }
+        h.click("#intake-did_harm-yes").await?;
+        if h.displayed("#intake-nofault_cause-q").await? {
+            return Err("the no-fault questions should hide when they do not apply".into());
+        }
+        h.click("#intake-motives-put-right").await?;
+        h.click("#intake-motives-this-person").await?;
+        h.fill(
+            "#intake-breakup_reason",
+            "I lied about where I was that weekend",
+        )
+        .await?;
+        for radio in [
+            "breakup_resolved-unresolved",
+            "severity-serious",
+            "commitment-4",
+            "good_times_only-no",
+            "issues_fixed-unsure",
+            "apologise_anyway-yes",
+            "earlier_attempts-none",
+        ] {
+            h.click(&format!("#intake-{radio}")).await?;
+        }
+        h.click("#intake-no_guarantee").await?;
+        h.click("#intake-honest").await?;
+        h.click("#intake-form button[type=submit]").await?;
+        h.wait_text("h1", "Answers saved").await?;
+        h.expect_in_body("Next: the workbook").await?;
+        h.axe("intake saved").await?;
+        h.click("#outcome-path a[href='/workbook']").await?;
+        h.wait_text("h1", "Workbook").await?;
+        h.axe("workbook").await?;
+        // DMG-1: a vague act comes back with the reason next to the field, the rest kept.
+        h.fill("#wb-act-act", "everything").await?;
+        h.fill("#wb-act-impact", "They stopped trusting anything I said")
+            .await?;
+        h.fill("#wb-act-feelings", "betrayed\nfoolish for believing me")
+            .await?;
+        h.fill("#wb-act-their_shoes", "I would feel lied to and small")
+            .await?;
+        h.click("#wb-act-form button[type=submit]").await?;
+        h.wait_text("#wb-act-act-error", "too vague").await?;
+        h.axe("workbook with a problem").await?;
+        h.fill("#wb-act-act", "I lied about where I was that weekend")
+            .await?;
+        h.click("#wb-act-form button[type=submit]").await?;
+        h.wait_text("#wb-act .rows", "I lied about where I was that weekend")
+            .await?;
+        h.wait_text("#wb-act .rows", "foolish for believing me")
+            .await?;
+        h.axe("workbook with a row").await
+    })
+    .await;
+
     h.step(
         "4 log a contact out and see the NC-2 reason with its date",
         || async {
@@ -407,6 +480,17 @@ async fn journey_in_a_real_browser() {
             Ok(())
         },
     )
+    .await;
+
+    h.step("moving on and walking away", || async {
+        h.click("nav a[href='/moving-on']").await?;
+        h.wait_text("h1", "Moving on").await?;
+        h.expect_in_body("complete, good outcome").await?;
+        h.axe("moving on").await?;
+        h.goto("/assess/walkaway").await?;
+        h.wait_text("h1", "Walk-away").await?;
+        h.axe("walk-away").await
+    })
     .await;
 
     h.step("journal", || async {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
 mod browser;
+mod forms;
 mod handlers;
 mod screens;
 

@@ -1,0 +1,692 @@
+//! The questionnaires, the workbook and the moving-on screen, in process: forms posted the way a
+//! browser posts them (repeated names for ticked boxes, textareas with line breaks).
+
+use amends_core::{GateId, Plan, guidance};
+use axum::http::StatusCode;
+
+use crate::Client;
+
+/// A complete, honest intake on the harm path, as the browser sends it. Unticked boxes and
+/// blank optional fields are simply absent, as they are from a real form.
+const INTAKE: &[(&str, &str)] = &[
+    ("motives", "put-right"),
+    ("motives", "this-person"),
+    ("breakup_reason", "I lied about where I was that weekend"),
+    ("breakup_resolved", "unresolved"),
+    ("severity", "serious"),
+    ("did_harm", "yes"),
+    ("commitment", "4"),
+    ("good_times_only", "no"),
+    ("issues_fixed", "unsure"),
+    ("apologise_anyway", "yes"),
+    ("earlier_attempts", "none"),
+    ("last_contact", "2024-01-15"),
+    ("no_guarantee", "yes"),
+    ("honest", "yes"),
+    ("fond_memories", "Sunday walks by the river"),
+];
+
+fn with(
+    base: &[(&'static str, &'static str)],
+    extra: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    base.iter().chain(extra).copied().collect()
+}
+
+fn without(
+    base: &[(&'static str, &'static str)],
+    names: &[&str],
+) -> Vec<(&'static str, &'static str)> {
+    base.iter()
+        .filter(|(k, _)| !names.contains(k))
+        .copied()
+        .collect()
+}
+
+async fn plan(c: &Client) -> Plan {
+    let (app, case_id) = {
+        let guard = c.state.session.lock().await;
+        let s = guard.as_ref().expect("unlocked");
+        (s.app.clone(), s.case_id.clone())
+    };
+    let case = app.case(case_id.as_deref()).await.unwrap();
+    app.plan(&case, jiff::Timestamp::now()).await.unwrap()
+}
+
+async fn after_intake() -> Client {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c
+}
+
+const ACT: &[(&str, &str)] = &[
+    ("act", "I read your messages without asking"),
+    (
+        "impact",
+        "You stopped feeling safe keeping anything private",
+    ),
+    ("feelings", "betrayed\r\nwatched\r\n\r\n  small  "),
+    (
+        "their_shoes",
+        "I would feel spied on and foolish for trusting",
+    ),
+    ("times", "3"),
+];
+
+#[tokio::test]
+async fn the_intake_renders_every_answer_type_as_its_own_control() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.get("/assess/intake").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let b = &r.body;
+    // Multi: checkboxes in a fieldset with a legend, the METHOD id shown.
+    assert!(b.contains(r#"<fieldset id="intake-motives""#), "{b}");
+    assert!(b.contains(
+        r#"type="checkbox" id="intake-motives-put-right" name="motives" value="put-right""#
+    ));
+    assert!(b.contains("<legend>Why do you want to make this right?"));
+    assert!(b.contains(r#"<span class="method">GO-1</span>"#));
+    // Help text is tied to its control.
+    assert!(b.contains(r#"aria-describedby="intake-motives-help""#));
+    assert!(b.contains(r#"id="intake-motives-help""#));
+    // Choice and yes/no: radios. Likert: five radios with labelled ends.
+    assert!(b.contains(r#"type="radio" id="intake-severity-minor" name="severity" value="minor""#));
+    assert!(b.contains(r#"id="intake-good_times_only-yes" name="good_times_only" value="yes""#));
+    assert!(b.contains(r#"id="intake-commitment-5" name="commitment" value="5""#));
+    assert!(b.contains(">1, not at all</label>") && b.contains(">5, completely</label>"));
+    // Text, date, and the required acknowledgement.
+    assert!(b.contains(r#"<textarea id="intake-breakup_reason" name="breakup_reason""#));
+    assert!(b.contains(r#"<input type="date" id="intake-last_contact" name="last_contact""#));
+    assert!(b.contains(
+        r#"<input type="checkbox" id="intake-honest" name="honest" value="yes" required"#
+    ));
+    // A conditional question says when it applies and does not block the form.
+    assert!(b.contains(
+        "Only if you answered \u{201c}No\u{201d} to \u{201c}Did you genuinely hurt them?\u{201d}"
+    ));
+    assert!(b.contains(r#"data-when="did_harm" data-when-is="no unsure""#));
+    assert!(!b.contains(r#"name="nofault_cause" rows="3" required"#));
+    // Every form carries the CSRF token; the nav leads here.
+    assert!(b.contains(&format!(r#"name="_csrf" value="{}""#, c.csrf())));
+    assert!(b.contains(r#"href="/assess/intake" aria-current="page""#));
+    assert!(b.contains(r#"href="/workbook""#) && b.contains(r#"href="/moving-on""#));
+}
+
+#[tokio::test]
+async fn intake_round_trip_saves_says_what_changed_and_prefills() {
+    let mut c = Client::new();
+    c.ready().await;
+    assert!(!plan(&c).await.intake_done);
+    // Today's next step leads to the form.
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(r#"<a href="/assess/intake">"#)
+    );
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/assess/intake/saved");
+    let done = c.get(r.location()).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("Next: the workbook"), "{}", done.body);
+    assert!(done.body.contains(r#"href="/workbook""#));
+    assert!(done.body.contains("Phase 1"), "{}", done.body);
+
+    let p = plan(&c).await;
+    assert!(p.intake_done);
+    assert!(!p.safety.stop);
+    // ...and now to the workbook section that is missing.
+    assert!(
+        c.get("/")
+            .await
+            .body
+            .contains(r##"<a href="/workbook#wb-act">"##)
+    );
+
+    // The answers come back filled in: ticked boxes, chosen radios, text, date, number.
+    let again = c.get("/assess/intake").await;
+    let b = &again.body;
+    assert!(b.contains("You last answered on"), "{b}");
+    assert!(b.contains(r#"value="put-right" checked"#));
+    assert!(b.contains(r#"value="this-person" checked"#));
+    assert!(!b.contains(r#"value="loneliness" checked"#));
+    assert!(b.contains(r#"name="severity" value="serious" checked"#));
+    assert!(b.contains(r#"name="good_times_only" value="no" checked"#));
+    assert!(b.contains(r#"name="commitment" value="4" checked"#));
+    assert!(b.contains(">I lied about where I was that weekend</textarea>"));
+    assert!(b.contains(r#"value="2024-01-15""#));
+    assert!(b.contains(r#"name="honest" value="yes" checked"#));
+}
+
+#[tokio::test]
+async fn a_missing_answer_names_the_question_and_keeps_the_rest() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/assess/intake",
+            &without(INTAKE, &["breakup_reason", "honest"]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b = &r.body;
+    assert!(b.contains("Some answers need another look"), "{b}");
+    // The summary links to the question by its prompt, and the problem sits next to it.
+    assert!(
+        b.contains(
+            r##"<a href="#intake-breakup_reason">In a few words, what really ended things"##
+        ),
+        "{b}"
+    );
+    assert!(
+        b.contains(r#"<p class="field-error" id="intake-breakup_reason-error">Missing an answer"#),
+        "{b}"
+    );
+    assert!(
+        b.contains(r#"id="intake-honest-error">Missing an answer"#),
+        "{b}"
+    );
+    assert!(
+        b.contains(r#"aria-describedby="intake-breakup_reason-error" aria-invalid="true""#),
+        "{b}"
+    );
+    // Everything else is still there.
+    assert!(b.contains(r#"value="put-right" checked"#));
+    assert!(b.contains(r#"name="severity" value="serious" checked"#));
+    assert!(b.contains(">Sunday walks by the river</textarea>"));
+    assert!(b.contains(r#"name="no_guarantee" value="yes" checked"#));
+    // Nothing was saved.
+    assert!(!plan(&c).await.intake_done);
+}
+
+#[tokio::test]
+async fn a_bad_number_is_named_next_to_its_question() {
+    let mut c = Client::new();
+    c.ready().await;
+    let mut fields = without(INTAKE, &["commitment"]);
+    fields.push(("commitment", "7"));
+    let r = c.post("/assess/intake", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/assess/intake",
+            &with(INTAKE, &[("dangerous_harm", "threats")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = c.get(r.location()).await;
+    let b = &done.body;
+    assert!(
+        b.contains("Help with contacting them is off, for good"),
+        "{b}"
+    );
+    assert!(b.contains("SAFE-2"));
+    assert!(b.contains(r#"href="/help#change-title""#));
+    // The method's next step is not offered as if nothing happened.
+    assert!(!b.contains("Next: the workbook"));
+
+    let p = plan(&c).await;
+    assert!(p.safety.stop);
+    for gate in [
+        GateId::Outreach,
+        GateId::Composer,
+        GateId::Ask,
+        GateId::Gestures,
+    ] {
+        assert!(!p.gate(gate).open, "{gate:?}");
+    }
+    let today = c.get("/").await;
+    assert!(
+        today.body.contains("Reaching out is off for good"),
+        "{}",
+        today.body
+    );
+
+    // Answering again without it changes nothing: the stop is sticky.
+    c.post("/assess/intake", INTAKE).await;
+    assert!(plan(&c).await.safety.stop);
+    let wb = c.get("/workbook").await;
+    assert!(wb.body.contains("Contact help is off for good"));
+}
+
+#[tokio::test]
+async fn a_safe_8_answer_offers_support_instead() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/assess/intake",
+            &with(
+                INTAKE,
+                &[("harmed_by_them", "fear"), ("harmed_by_them", "threats")],
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = c.get(r.location()).await;
+    assert!(done.body.contains("Support for you"), "{}", done.body);
+    assert!(done.body.contains(r#"href="/help#support-title""#));
+    assert!(done.body.contains("not your fault"));
+    assert!(plan(&c).await.safety.user_harmed);
+}
+
+#[tokio::test]
+async fn unknown_questionnaires_and_sections_list_the_real_ones() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.get("/assess/nope").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    for slug in ["intake", "walkaway", "readiness", "reflection", "review"] {
+        assert!(
+            r.body.contains(&format!(r#"href="/assess/{slug}""#)),
+            "{slug}"
+        );
+    }
+    assert_eq!(c.get("/assess/review").await.status, StatusCode::OK);
+    assert_eq!(
+        c.get("/assess/conversation-review").await.status,
+        StatusCode::OK
+    );
+    let r = c.post("/workbook/nope", &[("text", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("act, loss, why"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_workbook_waits_for_the_intake_go_8() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.get("/workbook").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("The intake comes first"), "{}", r.body);
+    assert!(r.body.contains("GO-8"));
+    assert!(!r.body.contains(r#"action="/workbook/act""#));
+}
+
+#[tokio::test]
+async fn a_vague_act_is_refused_with_the_dmg_1_message_next_to_it() {
+    let mut c = after_intake().await;
+    let mut fields = without(ACT, &["act"]);
+    fields.push(("act", "everything"));
+    let r = c.post("/workbook/act", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b = &r.body;
+    assert!(
+        b.contains(r#"<p class="field-error" id="wb-act-act-error">"#),
+        "{b}"
+    );
+    let at = b.find(r#"id="wb-act-act-error">"#).unwrap();
+    assert!(
+        b[at..].starts_with(
+            r#"id="wb-act-act-error">&#34;everything&#34; is too vague to work with (DMG-1)"#
+        ),
+        "{}",
+        &b[at..at + 200]
+    );
+    // What was typed stays, and the form is open.
+    assert!(b.contains(">You stopped feeling safe keeping anything private</textarea>"));
+    assert!(b.contains(">betrayed\nwatched\nsmall</textarea>"), "{b}");
+    assert!(b.contains(r#"<details class="wb-form" open>"#));
+    assert_eq!(plan(&c).await.workbook.acts, 0);
+}
+
+#[tokio::test]
+async fn the_why_chain_needs_two_levels_dmg_6() {
+    let mut c = after_intake().await;
+    let r = c
+        .post("/workbook/why", &[("chain", "I wanted attention")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains(r#"id="wb-why-chain-error">Give at least 2 item(s), one per line"#)
+            || r.body
+                .contains(r#"id="wb-why-chain-error">Go at least two levels deep"#),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(">I wanted attention</textarea>"));
+    let r = c
+        .post(
+            "/workbook/why",
+            &[
+                ("act", "reading the messages"),
+                (
+                    "chain",
+                    "I wanted to be sure of you\nI was afraid of being left",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/workbook?saved=why#wb-why");
+    let wb = c.get("/workbook?saved=why").await;
+    assert!(
+        wb.body.contains("Saved to \u{201c}Why I did it\u{201d}."),
+        "{}",
+        wb.body
+    );
+    assert!(wb.body.contains(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#), "{}", wb.body);
+}
+
+#[tokio::test]
+async fn workbook_progress_follows_the_sections_written() {
+    let mut c = after_intake().await;
+    let wb = c.get("/workbook").await;
+    for (method, section) in [
+        ("DMG-1", "act"),
+        ("DMG-6", "why"),
+        ("DMG-9", "prevention"),
+        ("DMG-10", "failures"),
+    ] {
+        assert!(
+            wb.body.contains(&format!(r##"<a href="#wb-{section}">"##)),
+            "{section}"
+        );
+        assert!(wb.body.contains(method), "{method}");
+    }
+    assert!(
+        wb.body
+            .contains(r##"<li class="status-missing"><a href="#wb-act">"##)
+    );
+
+    let r = c.post("/workbook/act", ACT).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let wb = c.get("/workbook").await;
+    assert!(
+        wb.body
+            .contains(r##"<li class="status-done"><a href="#wb-act">"##),
+        "{}",
+        wb.body
+    );
+    // The row reads act, impact, feelings (one per line), in their shoes.
+    let b = &wb.body;
+    let order = [
+        "I read your messages without asking",
+        "You stopped feeling safe",
+        "<li>betrayed</li><li>watched</li><li>small</li>",
+        "I would feel spied on",
+    ];
+    let mut at = 0;
+    for o in order {
+        let i = b[at..]
+            .find(o)
+            .unwrap_or_else(|| panic!("{o} missing or out of order"));
+        at += i;
+    }
+    let p = plan(&c).await;
+    assert!(!p.workbook.missing.iter().any(|g| g.section == "act"));
+    assert!(!p.workbook.done);
+
+    for (section, fields) in [
+        (
+            "loss",
+            vec![("text", "Three years of plans and their trust in me")],
+        ),
+        (
+            "why",
+            vec![("chain", "I wanted certainty\nI was afraid of being left")],
+        ),
+        (
+            "again",
+            vec![("answer", "unsure"), ("note", "Only if I stop the therapy")],
+        ),
+        ("respect", vec![("answer", "yes")]),
+        (
+            "prevention",
+            vec![
+                ("behaviour", "Checking up on them"),
+                ("plan", "Say the worry out loud at our weekly talk"),
+                ("habit", "yes"),
+            ],
+        ),
+        (
+            "failures",
+            vec![("text", "I broke the trust they gave me on purpose")],
+        ),
+    ] {
+        let r = c.post(&format!("/workbook/{section}"), &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{section}: {}", r.body);
+    }
+    let p = plan(&c).await;
+    assert!(p.workbook.done, "{:?}", p.workbook.missing);
+    let wb = c.get("/workbook").await;
+    assert!(
+        wb.body
+            .contains("The workbook is complete, with 1 act written."),
+        "{}",
+        wb.body
+    );
+    assert!(wb.body.contains("Tracked as a habit."));
+}
+
+#[tokio::test]
+async fn a_prevention_plan_can_become_a_habit() {
+    let mut c = after_intake().await;
+    let r = c
+        .post(
+            "/workbook/prevention",
+            &[
+                ("behaviour", "Snapping when tired"),
+                ("plan", "Walk away for ten minutes first"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = plan(&c).await;
+    assert_eq!(p.self_work.prevention.len(), 1);
+    assert!(!p.self_work.prevention[0].tracked);
+    let wb = c.get("/workbook").await;
+    assert!(wb.body.contains("Track it as a habit"));
+    let id = p.self_work.prevention[0].id.clone();
+    let r = c
+        .post("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = plan(&c).await;
+    assert_eq!(p.self_work.prevention.len(), 1, "corrected, not duplicated");
+    assert!(p.self_work.prevention[0].tracked);
+    assert_eq!(p.self_work.prevention[0].behaviour, "Snapping when tired");
+    let r = c.post("/workbook/habit", &[("id", "no-such-plan")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
+    let mut c = after_intake().await;
+    let secret = "THEIR-PART-they shut me out for weeks";
+    let r = c.post("/workbook/their-part", &[("text", secret)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let wb = c.get("/workbook").await;
+    assert!(wb.body.contains(secret));
+    assert!(wb.body.contains("Private, for you alone."));
+    assert!(wb.body.contains("never exported"));
+    for format in ["json", "markdown"] {
+        let export = c.get(&format!("/settings/export?format={format}")).await;
+        assert_eq!(export.status, StatusCode::OK, "{format}");
+        assert!(
+            !export.body.contains("THEIR-PART"),
+            "{format}: {}",
+            export.body
+        );
+    }
+    let json = c.get("/settings/export?format=json").await;
+    assert!(
+        json.body.contains("\"withheld_private_notes\": 1"),
+        "{}",
+        json.body
+    );
+}
+
+#[tokio::test]
+async fn user_text_is_escaped_everywhere_it_comes_back() {
+    let mut c = after_intake().await;
+    let evil = "<script>alert(1)</script>";
+    let mut fields = without(ACT, &["act"]);
+    fields.push(("act", "I shouted <script>alert(1)</script> at you"));
+    let r = c.post("/workbook/act", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let wb = c.get("/workbook").await;
+    assert!(!wb.body.contains(evil));
+    assert!(
+        wb.body
+            .contains("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you")
+    );
+    // A form sent back with a problem escapes what was typed, too.
+    let r = c
+        .post(
+            "/assess/intake",
+            &[("breakup_reason", "\"><script>alert(2)</script>")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.body.contains("<script>alert(2)"));
+    assert!(
+        r.body.contains("&#34;&#62;&#60;script&#62;alert(2)"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
+    let mut c = after_intake().await;
+    let r = c.get("/moving-on").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let b = &r.body;
+    assert!(b.contains("complete, good outcome"));
+    for id in ["MO-1", "MO-5", "MO-6"] {
+        let card = guidance::card_for(id).unwrap();
+        assert!(b.contains(card.text), "{id}");
+    }
+    assert!(b.contains(r#"action="/assess/reflection""#));
+    assert!(b.contains(r#"href="/journal""#) && b.contains(r#"href="/self-work""#));
+    assert!(b.contains("MO-2") && b.contains("MO-3"));
+
+    let r = c
+        .post(
+            "/assess/reflection",
+            &[
+                ("gave", "Courage to say what I feel"),
+                ("cost", "Two years of worrying"),
+                ("taught", "To ask instead of checking"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = c.get(r.location()).await;
+    assert!(done.body.contains("Kept for you alone"));
+    assert!(plan(&c).await.move_on.reflection_done);
+    let r = c.get("/moving-on").await;
+    assert!(r.body.contains("To ask instead of checking"));
+    assert!(!r.body.contains(r#"action="/assess/reflection""#));
+}
+
+#[tokio::test]
+async fn the_walk_away_assessment_leads_to_moving_on() {
+    let mut c = after_intake().await;
+    let r = c.get("/assess/walkaway").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let fields = [
+        ("they_communicate", "no"),
+        ("still_angry", "unsure"),
+        ("moved_on", "yes"),
+        ("unwelcome", "unsure"),
+        ("life_changes", "no"),
+        ("their_answer", "declined"),
+        ("understand", "yes"),
+        ("decision", "move-on"),
+    ];
+    let r = c.post("/assess/walkaway", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = c.get(r.location()).await;
+    assert!(
+        done.body.contains("You chose to accept it and move on"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains(r#"href="/moving-on""#));
+    assert_eq!(
+        plan(&c).await.walk_away.decision.as_deref(),
+        Some("move-on")
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_changes_nothing() {
+    let mut c = Client::new();
+    c.ready().await;
+    let body = serde_urlencoded::to_string(INTAKE).unwrap();
+    let r = c.post_raw("/assess/intake", body).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!plan(&c).await.intake_done);
+}
+
+#[tokio::test]
+async fn nothing_saved_means_no_result_page() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c.get("/assess/walkaway/saved").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/assess/walkaway");
+}
+
+#[tokio::test]
+async fn an_intake_sent_after_the_lock_comes_back_whole() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let kept = r.location().trim_start_matches("/unlock?kept=").to_string();
+    assert!(
+        r.location().starts_with("/unlock?kept="),
+        "{}",
+        r.location()
+    );
+    let r = c
+        .post("/unlock", &[("passphrase", crate::PASS), ("kept", &kept)])
+        .await;
+    let resume = c.get(r.location()).await;
+    let b = &resume.body;
+    assert!(b.contains(r#"action="/assess/intake""#), "{b}");
+    // Both ticked boxes survive, not just the last one.
+    assert!(b.contains(r#"name="motives" value="put-right""#), "{b}");
+    assert!(b.contains(r#"name="motives" value="this-person""#), "{b}");
+    assert!(!plan(&c).await.intake_done);
+    // Sending it again saves it.
+    let r = c.post("/assess/intake", INTAKE).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(plan(&c).await.intake_done);
+}
+
+#[tokio::test]
+async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
+    let mut c = after_intake().await;
+    let r = c
+        .post("/workbook/act", &with(ACT, &[("danger", "monitoring")]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/workbook?saved=act#stop-title");
+    let wb = c.get("/workbook?saved=act").await;
+    assert!(
+        wb.body
+            .contains(r#"<h2 id="stop-title">Contact help is off for good</h2>"#)
+    );
+    assert!(
+        wb.body
+            .contains("Checking their phone, location or accounts")
+    );
+    assert!(plan(&c).await.safety.stop);
+}
