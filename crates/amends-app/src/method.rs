@@ -342,6 +342,13 @@ impl App {
     ) -> Result<Logged> {
         let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
+        // GO-8: the workbook opens once the intake is done, in every front end alike.
+        if !self.plan(case, now).await?.intake_done {
+            return Err(AppError::Invalid(
+                "the workbook opens after the intake (GO-8): answer the intake questions first"
+                    .into(),
+            ));
+        }
         self.log(case, data, at, now).await
     }
 

@@ -297,3 +297,24 @@ async fn a_no_cannot_be_corrected_away_safe_1() {
         .to_string();
     assert!(err.contains("SAFE-1"), "{err}");
 }
+
+#[tokio::test]
+async fn the_workbook_waits_for_the_intake_go_8() {
+    let f = fixture().await;
+    let a: amends_core::Answers = [(
+        "text".to_string(),
+        amends_core::Answer::Text("Two years of trust".into()),
+    )]
+    .into_iter()
+    .collect();
+    let err = f
+        .app
+        .workbook(&f.case, "loss", a, day(0.0), day(0.0))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("GO-8"), "{err}");
+    assert!(
+        f.app.history(&f.case).await.unwrap().is_empty(),
+        "nothing was stored"
+    );
+}

@@ -102,6 +102,23 @@ pub(crate) struct Facts<'a> {
     pub gestures: Vec<GestureFact<'a>>,
     pub questions_unanswered: usize,
     pub settings: Settings,
+    /// Which event replaced which (old id to its correction), so references to an entry that
+    /// was later corrected (a practice log naming a prevention plan) still find it.
+    pub replaced_by: std::collections::HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Facts<'a> {
+    /// The id an entry has now, after every correction of it. Bounded, so a malformed loop of
+    /// corrections cannot hang the plan.
+    pub fn current_id(&self, mut id: &'a str) -> &'a str {
+        for _ in 0..64 {
+            match self.replaced_by.get(id) {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        id
+    }
 }
 
 /// Sorts events by when they happened, then by when they were written down.
@@ -119,6 +136,11 @@ impl<'a> Facts<'a> {
     /// ever recorded; both sorted by time and cut off at the moment of interest.
     pub fn build(effective: &[&'a Event], all: &[&'a Event]) -> Self {
         let mut f = Facts::default();
+        for e in all {
+            if let Some(old) = e.supersedes.as_deref() {
+                f.replaced_by.insert(old, e.id.as_str());
+            }
+        }
         // Safety facts are sticky: a "no" or a danger, once recorded, stays (SAFE-1, SAFE-2).
         for e in all {
             match &e.data {

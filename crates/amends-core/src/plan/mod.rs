@@ -770,7 +770,13 @@ fn self_work(c: &Ctx) -> SelfWork {
                     .f
                     .habits
                     .iter()
-                    .filter(|h| h.kind == HabitKind::Practice && h.plan == Some(*id) && h.at > d30)
+                    // A plan switched to "tracked" is a correction with a new id; practice
+                    // logged against the old id still counts for it.
+                    .filter(|h| {
+                        h.kind == HabitKind::Practice
+                            && h.plan.map(|p| c.f.current_id(p)) == Some(*id)
+                            && h.at > d30
+                    })
                     .count(),
             })
             .collect(),

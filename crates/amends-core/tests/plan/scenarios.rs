@@ -882,3 +882,42 @@ fn every_question_id_the_gates_read_exists_in_its_form() {
         }
     }
 }
+
+/// Regression: switching a prevention plan to "tracked" is a correction with a new id, and the
+/// practice logged against the old id stopped counting (DMG-9).
+#[test]
+fn practice_logged_before_a_plan_was_corrected_still_counts() {
+    let mut h = History::new();
+    let plan = h.add(
+        1.0,
+        EventData::WorkbookPrevention {
+            behaviour: "going silent".into(),
+            plan: "ask for a break, then come back".into(),
+            habit: false,
+        },
+    );
+    h.add(
+        2.0,
+        EventData::Habit {
+            habit: HabitKind::Practice,
+            value: 1.0,
+            note: None,
+            plan: Some(plan.clone()),
+        },
+    );
+    h.correct(
+        3.0,
+        &plan,
+        EventData::WorkbookPrevention {
+            behaviour: "going silent".into(),
+            plan: "ask for a break, then come back".into(),
+            habit: true,
+        },
+    );
+    let p = h.plan(4.0);
+    assert_eq!(p.self_work.prevention.len(), 1);
+    let current = &p.self_work.prevention[0];
+    assert_ne!(current.id, plan, "the correction has its own id");
+    assert!(current.tracked);
+    assert_eq!(current.practised_30, 1, "the earlier practice still counts");
+}
