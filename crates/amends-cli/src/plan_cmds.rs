@@ -22,6 +22,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::records::Ctx;
+use crate::records::write_private;
 
 /// When an event happened, for logging it late.
 #[derive(Args, Debug, Clone)]
@@ -1052,24 +1053,6 @@ async fn calendar(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_private(path: &std::path::Path, bytes: &[u8], replace: bool) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).mode(0o600);
-    if replace {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    let mut file = opts
-        .open(path)
-        .with_context(|| format!("could not create {}", path.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("could not write {}", path.display()))?;
-    file.sync_all()?;
-    Ok(())
 }
 
 async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> Result<ExitCode> {

@@ -339,7 +339,8 @@ pub async fn export(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_private(path: &std::path::Path, bytes: &[u8], replace: bool) -> Result<()> {
+/// Writes a file readable by the user only; refuses to replace one unless asked.
+pub(crate) fn write_private(path: &std::path::Path, bytes: &[u8], replace: bool) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).mode(0o600);

@@ -6,7 +6,6 @@ use amends_core::plan::{AmendsEntry, Gestures};
 use amends_core::{AmendsStatus, Bounds, Gate, GateId};
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -44,13 +43,8 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Response {
         Ok(p) => p,
         Err(e) => return ctx.error(&e),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &AmendsPage {
             page: ctx.page("Amends and gestures", "amends"),
             gate: plan.gate(GateId::Gestures).clone(),

@@ -5,7 +5,6 @@ use amends_core::Relationship;
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -34,13 +33,8 @@ async fn page(ctx: &Ctx, first: bool, error: Option<String>, name: String) -> Re
         Ok(c) => c,
         Err(e) => return ctx.error(&e),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &CasesPage {
             page: ctx.page(
                 if cases.is_empty() {

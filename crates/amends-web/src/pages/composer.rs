@@ -243,13 +243,8 @@ async fn page(
     let panel = CoachPanel::new(&text, check);
     let mut page = ctx.page("Composer", "composer");
     page.crisis = panel.as_ref().is_some_and(|p| p.report.crisis);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &ComposerPage {
             page,
             kind,
@@ -295,21 +290,24 @@ pub async fn show(ctx: Ctx, Query(q): Query<KindQuery>) -> Response {
     page(&ctx, kind, text, "text".into(), q.saved.is_some(), None).await
 }
 
+/// The composer again, with the text kept, when the form named a kind that doesn't exist.
+async fn unknown_kind(ctx: &Ctx, form: ComposerForm, error: String) -> Response {
+    page(
+        ctx,
+        DraftKind::Apology,
+        form.text.unwrap_or_default(),
+        String::new(),
+        false,
+        Some(error),
+    )
+    .await
+}
+
 /// "Check" and "Save draft" without JavaScript: save, then show the page with the findings.
 pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
     let kind = match parse_kind(form.kind.as_deref()) {
         Ok(k) => k,
-        Err(e) => {
-            return page(
-                &ctx,
-                DraftKind::Apology,
-                form.text.unwrap_or_default(),
-                String::new(),
-                false,
-                Some(e),
-            )
-            .await;
-        }
+        Err(e) => return unknown_kind(&ctx, form, e).await,
     };
     let text = form.text.unwrap_or_default();
     let case = match ctx.need_case() {
@@ -374,17 +372,7 @@ pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
 pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
     let kind = match parse_kind(form.kind.as_deref()) {
         Ok(k) => k,
-        Err(e) => {
-            return page(
-                &ctx,
-                DraftKind::Apology,
-                form.text.unwrap_or_default(),
-                String::new(),
-                false,
-                Some(e),
-            )
-            .await;
-        }
+        Err(e) => return unknown_kind(&ctx, form, e).await,
     };
     let text = form.text.unwrap_or_default();
     let channel_raw = form.channel.clone().unwrap_or_default();

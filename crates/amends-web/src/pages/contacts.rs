@@ -6,7 +6,6 @@ use amends_app::listening::Question;
 use amends_core::{Channel, Direction, Event, EventData, Gate, Signal, effective};
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -124,13 +123,8 @@ async fn page(ctx: &Ctx, error: Option<String>, slip_reasons: Vec<String>) -> Re
         })
         .collect();
     needs.sort_by_key(|n| n.0);
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &ContactsPage {
             page: ctx.page("Contact log", "contacts"),
             rows: rows(&history, &slips),

@@ -3,7 +3,6 @@
 use amends_app::JournalEntry;
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -38,13 +37,8 @@ async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> 
     entries.reverse();
     let mut page = ctx.page("Journal", "journal");
     page.crisis = crisis;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &JournalPage {
             page,
             entries,

@@ -202,3 +202,12 @@ pub async fn at_or_now(
     let raw = raw.map(str::trim).filter(|s| !s.is_empty());
     ctx.app.when(raw, now).await.map_err(|e| e.to_string())
 }
+
+/// 422 when a form came back with a problem to show, 200 otherwise.
+pub fn status_for<T>(error: &Option<T>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}

@@ -7,7 +7,6 @@ use amends_core::plan::NoContact;
 use amends_core::{EventData, HabitKind, SlipKind, effective};
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -75,13 +74,8 @@ async fn page(ctx: &Ctx, error: Option<String>, notice: Option<String>, crisis: 
     let mut page = ctx.page("No contact", "nocontact");
     page.notice = notice;
     page.crisis = crisis;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &NoContactPage {
             page,
             nc: plan.no_contact,
@@ -140,13 +134,8 @@ async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<String>) -> Response
         Some(h) if urges % 2 == 1 => format!("Spend some time on something of your own: {h}."),
         _ => ACTIVITIES[urges % ACTIVITIES.len()].to_string(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &UrgePage {
             page: ctx.page("The urge to reach out", "nocontact"),
             reasons,

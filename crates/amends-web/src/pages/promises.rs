@@ -5,7 +5,6 @@ use amends_core::PromiseOutcome;
 use amends_core::plan::{CheckIns, FollowUp, Promises};
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -44,13 +43,8 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Response {
         Ok(p) => p,
         Err(e) => return ctx.error(&e),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &PromisesPage {
             page: ctx.page("Promises and check-ins", "promises"),
             promises: plan.promises,

@@ -5,7 +5,6 @@ use amends_core::{HabitKind, Plan};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -96,13 +95,8 @@ pub async fn page(
         .collect();
     let mut page = ctx.page("Self-work", "selfwork");
     page.notice = notice;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        super::status_for(&error),
         &SelfWorkPage {
             page,
             plan,
