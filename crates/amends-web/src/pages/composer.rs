@@ -128,6 +128,9 @@ pub fn segments(text: &str, all: &[Finding]) -> Vec<Segment> {
 #[derive(Template)]
 #[template(path = "coach.html")]
 pub struct CoachPanel {
+    /// Rendered alone for htmx: then it also replaces the send button out of band, so the
+    /// button's state follows the draft.
+    pub oob: bool,
     pub report: Report,
     pub segments: Vec<Segment>,
     pub can_mark_sent: bool,
@@ -138,6 +141,7 @@ impl CoachPanel {
     fn new(text: &str, check: Option<DraftCheck>) -> Option<Self> {
         let check = check?;
         Some(Self {
+            oob: false,
             segments: segments(text, &check.report.findings),
             can_mark_sent: check.can_mark_sent,
             blocked_because: check.blocked_because,
@@ -162,6 +166,9 @@ impl CoachPanel {
 #[template(path = "composer.html")]
 pub struct ComposerPage {
     pub page: Page,
+    /// Whether "I sent this myself" may be pressed now (the outreach gate and the verdict).
+    pub can_mark_sent: bool,
+    pub oob: bool,
     pub kind: DraftKind,
     pub kinds: Vec<(DraftKind, &'static str, bool)>,
     pub intro: &'static str,
@@ -247,6 +254,8 @@ async fn page(
         super::status_for(&error),
         &ComposerPage {
             page,
+            can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
+            oob: false,
             kind,
             kinds,
             intro: kind_intro(kind),
@@ -362,7 +371,10 @@ pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(check) => match CoachPanel::new(&text, Some(check)) {
-            Some(panel) => crate::views::render(&panel),
+            Some(mut panel) => {
+                panel.oob = true;
+                crate::views::render(&panel)
+            }
             None => Html("").into_response(),
         },
         Err(e) => ctx.error(&e),

@@ -199,6 +199,13 @@ async fn the_live_coach_saves_the_draft_and_marks_the_phrase() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("<mark class=\"sev-block\""), "{}", r.body);
     assert!(r.body.contains("data-rule=\"blame-shift\""));
+    // The send button follows the draft: replaced out of band, and disabled here.
+    assert!(
+        r.body.contains("id=\"send-button\" hx-swap-oob=\"true\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"mark-sent\" disabled"), "{}", r.body);
     assert!(
         r.body.contains("can&#39;t be marked as sent")
             || r.body.contains("can't be marked as sent")
