@@ -147,13 +147,7 @@ pub async fn serve(
         let app = amends_app::App::open(&state.data_dir, &pass)
             .await
             .map_err(|e| ServeError::Demo(e.to_string()))?;
-        let case = app
-            .cases()
-            .await
-            .ok()
-            .and_then(|c| c.into_iter().next())
-            .map(|c| c.id);
-        state.start(app, case).await;
+        state.start_on_first_case(app).await;
     }
     let idle = state.clone();
     tokio::spawn(async move {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use amends_app::App;
+use amends_app::{App, AppError, CaseSummary};
 use tokio::sync::Mutex;
 
 /// A random 256-bit token, hex encoded.
@@ -97,6 +97,25 @@ impl WebState {
         Some((session.app.clone(), session.case_id.clone()))
     }
 
+    /// The unlocked app and the case the request is about, for the pages and the API alike.
+    /// `None` when locked; the case is `None` until one exists.
+    pub async fn current(
+        &self,
+        token: Option<&str>,
+    ) -> Option<(Arc<App>, Result<Option<CaseSummary>, AppError>)> {
+        let (app, case_id) = self.unlocked(token).await?;
+        let case = match app.case(case_id.as_deref()).await {
+            Ok(c) => Ok(Some(c)),
+            // Several cases and none chosen: take the first, the case switcher is one click away.
+            Err(AppError::AmbiguousCase { .. }) => {
+                Ok(app.cases().await.ok().and_then(|c| c.into_iter().next()))
+            }
+            Err(AppError::NoCase | AppError::UnknownCase { .. }) => Ok(None),
+            Err(e) => Err(e),
+        };
+        Some((app, case))
+    }
+
     /// Starts a session for `app`, replacing any other: one person, one browser.
     pub async fn start(&self, app: App, case_id: Option<String>) -> String {
         let token = token();
@@ -108,6 +127,17 @@ impl WebState {
             case_id,
         });
         token
+    }
+
+    /// Starts a session on the first case, where an unlock lands.
+    pub async fn start_on_first_case(&self, app: App) -> String {
+        let case = app
+            .cases()
+            .await
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .map(|c| c.id);
+        self.start(app, case).await
     }
 
     pub async fn set_case(&self, case_id: String) {

@@ -119,3 +119,18 @@ pub fn error_page(status: StatusCode, heading: &str, message: &str, csrf: &str) 
         },
     )
 }
+
+/// A file to save rather than a page to show.
+pub fn download(body: String, mime: &'static str, filename: &str) -> Response {
+    // File names are built from dates and fixed words, so the header is always valid.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
