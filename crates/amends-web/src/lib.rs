@@ -7,6 +7,7 @@
 // Handlers return an early `Response` as their error; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod api;
 mod assets;
 mod charts;
 mod fmt;
@@ -114,6 +115,7 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         .route("/settings/wipe", post(pages::settings::wipe))
         .route("/help", get(pages::help::show))
         .route("/help/local", post(pages::help::set_local))
+        .nest(api::PREFIX, api::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
