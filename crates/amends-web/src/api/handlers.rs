@@ -144,13 +144,21 @@ pub async fn lock(State(state): State<Shared>, headers: axum::http::HeaderMap) -
         .into_response()
 }
 
-pub async fn session(State(state): State<Shared>, api: Option<Api>) -> Json<Value> {
-    Json(json!({
-        "unlocked": api.is_some(),
+/// Does not count as activity, so a client polling it does not keep amends unlocked.
+pub async fn session(State(state): State<Shared>, headers: axum::http::HeaderMap) -> Answer {
+    let token = cookie(&headers, SESSION_COOKIE);
+    let current = state.peek(token.as_deref()).await;
+    let unlocked = current.is_some();
+    let case = match current {
+        Some((_, case)) => case?,
+        None => None,
+    };
+    Ok(Json(json!({
+        "unlocked": unlocked,
         "initialised": state.data_dir_initialised(),
         "demo": state.demo.is_some(),
-        "case": api.and_then(|a| a.case),
-    }))
+        "case": case,
+    })))
 }
 
 // --- The coach -------------------------------------------------------------------------------
@@ -161,11 +169,7 @@ pub static CHECK: &[Field] = &[
         Ty::OneOf(kinds),
         "what the text is for; journal runs only the safety check",
     ),
-    req(
-        "text",
-        Ty::Text,
-        "the text to check, up to 1 MiB; it is not stored",
-    ),
+    req("text", Ty::Text, "the text to check; it is not stored"),
     opt(
         "records",
         Ty::Bool,
@@ -727,11 +731,7 @@ pub async fn journal(api: Api) -> Answer {
 }
 
 pub static JOURNAL: &[Field] = &[
-    req(
-        "text",
-        Ty::Text,
-        "the entry, up to 1 MiB; never sendable (MO-2)",
-    ),
+    req("text", Ty::Text, "the entry; never sendable (MO-2)"),
     AT,
 ];
 
@@ -768,7 +768,7 @@ pub async fn draft(api: Api, Path(kind): Path<String>) -> Answer {
 pub static DRAFT: &[Field] = &[req(
     "text",
     Ty::Text,
-    "the whole draft, up to 1 MiB; it replaces the saved one (an empty text clears it)",
+    "the whole draft; it replaces the saved one (an empty text clears it)",
 )];
 
 #[tracing::instrument(skip_all)]

@@ -90,7 +90,7 @@ fn field_schema(f: &Field) -> Value {
         Ty::Object(name) => json!({ "$ref": format!("#/components/schemas/{name}") }),
     };
     let about = match f.ty {
-        Ty::Text => format!("{}. Up to 1 MiB of UTF-8; stored encrypted.", f.about),
+        Ty::Text => format!("{}. Up to 1 MiB of UTF-8.", f.about),
         _ => f.about.to_string(),
     };
     if let Value::Object(m) = &mut s {

@@ -18,7 +18,10 @@ const FAST: KdfParams = KdfParams {
 
 /// A store with one case, made directly, and a client that has not unlocked it.
 async fn store() -> Client {
-    let c = Client::new();
+    store_in(Client::new()).await
+}
+
+async fn store_in(c: Client) -> Client {
     let pass = Passphrase::new(PASS).unwrap();
     let app = App::init(&c.data_dir(), &pass, FAST).await.unwrap();
     app.set_time_zone("UTC").await.unwrap();
@@ -266,6 +269,26 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     // Locking while locked is harmless.
     let r = c.api_post("/api/v1/lock", json!({})).await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
+    let idle = std::time::Duration::from_millis(1200);
+    let mut c = store_in(Client::with_idle(idle)).await;
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    for _ in 0..3 {
+        tokio::time::sleep(idle / 4).await;
+        assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
+    }
+    tokio::time::sleep(idle / 2).await;
+    assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], false);
+    // Real use does keep it open.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    for _ in 0..4 {
+        tokio::time::sleep(idle / 3).await;
+        assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+    }
+    assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
 }
 
 #[tokio::test]
