@@ -7,6 +7,7 @@
 // Handlers return an early `Response` as their error; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod api;
 mod assets;
 mod charts;
 mod fmt;
@@ -163,6 +164,7 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         .route("/settings/calendar.ics", get(pages::settings::calendar))
         .route("/help", get(pages::help::show))
         .route("/help/local", post(pages::help::set_local))
+        .nest(api::PREFIX, api::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(pages::not_found)
@@ -196,13 +198,7 @@ pub async fn serve(
         let app = amends_app::App::open(&state.data_dir, &pass)
             .await
             .map_err(|e| ServeError::Demo(e.to_string()))?;
-        let case = app
-            .cases()
-            .await
-            .ok()
-            .and_then(|c| c.into_iter().next())
-            .map(|c| c.id);
-        state.start(app, case).await;
+        state.start_on_first_case(app).await;
     }
     let idle = state.clone();
     tokio::spawn(async move {

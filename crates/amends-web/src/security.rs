@@ -65,7 +65,7 @@ fn cookie_header(name: &str, value: &str, max_age: Option<u32>) -> HeaderValue {
 }
 
 /// Paths that work while locked. Everything else needs an unlocked session.
-fn is_public(method: &Method, path: &str) -> bool {
+pub fn is_public(method: &Method, path: &str) -> bool {
     path.starts_with("/assets/")
         || matches!(
             path,
@@ -78,7 +78,16 @@ fn is_public(method: &Method, path: &str) -> bool {
                 | (&Method::POST, "/api/v1/check")
                 | (&Method::GET, "/api/v1/openapi.json")
                 | (&Method::GET, "/api/v1/session")
+                | (&Method::POST, "/api/v1/lock")
         )
+}
+
+/// State-changing requests that need no CSRF token. The unlock API is how a script gets its
+/// first token, and it changes nothing but the caller's own session; the check API reads the
+/// text it is given and stores nothing. Both take only JSON bodies, which a page on another
+/// site cannot send here without a preflight that is never granted.
+pub fn csrf_exempt(method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == "/api/v1/unlock" || path == "/api/v1/check")
 }
 
 fn host_allowed(headers: &HeaderMap) -> bool {
@@ -121,12 +130,13 @@ async fn checked(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return too_large();
-    }
-
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return too_large(api);
+    }
+
     let session = cookie(req.headers(), SESSION_COOKIE);
 
     let (parts, body) = req.into_parts();
@@ -135,7 +145,7 @@ async fn checked(
     if unsafe_method {
         bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
             Ok(b) => b,
-            Err(_) => return too_large(),
+            Err(_) => return too_large(api),
         };
         let is_form = parts
             .headers
@@ -154,11 +164,15 @@ async fn checked(
             });
         // Double submit: the token in the form (or header) must match the SameSite cookie.
         let valid = matches!((&existing, &sent), (Some(c), Some(s)) if same_token(c, s));
-        // The unlock API is how a script gets its first token, so it may come without one;
-        // it changes nothing but the caller's own session.
-        let exempt =
-            method == Method::POST && (path == "/api/v1/unlock" || path == "/api/v1/check");
-        if !valid && !exempt {
+        if !valid && !csrf_exempt(&method, &path) {
+            if path.starts_with("/api/") {
+                return crate::api::error_response(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "This request needs the X-CSRF-Token header, equal to the amends_csrf \
+                     cookie (POST /api/v1/unlock returns it as csrf_token). Nothing was changed.",
+                );
+            }
             let msg = "This form has expired or did not come from amends. Go back, reload the \
                        page and try again; nothing was changed.";
             return views::error_page(StatusCode::FORBIDDEN, "Please try again", msg, &csrf);
@@ -251,12 +265,15 @@ fn plain(status: StatusCode, msg: &'static str) -> Response {
         .into_response()
 }
 
-fn too_large() -> Response {
+fn too_large(api: bool) -> Response {
     let mb = MAX_BODY_BYTES / 1024;
     let msg = format!(
         "That is more than amends accepts at once ({mb} KiB per request; a draft or a journal \
          entry may be up to 1 MiB). Split the text into smaller parts and try again."
     );
+    if api {
+        return crate::api::error_response(StatusCode::PAYLOAD_TOO_LARGE, "too-large", msg);
+    }
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -266,9 +283,5 @@ fn too_large() -> Response {
 }
 
 fn locked_json() -> Response {
-    let body = serde_json::json!({
-        "error": "locked",
-        "message": "amends is locked. Unlock it with POST /api/v1/unlock and your passphrase.",
-    });
-    (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+    crate::api::ApiError::locked().into_response()
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use amends_app::App;
+use amends_app::{App, AppError, CaseSummary};
 use tokio::sync::Mutex;
 
 /// A random 256-bit token, hex encoded.
@@ -72,6 +72,21 @@ impl Drop for TempDirGuard {
 
 pub type Shared = Arc<WebState>;
 
+/// The case a session is on: `None` until one exists.
+pub type CaseResult = Result<Option<CaseSummary>, AppError>;
+
+async fn resolve_case(app: &App, case_id: Option<&str>) -> CaseResult {
+    match app.case(case_id).await {
+        Ok(c) => Ok(Some(c)),
+        // Several cases and none chosen: take the first, the case switcher is one click away.
+        Err(AppError::AmbiguousCase { .. }) => {
+            Ok(app.cases().await.ok().and_then(|c| c.into_iter().next()))
+        }
+        Err(AppError::NoCase | AppError::UnknownCase { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 impl WebState {
     pub fn data_dir_initialised(&self) -> bool {
         amends_app::App::exists(&self.data_dir)
@@ -80,6 +95,14 @@ impl WebState {
     /// The unlocked app, if the session token matches and the session has not gone idle.
     /// Touches the session, so activity keeps it open.
     pub async fn unlocked(&self, token: Option<&str>) -> Option<(Arc<App>, Option<String>)> {
+        self.session_for(token, true).await
+    }
+
+    async fn session_for(
+        &self,
+        token: Option<&str>,
+        touch: bool,
+    ) -> Option<(Arc<App>, Option<String>)> {
         let mut guard = self.session.lock().await;
         let expired = guard
             .as_ref()
@@ -93,8 +116,26 @@ impl WebState {
         if !ok {
             return None;
         }
-        session.last_seen = Instant::now();
+        if touch {
+            session.last_seen = Instant::now();
+        }
         Some((session.app.clone(), session.case_id.clone()))
+    }
+
+    /// The unlocked app and the case the request is about, for the pages and the API alike.
+    /// `None` when locked; the case is `None` until one exists.
+    pub async fn current(&self, token: Option<&str>) -> Option<(Arc<App>, CaseResult)> {
+        let (app, case_id) = self.unlocked(token).await?;
+        let case = resolve_case(&app, case_id.as_deref()).await;
+        Some((app, case))
+    }
+
+    /// The same without counting as activity: asking whether amends is unlocked must not keep
+    /// it unlocked.
+    pub async fn peek(&self, token: Option<&str>) -> Option<(Arc<App>, CaseResult)> {
+        let (app, case_id) = self.session_for(token, false).await?;
+        let case = resolve_case(&app, case_id.as_deref()).await;
+        Some((app, case))
     }
 
     /// Starts a session for `app`, replacing any other: one person, one browser.
@@ -108,6 +149,17 @@ impl WebState {
             case_id,
         });
         token
+    }
+
+    /// Starts a session on the first case, where an unlock lands.
+    pub async fn start_on_first_case(&self, app: App) -> String {
+        let case = app
+            .cases()
+            .await
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .map(|c| c.id);
+        self.start(app, case).await
     }
 
     pub async fn set_case(&self, case_id: String) {

@@ -122,3 +122,18 @@ pub fn escape_text(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// A file to save rather than a page to show.
+pub fn download(body: String, mime: &'static str, filename: &str) -> Response {
+    // File names are built from dates and fixed words, so the header is always valid.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -169,8 +169,7 @@ pub async fn unlock(
     };
     match App::open(&state.data_dir, &pass).await {
         Ok(app) => {
-            let case = app.cases().await.ok().and_then(|c| c.into_iter().next()).map(|c| c.id);
-            let token = state.start(app, case).await;
+            let token = state.start_on_first_case(app).await;
             let to = if kept.is_empty() { next } else { format!("/resume/{kept}") };
             ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response()
         }

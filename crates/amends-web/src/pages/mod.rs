@@ -69,18 +69,10 @@ impl FromRequestParts<Shared> for Ctx {
             .map(|c| c.0.clone())
             .unwrap_or_default();
         let token = cookie(&parts.headers, SESSION_COOKIE);
-        let Some((app, case_id)) = state.unlocked(token.as_deref()).await else {
+        let Some((app, case)) = state.current(token.as_deref()).await else {
             return Err(Redirect::to("/unlock").into_response());
         };
-        let case = match app.case(case_id.as_deref()).await {
-            Ok(c) => Some(c),
-            // Several cases and none chosen: take the first, the case switcher is one click away.
-            Err(AppError::AmbiguousCase { .. }) => {
-                app.cases().await.ok().and_then(|c| c.into_iter().next())
-            }
-            Err(AppError::NoCase | AppError::UnknownCase { .. }) => None,
-            Err(e) => return Err(app_error(&e, &csrf)),
-        };
+        let case = case.map_err(|e| app_error(&e, &csrf))?;
         // Dates on every page are shown in the user's zone, the one the plan counts days in.
         let tz = app
             .time_zone()

@@ -5,8 +5,8 @@ use amends_core::{HabitKind, Plan, Settings};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -145,28 +145,19 @@ pub async fn export(ctx: Ctx, Query(q): Query<ExportQuery>) -> Response {
     };
     let now = Timestamp::now();
     match ctx.app.export(format, now).await {
-        Ok(body) => {
-            let (ext, mime) = match format {
-                ExportFormat::Json => ("json", "application/json"),
-                ExportFormat::Markdown => ("md", "text/markdown; charset=utf-8"),
-            };
-            let name = format!(
-                "attachment; filename=\"amends-export-{}.{ext}\"",
-                now.strftime("%Y-%m-%d")
-            );
-            let disposition =
-                HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"));
-            (
-                [
-                    (CONTENT_TYPE, HeaderValue::from_static(mime)),
-                    (CONTENT_DISPOSITION, disposition),
-                ],
-                body,
-            )
-                .into_response()
-        }
+        Ok(body) => export_download(format, now, body),
         Err(e) => ctx.error(&e),
     }
+}
+
+/// An export as a file download; the API serves the same file.
+pub fn export_download(format: ExportFormat, now: Timestamp, body: String) -> Response {
+    let (ext, mime) = match format {
+        ExportFormat::Json => ("json", "application/json"),
+        ExportFormat::Markdown => ("md", "text/markdown; charset=utf-8"),
+    };
+    let name = format!("amends-export-{}.{ext}", now.strftime("%Y-%m-%d"));
+    crate::views::download(body, mime, &name)
 }
 
 #[derive(Deserialize)]
@@ -339,20 +330,7 @@ pub async fn calendar(ctx: Ctx) -> Response {
         Err(r) => return r,
     };
     match ctx.app.calendar(&case, Timestamp::now()).await {
-        Ok(ics) => (
-            [
-                (
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("text/calendar; charset=utf-8"),
-                ),
-                (
-                    CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"amends.ics\""),
-                ),
-            ],
-            ics,
-        )
-            .into_response(),
+        Ok(ics) => crate::views::download(ics, "text/calendar; charset=utf-8", "amends.ics"),
         Err(e) => ctx.error(&e),
     }
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
+mod api;
 mod browser;
 mod forms;
 mod handlers;
@@ -35,6 +36,12 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
@@ -140,6 +147,48 @@ impl Client {
             .body(Body::from(body))
             .unwrap();
         self.send(req).await
+    }
+
+    /// A JSON request as a script would send it: the cookies, `Content-Type: application/json`
+    /// when there is a body, and `X-CSRF-Token` when `csrf` is set.
+    pub async fn api_raw(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        csrf: bool,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:7777")
+            .header(header::COOKIE, self.cookie_header());
+        if csrf {
+            req = req.header("x-csrf-token", self.csrf());
+        }
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b)
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    pub async fn api_get(&mut self, path: &str) -> Resp {
+        self.api_raw("GET", path, None, false).await
+    }
+
+    /// A POST with this client's CSRF token.
+    pub async fn api_post(&mut self, path: &str, body: serde_json::Value) -> Resp {
+        self.api_raw("POST", path, Some(body.to_string().into_bytes()), true)
+            .await
+    }
+
+    pub async fn api_put(&mut self, path: &str, body: serde_json::Value) -> Resp {
+        self.api_raw("PUT", path, Some(body.to_string().into_bytes()), true)
+            .await
     }
 
     /// First run: passphrase and one case.

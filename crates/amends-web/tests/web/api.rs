@@ -1,0 +1,1257 @@
+//! The JSON API under /api/v1, driven in process the way a script would drive it: cookies, the
+//! CSRF header, JSON bodies. Answers are also checked against the API's own OpenAPI document.
+
+use amends_app::{App, KdfParams, Passphrase};
+use amends_core::Relationship;
+use amends_lint::Kind;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{Client, PASS, Resp};
+
+/// Cheap key derivation: these tests are about the API, not Argon2.
+const FAST: KdfParams = KdfParams {
+    m_cost_kib: 8,
+    t_cost: 1,
+    p_cost: 1,
+};
+
+/// A store with one case, made directly, and a client that has not unlocked it.
+async fn store() -> Client {
+    store_in(Client::new()).await
+}
+
+async fn store_in(c: Client) -> Client {
+    let pass = Passphrase::new(PASS).unwrap();
+    let app = App::init(&c.data_dir(), &pass, FAST).await.unwrap();
+    app.set_time_zone("UTC").await.unwrap();
+    app.create_case("Robin", Relationship::Partner)
+        .await
+        .unwrap();
+    app.close().await;
+    c
+}
+
+async fn unlock(c: &mut Client, pass: &str) -> Resp {
+    let body = json!({ "passphrase": pass }).to_string().into_bytes();
+    c.api_raw("POST", "/api/v1/unlock", Some(body), false).await
+}
+
+/// The same store, unlocked through the API.
+async fn unlocked() -> Client {
+    let mut c = store().await;
+    let r = unlock(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    c
+}
+
+/// Asserts an API error: the status, the code, and that the message is real words.
+fn error(r: &Resp, status: StatusCode, code: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["error"], code, "{v}");
+    let message = v["message"].as_str().unwrap();
+    assert!(message.len() > 20, "{message}");
+    v
+}
+
+fn reasons(gate: &Value) -> Vec<String> {
+    gate["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["method"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn outreach(plan: &Value) -> Value {
+    plan["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "outreach")
+        .unwrap()
+        .clone()
+}
+
+// --- A small validator for the subset of JSON Schema the document uses. ----------------------
+
+struct Schemas(Value);
+
+impl Schemas {
+    async fn fetch(c: &mut Client) -> Self {
+        let r = c.api_get("/api/v1/openapi.json").await;
+        assert_eq!(r.status, StatusCode::OK);
+        Schemas(r.json())
+    }
+
+    fn named(&self, name: &str) -> &Value {
+        let s = &self.0["components"]["schemas"][name];
+        assert!(s.is_object(), "no schema {name}");
+        s
+    }
+
+    /// Checks `v` against the named schema, panicking with the path of the first mismatch.
+    fn check(&self, name: &str, v: &Value) {
+        if let Err(e) = self.conforms(self.named(name), v, name) {
+            panic!("{e}\nin {v}");
+        }
+    }
+
+    fn conforms(&self, s: &Value, v: &Value, at: &str) -> Result<(), String> {
+        if let Some(r) = s["$ref"].as_str() {
+            let name = r.trim_start_matches("#/components/schemas/");
+            return self.conforms(self.named(name), v, at);
+        }
+        if let Some(c) = s.get("const")
+            && c != v
+        {
+            return Err(format!("{at}: {v} is not {c}"));
+        }
+        if let Some(e) = s["enum"].as_array()
+            && !e.contains(v)
+        {
+            return Err(format!("{at}: {v} is not one of {e:?}"));
+        }
+        if let Some(one) = s["oneOf"].as_array() {
+            let ok = one
+                .iter()
+                .filter(|o| self.conforms(o, v, at).is_ok())
+                .count();
+            if ok != 1 {
+                return Err(format!("{at}: {v} matches {ok} of oneOf"));
+            }
+        }
+        let types: Vec<&str> = match &s["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if !types.is_empty() {
+            let ok = types.iter().any(|t| match *t {
+                "null" => v.is_null(),
+                "boolean" => v.is_boolean(),
+                "integer" => v.is_i64() || v.is_u64(),
+                "number" => v.is_number(),
+                "string" => v.is_string(),
+                "array" => v.is_array(),
+                "object" => v.is_object(),
+                _ => false,
+            });
+            if !ok {
+                return Err(format!("{at}: {v} is not {types:?}"));
+            }
+        }
+        if let Value::Object(m) = v {
+            for req in s["required"].as_array().into_iter().flatten() {
+                let k = req.as_str().unwrap();
+                if !m.contains_key(k) {
+                    return Err(format!("{at}: {k} is missing"));
+                }
+            }
+            let props = s["properties"].as_object();
+            for (k, x) in m {
+                match props.and_then(|p| p.get(k)) {
+                    Some(ps) => self.conforms(ps, x, &format!("{at}.{k}"))?,
+                    None => match &s["additionalProperties"] {
+                        Value::Bool(false) => {
+                            return Err(format!("{at}: {k} is not in the document"));
+                        }
+                        extra @ Value::Object(_) => {
+                            self.conforms(extra, x, &format!("{at}.{k}"))?
+                        }
+                        _ => {}
+                    },
+                }
+            }
+        }
+        if let Value::Array(a) = v {
+            let prefix = s["prefixItems"].as_array();
+            if let Some(n) = s["minItems"].as_u64()
+                && (a.len() as u64) < n
+            {
+                return Err(format!("{at}: fewer than {n} items"));
+            }
+            if let Some(n) = s["maxItems"].as_u64()
+                && (a.len() as u64) > n
+            {
+                return Err(format!("{at}: more than {n} items"));
+            }
+            for (i, x) in a.iter().enumerate() {
+                let item = prefix.and_then(|p| p.get(i)).unwrap_or(&s["items"]);
+                if item == &Value::Bool(false) {
+                    return Err(format!("{at}[{i}]: no item allowed here"));
+                }
+                if item.is_object() {
+                    self.conforms(item, x, &format!("{at}[{i}]"))?;
+                }
+            }
+        }
+        if let (Some(min), Some(n)) = (s["minimum"].as_f64(), v.as_f64())
+            && n < min
+        {
+            return Err(format!("{at}: {n} is below {min}"));
+        }
+        Ok(())
+    }
+}
+
+/// Every operation of the document: (method, path with sample values for its parameters).
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let concrete = path
+                .replace("{kind}", "apology")
+                .replace("{form}", "intake")
+                .replace("{section}", "act")
+                .replace("{id}", "intake");
+            out.push((method.to_uppercase(), concrete, op.clone()));
+        }
+    }
+    // Locking ends the session the other calls need.
+    out.sort_by_key(|(_, p, _)| p.ends_with("/lock"));
+    out
+}
+
+// --- Session ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_script_unlocks_gets_a_token_and_locks_again() {
+    let mut c = Client::new();
+    let r = unlock(&mut c, PASS).await;
+    error(&r, StatusCode::CONFLICT, "not-initialised");
+
+    let mut c = store().await;
+    let s = c.api_get("/api/v1/session").await.json();
+    assert_eq!(
+        s,
+        json!({ "unlocked": false, "initialised": true, "demo": false, "case": null })
+    );
+
+    let r = unlock(&mut c, "not the passphrase").await;
+    let v = error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
+    assert!(v["message"].as_str().unwrap().contains("does not open"));
+    assert!(!c.cookies.contains_key("amends_session"));
+    let r = unlock(&mut c, "   ").await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "passphrase"
+    );
+
+    let r = unlock(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["unlocked"], true);
+    assert_eq!(
+        v["csrf_token"],
+        c.csrf(),
+        "the token is the CSRF cookie's value"
+    );
+    assert_eq!(v["csrf_token"].as_str().unwrap().len(), 64);
+    let session = r
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("amends_session="))
+        .unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"));
+
+    let s = c.api_get("/api/v1/session").await.json();
+    assert_eq!(s["unlocked"], true);
+    assert_eq!(s["case"]["name"], "Robin");
+
+    let r = c.api_post("/api/v1/lock", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), json!({ "unlocked": false }));
+    assert!(!c.cookies.contains_key("amends_session"), "cookie cleared");
+    let s = c.api_get("/api/v1/session").await.json();
+    assert_eq!(s["unlocked"], false);
+    // Locking while locked is harmless.
+    let r = c.api_post("/api/v1/lock", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
+    let idle = std::time::Duration::from_millis(1200);
+    let mut c = store_in(Client::with_idle(idle)).await;
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    for _ in 0..3 {
+        tokio::time::sleep(idle / 4).await;
+        assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
+    }
+    tokio::time::sleep(idle / 2).await;
+    assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], false);
+    // Real use does keep it open.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    for _ in 0..4 {
+        tokio::time::sleep(idle / 3).await;
+        assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+    }
+    assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
+}
+
+#[tokio::test]
+async fn locked_calls_get_a_401_in_json_everywhere_but_the_public_ones() {
+    let mut c = store().await;
+    let doc = Schemas::fetch(&mut c).await.0;
+    let mut checked = 0;
+    for (method, path, op) in operations(&doc) {
+        if op["x-works-while-locked"] == true {
+            continue;
+        }
+        let body = (method != "GET").then(|| b"{}".to_vec());
+        let r = c.api_raw(&method, &path, body, true).await;
+        let v = error(&r, StatusCode::UNAUTHORIZED, "locked");
+        assert!(
+            v["message"].as_str().unwrap().contains("/api/v1/unlock"),
+            "{method} {path}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked}");
+    // The check with records needs the session too, and says so.
+    let r = c
+        .api_raw(
+            "POST",
+            "/api/v1/check",
+            Some(
+                json!({"kind": "apology", "text": "I am sorry.", "records": true})
+                    .to_string()
+                    .into_bytes(),
+            ),
+            false,
+        )
+        .await;
+    error(&r, StatusCode::UNAUTHORIZED, "locked");
+}
+
+#[tokio::test]
+async fn state_changing_calls_need_the_csrf_token_except_unlock_and_check() {
+    let mut c = unlocked().await;
+    let doc = Schemas::fetch(&mut c).await.0;
+    let mut refused = 0;
+    for (method, path, _) in operations(&doc) {
+        if method == "GET" {
+            continue;
+        }
+        let body = Some(json!({}).to_string().into_bytes());
+        let r = c.api_raw(&method, &path, body, false).await;
+        if path == "/api/v1/unlock" || path == "/api/v1/check" {
+            assert_ne!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+            continue;
+        }
+        let v = error(&r, StatusCode::FORBIDDEN, "csrf");
+        assert!(v["message"].as_str().unwrap().contains("X-CSRF-Token"));
+        refused += 1;
+    }
+    assert!(refused > 20, "{refused}");
+    // A wrong token is no better than none.
+    let body = json!({"dir": "out", "channel": "text"}).to_string();
+    let req = axum::http::Request::post("/api/v1/contacts")
+        .header("host", "127.0.0.1:7777")
+        .header(
+            "cookie",
+            format!("amends_csrf={}; amends_session=x", c.csrf()),
+        )
+        .header("content-type", "application/json")
+        .header("x-csrf-token", "0".repeat(64))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    error(&c.send(req).await, StatusCode::FORBIDDEN, "csrf");
+    // Nothing was recorded by any of them.
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["no_contact"]["slips"], json!([]));
+    assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed_and_nothing_else() {
+    let mut c = unlocked().await;
+    let doc = Schemas::fetch(&mut c).await.0;
+    for (method, path, _) in operations(&doc) {
+        let body = (method != "GET").then(|| b"{}".to_vec());
+        let r = c.api_raw(&method, &path, body, true).await;
+        assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        if r.status == StatusCode::NOT_FOUND {
+            assert_ne!(r.json()["error"], "no-such-endpoint", "{method} {path}");
+        }
+    }
+    let mut c = unlocked().await;
+    let r = c.api_get("/api/v1/nothing-here").await;
+    error(&r, StatusCode::NOT_FOUND, "no-such-endpoint");
+    let r = c.api_raw("DELETE", "/api/v1/cases", None, true).await;
+    error(&r, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
+}
+
+// --- The journey -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good() {
+    let mut c = unlocked().await;
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["phase"], "intake");
+    let gate = outreach(&plan);
+    assert_eq!(gate["open"], false);
+    assert!(!reasons(&gate).is_empty());
+
+    // NC-1: the truth is recorded even while outreach is closed, and answered with why.
+    let r = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "text", "note": "wished them a happy birthday"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let logged = r.json();
+    assert_eq!(logged["kind"], "contact");
+    assert_eq!(logged["slip"], true);
+    assert_eq!(logged["outreach_before"]["open"], false);
+    assert!(!reasons(&logged["outreach_before"]).is_empty());
+    let now = &logged["outreach_now"];
+    assert!(reasons(now).contains(&"NC-2".to_string()), "{now}");
+    let nc2 = now["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["method"] == "NC-2")
+        .unwrap();
+    let until: jiff::Timestamp = nc2["until"].as_str().unwrap().parse().unwrap();
+    let at: jiff::Timestamp = logged["at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        until.duration_since(at).as_hours() / 24,
+        30,
+        "NC-2: 30 days from the contact"
+    );
+
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["no_contact"]["slips"].as_array().unwrap().len(), 1);
+    assert_eq!(plan["no_contact"]["slips"][0]["id"], logged["id"]);
+
+    // SAFE-1: a "no" locks outreach with no date, however far ahead one looks.
+    let r = c
+        .api_post("/api/v1/signals", json!({"signal": "asked-no-contact"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let logged = r.json();
+    assert_eq!(logged["outreach_now"]["open"], false);
+    assert_eq!(logged["outreach_now"]["opens_at"], Value::Null);
+    assert!(reasons(&logged["outreach_now"]).contains(&"SAFE-1".to_string()));
+    let later = c.api_get("/api/v1/status?at=2099-01-01").await;
+    assert_eq!(later.status, StatusCode::OK, "{}", later.body);
+    let gate = outreach(&later.json());
+    assert_eq!(gate["open"], false);
+    assert_eq!(gate["opens_at"], Value::Null);
+    assert!(reasons(&gate).contains(&"SAFE-1".to_string()));
+
+    // And the composer cannot be used to get round it.
+    let r = c
+        .api_put(
+            "/api/v1/drafts/first",
+            json!({"text": "Hi, I hope you are well."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = c
+        .api_post("/api/v1/drafts/first/sent", json!({"channel": "text"}))
+        .await;
+    let v = error(&r, StatusCode::CONFLICT, "not-sendable");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("SAFE-1")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn mark_as_sent_is_refused_with_the_reasons_while_outreach_is_closed() {
+    let mut c = unlocked().await;
+    let text = "I am sorry I read your messages without asking. It broke your trust.";
+    let r = c
+        .api_put("/api/v1/drafts/apology", json!({ "text": text }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json(),
+        json!({"kind": "apology", "saved": true, "bytes": text.len()})
+    );
+    let r = c.api_get("/api/v1/drafts/apology").await;
+    assert_eq!(r.json(), json!({"kind": "apology", "text": text}));
+
+    // The records-aware check says the same before anything is tried.
+    let r = c
+        .api_post(
+            "/api/v1/check",
+            json!({"kind": "apology", "text": text, "records": true, "channel": "text"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let checked = r.json();
+    assert_eq!(checked["can_mark_sent"], false);
+    let blocked = checked["blocked_because"].as_array().unwrap().clone();
+    assert!(!blocked.is_empty());
+
+    let r = c
+        .api_post("/api/v1/drafts/apology/sent", json!({"channel": "text"}))
+        .await;
+    let v = error(&r, StatusCode::CONFLICT, "not-sendable");
+    assert_eq!(v["reasons"], json!(blocked));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains(blocked[0].as_str().unwrap())
+    );
+    // Nothing was logged, and the draft is kept.
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["no_contact"]["slips"], json!([]));
+    assert_eq!(plan["evidence"]["days_since_last_outbound"], Value::Null);
+    let r = c.api_get("/api/v1/drafts/apology").await;
+    assert_eq!(r.json()["text"], text);
+
+    let r = c
+        .api_post("/api/v1/drafts/poem/sent", json!({"channel": "text"}))
+        .await;
+    let v = error(&r, StatusCode::NOT_FOUND, "not-found");
+    assert!(v["message"].as_str().unwrap().contains("first, apology"));
+    let r = c
+        .api_post("/api/v1/drafts/gift/sent", json!({"channel": "text"}))
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "text"
+    );
+}
+
+// --- The check report ------------------------------------------------------------------------
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+#[tokio::test]
+async fn the_check_report_is_the_design_contract_even_without_a_session() {
+    // No store, no session, no CSRF token: checking text needs none of them.
+    let mut c = Client::new();
+    let text = "Désolé. I'm sorry I shouted at you — but you made me do it. Café?";
+    let body = json!({"kind": "apology", "text": text})
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", "/api/v1/check", Some(body), false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = r.json();
+    assert_eq!(
+        keys(&report),
+        ["components", "crisis", "findings", "kind", "verdict"]
+    );
+    assert_eq!(report["kind"], "apology");
+    // The same report the CLI's `amends check --format json` prints.
+    let direct = amends_app::coach::check_text(text, Kind::Apology).unwrap();
+    assert_eq!(report, serde_json::to_value(&direct).unwrap());
+
+    let findings = report["findings"].as_array().unwrap();
+    let blame = findings
+        .iter()
+        .find(|f| f["rule"] == "blame-shift")
+        .expect("blame-shift is found");
+    assert_eq!(blame["method"], "L-4");
+    for f in findings {
+        assert_eq!(
+            keys(f),
+            [
+                "excerpt",
+                "message",
+                "method",
+                "rule",
+                "severity",
+                "span",
+                "suggestion"
+            ]
+        );
+        let (s, e) = (
+            f["span"][0].as_u64().unwrap() as usize,
+            f["span"][1].as_u64().unwrap() as usize,
+        );
+        assert!(s < e && e <= text.len());
+        assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+        assert_eq!(
+            text[s..e],
+            *f["excerpt"].as_str().unwrap(),
+            "spans are byte offsets"
+        );
+    }
+    assert_eq!(
+        &text[blame["span"][0].as_u64().unwrap() as usize..][..11],
+        "you made me"
+    );
+    assert!(findings.iter().any(|f| f["severity"] == "block"));
+    assert_eq!(
+        report["verdict"], "do-not-send",
+        "a block finding means do-not-send"
+    );
+    for comp in report["components"].as_array().unwrap() {
+        assert_eq!(keys(comp), ["id", "present", "spans"]);
+        let spans = comp["spans"].as_array().unwrap();
+        assert_eq!(comp["present"], !spans.is_empty());
+        for sp in spans {
+            let (s, e) = (
+                sp[0].as_u64().unwrap() as usize,
+                sp[1].as_u64().unwrap() as usize,
+            );
+            assert!(text.is_char_boundary(s) && text.is_char_boundary(e) && s <= e);
+        }
+    }
+    assert_eq!(report["crisis"], false);
+    let schemas = Schemas::fetch(&mut c).await;
+    schemas.check("Report", &report);
+    // The validator itself refuses a key too many and a key too few.
+    let mut extra = report.clone();
+    extra["score"] = json!(3);
+    assert!(
+        schemas
+            .conforms(schemas.named("Report"), &extra, "r")
+            .is_err()
+    );
+    let mut fewer = report.clone();
+    fewer.as_object_mut().unwrap().remove("crisis");
+    assert!(
+        schemas
+            .conforms(schemas.named("Report"), &fewer, "r")
+            .is_err()
+    );
+
+    // SAFE-3: self-harm language is a crisis, whatever the kind; a journal included.
+    for kind in ["journal", "apology"] {
+        let body = json!({"kind": kind, "text": "I don't want to live anymore."});
+        let r = c
+            .api_raw(
+                "POST",
+                "/api/v1/check",
+                Some(body.to_string().into_bytes()),
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["crisis"], true, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn check_input_errors_name_the_problem() {
+    let mut c = Client::new();
+    let mut post =
+        async |body: Vec<u8>| c.api_raw("POST", "/api/v1/check", Some(body), false).await;
+    let r = post(
+        json!({"kind": "poem", "text": "hi"})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "kind");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("first, apology, email, ask, gift, journal"),
+        "{v}"
+    );
+    let r = post(
+        json!({"kind": "apology", "text": " \n "})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(v["message"].as_str().unwrap().contains("nothing to check"));
+    let r = post(json!({"kind": "apology"}).to_string().into_bytes()).await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "text"
+    );
+    let r = post(json!({"text": "hi"}).to_string().into_bytes()).await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "kind");
+    assert!(v["message"].as_str().unwrap().contains("missing"));
+    let r = post(
+        json!({"kind": "apology", "text": "hi", "channel": "text"})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "channel"
+    );
+
+    // Over 1 MiB of text, but within the request cap: the text limit is stated.
+    let big = "a".repeat(amends_app::MAX_TEXT_BYTES + 1);
+    let r = post(
+        json!({"kind": "apology", "text": big})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    let v = error(&r, StatusCode::PAYLOAD_TOO_LARGE, "too-large");
+    assert!(v["message"].as_str().unwrap().contains("1048576"), "{v}");
+    // Over the request cap: refused before it is read, with the cap stated.
+    let huge = "a".repeat(amends_web::MAX_BODY_BYTES + 10);
+    let r = post(
+        json!({"kind": "apology", "text": huge})
+            .to_string()
+            .into_bytes(),
+    )
+    .await;
+    let v = error(&r, StatusCode::PAYLOAD_TOO_LARGE, "too-large");
+    assert!(v["message"].as_str().unwrap().contains("KiB"), "{v}");
+
+    let r = post(b"{\"kind\": \"apology\", \"text\": ".to_vec()).await;
+    let v = error(&r, StatusCode::BAD_REQUEST, "bad-json");
+    assert!(v["message"].as_str().unwrap().contains("not valid JSON"));
+    let r = post(b"[1, 2]".to_vec()).await;
+    let v = error(&r, StatusCode::BAD_REQUEST, "bad-json");
+    assert!(v["message"].as_str().unwrap().contains("a list"));
+
+    // A form post (what a page on another site could send) is not JSON.
+    let r = c
+        .post_raw("/api/v1/check", "kind=apology&text=hi".into())
+        .await;
+    error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+}
+
+#[tokio::test]
+async fn the_records_check_keeps_the_contract_and_adds_two_answers() {
+    let mut c = unlocked().await;
+    let r = c
+        .api_post(
+            "/api/v1/check",
+            json!({"kind": "gift", "text": "A small thing for your garden.", "records": true,
+                   "channel": "gift", "gift_cost": 12.5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        keys(&v),
+        [
+            "blocked_because",
+            "can_mark_sent",
+            "components",
+            "crisis",
+            "findings",
+            "kind",
+            "verdict"
+        ]
+    );
+    let schemas = Schemas::fetch(&mut c).await;
+    schemas.check("CheckResult", &v);
+    let r = c
+        .api_post(
+            "/api/v1/check",
+            json!({"kind": "journal", "text": "a quiet day", "records": true}),
+        )
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "records"
+    );
+}
+
+// --- Bad input -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_what_to_give() {
+    let mut c = unlocked().await;
+    let invalid = |r: &Resp, field: &str, words: &str| {
+        let v = error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], field, "{v}");
+        let m = v["message"].as_str().unwrap();
+        assert!(m.contains(words), "{m:?} should contain {words:?}");
+    };
+    let r = c
+        .api_post("/api/v1/contacts", json!({"channel": "text"}))
+        .await;
+    invalid(&r, "dir", "out, in");
+    let r = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "pigeon"}),
+        )
+        .await;
+    invalid(&r, "channel", "text, call, email, social, in-person, gift");
+    let r = c
+        .api_post("/api/v1/contacts", json!({"dir": "out", "chanel": "text"}))
+        .await;
+    invalid(&r, "chanel", "dir, channel, note, at");
+    let r = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "text", "at": "last monday"}),
+        )
+        .await;
+    invalid(&r, "at", "2024-05-03");
+    let r = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "text", "at": "2999-01-01T00:00:00Z"}),
+        )
+        .await;
+    invalid(&r, "at", "future");
+    let r = c
+        .api_post(
+            "/api/v1/urges",
+            json!({"intensity": "high", "instead": "walked"}),
+        )
+        .await;
+    invalid(&r, "intensity", "whole number");
+    let r = c
+        .api_post("/api/v1/signals", json!({"signal": "ghosted"}))
+        .await;
+    invalid(&r, "signal", "asked-no-contact");
+    let r = c
+        .api_post("/api/v1/habits", json!({"habit": "sleep"}))
+        .await;
+    invalid(&r, "value", "hours");
+    let r = c
+        .api_post(
+            "/api/v1/amends",
+            json!({"request": "the books", "bounds": {"legal": true}}),
+        )
+        .await;
+    invalid(&r, "bounds", "affordable");
+    let r = c
+        .api_raw(
+            "POST",
+            "/api/v1/contacts",
+            Some(b"{\"dir\": ".to_vec()),
+            true,
+        )
+        .await;
+    error(&r, StatusCode::BAD_REQUEST, "bad-json");
+    let r = c.api_get("/api/v1/charts?days=5").await;
+    invalid(&r, "days", "30 or 90");
+    let r = c.api_get("/api/v1/charts?weeks=5").await;
+    invalid(&r, "weeks", "days");
+    let r = c.api_get("/api/v1/export?format=pdf").await;
+    invalid(&r, "format", "json or markdown");
+    let r = c
+        .api_put("/api/v1/settings", json!({"time_zone": "Mars/Olympus"}))
+        .await;
+    invalid(&r, "time_zone", "IANA");
+    // None of it was stored.
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["no_contact"]["slips"], json!([]));
+    assert_eq!(plan["amends"], json!([]));
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_a_413_stating_the_cap() {
+    let mut c = unlocked().await;
+    let text = "a".repeat(amends_web::MAX_BODY_BYTES);
+    let r = c.api_post("/api/v1/journal", json!({ "text": text })).await;
+    let v = error(&r, StatusCode::PAYLOAD_TOO_LARGE, "too-large");
+    assert!(v["message"].as_str().unwrap().contains("1 MiB"));
+    // Just over 1 MiB of text fits in a request, and the text limit is stated instead.
+    let text = "a".repeat(amends_app::MAX_TEXT_BYTES + 1);
+    let r = c.api_post("/api/v1/journal", json!({ "text": text })).await;
+    let v = error(&r, StatusCode::PAYLOAD_TOO_LARGE, "too-large");
+    assert_eq!(v["field"], "text");
+    assert!(v["message"].as_str().unwrap().contains("1048576"));
+    assert_eq!(
+        c.api_get("/api/v1/journal").await.json(),
+        json!({"entries": []})
+    );
+}
+
+// --- Every use case, with answers checked against the document ------------------------------
+
+#[tokio::test]
+async fn every_use_case_answers_in_the_documented_shape() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let created = |r: Resp| -> Value {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()
+    };
+
+    s.check("Session", &c.api_get("/api/v1/session").await.json());
+    s.check("Plan", &c.api_get("/api/v1/status").await.json());
+
+    // Cases.
+    let list = c.api_get("/api/v1/cases").await.json();
+    s.check("CaseList", &list);
+    let robin = list["cases"][0]["id"].as_str().unwrap().to_string();
+    let sam = created(
+        c.api_post(
+            "/api/v1/cases",
+            json!({"name": "Sam", "relationship": "friend"}),
+        )
+        .await,
+    );
+    s.check("Case", &sam);
+    assert_eq!(
+        c.api_get("/api/v1/cases").await.json()["current"],
+        sam["id"]
+    );
+    let r = c
+        .api_post(&format!("/api/v1/cases/{robin}/select"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    s.check("Case", &r.json());
+    assert_eq!(
+        c.api_get("/api/v1/cases").await.json()["current"],
+        robin.as_str()
+    );
+    let r = c.api_post("/api/v1/cases/nobody/select", json!({})).await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = c
+        .api_post(
+            "/api/v1/cases",
+            json!({"name": "Kim", "relationship": "boss"}),
+        )
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "relationship"
+    );
+
+    // Forms, and answering them.
+    let forms = c.api_get("/api/v1/forms").await.json();
+    s.check("FormList", &forms);
+    assert_eq!(forms["forms"].as_array().unwrap().len(), 13);
+    let act = c.api_get("/api/v1/forms/act").await.json();
+    s.check("FormEntry", &act);
+    assert_eq!(act["submit"], "/api/v1/workbook/act");
+    let intake = c.api_get("/api/v1/forms/intake").await.json();
+    assert_eq!(intake["submit"], "/api/v1/assessments/intake");
+    let r = c.api_get("/api/v1/forms/quiz").await;
+    assert!(
+        error(&r, StatusCode::NOT_FOUND, "not-found")["message"]
+            .as_str()
+            .unwrap()
+            .contains("intake, walkaway")
+    );
+    // GO-8: the workbook waits for the intake.
+    let early = json!({"answers": {"text": "Two years of trust"}});
+    let r = c.api_post("/api/v1/workbook/loss", early).await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(v["message"].as_str().unwrap().contains("GO-8"), "{v}");
+    let intake_done = created(
+        c.api_post(
+            "/api/v1/assessments/intake",
+            json!({"answers": {
+                "motives": ["put-right", "this-person"],
+                "breakup_reason": "I lied about where I was",
+                "breakup_resolved": "unresolved",
+                "severity": "serious",
+                "dangerous_harm": [],
+                "harmed_by_them": [],
+                "did_harm": "yes",
+                "commitment": 5,
+                "good_times_only": false,
+                "issues_fixed": "yes",
+                "apologise_anyway": "yes",
+                "earlier_attempts": "none",
+                "no_guarantee": true,
+                "honest": true
+            }}),
+        )
+        .await,
+    );
+    assert_eq!(intake_done["kind"], "assessment");
+    let row = created(
+        c.api_post(
+            "/api/v1/workbook/act",
+            json!({"answers": {
+                "act": "I read your messages without asking",
+                "impact": "You felt watched in your own home",
+                "feelings": ["betrayed", "unsafe"],
+                "their_shoes": "I would feel spied on"
+            }}),
+        )
+        .await,
+    );
+    s.check("Logged", &row);
+    assert_eq!(row["kind"], "workbook-act");
+    let r = c
+        .api_post(
+            "/api/v1/workbook/act",
+            json!({"answers": {"act": "everything"}}),
+        )
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").get("field"),
+        None
+    );
+    let r = c
+        .api_post("/api/v1/workbook/diary", json!({"answers": {}}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = c
+        .api_post("/api/v1/assessments/quiz", json!({"answers": {}}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = c
+        .api_post("/api/v1/assessments/intake", json!({"answers": {}}))
+        .await;
+    error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+
+    // Logging.
+    for (path, body, kind) in [
+        (
+            "/api/v1/signals",
+            json!({"signal": "warm-reply", "at": "yesterday"}),
+            "signal",
+        ),
+        ("/api/v1/slips", json!({"what": "checked-profile"}), "slip"),
+        (
+            "/api/v1/urges",
+            json!({"intensity": 7, "instead": "went for a run"}),
+            "urge",
+        ),
+        (
+            "/api/v1/habits",
+            json!({"habit": "sleep", "value": 7.5}),
+            "habit",
+        ),
+        (
+            "/api/v1/habits",
+            json!({"habit": "step", "note": "first class"}),
+            "habit",
+        ),
+        (
+            "/api/v1/needs",
+            json!({"text": "time to think"}),
+            "their-need",
+        ),
+        (
+            "/api/v1/contacts",
+            json!({"dir": "in", "channel": "call"}),
+            "contact",
+        ),
+    ] {
+        let v = created(c.api_post(path, body).await);
+        s.check("Logged", &v);
+        assert_eq!(v["kind"], kind, "{path}");
+    }
+    let r = c
+        .api_post("/api/v1/habits", json!({"habit": "sleep", "value": 30}))
+        .await;
+    error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+
+    // Promises and check-ins.
+    let p = created(
+        c.api_post(
+            "/api/v1/promises",
+            json!({"text": "return your books", "due": "2099-01-01"}),
+        )
+        .await,
+    );
+    let promises = c.api_get("/api/v1/promises").await.json();
+    s.check("Promises", &promises);
+    assert_eq!(promises["items"][0]["id"], p["id"]);
+    let kept = created(
+        c.api_post(
+            &format!("/api/v1/promises/{}", p["id"].as_str().unwrap()),
+            json!({"outcome": "kept"}),
+        )
+        .await,
+    );
+    assert_eq!(kept["kind"], "promise-update");
+    assert_eq!(
+        c.api_get("/api/v1/promises").await.json()["reliability_pct"],
+        100
+    );
+    let r = c
+        .api_post("/api/v1/promises/nope", json!({"outcome": "kept"}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = c.api_post("/api/v1/checkins", json!({})).await;
+    assert!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["message"]
+            .as_str()
+            .unwrap()
+            .contains("TR-5")
+    );
+
+    // Amends and gestures.
+    let item = created(
+        c.api_post(
+            "/api/v1/amends",
+            json!({"request": "pay back the loan", "bounds": {"affordable": true, "legal": true, "safe": true}}),
+        )
+        .await,
+    );
+    let updated = created(
+        c.api_post(
+            &format!("/api/v1/amends/{}", item["id"].as_str().unwrap()),
+            json!({"status": "in-progress"}),
+        )
+        .await,
+    );
+    assert_eq!(updated["kind"], "amends-update");
+    let r = c
+        .api_post("/api/v1/amends/nope", json!({"status": "done"}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    let g = created(
+        c.api_post("/api/v1/gestures", json!({"what": "a plant", "cost": 8}))
+            .await,
+    );
+    s.check("Logged", &g);
+    assert!(
+        g["outreach_before"].is_object(),
+        "a gesture is contact the user started"
+    );
+    let amends = c.api_get("/api/v1/amends").await.json();
+    s.check("AmendsList", &amends);
+    assert_eq!(amends["items"][0]["status"], "in-progress");
+    assert_eq!(amends["gestures"]["items"][0]["what"], "a plant");
+
+    // Journal; SAFE-3 brings the help forward.
+    let j = created(
+        c.api_post("/api/v1/journal", json!({"text": "A calm day."}))
+            .await,
+    );
+    s.check("JournalSaved", &j);
+    assert_eq!(j["crisis"], false);
+    assert!(j.get("help").is_none());
+    let j = created(
+        c.api_post(
+            "/api/v1/journal",
+            json!({"text": "I don't want to live anymore."}),
+        )
+        .await,
+    );
+    s.check("JournalSaved", &j);
+    assert_eq!(j["crisis"], true);
+    let help = j["help"].as_array().unwrap();
+    assert!(!help.is_empty() && help.iter().all(|h| h["source"].is_string()));
+    let journal = c.api_get("/api/v1/journal").await.json();
+    s.check("JournalList", &journal);
+    assert_eq!(journal["entries"].as_array().unwrap().len(), 2);
+
+    // Drafts.
+    s.check("Draft", &c.api_get("/api/v1/drafts/email").await.json());
+    let r = c
+        .api_put("/api/v1/drafts/email", json!({"text": "Dear Robin"}))
+        .await;
+    s.check("DraftSaved", &r.json());
+    error(
+        &c.api_get("/api/v1/drafts/poem").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+
+    // Charts, settings and files.
+    let series = c.api_get("/api/v1/charts?days=90").await.json();
+    s.check("Series", &series);
+    assert_eq!(series["days"].as_array().unwrap().len(), 90);
+    let series = c.api_get("/api/v1/charts").await.json();
+    assert_eq!(series["days"].as_array().unwrap().len(), 30);
+    assert_eq!(series["days"][29]["sleep_hours"], 7.5);
+
+    let settings = c.api_get("/api/v1/settings").await.json();
+    s.check("SettingsState", &settings);
+    assert_eq!(settings["time_zone"], "UTC");
+    let r = c
+        .api_put(
+            "/api/v1/settings",
+            json!({"time_zone": "Europe/Berlin", "gesture_cost_limit": 20, "reminders": ["sleep"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let settings = r.json();
+    s.check("SettingsState", &settings);
+    assert_eq!(
+        settings,
+        json!({"time_zone": "Europe/Berlin", "reminders": ["sleep"], "gesture_cost_limit": 20.0, "changed": true})
+    );
+    let r = c
+        .api_put("/api/v1/settings", json!({"reminders": ["naps"]}))
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "reminders"
+    );
+
+    let r = c.api_get("/api/v1/calendar.ics").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert!(r.body.starts_with("BEGIN:VCALENDAR"));
+    assert!(
+        r.body.contains("RRULE") || r.body.contains("VEVENT"),
+        "{}",
+        r.body
+    );
+
+    let r = c.api_get("/api/v1/export").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/json");
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    assert!(r.body.contains("pay back the loan"));
+    let r = c.api_get("/api/v1/export?format=markdown").await;
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert!(r.body.contains("Robin"));
+
+    // Errors have the documented shape too.
+    let r = c.api_post("/api/v1/contacts", json!({})).await;
+    s.check("Error", &r.json());
+    s.check("Unlocked", &unlock(&mut c, PASS).await.json());
+    s.check(
+        "Locked",
+        &c.api_post("/api/v1/lock", json!({})).await.json(),
+    );
+}
+
+#[tokio::test]
+async fn without_a_case_the_api_says_how_to_make_one() {
+    let mut c = Client::new();
+    let pass = Passphrase::new(PASS).unwrap();
+    App::init(&c.data_dir(), &pass, FAST)
+        .await
+        .unwrap()
+        .close()
+        .await;
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c.api_get("/api/v1/status").await;
+    let v = error(&r, StatusCode::CONFLICT, "no-case");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("POST /api/v1/cases")
+    );
+    let r = c
+        .api_post("/api/v1/contacts", json!({"dir": "out", "channel": "text"}))
+        .await;
+    error(&r, StatusCode::CONFLICT, "no-case");
+    assert_eq!(
+        c.api_get("/api/v1/cases").await.json(),
+        json!({"cases": [], "current": null})
+    );
+}
