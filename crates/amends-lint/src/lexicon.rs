@@ -40,7 +40,8 @@ pub enum LexiconError {
         /// What is wrong.
         problem: String,
     },
-    /// The automaton could not be built.
+    /// The phrase tables (generated at build time from the lexicons) could not be loaded, or
+    /// do not match the lexicons.
     #[error("phrase automaton: {0}")]
     Automaton(String),
 }
@@ -275,7 +276,7 @@ impl Lexicon {
 /// Name of the internal group that holds a lexicon's exceptions.
 pub const EXCEPT_GROUP: &str = "_except";
 
-/// A lexicon plus its phrases (before compiling into the automaton).
+/// A lexicon plus its phrases (as the build script expands them into the phrase tables).
 pub struct Loaded {
     /// The lexicon.
     pub lexicon: Lexicon,

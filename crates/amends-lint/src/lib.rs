@@ -20,8 +20,9 @@
 //!   at the user's own characters. It splits words, clauses, sentences (Unicode rules, line
 //!   breaks) and paragraphs.
 //! - Every phrase of every lexicon (`lexicons/**/*.toml`, embedded with `include_str!`) is
-//!   compiled into one Aho-Corasick automaton, once ([`Engine::new`], or lazily by [`check`]).
-//!   A check is one overlapping pass over the normalised text.
+//!   expanded into literal patterns at build time (`build.rs`), laid out as one byte trie that
+//!   the engine embeds, so [`Engine::new`] (or [`check`], lazily) only parses the lexicon
+//!   files and reads the tables. A check walks the trie from each word of the normalised text.
 //! - Hits are filtered by context: negation ("I'm not blaming you"), double quotes, reported
 //!   speech ("you said I never listened"), hypotheticals ("what if I had..."), and per-lexicon
 //!   exceptions ("you made me laugh"). Who the subject is and what follows "but" are written
@@ -87,6 +88,9 @@ pub mod lexicon;
 mod lexicon_files;
 mod report;
 pub mod rules;
+#[cfg(test)]
+mod table_builder;
+mod tables;
 mod words;
 
 use std::sync::LazyLock;

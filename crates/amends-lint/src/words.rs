@@ -1,12 +1,13 @@
 //! Words and phrase syntax: canonical spellings, the written forms of a word, and the
 //! expansion of a lexicon phrase (`( | )`, ` ... `, `*`) into literal forms.
 //!
-//! Std only, so that a build script can compile this same file (`#[path]`) and expand every
-//! phrase ahead of time with exactly the code the crate uses.
+//! Std only, because the build script compiles this same file (`#[path]`) to expand every
+//! phrase ahead of time (see `build.rs`); the engine then loads the result instead of doing
+//! the work at start-up. One source for both keeps the two from ever disagreeing.
 
 /// The canonical spelling of a word as people type it in messages: missing apostrophes,
 /// texting forms and US spellings. Applied to the text and to lexicon phrases alike, so a
-/// phrase needs only one written form (and the automaton stays small).
+/// phrase needs only one written form (and the phrase tables stay small).
 pub fn canonical(w: &str) -> Option<&'static str> {
     Some(match w {
         "dont" => "don't",
