@@ -9,6 +9,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::report::Span;
+use crate::words::canonical;
 
 /// Token flag: the token negates what follows ("not", "never", "don't").
 pub const NEGATOR: u8 = 1;
@@ -319,71 +320,6 @@ impl<'a> Document<'a> {
     pub fn word_count(&self) -> usize {
         self.tokens.len()
     }
-}
-
-/// The canonical spelling of a word as people type it in messages: missing apostrophes,
-/// texting forms and US spellings. Applied to the text and to lexicon phrases alike, so a
-/// phrase needs only one written form (and the automaton stays small).
-pub fn canonical(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "dont" => "don't",
-        "cant" => "can't",
-        "wont" => "won't",
-        "im" => "i'm",
-        "ive" => "i've",
-        "ill" => "i'll",
-        "id" => "i'd",
-        "youre" => "you're",
-        "youll" => "you'll",
-        "youve" => "you've",
-        "youd" => "you'd",
-        "didnt" => "didn't",
-        "wasnt" => "wasn't",
-        "isnt" => "isn't",
-        "doesnt" => "doesn't",
-        "havent" => "haven't",
-        "hasnt" => "hasn't",
-        "hadnt" => "hadn't",
-        "shouldnt" => "shouldn't",
-        "wouldnt" => "wouldn't",
-        "couldnt" => "couldn't",
-        "arent" => "aren't",
-        "werent" => "weren't",
-        "thats" => "that's",
-        "whats" => "what's",
-        "theres" => "there's",
-        "theyre" => "they're",
-        "its" => "it's",
-        "lets" => "let's",
-        "u" => "you",
-        "ya" => "you",
-        "ur" => "your",
-        "pls" | "plz" | "pleaseee" | "pleasee" => "please",
-        "cuz" | "coz" | "bc" => "because",
-        "tho" => "though",
-        "ok" => "okay",
-        "tonite" => "tonight",
-        "rly" | "realy" => "really",
-        "smth" => "something",
-        "wat" => "what",
-        "kno" => "know",
-        "apologize" => "apologise",
-        "apologized" => "apologised",
-        "apologizing" => "apologising",
-        "apologizes" => "apologises",
-        "criticize" => "criticise",
-        "criticized" => "criticised",
-        "criticizing" => "criticising",
-        "realize" => "realise",
-        "realized" => "realised",
-        "jewelry" => "jewellery",
-        "defense" => "defence",
-        "mom" => "mum",
-        "favorite" => "favourite",
-        "counselor" => "counsellor",
-        "counseling" => "counselling",
-        _ => return None,
-    })
 }
 
 /// Replaces the word at `norm[start..]` by its canonical spelling, keeping the byte map

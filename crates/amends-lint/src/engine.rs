@@ -1,17 +1,16 @@
-//! The engine: every phrase of every lexicon in one Aho-Corasick automaton, built once; one
-//! overlapping pass over the normalised text per check; then context filters (negation,
-//! quotation, reported speech, hypotheticals, exceptions); then components and rules.
+//! The engine: every phrase of every lexicon expanded at build time into one byte trie (see
+//! `tables.rs`); per check, one walk down the trie from each word of the normalised text; then
+//! context filters (negation, quotation, reported speech, hypotheticals, exceptions); then
+//! components and rules.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::context::Context;
 use crate::doc::{Document, NEG_SHORT, NEGATOR, QUOTED};
 use crate::lexicon::{self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
+use crate::tables::Tables;
 
 /// A phrase hit that survived the filters.
 #[derive(Clone, Copy, Debug)]
@@ -52,14 +51,6 @@ impl Hits {
     }
 }
 
-struct Phrase {
-    lex: u16,
-    group: u16,
-    gap: usize,
-    /// Pattern ids of segments after the first, sorted, one list per segment.
-    rest: Vec<Vec<u32>>,
-}
-
 #[derive(Clone, Copy)]
 struct Raw {
     pat: u32,
@@ -69,32 +60,8 @@ struct Raw {
     tok_end: usize,
 }
 
-/// One phrase source expanded: alternatives, each a list of segments.
-type Expanded = Vec<Vec<lexicon::Segment>>;
-
-#[derive(Default)]
-struct Builder {
-    patterns: Vec<String>,
-    pat_prefix: Vec<bool>,
-    pat_ids: HashMap<(String, bool), u32>,
-    starts: Vec<Vec<u32>>,
-}
-
-impl Builder {
-    fn intern(&mut self, form: &str, prefix: bool) -> Result<u32, LexiconError> {
-        let key = (form.to_owned(), prefix);
-        if let Some(&id) = self.pat_ids.get(&key) {
-            return Ok(id);
-        }
-        let id = u32::try_from(self.patterns.len())
-            .map_err(|_| LexiconError::Automaton("too many patterns".into()))?;
-        self.patterns.push(form.to_owned());
-        self.pat_prefix.push(prefix);
-        self.starts.push(Vec::new());
-        self.pat_ids.insert(key, id);
-        Ok(id)
-    }
-}
+/// The phrase tables, expanded from the lexicons at build time (`build.rs`).
+const PHRASE_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_tables.bin"));
 
 /// Words of lookback for negation (L-3 "I'm not going to say I was drunk").
 const NEGATION_WINDOW: usize = 4;
@@ -102,11 +69,8 @@ const NEGATION_WINDOW: usize = 4;
 /// The compiled lexicons and rules. Build it once and reuse it; [`crate::check`] does so
 /// behind a `LazyLock`.
 pub struct Engine {
-    ac: AhoCorasick,
-    pat_prefix: Vec<bool>,
-    /// For each pattern, the phrases it starts.
-    starts: Vec<Vec<u32>>,
-    phrases: Vec<Phrase>,
+    /// Patterns, phrases and the trie over the patterns.
+    tables: Tables,
     lexicons: Vec<Lexicon>,
     markers: u16,
     rules: Vec<(u16, Box<dyn Rule>)>,
@@ -116,7 +80,7 @@ pub struct Engine {
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
-            .field("patterns", &self.pat_prefix.len())
+            .field("patterns", &self.tables.pattern_count())
             .field("lexicons", &self.lexicons.len())
             .field("rules", &self.rules.len())
             .finish()
@@ -124,91 +88,26 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Loads the embedded lexicons and builds the automaton.
+    /// Loads the embedded lexicons and the phrase tables generated from them at build time.
     pub fn new() -> Result<Engine, LexiconError> {
-        let mut lexicons = Vec::new();
-        let mut b = Builder::default();
-        let mut phrases: Vec<Phrase> = Vec::new();
-
-        // Expanding phrases is most of the start-up cost and each file is independent, so the
-        // files are expanded on two threads; interning stays sequential and deterministic.
         let loaded: Vec<lexicon::Loaded> = crate::LEXICON_FILES
             .iter()
             .map(|(file, src)| lexicon::load(file, src))
             .collect::<Result<_, _>>()?;
-        let expand_all = |ls: &[lexicon::Loaded]| -> Result<Vec<Vec<Expanded>>, LexiconError> {
-            ls.iter()
-                .map(|l| {
-                    l.phrases
-                        .iter()
-                        .map(|(_, p, _)| {
-                            lexicon::expand(p).map_err(|problem| LexiconError::Invalid {
-                                file: l.lexicon.file,
-                                problem,
-                            })
-                        })
-                        .collect()
-                })
-                .collect()
-        };
-        let mid = loaded.len() / 2;
-        let (a, b2) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| expand_all(&loaded[mid..]));
-            let first = expand_all(&loaded[..mid]);
-            (first, second.join())
-        });
-        let mut expanded = a?;
-        expanded
-            .extend(b2.map_err(|_| LexiconError::Automaton("expansion thread failed".into()))??);
-
-        for (loaded, per_phrase) in loaded.into_iter().zip(expanded) {
-            let lex = u16::try_from(lexicons.len())
-                .map_err(|_| LexiconError::Automaton("too many lexicons".into()))?;
-            for ((group, _, gap), alts) in loaded.phrases.iter().zip(per_phrase) {
-                for segs in alts {
-                    let pi = u32::try_from(phrases.len())
-                        .map_err(|_| LexiconError::Automaton("too many phrases".into()))?;
-                    let mut first = Vec::new();
-                    let mut rest = Vec::new();
-                    for (k, seg) in segs.iter().enumerate() {
-                        let mut ids = Vec::with_capacity(seg.forms.len());
-                        for form in &seg.forms {
-                            ids.push(b.intern(form, seg.prefix)?);
-                        }
-                        ids.sort_unstable();
-                        ids.dedup();
-                        if k == 0 {
-                            first = ids;
-                        } else {
-                            rest.push(ids);
-                        }
-                    }
-                    for id in first {
-                        // Only reachable ids are pushed; `intern` grew `starts` with `patterns`.
-                        if let Some(s) = b.starts.get_mut(id as usize) {
-                            s.push(pi);
-                        }
-                    }
-                    phrases.push(Phrase {
-                        lex,
-                        group: *group,
-                        gap: *gap,
-                        rest,
-                    });
-                }
-            }
-            lexicons.push(loaded.lexicon);
+        let tables = Tables::decode(PHRASE_TABLES).map_err(LexiconError::Automaton)?;
+        // The tables were made from these same files by the build script; a count per file
+        // catches any disagreement about which phrases a file holds.
+        let counts_agree = tables.sources.len() == loaded.len()
+            && loaded
+                .iter()
+                .zip(&tables.sources)
+                .all(|(l, &n)| l.phrases.len() == n as usize);
+        if !counts_agree {
+            return Err(LexiconError::Automaton(
+                "the generated phrase tables do not match the lexicons".into(),
+            ));
         }
-        let Builder {
-            patterns,
-            pat_prefix,
-            starts,
-            ..
-        } = b;
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        let lexicons: Vec<Lexicon> = loaded.into_iter().map(|l| l.lexicon).collect();
 
         let find = |id: &str, role: LexRole| {
             lexicons
@@ -233,10 +132,7 @@ impl Engine {
             rule_list.push((lex, rule));
         }
         Ok(Engine {
-            ac,
-            pat_prefix,
-            starts,
-            phrases,
+            tables,
             lexicons,
             markers,
             rules: rule_list,
@@ -249,9 +145,9 @@ impl Engine {
         &self.lexicons
     }
 
-    /// Number of literal patterns in the automaton.
+    /// Number of literal patterns in the phrase trie.
     pub fn pattern_count(&self) -> usize {
-        self.pat_prefix.len()
+        self.tables.pattern_count()
     }
 
     /// Checks one draft. `context` adds the checks that need the user's records (L-13, L-16,
@@ -327,59 +223,57 @@ impl Engine {
         out
     }
 
-    /// One automaton pass, then gap joining, filters, exceptions and de-duplication.
+    /// One trie walk from each word start, then gap joining, filters, exceptions and
+    /// de-duplication.
     pub(crate) fn scan(&self, doc: &Document<'_>) -> Hits {
         let norm = doc.norm().as_bytes();
         let tokens = doc.tokens();
         let mut raw: Vec<Raw> = Vec::new();
-        for m in self.ac.find_overlapping_iter(doc.norm()) {
-            let (s, e) = (m.start(), m.end());
-            if s > 0 && norm[s - 1] != b' ' {
-                continue;
-            }
-            let pat = m.pattern().as_u32();
-            let prefix = self.pat_prefix[pat as usize];
-            if !prefix && e < norm.len() && norm[e] != b' ' {
-                continue;
-            }
-            let Some(tok_start) = doc.token_starting_at(s) else {
-                continue;
-            };
-            // A prefix pattern may end inside a word: the hit runs to the word's end.
-            let (e, tok_end) = match doc.token_ending_at(e) {
-                Some(t) => (e, t),
-                None if prefix => {
-                    let t = tokens.partition_point(|t| t.norm_end < e);
-                    match tokens.get(t) {
-                        Some(tok) => (tok.norm_end, t),
-                        None => continue,
-                    }
+        // A hit must start a word, and every word start is a token start, so walking the trie
+        // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
+        for (tok_start, tok) in tokens.iter().enumerate() {
+            let s = tok.norm_start;
+            self.tables.matches_at(norm, s, |pat, e| {
+                let prefix = self.tables.pat_prefix[pat as usize] != 0;
+                if !prefix && e < norm.len() && norm[e] != b' ' {
+                    return;
                 }
-                None => continue,
-            };
-            raw.push(Raw {
-                pat,
-                start: s,
-                end: e,
-                tok_start,
-                tok_end,
+                // A prefix pattern may end inside a word: the hit runs to the word's end.
+                let (e, tok_end) = match doc.token_ending_at(e) {
+                    Some(t) => (e, t),
+                    None if prefix => {
+                        let t = tokens.partition_point(|t| t.norm_end < e);
+                        match tokens.get(t) {
+                            Some(tok) => (tok.norm_end, t),
+                            None => return,
+                        }
+                    }
+                    None => return,
+                };
+                raw.push(Raw {
+                    pat,
+                    start: s,
+                    end: e,
+                    tok_start,
+                    tok_end,
+                });
             });
         }
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
 
         let mut cands: Vec<Hit> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
-            for &pi in &self.starts[r.pat as usize] {
-                let ph = &self.phrases[pi as usize];
+            for &pi in self.tables.starts(r.pat) {
+                let (lex, group, gap) = self.tables.phrase(pi);
                 let mut end = r.end;
                 let mut tok_end = r.tok_end;
                 let mut ok = true;
                 let mut from = ri + 1;
-                for seg in &ph.rest {
+                for seg in self.tables.rest(pi) {
                     let mut found = None;
                     let lo = from.max(raw.partition_point(|q| q.start <= end));
                     for (qi, q) in raw.iter().enumerate().skip(lo) {
-                        if q.tok_start > tok_end + ph.gap + 1 {
+                        if q.tok_start > tok_end + gap + 1 {
                             break;
                         }
                         if tokens[q.tok_start].sentence != tokens[r.tok_start].sentence {
@@ -406,8 +300,8 @@ impl Engine {
                     continue;
                 }
                 cands.push(Hit {
-                    lex: ph.lex,
-                    group: ph.group,
+                    lex,
+                    group,
                     norm_start: r.start,
                     norm_end: end,
                     span: doc.orig_span(r.start, end),
@@ -545,4 +439,100 @@ fn negated(tokens: &[crate::doc::Token], t0: usize) -> bool {
         .any(|t| {
             tokens[t].flags & NEGATOR != 0 || (tokens[t].flags & NEG_SHORT != 0 && t + 1 == t0)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::table_builder::{self, Built, LexiconPhrases};
+
+    /// The tables rebuilt from the lexicons as the crate itself parses them (serde), not as the
+    /// build script reads them.
+    fn rebuilt() -> Built {
+        let lexicons: Vec<(&str, LexiconPhrases)> = crate::LEXICON_FILES
+            .iter()
+            .map(|(file, src)| (*file, lexicon::load(file, src).unwrap().phrases))
+            .collect();
+        table_builder::build(&lexicons).unwrap()
+    }
+
+    #[test]
+    fn generated_tables_are_the_lexicons_expanded() {
+        let encoded = table_builder::encode(&rebuilt());
+        // Compared as a bool: printing 1.4 MB on failure helps nobody.
+        assert!(
+            encoded == PHRASE_TABLES,
+            "OUT_DIR/phrase_tables.bin differs from the lexicons ({} vs {} bytes)",
+            PHRASE_TABLES.len(),
+            encoded.len()
+        );
+    }
+
+    /// Every (pattern, start, end) at a word start, the way the engine used to find them: an
+    /// overlapping Aho-Corasick pass with every match that does not start a word dropped.
+    fn by_aho_corasick(
+        ac: &aho_corasick::AhoCorasick,
+        text: &str,
+    ) -> BTreeSet<(u32, usize, usize)> {
+        let b = text.as_bytes();
+        ac.find_overlapping_iter(text)
+            .filter(|m| m.start() == 0 || b[m.start() - 1] == b' ')
+            .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
+            .collect()
+    }
+
+    fn by_trie(tables: &Tables, text: &str) -> BTreeSet<(u32, usize, usize)> {
+        let b = text.as_bytes();
+        let mut out = BTreeSet::new();
+        for s in (0..b.len()).filter(|&s| s == 0 || b[s - 1] == b' ') {
+            tables.matches_at(b, s, |p, e| {
+                out.insert((p, s, e));
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn trie_finds_what_aho_corasick_finds() {
+        let built = rebuilt();
+        let tables = Tables::decode(PHRASE_TABLES).unwrap();
+        assert_eq!(tables.pattern_count(), built.patterns.len());
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&built.patterns)
+            .unwrap();
+        // Runs of patterns glued by spaces and by word endings, so matches overlap, nest and
+        // stop inside words; and the evaluation messages as the engine normalises them.
+        let mut texts: Vec<String> = Vec::new();
+        let glue = [" ", " ", "s ", "' ", "ing ", " i ", " you "];
+        for (i, chunk) in built.patterns.chunks(7).enumerate() {
+            let mut t = String::new();
+            for (k, p) in chunk.iter().enumerate() {
+                t.push_str(p);
+                t.push_str(glue[(i + k) % glue.len()]);
+            }
+            texts.push(t);
+        }
+        let eval: toml::Value =
+            toml::from_str(include_str!("../tests/eval/messages.toml")).unwrap();
+        for m in eval["m"].as_array().unwrap() {
+            let text = m["text"].as_str().unwrap();
+            texts.push(Document::new(text).norm().to_owned());
+        }
+        let mut matches = 0;
+        for t in &texts {
+            let want = by_aho_corasick(&ac, t);
+            assert_eq!(by_trie(&tables, t), want, "in {t:?}");
+            matches += want.len();
+        }
+        assert!(matches > built.patterns.len(), "only {matches} matches");
+    }
+
+    #[test]
+    fn the_engine_loads_the_generated_tables() {
+        let e = Engine::new().unwrap();
+        assert_eq!(e.pattern_count(), rebuilt().patterns.len());
+    }
 }

@@ -18,6 +18,8 @@ use serde::Deserialize;
 use crate::context::Context;
 use crate::report::{Kind, Severity};
 
+pub use crate::words::{Segment, expand, word_variants};
+
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +40,8 @@ pub enum LexiconError {
         /// What is wrong.
         problem: String,
     },
-    /// The automaton could not be built.
+    /// The phrase tables (generated at build time from the lexicons) could not be loaded, or
+    /// do not match the lexicons.
     #[error("phrase automaton: {0}")]
     Automaton(String),
 }
@@ -273,7 +276,7 @@ impl Lexicon {
 /// Name of the internal group that holds a lexicon's exceptions.
 pub const EXCEPT_GROUP: &str = "_except";
 
-/// A lexicon plus its phrases (before compiling into the automaton).
+/// A lexicon plus its phrases (as the build script expands them into the phrase tables).
 pub struct Loaded {
     /// The lexicon.
     pub lexicon: Lexicon,
@@ -397,177 +400,6 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
         },
         phrases,
     })
-}
-
-/// Normalises a phrase the way [`crate::Document`] normalises text (apart from the `( | )`,
-/// `...` and `*` syntax).
-fn normalise_phrase(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for c in p.chars() {
-        let c = match c {
-            '\u{2019}' | '\u{2018}' | '`' => '\'',
-            c => c,
-        };
-        if c.is_alphanumeric() || matches!(c, '\'' | '(' | ')' | '|' | '.' | '*') {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    out
-}
-
-/// Expands `( | )` alternatives (they may nest).
-fn expand_alternatives(p: &str, out: &mut Vec<String>) -> Result<(), String> {
-    let Some(open) = p.find('(') else {
-        if p.contains(')') {
-            return Err(format!("stray ')' in {p:?}"));
-        }
-        out.push(p.split_whitespace().collect::<Vec<_>>().join(" "));
-        return Ok(());
-    };
-    let mut depth = 0usize;
-    let mut close = None;
-    let mut cuts = Vec::new();
-    for (i, c) in p.char_indices().skip_while(|&(i, _)| i < open) {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(i);
-                    break;
-                }
-            }
-            '|' if depth == 1 => cuts.push(i),
-            _ => {}
-        }
-    }
-    let close = close.ok_or_else(|| format!("unclosed '(' in {p:?}"))?;
-    let mut from = open + 1;
-    cuts.push(close);
-    for cut in cuts {
-        let alt = &p[from..cut];
-        from = cut + 1;
-        let next = format!("{} {} {}", &p[..open], alt, &p[close + 1..]);
-        expand_alternatives(&next, out)?;
-    }
-    Ok(())
-}
-
-/// The written forms a single word of a phrase may take in real messages, beyond what
-/// [`crate::doc::canonical`] already folds in the text (missing apostrophes, "u", "pls"...):
-/// contractions written out, and "your" typed for "you're".
-pub fn word_variants(w: &str) -> Vec<String> {
-    let w = crate::doc::canonical(w).unwrap_or(w);
-    let mut v = vec![w.to_owned()];
-    let extra: &[&str] = match w {
-        "i'm" => &["i am"],
-        "you're" => &["your", "you are"],
-        "don't" => &["do not"],
-        "won't" => &["will not"],
-        "can't" => &["cannot", "can not"],
-        "i'll" => &["i will"],
-        "it's" => &["it is"],
-        "didn't" => &["did not"],
-        "wasn't" => &["was not"],
-        "i've" => &["i have"],
-        "i'd" => &["i would", "i had"],
-        "isn't" => &["is not"],
-        "you'll" => &["you will"],
-        "that's" => &["that is"],
-        "we're" => &["we are"],
-        "they're" => &["they are"],
-        "you've" => &["you have"],
-        "haven't" => &["have not"],
-        "shouldn't" => &["should not"],
-        "wouldn't" => &["would not"],
-        "couldn't" => &["could not"],
-        "doesn't" => &["does not"],
-        "aren't" => &["are not"],
-        "weren't" => &["were not"],
-        "you'd" => &["you would", "you had"],
-        "hadn't" => &["had not"],
-        "there's" => &["there is"],
-        "we've" => &["we have"],
-        "we'll" => &["we will"],
-        "she's" => &["she is", "she has"],
-        "he's" => &["he is", "he has"],
-        "let's" => &["let us"],
-        "mum" => &["mother"],
-        "anymore" => &["any more"],
-        _ => &[],
-    };
-    v.extend(extra.iter().map(|s| (*s).to_owned()));
-    v
-}
-
-/// Maximum written forms per phrase segment; past this, rarer combinations are dropped.
-const MAX_VARIANTS: usize = 96;
-
-/// Written forms of one segment (a run of words with no gap).
-fn segment_variants(seg: &str) -> Vec<String> {
-    let mut acc: Vec<String> = vec![String::new()];
-    for w in seg.split_whitespace() {
-        let forms = word_variants(w);
-        let mut next = Vec::with_capacity(acc.len() * forms.len());
-        'outer: for f in &forms {
-            for a in &acc {
-                if next.len() >= MAX_VARIANTS {
-                    break 'outer;
-                }
-                if a.is_empty() {
-                    next.push(f.clone());
-                } else {
-                    next.push(format!("{a} {f}"));
-                }
-            }
-        }
-        acc = next;
-    }
-    acc.sort();
-    acc.dedup();
-    acc
-}
-
-/// One segment: its literal forms, and whether its last word may continue (`*`).
-pub struct Segment {
-    /// Written forms.
-    pub forms: Vec<String>,
-    /// Prefix match on the last word.
-    pub prefix: bool,
-}
-
-/// Expands a phrase source into alternatives, each a list of gap-separated segments.
-pub fn expand(src: &str) -> Result<Vec<Vec<Segment>>, String> {
-    let norm = normalise_phrase(src);
-    let mut alts = Vec::new();
-    expand_alternatives(&norm, &mut alts)?;
-    let mut out = Vec::with_capacity(alts.len());
-    for alt in alts {
-        let mut segs = Vec::new();
-        for part in alt.split("...") {
-            let part = part.trim();
-            if part.is_empty() {
-                return Err(format!("empty part in {src:?}"));
-            }
-            let prefix = part.ends_with('*');
-            let part = part.trim_end_matches('*').trim();
-            if part.contains(['(', ')', '|', '*', '.']) {
-                return Err(format!("stray syntax in {src:?}"));
-            }
-            // "i ('ve|have)" expands to "i 've", which no text contains: write "(i've|i have)".
-            if part.split_whitespace().any(|w| w.starts_with('\'')) {
-                return Err(format!("a word starts with an apostrophe in {src:?}"));
-            }
-            segs.push(Segment {
-                forms: segment_variants(part),
-                prefix,
-            });
-        }
-        out.push(segs);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -20,8 +20,9 @@
 //!   at the user's own characters. It splits words, clauses, sentences (Unicode rules, line
 //!   breaks) and paragraphs.
 //! - Every phrase of every lexicon (`lexicons/**/*.toml`, embedded with `include_str!`) is
-//!   compiled into one Aho-Corasick automaton, once ([`Engine::new`], or lazily by [`check`]).
-//!   A check is one overlapping pass over the normalised text.
+//!   expanded into literal patterns at build time (`build.rs`), laid out as one byte trie that
+//!   the engine embeds, so [`Engine::new`] (or [`check`], lazily) only parses the lexicon
+//!   files and reads the tables. A check walks the trie from each word of the normalised text.
 //! - Hits are filtered by context: negation ("I'm not blaming you"), double quotes, reported
 //!   speech ("you said I never listened"), hypotheticals ("what if I had..."), and per-lexicon
 //!   exceptions ("you made me laugh"). Who the subject is and what follows "but" are written
@@ -84,8 +85,13 @@ mod context;
 mod doc;
 mod engine;
 pub mod lexicon;
+mod lexicon_files;
 mod report;
 pub mod rules;
+#[cfg(test)]
+mod table_builder;
+mod tables;
+mod words;
 
 use std::sync::LazyLock;
 
@@ -96,162 +102,7 @@ pub use lexicon::{Lexicon, LexiconError};
 pub use report::{ComponentReport, Finding, Kind, Report, Severity, Span, UnknownKind, Verdict};
 pub use rules::{Cx, Rule};
 
-/// Every lexicon file, embedded. Order does not matter; ids must be unique.
-pub const LEXICON_FILES: &[(&str, &str)] = &[
-    ("markers.toml", include_str!("../lexicons/markers.toml")),
-    (
-        "rules/vague-apology.toml",
-        include_str!("../lexicons/rules/vague-apology.toml"),
-    ),
-    (
-        "rules/missing-impact.toml",
-        include_str!("../lexicons/rules/missing-impact.toml"),
-    ),
-    (
-        "rules/excuse.toml",
-        include_str!("../lexicons/rules/excuse.toml"),
-    ),
-    (
-        "rules/blame-shift.toml",
-        include_str!("../lexicons/rules/blame-shift.toml"),
-    ),
-    (
-        "rules/blame-circumstances.toml",
-        include_str!("../lexicons/rules/blame-circumstances.toml"),
-    ),
-    (
-        "rules/non-apology.toml",
-        include_str!("../lexicons/rules/non-apology.toml"),
-    ),
-    (
-        "rules/self-focus.toml",
-        include_str!("../lexicons/rules/self-focus.toml"),
-    ),
-    (
-        "rules/dwelling.toml",
-        include_str!("../lexicons/rules/dwelling.toml"),
-    ),
-    (
-        "rules/pressure.toml",
-        include_str!("../lexicons/rules/pressure.toml"),
-    ),
-    (
-        "rules/jealousy-bait.toml",
-        include_str!("../lexicons/rules/jealousy-bait.toml"),
-    ),
-    (
-        "rules/threat.toml",
-        include_str!("../lexicons/rules/threat.toml"),
-    ),
-    (
-        "rules/pleading.toml",
-        include_str!("../lexicons/rules/pleading.toml"),
-    ),
-    (
-        "rules/dishonesty.toml",
-        include_str!("../lexicons/rules/dishonesty.toml"),
-    ),
-    (
-        "rules/manipulation.toml",
-        include_str!("../lexicons/rules/manipulation.toml"),
-    ),
-    (
-        "rules/surveillance.toml",
-        include_str!("../lexicons/rules/surveillance.toml"),
-    ),
-    (
-        "rules/frequency.toml",
-        include_str!("../lexicons/rules/frequency.toml"),
-    ),
-    (
-        "rules/over-promise.toml",
-        include_str!("../lexicons/rules/over-promise.toml"),
-    ),
-    (
-        "rules/rushing.toml",
-        include_str!("../lexicons/rules/rushing.toml"),
-    ),
-    (
-        "rules/hollow.toml",
-        include_str!("../lexicons/rules/hollow.toml"),
-    ),
-    (
-        "rules/invalidation.toml",
-        include_str!("../lexicons/rules/invalidation.toml"),
-    ),
-    (
-        "rules/expensive-gift.toml",
-        include_str!("../lexicons/rules/expensive-gift.toml"),
-    ),
-    (
-        "rules/closure-demand.toml",
-        include_str!("../lexicons/rules/closure-demand.toml"),
-    ),
-    (
-        "rules/apology-elements.toml",
-        include_str!("../lexicons/rules/apology-elements.toml"),
-    ),
-    (
-        "rules/request-elements.toml",
-        include_str!("../lexicons/rules/request-elements.toml"),
-    ),
-    (
-        "rules/email-closing.toml",
-        include_str!("../lexicons/rules/email-closing.toml"),
-    ),
-    (
-        "rules/first-message-shape.toml",
-        include_str!("../lexicons/rules/first-message-shape.toml"),
-    ),
-    (
-        "rules/gift-tone.toml",
-        include_str!("../lexicons/rules/gift-tone.toml"),
-    ),
-    (
-        "rules/self-harm.toml",
-        include_str!("../lexicons/rules/self-harm.toml"),
-    ),
-    (
-        "components/specific_action.toml",
-        include_str!("../lexicons/components/specific_action.toml"),
-    ),
-    (
-        "components/impact.toml",
-        include_str!("../lexicons/components/impact.toml"),
-    ),
-    (
-        "components/remorse.toml",
-        include_str!("../lexicons/components/remorse.toml"),
-    ),
-    (
-        "components/responsibility.toml",
-        include_str!("../lexicons/components/responsibility.toml"),
-    ),
-    (
-        "components/repair.toml",
-        include_str!("../lexicons/components/repair.toml"),
-    ),
-    (
-        "components/respectful_close.toml",
-        include_str!("../lexicons/components/respectful_close.toml"),
-    ),
-    (
-        "components/clear_wish.toml",
-        include_str!("../lexicons/components/clear_wish.toml"),
-    ),
-    (
-        "components/acknowledges_hesitation.toml",
-        include_str!("../lexicons/components/acknowledges_hesitation.toml"),
-    ),
-    (
-        "components/self_work_regardless.toml",
-        include_str!("../lexicons/components/self_work_regardless.toml"),
-    ),
-    (
-        "components/invites_needs.toml",
-        include_str!("../lexicons/components/invites_needs.toml"),
-    ),
-];
+pub use lexicon_files::LEXICON_FILES;
 
 static ENGINE: LazyLock<Result<Engine, LexiconError>> = LazyLock::new(Engine::new);
 

@@ -50,6 +50,7 @@
 //! }
 //! ```
 //!
-//! 3. Add the file to `LEXICON_FILES` in `lib.rs` and the struct to [`super::registry`].
+//! 3. Add the file to `LEXICON_FILES` in `lexicon_files.rs` and the struct to
+//!    [`super::registry`]. The build script expands its phrases with the others.
 //! 4. Add labelled messages to `tests/eval/` and run `cargo test -p amends-lint`; the lexicon
 //!    examples run as tests on their own.
