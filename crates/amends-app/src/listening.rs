@@ -1,10 +1,11 @@
 //! LS-1: their questions, and whether each has had a full, honest answer.
 
-use amends_core::{EventData, effective};
+use amends_core::{EventData, GateId, effective};
 use jiff::Timestamp;
 use serde::Serialize;
 use tracing::instrument;
 
+use crate::method::Logged;
 use crate::{App, AppError, CaseSummary, Result};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -24,7 +25,7 @@ impl App {
         text: &str,
         at: Timestamp,
         now: Timestamp,
-    ) -> Result<String> {
+    ) -> Result<Logged> {
         let text = text.trim();
         if text.is_empty() {
             return Err(AppError::Invalid(
@@ -32,17 +33,11 @@ impl App {
             ));
         }
         let text = crate::text::check_entry(text)?.to_string();
-        self.record(
-            case,
-            at,
-            now,
-            EventData::TheirQuestion {
-                text,
-                answered: false,
-            },
-            None,
-        )
-        .await
+        let data = EventData::TheirQuestion {
+            text,
+            answered: false,
+        };
+        self.log(case, data, at, now).await
     }
 
     /// Marks a question answered. The history keeps that it was once open.
@@ -51,7 +46,7 @@ impl App {
         case: &CaseSummary,
         id: &str,
         now: Timestamp,
-    ) -> Result<String> {
+    ) -> Result<Logged> {
         let question = self
             .questions(case)
             .await?
@@ -62,8 +57,18 @@ impl App {
             text: question.text,
             answered: true,
         };
-        self.correct(case, &question.id, data, question.at, now)
-            .await
+        let id = self
+            .correct(case, &question.id, data, question.at, now)
+            .await?;
+        let outreach_now = self.plan(case, now).await?.gate(GateId::Outreach).clone();
+        Ok(Logged {
+            id,
+            kind: "their-question",
+            at: question.at,
+            outreach_before: None,
+            slip: false,
+            outreach_now,
+        })
     }
 
     /// Their questions, oldest first, in their latest state.

@@ -157,7 +157,7 @@ impl App {
 
     /// Records an event and reports the outreach gate before (for contact the user started)
     /// and after.
-    async fn log(
+    pub(crate) async fn log(
         &self,
         case: &CaseSummary,
         data: EventData,

@@ -152,6 +152,15 @@ pub enum LogCommand {
         #[command(flatten)]
         at: At,
     },
+    /// A question they asked, in their words (LS-1): they deserve a full, honest answer.
+    Question {
+        text: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Mark one of their questions answered, by its id (`amends status --json` lists the
+    /// open ones under unanswered_questions; `--json` on `log question` prints the id).
+    Answered { id: String },
     /// Something they said they need, in their words (LS-6 to LS-8).
     Need {
         text: String,
@@ -558,6 +567,11 @@ async fn log(app: &App, case: &CaseSummary, cmd: &LogCommand, now: Timestamp) ->
             let at = when(at).await?;
             app.log_sent(case, *kind, *channel, None, at, now).await?
         }
+        LogCommand::Question { text, at } => {
+            let at = when(at).await?;
+            app.log_question(case, text, at, now).await?
+        }
+        LogCommand::Answered { id } => app.answer_question(case, id, now).await?,
         LogCommand::Need { text, at } => {
             let at = when(at).await?;
             app.log_need(case, text, at, now).await?

@@ -340,3 +340,28 @@ fn questions_are_listed_from_the_shared_definitions() {
     );
     assert_eq!(v["questions"][0]["method"], "GO-1");
 }
+
+#[test]
+fn their_questions_are_logged_and_answered_ls_1() {
+    let env = Env::new();
+    env.ready();
+    let logged = json(&env.ok(&[
+        "--json",
+        "log",
+        "question",
+        "Why did you lie about the weekend?",
+    ]));
+    let id = logged["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        json(&env.ok(&["--json", "status"]))["unanswered_questions"],
+        1
+    );
+    env.ok(&["log", "answered", &id]);
+    assert_eq!(
+        json(&env.ok(&["--json", "status"]))["unanswered_questions"],
+        0
+    );
+    let (code, err) = fails(&env, &["log", "answered", "no-such-question"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no question with id"), "{err}");
+}
