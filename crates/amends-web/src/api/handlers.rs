@@ -3,7 +3,10 @@
 
 use amends_app::coach::check_text;
 use amends_app::method::parse_due;
-use amends_app::{App, AppError, ExportFormat, Logged, MAX_TEXT_BYTES, Passphrase, parse_at};
+use amends_app::{
+    App, AppError, ExportFormat, KdfParams, Logged, MAX_TEXT_BYTES, Passphrase, StorageError,
+    parse_at,
+};
 use amends_core::forms::{self, WORKBOOK};
 use amends_core::{
     AmendsStatus, Bounds, Channel, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
@@ -22,6 +25,7 @@ use serde_json::{Value, json};
 use super::Api;
 use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
 use crate::pages::Token;
+use crate::pages::settings::WIPE_PHRASE;
 use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::state::Shared;
 
@@ -131,6 +135,44 @@ pub async fn unlock(
         .into_response())
 }
 
+/// Said with every answer that sets a passphrase: losing it loses the data, so it is said plainly.
+pub const NO_RECOVERY: &str = "A forgotten passphrase cannot be recovered: amends keeps no copy \
+    and has no reset, and without it nothing stored can be read. Keep it somewhere safe.";
+
+pub static SETUP: &[Field] = &[req(
+    "passphrase",
+    Ty::Str,
+    "the passphrase to choose; it cannot be recovered if forgotten",
+)];
+
+/// First run, as the setup page does it: the store is created and a session starts at once.
+pub async fn setup(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    body: JsonBody,
+) -> Answer<Response> {
+    let f = body.fields(SETUP)?;
+    if state.data_dir_initialised() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already-set-up",
+            "amends is already set up here, so nothing was changed. Unlock it with POST \
+             /api/v1/unlock. If the passphrase is lost, `amends wipe` on the command line \
+             deletes everything so you can start again.",
+        ));
+    }
+    let pass = Passphrase::new(f.string("passphrase")?.to_string())
+        .map_err(|e| ApiError::invalid("passphrase", e))?;
+    let app = App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await?;
+    let token = state.start_on_first_case(app).await;
+    Ok((
+        StatusCode::CREATED,
+        [(SET_COOKIE, session_cookie(&token))],
+        Json(json!({ "unlocked": true, "csrf_token": csrf, "warning": NO_RECOVERY })),
+    )
+        .into_response())
+}
+
 pub async fn lock(State(state): State<Shared>, headers: axum::http::HeaderMap) -> Response {
     let token = cookie(&headers, SESSION_COOKIE);
     // Only the session's own holder locks it; without one there is nothing to lock.
@@ -159,6 +201,64 @@ pub async fn session(State(state): State<Shared>, headers: axum::http::HeaderMap
         "demo": state.demo.is_some(),
         "case": case,
     })))
+}
+
+pub static PASSPHRASE: &[Field] = &[
+    req("current", Ty::Str, "the passphrase that opens amends now"),
+    req(
+        "new",
+        Ty::Str,
+        "the new passphrase; it cannot be recovered if forgotten",
+    ),
+];
+
+/// As on the settings page: the current passphrase first, so an unlocked screen left alone is
+/// not enough to lock its owner out.
+pub async fn passphrase(api: Api, body: JsonBody) -> Answer {
+    let f = body.fields(PASSPHRASE)?;
+    let current = Passphrase::new(f.string("current")?.to_string())
+        .map_err(|e| ApiError::invalid("current", e))?;
+    let new =
+        Passphrase::new(f.string("new")?.to_string()).map_err(|e| ApiError::invalid("new", e))?;
+    match api.app.check_passphrase(&current).await {
+        Ok(()) => {}
+        Err(AppError::Store(StorageError::WrongPassphrase)) => {
+            return Err(ApiError::invalid(
+                "current",
+                "this is not the passphrase that opens amends now; nothing was changed",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    api.app.change_passphrase(&new).await?;
+    Ok(Json(json!({ "changed": true, "warning": NO_RECOVERY })))
+}
+
+pub static WIPE: &[Field] = &[req(
+    "confirm",
+    Ty::Str,
+    "exactly \"delete everything\", to show this is meant",
+)];
+
+/// Delete everything, as the settings page does: with the typed phrase, or nothing happens.
+pub async fn wipe(api: Api, body: JsonBody) -> Answer<Response> {
+    let f = body.fields(WIPE)?;
+    if f.string("confirm")?.trim() != WIPE_PHRASE {
+        return Err(ApiError::invalid(
+            "confirm",
+            format!("nothing was deleted. To delete everything, give \"{WIPE_PHRASE}\" exactly"),
+        ));
+    }
+    let state = api.state.clone();
+    // Let go of the app so the lock can close the database before its files go.
+    drop(api);
+    state.lock().await;
+    App::wipe(&state.data_dir)?;
+    Ok((
+        [(SET_COOKIE, clear_session_cookie())],
+        Json(json!({ "deleted": true, "unlocked": false })),
+    )
+        .into_response())
 }
 
 // --- The coach -------------------------------------------------------------------------------

@@ -5,8 +5,9 @@
 //! same rows, so the document cannot leave a route out or describe one that does not exist.
 //!
 //! Security is the guard's (see `security.rs`): a state-changing request needs the CSRF header
-//! `X-CSRF-Token` matching the `amends_csrf` cookie, except `POST /unlock` and `POST /check`;
-//! everything but the public operations needs the session cookie `POST /unlock` sets.
+//! `X-CSRF-Token` matching the `amends_csrf` cookie, except `POST /setup`, `POST /unlock` and
+//! `POST /check`; everything but the public operations needs the session cookie that
+//! `POST /setup` and `POST /unlock` set.
 
 mod handlers;
 pub mod input;
@@ -229,6 +230,27 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Post,
+            "/setup",
+            h::setup,
+            Meta {
+                id: "setup",
+                tag: "session",
+                summary: "First run: choose the passphrase and create the store",
+                about: "Creates the encrypted store with this passphrase and starts a session at \
+                    once, as POST /unlock would: the same session cookie, the CSRF cookie when \
+                    the caller has none, and csrf_token in the answer. The answer's warning \
+                    says it plainly: a forgotten passphrase cannot be recovered. Refused with \
+                    409 once amends is set up. Needs no CSRF token: there is no page to take \
+                    one from yet.",
+                access: Public,
+                body: Some(h::SETUP),
+                out: Out::Json(201, "SetUp"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
             "/unlock",
             h::unlock,
             Meta {
@@ -270,6 +292,39 @@ pub fn ops() -> Vec<Op> {
                 summary: "Whether amends is set up and unlocked",
                 access: Public,
                 out: Out::Json(200, "Session"),
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/passphrase",
+            h::passphrase,
+            Meta {
+                id: "changePassphrase",
+                tag: "settings",
+                summary: "Change the passphrase",
+                about: "Needs the current passphrase too; a wrong one is a 422 naming \"current\" \
+                    and changes nothing. The session stays unlocked; from now on only the new \
+                    passphrase opens amends.",
+                body: Some(h::PASSPHRASE),
+                out: Out::Json(200, "PassphraseChanged"),
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/wipe",
+            h::wipe,
+            Meta {
+                id: "wipe",
+                tag: "settings",
+                summary: "Delete everything",
+                about: "Deletes the whole store, every case and entry, as the settings page does, \
+                    then locks and clears the session cookie. confirm must be exactly \"delete \
+                    everything\"; anything else is a 422 naming confirm, and nothing is deleted. \
+                    There is no undo. POST /setup starts again.",
+                body: Some(h::WIPE),
+                out: Out::Json(200, "Wiped"),
                 ..META
             },
         ),

@@ -33,9 +33,10 @@ pub fn document() -> Value {
             "title": "amends local API",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "The JSON API of the local amends app: the same use cases as its \
-                pages. It answers on 127.0.0.1 only. Unlock with POST /api/v1/unlock: it sets \
-                the session cookie and returns csrf_token; send that token in X-CSRF-Token on \
-                every POST and PUT (except /unlock and /check) along with the cookies. Bodies \
+                pages. It answers on 127.0.0.1 only. Set up with POST /api/v1/setup on first \
+                run, later unlock with POST /api/v1/unlock: both set the session cookie and \
+                return csrf_token; send that token in X-CSRF-Token on every POST and PUT \
+                (except /setup, /unlock and /check) along with the cookies. Bodies \
                 are JSON (Content-Type: application/json), at most 1 MiB of text each. Every \
                 error is {\"error\": code, \"message\": plain words}, with \"field\" when one \
                 field is to blame. Times are RFC 3339; where you give one, a plain date \
@@ -134,7 +135,9 @@ fn status_text(code: u16) -> &'static str {
         404 => "No such id, kind or form (error \"not-found\"); the message lists the valid ones",
         409 => {
             "Not possible in the current state: no case yet (\"no-case\"), not set up \
-                (\"not-initialised\") or not sendable (\"not-sendable\", with reasons)"
+                (\"not-initialised\"), set up already (\"already-set-up\"), not sendable \
+                (\"not-sendable\", with reasons) or refused by a rule of the method \
+                (\"refused\"); the message says which and why"
         }
         413 => "Over the limit, which the message states (error \"too-large\")",
         415 => "The body is not sent as application/json",
@@ -358,6 +361,25 @@ fn schemas() -> Value {
             "csrf_token": { "type": "string", "description": "Send it back in X-CSRF-Token" }
         }), &[]),
         "Locked" => closed(json!({ "unlocked": { "const": false } }), &[]),
+        "SetUp" => closed(json!({
+            "unlocked": { "const": true },
+            "csrf_token": { "type": "string", "description": "Send it back in X-CSRF-Token" },
+            "warning": {
+                "type": "string",
+                "description": "Show it: a forgotten passphrase cannot be recovered"
+            }
+        }), &[]),
+        "PassphraseChanged" => closed(json!({
+            "changed": { "const": true },
+            "warning": {
+                "type": "string",
+                "description": "Show it: a forgotten passphrase cannot be recovered"
+            }
+        }), &[]),
+        "Wiped" => closed(json!({
+            "deleted": { "const": true },
+            "unlocked": { "const": false }
+        }), &[]),
         "Session" => closed(json!({
             "unlocked": { "type": "boolean" },
             "initialised": { "type": "boolean", "description": "A passphrase has been set" },
@@ -670,8 +692,11 @@ mod tests {
         assert_eq!(from_doc, from_router);
         // The endpoints the API promises.
         for (m, p) in [
+            ("POST", "/setup"),
             ("POST", "/unlock"),
             ("POST", "/lock"),
+            ("POST", "/passphrase"),
+            ("POST", "/wipe"),
             ("GET", "/session"),
             ("POST", "/check"),
             ("GET", "/cases"),
@@ -776,7 +801,17 @@ mod tests {
         let contacts = &doc["paths"]["/api/v1/contacts"]["post"];
         assert_eq!(contacts["security"], json!([{ "session": [], "csrf": [] }]));
         assert!(contacts["responses"]["403"].is_object());
-        assert!(doc["paths"]["/api/v1/unlock"]["post"]["responses"]["403"].is_null());
+        for exempt in ["setup", "unlock", "check"] {
+            let op = &doc["paths"][format!("/api/v1/{exempt}")]["post"];
+            assert!(op["responses"]["403"].is_null(), "{exempt}");
+        }
+        assert_eq!(
+            doc["paths"]["/api/v1/setup"]["post"]["security"],
+            json!([]),
+            "first run needs neither a session nor a token"
+        );
+        let wipe = &doc["paths"]["/api/v1/wipe"]["post"];
+        assert_eq!(wipe["security"], json!([{ "session": [], "csrf": [] }]));
     }
 
     #[test]

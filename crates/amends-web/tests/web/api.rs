@@ -271,6 +271,230 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
+async fn setup(c: &mut Client, pass: &str) -> Resp {
+    let body = json!({ "passphrase": pass }).to_string().into_bytes();
+    c.api_raw("POST", "/api/v1/setup", Some(body), false).await
+}
+
+#[tokio::test]
+async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered() {
+    let mut c = Client::new();
+    let s = Schemas::fetch(&mut c).await;
+    let session = c.api_get("/api/v1/session").await.json();
+    assert_eq!(session["initialised"], false);
+
+    // Bad input creates nothing.
+    let r = setup(&mut c, "   ").await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "passphrase");
+    assert!(v["message"].as_str().unwrap().contains("empty"), "{v}");
+    let r = c
+        .api_raw("POST", "/api/v1/setup", Some(b"{}".to_vec()), false)
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "passphrase"
+    );
+    // A form from another site is not JSON, so it cannot set amends up.
+    let r = c
+        .post_raw("/api/v1/setup", "passphrase=chosen-by-someone-else".into())
+        .await;
+    error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+    assert!(!App::exists(&c.data_dir()), "nothing was created");
+
+    // No session and no token yet: a script starts with nothing but the passphrase.
+    let mut c = Client::new();
+    let r = setup(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    s.check("SetUp", &v);
+    assert_eq!(v["unlocked"], true);
+    assert_eq!(
+        v["csrf_token"],
+        c.csrf(),
+        "the token is the CSRF cookie's value"
+    );
+    assert_eq!(v["csrf_token"].as_str().unwrap().len(), 64);
+    let warning = v["warning"].as_str().unwrap();
+    assert!(warning.contains("cannot be recovered"), "{warning}");
+    let cookie = r
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("amends_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(App::exists(&c.data_dir()));
+    let session = c.api_get("/api/v1/session").await.json();
+    assert_eq!(
+        session,
+        json!({ "unlocked": true, "initialised": true, "demo": false, "case": null })
+    );
+    // The session is a real one: it can create the first case.
+    let r = c
+        .api_post(
+            "/api/v1/cases",
+            json!({"name": "Robin", "relationship": "partner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Once set up, never again: the store and its passphrase stay as they are.
+    let r = setup(&mut c, "a passphrase someone else chose").await;
+    let v = error(&r, StatusCode::CONFLICT, "already-set-up");
+    assert!(
+        v["message"].as_str().unwrap().contains("/api/v1/unlock"),
+        "{v}"
+    );
+    c.api_post("/api/v1/lock", json!({})).await;
+    let r = unlock(&mut c, "a passphrase someone else chose").await;
+    error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
+    let r = unlock(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json()["case"]["name"],
+        "Robin"
+    );
+}
+
+#[tokio::test]
+async fn the_passphrase_changes_only_with_the_current_one() {
+    const NEW: &str = "a new passphrase for the tests";
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let invalid = |r: &Resp, field: &str| {
+        let v = error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], field, "{v}");
+        v
+    };
+    let r = c
+        .api_post(
+            "/api/v1/passphrase",
+            json!({"current": "not the passphrase", "new": NEW}),
+        )
+        .await;
+    let v = invalid(&r, "current");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was changed"),
+        "{v}"
+    );
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": "  "}))
+        .await;
+    invalid(&r, "new");
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS}))
+        .await;
+    invalid(&r, "new");
+    let body = json!({"current": PASS, "new": NEW})
+        .to_string()
+        .into_bytes();
+    let r = c
+        .api_raw("POST", "/api/v1/passphrase", Some(body), false)
+        .await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    // None of those changed it.
+    c.api_post("/api/v1/lock", json!({})).await;
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": NEW}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    s.check("PassphraseChanged", &v);
+    assert!(
+        v["warning"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be recovered")
+    );
+    // The session goes on; from now on only the new passphrase opens amends.
+    assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+    c.api_post("/api/v1/lock", json!({})).await;
+    error(
+        &unlock(&mut c, PASS).await,
+        StatusCode::UNAUTHORIZED,
+        "wrong-passphrase",
+    );
+    assert_eq!(unlock(&mut c, NEW).await.status, StatusCode::OK);
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json()["case"]["name"],
+        "Robin"
+    );
+}
+
+#[tokio::test]
+async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let r = c
+        .api_post("/api/v1/journal", json!({"text": "Kept until I say so."}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for body in [
+        json!({"confirm": "delete"}),
+        json!({"confirm": "Delete Everything!"}),
+        json!({}),
+    ] {
+        let r = c.api_post("/api/v1/wipe", body).await;
+        let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], "confirm", "{v}");
+    }
+    let r = c.api_post("/api/v1/wipe", json!({"confirm": "oops"})).await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let m = v["message"].as_str().unwrap();
+    assert!(
+        m.contains("nothing was deleted") && m.contains("delete everything"),
+        "{m}"
+    );
+    let body = json!({"confirm": "delete everything"})
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", "/api/v1/wipe", Some(body), false).await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    // Nothing was deleted by any of them, and the session is still open.
+    assert!(App::exists(&c.data_dir()));
+    let journal = c.api_get("/api/v1/journal").await.json();
+    assert_eq!(journal["entries"].as_array().unwrap().len(), 1);
+
+    let r = c
+        .api_post("/api/v1/wipe", json!({"confirm": " delete everything "}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    s.check("Wiped", &v);
+    assert_eq!(v, json!({"deleted": true, "unlocked": false}));
+    assert!(!c.cookies.contains_key("amends_session"), "cookie cleared");
+    assert!(!App::exists(&c.data_dir()), "the store is gone");
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json(),
+        json!({ "unlocked": false, "initialised": false, "demo": false, "case": null })
+    );
+    error(
+        &c.api_get("/api/v1/journal").await,
+        StatusCode::UNAUTHORIZED,
+        "locked",
+    );
+    error(
+        &unlock(&mut c, PASS).await,
+        StatusCode::CONFLICT,
+        "not-initialised",
+    );
+    // Starting over works, and starts empty.
+    assert_eq!(setup(&mut c, PASS).await.status, StatusCode::CREATED);
+    assert_eq!(
+        c.api_get("/api/v1/cases").await.json(),
+        json!({"cases": [], "current": null})
+    );
+}
+
 #[tokio::test]
 async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     let idle = std::time::Duration::from_millis(1200);
@@ -326,19 +550,31 @@ async fn locked_calls_get_a_401_in_json_everywhere_but_the_public_ones() {
     error(&r, StatusCode::UNAUTHORIZED, "locked");
 }
 
+/// The operations that need no CSRF token, as the document declares them: no security
+/// requirement that names csrf.
+fn csrf_free(op: &Value) -> bool {
+    !op["security"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|req| req.get("csrf").is_some())
+}
+
 #[tokio::test]
-async fn state_changing_calls_need_the_csrf_token_except_unlock_and_check() {
+async fn state_changing_calls_need_the_csrf_token_except_setup_unlock_and_check() {
     let mut c = unlocked().await;
     let doc = Schemas::fetch(&mut c).await.0;
     let mut refused = 0;
-    for (method, path, _) in operations(&doc) {
+    let mut exempt = Vec::new();
+    for (method, path, op) in operations(&doc) {
         if method == "GET" {
             continue;
         }
         let body = Some(json!({}).to_string().into_bytes());
         let r = c.api_raw(&method, &path, body, false).await;
-        if path == "/api/v1/unlock" || path == "/api/v1/check" {
+        if csrf_free(&op) {
             assert_ne!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+            exempt.push(path);
             continue;
         }
         let v = error(&r, StatusCode::FORBIDDEN, "csrf");
@@ -346,6 +582,12 @@ async fn state_changing_calls_need_the_csrf_token_except_unlock_and_check() {
         refused += 1;
     }
     assert!(refused > 20, "{refused}");
+    exempt.sort();
+    assert_eq!(
+        exempt,
+        ["/api/v1/check", "/api/v1/setup", "/api/v1/unlock"],
+        "exactly these are exempt, and the guard agrees with the document"
+    );
     // A wrong token is no better than none.
     let body = json!({"dir": "out", "channel": "text"}).to_string();
     let req = axum::http::Request::post("/api/v1/contacts")
