@@ -79,6 +79,7 @@ pub fn is_public(method: &Method, path: &str) -> bool {
                 | (&Method::POST, "/api/v1/check")
                 | (&Method::GET, "/api/v1/openapi.json")
                 | (&Method::GET, "/api/v1/session")
+                | (&Method::GET, "/api/v1/help")
                 | (&Method::POST, "/api/v1/lock")
         )
 }

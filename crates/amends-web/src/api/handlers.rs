@@ -823,6 +823,101 @@ pub async fn need(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)>
     created(api.app.log_need(case, f.string("text")?, at, now).await)
 }
 
+// --- Their questions (LS-1) ------------------------------------------------------------------
+
+pub async fn questions(api: Api) -> Answer {
+    let questions = api.app.questions(api.case()?).await?;
+    Ok(Json(json!({ "questions": to_json(&questions)? })))
+}
+
+pub static QUESTION: &[Field] = &[
+    req("text", Ty::Text, "their question, as they asked it (LS-1)"),
+    AT,
+];
+
+#[tracing::instrument(skip_all)]
+pub async fn question_add(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(QUESTION)?;
+    let case = api.case()?;
+    let (at, now) = api.at(&f).await?;
+    let id = api
+        .app
+        .log_question(case, f.string("text")?, at, now)
+        .await
+        .map_err(|e| ApiError::app_field("text", &e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "kind": "their-question", "at": at })),
+    ))
+}
+
+/// Marking a question answered is a correction, so the question gets a new id: the answer
+/// gives it.
+pub async fn question_answered(
+    api: Api,
+    Path(id): Path<String>,
+) -> Answer<(StatusCode, Json<Value>)> {
+    let case = api.case()?;
+    let questions = api.app.questions(case).await?;
+    let Some(question) = questions.iter().find(|q| q.id == id) else {
+        return Err(ApiError::not_found(format!(
+            "There is no question with id {id:?}. GET /api/v1/questions lists them; a question \
+             gets a new id when it is marked answered."
+        )));
+    };
+    // The page offers the button only for open questions; a second mark would add a
+    // correction that changes nothing.
+    if question.answered {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already-answered",
+            "That question is already marked answered; nothing was changed.",
+        ));
+    }
+    let new_id = api.app.answer_question(case, &id, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": new_id, "kind": "their-question", "at": question.at })),
+    ))
+}
+
+// --- Help now (SAFE-3) -----------------------------------------------------------------------
+
+/// The lists, and the user's own local number when amends is unlocked.
+async fn help_json(api: Option<&Api>) -> Answer {
+    let local = match api {
+        // Like the page: failing to read the local number must never hide the crisis lines.
+        Some(api) => api.app.local_help().await.ok().flatten(),
+        None => None,
+    };
+    let mut out = to_json(amends_app::help::resources())?;
+    out["local"] = json!(local);
+    Ok(Json(out))
+}
+
+/// Works while locked. Any trouble with the session only leaves the local number out: this is
+/// the answer someone in a crisis asks for.
+pub async fn help(api: Result<Api, ApiError>) -> Answer {
+    help_json(api.ok().as_ref()).await
+}
+
+pub static LOCAL_HELP: &[Field] = &[req(
+    "text",
+    Ty::Str,
+    "a name and number for help where you live, up to 500 characters (stored encrypted); \
+     empty to remove it",
+)];
+
+#[tracing::instrument(skip_all)]
+pub async fn help_local(api: Api, body: JsonBody) -> Answer {
+    let f = body.fields(LOCAL_HELP)?;
+    api.app
+        .set_local_help(f.string("text")?)
+        .await
+        .map_err(|e| ApiError::app_field("text", &e))?;
+    help_json(Some(&api)).await
+}
+
 // --- Journal and drafts ----------------------------------------------------------------------
 
 pub async fn journal(api: Api) -> Answer {

@@ -630,6 +630,50 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Get,
+            "/questions",
+            h::questions,
+            Meta {
+                id: "listQuestions",
+                tag: "questions",
+                summary: "Their questions, oldest first, and whether each is answered (LS-1)",
+                out: Out::Json(200, "QuestionList"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/questions",
+            h::question_add,
+            Meta {
+                id: "addQuestion",
+                tag: "questions",
+                summary: "Log a question they asked, to answer fully and honestly (LS-1)",
+                body: Some(h::QUESTION),
+                out: Out::Json(201, "Recorded"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/questions/{id}/answered",
+            h::question_answered,
+            Meta {
+                id: "answerQuestion",
+                tag: "questions",
+                summary: "Mark a question as answered",
+                about: "Recorded as a correction of the question, so it gets a new id: the \
+                    answer gives it, and GET /questions lists it under that id from now on. \
+                    The history keeps that it was once open. A question already answered is a \
+                    409 (already-answered), and nothing changes.",
+                out: Out::Json(201, "Recorded"),
+                errors: &[404, 409],
+                ..META
+            },
+        ),
+        op(
+            Get,
             "/journal",
             h::journal,
             Meta {
@@ -769,6 +813,35 @@ pub fn ops() -> Vec<Op> {
                 query: h::CHARTS_QUERY,
                 out: Out::Json(200, "Series"),
                 errors: &[409, 422],
+                ..META
+            },
+        ),
+        op(
+            Get,
+            "/help",
+            h::help,
+            Meta {
+                id: "help",
+                tag: "help",
+                summary: "Help now: crisis lines, behaviour-change and support services (SAFE-3)",
+                about: "Works while locked, like the page. Each entry names its source and the \
+                    date it was last checked; amends never fetches them. local is the number \
+                    you added for where you live: null while locked or when none is set.",
+                access: Either,
+                out: Out::Json(200, "Help"),
+                ..META
+            },
+        ),
+        op(
+            Put,
+            "/help/local",
+            h::help_local,
+            Meta {
+                id: "setLocalHelp",
+                tag: "help",
+                summary: "Add, change or remove your own local help number",
+                body: Some(h::LOCAL_HELP),
+                out: Out::Json(200, "Help"),
                 ..META
             },
         ),

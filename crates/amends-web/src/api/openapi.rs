@@ -561,6 +561,36 @@ fn schemas() -> Value {
             "source": { "type": "string" },
             "checked": { "type": "string", "format": "date" }
         }), &[]),
+        "Help" => closed(json!({
+            "crisis": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-3: for anyone thinking about hurting themselves"
+            },
+            "behaviour_change": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-2: for someone who harmed a partner and wants to change"
+            },
+            "support": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-8: for someone who was harmed"
+            },
+            "local": {
+                "type": ["string", "null"],
+                "description": "Your own number for where you live; null while locked or unset"
+            }
+        }), &[]),
+        "TheirQuestion" => closed(json!({
+            "id": { "type": "string" },
+            "at": time(),
+            "text": { "type": "string" },
+            "answered": { "type": "boolean" }
+        }), &[]),
+        "QuestionList" => closed(json!({ "questions": arr(r("TheirQuestion")) }), &[]),
+        "Recorded" => closed(json!({
+            "id": { "type": "string", "description": "The id of the new entry" },
+            "kind": { "type": "string", "description": "The kind of entry stored" },
+            "at": time()
+        }), &[]),
         "JournalSaved" => closed(json!({
             "id": { "type": "string" },
             "at": time(),
@@ -719,6 +749,11 @@ mod tests {
             ("POST", "/amends/{id}"),
             ("POST", "/gestures"),
             ("POST", "/needs"),
+            ("GET", "/questions"),
+            ("POST", "/questions"),
+            ("POST", "/questions/{id}/answered"),
+            ("GET", "/help"),
+            ("PUT", "/help/local"),
             ("GET", "/journal"),
             ("POST", "/journal"),
             ("GET", "/drafts/{kind}"),

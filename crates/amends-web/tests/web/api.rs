@@ -1114,6 +1114,179 @@ async fn an_oversized_body_gets_a_413_stating_the_cap() {
     );
 }
 
+// --- Help now and their questions ------------------------------------------------------------
+
+#[tokio::test]
+async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number() {
+    let mut c = store().await;
+    let s = Schemas::fetch(&mut c).await;
+    let r = c.api_get("/api/v1/help").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let help = r.json();
+    s.check("Help", &help);
+    let lists = amends_app::help::resources();
+    for (key, list) in [
+        ("crisis", &lists.crisis),
+        ("behaviour_change", &lists.behaviour_change),
+        ("support", &lists.support),
+    ] {
+        assert_eq!(help[key], serde_json::to_value(list).unwrap(), "{key}");
+        let entries = help[key].as_array().unwrap();
+        assert!(!entries.is_empty(), "{key}");
+        for e in entries {
+            assert!(!e["source"].as_str().unwrap().trim().is_empty(), "{e}");
+            let checked = e["checked"].as_str().unwrap();
+            assert!(
+                jiff::civil::Date::strptime("%Y-%m-%d", checked).is_ok(),
+                "{checked}"
+            );
+        }
+    }
+    assert_eq!(help["local"], Value::Null);
+    // Adding a number needs the session.
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "Dr Okafor 555 0100"}))
+        .await;
+    error(&r, StatusCode::UNAUTHORIZED, "locked");
+
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c
+        .api_put(
+            "/api/v1/help/local",
+            json!({"text": " Dr Okafor 555 0100 "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let help = r.json();
+    s.check("Help", &help);
+    assert_eq!(help["local"], "Dr Okafor 555 0100");
+    assert_eq!(
+        c.api_get("/api/v1/help").await.json()["local"],
+        "Dr Okafor 555 0100"
+    );
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "5".repeat(501)}))
+        .await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "text");
+    assert!(v["message"].as_str().unwrap().contains("500"), "{v}");
+    let body = json!({"text": "someone else's number"})
+        .to_string()
+        .into_bytes();
+    let r = c
+        .api_raw("PUT", "/api/v1/help/local", Some(body), false)
+        .await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    assert_eq!(
+        c.api_get("/api/v1/help").await.json()["local"],
+        "Dr Okafor 555 0100",
+        "refused changes leave it as it was"
+    );
+    // It is the user's own words: locked, it is not shown.
+    c.api_post("/api/v1/lock", json!({})).await;
+    let locked = c.api_get("/api/v1/help").await.json();
+    assert_eq!(locked["local"], Value::Null);
+    assert!(!locked["crisis"].as_array().unwrap().is_empty());
+    // An empty text removes it.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c.api_put("/api/v1/help/local", json!({"text": ""})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["local"], Value::Null);
+}
+
+#[tokio::test]
+async fn their_questions_are_logged_and_marked_answered_once() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let list = c.api_get("/api/v1/questions").await.json();
+    s.check("QuestionList", &list);
+    assert_eq!(list, json!({"questions": []}));
+
+    for body in [json!({"text": "  "}), json!({})] {
+        let r = c.api_post("/api/v1/questions", body).await;
+        assert_eq!(
+            error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+            "text"
+        );
+    }
+    let r = c
+        .api_post(
+            "/api/v1/questions",
+            json!({"text": "Why did you lie to me?", "at": "2999-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "at"
+    );
+    let r = c
+        .api_post(
+            "/api/v1/questions",
+            json!({"text": "Why did you lie to me?", "at": "yesterday"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let asked = r.json();
+    s.check("Recorded", &asked);
+    assert_eq!(asked["kind"], "their-question");
+
+    let list = c.api_get("/api/v1/questions").await.json();
+    s.check("QuestionList", &list);
+    let q = &list["questions"][0];
+    assert_eq!(list["questions"].as_array().unwrap().len(), 1);
+    assert_eq!(q["id"], asked["id"]);
+    assert_eq!(q["at"], asked["at"]);
+    assert_eq!(q["text"], "Why did you lie to me?");
+    assert_eq!(q["answered"], false);
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["unanswered_questions"], 1);
+
+    let r = c
+        .api_post("/api/v1/questions/nope/answered", json!({}))
+        .await;
+    let v = error(&r, StatusCode::NOT_FOUND, "not-found");
+    assert!(
+        v["message"].as_str().unwrap().contains("/api/v1/questions"),
+        "{v}"
+    );
+    let old = asked["id"].as_str().unwrap();
+    let r = c
+        .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let answered = r.json();
+    s.check("Recorded", &answered);
+    assert_ne!(answered["id"], asked["id"], "a correction has its own id");
+    assert_eq!(
+        answered["at"], asked["at"],
+        "it is still the question asked then"
+    );
+    let list = c.api_get("/api/v1/questions").await.json();
+    assert_eq!(list["questions"].as_array().unwrap().len(), 1);
+    assert_eq!(list["questions"][0]["id"], answered["id"]);
+    assert_eq!(list["questions"][0]["answered"], true);
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["unanswered_questions"],
+        0
+    );
+
+    // Once is enough: again is a 409, and the old id is gone.
+    let new = answered["id"].as_str().unwrap();
+    let r = c
+        .api_post(&format!("/api/v1/questions/{new}/answered"), json!({}))
+        .await;
+    error(&r, StatusCode::CONFLICT, "already-answered");
+    let r = c
+        .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    assert_eq!(
+        c.api_get("/api/v1/questions").await.json(),
+        list,
+        "nothing changed"
+    );
+}
+
 // --- Every use case, with answers checked against the document ------------------------------
 
 #[tokio::test]
@@ -1490,6 +1663,15 @@ async fn without_a_case_the_api_says_how_to_make_one() {
     );
     let r = c
         .api_post("/api/v1/contacts", json!({"dir": "out", "channel": "text"}))
+        .await;
+    error(&r, StatusCode::CONFLICT, "no-case");
+    error(
+        &c.api_get("/api/v1/questions").await,
+        StatusCode::CONFLICT,
+        "no-case",
+    );
+    let r = c
+        .api_post("/api/v1/questions", json!({"text": "Why?"}))
         .await;
     error(&r, StatusCode::CONFLICT, "no-case");
     assert_eq!(
