@@ -15,6 +15,17 @@ pub struct Question {
     pub answered: bool,
 }
 
+/// LS-1: a question is kept as they asked it; an empty one says nothing.
+pub(crate) fn question_text(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::Invalid(
+            "the question is empty; write it as they asked it".into(),
+        ));
+    }
+    Ok(crate::text::check_entry(text)?.to_string())
+}
+
 impl App {
     /// A question they asked, in their words (LS-1).
     #[instrument(skip_all)]
@@ -25,13 +36,7 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<String> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(AppError::Invalid(
-                "the question is empty; write it as they asked it".into(),
-            ));
-        }
-        let text = crate::text::check_entry(text)?.to_string();
+        let text = question_text(text)?;
         self.record(
             case,
             at,
