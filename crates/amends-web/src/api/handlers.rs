@@ -9,8 +9,8 @@ use amends_app::{
 };
 use amends_core::forms::{self, WORKBOOK};
 use amends_core::{
-    AmendsStatus, Bounds, Channel, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
-    Relationship, Settings, Signal, SlipKind,
+    AmendsStatus, Bounds, Channel, Danger, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
+    Relationship, Settings, Signal, SlipKind, YesNoUnsure,
 };
 use amends_lint::Kind;
 use axum::Json;
@@ -68,6 +68,8 @@ words! {
     outcomes => PromiseOutcome,
     amends_statuses => AmendsStatus,
     form_ids => FormId,
+    dangers => Danger,
+    yes_no_unsure => YesNoUnsure,
 }
 
 pub fn export_formats() -> Vec<&'static str> {
@@ -878,6 +880,88 @@ pub async fn question_answered(
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": new_id, "kind": "their-question", "at": question.at })),
+    ))
+}
+
+// --- Entries and corrections ----------------------------------------------------------------
+
+fn no_entry(id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "There is no entry with id {id:?} in the current case. The ids come back when \
+         something is logged, and the lists (GET /api/v1/journal, /promises, /amends, \
+         /questions) and the JSON export show them."
+    ))
+}
+
+/// One entry as stored, with what it corrects and what corrected it: a client corrects the
+/// version that counts now.
+pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
+    let history = api.app.history(api.case()?).await?;
+    let entry = history
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| no_entry(&id))?;
+    let corrected_by = history
+        .iter()
+        .find(|e| e.supersedes.as_deref() == Some(entry.id.as_str()))
+        .map(|e| e.id.clone());
+    Ok(Json(json!({
+        "id": entry.id,
+        "at": entry.at,
+        "recorded_at": entry.recorded_at,
+        "supersedes": entry.supersedes,
+        "corrected_by": corrected_by,
+        "entry": to_json(&entry.data)?,
+    })))
+}
+
+pub static CORRECT: &[Field] = &[
+    req(
+        "entry",
+        Ty::Object("Entry"),
+        "the whole entry as it should be, in the shape GET /api/v1/events/{id} shows it; the \
+         same kind as before",
+    ),
+    opt(
+        "at",
+        Ty::Time,
+        "when it happened, if that was wrong too; default the time of the entry it corrects. \
+         Never in the future",
+    ),
+];
+
+/// A correction replaces an entry in the plan; the history keeps both. The app decides what a
+/// correction may be (same kind, the checks of a new entry, never undoing a SAFE fact).
+#[tracing::instrument(skip_all)]
+pub async fn correct(
+    api: Api,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(CORRECT)?;
+    let case = api.case()?;
+    let history = api.app.history(case).await?;
+    let old = history
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| no_entry(&id))?;
+    let entry = f
+        .value("entry")?
+        .ok_or_else(|| ApiError::invalid("entry", "this field is missing"))?;
+    let data = super::entries::parse(entry)?;
+    let (at, now) = match f.str("at")? {
+        Some(_) => api.at(&f).await?,
+        None => (old.at, Timestamp::now()),
+    };
+    let kind = data.kind();
+    let new_id = api
+        .app
+        .correct(case, &id, data, at, now)
+        .await
+        .map_err(|e| ApiError::app_field("entry", &e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": new_id, "kind": kind, "at": at })),
     ))
 }
 

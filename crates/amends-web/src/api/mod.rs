@@ -9,6 +9,7 @@
 //! `POST /check`; everything but the public operations needs the session cookie that
 //! `POST /setup` and `POST /unlock` set.
 
+mod entries;
 mod handlers;
 pub mod input;
 pub mod openapi;
@@ -813,6 +814,47 @@ pub fn ops() -> Vec<Op> {
                 query: h::CHARTS_QUERY,
                 out: Out::Json(200, "Series"),
                 errors: &[409, 422],
+                ..META
+            },
+        ),
+        op(
+            Get,
+            "/events/{id}",
+            h::event,
+            Meta {
+                id: "getEvent",
+                tag: "events",
+                summary: "One entry of the current case, as stored",
+                about: "entry is in the shape the JSON export writes and POST \
+                    /events/{id}/correct takes. corrected_by names the correction that \
+                    replaced it, if any: that is the version to correct.",
+                out: Out::Json(200, "EventRecord"),
+                errors: &[404, 409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/events/{id}/correct",
+            h::correct,
+            Meta {
+                id: "correctEvent",
+                tag: "events",
+                summary: "Correct an entry: replace it with what should have been recorded",
+                about: "The history keeps both; the plan counts the correction, which gets a \
+                    new id (in the answer). Send the whole entry as it should be, in the shape \
+                    GET /events/{id} shows under entry, with the same kind. It passes the \
+                    checks a new entry of its kind would. A 422 names the field: entry.kind \
+                    for an unknown kind (the message lists them), entry.<name> for a field \
+                    the kind does not have or a value it cannot take, entry for a change of \
+                    kind or an answer the form refuses. A 409 (refused) when a rule forbids \
+                    it: a \"no\" cannot be corrected away (SAFE-1), nor recorded dangerous \
+                    harm (SAFE-2) or harm done to you (SAFE-8), and an entry already corrected \
+                    is corrected through its correction (GET /events/{id} gives \
+                    corrected_by).",
+                body: Some(h::CORRECT),
+                out: Out::Json(201, "Recorded"),
+                errors: &[404, 409],
                 ..META
             },
         ),

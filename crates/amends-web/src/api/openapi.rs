@@ -84,6 +84,8 @@ fn field_schema(f: &Field) -> Value {
             "type": "string",
             "examples": ["2024-05-03", "today", "yesterday", "2024-05-03T18:30:00+02:00"]
         }),
+        Ty::Instant => json!({ "type": "string", "format": "date-time" }),
+        Ty::Lines => json!({ "type": "array", "items": { "type": "string" } }),
         Ty::OneOf(values) => json!({ "type": "string", "enum": values() }),
         Ty::ListOf(values) => json!({
             "type": "array", "items": { "type": "string", "enum": values() }
@@ -320,6 +322,29 @@ fn report(extra: Option<Value>) -> Value {
         optional = vec!["can_mark_sent", "blocked_because"];
     }
     closed(properties, &optional)
+}
+
+/// An entry: one object per kind, told apart by `kind`, each with exactly its fields.
+fn entry_schema() -> Value {
+    let variants: Vec<Value> = super::entries::ENTRY_KINDS
+        .iter()
+        .map(|k| {
+            let mut s = object_schema(k.fields);
+            s["properties"]["kind"] = json!({ "const": k.kind });
+            if let Some(required) = s["required"].as_array_mut() {
+                required.insert(0, json!("kind"));
+            }
+            s["title"] = json!(k.kind);
+            s["description"] = json!(k.about);
+            s
+        })
+        .collect();
+    json!({
+        "description": "An entry in the shape the JSON export writes (without the id and \
+            times beside it): its kind, and that kind's fields.",
+        "oneOf": variants,
+        "discriminator": { "propertyName": "kind" }
+    })
 }
 
 /// A JSON object from `key => value` pairs: `json!` cannot nest this deep.
@@ -591,6 +616,39 @@ fn schemas() -> Value {
             "kind": { "type": "string", "description": "The kind of entry stored" },
             "at": time()
         }), &[]),
+        "Entry" => entry_schema(),
+        "EventRecord" => closed(json!({
+            "id": { "type": "string" },
+            "at": time(),
+            "recorded_at": time(),
+            "supersedes": {
+                "type": ["string", "null"],
+                "description": "The entry this one corrected"
+            },
+            "corrected_by": {
+                "type": ["string", "null"],
+                "description": "The correction that replaced it; null while it counts"
+            },
+            "entry": r("Entry")
+        }), &[]),
+        "Settings" => json!({
+            "type": "object",
+            "description": "Targets that tune METHOD defaults (never a SAFE rule); null or \
+                left out keeps the default.",
+            "properties": {
+                "exercise_per_week": nullable("number"),
+                "hobby_per_week": nullable("number"),
+                "social_per_week": nullable("number"),
+                "therapy_per_week": nullable("number"),
+                "meals_per_day": nullable("number"),
+                "gesture_cost_limit": nullable("number"),
+                "reminders": {
+                    "type": ["array", "null"],
+                    "items": { "type": "string", "enum": super::handlers::habits() }
+                }
+            },
+            "additionalProperties": false
+        }),
         "JournalSaved" => closed(json!({
             "id": { "type": "string" },
             "at": time(),
@@ -752,6 +810,8 @@ mod tests {
             ("GET", "/questions"),
             ("POST", "/questions"),
             ("POST", "/questions/{id}/answered"),
+            ("GET", "/events/{id}"),
+            ("POST", "/events/{id}/correct"),
             ("GET", "/help"),
             ("PUT", "/help/local"),
             ("GET", "/journal"),

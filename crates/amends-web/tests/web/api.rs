@@ -76,13 +76,33 @@ fn outreach(plan: &Value) -> Value {
 
 // --- A small validator for the subset of JSON Schema the document uses. ----------------------
 
-struct Schemas(Value);
+/// The document, and the names of the schemas real answers were checked against.
+struct Schemas(
+    Value,
+    std::cell::RefCell<std::collections::BTreeSet<String>>,
+);
 
 impl Schemas {
     async fn fetch(c: &mut Client) -> Self {
         let r = c.api_get("/api/v1/openapi.json").await;
         assert_eq!(r.status, StatusCode::OK);
-        Schemas(r.json())
+        Schemas(r.json(), Default::default())
+    }
+
+    /// Every schema the document gives for a successful JSON answer.
+    fn answer_schemas(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for item in self.0["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                for (code, answer) in op["responses"].as_object().unwrap() {
+                    let r = &answer["content"]["application/json"]["schema"]["$ref"];
+                    if let (true, Some(r)) = (code.starts_with('2'), r.as_str()) {
+                        out.insert(r.trim_start_matches("#/components/schemas/").to_string());
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn named(&self, name: &str) -> &Value {
@@ -96,6 +116,7 @@ impl Schemas {
         if let Err(e) = self.conforms(self.named(name), v, name) {
             panic!("{e}\nin {v}");
         }
+        self.1.borrow_mut().insert(name.to_string());
     }
 
     fn conforms(&self, s: &Value, v: &Value, at: &str) -> Result<(), String> {
@@ -212,6 +233,26 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     // Locking ends the session the other calls need.
     out.sort_by_key(|(_, p, _)| p.ends_with("/lock"));
     out
+}
+
+/// A complete intake with no danger in it (GO-8 opens the workbook after it).
+fn intake_answers() -> Value {
+    json!({"answers": {
+        "motives": ["put-right", "this-person"],
+        "breakup_reason": "I lied about where I was",
+        "breakup_resolved": "unresolved",
+        "severity": "serious",
+        "dangerous_harm": [],
+        "harmed_by_them": [],
+        "did_harm": "yes",
+        "commitment": 5,
+        "good_times_only": false,
+        "issues_fixed": "yes",
+        "apologise_anyway": "yes",
+        "earlier_attempts": "none",
+        "no_guarantee": true,
+        "honest": true
+    }})
 }
 
 // --- Session ---------------------------------------------------------------------------------
@@ -1287,6 +1328,243 @@ async fn their_questions_are_logged_and_marked_answered_once() {
     );
 }
 
+// --- Corrections -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let logged = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "text", "at": "yesterday"}),
+        )
+        .await
+        .json();
+    let id = logged["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["no_contact"]["slips"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let r = c.api_get(&format!("/api/v1/events/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let shown = r.json();
+    s.check("EventRecord", &shown);
+    assert_eq!(
+        shown["entry"],
+        json!({"kind": "contact", "dir": "out", "channel": "text"})
+    );
+    assert_eq!(shown["at"], logged["at"]);
+    assert_eq!(shown["supersedes"], Value::Null);
+    assert_eq!(shown["corrected_by"], Value::Null);
+    // The shape is the export's, less the id and times it writes beside the entry.
+    let export: Value = serde_json::from_str(&c.api_get("/api/v1/export").await.body).unwrap();
+    let mut exported = export["cases"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    for meta in ["id", "at", "recorded_at", "supersedes"] {
+        exported.as_object_mut().unwrap().remove(meta);
+    }
+    assert_eq!(exported, shown["entry"]);
+
+    let url = format!("/api/v1/events/{id}/correct");
+    let invalid = |r: &Resp, field: &str, words: &str| {
+        let v = error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], field, "{v}");
+        let m = v["message"].as_str().unwrap();
+        assert!(m.contains(words), "{m:?} should contain {words:?}");
+    };
+    for (entry, field, words) in [
+        (
+            json!({"kind": "poem"}),
+            "entry.kind",
+            "journal, assessment, workbook-act",
+        ),
+        (
+            json!({"kind": "signal", "signal": "warm-reply"}),
+            "entry",
+            "a correction must be one too",
+        ),
+        (
+            json!({"kind": "contact", "dir": "in", "chanel": "call"}),
+            "entry.chanel",
+            "a contact entry takes: dir, channel, note",
+        ),
+        (
+            json!({"kind": "contact", "dir": "sideways", "channel": "call"}),
+            "entry.dir",
+            "out, in",
+        ),
+    ] {
+        let r = c.api_post(&url, json!({ "entry": entry })).await;
+        invalid(&r, field, words);
+    }
+    invalid(&c.api_post(&url, json!({})).await, "entry", "missing");
+    // The checks of a new entry of the kind apply.
+    let urge = c
+        .api_post("/api/v1/urges", json!({"intensity": 6, "instead": "ran"}))
+        .await
+        .json();
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{}/correct", urge["id"].as_str().unwrap()),
+            json!({"entry": {"kind": "urge", "intensity": 11, "instead": "ran"}}),
+        )
+        .await;
+    invalid(&r, "entry", "1 (faint) to 10");
+    let r = c
+        .api_post(
+            &url,
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}, "at": "2999-01-01"}),
+        )
+        .await;
+    invalid(&r, "at", "future");
+    let r = c
+        .api_post(
+            "/api/v1/events/nope/correct",
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}}),
+        )
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    error(
+        &c.api_get("/api/v1/events/nope").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    let body = json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}})
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", &url, Some(body), false).await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    assert!(
+        shown_again(&mut c, &id).await["corrected_by"].is_null(),
+        "nothing stored"
+    );
+
+    // It was them who got in touch: the correction says so, and the slip is gone.
+    let r = c
+        .api_post(
+            &url,
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call", "note": " they called "}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let fixed = r.json();
+    s.check("Recorded", &fixed);
+    assert_eq!(fixed["kind"], "contact");
+    assert_eq!(fixed["at"], logged["at"], "it keeps the time it happened");
+    let new = fixed["id"].as_str().unwrap().to_string();
+    assert_eq!(shown_again(&mut c, &id).await["corrected_by"], new.as_str());
+    let now = shown_again(&mut c, &new).await;
+    assert_eq!(now["supersedes"], id.as_str());
+    assert_eq!(
+        now["entry"],
+        json!({"kind": "contact", "dir": "in", "channel": "call", "note": "they called"}),
+        "tidied as a new entry is"
+    );
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["no_contact"]["slips"],
+        json!([])
+    );
+
+    // Once corrected, the correction is the version to correct.
+    let again = json!({"entry": {"kind": "contact", "dir": "in", "channel": "text"}});
+    let v = error(
+        &c.api_post(&url, again.clone()).await,
+        StatusCode::CONFLICT,
+        "refused",
+    );
+    assert!(v["message"].as_str().unwrap().contains(&new), "{v}");
+    let mut with_time = again.clone();
+    with_time["at"] = json!("today");
+    let r = c
+        .api_post(&format!("/api/v1/events/{new}/correct"), with_time)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_ne!(r.json()["at"], logged["at"], "a corrected time is kept");
+}
+
+async fn shown_again(c: &mut Client, id: &str) -> Value {
+    let r = c.api_get(&format!("/api/v1/events/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+#[tokio::test]
+async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
+    let mut c = unlocked().await;
+    // SAFE-1.
+    let no = c
+        .api_post("/api/v1/signals", json!({"signal": "asked-no-contact"}))
+        .await
+        .json();
+    let no_id = no["id"].as_str().unwrap();
+    for signal in ["warm-reply", "agreed-to-talk", "blocked"] {
+        let r = c
+            .api_post(
+                &format!("/api/v1/events/{no_id}/correct"),
+                json!({"entry": {"kind": "signal", "signal": signal, "note": "I misread it"}}),
+            )
+            .await;
+        let v = error(&r, StatusCode::CONFLICT, "refused");
+        assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
+    }
+    assert!(shown_again(&mut c, no_id).await["corrected_by"].is_null());
+    let gate = outreach(&c.api_get("/api/v1/status?at=2099-01-01").await.json());
+    assert_eq!(gate["open"], false);
+    assert!(reasons(&gate).contains(&"SAFE-1".to_string()));
+
+    // SAFE-2: dangerous harm recorded in the workbook stays.
+    let r = c
+        .api_post("/api/v1/assessments/intake", intake_answers())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let row = c
+        .api_post(
+            "/api/v1/workbook/act",
+            json!({"answers": {
+                "act": "I shouted threats at you",
+                "impact": "You were afraid in your home",
+                "feelings": ["afraid"],
+                "their_shoes": "I would feel unsafe",
+                "danger": ["threats"]
+            }}),
+        )
+        .await;
+    assert_eq!(row.status, StatusCode::CREATED, "{}", row.body);
+    let row_id = row.json()["id"].as_str().unwrap().to_string();
+    let mut entry = shown_again(&mut c, &row_id).await["entry"].clone();
+    assert_eq!(entry["danger"], json!(["threats"]));
+    entry.as_object_mut().unwrap().remove("danger");
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{row_id}/correct"),
+            json!({ "entry": entry.clone() }),
+        )
+        .await;
+    let v = error(&r, StatusCode::CONFLICT, "refused");
+    let m = v["message"].as_str().unwrap();
+    assert!(m.contains("SAFE-2") && m.contains("threats"), "{m}");
+    assert!(shown_again(&mut c, &row_id).await["corrected_by"].is_null());
+    // The rest of the row can still be put right, the danger kept.
+    entry["danger"] = json!(["threats"]);
+    entry["act"] = json!("I shouted threats at you, more than once");
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{row_id}/correct"),
+            json!({ "entry": entry }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
 // --- Every use case, with answers checked against the document ------------------------------
 
 #[tokio::test]
@@ -1361,26 +1639,8 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     assert!(v["message"].as_str().unwrap().contains("GO-8"), "{v}");
     let intake_done = created(
-        c.api_post(
-            "/api/v1/assessments/intake",
-            json!({"answers": {
-                "motives": ["put-right", "this-person"],
-                "breakup_reason": "I lied about where I was",
-                "breakup_resolved": "unresolved",
-                "severity": "serious",
-                "dangerous_harm": [],
-                "harmed_by_them": [],
-                "did_harm": "yes",
-                "commitment": 5,
-                "good_times_only": false,
-                "issues_fixed": "yes",
-                "apologise_anyway": "yes",
-                "earlier_attempts": "none",
-                "no_guarantee": true,
-                "honest": true
-            }}),
-        )
-        .await,
+        c.api_post("/api/v1/assessments/intake", intake_answers())
+            .await,
     );
     assert_eq!(intake_done["kind"], "assessment");
     let row = created(
@@ -1633,13 +1893,86 @@ async fn every_use_case_answers_in_the_documented_shape() {
     );
     assert!(r.body.contains("Robin"));
 
+    // The coach with the case's records.
+    let r = c
+        .api_post(
+            "/api/v1/check",
+            json!({"kind": "apology", "text": "I am sorry I lied.", "records": true}),
+        )
+        .await;
+    s.check("CheckResult", &r.json());
+
+    // Their questions, help now, and corrections.
+    let q = created(
+        c.api_post("/api/v1/questions", json!({"text": "Why?"}))
+            .await,
+    );
+    s.check("Recorded", &q);
+    s.check("QuestionList", &c.api_get("/api/v1/questions").await.json());
+    let q = created(
+        c.api_post(
+            &format!("/api/v1/questions/{}/answered", q["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await,
+    );
+    s.check("Recorded", &q);
+    s.check("Help", &c.api_get("/api/v1/help").await.json());
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "My GP, 555 0100"}))
+        .await;
+    s.check("Help", &r.json());
+    let entry = c
+        .api_get(&format!("/api/v1/events/{}", row["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(entry.status, StatusCode::OK, "{}", entry.body);
+    let entry = entry.json();
+    s.check("EventRecord", &entry);
+    assert_eq!(entry["entry"]["kind"], "workbook-act");
+    let mut fixed = entry["entry"].clone();
+    fixed["act"] = json!("I read your messages without asking, twice");
+    let r = created(
+        c.api_post(
+            &format!("/api/v1/events/{}/correct", row["id"].as_str().unwrap()),
+            json!({ "entry": fixed }),
+        )
+        .await,
+    );
+    s.check("Recorded", &r);
+    let corrected = c
+        .api_get(&format!("/api/v1/events/{}", r["id"].as_str().unwrap()))
+        .await
+        .json();
+    s.check("EventRecord", &corrected);
+    assert_eq!(corrected["entry"], fixed);
+
     // Errors have the documented shape too.
     let r = c.api_post("/api/v1/contacts", json!({})).await;
     s.check("Error", &r.json());
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": PASS}))
+        .await;
+    s.check("PassphraseChanged", &r.json());
     s.check("Unlocked", &unlock(&mut c, PASS).await.json());
     s.check(
         "Locked",
         &c.api_post("/api/v1/lock", json!({})).await.json(),
+    );
+    // Starting over: delete everything, then set up again.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c
+        .api_post("/api/v1/wipe", json!({"confirm": "delete everything"}))
+        .await;
+    s.check("Wiped", &r.json());
+    s.check("SetUp", &setup(&mut c, PASS).await.json());
+    s.check("OpenApi", &s.0.clone());
+
+    // Every successful JSON answer the document promises was checked against its schema.
+    let checked = s.1.borrow().clone();
+    let missed: Vec<String> = s.answer_schemas().difference(&checked).cloned().collect();
+    assert!(
+        missed.is_empty(),
+        "never checked against a real answer: {missed:?}"
     );
 }
 
