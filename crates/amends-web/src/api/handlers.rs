@@ -887,32 +887,68 @@ pub async fn question_answered(
 
 fn no_entry(id: &str) -> ApiError {
     ApiError::not_found(format!(
-        "There is no entry with id {id:?} in the current case. The ids come back when \
-         something is logged, and the lists (GET /api/v1/journal, /promises, /amends, \
-         /questions) and the JSON export show them."
+        "There is no entry with id {id:?} in the current case. GET /api/v1/events lists \
+         the entries that count now, with their ids."
     ))
 }
 
 /// One entry as stored, with what it corrects and what corrected it: a client corrects the
 /// version that counts now.
-pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
-    let history = api.app.history(api.case()?).await?;
-    let entry = history
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| no_entry(&id))?;
+fn event_json(entry: &amends_core::Event, history: &[amends_core::Event]) -> Answer<Value> {
     let corrected_by = history
         .iter()
         .find(|e| e.supersedes.as_deref() == Some(entry.id.as_str()))
         .map(|e| e.id.clone());
-    Ok(Json(json!({
+    Ok(json!({
         "id": entry.id,
         "at": entry.at,
         "recorded_at": entry.recorded_at,
         "supersedes": entry.supersedes,
         "corrected_by": corrected_by,
         "entry": to_json(&entry.data)?,
-    })))
+    }))
+}
+
+pub static EVENTS_QUERY: &[Field] = &[opt(
+    "kind",
+    Ty::OneOf(super::entries::kinds),
+    "only entries of this kind",
+)];
+
+/// The entries that count now, oldest first: what the contact log and the workbook pages
+/// list, for every kind.
+pub async fn events(api: Api, RawQuery(q): RawQuery) -> Answer {
+    let f = Fields::query(q.as_deref(), EVENTS_QUERY)?;
+    let kind = match f.str("kind")? {
+        Some(k) if !super::entries::kinds().contains(&k) => {
+            return Err(ApiError::invalid(
+                "kind",
+                format!(
+                    "unknown kind {k:?}; use one of: {}",
+                    super::entries::kinds().join(", ")
+                ),
+            ));
+        }
+        other => other,
+    };
+    let history = api.app.history(api.case()?).await?;
+    let mut current = amends_core::effective(&history);
+    current.retain(|e| kind.is_none_or(|k| e.data.kind() == k));
+    current.sort_by_key(|e| (e.at, e.recorded_at));
+    let events = current
+        .into_iter()
+        .map(|e| event_json(e, &history))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "events": events })))
+}
+
+pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
+    let history = api.app.history(api.case()?).await?;
+    let entry = history
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| no_entry(&id))?;
+    Ok(Json(event_json(entry, &history)?))
 }
 
 pub static CORRECT: &[Field] = &[

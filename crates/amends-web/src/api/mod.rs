@@ -819,6 +819,23 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Get,
+            "/events",
+            h::events,
+            Meta {
+                id: "listEvents",
+                tag: "events",
+                summary: "The entries of the current case that count now, oldest first",
+                about: "What the contact log and the workbook pages list, for every kind: \
+                    corrected entries appear as their correction. Each entry is in the shape \
+                    POST /events/{id}/correct takes.",
+                query: h::EVENTS_QUERY,
+                out: Out::Json(200, "EventList"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Get,
             "/events/{id}",
             h::event,
             Meta {

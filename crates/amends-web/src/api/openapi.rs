@@ -631,6 +631,7 @@ fn schemas() -> Value {
             },
             "entry": r("Entry")
         }), &[]),
+        "EventList" => closed(json!({ "events": arr(r("EventRecord")) }), &[]),
         "Settings" => json!({
             "type": "object",
             "description": "Targets that tune METHOD defaults (never a SAFE rule); null or \
@@ -810,6 +811,7 @@ mod tests {
             ("GET", "/questions"),
             ("POST", "/questions"),
             ("POST", "/questions/{id}/answered"),
+            ("GET", "/events"),
             ("GET", "/events/{id}"),
             ("POST", "/events/{id}/correct"),
             ("GET", "/help"),

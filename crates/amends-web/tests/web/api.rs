@@ -1473,6 +1473,15 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
         c.api_get("/api/v1/status").await.json()["no_contact"]["slips"],
         json!([])
     );
+    // The list shows the version that counts, not the one it replaced.
+    let r = c.api_get("/api/v1/events?kind=contact").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list = r.json();
+    s.check("EventList", &list);
+    assert_eq!(list["events"].as_array().unwrap().len(), 1);
+    assert_eq!(list["events"][0], now);
+    let r = c.api_get("/api/v1/events?kind=contacts").await;
+    invalid(&r, "kind", "contact, signal");
 
     // Once corrected, the correction is the version to correct.
     let again = json!({"entry": {"kind": "contact", "dir": "in", "channel": "text"}});
@@ -1945,6 +1954,24 @@ async fn every_use_case_answers_in_the_documented_shape() {
         .json();
     s.check("EventRecord", &corrected);
     assert_eq!(corrected["entry"], fixed);
+    // Everything recorded above, each kind in the shape the document gives it.
+    let all = c.api_get("/api/v1/events").await.json();
+    s.check("EventList", &all);
+    let kinds: std::collections::BTreeSet<&str> = all["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["entry"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 12, "{kinds:?}");
+    assert!(
+        !all["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == row["id"]),
+        "a corrected entry is listed as its correction"
+    );
 
     // Errors have the documented shape too.
     let r = c.api_post("/api/v1/contacts", json!({})).await;
