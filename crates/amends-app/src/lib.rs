@@ -7,6 +7,7 @@
 mod calendar;
 pub mod charts;
 pub mod coach;
+mod correction;
 pub mod demo;
 mod export;
 pub mod help;
@@ -69,6 +70,12 @@ pub enum AppError {
 
     #[error("{0}")]
     Invalid(String),
+
+    /// A clear request that a rule forbids as things stand: a "no" can't be corrected away
+    /// (SAFE-1), nor can recorded danger (SAFE-2). Front ends show it as a refusal with its
+    /// reason, not as input to fix.
+    #[error("{0}")]
+    Refused(String),
 
     /// Answers to a questionnaire or a workbook section that did not pass its checks: one
     /// message per problem, each starting with the question id, so a form can show each one

@@ -16,6 +16,17 @@ pub struct Question {
     pub answered: bool,
 }
 
+/// LS-1: a question is kept as they asked it; an empty one says nothing.
+pub(crate) fn question_text(text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::Invalid(
+            "the question is empty; write it as they asked it".into(),
+        ));
+    }
+    Ok(crate::text::check_entry(text)?.to_string())
+}
+
 impl App {
     /// A question they asked, in their words (LS-1).
     #[instrument(skip_all)]
@@ -26,13 +37,7 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(AppError::Invalid(
-                "the question is empty; write it as they asked it".into(),
-            ));
-        }
-        let text = crate::text::check_entry(text)?.to_string();
+        let text = question_text(text)?;
         let data = EventData::TheirQuestion {
             text,
             answered: false,

@@ -84,14 +84,14 @@ fn invalid(problems: Vec<String>) -> AppError {
     AppError::Answers(problems)
 }
 
-fn clean_note(note: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     match note.map(str::trim) {
         None | Some("") => Ok(None),
         Some(n) => Ok(Some(crate::text::check_entry(n)?.to_string())),
     }
 }
 
-fn required_text(what: &str, text: &str) -> Result<String> {
+pub(crate) fn required_text(what: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(AppError::Invalid(format!(
@@ -99,6 +99,107 @@ fn required_text(what: &str, text: &str) -> Result<String> {
         )));
     }
     Ok(crate::text::check_entry(t)?.to_string())
+}
+
+// The checks below are shared by logging an entry and correcting one (`correction.rs`), so a
+// correction can never store what a new entry could not.
+
+/// NC-6: an urge is rated from 1 to 10.
+pub(crate) fn check_intensity(intensity: i64) -> Result<u8> {
+    u8::try_from(intensity)
+        .ok()
+        .filter(|i| (1..=10).contains(i))
+        .ok_or_else(|| {
+            AppError::Invalid(format!(
+                "the intensity {intensity} is out of range; rate the urge from 1 (faint) to \
+                 10 (overwhelming)"
+            ))
+        })
+}
+
+/// SI-1 to SI-9: a believable value, and a description for a step.
+pub(crate) fn check_habit(habit: HabitKind, value: f64, note: Option<&str>) -> Result<()> {
+    if !value.is_finite() || !(0.0..=habit.max_value()).contains(&value) {
+        return Err(AppError::Invalid(format!(
+            "{value} {} of {habit} is not believable; give a number from 0 to {}",
+            habit.unit(),
+            habit.max_value()
+        )));
+    }
+    if habit == HabitKind::Step && note.is_none() {
+        return Err(AppError::Invalid(
+            "a step needs a description (SI-9): what did you do? For example \"first \
+             anger-management class\"."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// DMG-9: practice names a prevention plan that is in the history now.
+pub(crate) fn check_plan(history: &[Event], plan: &str) -> Result<()> {
+    let found = amends_core::effective(history)
+        .iter()
+        .any(|e| e.id == plan && matches!(e.data, EventData::WorkbookPrevention { .. }));
+    if found {
+        return Ok(());
+    }
+    Err(AppError::Invalid(format!(
+        "there is no prevention plan with id {plan}; the self-work page lists your prevention \
+         plans"
+    )))
+}
+
+/// TR-3: a promise is not due before it was made.
+pub(crate) fn check_due(due: Option<Timestamp>, at: Timestamp) -> Result<()> {
+    match due {
+        Some(d) if d < at => Err(AppError::Invalid(
+            "the due date is before the promise was made; give a later one".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// TR-3: renegotiating means agreeing a new date.
+pub(crate) fn check_renegotiation(outcome: PromiseOutcome, due: Option<Timestamp>) -> Result<()> {
+    if outcome == PromiseOutcome::Renegotiated && due.is_none() {
+        return Err(AppError::Invalid(
+            "a renegotiated promise needs the new due date you agreed".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// KG-3: what a gesture cost, 0 or more.
+pub(crate) fn check_cost(cost: f64) -> Result<()> {
+    if !cost.is_finite() || !(0.0..=1_000_000.0).contains(&cost) {
+        return Err(AppError::Invalid(format!(
+            "a cost of {cost} is not possible; give what it cost, 0 or more"
+        )));
+    }
+    Ok(())
+}
+
+/// Targets tune METHOD defaults: each above 0 and below absurd.
+pub(crate) fn check_settings(settings: &Settings) -> Result<()> {
+    let positive = [
+        ("exercise per week", settings.exercise_per_week),
+        ("hobby per week", settings.hobby_per_week),
+        ("social per week", settings.social_per_week),
+        ("therapy per week", settings.therapy_per_week),
+        ("meals per day", settings.meals_per_day),
+        ("gesture cost limit", settings.gesture_cost_limit),
+    ];
+    for (what, v) in positive {
+        if let Some(v) = v
+            && (!v.is_finite() || v <= 0.0 || v > 1000.0)
+        {
+            return Err(AppError::Invalid(format!(
+                "{what}: {v} is not a usable target; give a number above 0"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl App {
@@ -250,17 +351,8 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        let intensity = u8::try_from(intensity)
-            .ok()
-            .filter(|i| (1..=10).contains(i))
-            .ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "the intensity {intensity} is out of range; rate the urge from 1 (faint) to \
-                     10 (overwhelming)"
-                ))
-            })?;
         let data = EventData::Urge {
-            intensity,
+            intensity: check_intensity(intensity)?,
             instead: required_text("what you did instead", instead)?,
             note: clean_note(note)?,
         };
@@ -280,32 +372,10 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        if !value.is_finite() || !(0.0..=habit.max_value()).contains(&value) {
-            return Err(AppError::Invalid(format!(
-                "{value} {} of {habit} is not believable; give a number from 0 to {}",
-                habit.unit(),
-                habit.max_value()
-            )));
-        }
         let note = clean_note(note)?;
-        if habit == HabitKind::Step && note.is_none() {
-            return Err(AppError::Invalid(
-                "a step needs a description (SI-9): what did you do? For example \"first \
-                 anger-management class\"."
-                    .into(),
-            ));
-        }
+        check_habit(habit, value, note.as_deref())?;
         if let Some(plan) = plan {
-            let history = self.history(case).await?;
-            let found = amends_core::effective(&history)
-                .iter()
-                .any(|e| e.id == plan && matches!(e.data, EventData::WorkbookPrevention { .. }));
-            if !found {
-                return Err(AppError::Invalid(format!(
-                    "there is no prevention plan with id {plan}; the self-work page lists \
-                     your prevention plans"
-                )));
-            }
+            check_plan(&self.history(case).await?, plan)?;
         }
         let data = EventData::Habit {
             habit,
@@ -363,13 +433,7 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         let text = required_text("promise", text)?;
-        if let Some(d) = due
-            && d < at
-        {
-            return Err(AppError::Invalid(
-                "the due date is before the promise was made; give a later one".into(),
-            ));
-        }
+        check_due(due, at)?;
         let plan = self.plan(case, now).await?;
         if !plan.promises.can_add {
             return Err(AppError::Invalid(format!(
@@ -408,11 +472,7 @@ impl App {
                 entry.id
             )));
         }
-        if outcome == PromiseOutcome::Renegotiated && due.is_none() {
-            return Err(AppError::Invalid(
-                "a renegotiated promise needs the new due date you agreed".into(),
-            ));
-        }
+        check_renegotiation(outcome, due)?;
         let data = EventData::PromiseUpdate {
             promise: entry.id.clone(),
             outcome,
@@ -503,11 +563,7 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        if !cost.is_finite() || !(0.0..=1_000_000.0).contains(&cost) {
-            return Err(AppError::Invalid(format!(
-                "a cost of {cost} is not possible; give what it cost, 0 or more"
-            )));
-        }
+        check_cost(cost)?;
         let data = EventData::Gesture {
             what: required_text("gesture", what)?,
             cost,
@@ -558,29 +614,15 @@ impl App {
         settings: Settings,
         now: Timestamp,
     ) -> Result<Logged> {
-        let positive = [
-            ("exercise per week", settings.exercise_per_week),
-            ("hobby per week", settings.hobby_per_week),
-            ("social per week", settings.social_per_week),
-            ("therapy per week", settings.therapy_per_week),
-            ("meals per day", settings.meals_per_day),
-            ("gesture cost limit", settings.gesture_cost_limit),
-        ];
-        for (what, v) in positive {
-            if let Some(v) = v
-                && (!v.is_finite() || v <= 0.0 || v > 1000.0)
-            {
-                return Err(AppError::Invalid(format!(
-                    "{what}: {v} is not a usable target; give a number above 0"
-                )));
-            }
-        }
+        check_settings(&settings)?;
         self.log(case, EventData::Settings { settings }, now, now)
             .await
     }
 
-    /// A correction: a new event that replaces an old one of the same kind. Safety facts
-    /// (SAFE-1 "no" signals, SAFE-2 danger) cannot be corrected away.
+    /// A correction: a new event that replaces an old one of the same kind. It passes the
+    /// same checks as a new entry of its kind; safety facts (SAFE-1 "no" signals, SAFE-2 and
+    /// SAFE-8 danger) cannot be corrected away, and an entry is corrected once: after that,
+    /// its correction is the one to correct (see `correction.rs`).
     #[instrument(skip_all)]
     pub async fn correct(
         &self,
@@ -604,15 +646,7 @@ impl App {
                 data.kind()
             )));
         }
-        if let EventData::Signal { signal, .. } = &old.data
-            && signal.is_final_no()
-        {
-            return Err(AppError::Invalid(
-                "a \"no\" can't be corrected away (SAFE-1). If they get in touch themselves, log \
-                 that contact as one they started."
-                    .into(),
-            ));
-        }
+        let data = crate::correction::check(&history, old, data, at)?;
         self.record(case, at, now, data, Some(&old.id)).await
     }
 }

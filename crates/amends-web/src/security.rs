@@ -74,20 +74,25 @@ pub fn is_public(method: &Method, path: &str) -> bool {
         || path.starts_with("/resume/")
         || matches!(
             (method, path),
-            (&Method::POST, "/api/v1/unlock")
+            (&Method::POST, "/api/v1/setup")
+                | (&Method::POST, "/api/v1/unlock")
                 | (&Method::POST, "/api/v1/check")
                 | (&Method::GET, "/api/v1/openapi.json")
                 | (&Method::GET, "/api/v1/session")
+                | (&Method::GET, "/api/v1/help")
                 | (&Method::POST, "/api/v1/lock")
         )
 }
 
 /// State-changing requests that need no CSRF token. The unlock API is how a script gets its
 /// first token, and it changes nothing but the caller's own session; the check API reads the
-/// text it is given and stores nothing. Both take only JSON bodies, which a page on another
-/// site cannot send here without a preflight that is never granted.
+/// text it is given and stores nothing. The setup API is the first run for a client that has
+/// no page to take a token from (the HTML setup form does carry one); it only ever creates a
+/// store where there is none, and answers with the token. All three take only JSON bodies,
+/// which a page on another site cannot send here without a preflight that is never granted,
+/// and the Host check keeps a rebound name from reaching them.
 pub fn csrf_exempt(method: &Method, path: &str) -> bool {
-    method == Method::POST && (path == "/api/v1/unlock" || path == "/api/v1/check")
+    method == Method::POST && matches!(path, "/api/v1/setup" | "/api/v1/unlock" | "/api/v1/check")
 }
 
 fn host_allowed(headers: &HeaderMap) -> bool {

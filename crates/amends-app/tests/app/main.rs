@@ -4,6 +4,7 @@
 
 mod calendar;
 mod coach;
+mod correction;
 mod demo;
 mod method;
 

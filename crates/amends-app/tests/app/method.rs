@@ -293,9 +293,13 @@ async fn a_no_cannot_be_corrected_away_safe_1() {
             day(2.0),
         )
         .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("SAFE-1"), "{err}");
+        .unwrap_err();
+    assert!(
+        matches!(err, amends_app::AppError::Refused(_)),
+        "a refusal, not a typo to fix: {err:?}"
+    );
+    assert!(err.to_string().contains("SAFE-1"), "{err}");
+    assert_eq!(f.app.history(&f.case).await.unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -3,11 +3,14 @@
 
 use amends_app::coach::check_text;
 use amends_app::method::parse_due;
-use amends_app::{App, AppError, ExportFormat, Logged, MAX_TEXT_BYTES, Passphrase, parse_at};
+use amends_app::{
+    App, AppError, ExportFormat, KdfParams, Logged, MAX_TEXT_BYTES, Passphrase, StorageError,
+    parse_at,
+};
 use amends_core::forms::{self, WORKBOOK};
 use amends_core::{
-    AmendsStatus, Bounds, Channel, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
-    Relationship, Settings, Signal, SlipKind,
+    AmendsStatus, Bounds, Channel, Danger, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
+    Relationship, Settings, Signal, SlipKind, YesNoUnsure,
 };
 use amends_lint::Kind;
 use axum::Json;
@@ -22,6 +25,7 @@ use serde_json::{Value, json};
 use super::Api;
 use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
 use crate::pages::Token;
+use crate::pages::settings::WIPE_PHRASE;
 use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::state::Shared;
 
@@ -64,6 +68,8 @@ words! {
     outcomes => PromiseOutcome,
     amends_statuses => AmendsStatus,
     form_ids => FormId,
+    dangers => Danger,
+    yes_no_unsure => YesNoUnsure,
 }
 
 pub fn export_formats() -> Vec<&'static str> {
@@ -131,6 +137,44 @@ pub async fn unlock(
         .into_response())
 }
 
+/// Said with every answer that sets a passphrase: losing it loses the data, so it is said plainly.
+pub const NO_RECOVERY: &str = "A forgotten passphrase cannot be recovered: amends keeps no copy \
+    and has no reset, and without it nothing stored can be read. Keep it somewhere safe.";
+
+pub static SETUP: &[Field] = &[req(
+    "passphrase",
+    Ty::Str,
+    "the passphrase to choose; it cannot be recovered if forgotten",
+)];
+
+/// First run, as the setup page does it: the store is created and a session starts at once.
+pub async fn setup(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    body: JsonBody,
+) -> Answer<Response> {
+    let f = body.fields(SETUP)?;
+    if state.data_dir_initialised() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already-set-up",
+            "amends is already set up here, so nothing was changed. Unlock it with POST \
+             /api/v1/unlock. If the passphrase is lost, `amends wipe` on the command line \
+             deletes everything so you can start again.",
+        ));
+    }
+    let pass = Passphrase::new(f.string("passphrase")?.to_string())
+        .map_err(|e| ApiError::invalid("passphrase", e))?;
+    let app = App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await?;
+    let token = state.start_on_first_case(app).await;
+    Ok((
+        StatusCode::CREATED,
+        [(SET_COOKIE, session_cookie(&token))],
+        Json(json!({ "unlocked": true, "csrf_token": csrf, "warning": NO_RECOVERY })),
+    )
+        .into_response())
+}
+
 pub async fn lock(State(state): State<Shared>, headers: axum::http::HeaderMap) -> Response {
     let token = cookie(&headers, SESSION_COOKIE);
     // Only the session's own holder locks it; without one there is nothing to lock.
@@ -159,6 +203,64 @@ pub async fn session(State(state): State<Shared>, headers: axum::http::HeaderMap
         "demo": state.demo.is_some(),
         "case": case,
     })))
+}
+
+pub static PASSPHRASE: &[Field] = &[
+    req("current", Ty::Str, "the passphrase that opens amends now"),
+    req(
+        "new",
+        Ty::Str,
+        "the new passphrase; it cannot be recovered if forgotten",
+    ),
+];
+
+/// As on the settings page: the current passphrase first, so an unlocked screen left alone is
+/// not enough to lock its owner out.
+pub async fn passphrase(api: Api, body: JsonBody) -> Answer {
+    let f = body.fields(PASSPHRASE)?;
+    let current = Passphrase::new(f.string("current")?.to_string())
+        .map_err(|e| ApiError::invalid("current", e))?;
+    let new =
+        Passphrase::new(f.string("new")?.to_string()).map_err(|e| ApiError::invalid("new", e))?;
+    match api.app.check_passphrase(&current).await {
+        Ok(()) => {}
+        Err(AppError::Store(StorageError::WrongPassphrase)) => {
+            return Err(ApiError::invalid(
+                "current",
+                "this is not the passphrase that opens amends now; nothing was changed",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    api.app.change_passphrase(&new).await?;
+    Ok(Json(json!({ "changed": true, "warning": NO_RECOVERY })))
+}
+
+pub static WIPE: &[Field] = &[req(
+    "confirm",
+    Ty::Str,
+    "exactly \"delete everything\", to show this is meant",
+)];
+
+/// Delete everything, as the settings page does: with the typed phrase, or nothing happens.
+pub async fn wipe(api: Api, body: JsonBody) -> Answer<Response> {
+    let f = body.fields(WIPE)?;
+    if f.string("confirm")?.trim() != WIPE_PHRASE {
+        return Err(ApiError::invalid(
+            "confirm",
+            format!("nothing was deleted. To delete everything, give \"{WIPE_PHRASE}\" exactly"),
+        ));
+    }
+    let state = api.state.clone();
+    // Let go of the app so the lock can close the database before its files go.
+    drop(api);
+    state.lock().await;
+    App::wipe(&state.data_dir)?;
+    Ok((
+        [(SET_COOKIE, clear_session_cookie())],
+        Json(json!({ "deleted": true, "unlocked": false })),
+    )
+        .into_response())
 }
 
 // --- The coach -------------------------------------------------------------------------------
@@ -721,6 +823,219 @@ pub async fn need(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)>
     let case = api.case()?;
     let (at, now) = api.at(&f).await?;
     created(api.app.log_need(case, f.string("text")?, at, now).await)
+}
+
+// --- Their questions (LS-1) ------------------------------------------------------------------
+
+pub async fn questions(api: Api) -> Answer {
+    let questions = api.app.questions(api.case()?).await?;
+    Ok(Json(json!({ "questions": to_json(&questions)? })))
+}
+
+pub static QUESTION: &[Field] = &[
+    req("text", Ty::Text, "their question, as they asked it (LS-1)"),
+    AT,
+];
+
+#[tracing::instrument(skip_all)]
+pub async fn question_add(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(QUESTION)?;
+    let case = api.case()?;
+    let (at, now) = api.at(&f).await?;
+    let logged = api
+        .app
+        .log_question(case, f.string("text")?, at, now)
+        .await
+        .map_err(|e| ApiError::app_field("text", &e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": logged.id, "kind": "their-question", "at": at })),
+    ))
+}
+
+/// Marking a question answered is a correction, so the question gets a new id: the answer
+/// gives it.
+pub async fn question_answered(
+    api: Api,
+    Path(id): Path<String>,
+) -> Answer<(StatusCode, Json<Value>)> {
+    let case = api.case()?;
+    let questions = api.app.questions(case).await?;
+    let Some(question) = questions.iter().find(|q| q.id == id) else {
+        return Err(ApiError::not_found(format!(
+            "There is no question with id {id:?}. GET /api/v1/questions lists them; a question \
+             gets a new id when it is marked answered."
+        )));
+    };
+    // The page offers the button only for open questions; a second mark would add a
+    // correction that changes nothing.
+    if question.answered {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already-answered",
+            "That question is already marked answered; nothing was changed.",
+        ));
+    }
+    let answered = api.app.answer_question(case, &id, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": answered.id, "kind": "their-question", "at": question.at })),
+    ))
+}
+
+// --- Entries and corrections ----------------------------------------------------------------
+
+fn no_entry(id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "There is no entry with id {id:?} in the current case. GET /api/v1/events lists \
+         the entries that count now, with their ids."
+    ))
+}
+
+/// One entry as stored, with what it corrects and what corrected it: a client corrects the
+/// version that counts now.
+fn event_json(entry: &amends_core::Event, history: &[amends_core::Event]) -> Answer<Value> {
+    let corrected_by = history
+        .iter()
+        .find(|e| e.supersedes.as_deref() == Some(entry.id.as_str()))
+        .map(|e| e.id.clone());
+    Ok(json!({
+        "id": entry.id,
+        "at": entry.at,
+        "recorded_at": entry.recorded_at,
+        "supersedes": entry.supersedes,
+        "corrected_by": corrected_by,
+        "entry": to_json(&entry.data)?,
+    }))
+}
+
+pub static EVENTS_QUERY: &[Field] = &[opt(
+    "kind",
+    Ty::OneOf(super::entries::kinds),
+    "only entries of this kind",
+)];
+
+/// The entries that count now, oldest first: what the contact log and the workbook pages
+/// list, for every kind.
+pub async fn events(api: Api, RawQuery(q): RawQuery) -> Answer {
+    let f = Fields::query(q.as_deref(), EVENTS_QUERY)?;
+    let kind = match f.str("kind")? {
+        Some(k) if !super::entries::kinds().contains(&k) => {
+            return Err(ApiError::invalid(
+                "kind",
+                format!(
+                    "unknown kind {k:?}; use one of: {}",
+                    super::entries::kinds().join(", ")
+                ),
+            ));
+        }
+        other => other,
+    };
+    let history = api.app.history(api.case()?).await?;
+    let mut current = amends_core::effective(&history);
+    current.retain(|e| kind.is_none_or(|k| e.data.kind() == k));
+    current.sort_by_key(|e| (e.at, e.recorded_at));
+    let events = current
+        .into_iter()
+        .map(|e| event_json(e, &history))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "events": events })))
+}
+
+pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
+    let history = api.app.history(api.case()?).await?;
+    let entry = history
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| no_entry(&id))?;
+    Ok(Json(event_json(entry, &history)?))
+}
+
+pub static CORRECT: &[Field] = &[
+    req(
+        "entry",
+        Ty::Object("Entry"),
+        "the whole entry as it should be, in the shape GET /api/v1/events/{id} shows it; the \
+         same kind as before",
+    ),
+    opt(
+        "at",
+        Ty::Time,
+        "when it happened, if that was wrong too; default the time of the entry it corrects. \
+         Never in the future",
+    ),
+];
+
+/// A correction replaces an entry in the plan; the history keeps both. The app decides what a
+/// correction may be (same kind, the checks of a new entry, never undoing a SAFE fact).
+#[tracing::instrument(skip_all)]
+pub async fn correct(
+    api: Api,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(CORRECT)?;
+    let case = api.case()?;
+    let history = api.app.history(case).await?;
+    let old = history
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| no_entry(&id))?;
+    let entry = f
+        .value("entry")?
+        .ok_or_else(|| ApiError::invalid("entry", "this field is missing"))?;
+    let data = super::entries::parse(entry)?;
+    let (at, now) = match f.str("at")? {
+        Some(_) => api.at(&f).await?,
+        None => (old.at, Timestamp::now()),
+    };
+    let kind = data.kind();
+    let new_id = api
+        .app
+        .correct(case, &id, data, at, now)
+        .await
+        .map_err(|e| ApiError::app_field("entry", &e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": new_id, "kind": kind, "at": at })),
+    ))
+}
+
+// --- Help now (SAFE-3) -----------------------------------------------------------------------
+
+/// The lists, and the user's own local number when amends is unlocked.
+async fn help_json(api: Option<&Api>) -> Answer {
+    let local = match api {
+        // Like the page: failing to read the local number must never hide the crisis lines.
+        Some(api) => api.app.local_help().await.ok().flatten(),
+        None => None,
+    };
+    let mut out = to_json(amends_app::help::resources())?;
+    out["local"] = json!(local);
+    Ok(Json(out))
+}
+
+/// Works while locked. Any trouble with the session only leaves the local number out: this is
+/// the answer someone in a crisis asks for.
+pub async fn help(api: Result<Api, ApiError>) -> Answer {
+    help_json(api.ok().as_ref()).await
+}
+
+pub static LOCAL_HELP: &[Field] = &[req(
+    "text",
+    Ty::Str,
+    "a name and number for help where you live, up to 500 characters (stored encrypted); \
+     empty to remove it",
+)];
+
+#[tracing::instrument(skip_all)]
+pub async fn help_local(api: Api, body: JsonBody) -> Answer {
+    let f = body.fields(LOCAL_HELP)?;
+    api.app
+        .set_local_help(f.string("text")?)
+        .await
+        .map_err(|e| ApiError::app_field("text", &e))?;
+    help_json(Some(&api)).await
 }
 
 // --- Journal and drafts ----------------------------------------------------------------------

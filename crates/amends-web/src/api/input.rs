@@ -82,6 +82,8 @@ impl ApiError {
             AppError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
             AppError::NoCase => return Self::no_case(),
             AppError::AmbiguousCase { .. } => (StatusCode::CONFLICT, "ambiguous-case"),
+            // A rule forbids it as things stand (SAFE-1: a "no" can't be corrected away).
+            AppError::Refused(_) => (StatusCode::CONFLICT, "refused"),
             AppError::UnknownCase { .. } => (StatusCode::NOT_FOUND, "not-found"),
             AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
                 // Store and file errors name paths and ids, never what the user wrote.
@@ -161,6 +163,10 @@ pub enum Ty {
     Bool,
     /// A time: RFC 3339, a date (YYYY-MM-DD), `today` or `yesterday`, in the user's time zone.
     Time,
+    /// A time exactly as entries store it: RFC 3339 only.
+    Instant,
+    /// Several lines of the user's words, as a list of strings.
+    Lines,
     /// One word of a vocabulary.
     OneOf(fn() -> Vec<&'static str>),
     /// Several words of a vocabulary.
@@ -170,7 +176,7 @@ pub enum Ty {
 }
 
 impl Ty {
-    fn expected(self) -> String {
+    pub fn expected(self) -> String {
         match self {
             Ty::Str | Ty::Text => "a string".into(),
             Ty::Number => "a number, e.g. 7.5".into(),
@@ -181,6 +187,8 @@ impl Ty {
                  like \"2024-05-03T18:30:00+02:00\""
                     .into()
             }
+            Ty::Instant => "an RFC 3339 time like \"2024-05-03T18:30:00Z\"".into(),
+            Ty::Lines => "a list of strings".into(),
             Ty::OneOf(values) => format!("one of: {}", values().join(", ")),
             Ty::ListOf(values) => format!("a list of: {}", values().join(", ")),
             Ty::Object(_) => "a JSON object".into(),
@@ -189,11 +197,13 @@ impl Ty {
 
     fn accepts(self, v: &Value) -> bool {
         match self {
-            Ty::Str | Ty::Text | Ty::Time | Ty::OneOf(_) => v.is_string(),
+            Ty::Str | Ty::Text | Ty::Time | Ty::Instant | Ty::OneOf(_) => v.is_string(),
             Ty::Number => v.is_number(),
             Ty::Integer => v.is_i64() || v.is_u64(),
             Ty::Bool => v.is_boolean(),
-            Ty::ListOf(_) => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            Ty::ListOf(_) | Ty::Lines => {
+                v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+            }
             Ty::Object(_) => v.is_object(),
         }
     }
@@ -300,7 +310,7 @@ impl JsonBody {
                 }
             }
         };
-        Fields::check(map, spec, &names())
+        Fields::check(map, spec, "", &names())
     }
 }
 
@@ -333,22 +343,43 @@ impl Fields {
             map.insert(k, value);
         }
         let names = spec.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
-        Self::check(map, spec, &names)
+        Self::check(map, spec, "", &names)
     }
 
+    /// An object inside a body, checked like a body; each problem names its field below
+    /// `prefix` (`entry.` gives `entry.note`), and an unknown one lists what `what` takes.
+    pub fn nested(
+        map: Map<String, Value>,
+        spec: &'static [Field],
+        prefix: &str,
+        what: &str,
+    ) -> Result<Fields, ApiError> {
+        let names = spec.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+        let takes = if names.is_empty() {
+            format!("{what} takes no fields")
+        } else {
+            format!("{what} takes: {names}")
+        };
+        Self::check(map, spec, prefix, &takes)
+    }
+
+    /// `takes` is the list of field names for a body, the whole "... takes: ..." phrase for a
+    /// nested object; `prefix` is put before every field name the errors give.
     fn check(
         map: Map<String, Value>,
         spec: &'static [Field],
-        names: &str,
+        prefix: &str,
+        takes: &str,
     ) -> Result<Fields, ApiError> {
+        let named = |name: &str| format!("{prefix}{name}");
         if let Some(unknown) = map.keys().find(|k| !spec.iter().any(|f| f.name == *k)) {
-            let takes = if names.is_empty() {
-                "this request takes no fields".to_string()
-            } else {
-                format!("this request takes: {names}")
+            let takes = match (prefix, takes) {
+                ("", "") => "this request takes no fields".to_string(),
+                ("", names) => format!("this request takes: {names}"),
+                (_, phrase) => phrase.to_string(),
             };
             return Err(ApiError::invalid(
-                unknown,
+                &named(unknown),
                 format!("there is no such field; {takes}"),
             ));
         }
@@ -360,13 +391,13 @@ impl Fields {
                         _ => String::new(),
                     };
                     return Err(ApiError::invalid(
-                        f.name,
+                        &named(f.name),
                         format!("this field is missing ({}).{what}", f.about),
                     ));
                 }
                 Some(v) if !f.ty.accepts(v) => {
                     return Err(ApiError::invalid(
-                        f.name,
+                        &named(f.name),
                         format!("give {}, not {}", f.ty.expected(), kind_of(v)),
                     ));
                 }

@@ -5,9 +5,11 @@
 //! same rows, so the document cannot leave a route out or describe one that does not exist.
 //!
 //! Security is the guard's (see `security.rs`): a state-changing request needs the CSRF header
-//! `X-CSRF-Token` matching the `amends_csrf` cookie, except `POST /unlock` and `POST /check`;
-//! everything but the public operations needs the session cookie `POST /unlock` sets.
+//! `X-CSRF-Token` matching the `amends_csrf` cookie, except `POST /setup`, `POST /unlock` and
+//! `POST /check`; everything but the public operations needs the session cookie that
+//! `POST /setup` and `POST /unlock` set.
 
+mod entries;
 mod handlers;
 pub mod input;
 pub mod openapi;
@@ -229,6 +231,27 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Post,
+            "/setup",
+            h::setup,
+            Meta {
+                id: "setup",
+                tag: "session",
+                summary: "First run: choose the passphrase and create the store",
+                about: "Creates the encrypted store with this passphrase and starts a session at \
+                    once, as POST /unlock would: the same session cookie, the CSRF cookie when \
+                    the caller has none, and csrf_token in the answer. The answer's warning \
+                    says it plainly: a forgotten passphrase cannot be recovered. Refused with \
+                    409 once amends is set up. Needs no CSRF token: there is no page to take \
+                    one from yet.",
+                access: Public,
+                body: Some(h::SETUP),
+                out: Out::Json(201, "SetUp"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
             "/unlock",
             h::unlock,
             Meta {
@@ -270,6 +293,39 @@ pub fn ops() -> Vec<Op> {
                 summary: "Whether amends is set up and unlocked",
                 access: Public,
                 out: Out::Json(200, "Session"),
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/passphrase",
+            h::passphrase,
+            Meta {
+                id: "changePassphrase",
+                tag: "settings",
+                summary: "Change the passphrase",
+                about: "Needs the current passphrase too; a wrong one is a 422 naming \"current\" \
+                    and changes nothing. The session stays unlocked; from now on only the new \
+                    passphrase opens amends.",
+                body: Some(h::PASSPHRASE),
+                out: Out::Json(200, "PassphraseChanged"),
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/wipe",
+            h::wipe,
+            Meta {
+                id: "wipe",
+                tag: "settings",
+                summary: "Delete everything",
+                about: "Deletes the whole store, every case and entry, as the settings page does, \
+                    then locks and clears the session cookie. confirm must be exactly \"delete \
+                    everything\"; anything else is a 422 naming confirm, and nothing is deleted. \
+                    There is no undo. POST /setup starts again.",
+                body: Some(h::WIPE),
+                out: Out::Json(200, "Wiped"),
                 ..META
             },
         ),
@@ -575,6 +631,50 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Get,
+            "/questions",
+            h::questions,
+            Meta {
+                id: "listQuestions",
+                tag: "questions",
+                summary: "Their questions, oldest first, and whether each is answered (LS-1)",
+                out: Out::Json(200, "QuestionList"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/questions",
+            h::question_add,
+            Meta {
+                id: "addQuestion",
+                tag: "questions",
+                summary: "Log a question they asked, to answer fully and honestly (LS-1)",
+                body: Some(h::QUESTION),
+                out: Out::Json(201, "Recorded"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/questions/{id}/answered",
+            h::question_answered,
+            Meta {
+                id: "answerQuestion",
+                tag: "questions",
+                summary: "Mark a question as answered",
+                about: "Recorded as a correction of the question, so it gets a new id: the \
+                    answer gives it, and GET /questions lists it under that id from now on. \
+                    The history keeps that it was once open. A question already answered is a \
+                    409 (already-answered), and nothing changes.",
+                out: Out::Json(201, "Recorded"),
+                errors: &[404, 409],
+                ..META
+            },
+        ),
+        op(
+            Get,
             "/journal",
             h::journal,
             Meta {
@@ -714,6 +814,93 @@ pub fn ops() -> Vec<Op> {
                 query: h::CHARTS_QUERY,
                 out: Out::Json(200, "Series"),
                 errors: &[409, 422],
+                ..META
+            },
+        ),
+        op(
+            Get,
+            "/events",
+            h::events,
+            Meta {
+                id: "listEvents",
+                tag: "events",
+                summary: "The entries of the current case that count now, oldest first",
+                about: "What the contact log and the workbook pages list, for every kind: \
+                    corrected entries appear as their correction. Each entry is in the shape \
+                    POST /events/{id}/correct takes.",
+                query: h::EVENTS_QUERY,
+                out: Out::Json(200, "EventList"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Get,
+            "/events/{id}",
+            h::event,
+            Meta {
+                id: "getEvent",
+                tag: "events",
+                summary: "One entry of the current case, as stored",
+                about: "entry is in the shape the JSON export writes and POST \
+                    /events/{id}/correct takes. corrected_by names the correction that \
+                    replaced it, if any: that is the version to correct.",
+                out: Out::Json(200, "EventRecord"),
+                errors: &[404, 409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/events/{id}/correct",
+            h::correct,
+            Meta {
+                id: "correctEvent",
+                tag: "events",
+                summary: "Correct an entry: replace it with what should have been recorded",
+                about: "The history keeps both; the plan counts the correction, which gets a \
+                    new id (in the answer). Send the whole entry as it should be, in the shape \
+                    GET /events/{id} shows under entry, with the same kind. It passes the \
+                    checks a new entry of its kind would. A 422 names the field: entry.kind \
+                    for an unknown kind (the message lists them), entry.<name> for a field \
+                    the kind does not have or a value it cannot take, entry for a change of \
+                    kind or an answer the form refuses. A 409 (refused) when a rule forbids \
+                    it: a \"no\" cannot be corrected away (SAFE-1), nor recorded dangerous \
+                    harm (SAFE-2) or harm done to you (SAFE-8), and an entry already corrected \
+                    is corrected through its correction (GET /events/{id} gives \
+                    corrected_by).",
+                body: Some(h::CORRECT),
+                out: Out::Json(201, "Recorded"),
+                errors: &[404, 409],
+                ..META
+            },
+        ),
+        op(
+            Get,
+            "/help",
+            h::help,
+            Meta {
+                id: "help",
+                tag: "help",
+                summary: "Help now: crisis lines, behaviour-change and support services (SAFE-3)",
+                about: "Works while locked, like the page. Each entry names its source and the \
+                    date it was last checked; amends never fetches them. local is the number \
+                    you added for where you live: null while locked or when none is set.",
+                access: Either,
+                out: Out::Json(200, "Help"),
+                ..META
+            },
+        ),
+        op(
+            Put,
+            "/help/local",
+            h::help_local,
+            Meta {
+                id: "setLocalHelp",
+                tag: "help",
+                summary: "Add, change or remove your own local help number",
+                body: Some(h::LOCAL_HELP),
+                out: Out::Json(200, "Help"),
                 ..META
             },
         ),

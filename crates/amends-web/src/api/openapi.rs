@@ -33,9 +33,10 @@ pub fn document() -> Value {
             "title": "amends local API",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "The JSON API of the local amends app: the same use cases as its \
-                pages. It answers on 127.0.0.1 only. Unlock with POST /api/v1/unlock: it sets \
-                the session cookie and returns csrf_token; send that token in X-CSRF-Token on \
-                every POST and PUT (except /unlock and /check) along with the cookies. Bodies \
+                pages. It answers on 127.0.0.1 only. Set up with POST /api/v1/setup on first \
+                run, later unlock with POST /api/v1/unlock: both set the session cookie and \
+                return csrf_token; send that token in X-CSRF-Token on every POST and PUT \
+                (except /setup, /unlock and /check) along with the cookies. Bodies \
                 are JSON (Content-Type: application/json), at most 1 MiB of text each. Every \
                 error is {\"error\": code, \"message\": plain words}, with \"field\" when one \
                 field is to blame. Times are RFC 3339; where you give one, a plain date \
@@ -83,6 +84,8 @@ fn field_schema(f: &Field) -> Value {
             "type": "string",
             "examples": ["2024-05-03", "today", "yesterday", "2024-05-03T18:30:00+02:00"]
         }),
+        Ty::Instant => json!({ "type": "string", "format": "date-time" }),
+        Ty::Lines => json!({ "type": "array", "items": { "type": "string" } }),
         Ty::OneOf(values) => json!({ "type": "string", "enum": values() }),
         Ty::ListOf(values) => json!({
             "type": "array", "items": { "type": "string", "enum": values() }
@@ -134,7 +137,9 @@ fn status_text(code: u16) -> &'static str {
         404 => "No such id, kind or form (error \"not-found\"); the message lists the valid ones",
         409 => {
             "Not possible in the current state: no case yet (\"no-case\"), not set up \
-                (\"not-initialised\") or not sendable (\"not-sendable\", with reasons)"
+                (\"not-initialised\"), set up already (\"already-set-up\"), not sendable \
+                (\"not-sendable\", with reasons) or refused by a rule of the method \
+                (\"refused\"); the message says which and why"
         }
         413 => "Over the limit, which the message states (error \"too-large\")",
         415 => "The body is not sent as application/json",
@@ -319,6 +324,29 @@ fn report(extra: Option<Value>) -> Value {
     closed(properties, &optional)
 }
 
+/// An entry: one object per kind, told apart by `kind`, each with exactly its fields.
+fn entry_schema() -> Value {
+    let variants: Vec<Value> = super::entries::ENTRY_KINDS
+        .iter()
+        .map(|k| {
+            let mut s = object_schema(k.fields);
+            s["properties"]["kind"] = json!({ "const": k.kind });
+            if let Some(required) = s["required"].as_array_mut() {
+                required.insert(0, json!("kind"));
+            }
+            s["title"] = json!(k.kind);
+            s["description"] = json!(k.about);
+            s
+        })
+        .collect();
+    json!({
+        "description": "An entry in the shape the JSON export writes (without the id and \
+            times beside it): its kind, and that kind's fields.",
+        "oneOf": variants,
+        "discriminator": { "propertyName": "kind" }
+    })
+}
+
 /// A JSON object from `key => value` pairs: `json!` cannot nest this deep.
 macro_rules! object {
     ($($k:literal => $v:expr),* $(,)?) => {{
@@ -358,6 +386,25 @@ fn schemas() -> Value {
             "csrf_token": { "type": "string", "description": "Send it back in X-CSRF-Token" }
         }), &[]),
         "Locked" => closed(json!({ "unlocked": { "const": false } }), &[]),
+        "SetUp" => closed(json!({
+            "unlocked": { "const": true },
+            "csrf_token": { "type": "string", "description": "Send it back in X-CSRF-Token" },
+            "warning": {
+                "type": "string",
+                "description": "Show it: a forgotten passphrase cannot be recovered"
+            }
+        }), &[]),
+        "PassphraseChanged" => closed(json!({
+            "changed": { "const": true },
+            "warning": {
+                "type": "string",
+                "description": "Show it: a forgotten passphrase cannot be recovered"
+            }
+        }), &[]),
+        "Wiped" => closed(json!({
+            "deleted": { "const": true },
+            "unlocked": { "const": false }
+        }), &[]),
         "Session" => closed(json!({
             "unlocked": { "type": "boolean" },
             "initialised": { "type": "boolean", "description": "A passphrase has been set" },
@@ -539,6 +586,70 @@ fn schemas() -> Value {
             "source": { "type": "string" },
             "checked": { "type": "string", "format": "date" }
         }), &[]),
+        "Help" => closed(json!({
+            "crisis": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-3: for anyone thinking about hurting themselves"
+            },
+            "behaviour_change": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-2: for someone who harmed a partner and wants to change"
+            },
+            "support": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-8: for someone who was harmed"
+            },
+            "local": {
+                "type": ["string", "null"],
+                "description": "Your own number for where you live; null while locked or unset"
+            }
+        }), &[]),
+        "TheirQuestion" => closed(json!({
+            "id": { "type": "string" },
+            "at": time(),
+            "text": { "type": "string" },
+            "answered": { "type": "boolean" }
+        }), &[]),
+        "QuestionList" => closed(json!({ "questions": arr(r("TheirQuestion")) }), &[]),
+        "Recorded" => closed(json!({
+            "id": { "type": "string", "description": "The id of the new entry" },
+            "kind": { "type": "string", "description": "The kind of entry stored" },
+            "at": time()
+        }), &[]),
+        "Entry" => entry_schema(),
+        "EventRecord" => closed(json!({
+            "id": { "type": "string" },
+            "at": time(),
+            "recorded_at": time(),
+            "supersedes": {
+                "type": ["string", "null"],
+                "description": "The entry this one corrected"
+            },
+            "corrected_by": {
+                "type": ["string", "null"],
+                "description": "The correction that replaced it; null while it counts"
+            },
+            "entry": r("Entry")
+        }), &[]),
+        "EventList" => closed(json!({ "events": arr(r("EventRecord")) }), &[]),
+        "Settings" => json!({
+            "type": "object",
+            "description": "Targets that tune METHOD defaults (never a SAFE rule); null or \
+                left out keeps the default.",
+            "properties": {
+                "exercise_per_week": nullable("number"),
+                "hobby_per_week": nullable("number"),
+                "social_per_week": nullable("number"),
+                "therapy_per_week": nullable("number"),
+                "meals_per_day": nullable("number"),
+                "gesture_cost_limit": nullable("number"),
+                "reminders": {
+                    "type": ["array", "null"],
+                    "items": { "type": "string", "enum": super::handlers::habits() }
+                }
+            },
+            "additionalProperties": false
+        }),
         "JournalSaved" => closed(json!({
             "id": { "type": "string" },
             "at": time(),
@@ -670,8 +781,11 @@ mod tests {
         assert_eq!(from_doc, from_router);
         // The endpoints the API promises.
         for (m, p) in [
+            ("POST", "/setup"),
             ("POST", "/unlock"),
             ("POST", "/lock"),
+            ("POST", "/passphrase"),
+            ("POST", "/wipe"),
             ("GET", "/session"),
             ("POST", "/check"),
             ("GET", "/cases"),
@@ -694,6 +808,14 @@ mod tests {
             ("POST", "/amends/{id}"),
             ("POST", "/gestures"),
             ("POST", "/needs"),
+            ("GET", "/questions"),
+            ("POST", "/questions"),
+            ("POST", "/questions/{id}/answered"),
+            ("GET", "/events"),
+            ("GET", "/events/{id}"),
+            ("POST", "/events/{id}/correct"),
+            ("GET", "/help"),
+            ("PUT", "/help/local"),
             ("GET", "/journal"),
             ("POST", "/journal"),
             ("GET", "/drafts/{kind}"),
@@ -776,7 +898,17 @@ mod tests {
         let contacts = &doc["paths"]["/api/v1/contacts"]["post"];
         assert_eq!(contacts["security"], json!([{ "session": [], "csrf": [] }]));
         assert!(contacts["responses"]["403"].is_object());
-        assert!(doc["paths"]["/api/v1/unlock"]["post"]["responses"]["403"].is_null());
+        for exempt in ["setup", "unlock", "check"] {
+            let op = &doc["paths"][format!("/api/v1/{exempt}")]["post"];
+            assert!(op["responses"]["403"].is_null(), "{exempt}");
+        }
+        assert_eq!(
+            doc["paths"]["/api/v1/setup"]["post"]["security"],
+            json!([]),
+            "first run needs neither a session nor a token"
+        );
+        let wipe = &doc["paths"]["/api/v1/wipe"]["post"];
+        assert_eq!(wipe["security"], json!([{ "session": [], "csrf": [] }]));
     }
 
     #[test]

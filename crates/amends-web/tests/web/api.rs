@@ -76,13 +76,33 @@ fn outreach(plan: &Value) -> Value {
 
 // --- A small validator for the subset of JSON Schema the document uses. ----------------------
 
-struct Schemas(Value);
+/// The document, and the names of the schemas real answers were checked against.
+struct Schemas(
+    Value,
+    std::cell::RefCell<std::collections::BTreeSet<String>>,
+);
 
 impl Schemas {
     async fn fetch(c: &mut Client) -> Self {
         let r = c.api_get("/api/v1/openapi.json").await;
         assert_eq!(r.status, StatusCode::OK);
-        Schemas(r.json())
+        Schemas(r.json(), Default::default())
+    }
+
+    /// Every schema the document gives for a successful JSON answer.
+    fn answer_schemas(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for item in self.0["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                for (code, answer) in op["responses"].as_object().unwrap() {
+                    let r = &answer["content"]["application/json"]["schema"]["$ref"];
+                    if let (true, Some(r)) = (code.starts_with('2'), r.as_str()) {
+                        out.insert(r.trim_start_matches("#/components/schemas/").to_string());
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn named(&self, name: &str) -> &Value {
@@ -96,6 +116,7 @@ impl Schemas {
         if let Err(e) = self.conforms(self.named(name), v, name) {
             panic!("{e}\nin {v}");
         }
+        self.1.borrow_mut().insert(name.to_string());
     }
 
     fn conforms(&self, s: &Value, v: &Value, at: &str) -> Result<(), String> {
@@ -214,6 +235,26 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     out
 }
 
+/// A complete intake with no danger in it (GO-8 opens the workbook after it).
+fn intake_answers() -> Value {
+    json!({"answers": {
+        "motives": ["put-right", "this-person"],
+        "breakup_reason": "I lied about where I was",
+        "breakup_resolved": "unresolved",
+        "severity": "serious",
+        "dangerous_harm": [],
+        "harmed_by_them": [],
+        "did_harm": "yes",
+        "commitment": 5,
+        "good_times_only": false,
+        "issues_fixed": "yes",
+        "apologise_anyway": "yes",
+        "earlier_attempts": "none",
+        "no_guarantee": true,
+        "honest": true
+    }})
+}
+
 // --- Session ---------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -271,6 +312,230 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
+async fn setup(c: &mut Client, pass: &str) -> Resp {
+    let body = json!({ "passphrase": pass }).to_string().into_bytes();
+    c.api_raw("POST", "/api/v1/setup", Some(body), false).await
+}
+
+#[tokio::test]
+async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered() {
+    let mut c = Client::new();
+    let s = Schemas::fetch(&mut c).await;
+    let session = c.api_get("/api/v1/session").await.json();
+    assert_eq!(session["initialised"], false);
+
+    // Bad input creates nothing.
+    let r = setup(&mut c, "   ").await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "passphrase");
+    assert!(v["message"].as_str().unwrap().contains("empty"), "{v}");
+    let r = c
+        .api_raw("POST", "/api/v1/setup", Some(b"{}".to_vec()), false)
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "passphrase"
+    );
+    // A form from another site is not JSON, so it cannot set amends up.
+    let r = c
+        .post_raw("/api/v1/setup", "passphrase=chosen-by-someone-else".into())
+        .await;
+    error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+    assert!(!App::exists(&c.data_dir()), "nothing was created");
+
+    // No session and no token yet: a script starts with nothing but the passphrase.
+    let mut c = Client::new();
+    let r = setup(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    s.check("SetUp", &v);
+    assert_eq!(v["unlocked"], true);
+    assert_eq!(
+        v["csrf_token"],
+        c.csrf(),
+        "the token is the CSRF cookie's value"
+    );
+    assert_eq!(v["csrf_token"].as_str().unwrap().len(), 64);
+    let warning = v["warning"].as_str().unwrap();
+    assert!(warning.contains("cannot be recovered"), "{warning}");
+    let cookie = r
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("amends_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(App::exists(&c.data_dir()));
+    let session = c.api_get("/api/v1/session").await.json();
+    assert_eq!(
+        session,
+        json!({ "unlocked": true, "initialised": true, "demo": false, "case": null })
+    );
+    // The session is a real one: it can create the first case.
+    let r = c
+        .api_post(
+            "/api/v1/cases",
+            json!({"name": "Robin", "relationship": "partner"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Once set up, never again: the store and its passphrase stay as they are.
+    let r = setup(&mut c, "a passphrase someone else chose").await;
+    let v = error(&r, StatusCode::CONFLICT, "already-set-up");
+    assert!(
+        v["message"].as_str().unwrap().contains("/api/v1/unlock"),
+        "{v}"
+    );
+    c.api_post("/api/v1/lock", json!({})).await;
+    let r = unlock(&mut c, "a passphrase someone else chose").await;
+    error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
+    let r = unlock(&mut c, PASS).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json()["case"]["name"],
+        "Robin"
+    );
+}
+
+#[tokio::test]
+async fn the_passphrase_changes_only_with_the_current_one() {
+    const NEW: &str = "a new passphrase for the tests";
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let invalid = |r: &Resp, field: &str| {
+        let v = error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], field, "{v}");
+        v
+    };
+    let r = c
+        .api_post(
+            "/api/v1/passphrase",
+            json!({"current": "not the passphrase", "new": NEW}),
+        )
+        .await;
+    let v = invalid(&r, "current");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was changed"),
+        "{v}"
+    );
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": "  "}))
+        .await;
+    invalid(&r, "new");
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS}))
+        .await;
+    invalid(&r, "new");
+    let body = json!({"current": PASS, "new": NEW})
+        .to_string()
+        .into_bytes();
+    let r = c
+        .api_raw("POST", "/api/v1/passphrase", Some(body), false)
+        .await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    // None of those changed it.
+    c.api_post("/api/v1/lock", json!({})).await;
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": NEW}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    s.check("PassphraseChanged", &v);
+    assert!(
+        v["warning"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be recovered")
+    );
+    // The session goes on; from now on only the new passphrase opens amends.
+    assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+    c.api_post("/api/v1/lock", json!({})).await;
+    error(
+        &unlock(&mut c, PASS).await,
+        StatusCode::UNAUTHORIZED,
+        "wrong-passphrase",
+    );
+    assert_eq!(unlock(&mut c, NEW).await.status, StatusCode::OK);
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json()["case"]["name"],
+        "Robin"
+    );
+}
+
+#[tokio::test]
+async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let r = c
+        .api_post("/api/v1/journal", json!({"text": "Kept until I say so."}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for body in [
+        json!({"confirm": "delete"}),
+        json!({"confirm": "Delete Everything!"}),
+        json!({}),
+    ] {
+        let r = c.api_post("/api/v1/wipe", body).await;
+        let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], "confirm", "{v}");
+    }
+    let r = c.api_post("/api/v1/wipe", json!({"confirm": "oops"})).await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let m = v["message"].as_str().unwrap();
+    assert!(
+        m.contains("nothing was deleted") && m.contains("delete everything"),
+        "{m}"
+    );
+    let body = json!({"confirm": "delete everything"})
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", "/api/v1/wipe", Some(body), false).await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    // Nothing was deleted by any of them, and the session is still open.
+    assert!(App::exists(&c.data_dir()));
+    let journal = c.api_get("/api/v1/journal").await.json();
+    assert_eq!(journal["entries"].as_array().unwrap().len(), 1);
+
+    let r = c
+        .api_post("/api/v1/wipe", json!({"confirm": " delete everything "}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    s.check("Wiped", &v);
+    assert_eq!(v, json!({"deleted": true, "unlocked": false}));
+    assert!(!c.cookies.contains_key("amends_session"), "cookie cleared");
+    assert!(!App::exists(&c.data_dir()), "the store is gone");
+    assert_eq!(
+        c.api_get("/api/v1/session").await.json(),
+        json!({ "unlocked": false, "initialised": false, "demo": false, "case": null })
+    );
+    error(
+        &c.api_get("/api/v1/journal").await,
+        StatusCode::UNAUTHORIZED,
+        "locked",
+    );
+    error(
+        &unlock(&mut c, PASS).await,
+        StatusCode::CONFLICT,
+        "not-initialised",
+    );
+    // Starting over works, and starts empty.
+    assert_eq!(setup(&mut c, PASS).await.status, StatusCode::CREATED);
+    assert_eq!(
+        c.api_get("/api/v1/cases").await.json(),
+        json!({"cases": [], "current": null})
+    );
+}
+
 #[tokio::test]
 async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     let idle = std::time::Duration::from_millis(1200);
@@ -326,19 +591,31 @@ async fn locked_calls_get_a_401_in_json_everywhere_but_the_public_ones() {
     error(&r, StatusCode::UNAUTHORIZED, "locked");
 }
 
+/// The operations that need no CSRF token, as the document declares them: no security
+/// requirement that names csrf.
+fn csrf_free(op: &Value) -> bool {
+    !op["security"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|req| req.get("csrf").is_some())
+}
+
 #[tokio::test]
-async fn state_changing_calls_need_the_csrf_token_except_unlock_and_check() {
+async fn state_changing_calls_need_the_csrf_token_except_setup_unlock_and_check() {
     let mut c = unlocked().await;
     let doc = Schemas::fetch(&mut c).await.0;
     let mut refused = 0;
-    for (method, path, _) in operations(&doc) {
+    let mut exempt = Vec::new();
+    for (method, path, op) in operations(&doc) {
         if method == "GET" {
             continue;
         }
         let body = Some(json!({}).to_string().into_bytes());
         let r = c.api_raw(&method, &path, body, false).await;
-        if path == "/api/v1/unlock" || path == "/api/v1/check" {
+        if csrf_free(&op) {
             assert_ne!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+            exempt.push(path);
             continue;
         }
         let v = error(&r, StatusCode::FORBIDDEN, "csrf");
@@ -346,6 +623,12 @@ async fn state_changing_calls_need_the_csrf_token_except_unlock_and_check() {
         refused += 1;
     }
     assert!(refused > 20, "{refused}");
+    exempt.sort();
+    assert_eq!(
+        exempt,
+        ["/api/v1/check", "/api/v1/setup", "/api/v1/unlock"],
+        "exactly these are exempt, and the guard agrees with the document"
+    );
     // A wrong token is no better than none.
     let body = json!({"dir": "out", "channel": "text"}).to_string();
     let req = axum::http::Request::post("/api/v1/contacts")
@@ -872,6 +1155,425 @@ async fn an_oversized_body_gets_a_413_stating_the_cap() {
     );
 }
 
+// --- Help now and their questions ------------------------------------------------------------
+
+#[tokio::test]
+async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number() {
+    let mut c = store().await;
+    let s = Schemas::fetch(&mut c).await;
+    let r = c.api_get("/api/v1/help").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let help = r.json();
+    s.check("Help", &help);
+    let lists = amends_app::help::resources();
+    for (key, list) in [
+        ("crisis", &lists.crisis),
+        ("behaviour_change", &lists.behaviour_change),
+        ("support", &lists.support),
+    ] {
+        assert_eq!(help[key], serde_json::to_value(list).unwrap(), "{key}");
+        let entries = help[key].as_array().unwrap();
+        assert!(!entries.is_empty(), "{key}");
+        for e in entries {
+            assert!(!e["source"].as_str().unwrap().trim().is_empty(), "{e}");
+            let checked = e["checked"].as_str().unwrap();
+            assert!(
+                jiff::civil::Date::strptime("%Y-%m-%d", checked).is_ok(),
+                "{checked}"
+            );
+        }
+    }
+    assert_eq!(help["local"], Value::Null);
+    // Adding a number needs the session.
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "Dr Okafor 555 0100"}))
+        .await;
+    error(&r, StatusCode::UNAUTHORIZED, "locked");
+
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c
+        .api_put(
+            "/api/v1/help/local",
+            json!({"text": " Dr Okafor 555 0100 "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let help = r.json();
+    s.check("Help", &help);
+    assert_eq!(help["local"], "Dr Okafor 555 0100");
+    assert_eq!(
+        c.api_get("/api/v1/help").await.json()["local"],
+        "Dr Okafor 555 0100"
+    );
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "5".repeat(501)}))
+        .await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(v["field"], "text");
+    assert!(v["message"].as_str().unwrap().contains("500"), "{v}");
+    let body = json!({"text": "someone else's number"})
+        .to_string()
+        .into_bytes();
+    let r = c
+        .api_raw("PUT", "/api/v1/help/local", Some(body), false)
+        .await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    assert_eq!(
+        c.api_get("/api/v1/help").await.json()["local"],
+        "Dr Okafor 555 0100",
+        "refused changes leave it as it was"
+    );
+    // It is the user's own words: locked, it is not shown.
+    c.api_post("/api/v1/lock", json!({})).await;
+    let locked = c.api_get("/api/v1/help").await.json();
+    assert_eq!(locked["local"], Value::Null);
+    assert!(!locked["crisis"].as_array().unwrap().is_empty());
+    // An empty text removes it.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c.api_put("/api/v1/help/local", json!({"text": ""})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["local"], Value::Null);
+}
+
+#[tokio::test]
+async fn their_questions_are_logged_and_marked_answered_once() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let list = c.api_get("/api/v1/questions").await.json();
+    s.check("QuestionList", &list);
+    assert_eq!(list, json!({"questions": []}));
+
+    for body in [json!({"text": "  "}), json!({})] {
+        let r = c.api_post("/api/v1/questions", body).await;
+        assert_eq!(
+            error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+            "text"
+        );
+    }
+    let r = c
+        .api_post(
+            "/api/v1/questions",
+            json!({"text": "Why did you lie to me?", "at": "2999-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
+        "at"
+    );
+    let r = c
+        .api_post(
+            "/api/v1/questions",
+            json!({"text": "Why did you lie to me?", "at": "yesterday"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let asked = r.json();
+    s.check("Recorded", &asked);
+    assert_eq!(asked["kind"], "their-question");
+
+    let list = c.api_get("/api/v1/questions").await.json();
+    s.check("QuestionList", &list);
+    let q = &list["questions"][0];
+    assert_eq!(list["questions"].as_array().unwrap().len(), 1);
+    assert_eq!(q["id"], asked["id"]);
+    assert_eq!(q["at"], asked["at"]);
+    assert_eq!(q["text"], "Why did you lie to me?");
+    assert_eq!(q["answered"], false);
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["unanswered_questions"], 1);
+
+    let r = c
+        .api_post("/api/v1/questions/nope/answered", json!({}))
+        .await;
+    let v = error(&r, StatusCode::NOT_FOUND, "not-found");
+    assert!(
+        v["message"].as_str().unwrap().contains("/api/v1/questions"),
+        "{v}"
+    );
+    let old = asked["id"].as_str().unwrap();
+    let r = c
+        .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let answered = r.json();
+    s.check("Recorded", &answered);
+    assert_ne!(answered["id"], asked["id"], "a correction has its own id");
+    assert_eq!(
+        answered["at"], asked["at"],
+        "it is still the question asked then"
+    );
+    let list = c.api_get("/api/v1/questions").await.json();
+    assert_eq!(list["questions"].as_array().unwrap().len(), 1);
+    assert_eq!(list["questions"][0]["id"], answered["id"]);
+    assert_eq!(list["questions"][0]["answered"], true);
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["unanswered_questions"],
+        0
+    );
+
+    // Once is enough: again is a 409, and the old id is gone.
+    let new = answered["id"].as_str().unwrap();
+    let r = c
+        .api_post(&format!("/api/v1/questions/{new}/answered"), json!({}))
+        .await;
+    error(&r, StatusCode::CONFLICT, "already-answered");
+    let r = c
+        .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    assert_eq!(
+        c.api_get("/api/v1/questions").await.json(),
+        list,
+        "nothing changed"
+    );
+}
+
+// --- Corrections -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
+    let mut c = unlocked().await;
+    let s = Schemas::fetch(&mut c).await;
+    let logged = c
+        .api_post(
+            "/api/v1/contacts",
+            json!({"dir": "out", "channel": "text", "at": "yesterday"}),
+        )
+        .await
+        .json();
+    let id = logged["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["no_contact"]["slips"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let r = c.api_get(&format!("/api/v1/events/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let shown = r.json();
+    s.check("EventRecord", &shown);
+    assert_eq!(
+        shown["entry"],
+        json!({"kind": "contact", "dir": "out", "channel": "text"})
+    );
+    assert_eq!(shown["at"], logged["at"]);
+    assert_eq!(shown["supersedes"], Value::Null);
+    assert_eq!(shown["corrected_by"], Value::Null);
+    // The shape is the export's, less the id and times it writes beside the entry.
+    let export: Value = serde_json::from_str(&c.api_get("/api/v1/export").await.body).unwrap();
+    let mut exported = export["cases"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    for meta in ["id", "at", "recorded_at", "supersedes"] {
+        exported.as_object_mut().unwrap().remove(meta);
+    }
+    assert_eq!(exported, shown["entry"]);
+
+    let url = format!("/api/v1/events/{id}/correct");
+    let invalid = |r: &Resp, field: &str, words: &str| {
+        let v = error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], field, "{v}");
+        let m = v["message"].as_str().unwrap();
+        assert!(m.contains(words), "{m:?} should contain {words:?}");
+    };
+    for (entry, field, words) in [
+        (
+            json!({"kind": "poem"}),
+            "entry.kind",
+            "journal, assessment, workbook-act",
+        ),
+        (
+            json!({"kind": "signal", "signal": "warm-reply"}),
+            "entry",
+            "a correction must be one too",
+        ),
+        (
+            json!({"kind": "contact", "dir": "in", "chanel": "call"}),
+            "entry.chanel",
+            "a contact entry takes: dir, channel, note",
+        ),
+        (
+            json!({"kind": "contact", "dir": "sideways", "channel": "call"}),
+            "entry.dir",
+            "out, in",
+        ),
+    ] {
+        let r = c.api_post(&url, json!({ "entry": entry })).await;
+        invalid(&r, field, words);
+    }
+    invalid(&c.api_post(&url, json!({})).await, "entry", "missing");
+    // The checks of a new entry of the kind apply.
+    let urge = c
+        .api_post("/api/v1/urges", json!({"intensity": 6, "instead": "ran"}))
+        .await
+        .json();
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{}/correct", urge["id"].as_str().unwrap()),
+            json!({"entry": {"kind": "urge", "intensity": 11, "instead": "ran"}}),
+        )
+        .await;
+    invalid(&r, "entry", "1 (faint) to 10");
+    let r = c
+        .api_post(
+            &url,
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}, "at": "2999-01-01"}),
+        )
+        .await;
+    invalid(&r, "at", "future");
+    let r = c
+        .api_post(
+            "/api/v1/events/nope/correct",
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}}),
+        )
+        .await;
+    error(&r, StatusCode::NOT_FOUND, "not-found");
+    error(
+        &c.api_get("/api/v1/events/nope").await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    let body = json!({"entry": {"kind": "contact", "dir": "in", "channel": "call"}})
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", &url, Some(body), false).await;
+    error(&r, StatusCode::FORBIDDEN, "csrf");
+    assert!(
+        shown_again(&mut c, &id).await["corrected_by"].is_null(),
+        "nothing stored"
+    );
+
+    // It was them who got in touch: the correction says so, and the slip is gone.
+    let r = c
+        .api_post(
+            &url,
+            json!({"entry": {"kind": "contact", "dir": "in", "channel": "call", "note": " they called "}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let fixed = r.json();
+    s.check("Recorded", &fixed);
+    assert_eq!(fixed["kind"], "contact");
+    assert_eq!(fixed["at"], logged["at"], "it keeps the time it happened");
+    let new = fixed["id"].as_str().unwrap().to_string();
+    assert_eq!(shown_again(&mut c, &id).await["corrected_by"], new.as_str());
+    let now = shown_again(&mut c, &new).await;
+    assert_eq!(now["supersedes"], id.as_str());
+    assert_eq!(
+        now["entry"],
+        json!({"kind": "contact", "dir": "in", "channel": "call", "note": "they called"}),
+        "tidied as a new entry is"
+    );
+    assert_eq!(
+        c.api_get("/api/v1/status").await.json()["no_contact"]["slips"],
+        json!([])
+    );
+    // The list shows the version that counts, not the one it replaced.
+    let r = c.api_get("/api/v1/events?kind=contact").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list = r.json();
+    s.check("EventList", &list);
+    assert_eq!(list["events"].as_array().unwrap().len(), 1);
+    assert_eq!(list["events"][0], now);
+    let r = c.api_get("/api/v1/events?kind=contacts").await;
+    invalid(&r, "kind", "contact, signal");
+
+    // Once corrected, the correction is the version to correct.
+    let again = json!({"entry": {"kind": "contact", "dir": "in", "channel": "text"}});
+    let v = error(
+        &c.api_post(&url, again.clone()).await,
+        StatusCode::CONFLICT,
+        "refused",
+    );
+    assert!(v["message"].as_str().unwrap().contains(&new), "{v}");
+    let mut with_time = again.clone();
+    with_time["at"] = json!("today");
+    let r = c
+        .api_post(&format!("/api/v1/events/{new}/correct"), with_time)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_ne!(r.json()["at"], logged["at"], "a corrected time is kept");
+}
+
+async fn shown_again(c: &mut Client, id: &str) -> Value {
+    let r = c.api_get(&format!("/api/v1/events/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+#[tokio::test]
+async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
+    let mut c = unlocked().await;
+    // SAFE-1.
+    let no = c
+        .api_post("/api/v1/signals", json!({"signal": "asked-no-contact"}))
+        .await
+        .json();
+    let no_id = no["id"].as_str().unwrap();
+    for signal in ["warm-reply", "agreed-to-talk", "blocked"] {
+        let r = c
+            .api_post(
+                &format!("/api/v1/events/{no_id}/correct"),
+                json!({"entry": {"kind": "signal", "signal": signal, "note": "I misread it"}}),
+            )
+            .await;
+        let v = error(&r, StatusCode::CONFLICT, "refused");
+        assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
+    }
+    assert!(shown_again(&mut c, no_id).await["corrected_by"].is_null());
+    let gate = outreach(&c.api_get("/api/v1/status?at=2099-01-01").await.json());
+    assert_eq!(gate["open"], false);
+    assert!(reasons(&gate).contains(&"SAFE-1".to_string()));
+
+    // SAFE-2: dangerous harm recorded in the workbook stays.
+    let r = c
+        .api_post("/api/v1/assessments/intake", intake_answers())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let row = c
+        .api_post(
+            "/api/v1/workbook/act",
+            json!({"answers": {
+                "act": "I shouted threats at you",
+                "impact": "You were afraid in your home",
+                "feelings": ["afraid"],
+                "their_shoes": "I would feel unsafe",
+                "danger": ["threats"]
+            }}),
+        )
+        .await;
+    assert_eq!(row.status, StatusCode::CREATED, "{}", row.body);
+    let row_id = row.json()["id"].as_str().unwrap().to_string();
+    let mut entry = shown_again(&mut c, &row_id).await["entry"].clone();
+    assert_eq!(entry["danger"], json!(["threats"]));
+    entry.as_object_mut().unwrap().remove("danger");
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{row_id}/correct"),
+            json!({ "entry": entry.clone() }),
+        )
+        .await;
+    let v = error(&r, StatusCode::CONFLICT, "refused");
+    let m = v["message"].as_str().unwrap();
+    assert!(m.contains("SAFE-2") && m.contains("threats"), "{m}");
+    assert!(shown_again(&mut c, &row_id).await["corrected_by"].is_null());
+    // The rest of the row can still be put right, the danger kept.
+    entry["danger"] = json!(["threats"]);
+    entry["act"] = json!("I shouted threats at you, more than once");
+    let r = c
+        .api_post(
+            &format!("/api/v1/events/{row_id}/correct"),
+            json!({ "entry": entry }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
 // --- Every use case, with answers checked against the document ------------------------------
 
 #[tokio::test]
@@ -946,26 +1648,8 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     assert!(v["message"].as_str().unwrap().contains("GO-8"), "{v}");
     let intake_done = created(
-        c.api_post(
-            "/api/v1/assessments/intake",
-            json!({"answers": {
-                "motives": ["put-right", "this-person"],
-                "breakup_reason": "I lied about where I was",
-                "breakup_resolved": "unresolved",
-                "severity": "serious",
-                "dangerous_harm": [],
-                "harmed_by_them": [],
-                "did_harm": "yes",
-                "commitment": 5,
-                "good_times_only": false,
-                "issues_fixed": "yes",
-                "apologise_anyway": "yes",
-                "earlier_attempts": "none",
-                "no_guarantee": true,
-                "honest": true
-            }}),
-        )
-        .await,
+        c.api_post("/api/v1/assessments/intake", intake_answers())
+            .await,
     );
     assert_eq!(intake_done["kind"], "assessment");
     let row = created(
@@ -1218,13 +1902,104 @@ async fn every_use_case_answers_in_the_documented_shape() {
     );
     assert!(r.body.contains("Robin"));
 
+    // The coach with the case's records.
+    let r = c
+        .api_post(
+            "/api/v1/check",
+            json!({"kind": "apology", "text": "I am sorry I lied.", "records": true}),
+        )
+        .await;
+    s.check("CheckResult", &r.json());
+
+    // Their questions, help now, and corrections.
+    let q = created(
+        c.api_post("/api/v1/questions", json!({"text": "Why?"}))
+            .await,
+    );
+    s.check("Recorded", &q);
+    s.check("QuestionList", &c.api_get("/api/v1/questions").await.json());
+    let q = created(
+        c.api_post(
+            &format!("/api/v1/questions/{}/answered", q["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await,
+    );
+    s.check("Recorded", &q);
+    s.check("Help", &c.api_get("/api/v1/help").await.json());
+    let r = c
+        .api_put("/api/v1/help/local", json!({"text": "My GP, 555 0100"}))
+        .await;
+    s.check("Help", &r.json());
+    let entry = c
+        .api_get(&format!("/api/v1/events/{}", row["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(entry.status, StatusCode::OK, "{}", entry.body);
+    let entry = entry.json();
+    s.check("EventRecord", &entry);
+    assert_eq!(entry["entry"]["kind"], "workbook-act");
+    let mut fixed = entry["entry"].clone();
+    fixed["act"] = json!("I read your messages without asking, twice");
+    let r = created(
+        c.api_post(
+            &format!("/api/v1/events/{}/correct", row["id"].as_str().unwrap()),
+            json!({ "entry": fixed }),
+        )
+        .await,
+    );
+    s.check("Recorded", &r);
+    let corrected = c
+        .api_get(&format!("/api/v1/events/{}", r["id"].as_str().unwrap()))
+        .await
+        .json();
+    s.check("EventRecord", &corrected);
+    assert_eq!(corrected["entry"], fixed);
+    // Everything recorded above, each kind in the shape the document gives it.
+    let all = c.api_get("/api/v1/events").await.json();
+    s.check("EventList", &all);
+    let kinds: std::collections::BTreeSet<&str> = all["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["entry"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 12, "{kinds:?}");
+    assert!(
+        !all["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == row["id"]),
+        "a corrected entry is listed as its correction"
+    );
+
     // Errors have the documented shape too.
     let r = c.api_post("/api/v1/contacts", json!({})).await;
     s.check("Error", &r.json());
+    let r = c
+        .api_post("/api/v1/passphrase", json!({"current": PASS, "new": PASS}))
+        .await;
+    s.check("PassphraseChanged", &r.json());
     s.check("Unlocked", &unlock(&mut c, PASS).await.json());
     s.check(
         "Locked",
         &c.api_post("/api/v1/lock", json!({})).await.json(),
+    );
+    // Starting over: delete everything, then set up again.
+    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    let r = c
+        .api_post("/api/v1/wipe", json!({"confirm": "delete everything"}))
+        .await;
+    s.check("Wiped", &r.json());
+    s.check("SetUp", &setup(&mut c, PASS).await.json());
+    s.check("OpenApi", &s.0.clone());
+
+    // Every successful JSON answer the document promises was checked against its schema.
+    let checked = s.1.borrow().clone();
+    let missed: Vec<String> = s.answer_schemas().difference(&checked).cloned().collect();
+    assert!(
+        missed.is_empty(),
+        "never checked against a real answer: {missed:?}"
     );
 }
 
@@ -1248,6 +2023,15 @@ async fn without_a_case_the_api_says_how_to_make_one() {
     );
     let r = c
         .api_post("/api/v1/contacts", json!({"dir": "out", "channel": "text"}))
+        .await;
+    error(&r, StatusCode::CONFLICT, "no-case");
+    error(
+        &c.api_get("/api/v1/questions").await,
+        StatusCode::CONFLICT,
+        "no-case",
+    );
+    let r = c
+        .api_post("/api/v1/questions", json!({"text": "Why?"}))
         .await;
     error(&r, StatusCode::CONFLICT, "no-case");
     assert_eq!(

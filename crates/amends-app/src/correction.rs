@@ -1,0 +1,331 @@
+//! What a correction may change. A correction is a new entry that replaces an old one of the
+//! same kind; the history keeps both. Since it replaces the entry in the plan, it passes the
+//! same checks as a new entry of its kind, and it may not undo what the method treats as a
+//! fact for good: a "no" (SAFE-1), dangerous harm (SAFE-2), harm done to the user (SAFE-8).
+
+use amends_core::forms::{self, Answer};
+use amends_core::{Answers, Danger, Event, EventData, FormId};
+use jiff::Timestamp;
+
+use crate::listening::question_text;
+use crate::method::{
+    check_cost, check_due, check_habit, check_intensity, check_plan, check_renegotiation,
+    check_settings, clean_note, required_text,
+};
+use crate::text::check_entry;
+use crate::{AppError, Result};
+
+/// Checks a correction of `old` (already known to be of the same kind) against the whole
+/// `history`, and returns the entry to store, tidied as a new one would be.
+pub(crate) fn check(
+    history: &[Event],
+    old: &Event,
+    data: EventData,
+    at: Timestamp,
+) -> Result<EventData> {
+    // Two corrections of one entry would both count, and the entry would be there twice.
+    if let Some(newer) = history
+        .iter()
+        .find(|e| e.supersedes.as_deref() == Some(old.id.as_str()))
+    {
+        return Err(AppError::Refused(format!(
+            "entry {} was corrected already, by entry {}; correct that one, the version that \
+             counts now",
+            old.id, newer.id
+        )));
+    }
+    if let EventData::Signal { signal, .. } = &old.data
+        && signal.is_final_no()
+    {
+        return Err(AppError::Refused(
+            "a \"no\" can't be corrected away (SAFE-1). If they get in touch themselves, log \
+             that contact as one they started."
+                .into(),
+        ));
+    }
+    keeps_safety_facts(old, &data)?;
+    content(history, old, data, at)
+}
+
+/// SAFE-2, SAFE-8: the plan keeps recorded danger even from corrected entries, so a correction
+/// that drops it would say one thing and change nothing. It is refused instead, plainly.
+fn keeps_safety_facts(old: &Event, new: &EventData) -> Result<()> {
+    let (did_before, suffered_before) = dangers(&old.data);
+    let (did_now, suffered_now) = dangers(new);
+    let dropped = |before: &[Danger], now: &[Danger]| -> Vec<&'static str> {
+        before
+            .iter()
+            .filter(|d| !now.contains(d))
+            .map(|d| d.as_str())
+            .collect()
+    };
+    let did = dropped(&did_before, &did_now);
+    if !did.is_empty() {
+        return Err(AppError::Refused(format!(
+            "entry {} records dangerous harm ({}), and that can't be corrected away (SAFE-2): \
+             it decides which help fits, so it stays on record. Correct the rest and keep \
+             those answers as they are.",
+            old.id,
+            did.join(", ")
+        )));
+    }
+    let suffered = dropped(&suffered_before, &suffered_now);
+    if !suffered.is_empty() {
+        return Err(AppError::Refused(format!(
+            "entry {} records harm done to you ({}), and that can't be corrected away (SAFE-8): \
+             it keeps the support meant for you in view. Correct the rest and keep those \
+             answers as they are.",
+            old.id,
+            suffered.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The danger an entry records: (harm the user did, harm done to the user).
+fn dangers(data: &EventData) -> (Vec<Danger>, Vec<Danger>) {
+    let listed = |a: Option<&Answer>| -> Vec<Danger> {
+        a.map(|a| a.as_list().iter().filter_map(|d| d.parse().ok()).collect())
+            .unwrap_or_default()
+    };
+    match data {
+        EventData::WorkbookAct { danger, .. } => (danger.clone(), Vec::new()),
+        EventData::Assessment {
+            form: FormId::Intake,
+            answers,
+        } => (
+            listed(answers.get("dangerous_harm")),
+            listed(answers.get("harmed_by_them")),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// The checks a new entry of the kind passes when it is logged. Every kind is listed, so a new
+/// kind cannot be corrected until someone decides what a correction of it must pass.
+fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Result<EventData> {
+    let text = |s: String| Answer::Text(s);
+    let exists = |id: &str, kind: &str| {
+        amends_core::effective(history)
+            .iter()
+            .any(|e| e.id == id && e.data.kind() == kind)
+    };
+    Ok(match data {
+        // Questionnaires and the workbook check their answers against the form they came from
+        // (DMG-1's vague acts, DMG-6's two levels, ...).
+        EventData::Assessment { form, answers } => {
+            if let EventData::Assessment { form: was, .. } = &old.data
+                && *was != form
+            {
+                return Err(AppError::Invalid(format!(
+                    "entry {} answers the {} questionnaire; a correction must answer the same \
+                     one (it was given {})",
+                    old.id,
+                    was.as_str(),
+                    form.as_str()
+                )));
+            }
+            forms::assessment_event(form, answers).map_err(AppError::Answers)?
+        }
+        EventData::WorkbookAct {
+            act,
+            impact,
+            feelings,
+            their_shoes,
+            times,
+            danger,
+        } => {
+            let mut answers = vec![
+                ("act", text(act)),
+                ("impact", text(impact)),
+                ("feelings", Answer::List(feelings)),
+                ("their_shoes", text(their_shoes)),
+            ];
+            if let Some(t) = times {
+                answers.push(("times", Answer::Number(f64::from(t))));
+            }
+            if !danger.is_empty() {
+                let ids = danger.iter().map(|d| d.as_str().to_string()).collect();
+                answers.push(("danger", Answer::List(ids)));
+            }
+            workbook("act", answers)?
+        }
+        EventData::WorkbookLoss { text: t } => workbook("loss", vec![("text", text(t))])?,
+        EventData::WorkbookWhy { act, chain } => {
+            let mut answers = vec![("chain", Answer::List(chain))];
+            if let Some(act) = act {
+                answers.push(("act", text(act)));
+            }
+            workbook("why", answers)?
+        }
+        EventData::WorkbookAgain { answer, note } => {
+            workbook("again", yes_no_unsure(answer.as_str(), note))?
+        }
+        EventData::WorkbookRespect { answer, note } => {
+            workbook("respect", yes_no_unsure(answer.as_str(), note))?
+        }
+        EventData::WorkbookPrevention {
+            behaviour,
+            plan,
+            habit,
+        } => workbook(
+            "prevention",
+            vec![
+                ("behaviour", text(behaviour)),
+                ("plan", text(plan)),
+                ("habit", Answer::Bool(habit)),
+            ],
+        )?,
+        EventData::WorkbookFailures { text: t } => workbook("failures", vec![("text", text(t))])?,
+        EventData::TheirPart { text: t } => workbook("their-part", vec![("text", text(t))])?,
+        EventData::Journal { text } => EventData::Journal {
+            text: check_entry(&text)?.to_string(),
+        },
+        EventData::Contact { dir, channel, note } => EventData::Contact {
+            dir,
+            channel,
+            note: clean_note(note.as_deref())?,
+        },
+        EventData::Signal { signal, note } => EventData::Signal {
+            signal,
+            note: clean_note(note.as_deref())?,
+        },
+        EventData::Slip { what, note } => EventData::Slip {
+            what,
+            note: clean_note(note.as_deref())?,
+        },
+        EventData::Urge {
+            intensity,
+            instead,
+            note,
+        } => EventData::Urge {
+            intensity: check_intensity(intensity.into())?,
+            instead: required_text("what you did instead", &instead)?,
+            note: clean_note(note.as_deref())?,
+        },
+        EventData::Habit {
+            habit,
+            value,
+            note,
+            plan,
+        } => {
+            let note = clean_note(note.as_deref())?;
+            check_habit(habit, value, note.as_deref())?;
+            // The plan it named before may have been corrected since; the plan still follows it.
+            let same_plan = matches!(&old.data, EventData::Habit { plan: p, .. } if *p == plan);
+            if let Some(p) = &plan
+                && !same_plan
+            {
+                check_plan(history, p)?;
+            }
+            EventData::Habit {
+                habit,
+                value,
+                note,
+                plan,
+            }
+        }
+        EventData::PromiseMade { text, due } => {
+            check_due(due, at)?;
+            EventData::PromiseMade {
+                text: required_text("promise", &text)?,
+                due,
+            }
+        }
+        EventData::PromiseUpdate {
+            promise,
+            outcome,
+            due,
+            note,
+        } => {
+            let same =
+                matches!(&old.data, EventData::PromiseUpdate { promise: p, .. } if *p == promise);
+            if !same && !exists(&promise, "promise-made") {
+                return Err(AppError::Invalid(format!(
+                    "there is no promise with id {promise:?}; the promise list shows their ids"
+                )));
+            }
+            check_renegotiation(outcome, due)?;
+            EventData::PromiseUpdate {
+                promise,
+                outcome,
+                due,
+                note: clean_note(note.as_deref())?,
+            }
+        }
+        EventData::CheckIn { note } => EventData::CheckIn {
+            note: clean_note(note.as_deref())?,
+        },
+        EventData::AmendsItem { request, bounds } => EventData::AmendsItem {
+            request: required_text("request", &request)?,
+            bounds,
+        },
+        EventData::AmendsUpdate { item, status, note } => {
+            let same = matches!(&old.data, EventData::AmendsUpdate { item: i, .. } if *i == item);
+            if !same && !exists(&item, "amends-item") {
+                return Err(AppError::Invalid(format!(
+                    "there is no amends item with id {item:?}; the amends list shows their ids"
+                )));
+            }
+            EventData::AmendsUpdate {
+                item,
+                status,
+                note: clean_note(note.as_deref())?,
+            }
+        }
+        EventData::Gesture {
+            what,
+            cost,
+            preference,
+        } => {
+            check_cost(cost)?;
+            EventData::Gesture {
+                what: required_text("gesture", &what)?,
+                cost,
+                preference: clean_note(preference.as_deref())?,
+            }
+        }
+        EventData::DraftSaved { draft, text } => EventData::DraftSaved {
+            draft,
+            text: check_entry(&text)?.to_string(),
+        },
+        EventData::DraftSent {
+            draft,
+            channel,
+            text,
+        } => EventData::DraftSent {
+            draft,
+            channel,
+            text: clean_note(text.as_deref())?,
+        },
+        EventData::TheirNeed { text } => EventData::TheirNeed {
+            text: required_text("need", &text)?,
+        },
+        EventData::TheirQuestion { text, answered } => EventData::TheirQuestion {
+            text: question_text(&text)?,
+            answered,
+        },
+        EventData::Settings { settings } => {
+            check_settings(&settings)?;
+            EventData::Settings { settings }
+        }
+    })
+}
+
+/// A workbook entry checked and tidied by its section's form, as when it was first written.
+fn workbook(section: &str, answers: Vec<(&str, Answer)>) -> Result<EventData> {
+    let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+    let answers: Answers = answers
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    forms::workbook_event(section, answers).map_err(AppError::Answers)
+}
+
+fn yes_no_unsure(answer: &str, note: Option<String>) -> Vec<(&'static str, Answer)> {
+    let mut answers = vec![("answer", Answer::Text(answer.to_string()))];
+    if let Some(n) = note {
+        answers.push(("note", Answer::Text(n)));
+    }
+    answers
+}
