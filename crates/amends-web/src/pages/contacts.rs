@@ -235,7 +235,13 @@ pub struct TextForm {
     at: Option<String>,
 }
 
-pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+/// LS-1 and LS-6 to LS-8 take the same form: their words, and when.
+enum Said {
+    Question,
+    Need,
+}
+
+async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -245,14 +251,29 @@ pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
         Ok(t) => t,
         Err(e) => return page(&ctx, Some(e), vec![]).await,
     };
-    match ctx
-        .app
-        .log_question(&case, form.text.as_deref().unwrap_or(""), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#questions").into_response(),
+    let text = form.text.as_deref().unwrap_or("");
+    let (logged, back) = match said {
+        Said::Question => (
+            ctx.app.log_question(&case, text, at, now).await,
+            "/contacts#questions",
+        ),
+        Said::Need => (
+            ctx.app.log_need(&case, text, at, now).await,
+            "/contacts#needs",
+        ),
+    };
+    match logged {
+        Ok(_) => Redirect::to(back).into_response(),
         Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
     }
+}
+
+pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+    log_said(ctx, form, Said::Question).await
+}
+
+pub async fn log_need(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
+    log_said(ctx, form, Said::Need).await
 }
 
 pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
@@ -266,26 +287,6 @@ pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/contacts#questions").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
-    }
-}
-
-pub async fn log_need(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_need(&case, form.text.as_deref().unwrap_or(""), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#needs").into_response(),
         Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
     }
 }

@@ -373,3 +373,49 @@ async fn settings_set_the_time_zone_targets_and_offer_the_calendar() {
         "never a reminder to reach out (SAFE-6)"
     );
 }
+
+#[tokio::test]
+async fn their_questions_and_needs_are_kept_in_their_words() {
+    let mut c = Client::new();
+    c.ready().await;
+    assert_eq!(
+        c.post("/questions", &[("text", "Were you ever going to tell me?")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        c.post("/needs", &[("text", "Time, and no surprises")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = c.get("/contacts").await.body;
+    assert!(
+        page.contains("Were you ever going to tell me?") && page.contains("Time, and no surprises")
+    );
+    let id = page
+        .split("action=\"/questions/answered\"")
+        .nth(1)
+        .unwrap()
+        .split("name=\"id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        c.post("/questions/answered", &[("id", &id)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        c.get("/contacts")
+            .await
+            .body
+            .contains("<span class=\"badge\">answered</span>")
+    );
+    let r = c.post("/needs", &[("text", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("empty"), "{}", r.body);
+}
