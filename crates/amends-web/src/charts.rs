@@ -52,6 +52,13 @@ impl Frame {
     fn x(&self, i: usize) -> f64 {
         LEFT + self.slot() * i as f64
     }
+    /// Five ticks from zero to the top of the scale, rounded to whole numbers.
+    fn quarter_ticks(&self) -> Vec<f64> {
+        (0..=4)
+            .map(|i| (self.y_max / 4.0 * f64::from(i)).round())
+            .collect()
+    }
+
     fn y(&self, v: f64) -> f64 {
         TOP + self.plot_h() * (1.0 - (v / self.y_max).clamp(0.0, 1.0))
     }
@@ -230,8 +237,7 @@ pub fn exercise_and_therapy(series: &Series) -> Chart {
     let id = format!("exercise-{}", days.len());
     let title = format!("Exercise and therapy, last {} days", days.len());
     let mut svg = String::new();
-    let step = y_max / 4.0;
-    let ticks: Vec<f64> = (0..=4).map(|i| (step * i as f64).round()).collect();
+    let ticks = f.quarter_ticks();
     open(
         &mut svg,
         Head {
@@ -323,8 +329,7 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
     let id = format!("nocontact-{}", days.len());
     let title = format!("No contact, last {} days", days.len());
     let mut svg = String::new();
-    let step = f.y_max / 4.0;
-    let ticks: Vec<f64> = (0..=4).map(|i| (step * i as f64).round()).collect();
+    let ticks = f.quarter_ticks();
     open(
         &mut svg,
         Head {
