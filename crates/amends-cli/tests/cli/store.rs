@@ -405,3 +405,63 @@ fn several_cases_need_a_case_flag() {
             .contains("for Alex")
     );
 }
+
+/// Runs amends under a pseudo-terminal (util-linux `script`), typing `input` into it, so the
+/// passphrase prompts behave as they do for a person at a terminal.
+fn on_a_terminal(env: &Env, args: &str, input: &str) -> std::process::Output {
+    let amends = env!("CARGO_BIN_EXE_amends");
+    let dir = env.dir();
+    let command = format!("{amends} --data-dir {} {args}", dir.display());
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("AMENDS_PASSPHRASE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the terminal tests");
+    use std::io::Write;
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn init_on_a_terminal_asks_twice_and_again_when_they_differ() {
+    let env = Env::new();
+    let out = on_a_terminal(
+        &env,
+        "init",
+        "first try\nsecond try\ncorrect horse\ncorrect horse\n",
+    );
+    let shown = text(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert_eq!(shown.matches("New passphrase:").count(), 2, "{shown}");
+    assert!(shown.contains("did not match"), "{shown}");
+    assert!(shown.contains("cannot be recovered"));
+    // The passphrase typed on the terminal is the one that opens the store.
+    let list = env
+        .cmd(&["case", "list"])
+        .env("AMENDS_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap();
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let listed = on_a_terminal(&env, "case list", "correct horse\n");
+    assert!(
+        text(&listed.stdout).contains("No cases yet"),
+        "{}",
+        text(&listed.stdout)
+    );
+}
+
+#[test]
+fn three_mismatched_passphrases_create_nothing() {
+    let env = Env::new();
+    let out = on_a_terminal(&env, "init", "a1\nb1\na2\nb2\na3\nb3\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("did not match; nothing was changed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!env.dir().join("amends.db").exists());
+}
