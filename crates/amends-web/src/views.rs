@@ -67,6 +67,11 @@ impl Page {
         }
     }
 
+    /// SAFE-3: the crisis lines, shown in the banner itself so help is not one more click away.
+    pub fn crisis_resources(&self) -> &'static [amends_app::help::Resource] {
+        &amends_app::help::resources().crisis
+    }
+
     pub fn nav_items(&self) -> &'static [NavItem] {
         if self.unlocked { NAV } else { &[] }
     }

@@ -149,6 +149,11 @@ impl CoachPanel {
         })
     }
 
+    /// SAFE-3: the crisis lines, right where the words were found.
+    pub fn crisis_resources(&self) -> &'static [amends_app::help::Resource] {
+        &amends_app::help::resources().crisis
+    }
+
     pub fn component(&self, id: &str) -> String {
         component_label(id).to_string()
     }

@@ -181,6 +181,12 @@ async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
         )
         .await;
     assert!(r.body.contains("banner crisis"), "{}", r.body);
+    // The lines themselves are in the banner: no extra click between the person and help.
+    assert!(
+        r.body.contains("Samaritans") && r.body.contains("988"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
@@ -418,4 +424,28 @@ async fn their_questions_and_needs_are_kept_in_their_words() {
     let r = c.post("/needs", &[("text", "  ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("empty"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn self_harm_words_in_a_draft_show_the_crisis_lines_and_block_sending() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/composer/live",
+            &[
+                ("kind", "apology"),
+                (
+                    "text",
+                    "I'm sorry. You won't have to worry about me much longer.",
+                ),
+            ],
+        )
+        .await;
+    assert!(
+        r.body.contains("banner crisis") && r.body.contains("Samaritans"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"mark-sent\" disabled"));
 }
