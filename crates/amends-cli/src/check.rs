@@ -254,12 +254,7 @@ fn print_human(name: &str, text: &str, report: &Report) -> std::io::Result<()> {
         }
     }
     if report.crisis {
-        let _ = writeln!(
-            summary,
-            "\nPlease pause. What you wrote suggests you may be in crisis. Reach out now to someone \
-             you trust, a local crisis line or emergency services. `amends` lists crisis \
-             resources you can configure for your country."
-        );
+        let _ = write!(summary, "\n{}", crate::records::crisis_lines());
     }
     let counts = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let _ = writeln!(

@@ -54,6 +54,18 @@ impl Ctx {
     }
 }
 
+/// SAFE-3: the crisis lines as plain text, for when self-harm language was found.
+pub fn crisis_lines() -> String {
+    let mut out = String::from(
+        "Please pause. What you wrote sounds like you might be thinking about hurting yourself. \
+         Please reach out to someone now; you do not have to carry this alone:\n",
+    );
+    for r in &amends_app::help::resources().crisis {
+        out.push_str(&format!("  {} ({}): {}\n", r.name, r.region, r.contact));
+    }
+    out
+}
+
 pub fn local(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned_datetime(tz.clone())
         .strftime("%Y-%m-%d %H:%M")
@@ -264,9 +276,13 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
             let now = Timestamp::now();
             let id = app.journal_add(&case, &text, now, now).await?;
             if ctx.json {
-                ctx.print_json(&serde_json::json!({ "id": id, "at": now }))?;
+                let crisis = amends_app::coach::crisis_language(&text);
+                ctx.print_json(&serde_json::json!({ "id": id, "at": now, "crisis": crisis }))?;
             } else {
                 println!("Saved to your journal (encrypted). Nothing in the journal is ever sent.");
+                if amends_app::coach::crisis_language(&text) {
+                    eprint!("\n{}", crisis_lines());
+                }
             }
         }
         None => {

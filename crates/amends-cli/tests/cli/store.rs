@@ -465,3 +465,24 @@ fn three_mismatched_passphrases_create_nothing() {
     );
     assert!(!env.dir().join("amends.db").exists());
 }
+
+#[test]
+fn a_journal_entry_with_self_harm_words_shows_the_crisis_lines_safe_3() {
+    let env = Env::new();
+    env.ready();
+    let out = env.run_with_stdin(&["journal", "add"], b"honestly i dont want to live anymore");
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("Samaritans") && err.contains("988"), "{err}");
+    let calm = env.run(&["journal", "add", "A long walk today; I feel steadier."]);
+    assert!(!text(&calm.stderr).contains("Samaritans"));
+    let json: serde_json::Value = serde_json::from_slice(
+        &env.run_with_stdin(
+            &["--json", "journal", "add"],
+            b"i dont want to be here anymore",
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["crisis"], true);
+}
