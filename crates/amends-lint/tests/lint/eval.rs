@@ -171,6 +171,33 @@ fn precision_and_recall_held_out() {
     );
 }
 
+/// The second held-out set (76 drafts, `holdout2.toml`), written and committed before the
+/// second round of fixes and never used to tune anything. Baseline (commit of the set, before
+/// any fix): rules P 0.72 / R 0.66, components P 0.95 / R 0.71, crisis 2 of 6, threat 2 of 6.
+/// Ignored until the safety gaps it exposed (four crises, four threats) are fixed: the harness
+/// fails on any missed crisis, and it should.
+#[test]
+#[ignore = "baseline only: 4 of 6 crises missed; the safety fixes follow"]
+fn precision_and_recall_held_out_2() {
+    let file: EvalFile = toml::from_str(include_str!("../eval/holdout2.toml")).unwrap();
+    assert!(
+        file.m.len() >= 60,
+        "the second held-out set needs at least 60 messages"
+    );
+    evaluate(
+        "holdout2.toml (second held-out set)",
+        &file,
+        &Floors {
+            rule_p: 0.0,
+            rule_r: 0.0,
+            comp_p: 0.0,
+            comp_r: 0.0,
+            each_p: 0.0,
+            each_r: 0.0,
+        },
+    );
+}
+
 fn evaluate(name: &str, file: &EvalFile, floors: &Floors) {
     let mut rules: BTreeMap<String, Counts> = BTreeMap::new();
     let mut comps: BTreeMap<String, Counts> = BTreeMap::new();
