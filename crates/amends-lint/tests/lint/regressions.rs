@@ -1,0 +1,54 @@
+//! Regression tests for misses found on unseen drafts, each named after the bug it pins down.
+//! The sentences are written for these tests, not taken from the evaluation sets.
+
+use amends_lint::{Kind, Report, check};
+
+fn report(text: &str, kind: Kind) -> Report {
+    check(text, kind, None).unwrap()
+}
+
+fn has(text: &str, kind: Kind, rule: &str) -> bool {
+    report(text, kind).has_rule(rule)
+}
+
+#[allow(dead_code)]
+fn component(text: &str, kind: Kind, id: &str) -> bool {
+    report(text, kind).component(id).is_some_and(|c| c.present)
+}
+
+/// A negator inside "if you don't ..." used to reach past the condition, with no comma, into
+/// the clause that answers it, and cleared the threat there (L-11).
+#[test]
+fn negated_condition_does_not_hide_a_threat() {
+    for text in [
+        "if you don't call me back you'll regret it",
+        "If you won't meet me you will be sorry",
+        "unless you don't care anymore you'll see what happens",
+    ] {
+        assert!(has(text, Kind::Ask, "threat"), "{text}");
+    }
+    // The negator still clears a phrase in its own clause.
+    assert!(!has("I don't think you'll regret it", Kind::Ask, "threat"));
+    assert!(!has(
+        "if I'm honest I don't think you'll regret it",
+        Kind::Ask,
+        "threat"
+    ));
+}
+
+/// The same bug let guilt-tripping and pressure through: "if you don't reply I'll know you
+/// never cared" (L-14).
+#[test]
+fn negated_condition_does_not_hide_manipulation() {
+    for text in [
+        "if u dont text back ill know you never loved me",
+        "If you don't come to the party I will know you don't care",
+    ] {
+        assert!(has(text, Kind::First, "manipulation"), "{text}");
+    }
+    assert!(!has(
+        "I don't think you never cared, I know you did",
+        Kind::First,
+        "manipulation"
+    ));
+}
