@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 use crate::context::Context;
 use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT};
-use crate::lexicon::{self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError};
+use crate::lexicon::{
+    self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
+};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
 use crate::tables::Tables;
@@ -62,6 +64,11 @@ struct Raw {
 
 /// The phrase tables, expanded from the lexicons at build time (`build.rs`).
 const PHRASE_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_tables.bin"));
+
+/// Group indices of the markers lexicon (see `lexicon::load`): other people's reported speech,
+/// hypotheticals, and the user's own reported speech.
+const MARKERS_REPORTED: u16 = 0;
+const MARKERS_HYPOTHETICAL: u16 = 1;
 
 /// Words of lookback for negation (L-3 "I'm not going to say I was drunk").
 const NEGATION_WINDOW: usize = 4;
@@ -312,8 +319,9 @@ impl Engine {
             }
         }
 
-        // Marker regions: (sentence, clause, first token covered).
+        // Marker regions: (first token covered, clause).
         let mut reported: Vec<(usize, usize)> = Vec::new();
+        let mut reported_own: Vec<(usize, usize)> = Vec::new();
         let mut hypothetical: Vec<(usize, usize)> = Vec::new();
         for h in cands.iter().filter(|h| h.lex == self.markers) {
             // The region is the rest of the marker's own clause; "I yelled, but I was
@@ -322,10 +330,10 @@ impl Engine {
                 && next.clause == tokens[h.last_token].clause
             {
                 let region = (h.last_token + 1, next.clause);
-                if h.group == 0 {
-                    reported.push(region);
-                } else {
-                    hypothetical.push(region);
+                match h.group {
+                    MARKERS_REPORTED => reported.push(region),
+                    MARKERS_HYPOTHETICAL => hypothetical.push(region),
+                    _ => reported_own.push(region),
                 }
             }
         }
@@ -365,7 +373,10 @@ impl Engine {
                     if filters & Filter::Quoted.bit() != 0 && tokens[t0].flags & QUOTED != 0 {
                         continue;
                     }
-                    if filters & Filter::Reported.bit() != 0 && in_region(&reported, t0) {
+                    if filters & Filter::Reported.bit() != 0
+                        && (in_region(&reported, t0)
+                            || (filters & OWN_REPORTED_COUNTS == 0 && in_region(&reported_own, t0)))
+                    {
                         continue;
                     }
                     if filters & Filter::Hypothetical.bit() != 0 && in_region(&hypothetical, t0) {

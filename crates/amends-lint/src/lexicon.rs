@@ -74,6 +74,10 @@ impl Filter {
 /// The default: a phrase counts only when the user says it, now, in earnest.
 pub(crate) const ALL_FILTERS: u8 = 1 | 2 | 4 | 8;
 
+/// Filter bit, next to the [`Filter`] bits: the user's own reported speech ("I said...",
+/// "I told you...") is not filtered as reported (`own_reported_counts` in the lexicon file).
+pub(crate) const OWN_REPORTED_COUNTS: u8 = 16;
+
 /// One example sentence or message from a lexicon file.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
@@ -170,6 +174,10 @@ struct LexiconFile {
     group: Vec<GroupFile>,
     #[serde(default)]
     exceptions: Vec<String>,
+    /// The user's own reported speech ("I said I was sorry for cheating") still counts for this
+    /// lexicon; other people's never does. See `markers.toml`.
+    #[serde(default)]
+    own_reported_counts: bool,
     #[serde(default)]
     examples: Examples,
 }
@@ -179,6 +187,7 @@ struct LexiconFile {
 struct MarkerFile {
     reported: Vec<String>,
     hypothetical: Vec<String>,
+    reported_own: Vec<String>,
 }
 
 /// What a lexicon is for.
@@ -203,7 +212,7 @@ pub struct Group {
     pub suggestion: Option<String>,
     /// Short label used when a rule lists missing elements.
     pub label: Option<String>,
-    /// Filter bits (see [`Filter`]).
+    /// Filter bits (see [`Filter`]; bit 16 keeps the user's own reported speech).
     pub filters: u8,
     /// Words that a logged step's label must contain to support this claim (L-13).
     pub labels: Vec<String>,
@@ -310,6 +319,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
         let mut phrases = Vec::new();
         phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
         phrases.extend(m.hypothetical.into_iter().map(|p| (1u16, p, 8)));
+        phrases.extend(m.reported_own.into_iter().map(|p| (2u16, p, 8)));
         return Ok(Loaded {
             lexicon: Lexicon {
                 file,
@@ -322,7 +332,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
                 severity_by_kind: Vec::new(),
                 message: String::new(),
                 suggestion: String::new(),
-                groups: vec![mk("reported"), mk("hypothetical")],
+                groups: vec![mk("reported"), mk("hypothetical"), mk("reported_own")],
                 examples: Examples::default(),
             },
             phrases,
@@ -348,7 +358,12 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             .map_err(|e: crate::report::UnknownKind| invalid(e.to_string()))?;
         severity_by_kind.push((kind, *s));
     }
-    let lex_filters = filter_bits(&f.ignore_when, ALL_FILTERS);
+    let own = if f.own_reported_counts {
+        OWN_REPORTED_COUNTS
+    } else {
+        0
+    };
+    let lex_filters = filter_bits(&f.ignore_when, ALL_FILTERS) | own;
     let mut groups = Vec::new();
     let mut phrases = Vec::new();
     let mut exceptions = f.exceptions;
@@ -362,7 +377,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             message: g.message,
             suggestion: g.suggestion,
             label: g.label,
-            filters: filter_bits(&g.ignore_when, lex_filters),
+            filters: filter_bits(&g.ignore_when, lex_filters) | own,
             labels: g.labels.into_iter().map(|l| l.to_lowercase()).collect(),
             therapy: g.therapy,
             min_days: g.min_days,

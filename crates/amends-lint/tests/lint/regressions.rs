@@ -11,7 +11,6 @@ fn has(text: &str, kind: Kind, rule: &str) -> bool {
     report(text, kind).has_rule(rule)
 }
 
-#[allow(dead_code)]
 fn component(text: &str, kind: Kind, id: &str) -> bool {
     report(text, kind).component(id).is_some_and(|c| c.present)
 }
@@ -50,5 +49,32 @@ fn negated_condition_does_not_hide_manipulation() {
         "I don't think you never cared, I know you did",
         Kind::First,
         "manipulation"
+    ));
+}
+
+/// "I said I was sorry for cheating" used to hide the act: the user's own reported speech was
+/// filtered like other people's. It still is for claims made now (remorse, blame), but the act
+/// it names is the user's (L-1, L-2).
+#[test]
+fn own_reported_speech_still_names_the_act() {
+    let text = "I said I was sorry for cheating. I know that wasn't enough.";
+    assert!(component(text, Kind::Apology, "specific_action"));
+    // Saying it once, back then, is not remorse now.
+    assert!(!component(text, Kind::Apology, "remorse"));
+    assert!(component(
+        "i told u i was sorry for going through your phone and then i did it again",
+        Kind::Apology,
+        "specific_action"
+    ));
+    // Someone else's words are still theirs, and so is the user's old insult.
+    assert!(!component(
+        "You said I cheated. I didn't, but I understand why it looked that way.",
+        Kind::Apology,
+        "specific_action"
+    ));
+    assert!(!has(
+        "I said you never listened, and that was cruel of me.",
+        Kind::Apology,
+        "blame-shift"
     ));
 }
