@@ -78,3 +78,28 @@ fn own_reported_speech_still_names_the_act() {
         "blame-shift"
     ));
 }
+
+/// Impact told as what happened to them ("you had no way home", "you sat alone at the
+/// restaurant") was not recognised as impact, so L-2 fired on apologies that showed it.
+#[test]
+fn implied_impact_is_impact() {
+    for text in [
+        "I'm sorry I left you at the club. You had no way home and your phone was dead.",
+        "I'm sorry I never turned up. You sat alone at the restaurant for an hour.",
+        "I'm sorry I took the car keys with me. you were stranded at your mums all weekend",
+        "I'm sorry I kept the news from you. You found out from my sister instead of from me.",
+    ] {
+        let r = report(text, Kind::Apology);
+        assert!(
+            r.component("impact").is_some_and(|c| c.present),
+            "no impact in {text}"
+        );
+        assert!(!r.has_rule("missing-impact"), "{text}");
+    }
+    // What happened to the writer is not their impact.
+    assert!(!component(
+        "I'm sorry I lied about the loan. I ended up stuck at work all week.",
+        Kind::Apology,
+        "impact"
+    ));
+}
