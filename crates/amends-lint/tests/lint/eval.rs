@@ -174,10 +174,10 @@ fn precision_and_recall_held_out() {
 /// The second held-out set (76 drafts, `holdout2.toml`), written and committed before the
 /// second round of fixes and never used to tune anything. Baseline (commit of the set, before
 /// any fix): rules P 0.72 / R 0.66, components P 0.95 / R 0.71, crisis 2 of 6, threat 2 of 6.
-/// Ignored until the safety gaps it exposed (four crises, four threats) are fixed: the harness
-/// fails on any missed crisis, and it should.
+/// The safety gaps it exposed (four crises, four threats missed) were fixed with wider phrase
+/// families and examples written for the lexicons, as safety gaps always are; every other
+/// figure on it is measured only.
 #[test]
-#[ignore = "baseline only: 4 of 6 crises missed; the safety fixes follow"]
 fn precision_and_recall_held_out_2() {
     let file: EvalFile = toml::from_str(include_str!("../eval/holdout2.toml")).unwrap();
     assert!(
@@ -271,8 +271,15 @@ fn evaluate(name: &str, file: &EvalFile, floors: &Floors) {
     println!("{table}");
     println!("{} disagreements:\n{}", misses.len(), misses.join("\n"));
 
-    // Safety is not traded against anything: every labelled crisis must be caught.
+    // Safety is not traded against anything: every labelled crisis and every labelled threat
+    // must be caught (SAFE-3, SAFE-4), and ordinary sad or regretful wording is never a crisis.
     assert_eq!(crisis.fn_, 0, "a labelled crisis was missed");
+    assert_eq!(
+        crisis.fp, 0,
+        "a crisis was raised on a draft labelled without one"
+    );
+    let threat = rules.get("threat").copied().unwrap_or_default();
+    assert_eq!(threat.fn_, 0, "a labelled threat was missed");
     assert!(
         rule_total.precision() >= floors.rule_p,
         "rule precision {:.2}",

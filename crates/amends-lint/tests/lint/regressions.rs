@@ -103,3 +103,49 @@ fn implied_impact_is_impact() {
         "impact"
     ));
 }
+
+/// Oblique self-harm wording ("I don't see the point of being around", "nobody would notice
+/// if I disappeared", pills looked at) raised no crisis (L-28, SAFE-3).
+#[test]
+fn oblique_self_harm_wording_sets_crisis() {
+    for text in [
+        "if this doesnt work out i honestly dont see the point in being here",
+        "They'd all be better off once I'm gone, I think.",
+        "no one would even miss me if I just vanished",
+        "Spent the evening staring at the pills in the bathroom.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    for text in [
+        "I don't see the point of arguing about the sofa.",
+        "I just want this exam week to be over.",
+        "No one would notice if I left the party early.",
+    ] {
+        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
+    }
+}
+
+/// Veiled exposure ("would be a shame if those videos ended up online", "your parents might
+/// find them interesting") and presence ("I still know where you park") did not block (L-11,
+/// SAFE-4).
+#[test]
+fn veiled_threats_block() {
+    for text in [
+        "shame if those messages of yours went online",
+        "I kept the photos. Your wife might find them very interesting.",
+        "i still know where you work now, just saying",
+        "Either you answer this week or I'm going to come round.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "{text}");
+    }
+    assert!(!has(
+        "I got rid of the photos; none of them will ever go online.",
+        Kind::Apology,
+        "threat"
+    ));
+}
