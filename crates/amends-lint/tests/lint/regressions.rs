@@ -149,3 +149,27 @@ fn veiled_threats_block() {
         "threat"
     ));
 }
+
+/// Everyday wording of the parts of an apology was not recognised: "I owe you an apology"
+/// (remorse), "that was entirely my doing" (responsibility), "I've been talking to a
+/// counsellor" (repair), "if you want" as the close (L-23).
+#[test]
+fn everyday_wording_of_the_parts_counts() {
+    let text = "I owe you an apology for reading your texts. That was entirely my doing. \
+                I've been talking to a counsellor since May. I'll explain more if you want.";
+    let r = report(text, Kind::Apology);
+    for id in [
+        "specific_action",
+        "remorse",
+        "responsibility",
+        "repair",
+        "respectful_close",
+    ] {
+        assert!(
+            r.component(id).is_some_and(|c| c.present),
+            "{id} missing in {text}"
+        );
+    }
+    // Every part L-23 asks for is there (impact is L-2's to report).
+    assert!(!r.has_rule("apology-elements"), "{:?}", r.findings);
+}
