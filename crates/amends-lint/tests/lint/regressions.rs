@@ -173,3 +173,76 @@ fn everyday_wording_of_the_parts_counts() {
     // Every part L-23 asks for is there (impact is L-2's to report).
     assert!(!r.has_rule("apology-elements"), "{:?}", r.findings);
 }
+
+/// "I'll take it that you never want to see me again" and "I'll know you've given up" were
+/// not read as the guilt trip they are, and "I need to know by Sunday" not as a deadline
+/// (L-9, L-14).
+#[test]
+fn conditional_guilt_trips_and_deadlines_are_caught() {
+    let text = "If I don't hear back by Sunday, I'll take it that you never cared.";
+    assert!(has(text, Kind::First, "pressure"), "{text}");
+    assert!(has(text, Kind::First, "manipulation"), "{text}");
+    assert!(has(
+        "i need to know before friday if you'll see me",
+        Kind::Ask,
+        "pressure"
+    ));
+    assert!(!has(
+        "If you don't reply, I'll know you need space, and I'll respect that.",
+        Kind::First,
+        "manipulation"
+    ));
+}
+
+/// Hearsay about their life ("I heard from Sam that you moved", "heard you got the job") was
+/// not recognised as revealing that the writer keeps track of them (L-15).
+#[test]
+fn hearsay_about_their_life_is_surveillance() {
+    for text in [
+        "I heard from Sam that you moved to Cardiff.",
+        "heard you got the promotion, congrats",
+    ] {
+        assert!(has(text, Kind::First, "surveillance"), "{text}");
+    }
+    assert!(!has(
+        "You told me you were moving, so I waited.",
+        Kind::Apology,
+        "surveillance"
+    ));
+}
+
+/// Blame told as what they kept doing ("you kept pushing", "you were nagging me") or as their
+/// share ("you played your part", "you weren't exactly an angel") was not read as blame (L-4).
+#[test]
+fn blame_told_as_what_they_kept_doing_is_blame() {
+    for text in [
+        "I'm sorry I swore, but you kept on at me all night.",
+        "sorry i lost it but you were pushing my buttons",
+        "I messed up, but you weren't exactly innocent either.",
+    ] {
+        assert!(has(text, Kind::Apology, "blame-shift"), "{text}");
+    }
+    assert!(!has(
+        "You kept asking me to stop, and I didn't. That's on me.",
+        Kind::Apology,
+        "blame-shift"
+    ));
+}
+
+/// Reunion talk in other words ("we were always meant to end up together", "be us again",
+/// "I know we could make it work") slipped past L-18 and the first-message check.
+#[test]
+fn reunion_talk_in_other_words_is_rushing() {
+    for text in [
+        "We were always meant to be together, you know it.",
+        "i just want us to be us again",
+        "I know we could make it work if you let me try.",
+    ] {
+        assert!(has(text, Kind::First, "rushing"), "{text}");
+    }
+    assert!(!has(
+        "We were meant to meet at the station, sorry I missed you.",
+        Kind::First,
+        "rushing"
+    ));
+}
