@@ -452,6 +452,21 @@ mod tests {
     }
 
     #[test]
+    fn parts_between_gaps_expand_on_their_own() {
+        // Four alternatives, one phrase row: each part holds all of its forms.
+        let e = expand("(i|we) ... (lied|hid it)").unwrap_or_default();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0][0].forms, ["i", "we"]);
+        assert_eq!(e[0][1].forms, ["hid it", "lied"]);
+        // A gap inside parentheses ties its parts together: one alternative each.
+        let e = expand("(if you ... i'll|unless)").unwrap_or_default();
+        assert_eq!(e.len(), 2);
+        // Parts that disagree about a trailing `*` keep their alternatives apart.
+        let e = expand("(sorry|apologi*) ... you").unwrap_or_default();
+        assert_eq!(e.len(), 2);
+    }
+
+    #[test]
     fn unclosed_parenthesis_is_an_error() {
         assert!(expand("sorry (if").is_err());
     }
