@@ -246,3 +246,49 @@ fn reunion_talk_in_other_words_is_rushing() {
         "rushing"
     ));
 }
+
+/// Fresh oblique crisis wording written after the first safety fix still slipped through:
+/// giving things away, "tired of existing", "what I'll do to myself", searching how many
+/// pills, "no reason to keep going", relief "if I was gone", one's own funeral (L-28).
+#[test]
+fn oblique_self_harm_wording_second_round_sets_crisis() {
+    for text in [
+        "ive been giving all my stuff away this week",
+        "so tired of being alive",
+        "i honestly don't know what i might do to myself tonight",
+        "Looked up how much paracetamol would be enough.",
+        "There's no reason for me to carry on if you go.",
+        "They'd all be relieved, I think, once I was gone.",
+        "Been planning my funeral in my head again.",
+        "I'm done with everything now.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    for text in [
+        "I'm giving my old coats away to the shelter.",
+        "I'm so tired of being the one who always cooks.",
+        "I'm done with all of it: the arguing, the sulking. I'm getting help.",
+    ] {
+        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
+    }
+}
+
+/// Veiled pressure and presence, second round: a deadline with a consequence, "remember I
+/// know your passcode", copies of everything, parked down their road (L-11, SAFE-4).
+#[test]
+fn veiled_threats_second_round_block() {
+    for text in [
+        "You've got till Friday, then your boss hears everything.",
+        "don't forget i still know your email password",
+        "I saved screenshots of all your messages, just so you know.",
+        "Im sat outside your building right now.",
+        "If you tell the police, I'll make sure you regret it.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "{text}");
+    }
+}
