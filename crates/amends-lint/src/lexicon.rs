@@ -5,11 +5,20 @@
 //! Phrase syntax (all matching is on the normalised text, see [`crate::Document`]):
 //! - words are matched whole, lowercase, punctuation ignored: `"sorry, but"` = `"sorry but"`;
 //! - `(a|b|)` picks one alternative, an empty one makes the part optional;
-//! - ` ... ` is a gap of up to `gap` words (default 8) inside one sentence;
+//! - ` ... ` is a gap of up to `gap` words (default 8) inside one sentence; with `gap = 0` on
+//!   the group it joins two parts word to word. Parts between gaps that sit outside every
+//!   parenthesis expand on their own, so `(8 subjects) ... (100 verbs)` in a gap-0 group is
+//!   one phrase row of 108 forms, not 800 rows: split long families there to keep the phrase
+//!   tables small;
 //! - a trailing `*` on the last word of a part matches any ending (`apologi*`);
 //! - contractions and texting forms are added automatically: `i'm` also matches `im` and
 //!   `i am`, `you're` also `youre`, `your`, `ur` and `you are`, `you` also `u`, `please` also
 //!   `pls`, and so on (see [`word_variants`]).
+//!
+//! A lexicon file may set `own_reported_counts = true`: the user's own reported speech ("I
+//! said I was sorry for cheating") then still counts for it, while other people's ("you said
+//! I cheated") never does. Only `specific_action` sets it: the act the user reports having
+//! apologised for is still named.
 
 use std::collections::BTreeMap;
 
