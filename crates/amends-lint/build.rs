@@ -25,7 +25,7 @@ use toml::Value;
 
 /// The phrases of one lexicon file in the order `lexicon::load` gives them: each group's
 /// phrases in turn, then the exceptions (the file's own first, then each group's) as one more
-/// group; for the markers file, "reported" then "hypothetical".
+/// group; for the markers file, "reported", "hypothetical", then "reported_own".
 fn phrases(file: &str, src: &str) -> Result<table_builder::LexiconPhrases, String> {
     let doc: toml::Table = toml::from_str(src).map_err(|e| format!("lexicon {file}: {e}"))?;
     let strings = |v: Option<&Value>, what: &str| -> Result<Vec<String>, String> {
@@ -53,6 +53,11 @@ fn phrases(file: &str, src: &str) -> Result<table_builder::LexiconPhrases, Strin
             strings(doc.get("hypothetical"), "hypothetical")?
                 .into_iter()
                 .map(|p| (1u16, p, 8)),
+        );
+        out.extend(
+            strings(doc.get("reported_own"), "reported_own")?
+                .into_iter()
+                .map(|p| (2u16, p, 8)),
         );
         return Ok(out);
     }

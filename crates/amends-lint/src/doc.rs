@@ -18,6 +18,13 @@ pub const QUOTED: u8 = 2;
 /// Token flag: a determiner negator ("no", "nothing") that negates only the next word or two:
 /// "no excuse for what I said" does not negate "what I said".
 pub const NEG_SHORT: u8 = 4;
+/// Token flag: the word opens a conditional ("if", "unless", "until"). A negator inside the
+/// condition ("if you don't reply") negates the condition, not the clause that answers it.
+pub const CONDITION: u8 = 8;
+/// Token flag: the word can only be the subject of a new clause ("I'll", "we", "you'll",
+/// "you" before a verb). After a condition, it marks where the main clause starts, even with
+/// no comma: "if you don't reply I'll know you never cared".
+pub const SUBJECT: u8 = 16;
 
 /// One word of the normalised text.
 #[derive(Clone, Copy, Debug)]
@@ -234,6 +241,7 @@ impl<'a> Document<'a> {
             );
         }
         map.push(text.len());
+        mark_subjects(&norm, &mut tokens);
 
         let (sentences, paragraphs) = split_sentences(text, &mut tokens);
         // A new sentence always opens a new clause.
@@ -358,6 +366,8 @@ fn push_token(
         flags |= NEGATOR;
     } else if matches!(word, "no" | "nothing" | "none") {
         flags |= NEG_SHORT;
+    } else if matches!(word, "if" | "unless" | "until" | "till") {
+        flags |= CONDITION;
     }
     if quoted {
         flags |= QUOTED;
@@ -370,6 +380,66 @@ fn push_token(
         clause: *clause,
         flags,
     });
+}
+
+/// Words that are always the subject of a clause of their own.
+fn is_subject(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "i'll"
+            | "i'm"
+            | "i'd"
+            | "i've"
+            | "we"
+            | "we'll"
+            | "we're"
+            | "we'd"
+            | "you'll"
+            | "you'd"
+            | "he"
+            | "she"
+            | "they"
+            | "they'll"
+            | "it'll"
+            | "that'll"
+    )
+}
+
+/// Verbs and modals after which "you" is a subject ("you will regret it"), not an object.
+fn is_finite_after_you(w: &str) -> bool {
+    matches!(
+        w,
+        "will"
+            | "would"
+            | "won't"
+            | "can"
+            | "can't"
+            | "could"
+            | "should"
+            | "must"
+            | "might"
+            | "may"
+            | "are"
+            | "were"
+            | "know"
+            | "need"
+            | "never"
+    )
+}
+
+/// Sets [`SUBJECT`] on the words that open a clause of their own (see [`is_subject`]).
+fn mark_subjects(norm: &str, tokens: &mut [Token]) {
+    for i in 0..tokens.len() {
+        let w = &norm[tokens[i].norm_start..tokens[i].norm_end];
+        let subject = is_subject(w)
+            || (w == "you"
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|n| is_finite_after_you(&norm[n.norm_start..n.norm_end])));
+        if subject {
+            tokens[i].flags |= SUBJECT;
+        }
+    }
 }
 
 /// Unicode sentence boundaries, with paragraphs counted at blank lines. Assigns each token its

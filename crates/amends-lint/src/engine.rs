@@ -6,8 +6,10 @@
 use std::borrow::Cow;
 
 use crate::context::Context;
-use crate::doc::{Document, NEG_SHORT, NEGATOR, QUOTED};
-use crate::lexicon::{self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError};
+use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT};
+use crate::lexicon::{
+    self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
+};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
 use crate::tables::Tables;
@@ -62,6 +64,11 @@ struct Raw {
 
 /// The phrase tables, expanded from the lexicons at build time (`build.rs`).
 const PHRASE_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_tables.bin"));
+
+/// Group indices of the markers lexicon (see `lexicon::load`): other people's reported speech,
+/// hypotheticals, and the user's own reported speech.
+const MARKERS_REPORTED: u16 = 0;
+const MARKERS_HYPOTHETICAL: u16 = 1;
 
 /// Words of lookback for negation (L-3 "I'm not going to say I was drunk").
 const NEGATION_WINDOW: usize = 4;
@@ -312,8 +319,9 @@ impl Engine {
             }
         }
 
-        // Marker regions: (sentence, clause, first token covered).
+        // Marker regions: (first token covered, clause).
         let mut reported: Vec<(usize, usize)> = Vec::new();
+        let mut reported_own: Vec<(usize, usize)> = Vec::new();
         let mut hypothetical: Vec<(usize, usize)> = Vec::new();
         for h in cands.iter().filter(|h| h.lex == self.markers) {
             // The region is the rest of the marker's own clause; "I yelled, but I was
@@ -322,10 +330,10 @@ impl Engine {
                 && next.clause == tokens[h.last_token].clause
             {
                 let region = (h.last_token + 1, next.clause);
-                if h.group == 0 {
-                    reported.push(region);
-                } else {
-                    hypothetical.push(region);
+                match h.group {
+                    MARKERS_REPORTED => reported.push(region),
+                    MARKERS_HYPOTHETICAL => hypothetical.push(region),
+                    _ => reported_own.push(region),
                 }
             }
         }
@@ -365,7 +373,10 @@ impl Engine {
                     if filters & Filter::Quoted.bit() != 0 && tokens[t0].flags & QUOTED != 0 {
                         continue;
                     }
-                    if filters & Filter::Reported.bit() != 0 && in_region(&reported, t0) {
+                    if filters & Filter::Reported.bit() != 0
+                        && (in_region(&reported, t0)
+                            || (filters & OWN_REPORTED_COUNTS == 0 && in_region(&reported_own, t0)))
+                    {
                         continue;
                     }
                     if filters & Filter::Hypothetical.bit() != 0 && in_region(&hypothetical, t0) {
@@ -429,16 +440,41 @@ impl Engine {
     }
 }
 
+/// Words of lookback from a negator for the condition it may sit in ("if you really don't").
+const CONDITION_WINDOW: usize = 4;
+
 /// A negator up to [`NEGATION_WINDOW`] words before `t0` in the same clause, or a short-scope
-/// one ("no", "nothing") right before it.
+/// one ("no", "nothing") right before it. A negator inside a condition does not reach into the
+/// clause that answers it: in "if you don't reply I'll know you never cared" the "don't"
+/// negates the reply, and "I'll know you never cared" still counts (L-9, L-11, L-14).
 fn negated(tokens: &[crate::doc::Token], t0: usize) -> bool {
     let clause = tokens[t0].clause;
     (t0.saturating_sub(NEGATION_WINDOW)..t0)
         .rev()
         .take_while(|&t| tokens[t].clause == clause)
         .any(|t| {
-            tokens[t].flags & NEGATOR != 0 || (tokens[t].flags & NEG_SHORT != 0 && t + 1 == t0)
+            let negates =
+                tokens[t].flags & NEGATOR != 0 || (tokens[t].flags & NEG_SHORT != 0 && t + 1 == t0);
+            negates && !answered_condition(tokens, t, t0)
         })
+}
+
+/// Is the negator at `neg` inside a condition ("if", "unless", "until" shortly before it, same
+/// clause) whose main clause starts, at a subject word, after it and no later than `t0`? The
+/// condition may have its own subject right after "if" ("if I don't hear back"); a second
+/// subject before the negator means the main clause had already begun ("if I'm honest I
+/// don't think..."), so the negator is in it.
+fn answered_condition(tokens: &[crate::doc::Token], neg: usize, t0: usize) -> bool {
+    let clause = tokens[neg].clause;
+    let condition = (neg.saturating_sub(CONDITION_WINDOW)..neg)
+        .rev()
+        .take_while(|&t| tokens[t].clause == clause)
+        .find(|&t| tokens[t].flags & CONDITION != 0);
+    let Some(c) = condition else {
+        return false;
+    };
+    let subject = |t: usize| tokens[t].flags & SUBJECT != 0;
+    !(c + 2..neg).any(subject) && (neg + 1..=t0).any(subject)
 }
 
 #[cfg(test)]

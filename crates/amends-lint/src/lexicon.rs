@@ -5,11 +5,20 @@
 //! Phrase syntax (all matching is on the normalised text, see [`crate::Document`]):
 //! - words are matched whole, lowercase, punctuation ignored: `"sorry, but"` = `"sorry but"`;
 //! - `(a|b|)` picks one alternative, an empty one makes the part optional;
-//! - ` ... ` is a gap of up to `gap` words (default 8) inside one sentence;
+//! - ` ... ` is a gap of up to `gap` words (default 8) inside one sentence; with `gap = 0` on
+//!   the group it joins two parts word to word. Parts between gaps that sit outside every
+//!   parenthesis expand on their own, so `(8 subjects) ... (100 verbs)` in a gap-0 group is
+//!   one phrase row of 108 forms, not 800 rows: split long families there to keep the phrase
+//!   tables small;
 //! - a trailing `*` on the last word of a part matches any ending (`apologi*`);
 //! - contractions and texting forms are added automatically: `i'm` also matches `im` and
 //!   `i am`, `you're` also `youre`, `your`, `ur` and `you are`, `you` also `u`, `please` also
 //!   `pls`, and so on (see [`word_variants`]).
+//!
+//! A lexicon file may set `own_reported_counts = true`: the user's own reported speech ("I
+//! said I was sorry for cheating") then still counts for it, while other people's ("you said
+//! I cheated") never does. Only `specific_action` sets it: the act the user reports having
+//! apologised for is still named.
 
 use std::collections::BTreeMap;
 
@@ -73,6 +82,10 @@ impl Filter {
 
 /// The default: a phrase counts only when the user says it, now, in earnest.
 pub(crate) const ALL_FILTERS: u8 = 1 | 2 | 4 | 8;
+
+/// Filter bit, next to the [`Filter`] bits: the user's own reported speech ("I said...",
+/// "I told you...") is not filtered as reported (`own_reported_counts` in the lexicon file).
+pub(crate) const OWN_REPORTED_COUNTS: u8 = 16;
 
 /// One example sentence or message from a lexicon file.
 #[derive(Clone, Debug, Deserialize)]
@@ -170,6 +183,10 @@ struct LexiconFile {
     group: Vec<GroupFile>,
     #[serde(default)]
     exceptions: Vec<String>,
+    /// The user's own reported speech ("I said I was sorry for cheating") still counts for this
+    /// lexicon; other people's never does. See `markers.toml`.
+    #[serde(default)]
+    own_reported_counts: bool,
     #[serde(default)]
     examples: Examples,
 }
@@ -179,6 +196,7 @@ struct LexiconFile {
 struct MarkerFile {
     reported: Vec<String>,
     hypothetical: Vec<String>,
+    reported_own: Vec<String>,
 }
 
 /// What a lexicon is for.
@@ -203,7 +221,7 @@ pub struct Group {
     pub suggestion: Option<String>,
     /// Short label used when a rule lists missing elements.
     pub label: Option<String>,
-    /// Filter bits (see [`Filter`]).
+    /// Filter bits (see [`Filter`]; bit 16 keeps the user's own reported speech).
     pub filters: u8,
     /// Words that a logged step's label must contain to support this claim (L-13).
     pub labels: Vec<String>,
@@ -310,6 +328,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
         let mut phrases = Vec::new();
         phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
         phrases.extend(m.hypothetical.into_iter().map(|p| (1u16, p, 8)));
+        phrases.extend(m.reported_own.into_iter().map(|p| (2u16, p, 8)));
         return Ok(Loaded {
             lexicon: Lexicon {
                 file,
@@ -322,7 +341,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
                 severity_by_kind: Vec::new(),
                 message: String::new(),
                 suggestion: String::new(),
-                groups: vec![mk("reported"), mk("hypothetical")],
+                groups: vec![mk("reported"), mk("hypothetical"), mk("reported_own")],
                 examples: Examples::default(),
             },
             phrases,
@@ -348,7 +367,12 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             .map_err(|e: crate::report::UnknownKind| invalid(e.to_string()))?;
         severity_by_kind.push((kind, *s));
     }
-    let lex_filters = filter_bits(&f.ignore_when, ALL_FILTERS);
+    let own = if f.own_reported_counts {
+        OWN_REPORTED_COUNTS
+    } else {
+        0
+    };
+    let lex_filters = filter_bits(&f.ignore_when, ALL_FILTERS) | own;
     let mut groups = Vec::new();
     let mut phrases = Vec::new();
     let mut exceptions = f.exceptions;
@@ -362,7 +386,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             message: g.message,
             suggestion: g.suggestion,
             label: g.label,
-            filters: filter_bits(&g.ignore_when, lex_filters),
+            filters: filter_bits(&g.ignore_when, lex_filters) | own,
             labels: g.labels.into_iter().map(|l| l.to_lowercase()).collect(),
             therapy: g.therapy,
             min_days: g.min_days,
@@ -434,6 +458,21 @@ mod tests {
     fn gaps_split_segments() {
         let e = expand("if you don't ... i'll").unwrap_or_default();
         assert_eq!(e[0].len(), 2);
+    }
+
+    #[test]
+    fn parts_between_gaps_expand_on_their_own() {
+        // Four alternatives, one phrase row: each part holds all of its forms.
+        let e = expand("(i|we) ... (lied|hid it)").unwrap_or_default();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0][0].forms, ["i", "we"]);
+        assert_eq!(e[0][1].forms, ["hid it", "lied"]);
+        // A gap inside parentheses ties its parts together: one alternative each.
+        let e = expand("(if you ... i'll|unless)").unwrap_or_default();
+        assert_eq!(e.len(), 2);
+        // Parts that disagree about a trailing `*` keep their alternatives apart.
+        let e = expand("(sorry|apologi*) ... you").unwrap_or_default();
+        assert_eq!(e.len(), 2);
     }
 
     #[test]

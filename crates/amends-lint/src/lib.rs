@@ -23,9 +23,11 @@
 //!   expanded into literal patterns at build time (`build.rs`), laid out as one byte trie that
 //!   the engine embeds, so [`Engine::new`] (or [`check`], lazily) only parses the lexicon
 //!   files and reads the tables. A check walks the trie from each word of the normalised text.
-//! - Hits are filtered by context: negation ("I'm not blaming you"), double quotes, reported
-//!   speech ("you said I never listened"), hypotheticals ("what if I had..."), and per-lexicon
-//!   exceptions ("you made me laugh"). Who the subject is and what follows "but" are written
+//! - Hits are filtered by context: negation ("I'm not blaming you"; a negator inside a
+//!   condition stops where the main clause starts: "if you don't reply I'll know you never
+//!   cared" still counts), double quotes, reported speech ("you said I never listened"; the
+//!   user's own "I said I was sorry for cheating" still names the act), hypotheticals ("what
+//!   if I had..."), and per-lexicon exceptions ("you made me laugh"). Who the subject is and what follows "but" are written
 //!   into the phrases themselves ("you made me" vs "I made you"; "sorry, but I was stressed"
 //!   vs "sorry, but I know that's no excuse").
 //! - Components are the hits of the component lexicons; a component is present only with a

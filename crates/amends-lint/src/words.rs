@@ -209,9 +209,95 @@ pub struct Segment {
     pub prefix: bool,
 }
 
+/// Splits a normalised phrase at the gaps (` ... `) that sit outside every parenthesis. `None`
+/// when a gap sits inside one (`(a ... b|c)`): its parts then depend on each other.
+fn top_level_parts(norm: &str) -> Option<Vec<&str>> {
+    let mut depth = 0usize;
+    let mut parts = Vec::new();
+    let mut from = 0usize;
+    let bytes = norm.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b'.' if bytes[i..].starts_with(b"...") => {
+                if depth > 0 {
+                    return None;
+                }
+                parts.push(&norm[from..i]);
+                i += 3;
+                from = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&norm[from..]);
+    Some(parts)
+}
+
+/// A phrase whose gaps all sit outside parentheses, as ONE alternative whose segments hold
+/// every form of their part: `(a|b) ... (c|d)` is one phrase row (first a or b, then c or d)
+/// rather than four. The matches are the same, and the tables stay small however many
+/// alternatives each part lists (issue 4). `None` when the phrase has no such gap, or when
+/// the alternatives of a part disagree about a trailing `*`.
+fn expand_by_part(norm: &str, src: &str) -> Result<Option<Vec<Vec<Segment>>>, String> {
+    let Some(parts) = top_level_parts(norm) else {
+        return Ok(None);
+    };
+    if parts.len() < 2 {
+        return Ok(None);
+    }
+    let mut segs = Vec::with_capacity(parts.len());
+    for part in parts {
+        let mut alts = Vec::new();
+        expand_alternatives(part, &mut alts)?;
+        let mut forms: Vec<String> = Vec::new();
+        let mut prefix = None;
+        for alt in alts {
+            let alt = alt.trim();
+            if alt.is_empty() {
+                return Err(format!("empty part in {src:?}"));
+            }
+            let p = alt.ends_with('*');
+            if prefix.is_some_and(|q| q != p) {
+                return Ok(None);
+            }
+            prefix = Some(p);
+            let alt = alt.trim_end_matches('*').trim();
+            check_part(alt, src)?;
+            forms.extend(segment_variants(alt));
+        }
+        forms.sort();
+        forms.dedup();
+        segs.push(Segment {
+            forms,
+            prefix: prefix.unwrap_or(false),
+        });
+    }
+    Ok(Some(vec![segs]))
+}
+
+/// Rejects leftover syntax in one expanded part.
+fn check_part(part: &str, src: &str) -> Result<(), String> {
+    if part.contains(['(', ')', '|', '*', '.']) {
+        return Err(format!("stray syntax in {src:?}"));
+    }
+    // "i ('ve|have)" expands to "i 've", which no text contains: write "(i've|i have)".
+    if part.split_whitespace().any(|w| w.starts_with('\'')) {
+        return Err(format!("a word starts with an apostrophe in {src:?}"));
+    }
+    Ok(())
+}
+
 /// Expands a phrase source into alternatives, each a list of gap-separated segments.
 pub fn expand(src: &str) -> Result<Vec<Vec<Segment>>, String> {
     let norm = normalise_phrase(src);
+    if let Some(one) = expand_by_part(&norm, src)? {
+        return Ok(one);
+    }
     let mut alts = Vec::new();
     expand_alternatives(&norm, &mut alts)?;
     let mut out = Vec::with_capacity(alts.len());
@@ -224,13 +310,7 @@ pub fn expand(src: &str) -> Result<Vec<Vec<Segment>>, String> {
             }
             let prefix = part.ends_with('*');
             let part = part.trim_end_matches('*').trim();
-            if part.contains(['(', ')', '|', '*', '.']) {
-                return Err(format!("stray syntax in {src:?}"));
-            }
-            // "i ('ve|have)" expands to "i 've", which no text contains: write "(i've|i have)".
-            if part.split_whitespace().any(|w| w.starts_with('\'')) {
-                return Err(format!("a word starts with an apostrophe in {src:?}"));
-            }
+            check_part(part, src)?;
             segs.push(Segment {
                 forms: segment_variants(part),
                 prefix,

@@ -16,3 +16,6 @@ mod behaviour;
 
 #[path = "lint/props.rs"]
 mod props;
+
+#[path = "lint/regressions.rs"]
+mod regressions;

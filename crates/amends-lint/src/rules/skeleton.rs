@@ -9,13 +9,15 @@
 //! severity = "warn"           # block | warn | advise
 //! # severity_by_kind = { first = "block" }
 //! # ignore_when = ["negated", "quoted", "reported", "hypothetical"]  (the default)
+//! # own_reported_counts = true   # the user's own "I said..." still counts (specific_action)
 //! message = "One or two plain sentences: what is wrong and why it matters to the reader (L-99)."
 //! suggestion = "Which way to rewrite, never the rewrite itself."
 //!
 //! [[group]]
 //! name = "main"
 //! phrases = ["some (phrase|wording)", "with a ... gap", "prefix*"]
-//! # message / suggestion / ignore_when / gap may be set per group
+//! # message / suggestion / ignore_when / gap may be set per group; `gap = 0` joins the parts
+//! # of a long family word to word ("(subjects) ... (verbs)"), which keeps the tables small
 //!
 //! exceptions = ["some phrase that looks alike but is fine"]
 //!

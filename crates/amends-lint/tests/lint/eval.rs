@@ -110,16 +110,18 @@ impl Counts {
     }
 }
 
-/// Floors: what the engine reaches today (rules 1.00 / 0.98, components 1.00 / 0.99), minus a
+/// Floors: what the engine reaches today (rules 1.00 / 0.99, components 1.00 / 1.00), minus a
 /// margin. The set was written alongside the lexicons and is not held out, so these figures
 /// are optimistic for unseen text; the floors exist to catch regressions. Raise them as the
-/// set grows.
-const MIN_RULE_MICRO_PRECISION: f64 = 0.95;
-const MIN_RULE_MICRO_RECALL: f64 = 0.93;
-const MIN_COMPONENT_MICRO_PRECISION: f64 = 0.95;
-const MIN_COMPONENT_MICRO_RECALL: f64 = 0.95;
-/// Per rule and per component (with at least 3 labelled positives).
-const MIN_EACH_PRECISION: f64 = 0.85;
+/// set grows. (Before the second round: rules 1.00 / 0.98, components 1.00 / 0.99, floors
+/// 0.95 / 0.93 / 0.95 / 0.95 and 0.85 / 0.70 per item.)
+const MIN_RULE_MICRO_PRECISION: f64 = 0.97;
+const MIN_RULE_MICRO_RECALL: f64 = 0.96;
+const MIN_COMPONENT_MICRO_PRECISION: f64 = 0.97;
+const MIN_COMPONENT_MICRO_RECALL: f64 = 0.97;
+/// Per rule and per component (with at least 3 labelled positives). The lowest today are
+/// hollow's recall (0.75, 3 of 4) and repair's precision (0.96).
+const MIN_EACH_PRECISION: f64 = 0.90;
 const MIN_EACH_RECALL: f64 = 0.70;
 
 struct Floors {
@@ -152,8 +154,10 @@ fn precision_and_recall() {
 /// The held-out set (30 drafts): not used to tune the lexicons. First run: rules P 0.80 / R
 /// 0.80, components P 0.97 / R 0.80, crisis 1 of 2. The missed crisis ("everyone would be
 /// better off if I wasn't here") was a safety gap and was fixed in the self-harm lexicon; no
-/// other item changed a lexicon. Floors sit under the first-run figures; per-item floors are
-/// off because it has too few items per rule.
+/// other item changed a lexicon. Before the second round: rules 0.81 / 0.83, components
+/// 0.97 / 0.80; after it: rules 0.85 / 0.97, components 0.98 / 0.91 (one of its misses was
+/// named in the brief of that round: "you had no way home" as impact). Floors sit under the
+/// figures of today; per-item floors are off because it has too few items per rule.
 #[test]
 fn precision_and_recall_held_out() {
     let file: EvalFile = toml::from_str(include_str!("../eval/holdout.toml")).unwrap();
@@ -161,10 +165,40 @@ fn precision_and_recall_held_out() {
         "holdout.toml (held out)",
         &file,
         &Floors {
-            rule_p: 0.75,
-            rule_r: 0.75,
+            rule_p: 0.80,
+            rule_r: 0.90,
+            comp_p: 0.93,
+            comp_r: 0.85,
+            each_p: 0.0,
+            each_r: 0.0,
+        },
+    );
+}
+
+/// The second held-out set (76 drafts, `holdout2.toml`), written and committed before the
+/// second round of fixes and never used to tune anything. Baseline (commit of the set, before
+/// any fix): rules P 0.72 / R 0.66, components P 0.95 / R 0.71, crisis 2 of 6, threat 2 of 6.
+/// The safety gaps it exposed (four crises, four threats missed) were fixed with wider phrase
+/// families and examples written for the lexicons, as safety gaps always are; every other
+/// figure on it is measured only. After the round: rules 0.91 / 0.93, components 0.95 / 0.93,
+/// crisis 6 of 6, threats 6 of 6. The same person wrote the set and the fixes and saw its
+/// baseline disagreements, so these figures are an optimistic estimate for unseen text (see
+/// the crate README). Floors sit under them; per-item floors are off (too few items per rule).
+#[test]
+fn precision_and_recall_held_out_2() {
+    let file: EvalFile = toml::from_str(include_str!("../eval/holdout2.toml")).unwrap();
+    assert!(
+        file.m.len() >= 60,
+        "the second held-out set needs at least 60 messages"
+    );
+    evaluate(
+        "holdout2.toml (second held-out set)",
+        &file,
+        &Floors {
+            rule_p: 0.85,
+            rule_r: 0.88,
             comp_p: 0.90,
-            comp_r: 0.75,
+            comp_r: 0.88,
             each_p: 0.0,
             each_r: 0.0,
         },
@@ -244,8 +278,15 @@ fn evaluate(name: &str, file: &EvalFile, floors: &Floors) {
     println!("{table}");
     println!("{} disagreements:\n{}", misses.len(), misses.join("\n"));
 
-    // Safety is not traded against anything: every labelled crisis must be caught.
+    // Safety is not traded against anything: every labelled crisis and every labelled threat
+    // must be caught (SAFE-3, SAFE-4), and ordinary sad or regretful wording is never a crisis.
     assert_eq!(crisis.fn_, 0, "a labelled crisis was missed");
+    assert_eq!(
+        crisis.fp, 0,
+        "a crisis was raised on a draft labelled without one"
+    );
+    let threat = rules.get("threat").copied().unwrap_or_default();
+    assert_eq!(threat.fn_, 0, "a labelled threat was missed");
     assert!(
         rule_total.precision() >= floors.rule_p,
         "rule precision {:.2}",

@@ -38,6 +38,15 @@ const SELF_HARM: &[&str] = &[
     "I won’t be here much longer.",
     "\u{201C}I don't want to live\u{201D} is all I can think.",
     "I'm not saying I want to die, but I don't want to wake up tomorrow.",
+    // Oblique wording (second held-out round): no point being here, nobody would notice,
+    // a way out already looked at.
+    "tbh i dont see the point in being around anymore",
+    "My family would be better off if I just disappeared.",
+    "I keep hoping I'll go to sleep and not wake up.",
+    "Nobody would care if I wasn't here.",
+    "I've been saving up my sleeping pills.",
+    "I can't trust myself to be safe tonight.",
+    "I'm just a burden to everyone.",
 ];
 
 const NOT_SELF_HARM: &[&str] = &[
@@ -52,6 +61,12 @@ const NOT_SELF_HARM: &[&str] = &[
     "I won't be around this weekend, I'm at my sister's.",
     "I'm so tired of my job.",
     "I'll be gone for a week on the work trip.",
+    "I just want this whole month to be over.",
+    "I don't trust myself around cake right now.",
+    "I'd be better off if I went to bed earlier.",
+    "No one would notice if I skipped the meeting.",
+    "I regret it so much I can barely look at myself.",
+    "I feel like the worst friend alive.",
 ];
 
 #[test]
@@ -113,6 +128,12 @@ const THREATS: &[&str] = &[
     "I'll take the kids and you'll never see them again.",
     "Things will get ugly if you keep this up.",
     "I’m outside your door right now.",
+    // Veiled exposure and presence (second held-out round).
+    "Would be a shame if your screenshots ended up online.",
+    "I've still got the videos, and your dad might find them interesting.",
+    "Either you meet me on Saturday or we're finished.",
+    "I still know where you park at work.",
+    "I'm going to turn up at your flat tonight.",
 ];
 
 const NOT_THREATS: &[&str] = &[
@@ -124,6 +145,8 @@ const NOT_THREATS: &[&str] = &[
     "I'll tell my therapist about this.",
     "Unless you say otherwise, I'll keep my distance.",
     "I know where you stand now, and I accept it.",
+    "I've deleted all the videos, so they won't ever end up anywhere.",
+    "It would be a shame if you missed the final, you've worked so hard.",
 ];
 
 #[test]

@@ -1,0 +1,294 @@
+//! Regression tests for misses found on unseen drafts, each named after the bug it pins down.
+//! The sentences are written for these tests, not taken from the evaluation sets.
+
+use amends_lint::{Kind, Report, check};
+
+fn report(text: &str, kind: Kind) -> Report {
+    check(text, kind, None).unwrap()
+}
+
+fn has(text: &str, kind: Kind, rule: &str) -> bool {
+    report(text, kind).has_rule(rule)
+}
+
+fn component(text: &str, kind: Kind, id: &str) -> bool {
+    report(text, kind).component(id).is_some_and(|c| c.present)
+}
+
+/// A negator inside "if you don't ..." used to reach past the condition, with no comma, into
+/// the clause that answers it, and cleared the threat there (L-11).
+#[test]
+fn negated_condition_does_not_hide_a_threat() {
+    for text in [
+        "if you don't call me back you'll regret it",
+        "If you won't meet me you will be sorry",
+        "unless you don't care anymore you'll see what happens",
+    ] {
+        assert!(has(text, Kind::Ask, "threat"), "{text}");
+    }
+    // The negator still clears a phrase in its own clause.
+    assert!(!has("I don't think you'll regret it", Kind::Ask, "threat"));
+    assert!(!has(
+        "if I'm honest I don't think you'll regret it",
+        Kind::Ask,
+        "threat"
+    ));
+}
+
+/// The same bug let guilt-tripping and pressure through: "if you don't reply I'll know you
+/// never cared" (L-14).
+#[test]
+fn negated_condition_does_not_hide_manipulation() {
+    for text in [
+        "if u dont text back ill know you never loved me",
+        "If you don't come to the party I will know you don't care",
+    ] {
+        assert!(has(text, Kind::First, "manipulation"), "{text}");
+    }
+    assert!(!has(
+        "I don't think you never cared, I know you did",
+        Kind::First,
+        "manipulation"
+    ));
+}
+
+/// "I said I was sorry for cheating" used to hide the act: the user's own reported speech was
+/// filtered like other people's. It still is for claims made now (remorse, blame), but the act
+/// it names is the user's (L-1, L-2).
+#[test]
+fn own_reported_speech_still_names_the_act() {
+    let text = "I said I was sorry for cheating. I know that wasn't enough.";
+    assert!(component(text, Kind::Apology, "specific_action"));
+    // Saying it once, back then, is not remorse now.
+    assert!(!component(text, Kind::Apology, "remorse"));
+    assert!(component(
+        "i told u i was sorry for going through your phone and then i did it again",
+        Kind::Apology,
+        "specific_action"
+    ));
+    // Someone else's words are still theirs, and so is the user's old insult.
+    assert!(!component(
+        "You said I cheated. I didn't, but I understand why it looked that way.",
+        Kind::Apology,
+        "specific_action"
+    ));
+    assert!(!has(
+        "I said you never listened, and that was cruel of me.",
+        Kind::Apology,
+        "blame-shift"
+    ));
+}
+
+/// Impact told as what happened to them ("you had no way home", "you sat alone at the
+/// restaurant") was not recognised as impact, so L-2 fired on apologies that showed it.
+#[test]
+fn implied_impact_is_impact() {
+    for text in [
+        "I'm sorry I left you at the club. You had no way home and your phone was dead.",
+        "I'm sorry I never turned up. You sat alone at the restaurant for an hour.",
+        "I'm sorry I took the car keys with me. you were stranded at your mums all weekend",
+        "I'm sorry I kept the news from you. You found out from my sister instead of from me.",
+    ] {
+        let r = report(text, Kind::Apology);
+        assert!(
+            r.component("impact").is_some_and(|c| c.present),
+            "no impact in {text}"
+        );
+        assert!(!r.has_rule("missing-impact"), "{text}");
+    }
+    // What happened to the writer is not their impact.
+    assert!(!component(
+        "I'm sorry I lied about the loan. I ended up stuck at work all week.",
+        Kind::Apology,
+        "impact"
+    ));
+}
+
+/// Oblique self-harm wording ("I don't see the point of being around", "nobody would notice
+/// if I disappeared", pills looked at) raised no crisis (L-28, SAFE-3).
+#[test]
+fn oblique_self_harm_wording_sets_crisis() {
+    for text in [
+        "if this doesnt work out i honestly dont see the point in being here",
+        "They'd all be better off once I'm gone, I think.",
+        "no one would even miss me if I just vanished",
+        "Spent the evening staring at the pills in the bathroom.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    for text in [
+        "I don't see the point of arguing about the sofa.",
+        "I just want this exam week to be over.",
+        "No one would notice if I left the party early.",
+    ] {
+        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
+    }
+}
+
+/// Veiled exposure ("would be a shame if those videos ended up online", "your parents might
+/// find them interesting") and presence ("I still know where you park") did not block (L-11,
+/// SAFE-4).
+#[test]
+fn veiled_threats_block() {
+    for text in [
+        "shame if those messages of yours went online",
+        "I kept the photos. Your wife might find them very interesting.",
+        "i still know where you work now, just saying",
+        "Either you answer this week or I'm going to come round.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "{text}");
+    }
+    assert!(!has(
+        "I got rid of the photos; none of them will ever go online.",
+        Kind::Apology,
+        "threat"
+    ));
+}
+
+/// Everyday wording of the parts of an apology was not recognised: "I owe you an apology"
+/// (remorse), "that was entirely my doing" (responsibility), "I've been talking to a
+/// counsellor" (repair), "if you want" as the close (L-23).
+#[test]
+fn everyday_wording_of_the_parts_counts() {
+    let text = "I owe you an apology for reading your texts. That was entirely my doing. \
+                I've been talking to a counsellor since May. I'll explain more if you want.";
+    let r = report(text, Kind::Apology);
+    for id in [
+        "specific_action",
+        "remorse",
+        "responsibility",
+        "repair",
+        "respectful_close",
+    ] {
+        assert!(
+            r.component(id).is_some_and(|c| c.present),
+            "{id} missing in {text}"
+        );
+    }
+    // Every part L-23 asks for is there (impact is L-2's to report).
+    assert!(!r.has_rule("apology-elements"), "{:?}", r.findings);
+}
+
+/// "I'll take it that you never want to see me again" and "I'll know you've given up" were
+/// not read as the guilt trip they are, and "I need to know by Sunday" not as a deadline
+/// (L-9, L-14).
+#[test]
+fn conditional_guilt_trips_and_deadlines_are_caught() {
+    let text = "If I don't hear back by Sunday, I'll take it that you never cared.";
+    assert!(has(text, Kind::First, "pressure"), "{text}");
+    assert!(has(text, Kind::First, "manipulation"), "{text}");
+    assert!(has(
+        "i need to know before friday if you'll see me",
+        Kind::Ask,
+        "pressure"
+    ));
+    assert!(!has(
+        "If you don't reply, I'll know you need space, and I'll respect that.",
+        Kind::First,
+        "manipulation"
+    ));
+}
+
+/// Hearsay about their life ("I heard from Sam that you moved", "heard you got the job") was
+/// not recognised as revealing that the writer keeps track of them (L-15).
+#[test]
+fn hearsay_about_their_life_is_surveillance() {
+    for text in [
+        "I heard from Sam that you moved to Cardiff.",
+        "heard you got the promotion, congrats",
+    ] {
+        assert!(has(text, Kind::First, "surveillance"), "{text}");
+    }
+    assert!(!has(
+        "You told me you were moving, so I waited.",
+        Kind::Apology,
+        "surveillance"
+    ));
+}
+
+/// Blame told as what they kept doing ("you kept pushing", "you were nagging me") or as their
+/// share ("you played your part", "you weren't exactly an angel") was not read as blame (L-4).
+#[test]
+fn blame_told_as_what_they_kept_doing_is_blame() {
+    for text in [
+        "I'm sorry I swore, but you kept on at me all night.",
+        "sorry i lost it but you were pushing my buttons",
+        "I messed up, but you weren't exactly innocent either.",
+    ] {
+        assert!(has(text, Kind::Apology, "blame-shift"), "{text}");
+    }
+    assert!(!has(
+        "You kept asking me to stop, and I didn't. That's on me.",
+        Kind::Apology,
+        "blame-shift"
+    ));
+}
+
+/// Reunion talk in other words ("we were always meant to end up together", "be us again",
+/// "I know we could make it work") slipped past L-18 and the first-message check.
+#[test]
+fn reunion_talk_in_other_words_is_rushing() {
+    for text in [
+        "We were always meant to be together, you know it.",
+        "i just want us to be us again",
+        "I know we could make it work if you let me try.",
+    ] {
+        assert!(has(text, Kind::First, "rushing"), "{text}");
+    }
+    assert!(!has(
+        "We were meant to meet at the station, sorry I missed you.",
+        Kind::First,
+        "rushing"
+    ));
+}
+
+/// Fresh oblique crisis wording written after the first safety fix still slipped through:
+/// giving things away, "tired of existing", "what I'll do to myself", searching how many
+/// pills, "no reason to keep going", relief "if I was gone", one's own funeral (L-28).
+#[test]
+fn oblique_self_harm_wording_second_round_sets_crisis() {
+    for text in [
+        "ive been giving all my stuff away this week",
+        "so tired of being alive",
+        "i honestly don't know what i might do to myself tonight",
+        "Looked up how much paracetamol would be enough.",
+        "There's no reason for me to carry on if you go.",
+        "They'd all be relieved, I think, once I was gone.",
+        "Been planning my funeral in my head again.",
+        "I'm done with everything now.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    for text in [
+        "I'm giving my old coats away to the shelter.",
+        "I'm so tired of being the one who always cooks.",
+        "I'm done with all of it: the arguing, the sulking. I'm getting help.",
+    ] {
+        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
+    }
+}
+
+/// Veiled pressure and presence, second round: a deadline with a consequence, "remember I
+/// know your passcode", copies of everything, parked down their road (L-11, SAFE-4).
+#[test]
+fn veiled_threats_second_round_block() {
+    for text in [
+        "You've got till Friday, then your boss hears everything.",
+        "don't forget i still know your email password",
+        "I saved screenshots of all your messages, just so you know.",
+        "Im sat outside your building right now.",
+        "If you tell the police, I'll make sure you regret it.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "{text}");
+    }
+}
