@@ -226,7 +226,7 @@ pub fn exercise_and_therapy(series: &Series) -> Chart {
         n: days.len(),
         y_max,
     };
-    let total: f64 = days.iter().map(|d| d.exercise_minutes).sum();
+    let total: f64 = days.iter().fold(0.0, |acc, d| acc + d.exercise_minutes);
     let active = days.iter().filter(|d| d.exercise_minutes > 0.0).count();
     let therapy: u32 = days.iter().map(|d| d.therapy_sessions).sum();
     let summary = format!(

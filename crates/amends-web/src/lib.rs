@@ -83,6 +83,7 @@ pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> 
         demo,
         session: Mutex::new(None),
         pending: Mutex::new(Default::default()),
+        unlock_throttle: Mutex::new(Default::default()),
     })
 }
 

@@ -50,6 +50,57 @@ pub struct WebState {
     pub demo: Option<DemoInfo>,
     pub session: Mutex<Option<Session>>,
     pub pending: Mutex<HashMap<String, PendingForm>>,
+    /// Held for the whole of an unlock attempt, so guesses are also taken one at a time.
+    pub unlock_throttle: Mutex<UnlockThrottle>,
+}
+
+/// Slows down guessing at the passphrase, through the page or the API. Argon2id already makes
+/// each guess cost a moment; after a few wrong ones in a row each further guess has to wait,
+/// doubling each time. The right passphrase resets it. Pure: every call takes `now`.
+#[derive(Debug, Default)]
+pub struct UnlockThrottle {
+    failures: u32,
+    wait_until: Option<Instant>,
+}
+
+impl UnlockThrottle {
+    /// Wrong passphrases allowed in a row before any wait: enough for typos and caps lock.
+    pub const FREE_TRIES: u32 = 5;
+    const FIRST_WAIT: Duration = Duration::from_secs(30);
+    const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+
+    /// `Err(wait)` while a guess has to wait.
+    pub fn check(&self, now: Instant) -> Result<(), Duration> {
+        match self.wait_until {
+            Some(until) if until > now => Err(until - now),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        if let Some(extra) = self.failures.checked_sub(Self::FREE_TRIES) {
+            let wait = Self::FIRST_WAIT
+                .saturating_mul(1u32 << extra.min(10))
+                .min(Self::LONGEST_WAIT);
+            self.wait_until = Some(now + wait);
+        }
+    }
+
+    pub fn succeeded(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// "Wait 30 seconds" / "Wait 2 minutes": the wait in words, rounded up.
+pub fn wait_in_words(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    if secs < 90 {
+        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+    } else {
+        let mins = secs.div_ceil(60);
+        format!("{mins} minutes")
+    }
 }
 
 /// In demo mode the app runs on a throwaway folder and needs no unlock.
@@ -87,7 +138,38 @@ async fn resolve_case(app: &App, case_id: Option<&str>) -> CaseResult {
     }
 }
 
+/// Why an unlock attempt did not open amends.
+pub enum UnlockRefused {
+    /// Too many wrong passphrases in a row: this one was not even tried.
+    Wait(Duration),
+    App(AppError),
+}
+
 impl WebState {
+    /// Opens the store with `pass`, one attempt at a time and subject to the throttle. The
+    /// page and the API both come through here, so neither is a way around it.
+    pub async fn try_unlock(&self, pass: &amends_app::Passphrase) -> Result<App, UnlockRefused> {
+        let mut throttle = self.unlock_throttle.lock().await;
+        throttle
+            .check(Instant::now())
+            .map_err(UnlockRefused::Wait)?;
+        match App::open(&self.data_dir, pass).await {
+            Ok(app) => {
+                throttle.succeeded();
+                Ok(app)
+            }
+            Err(e) => {
+                if matches!(
+                    e,
+                    AppError::Store(amends_app::StorageError::WrongPassphrase)
+                ) {
+                    throttle.failed(Instant::now());
+                }
+                Err(UnlockRefused::App(e))
+            }
+        }
+    }
+
     pub fn data_dir_initialised(&self) -> bool {
         amends_app::App::exists(&self.data_dir)
     }
@@ -225,5 +307,44 @@ impl WebState {
 
     pub async fn take_form(&self, id: &str) -> Option<PendingForm> {
         self.pending.lock().await.remove(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_wrong_tries_are_free_then_the_wait_doubles_up_to_fifteen_minutes() {
+        let t0 = Instant::now();
+        let mut t = UnlockThrottle::default();
+        for _ in 0..UnlockThrottle::FREE_TRIES - 1 {
+            t.failed(t0);
+            assert_eq!(t.check(t0), Ok(()));
+        }
+        t.failed(t0);
+        assert_eq!(t.check(t0), Err(Duration::from_secs(30)));
+        assert_eq!(t.check(t0 + Duration::from_secs(30)), Ok(()));
+
+        let t1 = t0 + Duration::from_secs(31);
+        t.failed(t1);
+        assert_eq!(t.check(t1), Err(Duration::from_secs(60)));
+        for _ in 0..20 {
+            t.failed(t1);
+        }
+        assert_eq!(t.check(t1), Err(Duration::from_secs(15 * 60)));
+
+        t.succeeded();
+        assert_eq!(t.check(t1), Ok(()));
+        t.failed(t1);
+        assert_eq!(t.check(t1), Ok(()), "a success starts the count again");
+    }
+
+    #[test]
+    fn waits_read_in_words_rounded_up() {
+        assert_eq!(wait_in_words(Duration::from_millis(200)), "1 second");
+        assert_eq!(wait_in_words(Duration::from_millis(29_100)), "30 seconds");
+        assert_eq!(wait_in_words(Duration::from_secs(120)), "2 minutes");
+        assert_eq!(wait_in_words(Duration::from_secs(15 * 60)), "15 minutes");
     }
 }

@@ -478,7 +478,8 @@ impl Plan {
                         over_limit: g.cost > cfg.gesture_cost_limit,
                     })
                     .collect(),
-                total_cost: facts.gestures.iter().map(|g| g.cost).sum(),
+                // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" with no gestures.
+                total_cost: facts.gestures.iter().fold(0.0, |acc, g| acc + g.cost),
                 cost_limit: cfg.gesture_cost_limit,
             },
             checkins,
@@ -694,7 +695,8 @@ fn scores(c: &Ctx, days: i64) -> Scores {
 
     let tracker = |kind: HabitKind, method: &'static str, target: Option<f64>| {
         let entries: Vec<_> = window.iter().filter(|h| h.kind == kind).collect();
-        let total: f64 = entries.iter().map(|h| h.value).sum();
+        // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" on an empty window.
+        let total: f64 = entries.iter().fold(0.0, |acc, h| acc + h.value);
         let achieved = match kind {
             // SI-1: days that met the meals target.
             HabitKind::Meals => {

@@ -921,3 +921,23 @@ fn practice_logged_before_a_plan_was_corrected_still_counts() {
     assert!(current.tracked);
     assert_eq!(current.practised_30, 1, "the earlier practice still counts");
 }
+
+/// Regression: `Iterator::sum` over no f64 values is -0.0, so an empty week showed "-0"
+/// steps on the self-work page and `"total_cost": -0.0` in the JSON.
+#[test]
+fn empty_totals_are_positive_zero_not_negative_zero() {
+    let h = History::new();
+    let p = h.plan(1.0);
+    for t in p.self_work.last_7.trackers.iter() {
+        assert_eq!(t.entries, 0);
+        assert!(
+            t.total.is_sign_positive(),
+            "{:?} total is {}",
+            t.habit,
+            t.total
+        );
+    }
+    assert!(p.gestures.total_cost.is_sign_positive());
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(!json.contains("-0.0"), "negative zero in the plan JSON");
+}

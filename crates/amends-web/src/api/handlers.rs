@@ -27,7 +27,7 @@ use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
 use crate::pages::Token;
 use crate::pages::settings::WIPE_PHRASE;
 use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
-use crate::state::Shared;
+use crate::state::{Shared, UnlockRefused, wait_in_words};
 
 type Answer<T = Json<Value>> = Result<T, ApiError>;
 
@@ -115,9 +115,21 @@ pub async fn unlock(
     }
     let pass = Passphrase::new(f.string("passphrase")?.to_string())
         .map_err(|e| ApiError::invalid("passphrase", e))?;
-    let app = match App::open(&state.data_dir, &pass).await {
+    let app = match state.try_unlock(&pass).await {
         Ok(app) => app,
-        Err(AppError::Store(amends_app::StorageError::WrongPassphrase)) => {
+        Err(UnlockRefused::Wait(wait)) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-attempts",
+                format!(
+                    "Too many wrong passphrases in a row. Wait {} and try again; nothing was \
+                     changed.",
+                    wait_in_words(wait)
+                ),
+            )
+            .with("retry_after_seconds", wait.as_secs().max(1)));
+        }
+        Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "wrong-passphrase",
@@ -125,7 +137,7 @@ pub async fn unlock(
                  changed.",
             ));
         }
-        Err(e) => return Err(ApiError::app(&e)),
+        Err(UnlockRefused::App(e)) => return Err(ApiError::app(&e)),
     };
     let token = state.start_on_first_case(app).await;
     // The CSRF cookie comes with this answer when the caller had none (see security::guard);

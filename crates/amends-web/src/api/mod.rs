@@ -261,11 +261,12 @@ pub fn ops() -> Vec<Op> {
                 about: "Sets the same HttpOnly, SameSite=Strict session cookie as the unlock page, \
                     and the CSRF cookie when the caller has none. Send the returned csrf_token \
                     back in the X-CSRF-Token header of every later POST or PUT. Needs no CSRF \
-                    token itself.",
+                    token itself. After five wrong passphrases in a row each further try \
+                    has to wait (429, with retry_after_seconds), doubling up to 15 minutes.",
                 access: Public,
                 body: Some(h::UNLOCK),
                 out: Out::Json(200, "Unlocked"),
-                errors: &[401, 409],
+                errors: &[401, 409, 429],
                 ..META
             },
         ),

@@ -144,6 +144,10 @@ fn status_text(code: u16) -> &'static str {
         413 => "Over the limit, which the message states (error \"too-large\")",
         415 => "The body is not sent as application/json",
         422 => "A field is missing, unknown or unusable (error \"invalid\", with field)",
+        429 => {
+            "Too many wrong passphrases in a row (error \"too-many-attempts\", with \
+                retry_after_seconds); nothing was tried"
+        }
         _ => "Error",
     }
 }

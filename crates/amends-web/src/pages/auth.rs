@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Token};
 use crate::security::{clear_session_cookie, session_cookie};
-use crate::state::Shared;
+use crate::state::{Shared, UnlockRefused, wait_in_words};
 use crate::views::{Page, render, render_status};
 
 #[derive(Template)]
@@ -167,17 +167,24 @@ pub async fn unlock(
         Ok(p) => p,
         Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
     };
-    match App::open(&state.data_dir, &pass).await {
+    match state.try_unlock(&pass).await {
         Ok(app) => {
             let token = state.start_on_first_case(app).await;
             let to = if kept.is_empty() { next } else { format!("/resume/{kept}") };
             ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response()
         }
-        Err(AppError::Store(amends_app::StorageError::WrongPassphrase)) => fail(
+        Err(UnlockRefused::Wait(wait)) => fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many wrong passphrases in a row. Wait {} and try again; nothing was changed.",
+                wait_in_words(wait)
+            ),
+        ),
+        Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => fail(
             StatusCode::UNAUTHORIZED,
             "That passphrase does not open amends. Check caps lock and the keyboard layout, and try again.".into(),
         ),
-        Err(e) => fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(UnlockRefused::App(e)) => fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 

@@ -39,6 +39,15 @@ impl NoContactPage {
         crate::fmt::local(*t, &self.page.tz)
     }
 
+    /// A slip is either a kind of slip or the channel of a message; both read better in words
+    /// than as their ids.
+    pub fn slip_what(&self, what: &str) -> String {
+        match what.parse::<SlipKind>() {
+            Ok(kind) => amends_core::forms::slip_label(kind).to_string(),
+            Err(_) => format!("a contact you started ({what})"),
+        }
+    }
+
     pub fn intensity(&self) -> String {
         self.nc
             .urge_intensity_30

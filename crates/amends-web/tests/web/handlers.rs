@@ -166,6 +166,38 @@ async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
     assert_eq!(c.get("/journal").await.status, StatusCode::OK);
 }
 
+/// Guessing is slowed the same way through the page and the API: after five wrong
+/// passphrases even the right one waits, so the wait cannot be probed for the answer.
+#[tokio::test]
+async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    for _ in 0..5 {
+        let r = c.post("/unlock", &[("passphrase", "a guess")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("Too many wrong passphrases"), "{}", r.body);
+    assert!(r.body.contains("Wait 30 seconds"), "{}", r.body);
+
+    let body = serde_json::json!({ "passphrase": PASS })
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"], "too-many-attempts");
+    let secs = v["retry_after_seconds"].as_u64().unwrap();
+    assert!((1..=30).contains(&secs), "{secs}");
+    assert_ne!(
+        c.get("/journal").await.status,
+        StatusCode::OK,
+        "still locked"
+    );
+}
+
 #[tokio::test]
 async fn unlock_never_redirects_off_site() {
     let mut c = Client::new();
