@@ -118,18 +118,31 @@ impl App {
             .unwrap_or_default())
     }
 
+    /// Refused while the composer is off for this person (SAFE-1, SAFE-2, SAFE-8); clearing a
+    /// draft (empty text) is always allowed.
     #[instrument(skip_all)]
     pub async fn save_working_draft(
         &self,
         case: &CaseSummary,
         kind: DraftKind,
         text: &str,
+        now: Timestamp,
     ) -> Result<()> {
         if text.len() > crate::MAX_TEXT_BYTES {
             return Err(AppError::TooLong {
                 size: text.len(),
                 limit: crate::MAX_TEXT_BYTES,
             });
+        }
+        if !text.is_empty() {
+            let off = composer_off(&self.plan(case, now).await?);
+            if !off.is_empty() {
+                return Err(AppError::Refused(format!(
+                    "Drafts to them are off: {} Your journal is always open, and nothing in it \
+                     is ever sent.",
+                    off.join(" ")
+                )));
+            }
         }
         self.store
             .set_setting(&self.vault, &draft_key(case, kind), text.as_bytes())
@@ -161,9 +174,22 @@ impl App {
         let logged = self
             .log_sent(case, kind, channel, Some(text), now, now)
             .await?;
-        self.save_working_draft(case, kind, "").await?;
+        self.save_working_draft(case, kind, "", now).await?;
         Ok(logged)
     }
+}
+
+/// The composer gate's reasons that keep it off for this person rather than closed for now:
+/// a "no" or a block (SAFE-1), dangerous harm (SAFE-2), or the user having been the one harmed
+/// (SAFE-8). While any holds there is no practice space for messages to them either (SAFE-2:
+/// the composer stays off); the journal stays open. Each is "text (METHOD)".
+pub fn composer_off(plan: &Plan) -> Vec<String> {
+    plan.gate(GateId::Composer)
+        .reasons
+        .iter()
+        .filter(|r| matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8"))
+        .map(|r| format!("{} ({})", r.text, r.method))
+        .collect()
 }
 
 /// Everything that stops a draft from being marked as sent, each with its METHOD id.

@@ -129,7 +129,7 @@ async fn a_blocking_finding_stops_mark_as_sent_even_with_outreach_open() {
         check.report.findings
     );
     assert!(check.can_mark_sent, "{:?}", check.blocked_because);
-    app.save_working_draft(&case, DraftKind::Apology, apology)
+    app.save_working_draft(&case, DraftKind::Apology, apology, now)
         .await
         .unwrap();
     let logged = app
@@ -148,7 +148,7 @@ async fn a_blocking_finding_stops_mark_as_sent_even_with_outreach_open() {
 async fn the_working_draft_survives_a_reopen() {
     let f = fixture().await;
     f.app
-        .save_working_draft(&f.case, DraftKind::Email, "half a letter")
+        .save_working_draft(&f.case, DraftKind::Email, "half a letter", Timestamp::now())
         .await
         .unwrap();
     assert_eq!(
@@ -174,4 +174,60 @@ fn crisis_language_is_found_in_any_text_safe_3() {
         "You won't have to worry about me much longer."
     ));
     assert!(!crisis_language("I want to live a calmer, kinder life."));
+}
+
+/// SAFE-1, SAFE-2: once the composer is off for this person there is no practice space for
+/// messages to them either; only clearing a draft is still allowed, and the journal stays open.
+#[tokio::test]
+async fn no_drafts_are_kept_once_they_asked_for_no_contact_safe_1() {
+    let f = fixture().await;
+    let now = Timestamp::now();
+    f.app
+        .save_working_draft(&f.case, DraftKind::Apology, "a draft from before", now)
+        .await
+        .unwrap();
+    f.app
+        .record(
+            &f.case,
+            now,
+            now,
+            EventData::Signal {
+                signal: amends_core::Signal::AskedNoContact,
+                note: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let plan = f.app.plan(&f.case, now).await.unwrap();
+    let off = amends_app::coach::composer_off(&plan);
+    assert!(off.iter().any(|r| r.ends_with("(SAFE-1)")), "{off:?}");
+
+    let err = f
+        .app
+        .save_working_draft(&f.case, DraftKind::Apology, "one more try", now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, amends_app::AppError::Refused(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("SAFE-1") && msg.contains("journal"), "{msg}");
+    assert_eq!(
+        f.app
+            .working_draft(&f.case, DraftKind::Apology)
+            .await
+            .unwrap(),
+        "a draft from before",
+        "a refused save changes nothing"
+    );
+    f.app
+        .save_working_draft(&f.case, DraftKind::Apology, "", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.app
+            .working_draft(&f.case, DraftKind::Apology)
+            .await
+            .unwrap(),
+        ""
+    );
 }

@@ -634,14 +634,16 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
     if !c.intake_done() {
         reasons.push(Reason::new(
             "GO-8",
-            "Drafting opens after the intake. The journal is always open.",
+            "Drafts meant to be sent wait for the intake; until then the composer is only \
+             for practice, and the journal is always open.",
         ));
     }
     if !c.workbook_done() {
         reasons.push(Reason::new(
             "DMG-11",
-            "No drafts until the workbook is done: understand the hurt before writing to them. \
-             The journal is always open.",
+            "Drafts meant to be sent wait until the workbook is done: understand the hurt \
+             before writing to them. Until then the composer is only for practice, and the \
+             journal is always open.",
         ));
     }
     let mut gate = Gate::from_reasons(GateId::Composer, reasons);

@@ -1104,7 +1104,7 @@ pub async fn draft_save(api: Api, Path(kind): Path<String>, body: JsonBody) -> A
     let f = body.fields(DRAFT)?;
     let text = f.string("text")?;
     api.app
-        .save_working_draft(api.case()?, kind, text)
+        .save_working_draft(api.case()?, kind, text, Timestamp::now())
         .await
         .map_err(|e| ApiError::app_field("text", &e))?;
     Ok(Json(

@@ -724,6 +724,9 @@ pub fn ops() -> Vec<Op> {
                 id: "saveDraft",
                 tag: "drafts",
                 summary: "Replace the working draft of a kind",
+                about: "Refused (409 \"refused\") while the composer is off for this person \
+                    (SAFE-1, SAFE-2, SAFE-8); an empty text, which clears the draft, is always \
+                    allowed.",
                 body: Some(h::DRAFT),
                 out: Out::Json(200, "DraftSaved"),
                 errors: &[404, 409],

@@ -180,6 +180,8 @@ pub struct ComposerPage {
     pub text: String,
     pub panel: Option<CoachPanel>,
     pub composer_reasons: Vec<String>,
+    /// SAFE-1, SAFE-2, SAFE-8: the composer is off for this person, practice included.
+    pub stopped: Vec<String>,
     pub channels: Vec<&'static str>,
     pub channel: String,
     pub saved: bool,
@@ -240,7 +242,8 @@ async fn page(
         .iter()
         .map(|r| format!("{} ({})", r.text, r.method))
         .collect();
-    let check = if text.trim().is_empty() {
+    let stopped = amends_app::coach::composer_off(&plan);
+    let check = if text.trim().is_empty() || !stopped.is_empty() {
         None
     } else {
         match ctx
@@ -267,6 +270,7 @@ async fn page(
             text,
             panel,
             composer_reasons,
+            stopped,
             channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
             channel: channel_raw,
             saved,
@@ -329,7 +333,11 @@ pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         Err(r) => return r,
     };
     let channel_raw = form.channel.unwrap_or_else(|| "text".into());
-    match ctx.app.save_working_draft(&case, kind, &text).await {
+    match ctx
+        .app
+        .save_working_draft(&case, kind, &text, Timestamp::now())
+        .await
+    {
         Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
         Err(e) => page(&ctx, kind, text, channel_raw, false, Some(e.to_string())).await,
     }
@@ -350,7 +358,11 @@ pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(e) = ctx.app.save_working_draft(&case, kind, &text).await {
+    if let Err(e) = ctx
+        .app
+        .save_working_draft(&case, kind, &text, Timestamp::now())
+        .await
+    {
         let msg = crate::views::escape_text(&e.to_string());
         return (
             StatusCode::UNPROCESSABLE_ENTITY,

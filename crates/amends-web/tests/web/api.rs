@@ -727,16 +727,21 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
     assert_eq!(gate["opens_at"], Value::Null);
     assert!(reasons(&gate).contains(&"SAFE-1".to_string()));
 
-    // And the composer cannot be used to get round it.
+    // And the composer cannot be used to get round it: no drafts are kept (SAFE-1), and a
+    // text sent along anyway is refused with the reasons.
     let r = c
         .api_put(
             "/api/v1/drafts/first",
             json!({"text": "Hi, I hope you are well."}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = error(&r, StatusCode::CONFLICT, "refused");
+    assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
     let r = c
-        .api_post("/api/v1/drafts/first/sent", json!({"channel": "text"}))
+        .api_post(
+            "/api/v1/drafts/first/sent",
+            json!({"channel": "text", "text": "Hi, I hope you are well."}),
+        )
         .await;
     let v = error(&r, StatusCode::CONFLICT, "not-sendable");
     assert!(

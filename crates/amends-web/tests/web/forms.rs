@@ -260,6 +260,65 @@ async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
     assert!(wb.body.contains("Contact help is off for good"));
 }
 
+/// SAFE-2: the composer stays off for that person, and that means no practice drafts either.
+/// Text that arrives anyway is handed back, unsaved, with a way to keep it in the journal.
+#[tokio::test]
+async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/assess/intake",
+            &with(INTAKE, &[("dangerous_harm", "threats")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let page = c.get("/composer").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Messages to them are off"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("SAFE-2"));
+    assert!(page.body.contains(r#"href="/journal""#));
+    assert!(!page.body.contains(r#"id="composer-form""#), "no editor");
+
+    let words = "I only want to explain myself one more time";
+    let r = c
+        .post("/composer", &[("kind", "apology"), ("text", words)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Drafts to them are off"), "{}", r.body);
+    assert!(r.body.contains(words), "the text is handed back");
+    assert!(r.body.contains("Keep it in my journal"));
+    assert!(
+        !r.body.contains(r#"id="coach""#),
+        "no coaching of a message to them"
+    );
+
+    let r = c
+        .post("/composer/live", &[("kind", "apology"), ("text", words)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .api_put(
+            "/api/v1/drafts/apology",
+            serde_json::json!({ "text": words }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        !c.get("/composer").await.body.contains(words),
+        "nothing saved"
+    );
+
+    // The journal takes the words.
+    let r = c.post("/journal", &[("text", words)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn a_safe_8_answer_offers_support_instead() {
     let mut c = Client::new();
