@@ -422,6 +422,35 @@ impl App {
         self.log(case, data, at, now).await
     }
 
+    /// Changes a workbook row in place, from the answers of its section's form: the same
+    /// checks as a new row (DMG-1, DMG-6), kept as a correction so the history keeps both, on
+    /// the row's own date. Recorded danger cannot be taken back (SAFE-2).
+    #[instrument(skip_all)]
+    pub async fn correct_workbook(
+        &self,
+        case: &CaseSummary,
+        id: &str,
+        answers: Answers,
+        now: Timestamp,
+    ) -> Result<String> {
+        let history = self.history(case).await?;
+        let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
+            return Err(AppError::Invalid(format!(
+                "there is no entry with id {id:?}"
+            )));
+        };
+        let Some((section, _)) = forms::workbook_answers(&old.data) else {
+            return Err(AppError::Invalid(format!(
+                "entry {} is a {}, not a workbook row",
+                old.id,
+                old.data.kind()
+            )));
+        };
+        let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        let data = forms::workbook_event(section, answers).map_err(invalid)?;
+        self.correct(case, &old.id, data, old.at, now).await
+    }
+
     /// TR-3, TR-4: a promise. At most the configured number may be open.
     #[instrument(skip_all)]
     pub async fn promise_add(

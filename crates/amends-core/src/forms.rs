@@ -1120,6 +1120,80 @@ pub fn workbook_event(
     })
 }
 
+/// The section and the answers a workbook event was written from: the inverse of
+/// [`workbook_event`], so a row can be shown again in its form and corrected in place.
+pub fn workbook_answers(data: &EventData) -> Option<(&'static str, Answers)> {
+    fn text(a: &mut Answers, id: &str, v: &str) {
+        a.insert(id.to_string(), Answer::Text(v.to_string()));
+    }
+    let mut a = Answers::new();
+    let section = match data {
+        EventData::WorkbookAct {
+            act,
+            impact,
+            feelings,
+            their_shoes,
+            times,
+            danger,
+        } => {
+            text(&mut a, "act", act);
+            text(&mut a, "impact", impact);
+            text(&mut a, "their_shoes", their_shoes);
+            a.insert("feelings".into(), Answer::List(feelings.clone()));
+            if let Some(n) = times {
+                a.insert("times".into(), Answer::Number(f64::from(*n)));
+            }
+            if !danger.is_empty() {
+                let ids = danger.iter().map(|d| d.as_str().to_string()).collect();
+                a.insert("danger".into(), Answer::List(ids));
+            }
+            "act"
+        }
+        EventData::WorkbookLoss { text: t } => {
+            text(&mut a, "text", t);
+            "loss"
+        }
+        EventData::WorkbookWhy { act, chain } => {
+            if let Some(act) = act {
+                text(&mut a, "act", act);
+            }
+            a.insert("chain".into(), Answer::List(chain.clone()));
+            "why"
+        }
+        EventData::WorkbookAgain { answer, note } | EventData::WorkbookRespect { answer, note } => {
+            text(&mut a, "answer", answer.as_str());
+            if let Some(n) = note {
+                text(&mut a, "note", n);
+            }
+            if matches!(data, EventData::WorkbookAgain { .. }) {
+                "again"
+            } else {
+                "respect"
+            }
+        }
+        EventData::WorkbookPrevention {
+            behaviour,
+            plan,
+            habit,
+        } => {
+            text(&mut a, "behaviour", behaviour);
+            text(&mut a, "plan", plan);
+            a.insert("habit".into(), Answer::Bool(*habit));
+            "prevention"
+        }
+        EventData::WorkbookFailures { text: t } => {
+            text(&mut a, "text", t);
+            "failures"
+        }
+        EventData::TheirPart { text: t } => {
+            text(&mut a, "text", t);
+            "their-part"
+        }
+        _ => return None,
+    };
+    Some((section, a))
+}
+
 /// Builds an assessment event from answers, after validating them against the form.
 pub fn assessment_event(form: FormId, answers: Answers) -> Result<EventData, Vec<String>> {
     let def = form.form();
@@ -1167,6 +1241,86 @@ pub fn them(rel: Relationship) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every workbook row can be shown again in its form: answers → event → answers → event
+    /// gives the same event, so a correction made from the form changes only what was edited.
+    #[test]
+    fn workbook_answers_invert_workbook_event_for_every_section() {
+        let rows: Vec<(&str, Answers)> = vec![
+            (
+                "act",
+                answers(&[
+                    (
+                        "act",
+                        Answer::Text("I read your diary while you were out".into()),
+                    ),
+                    ("impact", Answer::Text("You stopped writing in it".into())),
+                    (
+                        "feelings",
+                        Answer::List(vec!["exposed".into(), "angry".into()]),
+                    ),
+                    ("their_shoes", Answer::Text("I would feel watched".into())),
+                    ("times", Answer::Number(3.0)),
+                    ("danger", Answer::List(vec!["monitoring".into()])),
+                ]),
+            ),
+            (
+                "loss",
+                answers(&[("text", Answer::Text("a year of trust".into()))]),
+            ),
+            (
+                "why",
+                answers(&[
+                    ("act", Answer::Text("the diary".into())),
+                    (
+                        "chain",
+                        Answer::List(vec!["I was jealous".into(), "I feared being left".into()]),
+                    ),
+                ]),
+            ),
+            (
+                "again",
+                answers(&[
+                    ("answer", Answer::Text("unsure".into())),
+                    ("note", Answer::Text("only with help".into())),
+                ]),
+            ),
+            (
+                "respect",
+                answers(&[("answer", Answer::Text("yes".into()))]),
+            ),
+            (
+                "prevention",
+                answers(&[
+                    ("behaviour", Answer::Text("snooping".into())),
+                    (
+                        "plan",
+                        Answer::Text(
+                            "ask instead, and tell my therapist when I want to look".into(),
+                        ),
+                    ),
+                    ("habit", Answer::Bool(true)),
+                ]),
+            ),
+            (
+                "failures",
+                answers(&[("text", Answer::Text("I broke the one rule we had".into()))]),
+            ),
+            (
+                "their-part",
+                answers(&[("text", Answer::Text("a private thought".into()))]),
+            ),
+        ];
+        assert_eq!(rows.len(), WORKBOOK.len(), "every section is covered");
+        for (id, given) in rows {
+            let section = workbook_section(id).unwrap();
+            let event = workbook_event(section, given).unwrap();
+            let (back_id, back) = workbook_answers(&event).unwrap();
+            assert_eq!(back_id, id);
+            assert_eq!(workbook_event(section, back).unwrap(), event, "{id}");
+        }
+        assert!(workbook_answers(&EventData::Journal { text: "x".into() }).is_none());
+    }
 
     fn answers(pairs: &[(&str, Answer)]) -> Answers {
         pairs

@@ -111,6 +111,10 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         .route("/assess/{form}/saved", get(pages::assess::saved))
         .route("/workbook", get(pages::workbook::show))
         .route("/workbook/habit", post(pages::workbook::habit))
+        .route(
+            "/workbook/row/{id}",
+            get(pages::workbook::edit).post(pages::workbook::update),
+        )
         .route("/workbook/{section}", post(pages::workbook::add))
         .route("/moving-on", get(pages::moving_on::show))
         .route(

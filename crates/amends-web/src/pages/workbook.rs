@@ -386,3 +386,127 @@ pub async fn habit(ctx: Ctx, Form(form): Form<Track>) -> Response {
         Err(e) => ctx.error(&e),
     }
 }
+
+/// One row, open for changing in its section's form.
+#[derive(Template)]
+#[template(path = "workbook_edit.html")]
+pub struct EditPage {
+    pub page: Page,
+    pub id: String,
+    pub title: &'static str,
+    pub method: &'static str,
+    pub form: FormView,
+    pub error: Option<String>,
+    pub danger_kept: bool,
+}
+
+/// The row `id` as it stands now (the newest version), with its section and answers.
+async fn current_row(
+    ctx: &Ctx,
+    case: &amends_app::CaseSummary,
+    id: &str,
+) -> Result<(String, &'static WorkbookSection, Answers), Response> {
+    let history = ctx.app.history(case).await.map_err(|e| ctx.error(&e))?;
+    let found = amends_core::effective(&history)
+        .into_iter()
+        .find(|e| e.id == id)
+        .and_then(|e| forms::workbook_answers(&e.data).map(|(s, a)| (e.id.clone(), s, a)));
+    let Some((id, section, answers)) = found else {
+        return Err(error_page(
+            StatusCode::NOT_FOUND,
+            "That row is not there",
+            "There is no workbook row with that id, or it was changed since this page was shown. \
+             Go back to the workbook: the newest version of every row is there.",
+            &ctx.csrf,
+        ));
+    };
+    let section = forms::workbook_section(section).map_err(|e| {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "No such workbook section",
+            &e,
+            &ctx.csrf,
+        )
+    })?;
+    Ok((id, section, answers))
+}
+
+fn edit_page(
+    ctx: &Ctx,
+    id: &str,
+    section: &'static WorkbookSection,
+    answers: &Answers,
+    problems: &[String],
+    error: Option<String>,
+) -> Response {
+    let status = if problems.is_empty() && error.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let danger_kept = answers
+        .get("danger")
+        .is_some_and(|d| !d.as_list().is_empty());
+    render_status(
+        status,
+        &EditPage {
+            page: ctx.page("Change a workbook row", "workbook"),
+            id: id.to_string(),
+            title: section.form.title,
+            method: section.form.method,
+            form: FormView::new(
+                &section.form,
+                format!("/workbook/row/{id}"),
+                &format!("wb-{}", section.id),
+                answers,
+                problems,
+            )
+            .submit("Save the change"),
+            error,
+            danger_kept,
+        },
+    )
+}
+
+/// `GET /workbook/row/{id}`: the row in its form, filled in, to change it.
+pub async fn edit(ctx: Ctx, Path(id): Path<String>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match current_row(&ctx, &case, &id).await {
+        Ok((id, section, answers)) => edit_page(&ctx, &id, section, &answers, &[], None),
+        Err(r) => r,
+    }
+}
+
+/// `POST /workbook/row/{id}`: saves the change as a correction (the history keeps both).
+/// Problems come back next to their fields, and a refusal (recorded danger cannot be taken
+/// back, SAFE-2) comes back with its reason; what was typed is kept either way.
+pub async fn update(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (id, section, _) = match current_row(&ctx, &case, &id).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let answers = amends_app::answers_from_fields(&section.form, &form_fields(&body));
+    match ctx
+        .app
+        .correct_workbook(&case, &id, answers.clone(), Timestamp::now())
+        .await
+    {
+        Ok(new_id) => {
+            Redirect::to(&format!("/workbook?saved={}#row-{new_id}", section.id)).into_response()
+        }
+        Err(AppError::Answers(problems)) => {
+            edit_page(&ctx, &id, section, &answers, &problems, None)
+        }
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => {
+            edit_page(&ctx, &id, section, &answers, &[], Some(e.to_string()))
+        }
+        Err(e) => ctx.error(&e),
+    }
+}

@@ -401,7 +401,11 @@ async fn journey_in_a_real_browser() {
             .await?;
         h.wait_text("#wb-act .rows", "foolish for believing me")
             .await?;
-        h.axe("workbook with a row").await
+        h.axe("workbook with a row").await?;
+        // A row opens again in its own form, filled in, to be changed in place.
+        h.click("#wb-act .rows a[href^='/workbook/row/']").await?;
+        h.wait_text("h1", "Change what you wrote").await?;
+        h.axe("workbook row edit").await
     })
     .await;
 

@@ -749,3 +749,99 @@ async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
     );
     assert!(plan(&c).await.safety.stop);
 }
+
+fn row_ids(body: &str) -> Vec<String> {
+    body.match_indices("href=\"/workbook/row/")
+        .map(|(i, m)| {
+            let rest = &body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+/// A workbook row is changed in place: the form comes back filled in, the same checks apply
+/// (DMG-1), the page then shows one row with the new words, and the old link is stale.
+#[tokio::test]
+async fn a_workbook_row_can_be_changed_in_its_own_form() {
+    let mut c = after_intake().await;
+    let r = c.post("/workbook/act", ACT).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ids = row_ids(&c.get("/workbook").await.body);
+    assert_eq!(ids.len(), 1);
+    let old = &ids[0];
+
+    let form = c.get(&format!("/workbook/row/{old}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Change what you wrote"));
+    assert!(
+        form.body.contains("I read your messages without asking"),
+        "filled in"
+    );
+    assert!(
+        form.body.contains("betrayed\nwatched\nsmall"),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains(&format!(r#"action="/workbook/row/{old}""#))
+    );
+
+    // A vague act is refused here too, with what was typed kept.
+    let mut vague: Vec<(&str, &str)> = ACT.to_vec();
+    vague[0] = ("act", "everything");
+    let r = c.post(&format!("/workbook/row/{old}"), &vague).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("too vague"), "{}", r.body);
+    assert!(r.body.contains("You stopped feeling safe"), "kept");
+
+    let mut changed: Vec<(&str, &str)> = ACT.to_vec();
+    changed[1] = (
+        "impact",
+        "You started locking your phone, even around your friends",
+    );
+    let r = c.post(&format!("/workbook/row/{old}"), &changed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().starts_with("/workbook?saved=act#row-"),
+        "{}",
+        r.location()
+    );
+
+    let wb = c.get("/workbook").await;
+    assert!(wb.body.contains("You started locking your phone"));
+    assert!(
+        !wb.body.contains("You stopped feeling safe"),
+        "the old words no longer show"
+    );
+    let now = row_ids(&wb.body);
+    assert_eq!(now.len(), 1, "still one row");
+    assert_ne!(&now[0], old);
+    let stale = c.get(&format!("/workbook/row/{old}")).await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+    assert!(stale.body.contains("That row is not there"));
+}
+
+/// SAFE-2: the edit form cannot take back recorded danger; it says why and keeps the text.
+#[tokio::test]
+async fn changing_a_row_cannot_untick_recorded_danger_safe_2() {
+    let mut c = after_intake().await;
+    let mut with_danger: Vec<(&str, &str)> = ACT.to_vec();
+    with_danger.push(("danger", "monitoring"));
+    let r = c.post("/workbook/act", &with_danger).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = row_ids(&c.get("/workbook").await.body).remove(0);
+
+    let form = c.get(&format!("/workbook/row/{id}")).await;
+    assert!(form.body.contains("cannot be unticked"), "{}", form.body);
+    let mut softer: Vec<(&str, &str)> = ACT.to_vec();
+    softer[0] = ("act", "I looked at your phone a few times");
+    let r = c.post(&format!("/workbook/row/{id}"), &softer).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("SAFE-2"), "{}", r.body);
+    assert!(
+        r.body.contains("I looked at your phone a few times"),
+        "kept"
+    );
+    assert!(plan(&c).await.safety.stop, "the stop stands");
+}
