@@ -430,6 +430,7 @@ impl App {
         &self,
         case: &CaseSummary,
         id: &str,
+        section: &str,
         answers: Answers,
         now: Timestamp,
     ) -> Result<String> {
@@ -439,13 +440,20 @@ impl App {
                 "there is no entry with id {id:?}"
             )));
         };
-        let Some((section, _)) = forms::workbook_answers(&old.data) else {
+        let Some((row_section, _)) = forms::workbook_answers(&old.data) else {
             return Err(AppError::Invalid(format!(
                 "entry {} is a {}, not a workbook row",
                 old.id,
                 old.data.kind()
             )));
         };
+        if row_section != section {
+            return Err(AppError::Invalid(format!(
+                "entry {} is a row of the workbook section {row_section:?}, not {section:?}; \
+                 give that section's answers",
+                old.id
+            )));
+        }
         let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         self.correct(case, &old.id, data, old.at, now).await

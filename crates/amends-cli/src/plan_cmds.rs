@@ -92,6 +92,10 @@ pub struct WorkbookArgs {
     /// Answers as field=value; repeat a field for several lines (feelings, chain).
     #[arg(value_name = "FIELD=ANSWER")]
     pub answers: Vec<String>,
+    /// Change an earlier row instead of adding one: its id, as `amends workbook` lists them.
+    /// Give the whole row again; the earlier version stays in the history.
+    #[arg(long, value_name = "ID", requires = "section", conflicts_with = "at")]
+    pub correct: Option<String>,
     #[command(flatten)]
     pub at: At,
 }
@@ -392,6 +396,20 @@ async fn run_open(
                 Some(a) => a,
                 None => interactive(&def.form)?,
             };
+            if let Some(id) = &w.correct {
+                let new_id = app
+                    .correct_workbook(&case, id, section, answers, now)
+                    .await?;
+                if ctx.json {
+                    ctx.print_json(&serde_json::json!({ "id": new_id, "corrects": id }))?;
+                } else {
+                    println!(
+                        "Changed. The new version ({new_id}) counts from now on; the earlier \
+                         one stays in the history."
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let at = when(&w.at).await?;
             app.workbook(&case, section, answers, at, now).await?
         }
@@ -937,6 +955,15 @@ pub fn render_status(case: &CaseSummary, plan: &Plan, tz: &TimeZone) -> String {
     out
 }
 
+/// The first `max` characters of a line, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
 async fn workbook_progress(
     ctx: &Ctx,
     app: &App,
@@ -947,6 +974,22 @@ async fn workbook_progress(
     if ctx.json {
         ctx.print_json(&plan.workbook)?;
         return Ok(ExitCode::SUCCESS);
+    }
+    let history = app.history(case).await?;
+    let rows: Vec<_> = amends_core::effective(&history)
+        .into_iter()
+        .filter_map(|e| forms::workbook_answers(&e.data).map(|(s, a)| (e.id.clone(), s, a)))
+        .collect();
+    if !rows.is_empty() {
+        println!("Written so far (change one with `amends workbook SECTION --correct ID ...`):");
+        for (id, section, answers) in &rows {
+            let first = answers
+                .values()
+                .find_map(|a| a.as_text().map(str::to_string))
+                .unwrap_or_default();
+            println!("  {id}  {section:<10} {}", excerpt(&first, 60));
+        }
+        println!();
     }
     if plan.workbook.done {
         println!(

@@ -106,6 +106,50 @@ fn intake_from_a_toml_file_workbook_from_arguments_and_the_plan_moves_on() {
     );
 }
 
+/// A workbook row is changed with `--correct`: the listing shows ids, the same checks apply,
+/// the section must match, and the listing then shows only the new version.
+#[test]
+fn a_workbook_row_is_corrected_by_its_id() {
+    let env = Env::new();
+    env.ready();
+    let file = env.tmp.path().join("intake.toml");
+    std::fs::write(&file, INTAKE_TOML).unwrap();
+    env.ok(&["assess", "intake", "--from", file.to_str().unwrap()]);
+    let v = json(&env.ok(&["--json", "workbook", "loss", "text=Two years of trust"]));
+    let id = v["id"].as_str().unwrap().to_string();
+    let listed = env.ok(&["workbook"]);
+    assert!(
+        listed.contains(&id) && listed.contains("Two years of trust"),
+        "{listed}"
+    );
+
+    let (_, err) = fails(
+        &env,
+        &["workbook", "why", "--correct", &id, "chain=a", "chain=b"],
+    );
+    assert!(err.contains("\"loss\""), "{err}");
+    let v = json(&env.ok(&[
+        "--json",
+        "workbook",
+        "loss",
+        "--correct",
+        &id,
+        "text=Two years of trust, and the flat we were saving for",
+    ]));
+    assert_eq!(v["corrects"], id.as_str());
+    let listed = env.ok(&["workbook"]);
+    assert!(listed.contains("the flat we were saving for"), "{listed}");
+    assert!(
+        !listed.contains(&format!("{id} ")),
+        "the old version is not listed: {listed}"
+    );
+    let (_, err) = fails(&env, &["workbook", "loss", "--correct", &id, "text=again"]);
+    assert!(
+        err.contains("correct"),
+        "correcting the old version again is refused: {err}"
+    );
+}
+
 #[test]
 fn bad_answers_are_refused_with_what_to_do_and_nothing_is_stored() {
     let env = Env::new();

@@ -495,7 +495,7 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
     let answers = amends_app::answers_from_fields(&section.form, &form_fields(&body));
     match ctx
         .app
-        .correct_workbook(&case, &id, answers.clone(), Timestamp::now())
+        .correct_workbook(&case, &id, section.id, answers.clone(), Timestamp::now())
         .await
     {
         Ok(new_id) => {
