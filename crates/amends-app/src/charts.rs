@@ -1,6 +1,7 @@
 //! Day-by-day series for the self-work and no-contact charts (SI-2, SI-3, SI-4, NC-2). Pure:
 //! events, the plan's slips, `now` and the time zone in; one point per calendar day out.
 
+use amends_core::plan::time::days_between;
 use amends_core::{Direction, Event, EventData, HabitKind, effective};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -34,10 +35,12 @@ pub struct Series {
     pub days: Vec<DayPoint>,
 }
 
-/// The last `days` calendar days up to and including today.
+/// The last `days` calendar days up to and including today. `counted_from` is where the plan
+/// began the no-contact count (NC-2); without it the count begins at the first entry.
 pub fn daily(
     events: &[Event],
     slips: &[Timestamp],
+    counted_from: Option<Timestamp>,
     now: Timestamp,
     tz: &TimeZone,
     days: usize,
@@ -64,14 +67,12 @@ pub fn daily(
     let kept = effective(events);
     // NC-2: the stretch restarts at every contact the user starts, allowed or not, and at
     // every slip (SAFE-7 counts watching them too).
-    let mut restarts: Vec<Date> = slips
-        .iter()
-        .map(|s| s.to_zoned_datetime(tz.clone()).date())
-        .collect();
-    let mut started: Option<Date> = None;
+    let mut restarts: Vec<Timestamp> = slips.to_vec();
+    let mut started: Option<Timestamp> = counted_from;
     for e in kept.iter().filter(|e| e.at <= now) {
-        let date = e.at.to_zoned_datetime(tz.clone()).date();
-        started = Some(started.map_or(date, |s| s.min(date)));
+        if counted_from.is_none() {
+            started = Some(started.map_or(e.at, |s| s.min(e.at)));
+        }
         let outbound = matches!(
             e.data,
             EventData::Contact {
@@ -81,7 +82,7 @@ pub fn daily(
                 | EventData::DraftSent { .. }
         );
         if outbound {
-            restarts.push(date);
+            restarts.push(e.at);
         }
         let Some(i) = index(e.at) else { continue };
         let p = &mut points[i];
@@ -117,13 +118,24 @@ pub fn daily(
     }
     restarts.sort_unstable();
     for p in &mut points {
+        // The stretch as it stood when the day ended, or now for today, in the same whole
+        // calendar days as the plan's counter: the chart and the number beside it agree.
+        let end = p
+            .date
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
+            .map_or(now, |z| z.timestamp())
+            .min(now);
         let anchor = restarts
             .iter()
             .rev()
-            .find(|d| **d <= p.date)
+            .find(|t| **t <= end)
             .copied()
-            .or(started.filter(|s| *s <= p.date));
-        p.stretch_days = anchor.map(|a| (p.date - a).get_days() as i64);
+            .into_iter()
+            .chain(started.filter(|s| *s <= end))
+            .max();
+        p.stretch_days = anchor.map(|a| days_between(a, end, tz));
     }
     Series { days: points }
 }
@@ -141,7 +153,14 @@ impl App {
         let tz = self.time_zone().await?;
         let plan = self.plan(case, now).await?;
         let slips: Vec<Timestamp> = plan.no_contact.slips.iter().map(|s| s.at).collect();
-        Ok(daily(&events, &slips, now, &tz, days))
+        Ok(daily(
+            &events,
+            &slips,
+            plan.no_contact.counted_from,
+            now,
+            &tz,
+            days,
+        ))
     }
 }
 
@@ -215,7 +234,7 @@ mod tests {
             ),
         ];
         let slips = vec![day("2026-03-20T09:00:00Z")];
-        let s = daily(&events, &slips, now, &tz, 30);
+        let s = daily(&events, &slips, None, now, &tz, 30);
         assert_eq!(s.days.len(), 30);
         assert_eq!(s.days.last().unwrap().date, jiff::civil::date(2026, 3, 31));
         let on = |d: i8| {
@@ -231,5 +250,46 @@ mod tests {
         assert_eq!(on(20).stretch_days, Some(0));
         assert_eq!(on(31).stretch_days, Some(11));
         assert_eq!(on(19).stretch_days, Some(18));
+    }
+
+    /// Regression: the chart counted calendar dates (Nov 21 18:00 to today Nov 24 = 3) while
+    /// the counter beside it counted whole days (2), so the two disagreed on the same page.
+    #[test]
+    fn todays_stretch_matches_the_plans_counter() {
+        let tz = TimeZone::UTC;
+        let t = |s: &str| -> Timestamp { s.parse().unwrap() };
+        let events = vec![
+            ev(
+                "a",
+                t("2026-10-01T09:00:00Z"),
+                EventData::Journal {
+                    text: "start".into(),
+                },
+            ),
+            ev(
+                "b",
+                t("2026-11-21T18:00:00Z"),
+                EventData::Contact {
+                    dir: Direction::Out,
+                    channel: Channel::Text,
+                    note: None,
+                },
+            ),
+        ];
+        for now in [
+            "2026-11-24T10:35:00Z",
+            "2026-11-24T18:00:00Z",
+            "2026-11-24T23:59:00Z",
+        ] {
+            let now = t(now);
+            let plan = amends_core::Plan::at(&events, now, &tz, &amends_core::Config::default());
+            let slips: Vec<Timestamp> = plan.no_contact.slips.iter().map(|s| s.at).collect();
+            let s = daily(&events, &slips, plan.no_contact.counted_from, now, &tz, 30);
+            assert_eq!(
+                s.days.last().unwrap().stretch_days,
+                Some(plan.no_contact.days),
+                "at {now}"
+            );
+        }
     }
 }

@@ -121,6 +121,8 @@ pub struct Slip {
 /// NC-2: the day counter. A slip restarts the current stretch and erases nothing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NoContact {
+    /// Where the count began: the last contact the intake gave, else the first entry.
+    pub counted_from: Option<Timestamp>,
     /// When the current stretch started.
     pub since: Option<Timestamp>,
     /// Whole days in the current stretch, in the user's time zone.
@@ -638,6 +640,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
         .map(|(_, i)| *i)
         .collect();
     NoContact {
+        counted_from: start,
         since,
         days,
         longest_days: longest,

@@ -479,6 +479,7 @@ fn schemas() -> Value {
             "methods": arr(json!({ "type": "string" }))
         }), &[]),
         "NoContact" => closed(json!({
+            "counted_from": time_or_null(),
             "since": time_or_null(),
             "days": { "type": "integer" },
             "longest_days": { "type": "integer" },
