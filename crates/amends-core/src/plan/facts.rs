@@ -77,6 +77,8 @@ pub(crate) struct Facts<'a> {
     pub readiness: Option<(Timestamp, &'a Answers)>,
     pub walkaway: Option<(Timestamp, &'a Answers)>,
     pub reflection: Option<Timestamp>,
+    /// LS-2, LS-4, LS-5: the latest look back on a conversation.
+    pub review: Option<(Timestamp, &'a Answers)>,
     /// SAFE-2: from every event, corrected ones included: a correction cannot undo it.
     pub danger: Vec<Danger>,
     /// SAFE-8: likewise.
@@ -170,7 +172,7 @@ impl<'a> Facts<'a> {
                     FormId::Readiness => f.readiness = Some((e.at, answers)),
                     FormId::Walkaway => f.walkaway = Some((e.at, answers)),
                     FormId::Reflection => f.reflection = Some(e.at),
-                    FormId::ConversationReview => {}
+                    FormId::ConversationReview => f.review = Some((e.at, answers)),
                 },
                 EventData::WorkbookAct {
                     feelings,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::gates::Ctx;
 use super::{Phase, Plan};
 use crate::event::{HabitKind, Signal, YesNoUnsure};
+use crate::forms::Answer;
 use crate::guidance::{Card, card_for};
 
 /// One thing to do next: a METHOD id, a plain sentence, and the command (after `amends`) that
@@ -293,6 +294,48 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 ),
                 None,
             ));
+        }
+    }
+    // LS-2, LS-4, LS-5: once they are talking, the user's own look back shapes the next
+    // conversation. Only what they answered is echoed; nothing here suggests a conversation.
+    if matches!(plan.phase, Phase::Listening | Phase::Rebuilding)
+        && let Some(last_in) = f.last_in()
+    {
+        match f.review {
+            Some((at, answers)) if at >= last_in => {
+                let said = |id: &str, v: &str| answers.get(id).and_then(Answer::as_text) == Some(v);
+                if said("defensive", "yes") {
+                    s.push(step(
+                        "LS-4",
+                        "You noted you got defensive last time. Next time, let them finish, and \
+                         take in how they feel before you answer; their feelings are not up for \
+                         debate.",
+                        None,
+                    ));
+                }
+                if said("listened", "no") {
+                    s.push(step(
+                        "LS-2",
+                        "You noted you spoke more than you listened. Next time, notice when you \
+                         are waiting for your turn, and go back to what they are saying.",
+                        None,
+                    ));
+                }
+                if said("stayed_calm", "no") {
+                    s.push(step(
+                        "LS-5",
+                        "You noted it was hard to stay calm when other problems came up. They \
+                         may need to raise them; hear them out before anything else.",
+                        None,
+                    ));
+                }
+            }
+            _ => s.push(step(
+                "LS-4",
+                "After you talk, take a few minutes to look back on how you listened. It is \
+                 private, and it helps the next conversation.",
+                Some("assess conversation-review"),
+            )),
         }
     }
     if plan.unanswered_questions > 0 {

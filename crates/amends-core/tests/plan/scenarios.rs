@@ -941,3 +941,68 @@ fn empty_totals_are_positive_zero_not_negative_zero() {
     let json = serde_json::to_string(&p).unwrap();
     assert!(!json.contains("-0.0"), "negative zero in the plan JSON");
 }
+
+/// LS-2, LS-4, LS-5: once they talk, a look back is suggested after each conversation, and
+/// what the user noted about themselves comes back as the next step. Nothing suggests a
+/// conversation itself (SAFE-6).
+#[test]
+fn ls_4_the_conversation_review_shapes_the_next_steps() {
+    let mut h = History::prepared();
+    h.out(31.5);
+    h.into_contact(32.0);
+    h.signal(32.0, Signal::WarmReply);
+    h.sent(40.0, DraftKind::Apology);
+    h.into_contact(45.0);
+    h.signal(45.0, Signal::AgreedToTalk);
+    let p = h.plan(46.0);
+    assert_eq!(p.phase, Phase::Listening);
+    let review_step = p
+        .next_steps
+        .iter()
+        .find(|s| s.method == "LS-4")
+        .expect("a look back is suggested");
+    assert_eq!(review_step.action, Some("assess conversation-review"));
+
+    let answers = [
+        ("listened", "no"),
+        ("defensive", "yes"),
+        ("stayed_calm", "yes"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Answer::Text(v.into())))
+    .collect();
+    let data =
+        amends_core::forms::assessment_event(amends_core::FormId::ConversationReview, answers)
+            .unwrap();
+    h.add(46.0, data);
+    let p = h.plan(47.0);
+    let methods: Vec<_> = p.next_steps.iter().map(|s| s.method).collect();
+    assert!(
+        methods.contains(&"LS-2") && methods.contains(&"LS-4"),
+        "{methods:?}"
+    );
+    assert!(!methods.contains(&"LS-5"), "they stayed calm: {methods:?}");
+    assert!(
+        p.next_steps
+            .iter()
+            .all(|s| s.action != Some("assess conversation-review")),
+        "reviewed already"
+    );
+    for s in &p.next_steps {
+        let t = s.text.to_lowercase();
+        assert!(
+            !t.contains("reach out") && !t.contains("contact them"),
+            "{}",
+            s.text
+        );
+    }
+
+    // A new conversation asks for a new look back.
+    h.into_contact(50.0);
+    let p = h.plan(51.0);
+    assert!(
+        p.next_steps
+            .iter()
+            .any(|s| s.action == Some("assess conversation-review"))
+    );
+}
