@@ -30,6 +30,17 @@
     update();
   });
 
+  // Deriving the key from a passphrase takes a moment on purpose (Argon2id). Say so on the
+  // button, and don't let a second press start it again.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-busy]"), function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (form.getAttribute("aria-busy") === "true") { ev.preventDefault(); return; }
+      form.setAttribute("aria-busy", "true");
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.textContent = form.getAttribute("data-busy"); }
+    });
+  });
+
   // Lock after inactivity. The server locks on its own timer; this takes private words off the
   // screen once that time has passed. Text typed but not yet saved is not thrown away: the
   // "continue" button sends it, the server keeps it through the unlock and hands it back.
