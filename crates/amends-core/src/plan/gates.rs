@@ -202,7 +202,7 @@ impl Ctx<'_, '_> {
 
 /// SAFE-2, SAFE-8 and SAFE-1: the stops that close every gate. After a "no" even the single
 /// goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
-fn hard_stops(c: &Ctx) -> Vec<Reason> {
+pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
     let mut r = Vec::new();
     if !f.harmed.is_empty() {

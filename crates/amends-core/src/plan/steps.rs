@@ -260,6 +260,12 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             Some("promise list"),
         ));
     }
+    // SAFE-1, SAFE-2, SAFE-8: after a "no", a protective order or dangerous harm, nothing
+    // below may point the user towards them: no check-in, no answers owed to their questions,
+    // no amends to work on with them, no conversation to prepare.
+    if !super::gates::hard_stops(c).is_empty() {
+        return s;
+    }
     if plan.checkins.agreed
         && let Some(due) = plan.checkins.next_due
     {
@@ -281,16 +287,19 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         if a.within_bounds {
             s.push(step(
                 "AM-2",
-                format!("Keep working on what they asked for ({}).", a.id),
+                format!(
+                    "Keep working on what they asked for: \u{201c}{}\u{201d}.",
+                    short(&a.request)
+                ),
                 Some("amends list"),
             ));
         } else {
             s.push(step(
                 "SAFE-9",
                 format!(
-                    "One request ({}) is beyond what is affordable, legal or safe. amends won't \
-                     help with it; be honest with them about that (C8).",
-                    a.id
+                    "One request (\u{201c}{}\u{201d}) is beyond what is affordable, legal or \
+                     safe. amends won't help with it; be honest with them about that (C8).",
+                    short(&a.request)
                 ),
                 None,
             ));
@@ -339,16 +348,30 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         }
     }
     if plan.unanswered_questions > 0 {
+        let n = plan.unanswered_questions;
         s.push(step(
             "LS-1",
-            format!(
-                "{} of their questions still have no answer. They deserve full, honest ones.",
-                plan.unanswered_questions
-            ),
+            if n == 1 {
+                "1 of their questions still has no answer. It deserves a full, honest one."
+                    .to_string()
+            } else {
+                format!(
+                    "{n} of their questions still have no answer. They deserve full, honest ones."
+                )
+            },
             None,
         ));
     }
     s
+}
+
+/// A request in a sentence: its first line, cut at about 60 characters.
+fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line.to_string(),
+    }
 }
 
 fn section_action(section: &str) -> Action {

@@ -1006,3 +1006,52 @@ fn ls_4_the_conversation_review_shapes_the_next_steps() {
             .any(|s| s.action == Some("assess conversation-review"))
     );
 }
+
+/// Regression: under a protective order the next steps still said their questions deserve
+/// answers and to be honest with them about a request, which points towards contact that the
+/// order forbids (SAFE-1, SAFE-6).
+#[test]
+fn safe_1_no_next_step_points_towards_them_after_a_final_no() {
+    for stop in [
+        Signal::ProtectiveOrder,
+        Signal::AskedNoContact,
+        Signal::Blocked,
+    ] {
+        let mut h = History::prepared();
+        h.out(31.5);
+        h.into_contact(32.0);
+        h.signal(32.0, Signal::AgreedToCheckIns);
+        h.add(
+            33.0,
+            EventData::TheirQuestion {
+                text: "Why did you lie?".into(),
+                answered: false,
+            },
+        );
+        for affordable in [true, false] {
+            h.add(
+                33.0,
+                EventData::AmendsItem {
+                    request: "Pay back what you borrowed".into(),
+                    bounds: Bounds {
+                        affordable,
+                        legal: true,
+                        safe: true,
+                    },
+                },
+            );
+        }
+        let before: Vec<_> = h.plan(34.0).next_steps.iter().map(|s| s.method).collect();
+        assert!(
+            before.contains(&"LS-1") && before.contains(&"SAFE-9"),
+            "{before:?}"
+        );
+
+        h.signal(35.0, stop);
+        let p = h.plan(36.0);
+        let after: Vec<_> = p.next_steps.iter().map(|s| s.method).collect();
+        for towards in ["LS-1", "AM-2", "SAFE-9", "TR-5", "LS-4"] {
+            assert!(!after.contains(&towards), "{stop:?}: {after:?}");
+        }
+    }
+}

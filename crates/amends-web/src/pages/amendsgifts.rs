@@ -25,6 +25,33 @@ pub struct AmendsPage {
 }
 
 impl AmendsPage {
+    /// SAFE-1, SAFE-2, SAFE-8: a stop that rules out telling them anything at all.
+    pub fn stopped(&self) -> bool {
+        self.gate
+            .reasons
+            .iter()
+            .any(|r| matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8"))
+    }
+
+    /// "beyond your means and not safe": the bounds a request is outside, in words.
+    pub fn outside(&self, a: &AmendsEntry) -> String {
+        let mut words = Vec::new();
+        if !a.bounds.affordable {
+            words.push("beyond your means");
+        }
+        if !a.bounds.legal {
+            words.push("not legal");
+        }
+        if !a.bounds.safe {
+            words.push("not safe");
+        }
+        match words.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+
     pub fn when(&self, t: &Timestamp) -> String {
         crate::fmt::local(*t, &self.page.tz)
     }

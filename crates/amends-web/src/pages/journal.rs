@@ -35,8 +35,15 @@ async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> 
         Err(e) => return ctx.error(&e),
     };
     entries.reverse();
+    // SAFE-3: help stays in front for a week after words about self-harm, not only on the
+    // answer to the save: the person may come back to this page on a worse night.
+    let week_ago = Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
+    let recent_crisis = entries
+        .iter()
+        .take_while(|e| e.at >= week_ago)
+        .any(|e| amends_app::coach::crisis_language(&e.text));
     let mut page = ctx.page("Journal", "journal");
-    page.crisis = crisis;
+    page.crisis = crisis || recent_crisis;
     render_status(
         super::status_for(&error),
         &JournalPage {

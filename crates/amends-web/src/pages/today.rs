@@ -1,7 +1,7 @@
 //! Today: the phase, every gate with its reasons and opening date, the no-contact count and the
 //! next steps. Nothing here ever prompts the user to reach out (SAFE-6).
 
-use amends_core::{Gate, GateId, Plan};
+use amends_core::{Gate, GateId, Plan, Reason};
 use askama::Template;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -14,6 +14,10 @@ use crate::views::{Page, render};
 pub struct TodayPage {
     pub page: Page,
     pub plan: Plan,
+}
+
+fn is_hard_stop(r: &Reason) -> bool {
+    matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8")
 }
 
 /// Where a next step's action leads in the web app.
@@ -76,6 +80,21 @@ impl TodayPage {
 
     pub fn when(&self, t: &Timestamp) -> String {
         crate::fmt::local(*t, &self.page.tz)
+    }
+
+    /// SAFE-1, SAFE-2, SAFE-8: a stop that no date, habit or workbook answer changes.
+    pub fn hard_stop(&self, gate: &Gate) -> bool {
+        gate.reasons.iter().any(is_hard_stop)
+    }
+
+    /// The reasons to show. Under a hard stop only the stop itself: listing the workbook,
+    /// habits or a countdown as well would read as steps towards contact that is off.
+    pub fn shown_reasons<'g>(&self, gate: &'g Gate) -> Vec<&'g Reason> {
+        let hard = self.hard_stop(gate);
+        gate.reasons
+            .iter()
+            .filter(|r| !hard || is_hard_stop(r))
+            .collect()
     }
 
     pub fn href(&self, action: &Option<&'static str>) -> &'static str {

@@ -478,7 +478,7 @@ async fn journey_in_a_real_browser() {
             h.click("form[action='/signals'] button[type=submit]")
                 .await?;
             let gate = h.wait_text("#gate-outreach", "SAFE-1").await?;
-            if !gate.contains("There is no date for this") {
+            if !gate.contains("This does not open with time") {
                 return Err(format!("a no has no opening date: {gate:?}"));
             }
             Ok(())

@@ -111,7 +111,15 @@ async fn asked_for_no_contact_locks_outreach_with_no_date() {
         .unwrap()
         .to_string();
     assert!(gate.contains("SAFE-1"), "{gate}");
-    assert!(gate.contains("There is no date for this"), "{gate}");
+    assert!(gate.contains("This does not open with time"), "{gate}");
+    // Regression: the intake, workbook and habit reasons were listed under the stop too,
+    // which read as steps to work through towards contact that is off for good.
+    for other in ["GO-8", "DMG-11", "RC-1", "NC-2", "(until"] {
+        assert!(
+            !gate.contains(other),
+            "{other} shown under a final no: {gate}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -170,6 +178,8 @@ async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
         "{}",
         r.body
     );
+    // Coming back to the journal later, the help is still in front.
+    assert!(c.get("/journal").await.body.contains("banner crisis"));
     let r = c
         .post(
             "/no-contact/urge",
