@@ -604,6 +604,77 @@ mod tests {
         assert_eq!(e.len(), 2);
     }
 
+    const CUE_FILE: &str = r#"
+rule = "cue-test"
+method = "L-99"
+kinds = ["journal"]
+severity = "block"
+message = "m"
+suggestion = "s"
+
+[[group]]
+name = "said outright"
+phrases = ["a phrase"]
+
+[[group]]
+name = "means"
+cue = "means"
+phrases = ["pills"]
+
+[[group]]
+name = "kept"
+cue = "kept"
+phrases = ["saved up"]
+
+[[group]]
+name = "kept too"
+cue = "kept"
+phrases = ["stockpiled"]
+
+[[group]]
+name = "everyday"
+cue = "everyday"
+phrases = ["prescribed"]
+
+[[combine]]
+name = "kept back"
+all = ["means", "kept|means"]
+unless = ["everyday"]
+window = 12
+"#;
+
+    #[test]
+    fn cue_groups_share_classes_and_combine_tables_resolve_them() {
+        let l = load("rules/cue-test.toml", CUE_FILE).unwrap().lexicon;
+        assert_eq!(l.cue_classes, ["means", "kept", "everyday"]);
+        let cues: Vec<Option<u16>> = l.groups.iter().map(|g| g.cue).collect();
+        assert_eq!(cues, [None, Some(0), Some(1), Some(1), Some(2)]);
+        assert_eq!(l.combines.len(), 1);
+        assert_eq!(l.combines[0].all, [vec![0], vec![1, 0]]);
+        assert_eq!(l.combines[0].unless, [2]);
+        assert_eq!(l.combines[0].window, 12);
+    }
+
+    #[test]
+    fn a_combine_naming_an_unknown_class_is_an_error() {
+        let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, r#"unless = ["evryday"]"#);
+        let Err(err) = load("rules/cue-test.toml", &bad) else {
+            panic!("loaded a bad combine table");
+        };
+        let err = err.to_string();
+        assert!(err.contains("evryday"), "{err}");
+    }
+
+    #[test]
+    fn a_cue_class_no_table_uses_is_an_error() {
+        let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, "unless = []");
+        let Err(err) = load("rules/cue-test.toml", &bad) else {
+            panic!("loaded a bad combine table");
+        };
+        let err = err.to_string();
+        assert!(err.contains("everyday"), "{err}");
+    }
+
     #[test]
     fn unclosed_parenthesis_is_an_error() {
         assert!(expand("sorry (if").is_err());
