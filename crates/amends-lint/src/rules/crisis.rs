@@ -26,17 +26,14 @@ impl Rule for SelfHarm {
     fn check(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let before = out.len();
         emit_all(cx, out, |_| true);
+        // The phrase findings, in text order; `emit_all` already skipped overlapping hits.
         let mut shown: Vec<_> = out[before..].iter().map(|f| f.span).collect();
+        shown.sort_by_key(|s| (s.start, s.end));
         for span in cues::co_occurrences(cx) {
             // Words a phrase already flagged need no second finding.
-            if shown
-                .iter()
-                .any(|s| s.start < span.end && span.start < s.end)
-            {
-                continue;
+            if cues::free_slot(&shown, span).is_some() {
+                cx.emit(out, span, None);
             }
-            cx.emit(out, span, None);
-            shown.push(span);
         }
     }
 }

@@ -15,20 +15,26 @@ use crate::engine::Hit;
 use crate::lexicon::Combine;
 use crate::report::Span;
 
-/// Every co-occurrence of the lexicon's `[[combine]]` tables in the draft, in table order,
-/// one per place (a place already covered by an earlier one is not reported twice). Each
-/// span runs from the first word of the first hit to the last word of the last, in the
+/// Every co-occurrence of the lexicon's `[[combine]]` tables in the draft, in text order, one
+/// per place (a place already covered by an earlier table or anchor is not reported twice).
+/// Each span runs from the first word of the first hit to the last word of the last, in the
 /// original text.
 pub(crate) fn co_occurrences(cx: &Cx<'_>) -> Vec<Span> {
     let lexicon = cx.lexicon;
     if lexicon.combines.is_empty() {
         return Vec::new();
     }
-    // Hits per class, in text order (the engine sorts a lexicon's hits by start).
-    let mut by_class: Vec<Vec<&Hit>> = vec![Vec::new(); lexicon.cue_classes.len()];
+    // Hits per class, in text order (the engine sorts a lexicon's hits by start), and the
+    // longest hit of each class in words, which bounds how far back a near one can start.
+    let mut by_class = Classes {
+        hits: vec![Vec::new(); lexicon.cue_classes.len()],
+        longest: vec![0; lexicon.cue_classes.len()],
+    };
     for h in cx.own_hits() {
         if let Some(c) = lexicon.groups.get(usize::from(h.group)).and_then(|g| g.cue) {
-            by_class[usize::from(c)].push(h);
+            let c = usize::from(c);
+            by_class.hits[c].push(h);
+            by_class.longest[c] = by_class.longest[c].max(h.last_token - h.first_token);
         }
     }
     let mut out: Vec<Span> = Vec::new();
@@ -36,7 +42,9 @@ pub(crate) fn co_occurrences(cx: &Cx<'_>) -> Vec<Span> {
         let Some((first, rest)) = combine.all.split_first() else {
             continue;
         };
-        let anchors = first.iter().flat_map(|&c| by_class[usize::from(c)].iter());
+        let anchors = first
+            .iter()
+            .flat_map(|&c| by_class.hits[usize::from(c)].iter());
         for &anchor in anchors {
             let mut chosen = vec![anchor];
             if !complete(&by_class, combine, rest, &mut chosen) {
@@ -46,13 +54,22 @@ pub(crate) fn co_occurrences(cx: &Cx<'_>) -> Vec<Span> {
                 chosen.iter().map(|h| h.span.start).min().unwrap_or(0),
                 chosen.iter().map(|h| h.span.end).max().unwrap_or(0),
             );
-            if out.iter().any(|o| o.start < span.end && span.start < o.end) {
-                continue;
+            if let Some(at) = free_slot(&out, span) {
+                out.insert(at, span);
             }
-            out.push(span);
         }
     }
     out
+}
+
+/// Where `span` goes in `spans` (sorted, none overlapping) if it overlaps none of them: a
+/// binary search, so a long text with thousands of findings stays fast.
+pub(crate) fn free_slot(spans: &[Span], span: Span) -> Option<usize> {
+    let at = spans.partition_point(|o| o.end <= span.start);
+    match spans.get(at) {
+        Some(o) if o.start < span.end => None,
+        _ => Some(at),
+    }
 }
 
 /// Extends `chosen` with one hit for each entry of `entries` (of any of the entry's classes)
@@ -60,7 +77,7 @@ pub(crate) fn co_occurrences(cx: &Cx<'_>) -> Vec<Span> {
 /// next to them; backtracks over the candidates near the ones already chosen, so a defused
 /// pairing ("motorway" near "traffic") does not hide a good one ("oncoming traffic").
 fn complete<'h>(
-    by_class: &[Vec<&'h Hit>],
+    by_class: &Classes<'h>,
     combine: &Combine,
     entries: &[Vec<u16>],
     chosen: &mut Vec<&'h Hit>,
@@ -72,7 +89,7 @@ fn complete<'h>(
         return !defused(by_class, combine, chosen, lo, hi);
     };
     for &class in entry {
-        let hits = &by_class[usize::from(class)];
+        let hits = &by_class.hits[usize::from(class)];
         // Candidates start no earlier than `window` words before the chosen ones end.
         let from = hits.partition_point(|h| h.first_token + window <= hi);
         for &h in &hits[from..] {
@@ -106,17 +123,31 @@ fn shares_words(chosen: &[&Hit], h: &Hit) -> bool {
 /// not working that week" is no alibi) by their groups' `ignore_when`. A hit on the cue's own
 /// words does not count: "oncoming traffic" is a way to die, not a traffic jam.
 fn defused(
-    by_class: &[Vec<&Hit>],
+    by_class: &Classes<'_>,
     combine: &Combine,
     chosen: &[&Hit],
     lo: usize,
     hi: usize,
 ) -> bool {
+    let window = combine.window;
     combine.unless.iter().any(|&c| {
-        by_class[usize::from(c)].iter().any(|h| {
-            h.last_token + combine.window >= lo
-                && h.first_token <= hi + combine.window
-                && !shares_words(chosen, h)
-        })
+        let c = usize::from(c);
+        let hits = &by_class.hits[c];
+        // Hits are in text order: a near one starts after `lo - window - longest` and before
+        // `hi + window`, so a long text full of everyday words costs two binary searches.
+        let reach = window + by_class.longest[c];
+        let start = hits.partition_point(|h| h.first_token + reach < lo);
+        let end = hits.partition_point(|h| h.first_token <= hi + window);
+        hits[start..end.max(start)]
+            .iter()
+            .any(|h| h.last_token + window >= lo && !shares_words(chosen, h))
     })
+}
+
+/// The rule's cue hits by class.
+struct Classes<'h> {
+    /// Hits of each class, in text order.
+    hits: Vec<Vec<&'h Hit>>,
+    /// The longest hit of each class, in words after its first.
+    longest: Vec<usize>,
 }
