@@ -359,6 +359,18 @@ impl Engine {
                 .iter()
                 .position(|g| g.name == EXCEPT_GROUP)
                 .and_then(|g| u16::try_from(g).ok());
+            // The lexicon's exception hits in text order, with the furthest end so far: whether
+            // one overlaps a hit is then a binary search, not a pass over every candidate (a
+            // lexicon with many hits and exceptions, such as L-28's cue classes, on a long
+            // text made this quadratic).
+            let mut exceptions: Vec<(usize, usize)> = Vec::new();
+            if except.is_some() {
+                let mut furthest = 0;
+                for x in cands[i..j].iter().filter(|x| Some(x.group) == except) {
+                    furthest = furthest.max(x.norm_end);
+                    exceptions.push((x.norm_start, furthest));
+                }
+            }
             let start = hits.len();
             for h in &cands[i..j] {
                 if Some(h.group) == except {
@@ -382,15 +394,10 @@ impl Engine {
                     if filters & Filter::Hypothetical.bit() != 0 && in_region(&hypothetical, t0) {
                         continue;
                     }
-                    if except.is_some() {
-                        let covered = cands[i..j].iter().any(|x| {
-                            Some(x.group) == except
-                                && x.norm_start < h.norm_end
-                                && h.norm_start < x.norm_end
-                        });
-                        if covered {
-                            continue;
-                        }
+                    // Some exception starts before the hit ends and reaches past its start.
+                    let before_end = exceptions.partition_point(|&(s, _)| s < h.norm_end);
+                    if before_end > 0 && exceptions[before_end - 1].1 > h.norm_start {
+                        continue;
                     }
                 }
                 // Overlapping hits of one group count once (the longest, which sorts first).

@@ -15,6 +15,15 @@
 //!   `i am`, `you're` also `youre`, `your`, `ur` and `you are`, `you` also `u`, `please` also
 //!   `pls`, and so on (see [`word_variants`]).
 //!
+//! Cue classes (used by L-28, see `rules/crisis.rs`): a group may set `cue = "<class>"`. Its
+//! hits are then never findings on their own; they are evidence that a `[[combine]]` table of
+//! the same file weighs with other classes: `all = ["means", "hold"]` fires when one hit of
+//! each class lies within `window` words (a sentence or the next one; hits may not share
+//! words), unless a hit of an `unless` class lies within `window` words of them. An entry may
+//! name alternatives (`"pills|lethal"`: either will do). A class alone may be enough
+//! (`all = ["x"]`, with an `unless`). Several small classes that combine
+//! catch wording that no single phrase lists, without multiplying phrases out.
+//!
 //! A lexicon file may set `own_reported_counts = true`: the user's own reported speech ("I
 //! said I was sorry for cheating") then still counts for it, while other people's ("you said
 //! I cheated") never does. Only `specific_action` sets it: the act the user reports having
@@ -162,6 +171,18 @@ struct GroupFile {
     /// they apply to the whole lexicon all the same.
     #[serde(default)]
     exceptions: Vec<String>,
+    /// The cue class this group's hits belong to (see [`Combine`]).
+    cue: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CombineFile {
+    name: String,
+    all: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+    window: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +208,8 @@ struct LexiconFile {
     /// lexicon; other people's never does. See `markers.toml`.
     #[serde(default)]
     own_reported_counts: bool,
+    #[serde(default)]
+    combine: Vec<CombineFile>,
     #[serde(default)]
     examples: Examples,
 }
@@ -229,6 +252,25 @@ pub struct Group {
     pub therapy: bool,
     /// The claim needs at least this many days of record (L-13).
     pub min_days: u32,
+    /// The cue class (index into [`Lexicon::cue_classes`]) when the group is cue evidence
+    /// rather than a finding of its own.
+    pub cue: Option<u16>,
+}
+
+/// A co-occurrence of cue classes that makes a finding (the `[[combine]]` tables of a lexicon
+/// file): one hit of every class in `all` within `window` words, the hits sharing no words,
+/// and no hit of an `unless` class within `window` words of them.
+#[derive(Clone, Debug)]
+pub struct Combine {
+    /// Name, for the file's readers and for test messages.
+    pub name: String,
+    /// What must all be present: for each entry, the classes any one of which will do
+    /// (`"pills|lethal"` in the file), as indices into [`Lexicon::cue_classes`].
+    pub all: Vec<Vec<u16>>,
+    /// Classes that, nearby, mean the ordinary reading (an alibi, an everyday use).
+    pub unless: Vec<u16>,
+    /// Words from the first hit's first word to the last hit's last word, at most.
+    pub window: usize,
 }
 
 /// A loaded lexicon.
@@ -256,6 +298,10 @@ pub struct Lexicon {
     pub suggestion: String,
     /// Phrase groups; the last group is the exception group when `has_exceptions`.
     pub groups: Vec<Group>,
+    /// Names of the cue classes the groups' `cue` fields point into.
+    pub cue_classes: Vec<String>,
+    /// Co-occurrences of cue classes that make a finding.
+    pub combines: Vec<Combine>,
     /// Examples.
     pub examples: Examples,
 }
@@ -324,6 +370,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             labels: Vec::new(),
             therapy: false,
             min_days: 0,
+            cue: None,
         };
         let mut phrases = Vec::new();
         phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
@@ -342,6 +389,8 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
                 message: String::new(),
                 suggestion: String::new(),
                 groups: vec![mk("reported"), mk("hypothetical"), mk("reported_own")],
+                cue_classes: Vec::new(),
+                combines: Vec::new(),
                 examples: Examples::default(),
             },
             phrases,
@@ -376,7 +425,21 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     let mut groups = Vec::new();
     let mut phrases = Vec::new();
     let mut exceptions = f.exceptions;
+    let mut cue_classes: Vec<String> = Vec::new();
     for mut g in f.group {
+        let cue = match g.cue.take() {
+            None => None,
+            Some(c) => {
+                let i = match cue_classes.iter().position(|x| *x == c) {
+                    Some(i) => i,
+                    None => {
+                        cue_classes.push(c);
+                        cue_classes.len() - 1
+                    }
+                };
+                Some(u16::try_from(i).map_err(|_| invalid("too many cue classes".into()))?)
+            }
+        };
         exceptions.append(&mut g.exceptions);
         let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
         let gap = g.gap.unwrap_or(8);
@@ -390,8 +453,10 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             labels: g.labels.into_iter().map(|l| l.to_lowercase()).collect(),
             therapy: g.therapy,
             min_days: g.min_days,
+            cue,
         });
     }
+    let combines = combines(f.combine, &cue_classes).map_err(invalid)?;
     if !exceptions.is_empty() {
         let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
         phrases.extend(exceptions.into_iter().map(|p| (gi, p, 8)));
@@ -404,6 +469,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             labels: Vec::new(),
             therapy: false,
             min_days: 0,
+            cue: None,
         });
     }
     let kinds = f.kinds.iter().fold(0u8, |acc, k| acc | k.bit());
@@ -420,10 +486,73 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             message: f.message,
             suggestion: f.suggestion,
             groups,
+            cue_classes,
+            combines,
             examples: f.examples,
         },
         phrases,
     })
+}
+
+/// Resolves the `[[combine]]` tables against the cue classes the groups declare. A class no
+/// table uses, or a table naming a class no group has, is a mistake in the file: the first
+/// would be dead evidence, the second a rule that can never fire.
+fn combines(files: Vec<CombineFile>, classes: &[String]) -> Result<Vec<Combine>, String> {
+    let index = |name: &str, table: &str| -> Result<u16, String> {
+        classes
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| u16::try_from(i).ok())
+            .ok_or_else(|| {
+                format!("combine {table:?} names cue class {name:?}, which no group has")
+            })
+    };
+    let mut out = Vec::with_capacity(files.len());
+    for c in files {
+        if c.all.is_empty() {
+            return Err(format!("combine {:?} lists no classes in `all`", c.name));
+        }
+        if c.window == 0 {
+            return Err(format!(
+                "combine {:?} needs a `window` of at least 1",
+                c.name
+            ));
+        }
+        let all = c
+            .all
+            .iter()
+            .map(|entry| {
+                entry
+                    .split('|')
+                    .map(|n| index(n.trim(), &c.name))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let unless = c
+            .unless
+            .iter()
+            .map(|n| index(n, &c.name))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(Combine {
+            name: c.name,
+            all,
+            unless,
+            window: c.window,
+        });
+    }
+    for (i, class) in classes.iter().enumerate() {
+        let used = out.iter().any(|c| {
+            c.all
+                .iter()
+                .flatten()
+                .chain(&c.unless)
+                .any(|&k| usize::from(k) == i)
+        });
+        if !used {
+            return Err(format!("cue class {class:?} is used by no combine table"));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -473,6 +602,77 @@ mod tests {
         // Parts that disagree about a trailing `*` keep their alternatives apart.
         let e = expand("(sorry|apologi*) ... you").unwrap_or_default();
         assert_eq!(e.len(), 2);
+    }
+
+    const CUE_FILE: &str = r#"
+rule = "cue-test"
+method = "L-99"
+kinds = ["journal"]
+severity = "block"
+message = "m"
+suggestion = "s"
+
+[[group]]
+name = "said outright"
+phrases = ["a phrase"]
+
+[[group]]
+name = "means"
+cue = "means"
+phrases = ["pills"]
+
+[[group]]
+name = "kept"
+cue = "kept"
+phrases = ["saved up"]
+
+[[group]]
+name = "kept too"
+cue = "kept"
+phrases = ["stockpiled"]
+
+[[group]]
+name = "everyday"
+cue = "everyday"
+phrases = ["prescribed"]
+
+[[combine]]
+name = "kept back"
+all = ["means", "kept|means"]
+unless = ["everyday"]
+window = 12
+"#;
+
+    #[test]
+    fn cue_groups_share_classes_and_combine_tables_resolve_them() {
+        let l = load("rules/cue-test.toml", CUE_FILE).unwrap().lexicon;
+        assert_eq!(l.cue_classes, ["means", "kept", "everyday"]);
+        let cues: Vec<Option<u16>> = l.groups.iter().map(|g| g.cue).collect();
+        assert_eq!(cues, [None, Some(0), Some(1), Some(1), Some(2)]);
+        assert_eq!(l.combines.len(), 1);
+        assert_eq!(l.combines[0].all, [vec![0], vec![1, 0]]);
+        assert_eq!(l.combines[0].unless, [2]);
+        assert_eq!(l.combines[0].window, 12);
+    }
+
+    #[test]
+    fn a_combine_naming_an_unknown_class_is_an_error() {
+        let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, r#"unless = ["evryday"]"#);
+        let Err(err) = load("rules/cue-test.toml", &bad) else {
+            panic!("loaded a bad combine table");
+        };
+        let err = err.to_string();
+        assert!(err.contains("evryday"), "{err}");
+    }
+
+    #[test]
+    fn a_cue_class_no_table_uses_is_an_error() {
+        let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, "unless = []");
+        let Err(err) = load("rules/cue-test.toml", &bad) else {
+            panic!("loaded a bad combine table");
+        };
+        let err = err.to_string();
+        assert!(err.contains("everyday"), "{err}");
     }
 
     #[test]

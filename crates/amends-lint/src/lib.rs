@@ -70,6 +70,10 @@
 //! DESIGN.md names no ids for L-2, L-16, L-23, L-24 and L-25; the ones above are ours. The
 //! missing elements of L-23 and L-24 are also visible as the report's `components`.
 //!
+//! L-28 has two layers (`rules/crisis.rs`): phrases that say it, and cue classes that only say
+//! it together (a way to die and lingering near it, pills and keeping them back), combined per
+//! check by the lexicon's `[[combine]]` tables (`rules/cues.rs`, [`lexicon::Combine`]).
+//!
 //! Components (DESIGN.md): `specific_action`, `impact`, `remorse`, `responsibility`, `repair`,
 //! `respectful_close` for apology, email and ask; ask adds `clear_wish`,
 //! `acknowledges_hesitation`, `self_work_regardless`, `invites_needs`. `first`, `gift` and

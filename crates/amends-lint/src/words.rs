@@ -40,6 +40,7 @@ pub fn canonical(w: &str) -> Option<&'static str> {
         "its" => "it's",
         "lets" => "let's",
         "u" => "you",
+        "w" | "wiv" => "with",
         "ya" => "you",
         "ur" => "your",
         "pls" | "plz" | "pleaseee" | "pleasee" => "please",

@@ -19,3 +19,6 @@ mod props;
 
 #[path = "lint/regressions.rs"]
 mod regressions;
+
+#[path = "lint/crisis.rs"]
+mod crisis;

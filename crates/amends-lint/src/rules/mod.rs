@@ -4,6 +4,8 @@
 //!
 //! To add a rule, start from `skeleton.rs` in this folder.
 
+mod crisis;
+mod cues;
 mod phrase;
 mod records;
 mod shape;
@@ -159,6 +161,6 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(shape::EmailClosing),               // L-25
         Box::new(shape::FirstMessageShape),          // L-26
         Box::new(PhraseRule("gift-tone")),           // L-27
-        Box::new(PhraseRule("self-harm")),           // L-28
+        Box::new(crisis::SelfHarm),                  // L-28
     ]
 }

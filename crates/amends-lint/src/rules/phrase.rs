@@ -4,7 +4,8 @@ use super::{Cx, Rule};
 use crate::report::Finding;
 
 /// A rule whose findings are exactly the hits of its lexicon: L-3 excuse, L-4 blame-shift,
-/// L-5, L-6, L-7, L-9, L-10, L-11, L-12, L-14, L-15, L-17, L-18, L-19, L-20, L-22, L-27, L-28.
+/// L-5, L-6, L-7, L-9, L-10, L-11, L-12, L-14, L-15, L-17, L-18, L-19, L-20, L-22, L-27
+/// (L-28 is `crisis::SelfHarm`: these phrases plus cue classes).
 /// The lexicon file decides what counts; negation, quotation, reported speech and
 /// hypotheticals are filtered by the engine according to the file's `ignore_when`.
 pub struct PhraseRule(pub &'static str);
@@ -21,11 +22,18 @@ impl Rule for PhraseRule {
 
 /// Emits one finding per hit that `keep` accepts, skipping hits that overlap the previous one
 /// (two groups matching the same words make one finding, with the first group's message).
+/// Hits of cue groups are evidence for `[[combine]]` tables, never findings on their own
+/// (see `cues.rs`).
 pub(crate) fn emit_all(cx: &Cx<'_>, out: &mut Vec<Finding>, keep: impl Fn(u16) -> bool) -> bool {
     let mut last_end = 0usize;
     let mut any = false;
     for h in cx.own_hits() {
-        if !keep(h.group) || (any && h.norm_start < last_end) {
+        let cue = cx
+            .lexicon
+            .groups
+            .get(usize::from(h.group))
+            .is_some_and(|g| g.cue.is_some());
+        if cue || !keep(h.group) || (any && h.norm_start < last_end) {
             continue;
         }
         cx.emit(out, h.span, Some(h.group));

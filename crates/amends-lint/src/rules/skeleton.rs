@@ -18,6 +18,25 @@
 //! phrases = ["some (phrase|wording)", "with a ... gap", "prefix*"]
 //! # message / suggestion / ignore_when / gap may be set per group; `gap = 0` joins the parts
 //! # of a long family word to word ("(subjects) ... (verbs)"), which keeps the tables small
+//! # (a join does not backtrack: after the first part, no alternative may be a prefix of
+//! # another, "would" and "would even"; write two phrases)
+//!
+//! # Cue classes (see `cues.rs`): a group with `cue = "class"` is evidence, never a finding on
+//! # its own; a `[[combine]]` table makes a finding when one hit of each `all` entry ("a|b":
+//! # either class) lies within `window` words, sharing no words, with no `unless` hit that
+//! # close. A rule that uses them calls `cues::co_occurrences` (as `crisis.rs` does). Every
+//! # class a table names needs a group, and every class needs a table (`hoard` and
+//! # `everyday` would be groups of their own here).
+//! [[group]]
+//! name = "means"
+//! cue = "pills"
+//! phrases = ["(pills|tablets)"]
+//!
+//! [[combine]]
+//! name = "pills kept back"
+//! all = ["pills", "hoard"]
+//! unless = ["everyday"]
+//! window = 14
 //!
 //! exceptions = ["some phrase that looks alike but is fine"]
 //!

@@ -24,6 +24,9 @@ fn messy_text() -> impl Strategy<Value = String> {
         Just("\n\n".to_owned()),
         Just("if you don't ... i'll".to_owned()),
         Just("please answer by friday".to_owned()),
+        Just("the pills saved up".to_owned()),
+        Just("bridge, I slow down".to_owned()),
+        Just("won\u{2019}t be around for your birthday".to_owned()),
         Just("sorry, but".to_owned()),
         Just(" ".to_owned()),
     ];

@@ -47,6 +47,15 @@ const SELF_HARM: &[&str] = &[
     "I've been saving up my sleeping pills.",
     "I can't trust myself to be safe tonight.",
     "I'm just a burden to everyone.",
+    // Named in the brief of the cue-class round: missed by the phrase list, caught by the
+    // cue classes (a way to die and lingering, pills kept back, a day named...).
+    "there's a bridge on my way home and I slow down every time I cross it",
+    "what's the point of anything",
+    "i cant do this anymore",
+    "I've been giving my things away",
+    "I won't be around for your birthday",
+    "I'm so tired of everything, I want it all to stop",
+    "I have the pills saved up",
 ];
 
 const NOT_SELF_HARM: &[&str] = &[
@@ -67,6 +76,15 @@ const NOT_SELF_HARM: &[&str] = &[
     "No one would notice if I skipped the meeting.",
     "I regret it so much I can barely look at myself.",
     "I feel like the worst friend alive.",
+    // Hard negatives named in the brief of the cue-class round.
+    "this traffic is killing me",
+    "I could die of embarrassment",
+    "I want this fighting to stop",
+    "I'm giving my old books away to the charity shop",
+    "I took the pills the doctor gave me",
+    "i cant do this commute anymore so I'm changing jobs",
+    "this is my last message until you write back",
+    "I drove over the bridge to see my mum",
 ];
 
 #[test]
