@@ -47,6 +47,16 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
+    // A time of day first: the date parser also takes "2026-11-20T08:30" and drops the time,
+    // which filed everything the web's date-and-time fields sent at 23:59 that day.
+    if s.contains(':')
+        && let Ok(dt) = s.parse::<jiff::civil::DateTime>()
+    {
+        return dt
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| AppError::Invalid(format!("{s:?} is not a time here: {e}")));
+    }
     let today = now.to_zoned_datetime(tz.clone()).date();
     let date = match s.to_ascii_lowercase().as_str() {
         "today" => Some(today),
@@ -825,6 +835,18 @@ mod tests {
         assert_eq!(full, "2024-05-06T16:30:00Z".parse::<Timestamp>().unwrap());
         let err = parse_at("last monday", &tz, now).unwrap_err().to_string();
         assert!(err.contains("2024-05-03"), "{err}");
+    }
+
+    /// Regression: the web's date-and-time fields send "2026-11-20T08:30"; the time was
+    /// dropped and the event filed at 23:59 that day.
+    #[test]
+    fn a_local_date_and_time_keeps_its_time() {
+        let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let now: Timestamp = "2026-11-24T10:00:00Z".parse().unwrap();
+        let t = parse_at("2026-11-20T08:30", &tz, now).unwrap();
+        assert_eq!(t, "2026-11-20T07:30:00Z".parse::<Timestamp>().unwrap());
+        let t = parse_at("2026-11-21 14:45", &tz, now).unwrap();
+        assert_eq!(t, "2026-11-21T13:45:00Z".parse::<Timestamp>().unwrap());
     }
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
