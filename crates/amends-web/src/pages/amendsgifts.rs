@@ -6,6 +6,7 @@ use amends_core::plan::{AmendsEntry, Gestures};
 use amends_core::{AmendsStatus, Bounds, Gate, GateId};
 use askama::Template;
 use axum::Form;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -22,6 +23,16 @@ pub struct AmendsPage {
     pub gestures: Gestures,
     pub statuses: Vec<&'static str>,
     pub error: Option<String>,
+    /// What was typed into a form that came back with a problem, so nothing is lost.
+    pub kept: Kept,
+}
+
+#[derive(Default)]
+pub struct Kept {
+    pub request: String,
+    pub what: String,
+    pub cost: String,
+    pub preference: String,
 }
 
 impl AmendsPage {
@@ -62,6 +73,15 @@ impl AmendsPage {
 }
 
 async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+    page_with(ctx, error, None, Kept::default()).await
+}
+
+async fn page_with(
+    ctx: &Ctx,
+    error: Option<String>,
+    notice: Option<String>,
+    kept: Kept,
+) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -70,21 +90,71 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Response {
         Ok(p) => p,
         Err(e) => return ctx.error(&e),
     };
+    let mut page = ctx.page("Amends and gestures", "amends");
+    page.notice = notice;
     render_status(
         super::status_for(&error),
         &AmendsPage {
-            page: ctx.page("Amends and gestures", "amends"),
+            page,
             gate: plan.gate(GateId::Gestures).clone(),
             items: plan.amends,
             gestures: plan.gestures,
             statuses: AmendsStatus::ALL.iter().map(|s| s.as_str()).collect(),
             error,
+            kept,
         },
     )
 }
 
-pub async fn show(ctx: Ctx) -> Response {
-    page(&ctx, None).await
+#[derive(Deserialize)]
+pub struct Shown {
+    recorded: Option<String>,
+}
+
+pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Response {
+    // A gesture logged while outreach was closed lands here after the redirect (so a reload
+    // does not log it twice), with the reasons it was a slip.
+    let notice = match q.recorded.as_deref() {
+        Some("slip") => Some(slip_notice(&ctx).await),
+        _ => None,
+    };
+    page_with(&ctx, None, notice, Kept::default()).await
+}
+
+/// NC-2, KG-7, C10: a gesture while outreach is closed is recorded, and said to be a slip
+/// with the reasons that stood, their wishes first.
+async fn slip_notice(ctx: &Ctx) -> String {
+    let reasons = match ctx.need_case() {
+        Ok(case) => match ctx.app.plan(&case, Timestamp::now()).await {
+            Ok(plan) => plan
+                .gate(GateId::Outreach)
+                .reasons
+                .iter()
+                .map(|r| format!("{} ({})", r.text, r.method))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Err(_) => String::new(),
+        },
+        Err(_) => String::new(),
+    };
+    format!(
+        "Recorded, because the truth matters. A gesture is contact you start, and getting in \
+         touch is closed, so it counts as a slip (KG-7, C10). {reasons}"
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// SAFE-9, AM-3: each of the three questions needs its own honest answer; none is assumed.
+fn bound(answer: Option<&str>, question: &'static str, missing: &mut Vec<&'static str>) -> bool {
+    match answer {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => {
+            missing.push(question);
+            false
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -103,12 +173,29 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    // SAFE-9: the user's own check; an unchecked box means amends won't help with it.
+    // SAFE-9: the user's own check, answered yes or no each time; a "no" means amends won't
+    // help with it.
+    let mut missing = Vec::new();
     let bounds = Bounds {
-        affordable: form.affordable.is_some(),
-        legal: form.legal.is_some(),
-        safe: form.safe.is_some(),
+        affordable: bound(
+            form.affordable.as_deref(),
+            "can you afford it",
+            &mut missing,
+        ),
+        legal: bound(form.legal.as_deref(), "is it legal", &mut missing),
+        safe: bound(form.safe.as_deref(), "is it safe", &mut missing),
     };
+    let kept = Kept {
+        request: form.request.clone().unwrap_or_default(),
+        ..Kept::default()
+    };
+    if !missing.is_empty() {
+        let msg = format!(
+            "Answer the honest check for this request: {}? (AM-3, SAFE-9)",
+            missing.join(", ")
+        );
+        return page_with(&ctx, Some(msg), None, kept).await;
+    }
     let now = Timestamp::now();
     match ctx
         .app
@@ -122,7 +209,7 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page_with(&ctx, Some(e.to_string()), None, kept).await,
     }
 }
 
@@ -166,28 +253,39 @@ pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
+    let kept = Kept {
+        what: form.what.clone().unwrap_or_default(),
+        cost: form.cost.clone().unwrap_or_default(),
+        preference: form.preference.clone().unwrap_or_default(),
+        ..Kept::default()
+    };
     let raw = form.cost.as_deref().unwrap_or("0").trim();
-    let Ok(cost) = raw.parse::<f64>() else {
-        return page(
-            &ctx,
-            Some(format!(
-                "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
-            )),
-        )
-        .await;
+    // "4,50" is how much of the world writes an amount.
+    let Ok(cost) = raw.replace(',', ".").parse::<f64>() else {
+        let msg = format!(
+            "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
+        );
+        return page_with(&ctx, Some(msg), None, kept).await;
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e)).await,
+        Err(e) => return page_with(&ctx, Some(e), None, kept).await,
     };
-    match ctx.app.gesture_add(&case, form.what.as_deref().unwrap_or(""), cost, form.preference.as_deref(), at, now).await {
-        Ok(logged) if logged.slip => page(
-            &ctx,
-            Some("Recorded. A gesture is contact you start, and outreach was closed, so it counts as a slip (KG-7, C10).".into()),
+    match ctx
+        .app
+        .gesture_add(
+            &case,
+            form.what.as_deref().unwrap_or(""),
+            cost,
+            form.preference.as_deref(),
+            at,
+            now,
         )
-        .await,
+        .await
+    {
+        Ok(logged) if logged.slip => Redirect::to("/amends?recorded=slip#gestures").into_response(),
         Ok(_) => Redirect::to("/amends#gestures").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page_with(&ctx, Some(e.to_string()), None, kept).await,
     }
 }

@@ -317,11 +317,31 @@ async fn promises_need_the_tr_4_check_and_settle_into_reliability() {
 async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagged() {
     let mut c = Client::new();
     c.ready().await;
+    // Regression: the honest check started ticked, so a request went in as affordable unless
+    // the user unticked it. Now each answer is asked for, and the request is kept meanwhile.
     let r = c
         .post(
             "/amends",
             &[
                 ("request", "pay back the 20,000 at once"),
+                ("legal", "yes"),
+                ("safe", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("can you afford it?"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"pay back the 20,000 at once\""),
+        "kept"
+    );
+    assert!(!c.get("/amends").await.body.contains("pay back the 20,000"));
+    let r = c
+        .post(
+            "/amends",
+            &[
+                ("request", "pay back the 20,000 at once"),
+                ("affordable", "no"),
                 ("legal", "yes"),
                 ("safe", "yes"),
             ],
@@ -339,10 +359,12 @@ async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagge
             &[("what", "a designer handbag"), ("cost", "900")],
         )
         .await;
+    // Answered with a redirect, so a reload cannot log it twice; the page then says why.
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let shown = c.get(r.location()).await.body;
     assert!(
-        r.body.contains("counts as a slip"),
-        "a gesture while closed is a slip: {}",
-        r.body
+        shown.contains("counts as a slip") && shown.contains("GO-8"),
+        "a gesture while closed is a slip, with the reasons: {shown}"
     );
     assert!(c.get("/amends").await.body.contains("over your limit"));
     let r = c
