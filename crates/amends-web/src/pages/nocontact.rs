@@ -98,8 +98,19 @@ async fn page(ctx: &Ctx, error: Option<String>, notice: Option<String>, crisis: 
     )
 }
 
-pub async fn show(ctx: Ctx) -> Response {
-    page(&ctx, None, None, false).await
+#[derive(Deserialize)]
+pub struct Shown {
+    recorded: Option<String>,
+}
+
+pub async fn show(ctx: Ctx, axum::extract::Query(q): axum::extract::Query<Shown>) -> Response {
+    // A slip lands here after the redirect, so a reload cannot log it twice.
+    let notice = (q.recorded.as_deref() == Some("slip")).then(|| {
+        "Recorded. The count starts again from today; everything you have done so far still \
+         counts."
+            .to_string()
+    });
+    page(&ctx, None, notice, false).await
 }
 
 #[derive(Deserialize, Default)]
@@ -236,14 +247,12 @@ pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
         Ok(t) => t,
         Err(e) => return page(&ctx, Some(e), None, false).await,
     };
-    match ctx.app.log_slip(&case, what, form.note.as_deref(), at, now).await {
-        Ok(_) => page(
-            &ctx,
-            None,
-            Some("Recorded. The count starts again from today; everything you have done so far still counts.".into()),
-            false,
-        )
-        .await,
+    match ctx
+        .app
+        .log_slip(&case, what, form.note.as_deref(), at, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/no-contact?recorded=slip").into_response(),
         Err(e) => page(&ctx, Some(e.to_string()), None, false).await,
     }
 }

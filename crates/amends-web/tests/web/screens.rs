@@ -481,3 +481,26 @@ async fn self_harm_words_in_a_draft_show_the_crisis_lines_and_block_sending() {
     );
     assert!(r.body.contains("id=\"mark-sent\" disabled"));
 }
+
+/// SAFE-7, NC-2: a slip that was not a message is logged from the no-contact page, shown in
+/// words, and answered with a redirect so a reload does not log it twice.
+#[tokio::test]
+async fn a_slip_is_logged_once_and_listed_in_words() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post("/no-contact/slip", &[("what", "checked-profile")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(r.location()).await.body;
+    assert!(page.contains("The count starts again"), "{page}");
+    assert!(page.contains("Looked at their profile or posts"), "{page}");
+    assert!(!page.contains(": checked-profile"), "no raw ids: {page}");
+    let r = c.post("/no-contact/slip", &[("what", "telepathy")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("checked-profile"),
+        "lists the valid ones: {}",
+        r.body
+    );
+}
