@@ -18,7 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::{App, CaseSummary, KdfParams, Passphrase, Result};
 
 /// The demo's passphrase, shown on its unlock page.
-pub const DEMO_PASSPHRASE: &str = "demo";
+pub const DEMO_PASSPHRASE: &str = "amends demo";
 
 /// A cheap key derivation: the demo protects nothing real and should start at once.
 const DEMO_COST: KdfParams = KdfParams {

@@ -126,9 +126,27 @@ impl std::fmt::Debug for App {
     }
 }
 
+/// The fewest characters a newly chosen passphrase may have. It guards everything written
+/// here and there is no reset, so "abc" is refused; a few words you will remember are best.
+/// Unlocking with an existing passphrase is never refused for its length.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Refuses a new passphrase that is too short to protect anything.
+pub fn check_new_passphrase(passphrase: &Passphrase) -> Result<()> {
+    if passphrase.chars() < MIN_PASSPHRASE_CHARS {
+        return Err(AppError::Invalid(format!(
+            "that passphrase is too short to protect what you write here: use at least \
+             {MIN_PASSPHRASE_CHARS} characters. A few words you will remember, such as a line \
+             of a song, work well"
+        )));
+    }
+    Ok(())
+}
+
 impl App {
     /// Sets up a new, empty store in `dir`.
     pub async fn init(dir: &Path, passphrase: &Passphrase, cost: KdfParams) -> Result<Self> {
+        check_new_passphrase(passphrase)?;
         let (store, vault) = SqliteStore::create(dir, passphrase, cost).await?;
         Ok(Self {
             store,
@@ -180,6 +198,7 @@ impl App {
 
     /// Wraps the data key under a new passphrase; the data itself is not re-encrypted.
     pub async fn change_passphrase(&self, new: &Passphrase) -> Result<()> {
+        check_new_passphrase(new)?;
         self.store.change_passphrase(&self.vault, new).await?;
         Ok(())
     }

@@ -29,6 +29,11 @@ impl Passphrase {
         Ok(Self(text))
     }
 
+    /// Its length in characters, for the check on a newly chosen passphrase.
+    pub fn chars(&self) -> usize {
+        self.0.trim().chars().count()
+    }
+
     fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }

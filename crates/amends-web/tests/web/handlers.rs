@@ -198,6 +198,39 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
     );
 }
 
+/// Regression: "abc" was accepted as the passphrase that guards everything, with no reset.
+#[tokio::test]
+async fn a_new_passphrase_must_be_long_enough() {
+    let mut c = Client::new();
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("passphrase", "abc"),
+                ("confirm", "abc"),
+                ("understood", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("at least 8 characters"), "{}", r.body);
+    c.ready().await;
+    let r = c
+        .post(
+            "/settings/passphrase",
+            &[("current", PASS), ("new", "x"), ("confirm", "x")],
+        )
+        .await;
+    assert!(r.body.contains("at least 8 characters"), "{}", r.body);
+    c.post("/lock", &[]).await;
+    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "the old one still opens it"
+    );
+}
+
 #[tokio::test]
 async fn unlock_never_redirects_off_site() {
     let mut c = Client::new();
