@@ -363,6 +363,8 @@ async fn seed(app: &App, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
+/// Each entry is logged as if on the day it happened: the demo tells a story that was lived,
+/// and RC-1 takes self-work entries only up to a week late.
 async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
     for d in 1..=44i64 {
         // Sleep settles over the weeks: rough at first, mostly in the band later.
@@ -371,8 +373,16 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
             15..=29 => [7.0, 6.5, 7.5, 8.0, 6.0][(d % 5) as usize],
             _ => [7.5, 8.0, 7.0, 8.5, 7.5, 6.5, 8.0][(d % 7) as usize],
         };
-        app.log_habit(c, HabitKind::Sleep, hours, None, None, ago(now, d, 8), now)
-            .await?;
+        app.log_habit(
+            c,
+            HabitKind::Sleep,
+            hours,
+            None,
+            None,
+            ago(now, d, 8),
+            ago(now, d, 8),
+        )
+        .await?;
         if d % 7 == 1 || d % 7 == 4 || d % 7 == 6 {
             let minutes = 25.0 + ((d * 7) % 30) as f64;
             app.log_habit(
@@ -382,13 +392,21 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
                 None,
                 None,
                 ago(now, d, 17),
-                now,
+                ago(now, d, 17),
             )
             .await?;
         }
         if d % 7 == 2 && d <= 36 {
-            app.log_habit(c, HabitKind::Therapy, 1.0, None, None, ago(now, d, 16), now)
-                .await?;
+            app.log_habit(
+                c,
+                HabitKind::Therapy,
+                1.0,
+                None,
+                None,
+                ago(now, d, 16),
+                ago(now, d, 16),
+            )
+            .await?;
         }
         if d % 4 == 0 {
             app.log_habit(
@@ -398,7 +416,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
                 Some("dinner with friends"),
                 None,
                 ago(now, d, 20),
-                now,
+                ago(now, d, 20),
             )
             .await?;
         }
@@ -410,7 +428,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
                 Some("pottery class"),
                 None,
                 ago(now, d, 19),
-                now,
+                ago(now, d, 19),
             )
             .await?;
         }
@@ -421,7 +439,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
             None,
             None,
             ago(now, d, 21),
-            now,
+            ago(now, d, 21),
         )
         .await?;
     }
@@ -432,7 +450,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
         Some("Started weekly counselling"),
         None,
         ago(now, 36, 16),
-        now,
+        ago(now, 36, 16),
     )
     .await?;
     app.log_habit(
@@ -442,7 +460,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
         Some("Signed up for a pottery class"),
         None,
         ago(now, 30, 12),
-        now,
+        ago(now, 30, 12),
     )
     .await?;
     app.log_habit(
@@ -452,7 +470,7 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
         Some("Finished a book on repairing trust"),
         None,
         ago(now, 15, 21),
-        now,
+        ago(now, 15, 21),
     )
     .await?;
     Ok(())

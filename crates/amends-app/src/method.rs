@@ -84,6 +84,9 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
     )))
 }
 
+/// How late a self-work entry may be logged (RC-1).
+pub const MAX_HABIT_DAYS_LATE: i64 = 7;
+
 /// Parses a due date, which may be in the future: a full time, or a date meaning the end of
 /// that day in the user's zone.
 pub fn parse_due(input: &str, tz: &TimeZone) -> Result<Timestamp> {
@@ -384,6 +387,15 @@ impl App {
     ) -> Result<Logged> {
         let note = clean_note(note)?;
         check_habit(habit, value, note.as_deref())?;
+        // RC-1: the weeks of self-work the re-contact gate asks for have to be lived, not
+        // filled in at one sitting, so an entry may be late by a week at most.
+        if now.duration_since(at) > jiff::SignedDuration::from_hours(24 * MAX_HABIT_DAYS_LATE) {
+            return Err(AppError::Invalid(format!(
+                "self-work can be logged up to {MAX_HABIT_DAYS_LATE} days after it happened. \
+                 The weeks of self-work before getting back in touch count as they are lived \
+                 (RC-1); older habits can go in the journal"
+            )));
+        }
         if let Some(plan) = plan {
             check_plan(&self.history(case).await?, plan)?;
         }

@@ -322,3 +322,38 @@ async fn the_workbook_waits_for_the_intake_go_8() {
         "nothing was stored"
     );
 }
+
+/// Regression: three weeks of self-work (RC-1) could be back-dated in one sitting, opening
+/// the re-contact gate minutes after the case was made. An entry may now be a week late.
+#[tokio::test]
+async fn self_work_can_be_logged_up_to_a_week_late_rc_1() {
+    let f = fixture().await;
+    let now = jiff::Timestamp::now();
+    let days = |d: i64| now - jiff::SignedDuration::from_hours(24 * d);
+    f.app
+        .log_habit(&f.case, HabitKind::Sleep, 7.5, None, None, days(6), now)
+        .await
+        .unwrap();
+    let err = f
+        .app
+        .log_habit(&f.case, HabitKind::Sleep, 7.5, None, None, days(8), now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("up to 7 days") && err.contains("RC-1"),
+        "{err}"
+    );
+    for d in 8..30 {
+        let _ = f
+            .app
+            .log_habit(&f.case, HabitKind::Exercise, 30.0, None, None, days(d), now)
+            .await;
+    }
+    let plan = f.app.plan(&f.case, now).await.unwrap();
+    assert!(
+        plan.self_work.weeks_with_data <= 1,
+        "{}",
+        plan.self_work.weeks_with_data
+    );
+}
