@@ -76,6 +76,9 @@ pub(crate) struct Facts<'a> {
     pub intake: Option<(Timestamp, &'a Answers)>,
     pub readiness: Option<(Timestamp, &'a Answers)>,
     pub walkaway: Option<(Timestamp, &'a Answers)>,
+    /// SAFE-1: every walk-away check that recorded their "no". A later check with other
+    /// answers does not take it back; only contact they start does.
+    pub walkaway_no: Vec<Timestamp>,
     pub reflection: Option<Timestamp>,
     /// LS-2, LS-4, LS-5: the latest look back on a conversation.
     pub review: Option<(Timestamp, &'a Answers)>,
@@ -170,7 +173,13 @@ impl<'a> Facts<'a> {
                 EventData::Assessment { form, answers } => match form {
                     FormId::Intake => f.intake = Some((e.at, answers)),
                     FormId::Readiness => f.readiness = Some((e.at, answers)),
-                    FormId::Walkaway => f.walkaway = Some((e.at, answers)),
+                    FormId::Walkaway => {
+                        if answers.get("their_answer").and_then(Answer::as_text) == Some("declined")
+                        {
+                            f.walkaway_no.push(e.at);
+                        }
+                        f.walkaway = Some((e.at, answers));
+                    }
                     FormId::Reflection => f.reflection = Some(e.at),
                     FormId::ConversationReview => f.review = Some((e.at, answers)),
                 },

@@ -229,6 +229,23 @@ pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
             ),
         ));
     }
+    if let Some(&t) = f
+        .walkaway_no
+        .iter()
+        .filter(|t| !f.contact_in_after(**t))
+        .max()
+        && f.unlifted(|s| s.is_final_no() && s != Signal::ProtectiveOrder)
+            .is_none()
+    {
+        r.push(Reason::new(
+            "SAFE-1",
+            format!(
+                "In the walk-away check on {} you noted that they said no. That is final: only \
+                 they can change it, by getting in touch themselves.",
+                c.day(t)
+            ),
+        ));
+    }
     if let Some((t, s)) = f.unlifted(|s| s.is_final_no() && s != Signal::ProtectiveOrder) {
         let what = match s {
             Signal::Blocked => "They blocked you",

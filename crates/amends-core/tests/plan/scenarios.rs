@@ -1055,3 +1055,55 @@ fn safe_1_no_next_step_points_towards_them_after_a_final_no() {
         }
     }
 }
+
+/// Regression: "they said no" answered in the walk-away check closed only outreach, left the
+/// composer open, and a second check with other answers took it back. It is a SAFE-1 "no"
+/// like the logged signal: it closes every gate, and only contact they start lifts it.
+#[test]
+fn safe_1_a_no_noted_in_the_walk_away_check_stays_until_they_get_in_touch() {
+    let walkaway = |their_answer: &str| {
+        let answers = [
+            ("they_communicate", "no"),
+            ("still_angry", "unsure"),
+            ("moved_on", "no"),
+            ("unwelcome", "no"),
+            ("life_changes", "no"),
+            ("their_answer", their_answer),
+            ("understand", "yes"),
+            ("decision", "keep-space"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Answer::Text(v.into())))
+        .collect();
+        amends_core::forms::assessment_event(amends_core::FormId::Walkaway, answers)
+    };
+    let Ok(no) = walkaway("declined") else {
+        // The form's own validation names what a test answer set lacks.
+        panic!("{:?}", walkaway("declined").unwrap_err());
+    };
+    let mut h = History::prepared();
+    h.add(40.0, no);
+    let p = h.plan(41.0);
+    for gate in [
+        GateId::Outreach,
+        GateId::Composer,
+        GateId::Ask,
+        GateId::Gestures,
+    ] {
+        assert!(methods(p.gate(gate)).contains(&"SAFE-1"), "{gate:?}");
+    }
+    h.add(42.0, walkaway("none").unwrap());
+    let p = h.plan(43.0);
+    assert!(
+        methods(outreach(&p)).contains(&"SAFE-1"),
+        "a later check does not undo it"
+    );
+    assert!(!p.gate(GateId::Composer).open);
+
+    h.into_contact(50.0);
+    let p = h.plan(51.0);
+    assert!(
+        !methods(outreach(&p)).contains(&"SAFE-1"),
+        "lifted by contact they start"
+    );
+}
