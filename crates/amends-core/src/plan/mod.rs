@@ -918,14 +918,17 @@ fn evidence(c: &Ctx, outreach: &Gate) -> Evidence {
         days_since_last_outbound: f.last_out().map(|o| days_between(o.at, c.now, c.tz)),
         unanswered_outbound: f.unanswered().len(),
         channels_today,
-        outreach_locked: (!outreach.open).then(|| {
-            outreach
+        // PP-3's gap is left out: the coach states it itself from days_since_last_outbound
+        // (L-16), and saying it twice, once as "a line they have drawn", misled.
+        outreach_locked: {
+            let rest: Vec<String> = outreach
                 .reasons
                 .iter()
+                .filter(|r| r.method != "PP-3")
                 .map(|r| format!("{}: {}", r.method, r.text))
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
+                .collect();
+            (!outreach.open && !rest.is_empty()).then(|| rest.join(" "))
+        },
         gift_cost_limit: c.cfg.gesture_cost_limit,
     }
 }

@@ -92,13 +92,13 @@ impl Rule for Frequency {
             && days < MIN_GAP_DAYS
         {
             let g = cx.group("gap");
+            let when = match days {
+                0 => "today".to_owned(),
+                1 => "1 day ago".to_owned(),
+                d => format!("{d} days ago"),
+            };
             let msg = format!(
-                "Your last message went out {} ago. {}",
-                match days {
-                    0 => "today".to_owned(),
-                    1 => "1 day".to_owned(),
-                    d => format!("{d} days"),
-                },
+                "Your last message went out {when}. {}",
                 group_text(cx, "gap")
             );
             cx.emit_message(out, span, g, msg);

@@ -292,3 +292,30 @@ fn veiled_threats_second_round_block() {
         assert!(has(text, Kind::Apology, "threat"), "{text}");
     }
 }
+
+/// Regression: a message sent earlier the same day read "went out today ago".
+#[test]
+fn the_gap_message_reads_today_not_today_ago() {
+    let ctx = amends_lint::Context {
+        records_known: true,
+        days_since_last_outbound: Some(0),
+        ..Default::default()
+    };
+    let r = check(
+        "I'm sorry I lied about where I was.",
+        Kind::Apology,
+        Some(&ctx),
+    )
+    .unwrap();
+    let gap = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "frequency")
+        .expect("the 7-day gap is found");
+    assert!(
+        gap.message.starts_with("Your last message went out today."),
+        "{}",
+        gap.message
+    );
+    assert!(!gap.message.contains("today ago"));
+}

@@ -209,7 +209,7 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page_with(&ctx, Some(e.to_string()), None, kept).await,
+        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
     }
 }
 
@@ -236,7 +236,7 @@ pub async fn update_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
     }
 }
 
@@ -286,6 +286,6 @@ pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
     {
         Ok(logged) if logged.slip => Redirect::to("/amends?recorded=slip#gestures").into_response(),
         Ok(_) => Redirect::to("/amends#gestures").into_response(),
-        Err(e) => page_with(&ctx, Some(e.to_string()), None, kept).await,
+        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
     }
 }

@@ -93,7 +93,7 @@ pub async fn setup(
     }
     let pass = match Passphrase::new(pass) {
         Ok(p) => p,
-        Err(e) => return again(&e.to_string()),
+        Err(e) => return again(&crate::views::sentence(&e)),
     };
     match App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await {
         Ok(app) => {
@@ -104,7 +104,7 @@ pub async fn setup(
             )
                 .into_response()
         }
-        Err(e) => again(&e.to_string()),
+        Err(e) => again(&crate::views::sentence(&e)),
     }
 }
 
@@ -165,7 +165,7 @@ pub async fn unlock(
     };
     let pass = match Passphrase::new(form.passphrase.unwrap_or_default()) {
         Ok(p) => p,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, crate::views::sentence(&e)),
     };
     match state.try_unlock(&pass).await {
         Ok(app) => {
@@ -184,7 +184,7 @@ pub async fn unlock(
             StatusCode::UNAUTHORIZED,
             "That passphrase does not open amends. Check caps lock and the keyboard layout, and try again.".into(),
         ),
-        Err(UnlockRefused::App(e)) => fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(UnlockRefused::App(e)) => fail(StatusCode::INTERNAL_SERVER_ERROR, crate::views::sentence(&e)),
     }
 }
 

@@ -82,7 +82,7 @@ pub async fn create(ctx: Ctx, Form(form): Form<NewCase>) -> Response {
             ctx.state.set_case(case.id).await;
             Redirect::to("/").into_response()
         }
-        Err(e) => page(&ctx, false, Some(e.to_string()), name).await,
+        Err(e) => page(&ctx, false, Some(crate::views::sentence(&e)), name).await,
     }
 }
 

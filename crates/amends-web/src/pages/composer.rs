@@ -339,7 +339,17 @@ pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
-        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(e.to_string())).await,
+        Err(e) => {
+            page(
+                &ctx,
+                kind,
+                text,
+                channel_raw,
+                false,
+                Some(crate::views::sentence(&e)),
+            )
+            .await
+        }
     }
 }
 
@@ -363,7 +373,7 @@ pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .save_working_draft(&case, kind, &text, Timestamp::now())
         .await
     {
-        let msg = crate::views::escape_text(&e.to_string());
+        let msg = crate::views::escape_text(&crate::views::sentence(&e));
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
             Html(format!("<p class=\"error\" role=\"alert\">{msg}</p>")),
@@ -419,7 +429,17 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/?sent=1").into_response(),
-        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(e.to_string())).await,
+        Err(e) => {
+            page(
+                &ctx,
+                kind,
+                text,
+                channel_raw,
+                false,
+                Some(crate::views::sentence(&e)),
+            )
+            .await
+        }
     }
 }
 

@@ -192,7 +192,7 @@ pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
             page(&ctx, None, intro).await
         }
         Ok(_) => Redirect::to("/contacts").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
     }
 }
 
@@ -224,7 +224,7 @@ pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
     {
         // Today shows what the signal changed, gates first.
         Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
     }
 }
 
@@ -264,7 +264,7 @@ async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
     };
     match logged {
         Ok(_) => Redirect::to(back).into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
     }
 }
 
@@ -287,6 +287,6 @@ pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/contacts#questions").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), vec![]).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
     }
 }

@@ -81,6 +81,6 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
         }
         Ok(_) => Redirect::to("/journal").into_response(),
         // Keep what they wrote in the box when it could not be saved.
-        Err(e) => page(&ctx, text, Some(e.to_string()), false).await,
+        Err(e) => page(&ctx, text, Some(crate::views::sentence(&e)), false).await,
     }
 }

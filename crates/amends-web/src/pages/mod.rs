@@ -151,7 +151,12 @@ pub fn app_error(e: &AppError, csrf: &str) -> Response {
         }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    error_page(status, "That did not work", &e.to_string(), csrf)
+    error_page(
+        status,
+        "That did not work",
+        &crate::views::sentence(&e),
+        csrf,
+    )
 }
 
 /// Form fields that must be present, with a message that names the one that is missing.
@@ -192,7 +197,10 @@ pub async fn at_or_now(
     now: jiff::Timestamp,
 ) -> Result<jiff::Timestamp, String> {
     let raw = raw.map(str::trim).filter(|s| !s.is_empty());
-    ctx.app.when(raw, now).await.map_err(|e| e.to_string())
+    ctx.app
+        .when(raw, now)
+        .await
+        .map_err(|e| crate::views::sentence(&e))
 }
 
 /// 422 when a form came back with a problem to show, 200 otherwise.

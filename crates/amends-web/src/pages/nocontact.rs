@@ -195,7 +195,7 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
         .log_urge(&case, intensity, &instead, None, now, now)
         .await
     {
-        return urge_page(&ctx, form, Some(e.to_string())).await;
+        return urge_page(&ctx, form, Some(crate::views::sentence(&e))).await;
     }
     // The pad has no send button: what is written there goes to the private journal (MO-2).
     let pad = form.pad.unwrap_or_default();
@@ -253,6 +253,6 @@ pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/no-contact?recorded=slip").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string()), None, false).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), None, false).await,
     }
 }

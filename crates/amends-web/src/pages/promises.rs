@@ -73,10 +73,14 @@ async fn due(ctx: &Ctx, raw: Option<&str>) -> Result<Option<Timestamp>, String> 
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(d) => {
-            let tz = ctx.app.time_zone().await.map_err(|e| e.to_string())?;
+            let tz = ctx
+                .app
+                .time_zone()
+                .await
+                .map_err(|e| crate::views::sentence(&e))?;
             amends_app::method::parse_due(d, &tz)
                 .map(Some)
-                .map_err(|e| e.to_string())
+                .map_err(|e| crate::views::sentence(&e))
         }
     }
 }
@@ -101,7 +105,7 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
     }
 }
 
@@ -126,7 +130,7 @@ pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
     }
 }
 
@@ -148,6 +152,6 @@ pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
     };
     match ctx.app.checkin(&case, form.note.as_deref(), at, now).await {
         Ok(_) => Redirect::to("/promises#checkins").into_response(),
-        Err(e) => page(&ctx, Some(e.to_string())).await,
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
     }
 }

@@ -157,7 +157,7 @@ pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
         .await
     {
         Ok(t) => t,
-        Err(e) => return again(e.to_string(), form).await,
+        Err(e) => return again(crate::views::sentence(&e), form).await,
     };
     let plan_id = form.plan.as_deref().filter(|p| !p.is_empty());
     match ctx
@@ -166,6 +166,6 @@ pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/self-work?logged=1").into_response(),
-        Err(e) => again(e.to_string(), form).await,
+        Err(e) => again(crate::views::sentence(&e), form).await,
     }
 }

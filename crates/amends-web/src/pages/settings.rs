@@ -102,7 +102,7 @@ pub async fn passphrase(ctx: Ctx, Form(form): Form<PassForm>) -> Response {
         Err(_) => return fail("Enter your current passphrase.".into()).await,
     };
     if let Err(e) = ctx.app.check_passphrase(&current).await {
-        return fail(e.to_string()).await;
+        return fail(crate::views::sentence(&e)).await;
     }
     let new = form.new.unwrap_or_default();
     if form.confirm.as_deref() != Some(new.as_str()) {
@@ -110,7 +110,7 @@ pub async fn passphrase(ctx: Ctx, Form(form): Form<PassForm>) -> Response {
     }
     let new = match Passphrase::new(new) {
         Ok(p) => p,
-        Err(e) => return fail(e.to_string()).await,
+        Err(e) => return fail(crate::views::sentence(&e)).await,
     };
     match ctx.app.change_passphrase(&new).await {
         Ok(()) => {
@@ -122,7 +122,7 @@ pub async fn passphrase(ctx: Ctx, Form(form): Form<PassForm>) -> Response {
             )
             .await
         }
-        Err(e) => fail(e.to_string()).await,
+        Err(e) => fail(crate::views::sentence(&e)).await,
     }
 }
 
@@ -191,7 +191,7 @@ pub async fn wipe(ctx: Ctx, Form(form): Form<WipeForm>) -> Response {
         Err(e) => crate::views::error_page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Could not delete",
-            &e.to_string(),
+            &crate::views::sentence(&e),
             "",
         ),
     }
@@ -271,7 +271,7 @@ pub async fn time_zone(ctx: Ctx, Form(form): Form<TimeZoneForm>) -> Response {
         .await
     {
         Ok(name) => page(&ctx, Some(&format!("Time zone set to {name}.")), None, None).await,
-        Err(e) => page_with(&ctx, None, None, None, Some(e.to_string())).await,
+        Err(e) => page_with(&ctx, None, None, None, Some(crate::views::sentence(&e))).await,
     }
 }
 
@@ -320,7 +320,7 @@ pub async fn method_settings(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>
         .await
     {
         Ok(_) => page(&ctx, Some("Saved."), None, None).await,
-        Err(e) => page_with(&ctx, None, None, None, Some(e.to_string())).await,
+        Err(e) => page_with(&ctx, None, None, None, Some(crate::views::sentence(&e))).await,
     }
 }
 

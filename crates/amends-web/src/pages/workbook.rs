@@ -504,9 +504,14 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
         Err(AppError::Answers(problems)) => {
             edit_page(&ctx, &id, section, &answers, &problems, None)
         }
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => {
-            edit_page(&ctx, &id, section, &answers, &[], Some(e.to_string()))
-        }
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => edit_page(
+            &ctx,
+            &id,
+            section,
+            &answers,
+            &[],
+            Some(crate::views::sentence(&e)),
+        ),
         Err(e) => ctx.error(&e),
     }
 }

@@ -214,6 +214,12 @@ async fn a_new_passphrase_must_be_long_enough() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("at least 8 characters"), "{}", r.body);
+    // Errors from below read as sentences on a page, not as terminal lines.
+    assert!(
+        r.body.contains("That passphrase is too short"),
+        "{}",
+        r.body
+    );
     c.ready().await;
     let r = c
         .post(
