@@ -181,7 +181,8 @@ pub fn sleep(series: &Series, band: [f64; 2]) -> Chart {
         f.plot_w(),
         bottom - top,
         W - RIGHT - 4.0,
-        top + 14.0,
+        // Above the band, not inside it: the bars of nights in the band covered it.
+        top - 5.0,
         band[0],
         band[1]
     );
