@@ -5,6 +5,7 @@ use amends_core::PromiseOutcome;
 use amends_core::plan::{CheckIns, FollowUp, Promises};
 use askama::Template;
 use axum::Form;
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -20,6 +21,8 @@ pub struct PromisesPage {
     pub checkins: CheckIns,
     pub follow_up: Option<FollowUp>,
     pub error: Option<String>,
+    /// The promise typed into a form that came back with a problem.
+    pub kept_text: String,
 }
 
 impl PromisesPage {
@@ -35,6 +38,15 @@ impl PromisesPage {
 }
 
 async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+    page_with(ctx, error, None, String::new()).await
+}
+
+async fn page_with(
+    ctx: &Ctx,
+    error: Option<String>,
+    notice: Option<String>,
+    kept_text: String,
+) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -43,20 +55,41 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Response {
         Ok(p) => p,
         Err(e) => return ctx.error(&e),
     };
+    let mut page = ctx.page("Promises and check-ins", "promises");
+    page.notice = notice;
     render_status(
         super::status_for(&error),
         &PromisesPage {
-            page: ctx.page("Promises and check-ins", "promises"),
+            page,
             promises: plan.promises,
             checkins: plan.checkins,
             follow_up: plan.follow_up,
             error,
+            kept_text,
         },
     )
 }
 
-pub async fn show(ctx: Ctx) -> Response {
-    page(&ctx, None).await
+#[derive(Deserialize)]
+pub struct Shown {
+    note: Option<String>,
+}
+
+pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Response {
+    let notice = (q.note.as_deref() == Some("big")).then(|| {
+        "Saved. \u{201c}Never\u{201d}, \u{201c}always\u{201d} and \u{201c}whatever you \
+         want\u{201d} are hard to keep: a smaller promise you keep builds more trust than a big \
+         one you break (TR-4, L-17). You can mark this one renegotiated if you agree a smaller \
+         one with them."
+            .to_string()
+    });
+    page_with(&ctx, None, notice, String::new()).await
+}
+
+/// L-17 on a promise: the coach's over-promise rule, run on the promise's own words.
+fn over_promises(text: &str) -> bool {
+    amends_app::coach::check_text(text, amends_app::coach::Kind::Apology)
+        .is_ok_and(|r| r.findings.iter().any(|f| f.rule == "over-promise"))
 }
 
 #[derive(Deserialize)]
@@ -90,22 +123,20 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
+    let text = form.text.clone().unwrap_or_default();
     // TR-4: promise only what you can certainly do.
     if form.definitely.is_none() {
-        return page(&ctx, Some("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".into())).await;
+        return page_with(&ctx, Some("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".into()), None, text).await;
     }
     let due = match due(&ctx, form.due.as_deref()).await {
         Ok(d) => d,
-        Err(e) => return page(&ctx, Some(e)).await,
+        Err(e) => return page_with(&ctx, Some(e), None, text).await,
     };
     let now = Timestamp::now();
-    match ctx
-        .app
-        .promise_add(&case, form.text.as_deref().unwrap_or(""), due, now, now)
-        .await
-    {
+    match ctx.app.promise_add(&case, &text, due, now, now).await {
+        Ok(_) if over_promises(&text) => Redirect::to("/promises?note=big").into_response(),
         Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
+        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, text).await,
     }
 }
 

@@ -504,3 +504,45 @@ async fn a_slip_is_logged_once_and_listed_in_words() {
         r.body
     );
 }
+
+/// L-17, TR-4: a promise of "never" is saved but answered with the coach's caution, and a
+/// promise that came back with a problem keeps its words.
+#[tokio::test]
+async fn a_sweeping_promise_is_saved_with_a_caution_and_a_refused_one_keeps_its_words() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post("/promises", &[("text", "I will never let you down again")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("value=\"I will never let you down again\""),
+        "{}",
+        r.body
+    );
+    let r = c
+        .post(
+            "/promises",
+            &[
+                ("text", "I will never let you down again"),
+                ("definitely", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = c.get(r.location()).await.body;
+    assert!(
+        page.contains("L-17") && page.contains("smaller promise"),
+        "{page}"
+    );
+    let r = c
+        .post(
+            "/promises",
+            &[
+                ("text", "I will bring back your books on Saturday"),
+                ("definitely", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/promises", "a plain promise gets no caution");
+}
