@@ -79,7 +79,9 @@ pub fn canonical(w: &str) -> Option<&'static str> {
         "theyd" => "they'd",
         "theyll" => "they'll",
         "theyve" => "they've",
-        "tmrw" | "tmr" | "tomoz" | "2moro" | "2morrow" | "tomorow" | "tommorow" | "tommorrow" => "tomorrow",
+        "tmrw" | "tmr" | "tomoz" | "2moro" | "2morrow" | "tomorow" | "tommorow" | "tommorrow" => {
+            "tomorrow"
+        }
         "tonigt" | "tnight" | "2nite" | "2night" => "tonight",
         "livin" => "living",
         "dyin" => "dying",
