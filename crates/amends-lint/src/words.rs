@@ -67,6 +67,31 @@ pub fn canonical(w: &str) -> Option<&'static str> {
         "favorite" => "favourite",
         "counselor" => "counsellor",
         "counseling" => "counselling",
+        // Typos of the words a crisis is said in (L-28, SAFE-3): a missed letter must not hide
+        // "I don't want to be alive anymore".
+        "alvie" | "alve" | "aliev" | "aliv" | "alivee" | "allive" => "alive",
+        "anymroe" | "anymor" | "anymre" | "anymoar" | "nemore" => "anymore",
+        "myslef" | "mysefl" | "mysef" | "myselft" | "myelf" | "mysel" => "myself",
+        "evryone" | "everyon" | "evreyone" | "everyne" | "every1" | "evry1" => "everyone",
+        "evrything" | "everythin" | "everyting" | "evrythin" => "everything",
+        "wuld" | "wud" | "woud" | "woudl" => "would",
+        "wouldve" => "would've",
+        "theyd" => "they'd",
+        "theyll" => "they'll",
+        "theyve" => "they've",
+        "tmrw" | "tmr" | "tomoz" | "2moro" | "2morrow" | "tomorow" | "tommorow" | "tommorrow" => {
+            "tomorrow"
+        }
+        "tonigt" | "tnight" | "2nite" | "2night" => "tonight",
+        "livin" => "living",
+        "dyin" => "dying",
+        "nothin" => "nothing",
+        "wana" => "wanna",
+        "gona" => "gonna",
+        "sucide" | "suicde" | "suiside" | "sucidal" | "suicdal" => "suicide",
+        "beter" => "better",
+        "witout" | "wihtout" | "withou" | "wthout" => "without",
+        "anyomre" => "anymore",
         _ => return None,
     })
 }

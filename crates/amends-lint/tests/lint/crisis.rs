@@ -415,6 +415,191 @@ fn probe_round_hard_negatives_are_not_a_crisis() {
     assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
 }
 
+/// The second safety round (L-28, SAFE-3): explicit statements in every frame and spelling
+/// ("i just cant be alive anymore", "ending it all tonight", "I almost killed myself"), then
+/// indirect families: burden with death, means handled or looked up, a plan, a date or a
+/// hiding place, final words, wanting everything quiet for good, waking up disappointed,
+/// self-injury told with the body and a sign it was meant. Written for this round in our own
+/// words; the last block was written after the fixes and run before any tuning on it.
+const SECOND_ROUND: &[&str] = &[
+    "honestly i dont think i deserve to be alive after what i did",
+    "I just can't stay alive anymore, I'm sorry.",
+    "i wont be alive by the time you get back from your trip",
+    "I've made up my mind that I won't carry on living.",
+    "i want to stop living. thats all i want",
+    "I'm not planning to survive the weekend.",
+    "I'll be dead by Friday and nobody will care.",
+    "gonna end it all this weekend, already decided",
+    "im ending it tomorrow. i love you",
+    "I nearly killed myself in March and I haven't told anyone.",
+    "i tried to kill myself in the spring",
+    "this time im going to make sure i dont wake up",
+    "I'm scared I'll actually go through with it this time.",
+    "death feels like the only way out now",
+    "the only option left is to end it",
+    "it'd be easier for everybody if i wasnt alive",
+    "honestly the world would be fine without me in it existing",
+    "me not existing would solve everything",
+    "i just want out of life",
+    "I doubt I'll be alive by new year.",
+    "i know what im about to do to myself",
+    "keep thinking about using the razor on myself",
+    "i cant be alive anymore i cant",
+    "evry1 wud be better of without me honestly",
+    "i dont wanna be aliv anymore",
+    "the last thing ill ever write is this",
+    "I've chosen a place where no one will find me for days.",
+    "please dont let my son be the one to find me",
+    "there's a date in my calendar and it's not a birthday. by then i wont be here",
+    "I've written down exactly how I'll do it so I don't lose my nerve",
+    "i'm always so disappointed to wake up in the morning",
+    "I want my brain to go silent forever",
+    "my sister would get over it if i was gone, they all would",
+    "i looked up how tall the viaduct is on the way to work",
+    "i press my arm against the radiator until it blisters, i deserve it",
+    "i wear hoodies all summer so nobody sees my arms",
+    "I'm not eating on purpose, I don't deserve to",
+    "I've stopped eating. I don't deserve food.",
+    "i still have my old prescription and ive started saving the tablets instead of taking them",
+    "closed my accounts and paid off my card, so it's all squared away before the end",
+    "she hugged me at the station and had no idea it was the last hug she'd ever get from me",
+    "don't blame yourself for what happens tonight. goodbye",
+    "i bang my head against the wall till it bleeds when i get like this",
+    "I keep scratching my legs until they bleed",
+    "if i disappear for good it'll be a relief for them",
+    "I think everyone would be happier if I wasn't born.",
+    "im done. i mean with life, not with us",
+    "i wish i could stop being alive",
+    // Written after the fixes, caught on the first run or fixed as a family.
+    "i honestly should not be alive right now",
+    "I'm not sure I want to stay alive much longer",
+    "whats the point in staying alive",
+    "no longer want to be alive tbh",
+    "by next week i'll be dead and it won't matter",
+    "i think i'll end it on saturday",
+    "im ending my life this weekend",
+    "i came close to killing myself on tuesday",
+    "I've attempted before and I think I'll try again",
+    "killing myself is the only answer left",
+    "they'd cope fine if i wasnt breathing",
+    "I'm so sorry. I won't be alive to see you forgive me.",
+    "I held the lighter to my wrist till it burnt",
+    "im hiding the burns with plasters so nobody asks",
+    "i keep cutting my thighs where nobody can see",
+    "I don't eat anymore, I don't deserve it",
+    "I gave the dog to my neighbour and said goodbye to him properly",
+    "I've told my sister where the will is, she doesn't know why",
+    "i want it all to go dark",
+    "i am so done with being here",
+    "i wish i didnt exist",
+    "sometimes i hope my heart just stops in my sleep",
+];
+
+/// The second round's hard negatives: hangovers, idioms ("shoot myself in the foot", "taking
+/// my life in a new direction"), letters of apology, wills for a new baby, affairs before a
+/// move, a rope for the bikes, the landlord, and other everyday uses of the new families.
+const SECOND_ROUND_NEGATIVES: &[&str] = &[
+    "I was so hungover on Sunday I wanted to die, sorry for snapping at you.",
+    "I always shoot myself in the foot when I get defensive.",
+    "I'm taking my life in a different direction and that means owning what I did.",
+    "I've written letters to everyone I owe an apology, starting with yours.",
+    "We made our wills after the baby arrived, it just felt sensible.",
+    "I'm getting my affairs in order before the move to Glasgow.",
+    "I bought rope to hang the bikes up in the garage.",
+    "Nothing will get better with the landlord unless we all sign the letter.",
+    "I nearly killed myself laughing at your message.",
+    "I'm ending it with him tonight, I owe him honesty.",
+    "I'll finish it tonight and send it to you tomorrow.",
+    "I almost killed myself tripping on the stairs, I'm fine though.",
+    "I want to get the most out of life now, with or without you.",
+    "I won't be here by six, I've got a dentist appointment.",
+    "I've stopped eating meat on purpose, it's for my health.",
+    "I skip breakfast at work because there's no time.",
+    "I wear long sleeves at work because the office is freezing.",
+    "The neighbours' drill finally went quiet, thank god.",
+    "I'd love a cabin in the woods for a week, somewhere quiet.",
+    "While I'm still here in London, could we meet for coffee?",
+    "I'm going to go through with the apology call tomorrow.",
+    "I'm not going to keep living with my parents, I'm moving out.",
+    "The last time we'd ever speak was at the station, and I regret how I acted.",
+    "I stopped living in the past and started therapy.",
+    "I'll be dead tired by the end of this shift.",
+    "don't blame yourself for the way things ended, it was on me",
+    "I covered my face when I saw what I'd written, so embarrassing.",
+    "I burnt my hand on the hob making pancakes, all good now.",
+    "I did a sponsored run for a suicide prevention charity last spring.",
+    "I'm disappointed to wake up to rain again on my day off.",
+    "I'm so full I could die, that dinner was amazing.",
+    "I'd kill to have that weekend back.",
+    "I'm taking my life back one day at a time, in therapy.",
+    "I wrote everyone a thank-you card after the funeral.",
+    "I'm updating my will since we bought the house.",
+    "I stopped taking the antibiotics when the course finished.",
+    "I've been saving my holiday days for your visit.",
+    "I'm not going to be around this weekend, I'm at my brother's wedding.",
+    "I hung a rope swing for the kids in the garden.",
+    "I'm done with the night shifts for good, I handed in my notice.",
+    "It'll be quiet at the flat now that I'm gone for the summer.",
+    "I looked up how tall the Shard is for the kids' project.",
+    "The last time I'll ever take that job for granted.",
+    "Nobody will find me at the party, I'm hiding in the kitchen lol.",
+    "Don't blame yourself for what happens with the house sale.",
+    // Everyday uses of the new explicit families, checked after they were written.
+    "If I'm late again I'll be dead meat.",
+    "My boss will kill me, I'll be dead if I miss the deadline.",
+    "I'm not going to keep living out of a suitcase.",
+    "I want to stop existing on takeaways and cook properly.",
+    "I want my life back to normal.",
+    "Honestly I can't be alive before 9am without coffee haha.",
+    "I'll make sure I don't wake you when I come in.",
+    "I'm going to make sure it doesn't happen again.",
+    "The only option left is to sell the car.",
+    "Dying is the only way I'll get out of that group chat lol",
+    "I'd be happier if I wasn't so busy all the time.",
+    "It'd be easier for everyone if I wasn't at the meeting.",
+    "I want it to be quiet tonight so I can study.",
+    "I want the house to go quiet for good once the builders leave.",
+    "I held the candle to my face so you could see me on the video call.",
+    "Don't let the kids find me wrapping their presents!",
+    "I'm disappointed to still be here at the office at 8pm.",
+    "I've attempted the recipe before and it went badly.",
+    "I nearly killed myself on my bike this morning, the brakes went.",
+    "I'm ending it on Friday with the gym, the contract is too expensive.",
+    "I'll be gone before the end of the week, off to Spain.",
+    "It's the last time I'll ever write an essay that late.",
+    "I wear long sleeves so nobody sees my tattoos at work.",
+    "I've stopped eating sugar on purpose.",
+    "I want it all to go quiet for a while so I can think about what I did.",
+    "while I'm still here at uni, I want to make amends properly",
+    "I won't be alive to see the end of that TV series at this rate lol",
+];
+
+#[test]
+fn second_round_crises_set_crisis() {
+    let mut missed = Vec::new();
+    for text in SECOND_ROUND {
+        for kind in [Kind::Journal, Kind::Apology] {
+            let r = check(text, kind, None).unwrap();
+            if !r.crisis || r.verdict != Verdict::DoNotSend {
+                missed.push(format!("{text:?} as {kind}"));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "no crisis for:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn second_round_hard_negatives_are_not_a_crisis() {
+    let mut raised = Vec::new();
+    for text in SECOND_ROUND_NEGATIVES {
+        let r = check(text, Kind::Journal, None).unwrap();
+        if r.crisis {
+            raised.push(format!("{text:?}: {:?}", r.findings));
+        }
+    }
+    assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+}
+
 /// A co-occurrence is one finding whose span runs from the first cue word to the last, in the
 /// user's own characters (curly apostrophes, emoji), across a sentence break if need be.
 #[test]
