@@ -318,3 +318,72 @@ fn evaluate(name: &str, file: &EvalFile, floors: &Floors) {
         }
     }
 }
+
+#[derive(Deserialize)]
+struct CrisisFile {
+    case: Vec<CrisisCase>,
+}
+
+#[derive(Deserialize)]
+struct CrisisCase {
+    text: String,
+    crisis: bool,
+    note: String,
+}
+
+/// L-28 recall and false alarms on one probe file, printed, with the misses listed.
+fn crisis_figures(name: &str, toml_text: &str) -> (f64, usize, usize) {
+    let file: CrisisFile = toml::from_str(toml_text).unwrap();
+    let (mut tp, mut pos, mut fp, mut neg) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for c in &file.case {
+        let got = check(&c.text, Kind::Journal, None).unwrap().crisis;
+        if c.crisis {
+            pos += 1;
+            if got {
+                tp += 1;
+            } else {
+                misses.push(format!("  missed ({}): {}", c.note, c.text));
+            }
+        } else {
+            neg += 1;
+            if got {
+                fp += 1;
+                misses.push(format!("  false alarm ({}): {}", c.note, c.text));
+            }
+        }
+    }
+    let recall = tp as f64 / pos as f64;
+    println!(
+        "\n{name}: crisis recall {recall:.3} ({tp}/{pos}), false alarms {fp}/{neg}\n{}",
+        misses.join("\n")
+    );
+    (recall, fp, neg)
+}
+
+/// SAFE-3, L-28 on wording the lexicon was not written from. Both files come from one set of
+/// 239 lines written by a helper who never saw the lexicon, split in two: `crisis-dev.toml`
+/// was used to tune the second round, `crisis-held.toml` was not, and was measured once after
+/// it (recall 0.74, up from 0.61; 3 false alarms in 50). Now that it is in the repository it
+/// is a regression floor, not a fresh measure: a future round needs a new held-out set.
+#[test]
+fn crisis_recall_on_probes_written_without_the_lexicon() {
+    let (dev_recall, dev_fp, _) = crisis_figures(
+        "crisis-dev.toml (tuned on)",
+        include_str!("../eval/crisis-dev.toml"),
+    );
+    let (held_recall, held_fp, _) = crisis_figures(
+        "crisis-held.toml (held out, measured once)",
+        include_str!("../eval/crisis-held.toml"),
+    );
+    assert!(dev_recall >= 0.99, "dev recall fell to {dev_recall:.3}");
+    assert!(dev_fp <= 1, "{dev_fp} false alarms on the dev probes");
+    assert!(
+        held_recall >= 0.73,
+        "held-out recall fell to {held_recall:.3}"
+    );
+    assert!(
+        held_fp <= 3,
+        "{held_fp} false alarms on the held-out probes"
+    );
+}
