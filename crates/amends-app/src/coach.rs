@@ -187,7 +187,7 @@ pub fn composer_off(plan: &Plan) -> Vec<String> {
     plan.gate(GateId::Composer)
         .reasons
         .iter()
-        .filter(|r| matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8"))
+        .filter(|r| r.is_hard_stop())
         .map(|r| format!("{} ({})", r.text, r.method))
         .collect()
 }

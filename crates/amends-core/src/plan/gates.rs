@@ -49,6 +49,13 @@ pub struct Reason {
 }
 
 impl Reason {
+    /// SAFE-1, SAFE-2, SAFE-8: a stop that no date, habit or answer of the user's changes
+    /// (the reasons `hard_stops` gives). Front ends show it alone and offer nothing towards
+    /// them while it holds.
+    pub fn is_hard_stop(&self) -> bool {
+        matches!(self.method, "SAFE-1" | "SAFE-2" | "SAFE-8")
+    }
+
     fn new(method: &'static str, text: impl Into<String>) -> Self {
         Self {
             method,

@@ -41,7 +41,7 @@ impl AmendsPage {
         self.gate
             .reasons
             .iter()
-            .any(|r| matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8"))
+            .any(amends_core::Reason::is_hard_stop)
     }
 
     /// "beyond your means and not safe": the bounds a request is outside, in words.

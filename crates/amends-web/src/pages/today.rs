@@ -16,10 +16,6 @@ pub struct TodayPage {
     pub plan: Plan,
 }
 
-fn is_hard_stop(r: &Reason) -> bool {
-    matches!(r.method, "SAFE-1" | "SAFE-2" | "SAFE-8")
-}
-
 /// Where a next step's action leads in the web app.
 pub fn action_href(action: &str) -> &'static str {
     let first = action.split_whitespace().next().unwrap_or("");
@@ -84,7 +80,7 @@ impl TodayPage {
 
     /// SAFE-1, SAFE-2, SAFE-8: a stop that no date, habit or workbook answer changes.
     pub fn hard_stop(&self, gate: &Gate) -> bool {
-        gate.reasons.iter().any(is_hard_stop)
+        gate.reasons.iter().any(Reason::is_hard_stop)
     }
 
     /// The reasons to show. Under a hard stop only the stop itself: listing the workbook,
@@ -93,7 +89,7 @@ impl TodayPage {
         let hard = self.hard_stop(gate);
         gate.reasons
             .iter()
-            .filter(|r| !hard || is_hard_stop(r))
+            .filter(|r| !hard || r.is_hard_stop())
             .collect()
     }
 
