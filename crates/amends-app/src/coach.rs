@@ -95,15 +95,31 @@ impl App {
         now: Timestamp,
     ) -> Result<DraftCheck> {
         let plan = self.plan(case, now).await?;
-        let ctx = context_from_plan(&plan, channel, gift_cost);
-        let report =
-            amends_lint::check(text, lint_kind(kind), Some(&ctx)).map_err(lexicon_error)?;
-        let blocked_because = send_blockers(&plan, kind, &report);
-        Ok(DraftCheck {
-            can_mark_sent: blocked_because.is_empty(),
-            blocked_because,
-            report,
-        })
+        check_with_plan(&plan, kind, text, channel, gift_cost)
+    }
+
+    /// Saves the draft being typed and checks it, on one reading of the records: the
+    /// composer calls this on every pause in typing, so the plan is derived once, not twice.
+    /// Refused like [`App::save_working_draft`]; `None` when the text is blank.
+    #[instrument(skip_all, fields(kind = kind.as_str()))]
+    pub async fn save_and_check_draft(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        text: &str,
+        channel: Option<Channel>,
+        now: Timestamp,
+    ) -> Result<Option<DraftCheck>> {
+        if text.is_empty() {
+            self.set_working_draft(case, kind, text).await?;
+            return Ok(None);
+        }
+        let plan = self.plan(case, now).await?;
+        self.store_working_draft(case, kind, text, &plan).await?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        check_with_plan(&plan, kind, text, channel, None).map(Some)
     }
 
     /// The draft being written, kept sealed so that nothing typed is lost (it is replaced on
@@ -128,21 +144,42 @@ impl App {
         text: &str,
         now: Timestamp,
     ) -> Result<()> {
+        if text.is_empty() {
+            return self.set_working_draft(case, kind, text).await;
+        }
+        let plan = self.plan(case, now).await?;
+        self.store_working_draft(case, kind, text, &plan).await
+    }
+
+    async fn store_working_draft(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        text: &str,
+        plan: &Plan,
+    ) -> Result<()> {
+        let off = composer_off(plan);
+        if !text.is_empty() && !off.is_empty() {
+            return Err(AppError::Refused(format!(
+                "Drafts to them are off: {} Your journal is always open, and nothing in it is \
+                 ever sent.",
+                off.join(" ")
+            )));
+        }
+        self.set_working_draft(case, kind, text).await
+    }
+
+    async fn set_working_draft(
+        &self,
+        case: &CaseSummary,
+        kind: DraftKind,
+        text: &str,
+    ) -> Result<()> {
         if text.len() > crate::MAX_TEXT_BYTES {
             return Err(AppError::TooLong {
                 size: text.len(),
                 limit: crate::MAX_TEXT_BYTES,
             });
-        }
-        if !text.is_empty() {
-            let off = composer_off(&self.plan(case, now).await?);
-            if !off.is_empty() {
-                return Err(AppError::Refused(format!(
-                    "Drafts to them are off: {} Your journal is always open, and nothing in it \
-                     is ever sent.",
-                    off.join(" ")
-                )));
-            }
         }
         self.store
             .set_setting(&self.vault, &draft_key(case, kind), text.as_bytes())
@@ -177,6 +214,24 @@ impl App {
         self.save_working_draft(case, kind, "", now).await?;
         Ok(logged)
     }
+}
+
+/// A draft checked against a plan already derived (L-13, L-16, L-21 need its records).
+fn check_with_plan(
+    plan: &Plan,
+    kind: DraftKind,
+    text: &str,
+    channel: Option<Channel>,
+    gift_cost: Option<f64>,
+) -> Result<DraftCheck> {
+    let ctx = context_from_plan(plan, channel, gift_cost);
+    let report = amends_lint::check(text, lint_kind(kind), Some(&ctx)).map_err(lexicon_error)?;
+    let blocked_because = send_blockers(plan, kind, &report);
+    Ok(DraftCheck {
+        can_mark_sent: blocked_because.is_empty(),
+        blocked_because,
+        report,
+    })
 }
 
 /// The composer gate's reasons that keep it off for this person rather than closed for now:

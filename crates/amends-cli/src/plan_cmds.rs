@@ -955,15 +955,6 @@ pub fn render_status(case: &CaseSummary, plan: &Plan, tz: &TimeZone) -> String {
     out
 }
 
-/// The first `max` characters of a line, with an ellipsis when cut.
-fn excerpt(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    match line.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line.to_string(),
-    }
-}
-
 async fn workbook_progress(
     ctx: &Ctx,
     app: &App,
@@ -987,7 +978,10 @@ async fn workbook_progress(
                 .values()
                 .find_map(|a| a.as_text().map(str::to_string))
                 .unwrap_or_default();
-            println!("  {id}  {section:<10} {}", excerpt(&first, 60));
+            println!(
+                "  {id}  {section:<10} {}",
+                amends_core::plan::excerpt(&first, 60)
+            );
         }
         println!();
     }

@@ -139,12 +139,7 @@ impl FormView {
 
 /// A message from the core's checks, as a sentence.
 fn sentence(s: &str) -> String {
-    let s = s.trim();
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::views::capitalise(s.trim())
 }
 
 fn question_view(

@@ -146,15 +146,21 @@ pub fn download(body: String, mime: &'static str, filename: &str) -> Response {
 /// An error from below as a sentence for the page: capitalised, with a full stop. The app's
 /// messages are written to be read after "error:" on a terminal, in lower case.
 pub fn sentence(e: &impl std::fmt::Display) -> String {
-    let text = e.to_string();
-    let text = text.trim();
-    let mut chars = text.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
+    let mut out = capitalise(e.to_string().trim());
+    if out.is_empty() {
+        return out;
+    }
     if !out.ends_with(['.', '!', '?', ')', '"', '\u{201d}']) {
         out.push('.');
     }
     out
+}
+
+/// The same words with a capital first letter.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }

@@ -22,7 +22,7 @@ pub use facts::Path;
 use facts::{Facts, chronological};
 use gates::Ctx;
 pub use gates::{Gate, GateId, Reason};
-pub use steps::{Action, NextStep};
+pub use steps::{Action, NextStep, excerpt};
 use time::{add_days, days_between, local_date};
 
 /// Where the user is in the method. Phases 0 to 11 of METHOD.md, plus the two safety tracks.

@@ -289,7 +289,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 "AM-2",
                 format!(
                     "Keep working on what they asked for: \u{201c}{}\u{201d}.",
-                    short(&a.request)
+                    excerpt(&a.request, 60)
                 ),
                 Some("amends list"),
             ));
@@ -299,7 +299,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 format!(
                     "One request (\u{201c}{}\u{201d}) is beyond what is affordable, legal or \
                      safe. amends won't help with it; be honest with them about that (C8).",
-                    short(&a.request)
+                    excerpt(&a.request, 60)
                 ),
                 None,
             ));
@@ -365,10 +365,11 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
     s
 }
 
-/// A request in a sentence: its first line, cut at about 60 characters.
-fn short(text: &str) -> String {
+/// The user's words quoted in a line: the first line, cut after `max` characters with an
+/// ellipsis.
+pub fn excerpt(text: &str, max: usize) -> String {
     let line = text.lines().next().unwrap_or_default().trim();
-    match line.char_indices().nth(60) {
+    match line.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
         None => line.to_string(),
     }

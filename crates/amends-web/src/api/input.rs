@@ -96,7 +96,7 @@ impl ApiError {
             | AppError::Invalid(_)
             | AppError::Answers(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
         };
-        Self::new(status, code, capitalise(&e.to_string()))
+        Self::new(status, code, crate::views::capitalise(&e.to_string()))
     }
 
     /// An error from a use case that is about one field.
@@ -120,14 +120,6 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         Self::app(&e)
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -368,43 +368,30 @@ pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(e) = ctx
-        .app
-        .save_working_draft(&case, kind, &text, Timestamp::now())
-        .await
-    {
-        let msg = crate::views::escape_text(&crate::views::sentence(&e));
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(format!("<p class=\"error\" role=\"alert\">{msg}</p>")),
-        )
-            .into_response();
-    }
-    if text.trim().is_empty() {
-        return Html("<p class=\"muted\">Start writing; the coach reads along.</p>")
-            .into_response();
-    }
-    let now = Timestamp::now();
+    let channel = channel(form.channel.as_deref());
     match ctx
         .app
-        .check_draft(
-            &case,
-            kind,
-            &text,
-            channel(form.channel.as_deref()),
-            None,
-            now,
-        )
+        .save_and_check_draft(&case, kind, &text, channel, Timestamp::now())
         .await
     {
-        Ok(check) => match CoachPanel::new(&text, Some(check)) {
+        Ok(None) => {
+            Html("<p class=\"muted\">Start writing; the coach reads along.</p>").into_response()
+        }
+        Ok(Some(check)) => match CoachPanel::new(&text, Some(check)) {
             Some(mut panel) => {
                 panel.oob = true;
                 crate::views::render(&panel)
             }
             None => Html("").into_response(),
         },
-        Err(e) => ctx.error(&e),
+        Err(e) => {
+            let msg = crate::views::escape_text(&crate::views::sentence(&e));
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(format!("<p class=\"error\" role=\"alert\">{msg}</p>")),
+            )
+                .into_response()
+        }
     }
 }
 
