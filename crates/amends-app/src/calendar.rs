@@ -105,11 +105,13 @@ pub fn render(case: &CaseSummary, plan: &Plan, tz: &TimeZone, now: Timestamp) ->
             ],
         });
     }
+    // Issue 12: under a stop or a pause no date that involves them goes in the calendar.
+    let promises_due = plan.allows(amends_core::plan::Capability::Promise);
     for p in plan
         .promises
         .items
         .iter()
-        .filter(|p| p.status == amends_core::plan::PromiseStatus::Open)
+        .filter(|p| promises_due && p.status == amends_core::plan::PromiseStatus::Open)
     {
         let Some(due) = p.due else { continue };
         events.push(Vevent {

@@ -234,15 +234,14 @@ fn check_with_plan(
     })
 }
 
-/// The composer gate's reasons that keep it off for this person rather than closed for now:
-/// a "no" or a block (SAFE-1), dangerous harm (SAFE-2), or the user having been the one harmed
-/// (SAFE-8). While any holds there is no practice space for messages to them either (SAFE-2:
-/// the composer stays off); the journal stays open. Each is "text (METHOD)".
+/// The reasons that keep the composer off for this person rather than closed for now: the
+/// stops of the hold table (a "no" or a block, SAFE-1; dangerous harm, SAFE-2; the user having
+/// been the one harmed, SAFE-8; a new partner, WA-3). While any holds there is no practice
+/// space for messages to them either; the journal stays open. Each is "text (METHOD)".
 pub fn composer_off(plan: &Plan) -> Vec<String> {
-    plan.gate(GateId::Composer)
+    plan.capability(amends_core::plan::Capability::PracticeDraft)
         .reasons
         .iter()
-        .filter(|r| r.is_hard_stop())
         .map(|r| format!("{} ({})", r.text, r.method))
         .collect()
 }
@@ -261,7 +260,16 @@ pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<Strin
         }
     }
     let composer = plan.gate(GateId::Composer);
-    if composer.open && !composer.allows.is_empty() && !composer.allows.contains(&kind) {
+    if composer.open && kind == DraftKind::Email && !composer.allows.contains(&kind) {
+        // C3: the reason is the limit the gate states.
+        out.extend(
+            composer
+                .limits
+                .iter()
+                .filter(|r| r.method == "C3")
+                .map(|r| format!("{} ({})", r.text, r.method)),
+        );
+    } else if composer.open && !composer.allows.is_empty() && !composer.allows.contains(&kind) {
         out.push(format!(
             "A {} message is not part of the method at this point.",
             kind.as_str()

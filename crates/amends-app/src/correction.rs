@@ -194,6 +194,19 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
             what,
             note: clean_note(note.as_deref())?,
         },
+        EventData::Passive { what, note } => EventData::Passive {
+            what,
+            note: clean_note(note.as_deref())?,
+        },
+        // SAFE-1 (issue 12): an invitation is what lifts a stop, so it is never rewritten
+        // afterwards (a corrected "they unblocked you" would be a side door). A mistaken one is
+        // undone by recording their wish again.
+        EventData::Invitation { .. } => {
+            return Err(AppError::Refused(format!(
+                "entry {} records that they invited contact, and that can't be changed                  afterwards: it is what lifted a stop. If it was recorded by mistake, record                  their wish again (for example that they said no) and it holds from then.",
+                old.id
+            )));
+        }
         EventData::Urge {
             intensity,
             instead,

@@ -7,9 +7,10 @@
 
 use amends_core::forms::{self, Answer};
 use amends_core::plan::time::add_days;
+use amends_core::plan::{Capability, HoldClass};
 use amends_core::{
     AmendsStatus, Answers, Bounds, Channel, Config, Direction, DraftKind, Event, EventData, FormId,
-    Gate, GateId, HabitKind, Plan, PromiseOutcome, Settings, Signal, SlipKind,
+    Gate, GateId, HabitKind, Passive, Plan, PromiseOutcome, Settings, Signal, SlipKind,
 };
 use amends_store::Store;
 use jiff::Timestamp;
@@ -91,6 +92,33 @@ pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 /// that day in the user's zone.
 pub fn parse_due(input: &str, tz: &TimeZone) -> Result<Timestamp> {
     parse_at(input, tz, Timestamp::MAX)
+}
+
+/// Issue 12: refuses a use case aimed at them while a hold of the table closes it, with every
+/// reason ("text (METHOD)"). The one place the use cases ask; no front end decides it.
+pub(crate) fn require(plan: &Plan, cap: Capability) -> Result<()> {
+    let state = plan.capability(cap);
+    if state.open {
+        return Ok(());
+    }
+    let reasons: Vec<String> = state
+        .reasons
+        .iter()
+        .map(|r| format!("{} ({})", r.text, r.method))
+        .collect();
+    Err(AppError::Refused(format!(
+        "{} is closed now. {}",
+        capitalise(cap.describe()),
+        reasons.join(" ")
+    )))
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 fn invalid(problems: Vec<String>) -> AppError {
@@ -319,7 +347,10 @@ impl App {
         self.log(case, data, at, now).await
     }
 
-    /// Their signal, by its exact name.
+    /// Their signal, by its exact name. Under a stop, a warm sign (a kind reply, agreeing to
+    /// talk or to check-ins) is refused with what to record instead: it lifts nothing, and
+    /// storing it would read as if it had (issue 12). Signs that they want less are always
+    /// recorded.
     #[instrument(skip_all)]
     pub async fn log_signal(
         &self,
@@ -332,6 +363,71 @@ impl App {
         let data = EventData::Signal {
             signal,
             note: clean_note(note)?,
+        };
+        if signal.is_warm() {
+            let plan = self.plan(case, at).await?;
+            if plan.holds.iter().any(|h| h.class == HoldClass::Stop) {
+                let reasons: Vec<String> = plan
+                    .gate(GateId::Outreach)
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{} ({})", r.text, r.method))
+                    .collect();
+                return Err(AppError::Refused(format!(
+                    "{} A sign like \u{201c}{signal}\u{201d} does not change that: only their \
+                     invitation does, recorded with what they said.",
+                    reasons.join(" ")
+                )));
+            }
+        }
+        self.log(case, data, at, now).await
+    }
+
+    /// A passive sign of theirs (a like, a view, word passed on). It is kept as what it is: no
+    /// reply expected, and no gate changes (issue 12).
+    #[instrument(skip_all)]
+    pub async fn log_passive(
+        &self,
+        case: &CaseSummary,
+        what: Passive,
+        note: Option<&str>,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        let data = EventData::Passive {
+            what,
+            note: clean_note(note)?,
+        };
+        self.log(case, data, at, now).await
+    }
+
+    /// SAFE-1: they got in touch directly and invited contact; `words` is what they said, in
+    /// their words. The only record that lifts a "no" (a block only with `unblocked`, a new
+    /// partner only with `partner_ended`); violence and a protective order never lift.
+    #[instrument(skip_all)]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn log_invitation(
+        &self,
+        case: &CaseSummary,
+        channel: Channel,
+        words: &str,
+        unblocked: bool,
+        partner_ended: bool,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> Result<Logged> {
+        if !channel.is_direct() {
+            return Err(AppError::Invalid(
+                "an invitation comes as a message, a call, an email or in person, not as a \
+                 gift; log a gift they sent as contact from them"
+                    .into(),
+            ));
+        }
+        let data = EventData::Invitation {
+            channel,
+            words: required_text("what they said", words)?,
+            unblocked,
+            partner_ended,
         };
         self.log(case, data, at, now).await
     }
@@ -494,6 +590,7 @@ impl App {
         let text = required_text("promise", text)?;
         check_due(due, at)?;
         let plan = self.plan(case, now).await?;
+        require(&plan, Capability::Promise)?;
         if !plan.promises.can_add {
             return Err(AppError::Invalid(format!(
                 "you already have {} open promises, the most amends keeps at once (TR-4: promise \
@@ -551,6 +648,7 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         let plan = self.plan(case, at).await?;
+        require(&plan, Capability::CheckIn)?;
         if !plan.checkins.agreed {
             return Err(AppError::Invalid(
                 "check-ins are on only once they agreed to them (TR-5). If they did, log that \
@@ -579,6 +677,7 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
+        require(&self.plan(case, now).await?, Capability::AmendsOffer)?;
         let data = EventData::AmendsItem {
             request: required_text("request", request)?,
             bounds,
@@ -623,6 +722,22 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         check_cost(cost)?;
+        // Issue 12: under a stop or a pause no gesture is planned or kept here. One already
+        // given is contact, and is logged as such (where it counts as a slip).
+        if let Err(e) = require(&self.plan(case, now).await?, Capability::Gesture)
+            && self
+                .plan(case, now)
+                .await?
+                .capability(Capability::Gesture)
+                .reasons
+                .iter()
+                .any(|r| r.hold.is_some())
+        {
+            return Err(AppError::Refused(format!(
+                "{e} If you already gave them something, log it as contact you started (by \
+                 gift): it is kept, as a slip."
+            )));
+        }
         let data = EventData::Gesture {
             what: required_text("gesture", what)?,
             cost,
@@ -821,7 +936,7 @@ pub fn answers_from_fields(form: &forms::Form, fields: &[(String, String)]) -> A
 /// The next `count` agreed check-ins (TR-5), for calendars.
 pub(crate) fn checkin_dates(plan: &Plan, tz: &TimeZone, count: i64) -> Vec<Timestamp> {
     match plan.checkins.next_due {
-        Some(first) if plan.checkins.agreed => (0..count)
+        Some(first) if plan.checkins.agreed && plan.allows(Capability::CheckIn) => (0..count)
             .map(|i| add_days(first, i * plan.checkins.every_days, tz))
             .collect(),
         _ => Vec::new(),

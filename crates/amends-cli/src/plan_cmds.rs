@@ -14,7 +14,7 @@ use amends_core::forms::{self, AnswerType, Form, Question};
 use amends_core::plan::PromiseStatus;
 use amends_core::{
     AmendsStatus, Answer, Answers, Bounds, Channel, Direction, DraftKind, FormId, Gate, GateId,
-    HabitKind, Plan, PromiseOutcome, Settings, Signal, SlipKind,
+    HabitKind, Passive, Plan, PromiseOutcome, Settings, Signal, SlipKind,
 };
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -102,7 +102,8 @@ pub struct WorkbookArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum LogCommand {
-    /// A contact, either way, on any channel (likes and reactions count as social).
+    /// A contact, either way, on any channel. A like or a view from them is not contact: log it
+    /// with `log passive`.
     Contact {
         /// out (you started it) or in (they did).
         #[arg(long, value_parser = parse_vocab::<Direction>)]
@@ -117,12 +118,40 @@ pub enum LogCommand {
     },
     /// Their signal: asked-for-space, asked-no-contact, blocked, protective-order, new-partner,
     /// major-life-change, angry, unwilling-to-talk, declined, friends-only, warm-reply,
-    /// agreed-to-talk, agreed-to-try-again, agreed-to-check-ins.
+    /// agreed-to-talk, agreed-to-try-again, agreed-to-check-ins, asked-for-explanation.
     Signal {
         #[arg(value_parser = parse_vocab::<Signal>)]
         signal: Signal,
         #[arg(long)]
         note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+    /// A passive sign of theirs: like, reaction, story-view, follow, passed-on, seen. Kept as
+    /// what it is; no reply is expected and nothing opens because of it.
+    Passive {
+        #[arg(value_parser = parse_vocab::<Passive>)]
+        what: Passive,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+    /// They got in touch themselves and invited contact (SAFE-1): the only thing that lifts a
+    /// "no". Give what they said, in their words.
+    Invitation {
+        /// How they got in touch: text, call, email, social or in-person.
+        #[arg(long, value_parser = parse_vocab::<Channel>)]
+        channel: Channel,
+        /// What they said.
+        #[arg(long)]
+        words: String,
+        /// They unblocked you (needed to lift a block).
+        #[arg(long)]
+        unblocked: bool,
+        /// They said they are no longer with their new partner (needed to lift WA-3).
+        #[arg(long)]
+        partner_ended: bool,
         #[command(flatten)]
         at: At,
     },
@@ -567,6 +596,22 @@ async fn log(app: &App, case: &CaseSummary, cmd: &LogCommand, now: Timestamp) ->
             app.log_signal(case, *signal, note.as_deref(), at, now)
                 .await?
         }
+        LogCommand::Passive { what, note, at } => {
+            let at = when(at).await?;
+            app.log_passive(case, *what, note.as_deref(), at, now)
+                .await?
+        }
+        LogCommand::Invitation {
+            channel,
+            words,
+            unblocked,
+            partner_ended,
+            at,
+        } => {
+            let at = when(at).await?;
+            app.log_invitation(case, *channel, words, *unblocked, *partner_ended, at, now)
+                .await?
+        }
         LogCommand::Urge {
             intensity,
             instead,
@@ -860,10 +905,17 @@ pub fn render_status(case: &CaseSummary, plan: &Plan, tz: &TimeZone) -> String {
         gate_line(g, tz, &mut out);
     }
     let nc = &plan.no_contact;
-    out.push_str(&format!(
-        "\nNo contact: day {} (longest stretch {} days; the method asks for at least {})\n",
-        nc.days, nc.longest_days, nc.target_days
-    ));
+    // Issue 12: under a stop there is no "at least" next to a lock no date opens.
+    out.push_str(&match nc.target_days {
+        Some(target) => format!(
+            "\nNo contact: day {} (longest stretch {} days; the method asks for at least {target})\n",
+            nc.days, nc.longest_days
+        ),
+        None => format!(
+            "\nNo contact: day {} (longest stretch {} days)\n",
+            nc.days, nc.longest_days
+        ),
+    });
     if !nc.slips.is_empty() {
         out.push_str(&format!("  Slips ({}), kept on record:\n", nc.slips.len()));
         for s in &nc.slips {

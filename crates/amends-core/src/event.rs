@@ -148,6 +148,8 @@ vocabulary! {
         AgreedToTryAgain => "agreed-to-try-again",
         /// TR-5: switches on the fortnightly check-in.
         AgreedToCheckIns => "agreed-to-check-ins",
+        /// C3: they asked for an explanation. Only then may the long letter (`email`) be sent.
+        AskedForExplanation => "asked-for-explanation",
     }
 }
 
@@ -168,12 +170,41 @@ impl Signal {
                 | Signal::AgreedToTalk
                 | Signal::AgreedToTryAgain
                 | Signal::AgreedToCheckIns
+                | Signal::AskedForExplanation
         )
     }
 
     /// Signs that contact is unwelcome for now or for good (WA-1 to WA-6, RC-10, SAFE-1).
     pub fn is_stop(self) -> bool {
         !self.is_warm() && self != Signal::FriendsOnly
+    }
+}
+
+vocabulary! {
+    /// A sign from them that asks nothing and expects no reply: it is logged as what it is and
+    /// changes no gate. It never lifts a stop and never answers an unanswered message (SAFE-1,
+    /// SAFE-5; the consent-lock decision of issue 12).
+    Passive, "passive sign" {
+        /// A like on something the user posted.
+        Like => "like",
+        /// An emoji reaction.
+        Reaction => "reaction",
+        /// They viewed a story or a profile.
+        StoryView => "story-view",
+        /// A follow or a friend request accepted.
+        Follow => "follow",
+        /// Something they said, passed on by someone else.
+        PassedOn => "passed-on",
+        /// The user saw them somewhere, by chance.
+        Seen => "seen",
+    }
+}
+
+impl Channel {
+    /// Channels that a direct contact can come by: a message, a call, a letter, a meeting. A
+    /// gift is not a direct contact (NC-1 still logs it).
+    pub fn is_direct(self) -> bool {
+        !matches!(self, Channel::Gift)
     }
 }
 
@@ -415,6 +446,27 @@ pub enum EventData {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// A passive sign from them (a like, a view, word passed on): no reply expected, no gate
+    /// changes (issue 12).
+    Passive {
+        what: Passive,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// SAFE-1: they got in touch directly and invited contact, in their own words. It is the
+    /// only thing that lifts a "no" or a no-contact request; a block only when they also
+    /// unblocked, a new partner (WA-3) only when they said that relationship has ended.
+    /// Violence (SAFE-2, SAFE-8) and a protective order never lift inside amends.
+    Invitation {
+        /// How they got in touch (a direct channel, not a gift).
+        channel: Channel,
+        /// What they said, in their words.
+        words: String,
+        #[serde(default)]
+        unblocked: bool,
+        #[serde(default)]
+        partner_ended: bool,
+    },
     /// SAFE-7: a no-contact slip that was not a message, such as checking their profile.
     Slip {
         what: SlipKind,
@@ -508,6 +560,8 @@ impl EventData {
             EventData::TheirPart { .. } => "their-part",
             EventData::Contact { .. } => "contact",
             EventData::Signal { .. } => "signal",
+            EventData::Passive { .. } => "passive",
+            EventData::Invitation { .. } => "invitation",
             EventData::Slip { .. } => "slip",
             EventData::Urge { .. } => "urge",
             EventData::Habit { .. } => "habit",
@@ -546,6 +600,8 @@ impl EventData {
                 dir: Direction::In, ..
             } => "Contact they started",
             EventData::Signal { .. } => "Their signal",
+            EventData::Passive { .. } => "A passive sign (no reply expected)",
+            EventData::Invitation { .. } => "They invited contact",
             EventData::Slip { .. } => "No-contact slip",
             EventData::Urge { .. } => "Urge resisted",
             EventData::Habit { .. } => "Self-work",
@@ -643,6 +699,25 @@ impl EventData {
                 with_note(head, note)
             }
             EventData::Signal { signal, note } => with_note(signal.to_string(), note),
+            EventData::Passive { what, note } => {
+                with_note(format!("{what} (no reply expected; changes nothing)"), note)
+            }
+            EventData::Invitation {
+                channel,
+                words,
+                unblocked,
+                partner_ended,
+            } => {
+                let mut out =
+                    format!("They got in touch ({channel}) and invited contact:\n{words}");
+                if *unblocked {
+                    out.push_str("\n(they unblocked you)");
+                }
+                if *partner_ended {
+                    out.push_str("\n(they said they are no longer with their new partner)");
+                }
+                out
+            }
             EventData::Slip { what, note } => with_note(what.to_string(), note),
             EventData::Urge {
                 intensity,
@@ -810,6 +885,7 @@ mod tests {
                 "agreed-to-talk",
                 "agreed-to-try-again",
                 "agreed-to-check-ins",
+                "asked-for-explanation",
             ]
         );
         let channels: Vec<&str> = Channel::ALL.iter().map(|s| s.as_str()).collect();

@@ -14,7 +14,8 @@ pub mod plan;
 pub use config::Config;
 pub use event::{
     AmendsStatus, Answers, Bounds, Channel, Danger, Direction, DraftKind, Event, EventData,
-    HabitKind, PromiseOutcome, Relationship, Settings, Signal, SlipKind, YesNoUnsure, effective,
+    HabitKind, Passive, PromiseOutcome, Relationship, Settings, Signal, SlipKind, YesNoUnsure,
+    effective,
 };
 pub use forms::{Answer, AnswerType, Form, FormId, Question, WORKBOOK, WorkbookSection};
 pub use guidance::{CARDS, Card};

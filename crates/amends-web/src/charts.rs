@@ -304,14 +304,16 @@ pub fn exercise_and_therapy(series: &Series) -> Chart {
 }
 
 /// NC-2: the no-contact stretch day by day, with every slip shown (a slip is never hidden).
-pub fn no_contact(series: &Series, target_days: i64) -> Chart {
+/// `target_days` is `None` under a stop (issue 12): then no target line and no "at least"
+/// stand next to a lock that no number of days opens.
+pub fn no_contact(series: &Series, target_days: Option<i64>) -> Chart {
     let days = &series.days;
     let most = days
         .iter()
         .filter_map(|d| d.stretch_days)
         .max()
         .unwrap_or(0) as f64;
-    let y_max = (most.max(target_days as f64) / 10.0).ceil() * 10.0;
+    let y_max = (most.max(target_days.unwrap_or(0) as f64) / 10.0).ceil() * 10.0;
     let f = Frame {
         n: days.len(),
         y_max: y_max.max(10.0),
@@ -320,10 +322,13 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
     let current = days.last().and_then(|d| d.stretch_days);
     let summary = match current {
         Some(c) => format!(
-            "The current stretch is {c} day{} without contact you started; {slips} slip{} in the last {} days. The method asks for at least {target_days}.",
+            "The current stretch is {c} day{} without contact you started; {slips} slip{} in the last {} days.{}",
             if c == 1 { "" } else { "s" },
             if slips == 1 { "" } else { "s" },
-            days.len()
+            days.len(),
+            target_days
+                .map(|t| format!(" The method asks for at least {t}."))
+                .unwrap_or_default()
         ),
         None => format!("Nothing recorded in the last {} days yet.", days.len()),
     };
@@ -343,14 +348,16 @@ pub fn no_contact(series: &Series, target_days: i64) -> Chart {
         "Days without contact",
         &ticks,
     );
-    let ty = f.y(target_days as f64);
-    let _ = write!(
-        svg,
-        r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"/><text class="band-label" x="{:.1}" y="{:.1}" text-anchor="end">{target_days} days</text>"#,
-        W - RIGHT,
-        W - RIGHT - 4.0,
-        ty - 5.0
-    );
+    if let Some(target_days) = target_days {
+        let ty = f.y(target_days as f64);
+        let _ = write!(
+            svg,
+            r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"/><text class="band-label" x="{:.1}" y="{:.1}" text-anchor="end">{target_days} days</text>"#,
+            W - RIGHT,
+            W - RIGHT - 4.0,
+            ty - 5.0
+        );
+    }
     let mut points = String::new();
     let mut last: Option<i64> = None;
     for (i, d) in days.iter().enumerate() {
@@ -484,7 +491,7 @@ mod tests {
         for chart in [
             sleep(&series(), [7.0, 9.0]),
             exercise_and_therapy(&series()),
-            no_contact(&series(), 30),
+            no_contact(&series(), Some(30)),
         ] {
             assert!(chart.svg.starts_with("<svg") && chart.svg.ends_with("</svg>"));
             assert!(chart.svg.contains("role=\"img\""));
@@ -519,7 +526,7 @@ mod tests {
 
     #[test]
     fn slips_are_drawn_and_listed() {
-        let c = no_contact(&series(), 30);
+        let c = no_contact(&series(), Some(30));
         assert_eq!(
             c.svg.matches("slip, the count restarted</title>").count(),
             1

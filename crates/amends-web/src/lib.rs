@@ -136,6 +136,8 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
             get(pages::contacts::show).post(pages::contacts::log_contact),
         )
         .route("/signals", post(pages::contacts::log_signal))
+        .route("/passive", post(pages::contacts::log_passive))
+        .route("/invitations", post(pages::contacts::log_invitation))
         .route("/questions", post(pages::contacts::log_question))
         .route(
             "/questions/answered",

@@ -7,6 +7,7 @@ mod coach;
 mod correction;
 mod demo;
 mod method;
+mod stops;
 
 use amends_app::{App, CaseSummary, KdfParams, Passphrase};
 use amends_core::Relationship;

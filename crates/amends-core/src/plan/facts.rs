@@ -59,6 +59,14 @@ pub(crate) struct GestureFact<'a> {
     pub cost: f64,
 }
 
+/// SAFE-1: they got in touch directly and invited contact (the only thing that lifts a stop).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InvitationFact {
+    pub at: Timestamp,
+    pub unblocked: bool,
+    pub partner_ended: bool,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct HabitFact<'a> {
     pub at: Timestamp,
@@ -86,6 +94,10 @@ pub(crate) struct Facts<'a> {
     pub danger: Vec<Danger>,
     /// SAFE-8: likewise.
     pub harmed: Vec<Danger>,
+    /// When danger or harm was first recorded.
+    pub danger_since: Option<Timestamp>,
+    /// SAFE-1: their invitations (corrections applied).
+    pub invitations: Vec<InvitationFact>,
     pub acts: usize,
     pub acts_complete: usize,
     pub times_happened: Option<u32>,
@@ -153,10 +165,22 @@ impl<'a> Facts<'a> {
                     form: FormId::Intake,
                     answers,
                 } => {
-                    f.danger.extend(dangers(answers.get("dangerous_harm")));
-                    f.harmed.extend(dangers(answers.get("harmed_by_them")));
+                    let (d, h) = (
+                        dangers(answers.get("dangerous_harm")),
+                        dangers(answers.get("harmed_by_them")),
+                    );
+                    if !d.is_empty() || !h.is_empty() {
+                        f.danger_since.get_or_insert(e.at);
+                    }
+                    f.danger.extend(d);
+                    f.harmed.extend(h);
                 }
-                EventData::WorkbookAct { danger, .. } => f.danger.extend(danger.iter().copied()),
+                EventData::WorkbookAct { danger, .. } => {
+                    if !danger.is_empty() {
+                        f.danger_since.get_or_insert(e.at);
+                    }
+                    f.danger.extend(danger.iter().copied())
+                }
                 EventData::Signal { signal, .. } if signal.is_final_no() => {
                     f.signals.push((e.at, *signal))
                 }
@@ -169,7 +193,23 @@ impl<'a> Facts<'a> {
                 EventData::Journal { .. }
                 | EventData::TheirPart { .. }
                 | EventData::DraftSaved { .. }
-                | EventData::TheirNeed { .. } => {}
+                | EventData::TheirNeed { .. }
+                // Issue 12: a passive sign is not contact and changes nothing.
+                | EventData::Passive { .. } => {}
+                EventData::Invitation {
+                    unblocked,
+                    partner_ended,
+                    ..
+                } => {
+                    // An invitation is direct contact they started (it answers silence and
+                    // lifts pauses) as well as the lift of a stop.
+                    f.ins.push(e.at);
+                    f.invitations.push(InvitationFact {
+                        at: e.at,
+                        unblocked: *unblocked,
+                        partner_ended: *partner_ended,
+                    });
+                }
                 EventData::Assessment { form, answers } => match form {
                     FormId::Intake => f.intake = Some((e.at, answers)),
                     FormId::Readiness => f.readiness = Some((e.at, answers)),
@@ -367,16 +407,21 @@ impl<'a> Facts<'a> {
         self.ins.iter().copied().max()
     }
 
-    /// Whether they started contact after `t` (the only thing that lifts a stop).
+    /// Whether they started direct contact after `t` (lifts a pause, never a stop).
     pub fn contact_in_after(&self, t: Timestamp) -> bool {
         self.ins.iter().any(|&i| i > t)
     }
 
-    /// The latest signal matching `pred` that no later contact of theirs has lifted.
+    /// The latest signal matching `pred` that has not been lifted by the rule the hold table
+    /// gives it (a signal that starts no hold is lifted by any direct contact of theirs).
     pub fn unlifted(&self, pred: impl Fn(Signal) -> bool) -> Option<(Timestamp, Signal)> {
         self.signals
             .iter()
-            .filter(|(t, s)| pred(*s) && !self.contact_in_after(*t))
+            .filter(|(t, s)| {
+                let lift = super::stops::Hold::from_signal(*s)
+                    .map_or(super::stops::Lift::TheirContact, |h| h.rule().lifted_by);
+                pred(*s) && !self.lifted(*t, lift)
+            })
             .max_by_key(|(t, _)| *t)
             .copied()
     }
@@ -394,9 +439,10 @@ impl<'a> Facts<'a> {
         self.latest(Signal::is_stop).map(|(t, _)| t)
     }
 
-    /// C10: they are engaging warmly: a warm signal later than every stop.
+    /// C10: they are engaging warmly: a warm signal or an invitation later than every stop.
     pub fn reengaged(&self) -> Option<Timestamp> {
-        let warm = self.latest(Signal::is_warm)?.0;
+        let invited = self.invitations.iter().map(|i| i.at).max();
+        let warm = self.latest(Signal::is_warm).map(|(t, _)| t).max(invited)?;
         match self.last_stop() {
             Some(stop) if stop >= warm => None,
             _ => Some(warm),

@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use super::facts::{Facts, Path};
+use super::stops::{ActiveHold, Hold, HoldClass, Lift};
 use super::time::{add_days, day, days_between};
 use crate::config::Config;
 use crate::event::{DraftKind, HabitKind, Signal, YesNoUnsure};
@@ -46,14 +47,17 @@ pub struct Reason {
     pub text: String,
     /// When this reason stops holding, where that can be known.
     pub until: Option<Timestamp>,
+    /// The hold of the table (`stops.rs`) this reason stands for, if it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold: Option<Hold>,
 }
 
 impl Reason {
-    /// SAFE-1, SAFE-2, SAFE-8: a stop that no date, habit or answer of the user's changes
-    /// (the reasons `hard_stops` gives). Front ends show it alone and offer nothing towards
-    /// them while it holds.
+    /// A stop of the hold table (SAFE-1, SAFE-2, SAFE-8, WA-3): no date, habit or answer of
+    /// the user's changes it. Front ends show it alone and offer nothing towards them while
+    /// it holds.
     pub fn is_hard_stop(&self) -> bool {
-        matches!(self.method, "SAFE-1" | "SAFE-2" | "SAFE-8")
+        self.hold.is_some_and(Hold::is_stop)
     }
 
     fn new(method: &'static str, text: impl Into<String>) -> Self {
@@ -61,6 +65,7 @@ impl Reason {
             method,
             text: text.into(),
             until: None,
+            hold: None,
         }
     }
 
@@ -115,9 +120,16 @@ pub(crate) struct Ctx<'f, 'a> {
     pub now: Timestamp,
     pub tz: &'f TimeZone,
     pub cfg: &'f Config,
+    /// The holds in force (`Facts::holds`), worked out once.
+    pub holds: Vec<ActiveHold>,
 }
 
 impl Ctx<'_, '_> {
+    /// Whether no hold in force closes `cap` (issue 12).
+    pub fn allows(&self, cap: super::stops::Capability) -> bool {
+        !self.holds.iter().any(|h| h.hold.closes(cap))
+    }
+
     fn day(&self, t: Timestamp) -> String {
         day(t, self.tz)
     }
@@ -207,73 +219,100 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// SAFE-2, SAFE-8 and SAFE-1: the stops that close every gate. After a "no" even the single
-/// goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
-pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
-    let f = c.f;
-    let mut r = Vec::new();
-    if !f.harmed.is_empty() {
-        r.push(Reason::new(
-            "SAFE-8",
-            "You told amends that you were the one harmed. The apology and amends track is \
-             closed; support for you comes first.",
-        ));
-    }
-    if !f.danger.is_empty() {
-        r.push(Reason::new(
-            "SAFE-2",
-            "What happened included harm that made them unsafe. Re-contact help stays off for \
-             good; the help that fits now is support for changing the behaviour.",
-        ));
-    }
-    if let Some((t, _)) = f.latest(|s| s == Signal::ProtectiveOrder) {
-        r.push(Reason::new(
-            "SAFE-1",
-            format!(
-                "A legal or protective order was logged on {}. No contact of any kind, through \
-                 anyone, for as long as it exists.",
-                c.day(t)
-            ),
-        ));
-    }
-    if let Some(&t) = f
-        .walkaway_no
-        .iter()
-        .filter(|t| !f.contact_in_after(**t))
-        .max()
-        && f.unlifted(|s| s.is_final_no() && s != Signal::ProtectiveOrder)
-            .is_none()
-    {
-        r.push(Reason::new(
-            "SAFE-1",
-            format!(
-                "In the walk-away check on {} you noted that they said no. That is final: only \
-                 they can change it, by getting in touch themselves.",
-                c.day(t)
-            ),
-        ));
-    }
-    if let Some((t, s)) = f.unlifted(|s| s.is_final_no() && s != Signal::ProtectiveOrder) {
-        let what = match s {
-            Signal::Blocked => "They blocked you",
-            Signal::Declined => "They said no",
-            _ => "They asked for no contact",
-        };
-        r.push(Reason::new(
-            "SAFE-1",
+/// The reason a hold gives, in plain words with its date (issue 12: the table in `stops.rs`
+/// decides what it closes and what lifts it; this only words it).
+pub(crate) fn hold_reason(c: &Ctx, h: &ActiveHold) -> Reason {
+    let on = |t: Option<Timestamp>| t.map(|t| c.day(t)).unwrap_or_default();
+    let text = match h.hold {
+        Hold::UserHarmed => "You told amends that you were the one harmed. The apology and amends \
+                             track is closed; support for you comes first."
+            .to_string(),
+        Hold::Danger => "What happened included harm that made them unsafe. Re-contact help \
+                         stays off for good; the help that fits now is support for changing the \
+                         behaviour."
+            .to_string(),
+        Hold::ProtectiveOrder => format!(
+            "A legal or protective order was logged on {}. No contact of any kind, through \
+             anyone, for as long as it exists.",
+            on(h.since)
+        ),
+        Hold::WalkawayNo => format!(
+            "In the walk-away check on {} you noted that they said no. That is final: only they \
+             can change it, by getting in touch themselves and inviting contact.",
+            on(h.since)
+        ),
+        Hold::Declined | Hold::AskedNoContact | Hold::Blocked => {
+            let what = match h.hold {
+                Hold::Blocked => "They blocked you",
+                Hold::Declined => "They said no",
+                _ => "They asked for no contact",
+            };
             format!(
                 "{what} on {}. That is final: only they can change it, by getting in touch \
-                 themselves.",
-                c.day(t)
-            ),
-        ));
+                 themselves{}.",
+                on(h.since),
+                if h.hold == Hold::Blocked {
+                    ", unblocking you and inviting contact"
+                } else {
+                    " and inviting contact"
+                }
+            )
+        }
+        Hold::NewPartner => format!(
+            "On {} you noted they have a new partner. Stay out of their new relationship: \
+             nothing here reaches towards them unless they tell you it has ended and invite \
+             contact.",
+            on(h.since)
+        ),
+        Hold::MovedOn => format!(
+            "In the walk-away check on {} you noted they have moved on. Respect it and stay out \
+             of their new life.",
+            on(h.since)
+        ),
+        Hold::MajorLifeChange => format!(
+            "On {} you noted a major change in their life. Outreach is locked while they deal \
+             with it, until they get in touch.",
+            on(h.since)
+        ),
+        Hold::Unwelcome => format!(
+            "In the walk-away check on {} you noted signs that contact is unwelcome. That means \
+             stopping now.",
+            on(h.since)
+        ),
+        Hold::AskedForSpace => format!(
+            "They asked for space on {}. Honour it fully until they get in touch themselves.",
+            on(h.since)
+        ),
+        Hold::Angry => format!(
+            "They were angry on {}. Contact would add pressure; it pauses until they get in \
+             touch (C11).",
+            on(h.since)
+        ),
+        Hold::UnwillingToTalk => format!(
+            "On {} they showed they don't want to talk. Outreach waits for them.",
+            on(h.since)
+        ),
+    };
+    Reason {
+        method: h.method,
+        text,
+        until: None,
+        hold: Some(h.hold),
     }
-    r
 }
 
-/// The walk-away answers that stand for their signals (WA-3, WA-4, WA-5, WA-6), lifted like
-/// signals by a later contact of theirs.
-fn walkaway_stops(c: &Ctx) -> Vec<Reason> {
+/// SAFE-2, SAFE-8, SAFE-1 and WA-3: the stops that close every gate. After a "no" even the
+/// single goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
+pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
+    c.holds
+        .iter()
+        .filter(|h| h.class == HoldClass::Stop)
+        .map(|h| hold_reason(c, h))
+        .collect()
+}
+
+/// The walk-away decision (WA-7, PP-5) stands until they get in touch.
+fn walkaway_decision(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
     let Some((t, answers)) = f.walkaway else {
         return Vec::new();
@@ -281,34 +320,8 @@ fn walkaway_stops(c: &Ctx) -> Vec<Reason> {
     if f.contact_in_after(t) {
         return Vec::new();
     }
-    let yes = |id: &str| answers.get(id).and_then(Answer::as_text) == Some("yes");
-    let mut r = Vec::new();
-    if yes("moved_on") {
-        r.push(Reason::new(
-            "WA-3",
-            "You noted they have moved on. Respect it and stay out of their new life.",
-        ));
-    }
-    if yes("unwelcome") {
-        r.push(Reason::new(
-            "WA-4",
-            "You noted signs that contact is unwelcome. That means stopping now.",
-        ));
-    }
-    if yes("life_changes") {
-        r.push(Reason::new(
-            "WA-5",
-            "You noted they are absorbed in big changes. This isn't the time.",
-        ));
-    }
-    if answers.get("their_answer").and_then(Answer::as_text) == Some("declined") {
-        r.push(Reason::new(
-            "WA-6",
-            "You noted that they said no. Accept it with good grace.",
-        ));
-    }
     let decision = answers.get("decision").and_then(Answer::as_text);
-    r.push(Reason::new(
+    vec![Reason::new(
         if decision == Some("move-on") {
             "WA-7"
         } else {
@@ -323,69 +336,18 @@ fn walkaway_stops(c: &Ctx) -> Vec<Reason> {
                 "keep giving space"
             }
         ),
-    ));
-    r
+    )]
 }
 
-/// Their signs that pause contact until they get in touch (WA-1, WA-2, WA-3, WA-5, RC-10,
+/// Their signs that pause contact until they get in touch (WA-1, WA-2, WA-4, WA-5, RC-10,
 /// PP-8). C1 overrides the seed's "stay patient while they date or move" (PP-6) and its
-/// "pressure sometimes works" (PP-7, C2): both lock here instead.
+/// "pressure sometimes works" (PP-7, C2): both lock instead.
 fn their_pauses(c: &Ctx) -> Vec<Reason> {
-    let f = c.f;
-    let mut r = Vec::new();
-    if let Some((t, s)) = f.unlifted(|s| matches!(s, Signal::NewPartner | Signal::MajorLifeChange))
-    {
-        r.push(if s == Signal::NewPartner {
-            Reason::new(
-                "WA-3",
-                format!(
-                    "On {} you noted they have a new partner. Outreach is locked: don't \
-                     interfere with their new relationship.",
-                    c.day(t)
-                ),
-            )
-        } else {
-            Reason::new(
-                "WA-5",
-                format!(
-                    "On {} you noted a major change in their life. Outreach is locked while \
-                     they deal with it.",
-                    c.day(t)
-                ),
-            )
-        });
-    }
-    if let Some((t, s)) = f.unlifted(|s| matches!(s, Signal::AskedForSpace | Signal::Angry)) {
-        r.push(if s == Signal::AskedForSpace {
-            Reason::new(
-                "RC-10",
-                format!(
-                    "They asked for space on {}. Honour it fully until they get in touch \
-                     themselves.",
-                    c.day(t)
-                ),
-            )
-        } else {
-            Reason::new(
-                "WA-2",
-                format!(
-                    "They were angry on {}. Contact would add pressure; it pauses until they \
-                     get in touch (C11).",
-                    c.day(t)
-                ),
-            )
-        });
-    }
-    if let Some((t, _)) = f.unlifted(|s| s == Signal::UnwillingToTalk) {
-        r.push(Reason::new(
-            "WA-1",
-            format!(
-                "On {} they showed they don't want to talk. Outreach waits for them.",
-                c.day(t)
-            ),
-        ));
-    }
-    r
+    c.holds
+        .iter()
+        .filter(|h| h.class == HoldClass::Pause)
+        .map(|h| hold_reason(c, h))
+        .collect()
 }
 
 /// SAFE-5: silence counts. Applies until they have let the user back in.
@@ -645,7 +607,12 @@ fn timing(c: &Ctx) -> Vec<Reason> {
 
 pub(crate) fn outreach(c: &Ctx) -> Gate {
     let mut reasons = hard_stops(c);
-    reasons.extend(walkaway_stops(c));
+    // Issue 12: under a stop nothing else is listed, so no countdown or "day 3 of 30" stands
+    // next to a lock that no date opens.
+    if !reasons.is_empty() {
+        return Gate::from_reasons(GateId::Outreach, reasons);
+    }
+    reasons.extend(walkaway_decision(c));
     reasons.extend(their_pauses(c));
     reasons.extend(silence(c));
     reasons.extend(preparation(c));
@@ -655,6 +622,9 @@ pub(crate) fn outreach(c: &Ctx) -> Gate {
 
 pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
     let mut reasons = hard_stops(c);
+    if !reasons.is_empty() {
+        return Gate::from_reasons(GateId::Composer, reasons);
+    }
     if !c.intake_done() {
         reasons.push(Reason::new(
             "GO-8",
@@ -686,12 +656,26 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
                  closed. Answer again in the readiness check if that changes.",
             ));
         } else {
-            allows.extend([DraftKind::Apology, DraftKind::Email]);
-            gate.limits.push(Reason::new(
-                "C3",
-                "The full letter is a private exercise; it is sent, trimmed, only if they say \
-                 they want it.",
-            ));
+            allows.push(DraftKind::Apology);
+            // C3: the long letter is sent only once they asked for an explanation, and only
+            // if nothing has stopped things since.
+            let asked =
+                c.f.latest(|s| s == Signal::AskedForExplanation)
+                    .is_some_and(|(t, _)| c.f.last_stop().is_none_or(|stop| stop < t));
+            if asked {
+                allows.push(DraftKind::Email);
+                gate.limits.push(Reason::new(
+                    "C3",
+                    "They asked for an explanation: the letter can go, trimmed, in the form \
+                     they asked for.",
+                ));
+            } else {
+                gate.limits.push(Reason::new(
+                    "C3",
+                    "The full letter is a private exercise until they ask for an explanation; \
+                     write it as practice, and send it, trimmed, only if they ask.",
+                ));
+            }
         }
         if ask_open {
             allows.push(DraftKind::Ask);
@@ -711,6 +695,9 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
 pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
     let mut reasons = hard_stops(c);
+    if !reasons.is_empty() {
+        return Gate::from_reasons(GateId::Ask, reasons);
+    }
     if f.reentry().is_some() {
         reasons.push(Reason::new(
             "TR-1",
@@ -776,6 +763,9 @@ pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
 pub(crate) fn gestures(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
     let mut reasons = hard_stops(c);
+    if !reasons.is_empty() {
+        return Gate::from_reasons(GateId::Gestures, reasons);
+    }
     if !c.workbook_done() {
         reasons.push(Reason::new(
             "KG-7",
@@ -823,7 +813,10 @@ pub(crate) fn walkaway_signs(c: &Ctx) -> Vec<Reason> {
         ));
     }
     for (t, s) in &f.signals {
-        if f.contact_in_after(*t) && !s.is_final_no() {
+        // A sign stays until what lifts its hold (the table in `stops.rs`); a passive sign of
+        // theirs is not contact and lifts nothing.
+        let lift = Hold::from_signal(*s).map_or(Lift::TheirContact, |h| h.rule().lifted_by);
+        if f.lifted(*t, lift) {
             continue;
         }
         let (m, text) = match s {

@@ -7,6 +7,7 @@
 mod facts;
 mod gates;
 mod steps;
+pub mod stops;
 pub mod time;
 
 use jiff::Timestamp;
@@ -23,6 +24,7 @@ use facts::{Facts, chronological};
 use gates::Ctx;
 pub use gates::{Gate, GateId, Reason};
 pub use steps::{Action, NextStep, excerpt};
+pub use stops::{ActiveHold, Capability, HOLDS, Hold, HoldClass, HoldRule, Lift};
 use time::{add_days, days_between, local_date};
 
 /// Where the user is in the method. Phases 0 to 11 of METHOD.md, plus the two safety tracks.
@@ -128,8 +130,9 @@ pub struct NoContact {
     /// Whole days in the current stretch, in the user's time zone.
     pub days: i64,
     pub longest_days: i64,
-    /// The days the method asks for (NC-2).
-    pub target_days: i64,
+    /// The days the method asks for (NC-2); `None` under a stop, where no number of days opens
+    /// anything and a count towards one would read as a countdown (issue 12).
+    pub target_days: Option<i64>,
     /// Contact the user started while outreach was closed, and SAFE-7 slips. Never hidden.
     pub slips: Vec<Slip>,
     /// NC-6: urges logged in the last 7 and 30 days, and their average intensity.
@@ -331,6 +334,50 @@ pub struct StepEvidence {
     pub days_ago: i64,
 }
 
+/// One capability towards them, as the plan stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapabilityState {
+    pub capability: Capability,
+    pub open: bool,
+    pub reasons: Vec<Reason>,
+}
+
+/// The capabilities: closed by any hold whose row closes it (issue 12), and the four that
+/// have a gate also by their gate's own reasons.
+fn capabilities(c: &Ctx, gates: [&Gate; 4]) -> Vec<CapabilityState> {
+    let [outreach, composer, ask, gestures] = gates;
+    Capability::ALL
+        .iter()
+        .map(|&cap| {
+            let mut reasons: Vec<Reason> = c
+                .holds
+                .iter()
+                .filter(|h| h.hold.closes(cap))
+                .map(|h| gates::hold_reason(c, h))
+                .collect();
+            let gate_reasons: &[&Gate] = match cap {
+                Capability::Contact => &[outreach],
+                Capability::SendDraft => &[outreach, composer],
+                Capability::Ask => &[ask],
+                Capability::Gesture => &[gestures],
+                _ => &[],
+            };
+            for g in gate_reasons {
+                for r in &g.reasons {
+                    if !reasons.contains(r) {
+                        reasons.push(r.clone());
+                    }
+                }
+            }
+            CapabilityState {
+                capability: cap,
+                open: reasons.is_empty(),
+                reasons,
+            }
+        })
+        .collect()
+}
+
 /// The plan at one moment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Plan {
@@ -344,6 +391,12 @@ pub struct Plan {
     pub intake_done: bool,
     pub workbook: WorkbookProgress,
     pub gates: Vec<Gate>,
+    /// Issue 12: the holds of their wishes and safety in force now (`stops::HOLDS` says what
+    /// each closes and what lifts it).
+    pub holds: Vec<ActiveHold>,
+    /// Every capability towards them, open or closed, with the reasons (one per hold or gate
+    /// that closes it). Front ends and use cases ask this, never the reasons' METHOD ids.
+    pub capabilities: Vec<CapabilityState>,
     pub no_contact: NoContact,
     pub self_work: SelfWork,
     pub promises: Promises,
@@ -388,6 +441,7 @@ impl Plan {
             now,
             tz,
             cfg: &cfg,
+            holds: facts.holds(),
         };
 
         let outreach = gates::outreach(&c);
@@ -408,13 +462,16 @@ impl Plan {
             acts: facts.acts,
         };
         let checkins = checkins(&c);
-        let follow_up = facts.reentry().map(|t| FollowUp {
-            method: "TR-8",
-            around: add_days(t, cfg.follow_up_days, tz),
-            text: "Optional, around this date: a brief check-in on whether they'd find it \
+        let follow_up = facts
+            .reentry()
+            .filter(|_| c.allows(Capability::FollowUp))
+            .map(|t| FollowUp {
+                method: "TR-8",
+                around: add_days(t, cfg.follow_up_days, tz),
+                text: "Optional, around this date: a brief check-in on whether they'd find it \
                    helpful to talk about what happened. Never a retelling, and they may say no \
                    (C9).",
-        });
+            });
 
         let walk_reasons = gates::walkaway_signs(&c);
         let walk_away = WalkAway {
@@ -452,6 +509,8 @@ impl Plan {
             path: facts.path(),
             intake_done: c.intake_done(),
             workbook,
+            capabilities: capabilities(&c, [&outreach, &composer, &ask, &gestures_gate]),
+            holds: c.holds.clone(),
             gates: vec![outreach, composer, ask, gestures_gate],
             no_contact,
             self_work,
@@ -498,6 +557,23 @@ impl Plan {
         plan.next_steps = steps::next_steps(&c, &plan);
         plan.guidance = steps::guidance_for(&c, &plan);
         plan
+    }
+
+    /// Whether a capability towards them is open, and if not, why.
+    pub fn capability(&self, cap: Capability) -> &CapabilityState {
+        // Every plan lists every capability, in `Capability::ALL` order.
+        let i = Capability::ALL.iter().position(|c| *c == cap).unwrap_or(0);
+        &self.capabilities[i]
+    }
+
+    pub fn allows(&self, cap: Capability) -> bool {
+        self.capability(cap).open
+    }
+
+    /// A stop of the hold table is in force (SAFE-1, SAFE-2, SAFE-8, WA-3): nothing aims at
+    /// them, and no countdown is shown.
+    pub fn under_stop(&self) -> bool {
+        self.holds.iter().any(|h| h.class == HoldClass::Stop)
     }
 
     pub fn gate(&self, id: GateId) -> &Gate {
@@ -552,12 +628,11 @@ fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &S
     if outreach.open {
         return Phase::ReContact;
     }
-    let paused = outreach.reasons.iter().any(|r| {
-        matches!(
-            r.method,
-            "SAFE-5" | "RC-10" | "WA-1" | "WA-2" | "WA-3" | "WA-5" | "PP-5"
-        )
-    });
+    let paused = !c.holds.is_empty()
+        || outreach
+            .reasons
+            .iter()
+            .any(|r| matches!(r.method, "SAFE-5" | "PP-5"));
     if paused {
         return Phase::Patience;
     }
@@ -602,6 +677,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
             now: e.at,
             tz: c.tz,
             cfg: c.cfg,
+            holds: facts.holds(),
         };
         let gate = gates::outreach(&ctx);
         if !gate.open {
@@ -644,7 +720,9 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
         since,
         days,
         longest_days: longest,
-        target_days: c.cfg.no_contact_days,
+        target_days: c
+            .allows(Capability::Countdown)
+            .then_some(c.cfg.no_contact_days),
         slips,
         urges_7: f.urges.iter().filter(|(t, _)| *t > d7).count(),
         urge_intensity_30: if urges_30.is_empty() {
@@ -817,7 +895,8 @@ fn promises(c: &Ctx) -> Promises {
     );
     Promises {
         reliability_pct: (kept + broken > 0).then(|| pct(kept as f64 / (kept + broken) as f64)),
-        can_add: open < c.cfg.max_open_promises,
+        // Issue 12: no new promise to them under a stop or a pause.
+        can_add: open < c.cfg.max_open_promises && c.allows(Capability::Promise),
         renegotiated: items.iter().map(|p| p.renegotiated).sum(),
         items,
         open,
@@ -829,10 +908,13 @@ fn promises(c: &Ctx) -> Promises {
 
 fn checkins(c: &Ctx) -> CheckIns {
     let f = c.f;
+    // Issue 12: an agreement logged after a stop or during a pause does not bring check-ins
+    // back; only what lifts the hold does (an invitation, or their contact for a pause).
     let agreed_at = f
         .latest(|s| s == crate::event::Signal::AgreedToCheckIns)
         .map(|(t, _)| t)
-        .filter(|t| f.last_stop().is_none_or(|stop| stop < *t));
+        .filter(|t| f.last_stop().is_none_or(|stop| stop < *t))
+        .filter(|_| c.allows(Capability::CheckIn));
     let last = agreed_at.and_then(|a| f.checkins.iter().copied().filter(|&t| t >= a).max());
     CheckIns {
         agreed: agreed_at.is_some(),
@@ -845,38 +927,56 @@ fn checkins(c: &Ctx) -> CheckIns {
 fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
     let f = c.f;
     let mut reasons = Vec::new();
+    let reason = |method: &'static str, text: &str, hold: Option<Hold>| Reason {
+        method,
+        text: text.into(),
+        until: None,
+        hold,
+    };
     if !f.danger.is_empty() {
-        reasons.push(Reason {
-            method: "SAFE-2",
-            text: "After harm that made them unsafe, the path is changing the behaviour and \
-                   building your own life."
-                .into(),
-            until: None,
-        });
+        reasons.push(reason(
+            "SAFE-2",
+            "After harm that made them unsafe, the path is changing the behaviour and building \
+             your own life.",
+            Some(Hold::Danger),
+        ));
     }
     if walk.decision.as_deref() == Some("move-on")
         && f.walkaway.is_some_and(|(t, _)| !f.contact_in_after(t))
     {
-        reasons.push(Reason {
-            method: "WA-7",
-            text: "You chose to accept it and move on.".into(),
-            until: None,
-        });
+        reasons.push(reason("WA-7", "You chose to accept it and move on.", None));
     }
-    if f.latest(|s| s == crate::event::Signal::ProtectiveOrder)
-        .is_some()
+    let holding = |h: Hold| c.holds.iter().any(|a| a.hold == h);
+    if holding(Hold::ProtectiveOrder) {
+        reasons.push(reason(
+            "SAFE-1",
+            "A protective order stands; your own life is the path now.",
+            Some(Hold::ProtectiveOrder),
+        ));
+    } else if let Some(h) = [
+        Hold::Declined,
+        Hold::AskedNoContact,
+        Hold::Blocked,
+        Hold::WalkawayNo,
+    ]
+    .into_iter()
+    .find(|h| holding(*h))
     {
-        reasons.push(Reason {
-            method: "SAFE-1",
-            text: "A protective order stands; your own life is the path now.".into(),
-            until: None,
-        });
-    } else if f.unlifted(|s| s.is_final_no()).is_some() {
-        reasons.push(Reason {
-            method: "SAFE-1",
-            text: "Their answer was no. Accepting it is where your own life picks up again.".into(),
-            until: None,
-        });
+        reasons.push(reason(
+            "SAFE-1",
+            "Their answer was no. Accepting it is where your own life picks up again.",
+            Some(h),
+        ));
+    }
+    if let Some(h) = [Hold::NewPartner, Hold::MovedOn]
+        .into_iter()
+        .find(|h| holding(*h))
+    {
+        reasons.push(reason(
+            "WA-3",
+            "They have moved on. Letting them go, and building your own life, is the path now.",
+            Some(h),
+        ));
     }
     MoveOn {
         active: !reasons.is_empty(),

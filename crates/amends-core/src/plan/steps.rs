@@ -221,7 +221,10 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 Some("assess readiness"),
             ));
         }
-        let needs_readiness = plan.no_contact.days >= plan.no_contact.target_days
+        let needs_readiness = plan
+            .no_contact
+            .target_days
+            .is_some_and(|target| plan.no_contact.days >= target)
             && plan.intake_done
             && plan.workbook.done
             && plan.gates.first().is_some_and(|g| {
@@ -249,6 +252,12 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         }
     }
 
+    // SAFE-1, SAFE-2, SAFE-8, WA-3 (issue 12): under a stop nothing below may point the user
+    // towards them: no promise to settle with them, no check-in, no answers owed to their
+    // questions, no amends to work on with them, no conversation to prepare.
+    if !c.allows(super::stops::Capability::StepsAboutThem) {
+        return s;
+    }
     for p in plan.promises.items.iter().filter(|p| p.overdue) {
         s.push(step(
             "TR-3",
@@ -259,12 +268,6 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             ),
             Some("promise list"),
         ));
-    }
-    // SAFE-1, SAFE-2, SAFE-8: after a "no", a protective order or dangerous harm, nothing
-    // below may point the user towards them: no check-in, no answers owed to their questions,
-    // no amends to work on with them, no conversation to prepare.
-    if !super::gates::hard_stops(c).is_empty() {
-        return s;
     }
     if plan.checkins.agreed
         && let Some(due) = plan.checkins.next_due

@@ -7,6 +7,7 @@
 mod dst;
 mod property;
 mod scenarios;
+mod stops;
 
 use amends_core::{
     Answer, Answers, Channel, Config, Direction, DraftKind, Event, EventData, FormId, Gate, GateId,
@@ -92,6 +93,23 @@ impl History {
                 note: None,
             },
         )
+    }
+
+    /// SAFE-1: they got in touch by text and invited contact.
+    pub fn invite(&mut self, d: f64, unblocked: bool, partner_ended: bool) -> String {
+        self.add(
+            d,
+            EventData::Invitation {
+                channel: Channel::Text,
+                words: "I'd like to talk, call me".into(),
+                unblocked,
+                partner_ended,
+            },
+        )
+    }
+
+    pub fn passive(&mut self, d: f64, what: amends_core::Passive) -> String {
+        self.add(d, EventData::Passive { what, note: None })
     }
 
     pub fn signal(&mut self, d: f64, signal: Signal) -> String {

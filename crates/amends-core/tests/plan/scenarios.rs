@@ -237,7 +237,7 @@ fn safe_5_a_second_unanswered_message_locks_outreach_and_opens_walk_away() {
 }
 
 #[test]
-fn safe_1_a_no_locks_outreach_permanently_until_they_start_contact() {
+fn safe_1_a_no_locks_outreach_permanently_until_they_invite_contact() {
     for signal in [Signal::AskedNoContact, Signal::Blocked, Signal::Declined] {
         let mut h = History::prepared();
         h.habits(61, 400);
@@ -251,10 +251,22 @@ fn safe_1_a_no_locks_outreach_permanently_until_they_start_contact() {
             assert!(methods(p.gate(g)).contains(&"SAFE-1"), "{signal} {g:?}");
         }
         assert!(p.move_on.active);
-        // Only they can lift it, by getting in touch, and it has to be logged.
+        // Contact they start is not enough by itself (issue 12): only an invitation lifts it.
         h.into_contact(381.0);
         let p = h.plan(381.5);
+        assert!(methods(outreach(&p)).contains(&"SAFE-1"), "{signal}");
+        // A block needs them to have unblocked as well.
+        h.invite(382.0, false, false);
+        let p = h.plan(382.5);
+        assert_eq!(
+            methods(outreach(&p)).contains(&"SAFE-1"),
+            signal == Signal::Blocked,
+            "{signal}"
+        );
+        h.invite(383.0, true, false);
+        let p = h.plan(383.5);
         assert!(!methods(outreach(&p)).contains(&"SAFE-1"), "{signal}");
+        assert!(!p.under_stop(), "{signal}");
     }
 }
 
@@ -1060,7 +1072,7 @@ fn safe_1_no_next_step_points_towards_them_after_a_final_no() {
 /// composer open, and a second check with other answers took it back. It is a SAFE-1 "no"
 /// like the logged signal: it closes every gate, and only contact they start lifts it.
 #[test]
-fn safe_1_a_no_noted_in_the_walk_away_check_stays_until_they_get_in_touch() {
+fn safe_1_a_no_noted_in_the_walk_away_check_stays_until_they_invite_contact() {
     let walkaway = |their_answer: &str| {
         let answers = [
             ("they_communicate", "no"),
@@ -1103,7 +1115,13 @@ fn safe_1_a_no_noted_in_the_walk_away_check_stays_until_they_get_in_touch() {
     h.into_contact(50.0);
     let p = h.plan(51.0);
     assert!(
+        methods(outreach(&p)).contains(&"SAFE-1"),
+        "contact they start is not an invitation (issue 12)"
+    );
+    h.invite(52.0, false, false);
+    let p = h.plan(53.0);
+    assert!(
         !methods(outreach(&p)).contains(&"SAFE-1"),
-        "lifted by contact they start"
+        "lifted by their invitation"
     );
 }

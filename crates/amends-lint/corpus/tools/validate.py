@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks corpus files against GUIDE.md's format.
 
-usage: validate.py FILE.jsonl...
+usage: validate.py [--labels-only] FILE.jsonl...
+
+--labels-only checks an annotator's file: id, text and labelled sentences, no writer metadata.
 
 Each line must be one JSON document with the fields of GUIDE.md; every sentence an exact
 substring of the text, in order, together covering all its words; every label known and its
@@ -23,16 +25,23 @@ RELS = {"partner", "spouse", "ex", "friend", "family", "colleague", "customers",
 REQUIRED = ["id", "writer", "register", "kind", "relationship", "persona", "text", "sentences"]
 
 
-def check_doc(d, where, problems):
-    for f in REQUIRED:
+def check_doc(d, where, problems, labels_only=False):
+    required = ["id", "text", "sentences"] if labels_only else REQUIRED
+    for f in required:
         if f not in d:
             problems.append(f"{where}: missing field {f!r}")
             return
-    if d["register"] not in REGISTERS:
+    if labels_only:
+        pass
+    elif d["register"] not in REGISTERS:
         problems.append(f"{where}: register {d['register']!r} not one of {sorted(REGISTERS)}")
-    if d["kind"] not in KINDS:
+    if labels_only:
+        pass
+    elif d["kind"] not in KINDS:
         problems.append(f"{where}: kind {d['kind']!r} not one of {sorted(KINDS)}")
-    if d["relationship"] not in RELS:
+    if labels_only:
+        pass
+    elif d["relationship"] not in RELS:
         problems.append(f"{where}: relationship {d['relationship']!r} not one of {sorted(RELS)}")
     text = d["text"]
     if not isinstance(text, str) or not text.strip():
@@ -65,11 +74,13 @@ def check_doc(d, where, problems):
 
 
 def main():
-    if len(sys.argv) < 2:
+    args = [a for a in sys.argv[1:] if a != "--labels-only"]
+    labels_only = len(args) != len(sys.argv) - 1
+    if not args:
         print(__doc__.strip().splitlines()[2])
         return 2
     problems, docs, sents, ids = [], 0, 0, set()
-    for path in sys.argv[1:]:
+    for path in args:
         with open(path, encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -80,7 +91,7 @@ def main():
                 except json.JSONDecodeError as e:
                     problems.append(f"{where}: not JSON ({e})")
                     continue
-                check_doc(d, where, problems)
+                check_doc(d, where, problems, labels_only)
                 if d.get("id") in ids:
                     problems.append(f"{where}: duplicate id {d.get('id')!r}")
                 ids.add(d.get("id"))

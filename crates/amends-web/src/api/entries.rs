@@ -116,6 +116,25 @@ pub static ENTRY_KINDS: &[EntryKind] = &[
         &[req("signal", Ty::OneOf(h::signals), "the signal"), NOTE],
     ),
     kind(
+        "passive",
+        "A passive sign of theirs: no reply expected, no gate changes (issue 12)",
+        &[req("what", Ty::OneOf(h::passives), "what they did"), NOTE],
+    ),
+    kind(
+        "invitation",
+        "SAFE-1: they got in touch and invited contact; it cannot be corrected",
+        &[
+            req("channel", Ty::OneOf(h::channels), "how they got in touch"),
+            req("words", Ty::Text, "what they said"),
+            opt("unblocked", Ty::Bool, "they unblocked you"),
+            opt(
+                "partner_ended",
+                Ty::Bool,
+                "their new relationship has ended",
+            ),
+        ],
+    ),
+    kind(
         "slip",
         "SAFE-7: a no-contact slip that was not a message",
         &[req("what", Ty::OneOf(h::slip_kinds), "what happened"), NOTE],

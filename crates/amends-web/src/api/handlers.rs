@@ -9,8 +9,8 @@ use amends_app::{
 };
 use amends_core::forms::{self, WORKBOOK};
 use amends_core::{
-    AmendsStatus, Bounds, Channel, Danger, Direction, DraftKind, FormId, HabitKind, PromiseOutcome,
-    Relationship, Settings, Signal, SlipKind, YesNoUnsure,
+    AmendsStatus, Bounds, Channel, Danger, Direction, DraftKind, FormId, HabitKind, Passive,
+    PromiseOutcome, Relationship, Settings, Signal, SlipKind, YesNoUnsure,
 };
 use amends_lint::Kind;
 use axum::Json;
@@ -63,6 +63,7 @@ words! {
     directions => Direction,
     signals => Signal,
     slip_kinds => SlipKind,
+    passives => Passive,
     habits => HabitKind,
     relationships => Relationship,
     outcomes => PromiseOutcome,
@@ -495,6 +496,66 @@ pub async fn signal(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>
     created(
         api.app
             .log_signal(case, signal, f.str("note")?, at, now)
+            .await,
+    )
+}
+
+pub static PASSIVE: &[Field] = &[
+    req(
+        "what",
+        Ty::OneOf(passives),
+        "what they did: a like, a reaction, a view, a follow, word passed on, seen by chance",
+    ),
+    NOTE,
+    AT,
+];
+
+#[tracing::instrument(skip_all)]
+pub async fn passive(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(PASSIVE)?;
+    let case = api.case()?;
+    let (at, now) = api.at(&f).await?;
+    let what: Passive = f.need("what")?;
+    created(
+        api.app
+            .log_passive(case, what, f.str("note")?, at, now)
+            .await,
+    )
+}
+
+pub static INVITATION: &[Field] = &[
+    req(
+        "channel",
+        Ty::OneOf(channels),
+        "how they got in touch (text, call, email, social, in-person)",
+    ),
+    req("words", Ty::Text, "what they said, in their words"),
+    opt("unblocked", Ty::Bool, "they unblocked you (default false)"),
+    opt(
+        "partner_ended",
+        Ty::Bool,
+        "they said they are no longer with their new partner (default false)",
+    ),
+    AT,
+];
+
+#[tracing::instrument(skip_all)]
+pub async fn invitation(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<Value>)> {
+    let f = body.fields(INVITATION)?;
+    let case = api.case()?;
+    let (at, now) = api.at(&f).await?;
+    let channel: Channel = f.need("channel")?;
+    created(
+        api.app
+            .log_invitation(
+                case,
+                channel,
+                f.string("words")?,
+                f.bool("unblocked")?.unwrap_or(false),
+                f.bool("partner_ended")?.unwrap_or(false),
+                at,
+                now,
+            )
             .await,
     )
 }

@@ -438,6 +438,39 @@ pub fn ops() -> Vec<Op> {
         ),
         op(
             Post,
+            "/passive",
+            h::passive,
+            Meta {
+                id: "logPassive",
+                tag: "log",
+                summary: "Log a passive sign of theirs: a like, a reaction, a view, word passed on",
+                about: "Kept as what it is: no reply expected, and it changes no gate. It never \
+                    lifts a stop and never answers an unanswered message (issue 12).",
+                body: Some(h::PASSIVE),
+                out: Out::Json(201, "Logged"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
+            "/invitations",
+            h::invitation,
+            Meta {
+                id: "logInvitation",
+                tag: "log",
+                summary: "Log that they got in touch and invited contact, with what they said",
+                about: "The only record that lifts a \"no\" or a no-contact request (SAFE-1); a \
+                    block only with unblocked, a new partner (WA-3) only with partner_ended. \
+                    Violence and a protective order never lift.",
+                body: Some(h::INVITATION),
+                out: Out::Json(201, "Logged"),
+                errors: &[409],
+                ..META
+            },
+        ),
+        op(
+            Post,
             "/slips",
             h::slip,
             Meta {

@@ -454,7 +454,20 @@ fn schemas() -> Value {
         "Reason" => closed(json!({
             "method": { "type": "string" },
             "text": { "type": "string" },
-            "until": time_or_null()
+            "until": time_or_null(),
+            "hold": { "type": "string", "description": "The hold of the table this reason stands for (issue 12)" }
+        }), &["hold"]),
+        "ActiveHold" => closed(json!({
+            "hold": { "type": "string" },
+            "class": { "type": "string", "enum": ["stop", "pause"] },
+            "method": { "type": "string" },
+            "since": time_or_null(),
+            "lifted_by": { "type": "string", "enum": ["never", "invitation", "invitation-unblocked", "invitation-partner-ended", "their-contact"] }
+        }), &[]),
+        "CapabilityState" => closed(json!({
+            "capability": { "type": "string" },
+            "open": { "type": "boolean" },
+            "reasons": arr(r("Reason"))
         }), &[]),
         "Gate" => closed(json!({
             "id": { "type": "string", "enum": ["outreach", "composer", "ask", "gestures"] },
@@ -483,7 +496,7 @@ fn schemas() -> Value {
             "since": time_or_null(),
             "days": { "type": "integer" },
             "longest_days": { "type": "integer" },
-            "target_days": { "type": "integer" },
+            "target_days": nullable("integer"),
             "slips": arr(r("Slip")),
             "urges_7": { "type": "integer" },
             "urges_30": { "type": "integer" },
@@ -499,6 +512,8 @@ fn schemas() -> Value {
             "intake_done": { "type": "boolean" },
             "workbook": { "type": "object" },
             "gates": arr(r("Gate")),
+            "holds": arr(r("ActiveHold")),
+            "capabilities": arr(r("CapabilityState")),
             "no_contact": r("NoContact"),
             "self_work": { "type": "object" },
             "promises": r("Promises"),
@@ -799,6 +814,8 @@ mod tests {
             ("GET", "/status"),
             ("POST", "/contacts"),
             ("POST", "/signals"),
+            ("POST", "/passive"),
+            ("POST", "/invitations"),
             ("POST", "/slips"),
             ("POST", "/urges"),
             ("POST", "/habits"),

@@ -3,7 +3,8 @@
 //! was closed is kept and shown as a slip, with the reasons that held.
 
 use amends_app::listening::Question;
-use amends_core::{Channel, Direction, Event, EventData, Gate, Signal, effective};
+use amends_core::plan::ActiveHold;
+use amends_core::{Channel, Direction, Event, EventData, Gate, Passive, Signal, effective};
 use askama::Template;
 use axum::Form;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,6 +33,19 @@ pub fn signal_label(s: Signal) -> &'static str {
         Signal::AgreedToTalk => "They agreed to talk",
         Signal::AgreedToTryAgain => "They agreed to try again",
         Signal::AgreedToCheckIns => "They agreed to regular check-ins",
+        Signal::AskedForExplanation => "They asked me to explain what happened",
+    }
+}
+
+/// What each passive sign is, in the user's words.
+pub fn passive_label(p: Passive) -> &'static str {
+    match p {
+        Passive::Like => "They liked something of mine",
+        Passive::Reaction => "They reacted to something of mine",
+        Passive::StoryView => "They viewed my story or profile",
+        Passive::Follow => "They followed me or accepted a request",
+        Passive::PassedOn => "Someone passed on something they said",
+        Passive::Seen => "I saw them somewhere by chance",
     }
 }
 
@@ -50,7 +64,10 @@ pub struct ContactsPage {
     pub questions: Vec<Question>,
     pub needs: Vec<(Timestamp, String)>,
     pub signals: Vec<(&'static str, &'static str)>,
+    pub passives: Vec<(&'static str, &'static str)>,
     pub channels: Vec<&'static str>,
+    /// The stops in force (issue 12): the invitation form says what lifts each.
+    pub stops: Vec<ActiveHold>,
     pub outreach: Gate,
     pub error: Option<String>,
     /// The outreach gate as it stood just before a contact the user just logged, if closed.
@@ -81,6 +98,17 @@ fn rows(history: &[Event], slips: &[String]) -> Vec<Row> {
                 EventData::Signal { signal, note } => {
                     (signal_label(*signal).to_string(), note.clone())
                 }
+                EventData::Passive { what, note } => (
+                    format!(
+                        "{} (no reply expected; changes nothing)",
+                        passive_label(*what)
+                    ),
+                    note.clone(),
+                ),
+                EventData::Invitation { channel, words, .. } => (
+                    format!("They got in touch ({channel}) and invited contact"),
+                    Some(words.clone()),
+                ),
                 EventData::DraftSent { draft, channel, .. } => {
                     (format!("You sent a {draft} message ({channel})"), None)
                 }
@@ -134,7 +162,17 @@ async fn page(ctx: &Ctx, error: Option<String>, slip_reasons: Vec<String>) -> Re
                 .iter()
                 .map(|s| (s.as_str(), signal_label(*s)))
                 .collect(),
+            passives: Passive::ALL
+                .iter()
+                .map(|p| (p.as_str(), passive_label(*p)))
+                .collect(),
             channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+            stops: plan
+                .holds
+                .iter()
+                .filter(|h| h.class == amends_core::plan::HoldClass::Stop)
+                .copied()
+                .collect(),
             outreach: plan.gate(amends_core::GateId::Outreach).clone(),
             error,
             slip_reasons,
@@ -223,6 +261,81 @@ pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
         .await
     {
         // Today shows what the signal changed, gates first.
+        Ok(_) => Redirect::to("/#gates-title").into_response(),
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PassiveForm {
+    what: Option<String>,
+    note: Option<String>,
+    at: Option<String>,
+}
+
+/// Issue 12: a like or a view is kept as what it is and changes nothing.
+pub async fn log_passive(ctx: Ctx, Form(form): Form<PassiveForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let what: Passive = match form.what.as_deref().unwrap_or("").parse() {
+        Ok(p) => p,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    match ctx
+        .app
+        .log_passive(&case, what, form.note.as_deref(), at, now)
+        .await
+    {
+        Ok(_) => Redirect::to("/contacts#history-title").into_response(),
+        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    channel: Option<String>,
+    words: Option<String>,
+    unblocked: Option<String>,
+    partner_ended: Option<String>,
+    at: Option<String>,
+}
+
+/// SAFE-1: they got in touch and invited contact, in their words.
+pub async fn log_invitation(ctx: Ctx, Form(form): Form<InvitationForm>) -> Response {
+    let case = match ctx.need_case() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
+        Ok(c) => c,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    let now = Timestamp::now();
+    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
+        Ok(t) => t,
+        Err(e) => return page(&ctx, Some(e), vec![]).await,
+    };
+    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    match ctx
+        .app
+        .log_invitation(
+            &case,
+            channel,
+            form.words.as_deref().unwrap_or(""),
+            ticked(&form.unblocked),
+            ticked(&form.partner_ended),
+            at,
+            now,
+        )
+        .await
+    {
         Ok(_) => Redirect::to("/#gates-title").into_response(),
         Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
     }

@@ -83,14 +83,23 @@ impl TodayPage {
         gate.reasons.iter().any(Reason::is_hard_stop)
     }
 
-    /// The reasons to show. Under a hard stop only the stop itself: listing the workbook,
-    /// habits or a countdown as well would read as steps towards contact that is off.
+    /// The reasons to show. Under a hard stop the core lists only the stop itself (issue 12).
     pub fn shown_reasons<'g>(&self, gate: &'g Gate) -> Vec<&'g Reason> {
-        let hard = self.hard_stop(gate);
-        gate.reasons
-            .iter()
-            .filter(|r| !hard || r.is_hard_stop())
-            .collect()
+        gate.reasons.iter().collect()
+    }
+
+    /// What lifts the stops on this gate, from the core's table (issue 12), each once.
+    pub fn lifts(&self, gate: &Gate) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for r in &gate.reasons {
+            if let Some(h) = r.hold.filter(|h| h.is_stop()) {
+                let text = h.rule().lifted_by.describe();
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+        }
+        out
     }
 
     pub fn href(&self, action: &Option<&'static str>) -> &'static str {

@@ -546,3 +546,47 @@ async fn a_sweeping_promise_is_saved_with_a_caution_and_a_refused_one_keeps_its_
         .await;
     assert_eq!(r.location(), "/promises", "a plain promise gets no caution");
 }
+
+/// Issue 12: under every stop, Today shows no gate as open, no countdown and no date, even
+/// after a like, their message and a warm reply were logged.
+#[tokio::test]
+async fn under_a_stop_today_shows_no_countdown_and_nothing_open() {
+    for stop in ["declined", "blocked", "new-partner", "asked-no-contact"] {
+        let mut c = Client::new();
+        c.ready().await;
+        let r = c.post("/signals", &[("signal", stop)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stop}: {}", r.body);
+        let r = c.post("/passive", &[("what", "like")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{stop}: {}", r.body);
+        let r = c
+            .post("/contacts", &[("dir", "in"), ("channel", "text")])
+            .await;
+        assert!(r.status.is_redirection(), "{stop}: {}", r.body);
+        // A warm sign under a stop is refused with what to record instead.
+        let r = c
+            .post("/signals", &[("signal", "agreed-to-check-ins")])
+            .await;
+        assert!(r.status.is_client_error(), "{stop}: {}", r.body);
+        assert!(r.body.contains("invitation"), "{stop}: {}", r.body);
+        let today = c.get("/").await.body;
+        assert!(
+            !today.contains("<span class=\"state\">open</span>"),
+            "{stop}: a gate reads open next to the stop"
+        );
+        for countdown in [
+            "Opens on",
+            "(until",
+            "at least 30",
+            "day 0 of",
+            "days apart",
+        ] {
+            assert!(!today.contains(countdown), "{stop}: {countdown:?} on Today");
+        }
+        assert!(today.contains("Only they can change this"), "{stop}");
+        let nc = c.get("/no-contact").await.body;
+        assert!(
+            !nc.contains("asks for at least"),
+            "{stop}: countdown on No contact"
+        );
+    }
+}
