@@ -138,6 +138,10 @@ pub const LEXICON_FILES: &[(&str, &str)] = &[
         include_str!("../lexicons/components/repair.toml"),
     ),
     (
+        "components/commitment.toml",
+        include_str!("../lexicons/components/commitment.toml"),
+    ),
+    (
         "components/respectful_close.toml",
         include_str!("../lexicons/components/respectful_close.toml"),
     ),

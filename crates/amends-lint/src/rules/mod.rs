@@ -20,12 +20,13 @@ use crate::lexicon::Lexicon;
 use crate::report::{ComponentReport, Finding, Kind, Span};
 
 /// Component ids in report order (DESIGN.md). Each has a lexicon in `lexicons/components/`.
-pub const COMPONENT_ORDER: [&str; 10] = [
+pub const COMPONENT_ORDER: [&str; 11] = [
     "specific_action",
     "impact",
     "remorse",
     "responsibility",
     "repair",
+    "commitment",
     "respectful_close",
     "clear_wish",
     "acknowledges_hesitation",

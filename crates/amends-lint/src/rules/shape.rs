@@ -89,7 +89,9 @@ impl Rule for ApologyElements {
         if !cx.has_component("responsibility") {
             missing.push("plain ownership (it was your doing, without excuse)");
         }
-        if !cx.has_component("repair") {
+        // Issue 10: a promise not to repeat it, or a plan of steps, is the change AP-11 asks
+        // for as much as an offer to put it right.
+        if !cx.has_component("repair") && !cx.has_component("commitment") {
             missing.push("a concrete step you have taken or an offer to make it right");
         }
         if missing.is_empty() {

@@ -72,6 +72,7 @@ fn component_ids_per_kind_follow_design() {
         "remorse",
         "responsibility",
         "repair",
+        "commitment",
         "respectful_close",
     ];
     for kind in [Kind::Apology, Kind::Email] {
@@ -81,9 +82,9 @@ fn component_ids_per_kind_follow_design() {
     }
     let r = check("hi", Kind::Ask, None).unwrap();
     let ids: Vec<&str> = r.components.iter().map(|c| c.id.as_ref()).collect();
-    assert_eq!(ids[..6], base);
+    assert_eq!(ids[..7], base);
     assert_eq!(
-        ids[6..],
+        ids[7..],
         [
             "clear_wish",
             "acknowledges_hesitation",

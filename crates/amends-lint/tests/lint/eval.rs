@@ -49,8 +49,11 @@ fn expected_rules(m: &Message) -> BTreeSet<String> {
         if has("specific_action") && !has("impact") {
             r.insert("missing-impact".into());
         }
-        let missing =
-            APOLOGY_PARTS.iter().any(|p| !has(p)) || (!has("specific_action") && !has("impact"));
+        // L-23: a commitment (issue 10) counts for the change part as well as repair.
+        let missing = APOLOGY_PARTS
+            .iter()
+            .any(|p| !has(p) && !(*p == "repair" && has("commitment")))
+            || (!has("specific_action") && !has("impact"));
         if missing {
             r.insert("apology-elements".into());
         }
