@@ -10,9 +10,17 @@ use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT};
 use crate::lexicon::{
     self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
 };
+use crate::model::{self, Mode, Model, SentenceFeatures};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
 use crate::tables::Tables;
+
+/// The learned scorer's view of one check: every sentence's features and probabilities.
+struct Scored {
+    sentences: Vec<SentenceFeatures>,
+    /// `probs[sentence][label]`.
+    probs: Vec<Vec<f32>>,
+}
 
 /// A phrase hit that survived the filters.
 #[derive(Clone, Copy, Debug)]
@@ -82,6 +90,10 @@ pub struct Engine {
     markers: u16,
     rules: Vec<(u16, Box<dyn Rule>)>,
     components: Vec<u16>,
+    /// The learned scorer (issue 10), once trained; see `model.rs`.
+    model: Option<Model>,
+    /// For each model label: the lexicon it stands beside (a component or a rule).
+    model_lex: Vec<Option<u16>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -138,13 +150,47 @@ impl Engine {
             })?;
             rule_list.push((lex, rule));
         }
+        let model = Model::embedded().map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        let model_lex = model.as_ref().map_or_else(Vec::new, |m| {
+            m.labels
+                .iter()
+                .map(|l| {
+                    lexicons
+                        .iter()
+                        .position(|x| x.id == l.id && x.role != LexRole::Markers)
+                        .and_then(|i| u16::try_from(i).ok())
+                })
+                .collect()
+        });
         Ok(Engine {
             tables,
             lexicons,
             markers,
             rules: rule_list,
             components,
+            model,
+            model_lex,
         })
+    }
+
+    /// The same engine with its rules only (no learned scorer): what the model is trained
+    /// beside, and the baseline it is measured against.
+    pub fn rules_only(mut self) -> Engine {
+        self.model = None;
+        self.model_lex.clear();
+        self
+    }
+
+    /// The learned scorer, if one is compiled in.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_ref()
+    }
+
+    /// The sentences of `text` with the features the learned scorer reads (for training).
+    pub fn sentence_features(&self, text: &str) -> Vec<SentenceFeatures> {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        model::sentence_features(&doc, &hits, &self.lexicons)
     }
 
     /// The loaded lexicons (rules, components and markers).
@@ -162,7 +208,11 @@ impl Engine {
     pub fn check(&self, text: &str, kind: Kind, context: Option<&Context>) -> Report {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
-        let components = self.components(&doc, kind, &hits);
+        let mut components = self.components(&doc, kind, &hits);
+        let scored = self.score(&doc, &hits, kind);
+        if let Some(s) = &scored {
+            self.merge_components(&doc, s, &mut components);
+        }
         let mut findings = Vec::new();
         for (lex, rule) in &self.rules {
             let lexicon = &self.lexicons[usize::from(*lex)];
@@ -180,6 +230,9 @@ impl Engine {
                 engine: self,
             };
             rule.check(&cx, &mut findings);
+        }
+        if let Some(s) = &scored {
+            self.merge_findings(&doc, s, kind, &mut findings);
         }
         findings.sort_by(|a, b| {
             a.span
@@ -202,6 +255,110 @@ impl Engine {
             components,
             findings,
             crisis,
+        }
+    }
+
+    /// The model's scores for every sentence, when a model is compiled in and the kind is one
+    /// it reads (every kind but the journal, where only safety checks run).
+    fn score(&self, doc: &Document<'_>, hits: &Hits, kind: Kind) -> Option<Scored> {
+        let m = self.model.as_ref()?;
+        if kind == Kind::Journal {
+            return None;
+        }
+        let sentences = model::sentence_features(doc, hits, &self.lexicons);
+        let probs = sentences
+            .iter()
+            .map(|s| {
+                m.logits(&s.features)
+                    .into_iter()
+                    .map(model::sigmoid)
+                    .collect()
+            })
+            .collect();
+        Some(Scored { sentences, probs })
+    }
+
+    /// The span a model finding points at: the sentence, narrowed to the words that weighed
+    /// most for the label.
+    fn model_span(&self, doc: &Document<'_>, s: &Scored, si: usize, label: usize) -> Span {
+        let (Some(m), Some(sf)) = (self.model.as_ref(), s.sentences.get(si)) else {
+            return Span::new(0, 0);
+        };
+        let (a, b) = m.narrow(label, &sf.features, sf.first_token, sf.end_token);
+        let tokens = doc.tokens();
+        match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
+            (Some(first), Some(last)) if a < b => Span::new(first.span.start, last.span.end),
+            _ => sf.span,
+        }
+    }
+
+    /// Components: the rule's spans and the model's sentences, combined as each label's mode
+    /// says (see `model.rs`).
+    fn merge_components(&self, doc: &Document<'_>, s: &Scored, comps: &mut [ComponentReport]) {
+        let Some(m) = self.model.as_ref() else { return };
+        for c in comps.iter_mut() {
+            let Some(li) = m.label(&c.id) else { continue };
+            let label = &m.labels[li];
+            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let sentence_of = |sp: &Span| {
+                s.sentences.iter().position(|x| {
+                    x.span.start <= sp.start && sp.start < x.span.end.max(x.span.start + 1)
+                })
+            };
+            if label.mode == Mode::Model {
+                c.spans.retain(|sp| sentence_of(sp).is_some_and(on));
+            }
+            for si in 0..s.sentences.len() {
+                if on(si) && !c.spans.iter().any(|sp| sentence_of(sp) == Some(si)) {
+                    c.spans.push(self.model_span(doc, s, si, li));
+                }
+            }
+            c.spans.sort_by_key(|sp| (sp.start, sp.end));
+            c.present = !c.spans.is_empty();
+        }
+    }
+
+    /// Rule findings: the rule's own, and the model's sentences for the rules it scores,
+    /// combined as each label's mode says. Safety rules (L-11, L-28) are never scored.
+    fn merge_findings(
+        &self,
+        doc: &Document<'_>,
+        s: &Scored,
+        kind: Kind,
+        findings: &mut Vec<Finding>,
+    ) {
+        let Some(m) = self.model.as_ref() else { return };
+        for (li, label) in m.labels.iter().enumerate() {
+            let Some(lex) = self.model_lex.get(li).copied().flatten() else {
+                continue;
+            };
+            let lexicon = &self.lexicons[usize::from(lex)];
+            if lexicon.role != LexRole::Rule
+                || !lexicon.applies_to(kind)
+                || matches!(lexicon.id.as_str(), "self-harm" | "threat")
+            {
+                continue;
+            }
+            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let sentence_of = |sp: &Span| {
+                s.sentences.iter().position(|x| {
+                    x.span.start <= sp.start && sp.start < x.span.end.max(x.span.start + 1)
+                })
+            };
+            if label.mode == Mode::Model {
+                findings.retain(|f| {
+                    f.rule != lexicon.id.as_str() || sentence_of(&f.span).is_some_and(on)
+                });
+            }
+            for si in 0..s.sentences.len() {
+                let has = findings
+                    .iter()
+                    .any(|f| f.rule == lexicon.id.as_str() && sentence_of(&f.span) == Some(si));
+                if on(si) && !has {
+                    let span = self.model_span(doc, s, si, li);
+                    findings.push(self.finding(lex, kind, doc, span, None));
+                }
+            }
         }
     }
 

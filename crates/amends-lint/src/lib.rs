@@ -92,6 +92,7 @@ mod doc;
 mod engine;
 pub mod lexicon;
 mod lexicon_files;
+pub mod model;
 mod report;
 pub mod rules;
 #[cfg(test)]

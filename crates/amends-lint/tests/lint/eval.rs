@@ -52,7 +52,7 @@ fn expected_rules(m: &Message) -> BTreeSet<String> {
         // L-23: a commitment (issue 10) counts for the change part as well as repair.
         let missing = APOLOGY_PARTS
             .iter()
-            .any(|p| !has(p) && !(*p == "repair" && has("commitment")))
+            .any(|p| !(has(p) || (*p == "repair" && has("commitment"))))
             || (!has("specific_action") && !has("impact"));
         if missing {
             r.insert("apology-elements".into());

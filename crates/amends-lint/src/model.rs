@@ -1,0 +1,592 @@
+//! The learned scorer (issue 10): a per-sentence linear model beside the phrase rules.
+//!
+//! The rules know the wording someone listed; real people say the same things in words no table
+//! holds ("I mishandled it", "the pain and embarrassment I caused"). For each component and each
+//! rule that judges meaning, a logistic model scores every sentence from features that do not
+//! depend on a phrase being listed:
+//!
+//! - the sentence's words, word pairs and triples, and four-letter pieces of its words (so a
+//!   typo or an inflection still counts), words after a negator marked as negated;
+//! - the engine's own signals: which lexicons (and groups) hit in the sentence, in the sentences
+//!   before and after it, and anywhere in the draft;
+//! - its shape: where it sits (first, last), how long it is, whether it asks a question, and
+//!   who it talks about (I, we, you, they).
+//!
+//! Features are hashed (FNV-1a) into `2^bits` buckets; the weights are trained by
+//! `examples/train.rs` on the corpus (`corpus/`), quantised to one byte each, and compiled into
+//! the binary from `model/coach.bin`, like the phrase tables.
+//!
+//! How rule and model evidence combine is one rule, chosen per label on held-out writers by the
+//! training script and stored in the model ([`Mode`]): `union` keeps every rule hit and adds the
+//! sentences the model scores at or above its threshold; `model` lets the model decide, with the
+//! rule's hit as one of its features. Safety rules (L-11, L-28) are never taken away: the model
+//! is not used for them (issue 10, point 4).
+
+use crate::doc::{Document, NEGATOR};
+use crate::engine::Hits;
+use crate::lexicon::Lexicon;
+use crate::report::Span;
+
+/// The model file compiled into the binary. Empty before the first training; then the engine
+/// runs on its rules alone.
+const MODEL_FILE: &[u8] = include_bytes!("../model/coach.bin");
+
+const MAGIC: &[u8; 4] = b"AMCM";
+const VERSION: u32 = 1;
+
+/// How the model and the rule combine for one label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The rule's hits stand; the model adds sentences at or above its threshold.
+    Union,
+    /// The model decides; a rule hit in a sentence the model scores below its threshold is
+    /// dropped.
+    Model,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Union => "union",
+            Mode::Model => "model",
+        }
+    }
+
+    fn from_byte(b: u8) -> Option<Mode> {
+        match b {
+            0 => Some(Mode::Union),
+            1 => Some(Mode::Model),
+            _ => None,
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Mode::Union => 0,
+            Mode::Model => 1,
+        }
+    }
+}
+
+/// One label the model scores: a component or a rule id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelModel {
+    pub id: String,
+    pub bias: f32,
+    /// Weight of one quantised step.
+    pub scale: f32,
+    /// Probability at or above which a sentence has the label.
+    pub threshold: f32,
+    pub mode: Mode,
+}
+
+/// A trained model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub bits: u8,
+    pub labels: Vec<LabelModel>,
+    /// `weights[bucket * labels.len() + label]`, quantised.
+    pub weights: Vec<i8>,
+    /// What it was trained on (a digest of the corpus files), for the freshness test.
+    pub corpus_digest: String,
+}
+
+/// A malformed model file.
+#[derive(Debug, thiserror::Error)]
+#[error("the model file is damaged: {0}")]
+pub struct ModelError(pub String);
+
+impl Model {
+    /// The embedded model, if one has been trained.
+    pub fn embedded() -> Result<Option<Model>, ModelError> {
+        if MODEL_FILE.is_empty() {
+            return Ok(None);
+        }
+        Model::decode(MODEL_FILE).map(Some)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.weights.len() + 256);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.push(self.bits);
+        let digest = self.corpus_digest.as_bytes();
+        out.push(u8::try_from(digest.len()).unwrap_or(0));
+        out.extend_from_slice(&digest[..digest.len().min(255)]);
+        out.extend_from_slice(&u16::try_from(self.labels.len()).unwrap_or(0).to_le_bytes());
+        for l in &self.labels {
+            let id = l.id.as_bytes();
+            out.push(u8::try_from(id.len()).unwrap_or(0));
+            out.extend_from_slice(&id[..id.len().min(255)]);
+            out.extend_from_slice(&l.bias.to_le_bytes());
+            out.extend_from_slice(&l.scale.to_le_bytes());
+            out.extend_from_slice(&l.threshold.to_le_bytes());
+            out.push(l.mode.byte());
+        }
+        out.extend(self.weights.iter().map(|w| w.to_le_bytes()[0]));
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(ModelError("not a model file".into()));
+        }
+        let version = u32::from_le_bytes(r.array()?);
+        if version != VERSION {
+            return Err(ModelError(format!("version {version}, expected {VERSION}")));
+        }
+        let bits = r.byte()?;
+        if !(8..=24).contains(&bits) {
+            return Err(ModelError(format!("{bits} hash bits")));
+        }
+        let n = usize::from(r.byte()?);
+        let corpus_digest = String::from_utf8_lossy(r.take(n)?).into_owned();
+        let count = usize::from(u16::from_le_bytes(r.array()?));
+        let mut labels = Vec::with_capacity(count);
+        for _ in 0..count {
+            let n = usize::from(r.byte()?);
+            let id = String::from_utf8_lossy(r.take(n)?).into_owned();
+            let bias = f32::from_le_bytes(r.array()?);
+            let scale = f32::from_le_bytes(r.array()?);
+            let threshold = f32::from_le_bytes(r.array()?);
+            let mode = Mode::from_byte(r.byte()?)
+                .ok_or_else(|| ModelError(format!("label {id}: unknown mode")))?;
+            labels.push(LabelModel {
+                id,
+                bias,
+                scale,
+                threshold,
+                mode,
+            });
+        }
+        let want = (1usize << bits) * count;
+        let rest = r.take(want)?;
+        if r.at != bytes.len() {
+            return Err(ModelError("trailing bytes".into()));
+        }
+        Ok(Model {
+            bits,
+            labels,
+            weights: rest.iter().map(|&b| i8::from_le_bytes([b])).collect(),
+            corpus_digest,
+        })
+    }
+
+    pub fn label(&self, id: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.id == id)
+    }
+
+    /// The raw score (log-odds) of every label for one sentence's features.
+    pub fn logits(&self, feats: &[Feature]) -> Vec<f32> {
+        let n = self.labels.len();
+        let mut acc = vec![0i32; n];
+        let mask = (1usize << self.bits) - 1;
+        for f in feats {
+            let row = (f.hash as usize & mask) * n;
+            for (a, w) in acc.iter_mut().zip(&self.weights[row..row + n]) {
+                *a += i32::from(*w);
+            }
+        }
+        self.labels
+            .iter()
+            .zip(acc)
+            .map(|(l, a)| l.bias + a as f32 * l.scale)
+            .collect()
+    }
+
+    /// One label's weight for a feature.
+    pub fn weight(&self, label: usize, f: &Feature) -> f32 {
+        let n = self.labels.len();
+        let mask = (1usize << self.bits) - 1;
+        f32::from(self.weights[(f.hash as usize & mask) * n + label]) * self.labels[label].scale
+    }
+
+    /// The words of a sentence that weighed most for `label`: the run of tokens whose summed
+    /// contribution is largest (the reason a finding points at), as a token range.
+    pub fn narrow(
+        &self,
+        label: usize,
+        feats: &[Feature],
+        first: usize,
+        end: usize,
+    ) -> (usize, usize) {
+        if end <= first {
+            return (first, end);
+        }
+        let mut per = vec![0f32; end - first];
+        for f in feats {
+            if f.tokens.1 <= f.tokens.0 {
+                continue;
+            }
+            let w = self.weight(label, f) / (f.tokens.1 - f.tokens.0) as f32;
+            for t in f.tokens.0..f.tokens.1 {
+                if let Some(p) = t.checked_sub(first).and_then(|i| per.get_mut(i)) {
+                    *p += w;
+                }
+            }
+        }
+        // Kadane: the contiguous run with the largest sum.
+        let (mut best, mut best_range) = (f32::MIN, (0, per.len()));
+        let (mut sum, mut start) = (0f32, 0);
+        for (i, &v) in per.iter().enumerate() {
+            if sum <= 0.0 {
+                sum = v;
+                start = i;
+            } else {
+                sum += v;
+            }
+            if sum > best {
+                best = sum;
+                best_range = (start, i + 1);
+            }
+        }
+        if best <= 0.0 {
+            return (first, end);
+        }
+        (first + best_range.0, first + best_range.1)
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or_else(|| ModelError("truncated".into()))?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+
+    fn byte(&mut self) -> Result<u8, ModelError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+}
+
+/// One hashed feature, and the tokens it covers (empty for features that are not words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Feature {
+    pub hash: u64,
+    pub tokens: (usize, usize),
+}
+
+/// FNV-1a, 64 bits: a hash that is the same on every machine and every Rust version, so the
+/// weights trained once keep meaning the same features.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new(namespace: u8) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325).byte(namespace)
+    }
+
+    fn byte(self, b: u8) -> Fnv {
+        Fnv((self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    }
+
+    fn bytes(self, s: &[u8]) -> Fnv {
+        s.iter().fold(self, |h, &b| h.byte(b))
+    }
+
+    fn finish(self) -> u64 {
+        // Fold the high bits in, so a mask of the low bits sees all of them.
+        self.0 ^ (self.0 >> 29) ^ (self.0 >> 47)
+    }
+}
+
+/// The features of every sentence of a draft.
+pub struct SentenceFeatures {
+    pub span: Span,
+    pub first_token: usize,
+    pub end_token: usize,
+    pub features: Vec<Feature>,
+}
+
+/// Words that say who a sentence is about.
+fn person(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "i" | "i'm" | "im" | "i've" | "ive" | "i'd" | "id" | "i'll" | "ill" | "me" | "my"
+        | "myself" | "mine" => "i",
+        "we" | "we're" | "we've" | "we'll" | "we'd" | "us" | "our" | "ours" | "ourselves" => "we",
+        "you" | "you're" | "youre" | "you've" | "you'll" | "you'd" | "your" | "yours" | "u"
+        | "ur" | "yourself" => "you",
+        "he" | "she" | "him" | "her" | "his" | "hers" | "they" | "them" | "their" | "he's"
+        | "she's" | "they're" => "they",
+        _ => return None,
+    })
+}
+
+/// Computes the features of every sentence. `lexicons` are the engine's, indexed like the
+/// hits.
+pub fn sentence_features(
+    doc: &Document<'_>,
+    hits: &Hits,
+    lexicons: &[Lexicon],
+) -> Vec<SentenceFeatures> {
+    let sentences = doc.sentences();
+    let tokens = doc.tokens();
+    let n = sentences.len();
+    // Lexicon hits per sentence, as (lexicon, group) pairs, and across the draft.
+    let mut per_sentence: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n];
+    let mut anywhere: Vec<u16> = Vec::new();
+    // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
+    // claim of the user's own, which the rules use as filters.
+    for (li, _) in lexicons.iter().enumerate() {
+        let Ok(li) = u16::try_from(li) else { continue };
+        for h in hits.of(li) {
+            if let Some(v) = per_sentence.get_mut(h.sentence) {
+                v.push((li, h.group));
+            }
+            if !anywhere.contains(&li) {
+                anywhere.push(li);
+            }
+        }
+    }
+    let lex_hash = |ns: u8, li: u16| Fnv::new(ns).bytes(lexicons[usize::from(li)].id.as_bytes());
+    let words = doc.word_count();
+    let mut out = Vec::with_capacity(n);
+    for (si, s) in sentences.iter().enumerate() {
+        let mut f: Vec<Feature> = Vec::with_capacity(16 * (s.end_token - s.first_token) + 32);
+        let mut push = |h: Fnv, tokens: (usize, usize)| {
+            f.push(Feature {
+                hash: h.finish(),
+                tokens,
+            })
+        };
+        let (a, b) = (s.first_token, s.end_token);
+        let word = |t: usize| doc.token_text(t).as_bytes();
+        // Words, pairs and triples, with the sentence's edges as words of their own.
+        for t in a..b {
+            push(Fnv::new(b'w').bytes(word(t)), (t, t + 1));
+            if t + 1 < b {
+                push(
+                    Fnv::new(b'b').bytes(word(t)).byte(b' ').bytes(word(t + 1)),
+                    (t, t + 2),
+                );
+            }
+            if t + 2 < b {
+                push(
+                    Fnv::new(b't')
+                        .bytes(word(t))
+                        .byte(b' ')
+                        .bytes(word(t + 1))
+                        .byte(b' ')
+                        .bytes(word(t + 2)),
+                    (t, t + 3),
+                );
+            }
+            // Four-letter pieces of the word, with its edges marked.
+            let w = word(t);
+            if w.len() >= 3 {
+                let mut padded = Vec::with_capacity(w.len() + 2);
+                padded.push(b'<');
+                padded.extend_from_slice(w);
+                padded.push(b'>');
+                for g in padded.windows(4) {
+                    push(Fnv::new(b'c').bytes(g), (t, t + 1));
+                }
+            }
+            // Negation scope: the next three words of the clause, marked.
+            if tokens[t].flags & NEGATOR != 0 {
+                for u in t + 1..(t + 4).min(b) {
+                    if tokens[u].clause != tokens[t].clause {
+                        break;
+                    }
+                    push(Fnv::new(b'z').bytes(word(u)), (u, u + 1));
+                }
+            }
+        }
+        if a < b {
+            push(Fnv::new(b'f').bytes(word(a)), (a, a + 1));
+            if a + 1 < b {
+                push(
+                    Fnv::new(b'F').bytes(word(a)).byte(b' ').bytes(word(a + 1)),
+                    (a, a + 2),
+                );
+            }
+            push(Fnv::new(b'e').bytes(word(b - 1)), (b - 1, b));
+        }
+        // The engine's own signals.
+        for &(li, g) in &per_sentence[si] {
+            push(lex_hash(b'h', li), (0, 0));
+            push(
+                lex_hash(b'g', li).byte(b'/').bytes(&g.to_le_bytes()),
+                (0, 0),
+            );
+        }
+        if si > 0 {
+            for &(li, _) in &per_sentence[si - 1] {
+                push(lex_hash(b'p', li), (0, 0));
+            }
+        }
+        if si + 1 < n {
+            for &(li, _) in &per_sentence[si + 1] {
+                push(lex_hash(b'n', li), (0, 0));
+            }
+        }
+        for &li in &anywhere {
+            push(lex_hash(b'd', li), (0, 0));
+        }
+        // Shape.
+        let mut flag = |name: &[u8]| push(Fnv::new(b'x').bytes(name), (0, 0));
+        if si == 0 {
+            flag(b"first");
+        }
+        if si + 1 == n {
+            flag(b"last");
+        }
+        if n >= 3 && si + 2 == n {
+            flag(b"second-last");
+        }
+        if n == 1 {
+            flag(b"only");
+        }
+        let len = b - a;
+        flag(match len {
+            0..=3 => b"len-tiny",
+            4..=8 => b"len-short",
+            9..=20 => b"len-mid",
+            _ => b"len-long",
+        });
+        flag(match words {
+            0..=20 => b"doc-short",
+            21..=80 => b"doc-mid",
+            81..=300 => b"doc-long",
+            _ => b"doc-very-long",
+        });
+        let text = doc.slice(s.span);
+        if text.contains('?') {
+            flag(b"question");
+        }
+        if text.contains('!') {
+            flag(b"exclaim");
+        }
+        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 6 && letters.iter().all(|c| c.is_uppercase()) {
+            flag(b"shouting");
+        }
+        if letters.len() >= 6 && letters.iter().all(|c| !c.is_uppercase()) {
+            flag(b"lowercase");
+        }
+        let mut seen: [bool; 4] = [false; 4];
+        for t in a..b {
+            if let Some(p) = person(doc.token_text(t)) {
+                let i = match p {
+                    "i" => 0,
+                    "we" => 1,
+                    "you" => 2,
+                    _ => 3,
+                };
+                if !seen[i] {
+                    seen[i] = true;
+                    flag(match i {
+                        0 => b"about-i",
+                        1 => b"about-we",
+                        2 => b"about-you",
+                        _ => b"about-they",
+                    });
+                }
+            }
+        }
+        if let Some(p) = (a < b).then(|| person(doc.token_text(a))).flatten() {
+            flag(match p {
+                "i" => b"opens-i",
+                "we" => b"opens-we",
+                "you" => b"opens-you",
+                _ => b"opens-they",
+            });
+        }
+        out.push(SentenceFeatures {
+            span: s.span,
+            first_token: a,
+            end_token: b,
+            features: f,
+        });
+    }
+    out
+}
+
+/// The logistic function.
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_the_published_function() {
+        // FNV-1a 64 of "a" is af63dc4c8601ec8c (the reference test vector), before our fold.
+        let raw = "a"
+            .bytes()
+            .fold(Fnv(0xcbf2_9ce4_8422_2325), |h, b| h.byte(b));
+        assert_eq!(raw.0, 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn a_model_file_reads_back() {
+        let m = Model {
+            bits: 8,
+            labels: vec![
+                LabelModel {
+                    id: "remorse".into(),
+                    bias: -1.5,
+                    scale: 0.01,
+                    threshold: 0.4,
+                    mode: Mode::Union,
+                },
+                LabelModel {
+                    id: "excuse".into(),
+                    bias: -2.0,
+                    scale: 0.02,
+                    threshold: 0.6,
+                    mode: Mode::Model,
+                },
+            ],
+            weights: (0..512).map(|i| (i % 251) as i8).collect(),
+            corpus_digest: "abc".into(),
+        };
+        let bytes = m.encode();
+        assert_eq!(Model::decode(&bytes).unwrap(), m);
+        assert!(Model::decode(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Model::decode(b"nope").is_err());
+    }
+
+    #[test]
+    fn narrowing_picks_the_heaviest_run() {
+        let m = Model {
+            bits: 8,
+            labels: vec![LabelModel {
+                id: "x".into(),
+                bias: 0.0,
+                scale: 1.0,
+                threshold: 0.5,
+                mode: Mode::Union,
+            }],
+            weights: (0..256)
+                .map(|i| if i == 7 || i == 8 { 5 } else { -1 })
+                .collect(),
+            corpus_digest: String::new(),
+        };
+        let f = |hash, t: usize| Feature {
+            hash,
+            tokens: (t, t + 1),
+        };
+        let feats = [f(1, 0), f(7, 1), f(8, 2), f(3, 3), f(4, 4)];
+        assert_eq!(m.narrow(0, &feats, 0, 5), (1, 3));
+    }
+}
