@@ -158,6 +158,9 @@ impl App {
         text: &str,
         plan: &Plan,
     ) -> Result<()> {
+        // SAFE-3, SAFE-4 (issue 11): help stays in front after crisis or threat words, even
+        // in a draft that is refused.
+        self.note_safety(crate::safety::scan(text), plan.at).await?;
         let off = composer_off(plan);
         if !text.is_empty() && !off.is_empty() {
             return Err(AppError::Refused(format!(

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{App, AppError, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Resource {
     pub region: String,
     pub name: String,
@@ -18,9 +19,35 @@ pub struct Resource {
     pub source: String,
     /// The date a person last checked the entry against its source.
     pub checked: String,
+    /// Issue 11: the address of the public page the number was checked against.
+    pub source_page: String,
+    /// The date of the copy that was read ("YYYY-MM-DD", or "read YYYY-MM-DD").
+    pub copied: String,
+    /// True only if that page states exactly this number for this service. Unconfirmed entries
+    /// are shown with their note, never hidden.
+    pub confirmed: bool,
+    /// What could not be confirmed, or where a second page was needed.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Digits for a `tel:` link, where there is one number to dial.
+    #[serde(default)]
+    pub tel: Option<String>,
+}
+
+impl Resource {
+    /// The `tel:` address, digits and a leading + only.
+    pub fn tel_href(&self) -> Option<String> {
+        let t = self.tel.as_deref()?;
+        let digits: String = t
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        (!digits.is_empty()).then(|| format!("tel:{digits}"))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HelpResources {
     /// SAFE-3: for anyone thinking about hurting themselves.
     pub crisis: Vec<Resource>,
@@ -28,6 +55,10 @@ pub struct HelpResources {
     pub behaviour_change: Vec<Resource>,
     /// SAFE-8: for a user who was the one harmed.
     pub support: Vec<Resource>,
+    /// SAFE-4: for someone worried about their own anger or violence (shown when a threat is
+    /// found in what they wrote).
+    #[serde(default)]
+    pub anger: Vec<Resource>,
 }
 
 static RESOURCES: LazyLock<HelpResources> = LazyLock::new(|| {
@@ -75,13 +106,30 @@ mod tests {
         assert!(parsed.crisis.len() >= 5);
         assert!(!parsed.behaviour_change.is_empty());
         assert!(!parsed.support.is_empty());
+        assert!(!parsed.anger.is_empty());
         for r in parsed
             .crisis
             .iter()
             .chain(&parsed.behaviour_change)
             .chain(&parsed.support)
+            .chain(&parsed.anger)
         {
             assert!(!r.source.trim().is_empty(), "{} has no source", r.name);
+            // Issue 11: every number names the page it was checked against and the copy read.
+            assert!(
+                r.source_page.starts_with("http"),
+                "{} has no source page",
+                r.name
+            );
+            assert!(!r.copied.trim().is_empty(), "{}", r.name);
+            assert!(
+                r.confirmed || r.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+                "{} is unconfirmed without a note saying why",
+                r.name
+            );
+            if let Some(href) = r.tel_href() {
+                assert!(href.len() > 6, "{}: {href}", r.name);
+            }
             assert!(
                 jiff::civil::Date::strptime("%Y-%m-%d", &r.checked).is_ok(),
                 "{}: {}",

@@ -14,6 +14,7 @@ pub mod help;
 pub mod listening;
 pub mod method;
 mod paths;
+pub mod safety;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -337,16 +338,12 @@ impl App {
         now: Timestamp,
     ) -> Result<String> {
         let text = text::check_entry(text)?;
-        self.record(
-            case,
-            at,
-            now,
-            EventData::Journal {
-                text: text.to_string(),
-            },
-            None,
-        )
-        .await
+        let data = EventData::Journal {
+            text: text.to_string(),
+        };
+        // SAFE-3, SAFE-4: help is kept in front after crisis or threat words (issue 11).
+        self.note_safety(safety::scan_event(&data), now).await?;
+        self.record(case, at, now, data, None).await
     }
 
     pub async fn journal(&self, case: &CaseSummary) -> Result<Vec<JournalEntry>> {

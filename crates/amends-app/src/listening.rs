@@ -73,6 +73,7 @@ impl App {
             outreach_before: None,
             slip: false,
             outreach_now,
+            safety: Default::default(),
         })
     }
 

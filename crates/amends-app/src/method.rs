@@ -36,6 +36,9 @@ pub struct Logged {
     pub slip: bool,
     /// The outreach gate now, after this entry (a signal such as asked-for-space changes it).
     pub outreach_now: Gate,
+    /// SAFE-3, SAFE-4 (issue 11): crisis or threat language in what was written, so the front
+    /// end puts help in front at once.
+    pub safety: crate::safety::SafetyFlags,
 }
 
 /// Parses a user-given time: RFC 3339 (`2024-05-03T18:30:00+02:00`), a plain date
@@ -315,6 +318,8 @@ impl App {
             None
         };
         let kind = data.kind();
+        let safety = crate::safety::scan_event(&data);
+        self.note_safety(safety, now).await?;
         let id = self.record(case, at, now, data, None).await?;
         let after_history = self.history(case).await?;
         let outreach_now = self.outreach_at(&after_history, now).await?;
@@ -325,6 +330,7 @@ impl App {
             slip: kind == "slip" || before.as_ref().is_some_and(|g| !g.open),
             outreach_before: before,
             outreach_now,
+            safety,
         })
     }
 
@@ -821,6 +827,9 @@ impl App {
             )));
         }
         let data = crate::correction::check(&history, old, data, at)?;
+        // SAFE-3, SAFE-4: a corrected text is read again like a new one.
+        self.note_safety(crate::safety::scan_event(&data), now)
+            .await?;
         self.record(case, at, now, data, Some(&old.id)).await
     }
 }

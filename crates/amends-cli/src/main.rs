@@ -64,6 +64,9 @@ pub enum Command {
     /// A private journal. Nothing in it can ever be sent.
     #[command(subcommand)]
     Journal(records::JournalCommand),
+    /// Your safety plan (issue 11): show it, or save it from a TOML or JSON file with the keys
+    /// warning_signs, what_calms_me, people_and_places and professionals.
+    SafetyPlan(records::SafetyPlanArgs),
     /// Write everything out decrypted, as JSON or Markdown.
     Export(records::ExportArgs),
     /// Delete all amends data in the data folder, after you confirm.
@@ -152,6 +155,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Case(cmd)) => records::case(&ctx, cmd).await,
         Some(Command::Journal(cmd)) => records::journal(&ctx, cmd).await,
         Some(Command::Export(args)) => records::export(&ctx, args).await,
+        Some(Command::SafetyPlan(args)) => records::safety_plan(&ctx, args).await,
         Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
         Some(Command::Check(_)) => unreachable!("handled above"),
         Some(Command::Method(cmd)) => plan_cmds::run(&ctx, cmd).await,

@@ -814,6 +814,10 @@ fn report(ctx: &Ctx, logged: &Logged, tz: &TimeZone) -> Result<()> {
     if ctx.json {
         return ctx.print_json(logged);
     }
+    // SAFE-3, SAFE-4 (issue 11): whatever was logged, help comes first.
+    if logged.safety.any() {
+        eprintln!("{}", crate::records::safety_lines(logged.safety));
+    }
     println!(
         "Logged ({}) for {}. Id: {}",
         logged.kind,

@@ -54,6 +54,26 @@ impl Ctx {
     }
 }
 
+/// SAFE-3, SAFE-4 (issue 11): the help that fits what was found, as plain text: crisis lines
+/// for self-harm language, lines for people worried about their own anger for a threat.
+pub fn safety_lines(flags: amends_app::safety::SafetyFlags) -> String {
+    let mut out = String::new();
+    if flags.crisis {
+        out.push_str(&crisis_lines());
+    }
+    if flags.threat {
+        out.push_str(
+            "What you wrote sounds like a threat to hurt someone or their things. It can never be \
+             sent (SAFE-4). If you are worried about your own anger, these lines help with exactly \
+             that:\n",
+        );
+        for r in &amends_app::help::resources().anger {
+            out.push_str(&format!("  {} ({}): {}\n", r.name, r.region, r.contact));
+        }
+    }
+    out
+}
+
 /// SAFE-3: the crisis lines as plain text, for when self-harm language was found.
 pub fn crisis_lines() -> String {
     let mut out = String::from(
@@ -275,13 +295,15 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
         Some(text) => {
             let now = Timestamp::now();
             let id = app.journal_add(&case, &text, now, now).await?;
+            let safety = amends_app::safety::scan(&text);
             if ctx.json {
-                let crisis = amends_app::coach::crisis_language(&text);
-                ctx.print_json(&serde_json::json!({ "id": id, "at": now, "crisis": crisis }))?;
+                ctx.print_json(&serde_json::json!({
+                    "id": id, "at": now, "crisis": safety.crisis, "threat": safety.threat
+                }))?;
             } else {
                 println!("Saved to your journal (encrypted). Nothing in the journal is ever sent.");
-                if amends_app::coach::crisis_language(&text) {
-                    eprint!("\n{}", crisis_lines());
+                if safety.any() {
+                    eprint!("\n{}", safety_lines(safety));
                 }
             }
         }
@@ -304,6 +326,55 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
         }
     }
     app.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct SafetyPlanArgs {
+    /// Save the plan from this TOML or JSON file (`-` for standard input) instead of showing it.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+}
+
+/// Shows or saves the safety plan (issue 11).
+pub async fn safety_plan(ctx: &Ctx, args: &SafetyPlanArgs) -> Result<ExitCode> {
+    let app = ctx.open().await?;
+    if let Some(path) = &args.from {
+        let text = if path.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+            s
+        } else {
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("could not read {}: {e}", path.display()))?
+        };
+        let plan: amends_app::safety::SafetyPlan = serde_json::from_str(&text)
+            .or_else(|_| toml::from_str(&text))
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "the plan file is neither JSON nor TOML with the keys warning_signs, \
+                     what_calms_me, people_and_places, professionals ({e})"
+                )
+            })?;
+        app.set_safety_plan(&plan).await?;
+        println!("Your safety plan is saved (encrypted).");
+        return Ok(ExitCode::SUCCESS);
+    }
+    match app.safety_plan().await? {
+        Some(plan) if ctx.json => ctx.print_json(&plan)?,
+        Some(plan) => {
+            for (title, part) in plan.parts() {
+                if !part.trim().is_empty() {
+                    println!("{title}:\n{}\n", part.trim_end());
+                }
+            }
+        }
+        None => println!(
+            "You have no safety plan yet. Write one on a calmer day: warning signs, what calms \
+             you, people and places that help, professionals to call. Save it with \
+             `amends safety-plan --from plan.toml`."
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

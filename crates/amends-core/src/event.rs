@@ -791,6 +791,75 @@ impl EventData {
         }
     }
 
+    /// Everything the user wrote in their own words in this entry (SAFE-3, SAFE-4: each is
+    /// checked for crisis and threat language, wherever it was written). Choices from a fixed
+    /// list are not the user's words and are left out; free-text answers are included.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        match self {
+            EventData::Journal { text }
+            | EventData::WorkbookLoss { text }
+            | EventData::WorkbookFailures { text }
+            | EventData::TheirPart { text }
+            | EventData::TheirNeed { text }
+            | EventData::TheirQuestion { text, .. }
+            | EventData::PromiseMade { text, .. }
+            | EventData::DraftSaved { text, .. } => out.push(text),
+            EventData::Assessment { answers, .. } => {
+                for a in answers.values() {
+                    match a {
+                        crate::forms::Answer::Text(t) => out.push(t),
+                        crate::forms::Answer::List(l) => out.extend(l.iter().map(String::as_str)),
+                        _ => {}
+                    }
+                }
+            }
+            EventData::WorkbookAct {
+                act,
+                impact,
+                feelings,
+                their_shoes,
+                ..
+            } => {
+                out.extend([act.as_str(), impact.as_str(), their_shoes.as_str()]);
+                out.extend(feelings.iter().map(String::as_str));
+            }
+            EventData::WorkbookWhy { act, chain } => {
+                out.extend(act.as_deref());
+                out.extend(chain.iter().map(String::as_str));
+            }
+            EventData::WorkbookAgain { note, .. }
+            | EventData::WorkbookRespect { note, .. }
+            | EventData::Contact { note, .. }
+            | EventData::Signal { note, .. }
+            | EventData::Passive { note, .. }
+            | EventData::Slip { note, .. }
+            | EventData::Habit { note, .. }
+            | EventData::PromiseUpdate { note, .. }
+            | EventData::CheckIn { note }
+            | EventData::AmendsUpdate { note, .. } => out.extend(note.as_deref()),
+            EventData::WorkbookPrevention {
+                behaviour, plan, ..
+            } => out.extend([behaviour.as_str(), plan.as_str()]),
+            EventData::Urge { instead, note, .. } => {
+                out.push(instead);
+                out.extend(note.as_deref());
+            }
+            EventData::Invitation { words, .. } => out.push(words),
+            EventData::AmendsItem { request, .. } => out.push(request),
+            EventData::Gesture {
+                what, preference, ..
+            } => {
+                out.push(what);
+                out.extend(preference.as_deref());
+            }
+            EventData::DraftSent { text, .. } => out.extend(text.as_deref()),
+            EventData::Settings { .. } => {}
+        }
+        out.retain(|t| !t.trim().is_empty());
+        out
+    }
+
     /// SAFE-10: private notes about the other person never leave the store, not even in an
     /// export the user asks for.
     pub fn exportable(&self) -> bool {

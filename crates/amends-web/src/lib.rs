@@ -84,6 +84,7 @@ pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> 
         session: Mutex::new(None),
         pending: Mutex::new(Default::default()),
         unlock_throttle: Mutex::new(Default::default()),
+        safety_plan: std::sync::Mutex::new(None),
     })
 }
 
@@ -137,6 +138,11 @@ pub fn router(state: Shared, loopback_only: bool) -> Router {
         )
         .route("/signals", post(pages::contacts::log_signal))
         .route("/passive", post(pages::contacts::log_passive))
+        .route("/safety/check", post(pages::safety::check))
+        .route(
+            "/safety-plan",
+            get(pages::safety::show_plan).post(pages::safety::save_plan),
+        )
         .route("/invitations", post(pages::contacts::log_invitation))
         .route("/questions", post(pages::contacts::log_question))
         .route(

@@ -52,6 +52,10 @@ pub struct WebState {
     pub pending: Mutex<HashMap<String, PendingForm>>,
     /// Held for the whole of an unlock attempt, so guesses are also taken one at a time.
     pub unlock_throttle: Mutex<UnlockThrottle>,
+    /// Issue 11: the safety plan as it was at the last unlock or save, so Help now can show it
+    /// (behind a tap) while amends is locked. Only the plan is kept, never the key; it goes
+    /// when everything is deleted and when the server stops.
+    pub safety_plan: std::sync::Mutex<Option<amends_app::safety::SafetyPlan>>,
 }
 
 /// Slows down guessing at the passphrase, through the page or the API. Argon2id already makes
@@ -222,6 +226,8 @@ impl WebState {
 
     /// Starts a session for `app`, replacing any other: one person, one browser.
     pub async fn start(&self, app: App, case_id: Option<String>) -> String {
+        let plan = app.safety_plan().await.ok().flatten();
+        self.keep_safety_plan(plan);
         let token = token();
         let mut guard = self.session.lock().await;
         *guard = Some(Session {
@@ -248,6 +254,18 @@ impl WebState {
         if let Some(s) = self.session.lock().await.as_mut() {
             s.case_id = Some(case_id);
         }
+    }
+
+    /// Keeps the safety plan for Help now while locked (issue 11); `None` forgets it.
+    pub fn keep_safety_plan(&self, plan: Option<amends_app::safety::SafetyPlan>) {
+        if let Ok(mut kept) = self.safety_plan.lock() {
+            *kept = plan;
+        }
+    }
+
+    /// The safety plan kept for Help now.
+    pub fn kept_safety_plan(&self) -> Option<amends_app::safety::SafetyPlan> {
+        self.safety_plan.lock().ok().and_then(|p| p.clone())
     }
 
     /// Drops the session and with it the data key.

@@ -42,8 +42,14 @@ pub struct Page {
     pub unlocked: bool,
     pub case_name: Option<String>,
     pub demo: bool,
-    /// SAFE-3: self-harm language was just found; the help panel comes first.
+    /// SAFE-3: self-harm language was found (just now, or in the last day); the help panel
+    /// comes first, at the top of the screen.
     pub crisis: bool,
+    /// SAFE-4: a threat to someone else was found; the panel shows the lines for people worried
+    /// about their own anger or violence.
+    pub threat: bool,
+    /// The user's safety plan, shown first in the panel (issue 11).
+    pub safety_plan: Option<amends_app::safety::SafetyPlan>,
     pub notice: Option<String>,
     /// Seconds of inactivity after which the page hides itself (0: never).
     pub idle_seconds: u64,
@@ -61,15 +67,26 @@ impl Page {
             case_name: None,
             demo: false,
             crisis: false,
+            threat: false,
+            safety_plan: None,
             notice: None,
             idle_seconds: 0,
             tz: jiff::tz::TimeZone::system(),
         }
     }
 
-    /// SAFE-3: the crisis lines, shown in the banner itself so help is not one more click away.
-    pub fn crisis_resources(&self) -> &'static [amends_app::help::Resource] {
-        &amends_app::help::resources().crisis
+    /// SAFE-4: lines for people worried about their own anger or violence.
+    pub fn anger_resources(&self) -> &'static [amends_app::help::Resource] {
+        &amends_app::help::resources().anger
+    }
+
+    /// The crisis lines that can be dialled from the panel with one tap.
+    pub fn dialable_crisis(&self) -> Vec<&'static amends_app::help::Resource> {
+        amends_app::help::resources()
+            .crisis
+            .iter()
+            .filter(|r| r.tel.is_some())
+            .collect()
     }
 
     pub fn nav_items(&self) -> &'static [NavItem] {

@@ -268,6 +268,7 @@ pub async fn wipe(api: Api, body: JsonBody) -> Answer<Response> {
     // Let go of the app so the lock can close the database before its files go.
     drop(api);
     state.lock().await;
+    state.keep_safety_plan(None);
     App::wipe(&state.data_dir)?;
     Ok((
         [(SET_COOKIE, clear_session_cookie())],
@@ -1135,10 +1136,12 @@ pub async fn journal_add(api: Api, body: JsonBody) -> Answer<(StatusCode, Json<V
         .journal_add(case, text, at, now)
         .await
         .map_err(|e| ApiError::app_field("text", &e))?;
-    let crisis = amends_app::coach::crisis_language(text);
-    let mut out = json!({ "id": id, "at": at, "crisis": crisis });
-    if crisis {
+    let safety = amends_app::safety::scan(text);
+    let mut out = json!({ "id": id, "at": at, "crisis": safety.crisis, "threat": safety.threat });
+    if safety.crisis {
         out["help"] = to_json(&amends_app::help::resources().crisis)?;
+    } else if safety.threat {
+        out["help"] = to_json(&amends_app::help::resources().anger)?;
     }
     Ok((StatusCode::CREATED, Json(out)))
 }

@@ -539,9 +539,16 @@ fn schemas() -> Value {
                 "at": time(),
                 "outreach_before": r("Gate"),
                 "slip": { "type": "boolean" },
-                "outreach_now": r("Gate")
+                "outreach_now": r("Gate"),
+                "safety": {
+                    "description": "SAFE-3, SAFE-4 (issue 11): crisis or threat language in what was written; when either is true, put the help lines in front",
+                    "type": "object",
+                    "properties": { "crisis": { "type": "boolean" }, "threat": { "type": "boolean" } },
+                    "required": ["crisis", "threat"],
+                    "additionalProperties": false
+                }
             },
-            "required": ["id", "kind", "at", "slip", "outreach_now"],
+            "required": ["id", "kind", "at", "slip", "outreach_now", "safety"],
             "additionalProperties": false
         }),
         "PromiseEntry" => closed(json!({
@@ -604,7 +611,12 @@ fn schemas() -> Value {
             "contact": { "type": "string" },
             "when": { "type": "string" },
             "source": { "type": "string" },
-            "checked": { "type": "string", "format": "date" }
+            "checked": { "type": "string", "format": "date" },
+            "source_page": { "type": "string", "description": "The public page the number was checked against (issue 11)" },
+            "copied": { "type": "string", "description": "The date of the copy read" },
+            "confirmed": { "type": "boolean", "description": "Whether that page states exactly this number" },
+            "note": { "type": ["string", "null"], "description": "What could not be confirmed" },
+            "tel": { "type": ["string", "null"], "description": "Digits for a tel: link" }
         }), &[]),
         "Help" => closed(json!({
             "crisis": {
@@ -618,6 +630,10 @@ fn schemas() -> Value {
             "support": {
                 "type": "array", "items": r("HelpResource"),
                 "description": "SAFE-8: for someone who was harmed"
+            },
+            "anger": {
+                "type": "array", "items": r("HelpResource"),
+                "description": "SAFE-4: for someone worried about their own anger or violence"
             },
             "local": {
                 "type": ["string", "null"],
@@ -674,9 +690,10 @@ fn schemas() -> Value {
             "id": { "type": "string" },
             "at": time(),
             "crisis": { "type": "boolean" },
+            "threat": { "type": "boolean", "description": "SAFE-4: a threat to someone else was found" },
             "help": {
                 "type": "array", "items": r("HelpResource"),
-                "description": "SAFE-3: crisis resources, when crisis is true"
+                "description": "SAFE-3: crisis resources when crisis is true; SAFE-4: the anger lines when only threat is"
             }
         }), &["help"]),
         "Draft" => closed(json!({

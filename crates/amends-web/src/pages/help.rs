@@ -15,20 +15,29 @@ pub struct HelpPage {
     pub page: Page,
     pub resources: &'static HelpResources,
     pub local: Option<String>,
+    /// The safety plan: from the store when unlocked; while locked, the copy kept since the
+    /// last unlock (issue 11), shown behind a tap.
+    pub plan: Option<amends_app::safety::SafetyPlan>,
 }
 
-pub async fn show(ctx: Option<Ctx>, Token(csrf): Token) -> Response {
-    let (page, local) = match &ctx {
+pub async fn show(
+    ctx: Option<Ctx>,
+    axum::extract::State(state): axum::extract::State<crate::state::Shared>,
+    Token(csrf): Token,
+) -> Response {
+    let (page, local, plan) = match &ctx {
         Some(ctx) => {
             let local = ctx.app.local_help().await.ok().flatten();
-            (ctx.page("Help now", "help"), local)
+            let plan = ctx.app.safety_plan().await.ok().flatten();
+            (ctx.page("Help now", "help"), local, plan)
         }
-        None => (Page::new("Help now", &csrf), None),
+        None => (Page::new("Help now", &csrf), None, state.kept_safety_plan()),
     };
     render(&HelpPage {
         page,
         resources: resources(),
         local,
+        plan,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod moving_on;
 pub mod nocontact;
 pub mod promises;
+pub mod safety;
 pub mod selfwork;
 pub mod settings;
 pub mod today;
@@ -54,6 +55,10 @@ pub struct Ctx {
     pub demo: bool,
     pub state: Shared,
     pub tz: jiff::tz::TimeZone,
+    /// SAFE-3, SAFE-4 (issue 11): crisis or threat language found in the last day, so every
+    /// page keeps help in front.
+    pub safety: amends_app::safety::SafetyFlags,
+    pub safety_plan: Option<amends_app::safety::SafetyPlan>,
 }
 
 impl FromRequestParts<Shared> for Ctx {
@@ -78,6 +83,12 @@ impl FromRequestParts<Shared> for Ctx {
             .time_zone()
             .await
             .unwrap_or_else(|_| jiff::tz::TimeZone::system());
+        let safety = app.recent_safety(jiff::Timestamp::now()).await;
+        let safety_plan = if safety.any() {
+            app.safety_plan().await.ok().flatten()
+        } else {
+            None
+        };
         Ok(Ctx {
             app,
             case,
@@ -85,6 +96,8 @@ impl FromRequestParts<Shared> for Ctx {
             demo: state.demo.is_some(),
             state: state.clone(),
             tz,
+            safety,
+            safety_plan,
         })
     }
 }
@@ -112,6 +125,9 @@ impl Ctx {
         page.demo = self.demo;
         page.case_name = self.case.as_ref().map(|c| c.name.clone());
         page.tz = self.tz.clone();
+        page.crisis = self.safety.crisis;
+        page.threat = self.safety.threat;
+        page.safety_plan = self.safety_plan.clone();
         if !self.demo {
             page.idle_seconds = self.state.idle_lock.as_secs();
         }

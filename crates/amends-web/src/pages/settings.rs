@@ -182,6 +182,7 @@ pub async fn wipe(ctx: Ctx, Form(form): Form<WipeForm>) -> Response {
     // Let go of the app so the lock can close the database before its files go.
     drop(ctx);
     state.lock().await;
+    state.keep_safety_plan(None);
     match App::wipe(&dir) {
         Ok(_) => (
             [(SET_COOKIE, clear_session_cookie())],

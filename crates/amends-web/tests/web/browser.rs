@@ -596,6 +596,7 @@ async fn every_screen_of_the_demo_passes_axe() {
         ("/cases", "Jordan"),
         ("/settings", "Time zone"),
         ("/help", "Crisis lines"),
+        ("/safety-plan", "My safety plan"),
     ] {
         h.step(path, || async {
             h.goto(path).await?;
@@ -611,5 +612,87 @@ async fn every_screen_of_the_demo_passes_axe() {
         h.axe("composer, clean draft").await
     })
     .await;
+    let _ = h.client.clone().close().await;
+}
+
+/// Issue 11: at phone size, typing a crisis line in the journal or the workbook brings the help
+/// panel into view at the top of the screen, without scrolling, with a number to tap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crisis_help_comes_into_view_at_phone_size() {
+    let h = Harness::start("phone-crisis", true).await;
+    h.step("a phone-sized window", || async {
+        h.client
+            .set_window_size(390, 844)
+            .await
+            .map_err(err("window size"))
+    })
+    .await;
+    // The panel's box, in the viewport's coordinates, and the viewport's height.
+    let in_view = || async {
+        let r = h
+            .client
+            .execute(
+                "const p = document.querySelector('#safety-live .safety-panel'); \
+                 if (!p) { return null; } const b = p.getBoundingClientRect(); \
+                 return [b.top, b.bottom, window.innerHeight, \
+                         p.querySelectorAll('a.call[href^=\"tel:\"]').length];",
+                vec![],
+            )
+            .await
+            .map_err(err("panel position"))?;
+        let v: Vec<f64> = r
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default();
+        match v.as_slice() {
+            [top, bottom, height, calls]
+                if *top >= 0.0 && *top < 40.0 && *bottom > *top && *top < *height =>
+            {
+                if *calls < 1.0 {
+                    Err("the panel has no number to tap".to_string())
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(format!(
+                "the help panel is not at the top of the screen: {r}"
+            )),
+        }
+    };
+    for (page, field) in [("/journal", "#text"), ("/workbook", "#wb-loss-text")] {
+        h.step(page, || async {
+            h.goto(page).await?;
+            // Open the part's form if it is folded away (a part already written), and scroll
+            // down to the box, as a person typing on a phone would be.
+            let script = format!(
+                "const t = document.querySelector('{field}'); const d = t.closest('details'); \
+                 if (d) {{ d.open = true; }} t.scrollIntoView({{block: 'center'}});"
+            );
+            h.client
+                .execute(&script, vec![])
+                .await
+                .map_err(err("scroll"))?;
+            let el = h
+                .client
+                .find(Locator::Css(field))
+                .await
+                .map_err(err(field))?;
+            el.send_keys(
+                "some nights I think everyone would be better off if I was not alive any more",
+            )
+            .await
+            .map_err(err(field))?;
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                match in_view().await {
+                    Ok(()) => break,
+                    Err(e) if Instant::now() > deadline => return Err(e),
+                    Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            }
+            h.axe(&format!("{page} with the help panel")).await
+        })
+        .await;
+    }
     let _ = h.client.clone().close().await;
 }

@@ -174,12 +174,12 @@ async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        r.body.contains("banner crisis") && r.body.contains("href=\"/help\""),
+        r.body.contains("safety-panel") && r.body.contains("href=\"/help\""),
         "{}",
         r.body
     );
     // Coming back to the journal later, the help is still in front.
-    assert!(c.get("/journal").await.body.contains("banner crisis"));
+    assert!(c.get("/journal").await.body.contains("safety-panel"));
     let r = c
         .post(
             "/no-contact/urge",
@@ -190,7 +190,7 @@ async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
             ],
         )
         .await;
-    assert!(r.body.contains("banner crisis"), "{}", r.body);
+    assert!(r.body.contains("safety-panel"), "{}", r.body);
     // The lines themselves are in the banner: no extra click between the person and help.
     assert!(
         r.body.contains("Samaritans") && r.body.contains("988"),
@@ -589,4 +589,98 @@ async fn under_a_stop_today_shows_no_countdown_and_nothing_open() {
             "{stop}: countdown on No contact"
         );
     }
+}
+
+/// Issue 11: crisis words in any field (here an intake answer and the urge pad) bring the help
+/// panel to the top of every page afterwards, with numbers to tap; a threat brings the lines
+/// for people worried about their own anger.
+#[tokio::test]
+async fn crisis_words_in_any_field_put_help_at_the_top_of_every_page() {
+    let mut c = Client::new();
+    c.ready().await;
+    let before = c.get("/").await;
+    assert!(!before.body.contains("safety-panel"), "no panel before");
+    let r = c
+        .post(
+            "/assess/intake",
+            &[(
+                "breakup_reason",
+                "honestly there are days I think they'd all be better off if I wasn't alive",
+            )],
+        )
+        .await;
+    assert!(r.status.is_client_error() || r.status.is_redirection() || r.status == StatusCode::OK);
+    // The answers were incomplete, so nothing was saved; the live check still sees the words.
+    let live = c
+        .post(
+            "/safety/check",
+            &[(
+                "breakup_reason",
+                "i keep thinking about killing myself tonight",
+            )],
+        )
+        .await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(live.body.contains("safety-panel"), "{}", live.body);
+    assert!(live.body.contains("href=\"tel:"), "{}", live.body);
+    // Saved words keep the panel on every page for a day.
+    let r = c
+        .post(
+            "/journal",
+            &[("text", "i keep thinking about killing myself tonight")],
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    for path in ["/", "/self-work", "/contacts"] {
+        let p = c.get(path).await;
+        let top = p.body.split("<main").next().unwrap_or_default().to_string();
+        assert!(
+            top.contains("safety-panel"),
+            "{path}: no help panel at the top"
+        );
+    }
+    // Nothing else in the text is the user's words: the CSRF field is not read.
+    let calm = c
+        .post(
+            "/safety/check",
+            &[("_csrf", "kill myself"), ("text", "a quiet day")],
+        )
+        .await;
+    assert!(calm.body.contains("safety-panel"), "still within the day");
+}
+
+/// Issue 11: the safety plan is kept encrypted, shown first in the panel, and readable behind a
+/// tap on Help now while amends is locked.
+#[tokio::test]
+async fn the_safety_plan_is_there_while_locked() {
+    let mut c = Client::new();
+    c.ready().await;
+    let r = c
+        .post(
+            "/safety-plan",
+            &[
+                ("warning_signs", "not sleeping, drinking alone"),
+                ("what_calms_me", "a cold shower, walking the dog"),
+                ("people_and_places", "my sister Ana, the park by the river"),
+                ("professionals", "Dr Osei, the crisis line"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let plan = c.get("/safety-plan").await;
+    assert!(plan.body.contains("walking the dog"));
+    let r = c.post("/lock", &[]).await;
+    assert!(r.status.is_redirection(), "{}", r.body);
+    let help = c.get("/help").await;
+    assert_eq!(help.status, StatusCode::OK);
+    assert!(help.body.contains("Show my safety plan"), "{}", help.body);
+    assert!(help.body.contains("walking the dog"));
+    assert!(help.body.contains("href=\"tel:"));
+    // The rest stays locked.
+    let r = c.get("/safety-plan").await;
+    assert!(r.status.is_redirection());
 }
