@@ -132,7 +132,7 @@ pub async fn unlock_form(
         page,
         error: None,
         next: safe_next(q.next.as_deref()),
-        kept: q.kept.unwrap_or_default(),
+        kept: safe_kept(q.kept),
         demo_passphrase: state.demo.as_ref().map(|d| d.passphrase.clone()),
     })
 }
@@ -150,7 +150,7 @@ pub async fn unlock(
     Form(form): Form<UnlockForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let kept = form.kept.unwrap_or_default();
+    let kept = safe_kept(form.kept);
     let fail = |status: StatusCode, msg: String| {
         render_status(
             status,
@@ -188,12 +188,63 @@ pub async fn unlock(
     }
 }
 
-/// Only same-site paths: an unlock link must not bounce the user to another site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// The pages an unlock may lead back to: each is a path, or a folder of paths, of the router's
+/// GET pages. Anything else (the API, assets, downloads of another kind, a kept form) goes to
+/// `/`.
+const PAGES_TO_RETURN_TO: &[&str] = &[
+    "/cases",
+    "/assess",
+    "/workbook",
+    "/moving-on",
+    "/journal",
+    "/self-work",
+    "/composer",
+    "/contacts",
+    "/no-contact",
+    "/promises",
+    "/amends",
+    "/settings",
+    "/help",
+];
+
+/// Where an unlock may send the browser: a path of one of our own pages, found by parsing
+/// `next` exactly as a browser would resolve it against this server (so "/\t/evil.example",
+/// which a browser reads as "//evil.example", or "/\\evil.example" leave our origin and are
+/// refused), never by looking at the string. The answer is the parsed path, percent-encoded,
+/// so it is always a valid Location header.
+pub fn safe_next(next: Option<&str>) -> String {
+    const HOME: &str = "/";
+    let Some(next) = next else {
+        return HOME.into();
+    };
+    let Ok(base) = url::Url::parse("http://amends.invalid/") else {
+        return HOME.into();
+    };
+    let Ok(url) = base.join(next) else {
+        return HOME.into();
+    };
+    // A relative path ("journal") resolves against the base too; only an absolute one is ours.
+    let absolute = next.trim_start().starts_with('/');
+    if !absolute || url.origin() != base.origin() || url.fragment().is_some() {
+        return HOME.into();
     }
+    let path = url.path();
+    let ours = PAGES_TO_RETURN_TO
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
+    if !ours {
+        return HOME.into();
+    }
+    match url.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    }
+}
+
+/// A kept form's id is a token this server made: 64 hex digits, or nothing.
+fn safe_kept(kept: Option<String>) -> String {
+    kept.filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_default()
 }
 
 pub async fn lock(State(state): State<Shared>) -> Response {

@@ -458,3 +458,70 @@ fn the_vendored_htmx_is_the_npm_package_file() {
         "assets/vendor/htmx.min.js differs from the npm package: run scripts/vendor-htmx"
     );
 }
+
+// --- Issue 14: the break-in test's defects ---------------------------------------------------
+
+/// Issue 14, defect 1: `next` with a tab or a newline (which a browser drops, turning
+/// "/\t/evil.example" into "//evil.example") sent the browser to another site after unlocking,
+/// or gave a 500. Only a path of our own pages is followed now.
+#[tokio::test]
+async fn open_redirect_after_unlock_is_refused() {
+    let mut c = Client::new();
+    c.ready().await;
+    let hostile = [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/%09/evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "//evil.example/",
+        " //evil.example",
+        "https://evil.example/journal",
+        "http://127.0.0.1:7777@evil.example/",
+        "/journal/../api/v1/export",
+        "/assets/../../evil",
+        "/journal\r\nSet-Cookie: planted=1",
+        "javascript:alert(1)",
+        "journal",
+    ];
+    for next in hostile {
+        c.post("/lock", &[]).await;
+        let r = c
+            .post("/unlock", &[("passphrase", PASS), ("next", next)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
+        assert_eq!(r.location(), "/", "{next:?}");
+    }
+    // A kept-form id that is not one of ours is ignored, never put in a header.
+    c.post("/lock", &[]).await;
+    let r = c
+        .post(
+            "/unlock",
+            &[("passphrase", PASS), ("kept", "x\r\nLocation: //evil.example")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/");
+
+    // The unlock page carries only the parsed path forward, and never fails on one.
+    c.post("/lock", &[]).await;
+    for query in ["/%09/evil.example", "%2F%0A%2Fevil.example", "%2F%5Cevil.example"] {
+        let r = c.get(&format!("/unlock?next={query}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}");
+        assert!(!r.body.contains("evil.example"), "{query}: {}", r.body);
+    }
+    // Our own pages still come back, with their query.
+    let r = c
+        .post(
+            "/unlock",
+            &[("passphrase", PASS), ("next", "/assess/intake?step=2")],
+        )
+        .await;
+    assert_eq!(r.location(), "/assess/intake?step=2");
+    c.post("/lock", &[]).await;
+    let r = c.get("/journal").await;
+    assert_eq!(r.location(), "/unlock?next=%2Fjournal");
+    let page = c.get(r.location()).await;
+    assert!(page.body.contains("value=\"/journal\""), "{}", page.body);
+}
