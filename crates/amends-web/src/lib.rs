@@ -79,6 +79,7 @@ pub enum ServeError {
 pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> Shared {
     Arc::new(WebState {
         data_dir,
+        csrf_key: zeroize::Zeroizing::new(state::random_key()),
         idle_lock,
         demo,
         session: Mutex::new(None),

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::state::{Shared, same_token, token};
+use crate::state::{Shared, same_token};
 use crate::views;
 
 pub const SESSION_COOKIE: &str = "amends_session";
@@ -105,22 +105,92 @@ fn host_allowed(headers: &HeaderMap) -> bool {
 
 pub async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
-    let csrf = existing.clone().unwrap_or_else(token);
-    let mut res = checked(&state, req, next, existing.clone(), csrf.clone()).await;
+    let session = cookie(req.headers(), SESSION_COOKIE);
+    let held = cookie(req.headers(), CSRF_COOKIE);
+    // The token is derived from the session cookie, never taken from the CSRF cookie: a
+    // cookie planted by another page (another port of 127.0.0.1 included) proves nothing.
+    let csrf = state.csrf_for(session.as_deref());
+    let mut res = checked(&state, req, next, session, csrf.clone()).await;
+    // A response that starts a session (unlock, setup, passphrase change) or ends one (lock)
+    // changes the token; the cookie carries the current one for scripts (see the API docs).
+    let current = match session_set_by(res.headers()) {
+        Some(new) => state.csrf_for(new.as_deref()),
+        None => csrf,
+    };
     let headers = res.headers_mut();
-    if existing.is_none() {
-        headers.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &csrf, None));
+    if held.as_deref() != Some(current.as_str()) {
+        headers.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &current, None));
     }
     harden(headers, &path);
     res
+}
+
+/// What a response does to the session cookie: `Some(Some(token))` when it sets one,
+/// `Some(None)` when it clears it, `None` when it leaves it alone.
+fn session_set_by(headers: &HeaderMap) -> Option<Option<String>> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| {
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=')?;
+            (name.trim() == SESSION_COOKIE).then(|| {
+                (!value.is_empty() && !attrs.contains("Max-Age=0")).then(|| value.to_string())
+            })
+        })
+        .last()
+}
+
+/// Whether a state-changing request may have come from one of our own pages. Browsers say
+/// where a request comes from: `Sec-Fetch-Site` (only "same-origin", or "none" for something
+/// the user did themselves, is ours; "same-site" is how a page on another port of 127.0.0.1
+/// arrives) and `Origin` (it must name the host and port the request was sent to). Our pages
+/// send no referrer, and a browser then sends a form's Origin as "null"; that tells nothing
+/// either way, so `Sec-Fetch-Site` decides. Scripts and the command line send neither, and are
+/// held to the CSRF token alone.
+fn from_our_pages(headers: &HeaderMap) -> bool {
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or("?"));
+    if fetch_site.is_some_and(|s| !matches!(s, "same-origin" | "none")) {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if origin == "null" {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match (url::Url::parse(origin), host) {
+        (Ok(url), Some(host)) => {
+            matches!(url.scheme(), "http" | "https")
+                && url.path() == "/"
+                && url.host_str().is_some()
+                && origin_authority(&url).eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+/// `host[:port]` of an origin, as a Host header writes it (the default port left out).
+fn origin_authority(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
 }
 
 async fn checked(
     state: &Shared,
     req: Request,
     next: Next,
-    existing: Option<String>,
+    session: Option<String>,
     csrf: String,
 ) -> Response {
     let policy = req.extensions().get::<HostPolicy>().copied();
@@ -142,12 +212,24 @@ async fn checked(
         return too_large(api);
     }
 
-    let session = cookie(req.headers(), SESSION_COOKIE);
-
     let (parts, body) = req.into_parts();
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut bytes = Bytes::new();
     if unsafe_method {
+        if !from_our_pages(&parts.headers) {
+            if api {
+                return crate::api::error_response(
+                    StatusCode::FORBIDDEN,
+                    "cross-origin",
+                    "This request came from another site or another page than amends (its \
+                     Origin or Sec-Fetch-Site header says so), so it was refused. Nothing was \
+                     changed. Send it from amends itself, or from a script without those headers.",
+                );
+            }
+            let msg = "This form did not come from amends, so it was refused and nothing was \
+                       changed. Open amends at its own address and try again from there.";
+            return views::error_page(StatusCode::FORBIDDEN, "Please try again", msg, &csrf);
+        }
         bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
             Ok(b) => b,
             Err(_) => return too_large(api),
@@ -167,15 +249,17 @@ async fn checked(
                     .then(|| form_fields(&bytes))
                     .and_then(|f| f.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
             });
-        // Double submit: the token in the form (or header) must match the SameSite cookie.
-        let valid = matches!((&existing, &sent), (Some(c), Some(s)) if same_token(c, s));
+        // The token sent must be the one derived from this browser's session (see
+        // state::csrf_token); what the CSRF cookie holds does not count.
+        let valid = sent.as_deref().is_some_and(|s| same_token(s, &csrf));
         if !valid && !csrf_exempt(&method, &path) {
-            if path.starts_with("/api/") {
+            if api {
                 return crate::api::error_response(
                     StatusCode::FORBIDDEN,
                     "csrf",
-                    "This request needs the X-CSRF-Token header, equal to the amends_csrf \
-                     cookie (POST /api/v1/unlock returns it as csrf_token). Nothing was changed.",
+                    "This request needs the X-CSRF-Token header: the csrf_token that POST \
+                     /api/v1/unlock returns (the amends_csrf cookie holds it too). Each unlock \
+                     and passphrase change issues a new one. Nothing was changed.",
                 );
             }
             let msg = "This form has expired or did not come from amends. Go back, reload the \
@@ -183,7 +267,7 @@ async fn checked(
             return views::error_page(StatusCode::FORBIDDEN, "Please try again", msg, &csrf);
         }
         if !is_public(&method, &path) && state.unlocked(session.as_deref()).await.is_none() {
-            if path.starts_with("/api/") {
+            if api {
                 return locked_json();
             }
             // A form sent after the lock: keep what was typed, ask for the passphrase, then
@@ -206,7 +290,7 @@ async fn checked(
             return Redirect::to(&target).into_response();
         }
     } else if !is_public(&method, &path) && state.unlocked(session.as_deref()).await.is_none() {
-        if path.starts_with("/api/") {
+        if api {
             return locked_json();
         }
         let next = if path == "/" {

@@ -11,12 +11,43 @@ use tokio::sync::Mutex;
 
 /// A random 256-bit token, hex encoded.
 pub fn token() -> String {
+    random_key().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 32 random bytes from the operating system.
+pub fn random_key() -> [u8; 32] {
     let mut bytes = [0u8; 32];
     // The OS generator failing is not something a web page can recover from; a predictable
     // token would be worse than stopping.
     #[allow(clippy::expect_used)]
     getrandom::fill(&mut bytes).expect("the system random number generator is unavailable");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes
+}
+
+/// The CSRF token of a browser: an HMAC of its session token under a key that lives only in
+/// this server's memory, or of "locked" when it has no session yet. A page elsewhere (another
+/// port of 127.0.0.1 included: cookies ignore ports) can plant any cookie it likes, but cannot
+/// compute this without the key, and a new session (unlock, passphrase change) means a new
+/// token. The token is a fixed-length HMAC, so comparing it takes constant time.
+pub fn csrf_token(key: &[u8; 32], session: Option<&str>) -> String {
+    use hmac::{KeyInit, Mac};
+    type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+    // HMAC takes a key of any length: this cannot fail.
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
+        return String::new();
+    };
+    match session {
+        Some(s) => {
+            mac.update(b"amends:csrf:v1:session\0");
+            mac.update(s.as_bytes());
+        }
+        None => mac.update(b"amends:csrf:v1:locked"),
+    }
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Compares tokens without leaking, through timing, how much of a guess was right.
@@ -46,6 +77,9 @@ pub struct PendingForm {
 
 pub struct WebState {
     pub data_dir: PathBuf,
+    /// The key CSRF tokens are derived with (see [`csrf_token`]): random per server run, never
+    /// written anywhere.
+    pub csrf_key: zeroize::Zeroizing<[u8; 32]>,
     pub idle_lock: Duration,
     pub demo: Option<DemoInfo>,
     pub session: Mutex<Option<Session>>,
@@ -172,6 +206,21 @@ impl WebState {
                 Err(UnlockRefused::App(e))
             }
         }
+    }
+
+    /// The CSRF token for a browser holding `session` (its session cookie, live or not).
+    pub fn csrf_for(&self, session: Option<&str>) -> String {
+        csrf_token(&self.csrf_key, session.filter(|s| !s.is_empty()))
+    }
+
+    /// Gives the live session a new token (after a passphrase change), so the old session
+    /// cookie and every CSRF token derived from it stop working. `None` when locked.
+    pub async fn rotate_session(&self) -> Option<String> {
+        let mut guard = self.session.lock().await;
+        let session = guard.as_mut()?;
+        session.token = token();
+        session.last_seen = Instant::now();
+        Some(session.token.clone())
     }
 
     pub fn data_dir_initialised(&self) -> bool {

@@ -24,7 +24,6 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
-use crate::pages::Token;
 use crate::pages::settings::WIPE_PHRASE;
 use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::state::{Shared, UnlockRefused, wait_in_words};
@@ -102,7 +101,6 @@ pub static UNLOCK: &[Field] = &[req(
 
 pub async fn unlock(
     State(state): State<Shared>,
-    Token(csrf): Token,
     body: JsonBody,
 ) -> Answer<Response> {
     let f = body.fields(UNLOCK)?;
@@ -141,8 +139,10 @@ pub async fn unlock(
         Err(UnlockRefused::App(e)) => return Err(ApiError::app(&e)),
     };
     let token = state.start_on_first_case(app).await;
-    // The CSRF cookie comes with this answer when the caller had none (see security::guard);
-    // the token is also in the body so a script can send it back in X-CSRF-Token.
+    // A new session means a new CSRF token (bound to it, see state::csrf_token). The guard sets
+    // the CSRF cookie to it; it is also in the body so a script can send it back in
+    // X-CSRF-Token.
+    let csrf = state.csrf_for(Some(&token));
     Ok((
         [(SET_COOKIE, session_cookie(&token))],
         Json(json!({ "unlocked": true, "csrf_token": csrf })),
@@ -163,7 +163,6 @@ pub static SETUP: &[Field] = &[req(
 /// First run, as the setup page does it: the store is created and a session starts at once.
 pub async fn setup(
     State(state): State<Shared>,
-    Token(csrf): Token,
     body: JsonBody,
 ) -> Answer<Response> {
     let f = body.fields(SETUP)?;
@@ -180,6 +179,7 @@ pub async fn setup(
         .map_err(|e| ApiError::invalid("passphrase", e))?;
     let app = App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await?;
     let token = state.start_on_first_case(app).await;
+    let csrf = state.csrf_for(Some(&token));
     Ok((
         StatusCode::CREATED,
         [(SET_COOKIE, session_cookie(&token))],
@@ -229,7 +229,7 @@ pub static PASSPHRASE: &[Field] = &[
 
 /// As on the settings page: the current passphrase first, so an unlocked screen left alone is
 /// not enough to lock its owner out.
-pub async fn passphrase(api: Api, body: JsonBody) -> Answer {
+pub async fn passphrase(api: Api, body: JsonBody) -> Answer<Response> {
     let f = body.fields(PASSPHRASE)?;
     let current = Passphrase::new(f.string("current")?.to_string())
         .map_err(|e| ApiError::invalid("current", e))?;
@@ -246,7 +246,15 @@ pub async fn passphrase(api: Api, body: JsonBody) -> Answer {
         Err(e) => return Err(e.into()),
     }
     api.app.change_passphrase(&new).await?;
-    Ok(Json(json!({ "changed": true, "warning": NO_RECOVERY })))
+    // A new passphrase starts a new session: the old session cookie and its CSRF token stop
+    // working, and the answer carries the new ones.
+    let token = api.state.rotate_session().await.unwrap_or_default();
+    let csrf = api.state.csrf_for(Some(&token));
+    Ok((
+        [(SET_COOKIE, session_cookie(&token))],
+        Json(json!({ "changed": true, "warning": NO_RECOVERY, "csrf_token": csrf })),
+    )
+        .into_response())
 }
 
 pub static WIPE: &[Field] = &[req(

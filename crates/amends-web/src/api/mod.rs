@@ -5,7 +5,7 @@
 //! same rows, so the document cannot leave a route out or describe one that does not exist.
 //!
 //! Security is the guard's (see `security.rs`): a state-changing request needs the CSRF header
-//! `X-CSRF-Token` matching the `amends_csrf` cookie, except `POST /setup`, `POST /unlock` and
+//! `X-CSRF-Token` with the token of its session (an HMAC of the session id), except `POST /setup`, `POST /unlock` and
 //! `POST /check`; everything but the public operations needs the session cookie that
 //! `POST /setup` and `POST /unlock` set.
 
@@ -262,7 +262,8 @@ pub fn ops() -> Vec<Op> {
                     and the CSRF cookie when the caller has none. Send the returned csrf_token \
                     back in the X-CSRF-Token header of every later POST or PUT. Needs no CSRF \
                     token itself. After five wrong passphrases in a row each further try \
-                    has to wait (429, with retry_after_seconds), doubling up to 15 minutes.",
+                    has to wait (429, with retry_after_seconds), doubling up to 15 minutes. \
+                    Every unlock starts a new session with a new csrf_token.",
                 access: Public,
                 body: Some(h::UNLOCK),
                 out: Out::Json(200, "Unlocked"),
@@ -306,8 +307,9 @@ pub fn ops() -> Vec<Op> {
                 tag: "settings",
                 summary: "Change the passphrase",
                 about: "Needs the current passphrase too; a wrong one is a 422 naming \"current\" \
-                    and changes nothing. The session stays unlocked; from now on only the new \
-                    passphrase opens amends.",
+                    and changes nothing. The session stays unlocked under a new session cookie \
+                    and a new csrf_token (in the answer): the old ones stop working. From now on \
+                    only the new passphrase opens amends.",
                 body: Some(h::PASSPHRASE),
                 out: Out::Json(200, "PassphraseChanged"),
                 ..META

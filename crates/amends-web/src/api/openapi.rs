@@ -54,8 +54,10 @@ pub fn document() -> Value {
                 },
                 "csrf": {
                     "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
-                    "description": "Must equal the amends_csrf cookie (double submit). \
-                        POST /api/v1/unlock returns it as csrf_token."
+                    "description": "The csrf_token of the current session: POST \
+                        /api/v1/unlock and /api/v1/setup return it (and set the amends_csrf \
+                        cookie to it). It is derived from the session, so a new one comes with \
+                        every unlock and passphrase change."
                 }
             },
             "schemas": schemas(),
@@ -400,6 +402,10 @@ fn schemas() -> Value {
         }), &[]),
         "PassphraseChanged" => closed(json!({
             "changed": { "const": true },
+            "csrf_token": {
+                "type": "string",
+                "description": "The new session's token: send it from now on"
+            },
             "warning": {
                 "type": "string",
                 "description": "Show it: a forgotten passphrase cannot be recovered"

@@ -48,6 +48,7 @@ impl FromRequestParts<Shared> for Token {
 }
 
 /// An unlocked request: the app, the current case (if any) and what the layout needs.
+#[derive(Clone)]
 pub struct Ctx {
     pub app: Arc<App>,
     pub case: Option<CaseSummary>,

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::Ctx;
-use crate::security::clear_session_cookie;
+use crate::security::{clear_session_cookie, session_cookie};
 use crate::views::{Page, render_status};
 
 pub const WIPE_PHRASE: &str = "delete everything";
@@ -114,13 +114,23 @@ pub async fn passphrase(ctx: Ctx, Form(form): Form<PassForm>) -> Response {
     };
     match ctx.app.change_passphrase(&new).await {
         Ok(()) => {
-            page(
-                ctx,
+            // A new passphrase starts a new session, and with it a new CSRF token: the old
+            // session cookie stops working (issue 14).
+            let Some(token) = ctx.state.rotate_session().await else {
+                return Redirect::to("/unlock").into_response();
+            };
+            let renewed = Ctx {
+                csrf: ctx.state.csrf_for(Some(&token)),
+                ..ctx.clone()
+            };
+            let res = page(
+                &renewed,
                 Some("Passphrase changed. The old one no longer opens amends."),
                 None,
                 None,
             )
-            .await
+            .await;
+            ([(SET_COOKIE, session_cookie(&token))], res).into_response()
         }
         Err(e) => fail(crate::views::sentence(&e)).await,
     }

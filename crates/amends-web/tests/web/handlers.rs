@@ -525,3 +525,140 @@ async fn open_redirect_after_unlock_is_refused() {
     let page = c.get(r.location()).await;
     assert!(page.body.contains("value=\"/journal\""), "{}", page.body);
 }
+
+/// A POST with the given CSRF token and extra headers, sent with the client's cookies.
+async fn post_with(
+    c: &mut Client,
+    path: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> crate::Resp {
+    let mut all = vec![("_csrf", token.to_string())];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    let cookies = c
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut req = axum::http::Request::post(path)
+        .header("host", "127.0.0.1:7777")
+        .header("cookie", cookies)
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let body = serde_urlencoded::to_string(&all).unwrap();
+    c.send(req.body(axum::body::Body::from(body)).unwrap()).await
+}
+
+/// Issue 14, defect 2: any `amends_csrf` cookie with a matching token was accepted, and a page
+/// on another port of 127.0.0.1 can plant that cookie. The token is now an HMAC of the
+/// session, new at every unlock and passphrase change, and a request a browser marks as coming
+/// from elsewhere is refused whatever its token.
+#[tokio::test]
+async fn csrf_token_not_tied_to_the_session_is_refused() {
+    let mut c = Client::new();
+    c.ready().await;
+    let good = c.csrf();
+    assert_eq!(good.len(), 64);
+
+    // A planted cookie and the same value in the form: refused, nothing written.
+    let planted = "ab".repeat(32);
+    c.cookies.insert("amends_csrf".into(), planted.clone());
+    let r = post_with(&mut c, "/journal", &planted, &[], &[("text", "planted")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(
+        c.cookies.get("amends_csrf"),
+        Some(&good),
+        "the answer puts the real token back"
+    );
+    // The session's own token still works, whatever the cookie says.
+    c.cookies.insert("amends_csrf".into(), planted);
+    let r = post_with(&mut c, "/journal", &good, &[], &[("text", "mine")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Browsers say where a request comes from: only our own origin is taken.
+    for headers in [
+        vec![("origin", "http://127.0.0.1:8000")],
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "null"), ("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![
+            ("origin", "http://127.0.0.1:7777"),
+            ("sec-fetch-site", "same-site"),
+        ],
+    ] {
+        let r = post_with(&mut c, "/journal", &good, &headers, &[("text", "x")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}: {}", r.body);
+    }
+    for headers in [
+        vec![("origin", "http://127.0.0.1:7777")],
+        vec![("sec-fetch-site", "same-origin")],
+        // Our pages send no referrer, so a browser gives their forms' origin as "null".
+        vec![("origin", "null"), ("sec-fetch-site", "same-origin")],
+        vec![
+            ("origin", "http://127.0.0.1:7777"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    ] {
+        let r = post_with(&mut c, "/journal", &good, &headers, &[("text", "x")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{headers:?}: {}", r.body);
+    }
+    // The JSON API too, even where no token is needed.
+    let req = axum::http::Request::post("/api/v1/unlock")
+        .header("host", "127.0.0.1:7777")
+        .header("origin", "http://127.0.0.1:8000")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(format!("{{\"passphrase\": \"{PASS}\"}}")))
+        .unwrap();
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("cross-origin"), "{}", r.body);
+    // That request carried no cookies, so its answer handed out the locked token: put the
+    // session's back, as the next page would.
+    c.cookies.insert("amends_csrf".into(), good.clone());
+
+    // A new unlock means a new token; the old one is refused.
+    c.post("/lock", &[]).await;
+    let locked = c.csrf();
+    assert_ne!(locked, good);
+    c.post("/unlock", &[("passphrase", PASS)]).await;
+    let second = c.csrf();
+    assert_ne!(second, good);
+    assert_ne!(second, locked);
+    let r = post_with(&mut c, "/journal", &good, &[], &[("text", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // So does a passphrase change, with a new session cookie; the old cookie stops working.
+    let old_session = c.cookies.get("amends_session").cloned().unwrap();
+    let r = c
+        .post(
+            "/settings/passphrase",
+            &[
+                ("current", PASS),
+                ("new", "the second one"),
+                ("confirm", "the second one"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let third = c.csrf();
+    assert_ne!(third, second);
+    assert!(
+        r.body.contains(&format!("value=\"{third}\"")),
+        "the page's forms carry the new token"
+    );
+    assert_ne!(c.cookies.get("amends_session"), Some(&old_session));
+    let r = post_with(&mut c, "/journal", &second, &[], &[("text", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_with(&mut c, "/journal", &third, &[], &[("text", "x")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let new_session = c.cookies.get("amends_session").cloned().unwrap();
+    c.cookies.insert("amends_session".into(), old_session);
+    assert_eq!(c.get("/journal").await.status, StatusCode::SEE_OTHER);
+    c.cookies.insert("amends_session".into(), new_session);
+    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+}
