@@ -45,6 +45,17 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// A wait in whole seconds, rounded up, at least 1: for `Retry-After` and the API's
+/// `retry_after_seconds` alike.
+pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// `Retry-After` for a 429.
+pub fn retry_after(wait: std::time::Duration) -> HeaderValue {
+    HeaderValue::from(retry_after_secs(wait))
+}
+
 pub fn session_cookie(value: &str) -> HeaderValue {
     cookie_header(SESSION_COOKIE, value, None)
 }

@@ -117,7 +117,7 @@ pub async fn unlock(
     let app = match state.try_unlock(&pass).await {
         Ok(app) => app,
         Err(UnlockRefused::Wait(wait)) => {
-            return Err(ApiError::new(
+            let err = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too-many-attempts",
                 format!(
@@ -126,7 +126,13 @@ pub async fn unlock(
                     wait_in_words(wait)
                 ),
             )
-            .with("retry_after_seconds", wait.as_secs().max(1)));
+            .with("retry_after_seconds", crate::security::retry_after_secs(wait));
+            let mut res = err.into_response();
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                crate::security::retry_after(wait),
+            );
+            return Ok(res);
         }
         Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => {
             return Err(ApiError::new(

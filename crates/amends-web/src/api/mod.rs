@@ -262,8 +262,9 @@ pub fn ops() -> Vec<Op> {
                     and the CSRF cookie when the caller has none. Send the returned csrf_token \
                     back in the X-CSRF-Token header of every later POST or PUT. Needs no CSRF \
                     token itself. After five wrong passphrases in a row each further try \
-                    has to wait (429, with retry_after_seconds), doubling up to 15 minutes. \
-                    Every unlock starts a new session with a new csrf_token.",
+                    has to wait (429, with retry_after_seconds and a Retry-After header), \
+                    doubling up to 15 minutes. Every unlock starts a new session with a new \
+                    csrf_token.",
                 access: Public,
                 body: Some(h::UNLOCK),
                 out: Out::Json(200, "Unlocked"),

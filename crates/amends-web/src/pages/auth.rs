@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -173,13 +173,18 @@ pub async fn unlock(
             let to = if kept.is_empty() { next } else { format!("/resume/{kept}") };
             ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response()
         }
-        Err(UnlockRefused::Wait(wait)) => fail(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many wrong passphrases in a row. Wait {} and try again; nothing was changed.",
-                wait_in_words(wait)
-            ),
-        ),
+        Err(UnlockRefused::Wait(wait)) => {
+            let mut res = fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many wrong passphrases in a row. Wait {} and try again; nothing was changed.",
+                    wait_in_words(wait)
+                ),
+            );
+            res.headers_mut()
+                .insert(RETRY_AFTER, crate::security::retry_after(wait));
+            res
+        }
         Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => fail(
             StatusCode::UNAUTHORIZED,
             "That passphrase does not open amends. Check caps lock and the keyboard layout, and try again.".into(),

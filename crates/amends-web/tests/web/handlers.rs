@@ -662,3 +662,26 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     c.cookies.insert("amends_session".into(), new_session);
     assert_eq!(c.get("/journal").await.status, StatusCode::OK);
 }
+
+/// Issue 14, defect 12: a 429 said how long to wait only in words and in the API's body; a
+/// client or a proxy reads `Retry-After`.
+#[tokio::test]
+async fn retry_after_on_429_page_and_api() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    for _ in 0..5 {
+        c.post("/unlock", &[("passphrase", "a guess")]).await;
+    }
+    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let secs: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&secs), "{secs}");
+    let body = serde_json::json!({ "passphrase": PASS })
+        .to_string()
+        .into_bytes();
+    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let header: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(r.json()["retry_after_seconds"].as_u64(), Some(header));
+}
