@@ -47,6 +47,19 @@ pub struct Logged {
 /// A plain date means the end of that day, or now if that is earlier: a contact "on Monday"
 /// then never starts a no-contact count earlier than it really did.
 pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp> {
+    parse_time(input, tz, now, true)
+}
+
+/// A moment that may be in the future (a plan to look at, a due date): "today" and
+/// "yesterday" count from `now`, and a plain date is the end of that day, never clamped.
+///
+/// Regression (issue 14, defect 3): callers passed `Timestamp::MAX` as `now` to allow the
+/// future, so "today" was 9999-12-31 (a 2,912,100-day no-contact count) or overflowed.
+pub fn parse_moment(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp> {
+    parse_time(input, tz, now, false)
+}
+
+fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> Result<Timestamp> {
     let s = input.trim();
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
@@ -74,7 +87,11 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
             .map_err(|e| AppError::Invalid(format!("{s:?} is not a date here: {e}")))?
             .timestamp();
         // Only today is clamped; a later date stays in the future so it is refused as such.
-        return Ok(if date <= today { end.min(now) } else { end });
+        return Ok(if clamp_today && date <= today {
+            end.min(now)
+        } else {
+            end
+        });
     }
     if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
         return dt
@@ -92,9 +109,9 @@ pub fn parse_at(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp>
 pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 
 /// Parses a due date, which may be in the future: a full time, or a date meaning the end of
-/// that day in the user's zone.
-pub fn parse_due(input: &str, tz: &TimeZone) -> Result<Timestamp> {
-    parse_at(input, tz, Timestamp::MAX)
+/// that day in the user's zone ("today" is the end of today).
+pub fn parse_due(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp> {
+    parse_moment(input, tz, now)
 }
 
 /// Issue 12: refuses a use case aimed at them while a hold of the table closes it, with every

@@ -474,7 +474,7 @@ async fn run_open(
             PromiseCommand::Add { text, due, at } => {
                 let at = when(at).await?;
                 let due = match due {
-                    Some(d) => Some(amends_app::method::parse_due(d, &tz)?),
+                    Some(d) => Some(amends_app::method::parse_due(d, &tz, now)?),
                     None => None,
                 };
                 app.promise_add(&case, text, due, at, now).await?
@@ -491,7 +491,7 @@ async fn run_open(
             }
             PromiseCommand::Renegotiated { id, due, note, at } => {
                 let at = when(at).await?;
-                let due = amends_app::method::parse_due(due, &tz)?;
+                let due = amends_app::method::parse_due(due, &tz, now)?;
                 app.promise_update(
                     &case,
                     id,
@@ -553,7 +553,8 @@ async fn run_open(
         }
         MethodCommand::Status(s) => {
             let at = match &s.at {
-                Some(t) => amends_app::parse_at(t, &tz, Timestamp::MAX)?,
+                // "today" is now, "yesterday" its end, a later date the end of that day.
+                Some(t) => amends_app::parse_at(t, &tz, now)?,
                 None => now,
             };
             let plan = app.plan(&case, at).await?;

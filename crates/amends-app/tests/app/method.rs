@@ -4,6 +4,8 @@ use amends_core::{
     Answer, Answers, Bounds, Channel, Direction, FormId, GateId, HabitKind, PromiseOutcome, Signal,
 };
 
+use jiff::Timestamp;
+
 use crate::{day, fixture};
 
 #[tokio::test]
@@ -356,4 +358,22 @@ async fn self_work_can_be_logged_up_to_a_week_late_rc_1() {
         "{}",
         plan.self_work.weeks_with_data
     );
+}
+
+/// Issue 14, defect 3: a due date of "today" was the end of 9999-12-31, because the
+/// "future allowed" parse counted today from the end of time.
+#[test]
+fn due_today_is_the_end_of_today_not_of_the_year_9999() {
+    let tz = jiff::tz::TimeZone::UTC;
+    let now: Timestamp = "2024-05-10T08:00:00Z".parse().unwrap();
+    let due = amends_app::method::parse_due("today", &tz, now).unwrap();
+    assert_eq!(due, "2024-05-10T23:59:59Z".parse::<Timestamp>().unwrap());
+    let due = amends_app::method::parse_due("yesterday", &tz, now).unwrap();
+    assert_eq!(due, "2024-05-09T23:59:59Z".parse::<Timestamp>().unwrap());
+    let due = amends_app::method::parse_due("2024-06-01", &tz, now).unwrap();
+    assert_eq!(due, "2024-06-01T23:59:59Z".parse::<Timestamp>().unwrap());
+    // The plan's moment: today is now, a later date stays in the future.
+    assert_eq!(amends_app::parse_at("today", &tz, now).unwrap(), now);
+    let later = amends_app::method::parse_moment("2024-06-01", &tz, now).unwrap();
+    assert!(later > now);
 }

@@ -409,3 +409,19 @@ fn their_questions_are_logged_and_answered_ls_1() {
     assert_eq!(code, 1);
     assert!(err.contains("no question with id"), "{err}");
 }
+
+/// Issue 14, defect 3: `--at today` showed the plan of 9999-12-29 with a 2,912,100-day
+/// no-contact count, and `--at yesterday` could fail with "timestamp overflowed".
+#[test]
+fn status_at_today_or_yesterday_is_about_this_week() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["settings", "--time-zone", "Pacific/Kiritimati"]);
+    let today = json(&env.ok(&["--json", "status"]));
+    for at in ["today", "yesterday", "Today", " yesterday "] {
+        let v = json(&env.ok(&["--json", "status", "--at", at]));
+        let days = v["no_contact"]["days"].as_i64().unwrap();
+        assert!(days <= 1, "--at {at:?}: {days} days");
+        assert_eq!(v["phase"], today["phase"], "--at {at:?}");
+    }
+}

@@ -451,7 +451,8 @@ pub async fn status(api: Api, RawQuery(q): RawQuery) -> Answer {
     let at = match f.str("at")? {
         Some(s) => {
             let tz = api.app.time_zone().await?;
-            parse_at(s, &tz, Timestamp::MAX).map_err(|e| ApiError::app_field("at", &e))?
+            // "today" is now, "yesterday" its end, a later date the end of that day.
+            parse_at(s, &tz, Timestamp::now()).map_err(|e| ApiError::app_field("at", &e))?
         }
         None => Timestamp::now(),
     };
@@ -738,7 +739,7 @@ async fn due(api: &Api, f: &Fields) -> Result<Option<Timestamp>, ApiError> {
         return Ok(None);
     };
     let tz = api.app.time_zone().await?;
-    parse_due(s, &tz)
+    parse_due(s, &tz, Timestamp::now())
         .map(Some)
         .map_err(|e| ApiError::app_field("due", &e))
 }

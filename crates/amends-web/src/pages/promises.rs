@@ -111,7 +111,7 @@ async fn due(ctx: &Ctx, raw: Option<&str>) -> Result<Option<Timestamp>, String> 
                 .time_zone()
                 .await
                 .map_err(|e| crate::views::sentence(&e))?;
-            amends_app::method::parse_due(d, &tz)
+            amends_app::method::parse_due(d, &tz, Timestamp::now())
                 .map(Some)
                 .map_err(|e| crate::views::sentence(&e))
         }

@@ -2044,3 +2044,16 @@ async fn without_a_case_the_api_says_how_to_make_one() {
         json!({"cases": [], "current": null})
     );
 }
+
+/// Issue 14, defect 3: `GET /status?at=today` showed the plan of the year 9999, and
+/// `?at=yesterday` could fail with an overflow.
+#[tokio::test]
+async fn status_at_today_or_yesterday_is_about_this_week() {
+    let mut c = unlocked().await;
+    for at in ["today", "yesterday"] {
+        let r = c.api_get(&format!("/api/v1/status?at={at}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{at}: {}", r.body);
+        let days = r.json()["no_contact"]["days"].as_i64().unwrap();
+        assert!(days <= 1, "{at}: {days} days");
+    }
+}
