@@ -48,6 +48,18 @@ pub enum AppError {
     #[error("no case matches {selector:?}; the cases are: {choices}")]
     UnknownCase { selector: String, choices: String },
 
+    /// A selector that names more than one case (a case named "2" and case number 2, two
+    /// cases with one name): refused rather than guessed.
+    #[error(
+        "{selector:?} could mean more than one case: {matches}. Nothing was done. Say which with \
+         the case's id, e.g. --case {example}"
+    )]
+    CaseSelectorAmbiguous {
+        selector: String,
+        matches: String,
+        example: String,
+    },
+
     #[error("there is nothing to save: the text is empty")]
     EmptyText,
 
@@ -221,6 +233,25 @@ impl App {
                 "the name is over 200 bytes; a first name or a label is enough".into(),
             ));
         }
+        // `--case 2` means case number 2; a case named "2" could never be told apart from it.
+        if name.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::Invalid(format!(
+                "a name made only of digits ({name:?}) would be taken for a case number; add a \
+                 letter, e.g. \"{name} A\", or use their initial"
+            )));
+        }
+        if let Some(same) = self
+            .cases()
+            .await?
+            .into_iter()
+            .find(|c| same_name(&c.name, name))
+        {
+            return Err(AppError::Invalid(format!(
+                "there is already a case named {:?} (case {}); give this one a name you can tell \
+                 apart, e.g. with an initial",
+                same.name, same.number
+            )));
+        }
         Ok(self
             .store
             .create_case(&self.vault, relationship.as_str(), name)
@@ -255,15 +286,29 @@ impl App {
                 _ => Err(AppError::AmbiguousCase { choices: choices() }),
             },
             Some(sel) => {
-                let found = cases.iter().find(|c| {
-                    c.number.to_string() == sel || c.id == sel || c.name.eq_ignore_ascii_case(sel)
-                });
-                match found {
-                    Some(c) => Ok(c.clone()),
-                    None if cases.is_empty() => Err(AppError::NoCase),
-                    None => Err(AppError::UnknownCase {
+                // Every case the selector could mean, by number, id or name: more than one is
+                // refused, never resolved to the first (issue 14, defect 4).
+                let found: Vec<&CaseSummary> = cases
+                    .iter()
+                    .filter(|c| {
+                        c.number.to_string() == sel || c.id == sel || same_name(&c.name, sel)
+                    })
+                    .collect();
+                match found.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] if cases.is_empty() => Err(AppError::NoCase),
+                    [] => Err(AppError::UnknownCase {
                         selector: sel.into(),
                         choices: choices(),
+                    }),
+                    several => Err(AppError::CaseSelectorAmbiguous {
+                        selector: sel.into(),
+                        matches: several
+                            .iter()
+                            .map(|c| format!("case {} {} (id {})", c.number, c.name, c.id))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        example: several[0].id.clone(),
                     }),
                 }
             }
@@ -373,6 +418,11 @@ impl App {
         }
         export::render(format, &cases, now, &self.time_zone().await?)
     }
+}
+
+/// Two names are the same case name when they differ only in case or surrounding spaces.
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -377,3 +377,70 @@ fn due_today_is_the_end_of_today_not_of_the_year_9999() {
     let later = amends_app::method::parse_moment("2024-06-01", &tz, now).unwrap();
     assert!(later > now);
 }
+
+/// Issue 14, defect 4: `--case 1` picked whichever case came first among case number 1 and a
+/// case named "1", and two cases with one name resolved silently to the first. New names
+/// that would be ambiguous are refused; old stores that hold them get an error naming each
+/// case and its id.
+#[tokio::test]
+async fn case_selector_that_could_mean_two_cases_is_refused() {
+    use amends_store::{SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let pass = amends_app::Passphrase::new("a test passphrase").unwrap();
+    let cheap = amends_app::KdfParams {
+        m_cost_kib: 8,
+        t_cost: 1,
+        p_cost: 1,
+    };
+    let app = amends_app::App::init(&data, &pass, cheap).await.unwrap();
+    let robin = app
+        .create_case("Robin", amends_core::Relationship::Partner)
+        .await
+        .unwrap();
+    let alex = app
+        .create_case("Alex", amends_core::Relationship::Friend)
+        .await
+        .unwrap();
+    for name in ["1", "007", " robin ", "ALEX"] {
+        let err = app
+            .create_case(name, amends_core::Relationship::Friend)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, amends_app::AppError::Invalid(_)),
+            "{name:?}: {err}"
+        );
+    }
+    assert_eq!(app.cases().await.unwrap().len(), 2);
+
+    // An older version accepted such names: write them past today's checks.
+    let store = SqliteStore::open(&data).await.unwrap();
+    let vault = store.unlock(&pass).await.unwrap();
+    let named_one = store.create_case(&vault, "friend", "1").await.unwrap();
+    let second_alex = store.create_case(&vault, "friend", "alex").await.unwrap();
+    store.close().await;
+
+    for (selector, meant) in [
+        ("1", [&robin.id, &named_one.id.0]),
+        ("Alex", [&alex.id, &second_alex.id.0]),
+    ] {
+        let err = app.case(Some(selector)).await.unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            matches!(err, amends_app::AppError::CaseSelectorAmbiguous { .. }),
+            "{selector}: {msg}"
+        );
+        for id in meant {
+            assert!(msg.contains(id.as_str()), "{selector}: {msg}");
+        }
+        assert!(msg.contains("--case"), "{msg}");
+    }
+    // Ids and unambiguous numbers still work.
+    assert_eq!(
+        app.case(Some(&second_alex.id.0)).await.unwrap().name,
+        "alex"
+    );
+    assert_eq!(app.case(Some("2")).await.unwrap().id, alex.id);
+    assert_eq!(app.case(Some("robin")).await.unwrap().id, robin.id);
+}

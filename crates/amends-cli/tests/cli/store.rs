@@ -486,3 +486,29 @@ fn a_journal_entry_with_self_harm_words_shows_the_crisis_lines_safe_3() {
     .unwrap();
     assert_eq!(json["crisis"], true);
 }
+
+/// Issue 14, defect 4: a case named like a number, or like another case, could not be told
+/// apart by `--case`; such names are refused when the case is made.
+#[test]
+fn case_selector_that_could_mean_two_cases_is_refused() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["case", "new", "--name", "Alex", "--relationship", "friend"]);
+    for name in ["1", "2", "robin", " ALEX "] {
+        let out = env.run(&["case", "new", "--name", name, "--relationship", "friend"]);
+        assert!(!out.status.success(), "{name:?} was accepted");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("digits") || err.contains("already a case named"),
+            "{name:?}: {err}"
+        );
+    }
+    let list = env.ok(&["--json", "case", "list"]);
+    let cases: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(cases.as_array().unwrap().len(), 2);
+    env.ok(&["--case", "2", "journal", "add", "for Alex"]);
+    assert!(
+        env.ok(&["--case", "alex", "journal", "list"])
+            .contains("for Alex")
+    );
+}

@@ -81,7 +81,9 @@ impl ApiError {
             }
             AppError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
             AppError::NoCase => return Self::no_case(),
-            AppError::AmbiguousCase { .. } => (StatusCode::CONFLICT, "ambiguous-case"),
+            AppError::AmbiguousCase { .. } | AppError::CaseSelectorAmbiguous { .. } => {
+                (StatusCode::CONFLICT, "ambiguous-case")
+            }
             // A rule forbids it as things stand (SAFE-1: a "no" can't be corrected away).
             AppError::Refused(_) => (StatusCode::CONFLICT, "refused"),
             AppError::UnknownCase { .. } => (StatusCode::NOT_FOUND, "not-found"),
