@@ -130,7 +130,10 @@ pub async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Res
     };
     let headers = res.headers_mut();
     if held.as_deref() != Some(current.as_str()) {
-        headers.append(header::SET_COOKIE, cookie_header(CSRF_COOKIE, &current, None));
+        headers.append(
+            header::SET_COOKIE,
+            cookie_header(CSRF_COOKIE, &current, None),
+        );
     }
     harden(headers, &path);
     res

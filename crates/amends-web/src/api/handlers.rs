@@ -99,10 +99,7 @@ pub static UNLOCK: &[Field] = &[req(
     "the passphrase that opens amends",
 )];
 
-pub async fn unlock(
-    State(state): State<Shared>,
-    body: JsonBody,
-) -> Answer<Response> {
+pub async fn unlock(State(state): State<Shared>, body: JsonBody) -> Answer<Response> {
     let f = body.fields(UNLOCK)?;
     if !state.data_dir_initialised() {
         return Err(ApiError::new(
@@ -126,7 +123,10 @@ pub async fn unlock(
                     wait_in_words(wait)
                 ),
             )
-            .with("retry_after_seconds", crate::security::retry_after_secs(wait));
+            .with(
+                "retry_after_seconds",
+                crate::security::retry_after_secs(wait),
+            );
             let mut res = err.into_response();
             res.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -167,10 +167,7 @@ pub static SETUP: &[Field] = &[req(
 )];
 
 /// First run, as the setup page does it: the store is created and a session starts at once.
-pub async fn setup(
-    State(state): State<Shared>,
-    body: JsonBody,
-) -> Answer<Response> {
+pub async fn setup(State(state): State<Shared>, body: JsonBody) -> Answer<Response> {
     let f = body.fields(SETUP)?;
     if state.data_dir_initialised() {
         return Err(ApiError::new(

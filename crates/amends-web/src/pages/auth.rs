@@ -234,9 +234,12 @@ pub fn safe_next(next: Option<&str>) -> String {
         return HOME.into();
     }
     let path = url.path();
-    let ours = PAGES_TO_RETURN_TO
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
+    let ours = PAGES_TO_RETURN_TO.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    });
     if !ours {
         return HOME.into();
     }

@@ -498,7 +498,10 @@ async fn open_redirect_after_unlock_is_refused() {
     let r = c
         .post(
             "/unlock",
-            &[("passphrase", PASS), ("kept", "x\r\nLocation: //evil.example")],
+            &[
+                ("passphrase", PASS),
+                ("kept", "x\r\nLocation: //evil.example"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -506,7 +509,11 @@ async fn open_redirect_after_unlock_is_refused() {
 
     // The unlock page carries only the parsed path forward, and never fails on one.
     c.post("/lock", &[]).await;
-    for query in ["/%09/evil.example", "%2F%0A%2Fevil.example", "%2F%5Cevil.example"] {
+    for query in [
+        "/%09/evil.example",
+        "%2F%0A%2Fevil.example",
+        "%2F%5Cevil.example",
+    ] {
         let r = c.get(&format!("/unlock?next={query}")).await;
         assert_eq!(r.status, StatusCode::OK, "{query}");
         assert!(!r.body.contains("evil.example"), "{query}: {}", r.body);
@@ -550,7 +557,8 @@ async fn post_with(
         req = req.header(*k, *v);
     }
     let body = serde_urlencoded::to_string(&all).unwrap();
-    c.send(req.body(axum::body::Body::from(body)).unwrap()).await
+    c.send(req.body(axum::body::Body::from(body)).unwrap())
+        .await
 }
 
 /// Issue 14, defect 2: any `amends_csrf` cookie with a matching token was accepted, and a page
@@ -612,7 +620,9 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
         .header("host", "127.0.0.1:7777")
         .header("origin", "http://127.0.0.1:8000")
         .header("content-type", "application/json")
-        .body(axum::body::Body::from(format!("{{\"passphrase\": \"{PASS}\"}}")))
+        .body(axum::body::Body::from(format!(
+            "{{\"passphrase\": \"{PASS}\"}}"
+        )))
         .unwrap();
     let r = c.send(req).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
