@@ -12,6 +12,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Every heap block is wiped when it is freed, so a request body that carried a passphrase, a
+/// finished future that held a key, or a decrypted entry leaves nothing readable behind in
+/// freed memory (issue 14, defect 5). 1Password's wrapper around the system allocator; the
+/// keys themselves sit in a locked page of their own (see amends-store).
+#[global_allocator]
+static ALLOC: zeroizing_alloc::ZeroAlloc<std::alloc::System> =
+    zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 /// Exit code for usage and input errors (BSD's EX_USAGE). Distinct from 1 and 2, which
 /// `amends check` uses for its verdicts.
 pub const EXIT_USAGE: u8 = 64;

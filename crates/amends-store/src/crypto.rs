@@ -6,6 +6,8 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use std::sync::Arc;
+
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::StoreError;
@@ -82,9 +84,70 @@ impl Default for KdfParams {
     }
 }
 
-/// The random key every payload is sealed with. Zeroized on drop; never serialized.
+/// One page of memory that holds key material: page-aligned and page-sized, so it shares its
+/// page with nothing else, and locking it (mlock) or wiping it touches only keys.
+#[repr(C, align(4096))]
+struct KeyPage([u8; 4096]);
+
+/// Where the data key sits in its page.
+const DATA_KEY: std::ops::Range<usize> = 0..32;
+
+/// Key material that never moves: it is written straight into a boxed page, locked in RAM
+/// where the system allows it (so it is never swapped out), and wiped when the last holder
+/// lets go. Only the box's address is ever copied, so no stray copy of a key is left in a
+/// freed request or future (issue 14, defect 5). Written by hand: `secrecy`'s `SecretBox`
+/// wipes but neither aligns nor locks, and `region::lock` is the safe mlock.
+struct KeyBox {
+    // Declared first so it is dropped first: the page is unlocked while it is still ours.
+    _lock: Option<region::LockGuard>,
+    page: Box<KeyPage>,
+}
+
+impl KeyBox {
+    fn new(fill: impl FnOnce(&mut [u8]) -> Result<(), StoreError>) -> Result<Self, StoreError> {
+        no_core_dumps();
+        let page = Box::new(KeyPage([0; 4096]));
+        // Lock before the key is written, so it is never in a page that could be swapped.
+        let lock = region::lock(page.0.as_ptr(), page.0.len())
+            .map_err(|e| {
+                // Not fatal: a system with a tiny RLIMIT_MEMLOCK still gets wiping and no
+                // core dumps.
+                tracing::debug!(error = %e, "could not lock the key page in memory");
+            })
+            .ok();
+        let mut keys = Self { _lock: lock, page };
+        fill(&mut keys.page.0)?;
+        Ok(keys)
+    }
+
+    fn data_key(&self) -> &[u8] {
+        &self.page.0[DATA_KEY]
+    }
+}
+
+impl Drop for KeyBox {
+    fn drop(&mut self) {
+        self.page.0.zeroize();
+    }
+}
+
+/// Turns core dumps off for the rest of the process once a key is in memory: a crash must
+/// not write the key, or what it protects, to a file (issue 14, defect 5). Only the soft
+/// limit is lowered; failing to is not fatal.
+fn no_core_dumps() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let hard = rlimit::getrlimit(rlimit::Resource::CORE).map_or(0, |(_, hard)| hard);
+        if let Err(e) = rlimit::setrlimit(rlimit::Resource::CORE, 0, hard) {
+            tracing::debug!(error = %e, "could not turn core dumps off");
+        }
+    });
+}
+
+/// The random key every payload is sealed with. Shared, never copied: clones point at the same
+/// locked page, which is wiped when the last one is dropped. Never serialized.
 #[derive(Clone)]
-pub struct DataKey(Zeroizing<[u8; 32]>);
+pub struct DataKey(Arc<KeyBox>);
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,28 +156,22 @@ impl std::fmt::Debug for DataKey {
 }
 
 impl DataKey {
-    pub(crate) fn generate() -> Self {
-        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        bytes.copy_from_slice(&key);
-        // `key` is a GenericArray on the stack; wipe it rather than leave a copy behind.
-        let mut key = key;
-        key.as_mut_slice().zeroize();
-        Self(bytes)
+    pub(crate) fn generate() -> Result<Self, StoreError> {
+        let keys = KeyBox::new(|page| getrandom_fill(&mut page[DATA_KEY]))?;
+        Ok(Self(Arc::new(keys)))
     }
 
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(self.0.as_ref().into())
-    }
-
+    /// Seals with a cipher built in this frame (chacha20poly1305 wipes its key copy on drop).
     /// `[version][nonce][ciphertext+tag]`, with `aad` bound but not stored.
     pub(crate) fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
-        seal_with(&self.cipher(), aad, plaintext)
+        let cipher = XChaCha20Poly1305::new(self.0.data_key().into());
+        seal_with(&cipher, aad, plaintext)
     }
 
     /// Fails on any change to the blob or to the associated data.
     pub(crate) fn open(&self, aad: &[u8], blob: &[u8]) -> Result<Vec<u8>, SealBroken> {
-        open_with(&self.cipher(), aad, blob)
+        let cipher = XChaCha20Poly1305::new(self.0.data_key().into());
+        open_with(&cipher, aad, blob)
     }
 }
 
@@ -176,17 +233,18 @@ fn wrap_aad(params: &KdfParams) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The key-encryption key from the passphrase, in a buffer that is wiped when dropped.
 fn derive_kek(
     pass: &Passphrase,
     salt: &[u8],
     params: &KdfParams,
-) -> Result<XChaCha20Poly1305, StoreError> {
+) -> Result<Zeroizing<[u8; 32]>, StoreError> {
     let mut kek = Zeroizing::new([0u8; 32]);
     params
         .argon2()?
         .hash_password_into(pass.as_bytes(), salt, kek.as_mut())
         .map_err(|e| StoreError::Crypto(format!("key derivation failed: {e}")))?;
-    Ok(XChaCha20Poly1305::new(kek.as_ref().into()))
+    Ok(kek)
 }
 
 pub(crate) fn wrap(
@@ -197,22 +255,26 @@ pub(crate) fn wrap(
     let mut salt = vec![0u8; SALT_LEN];
     getrandom_fill(&mut salt)?;
     let kek = derive_kek(pass, &salt, &params)?;
-    let blob = seal_with(&kek, &wrap_aad(&params), key.0.as_ref())?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let blob = seal_with(&cipher, &wrap_aad(&params), key.0.data_key())?;
     Ok(WrappedKey { salt, params, blob })
 }
 
 pub(crate) fn unwrap(wrapped: &WrappedKey, pass: &Passphrase) -> Result<DataKey, StoreError> {
     let kek = derive_kek(pass, &wrapped.salt, &wrapped.params)?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
     let plain = Zeroizing::new(
-        open_with(&kek, &wrap_aad(&wrapped.params), &wrapped.blob)
+        open_with(&cipher, &wrap_aad(&wrapped.params), &wrapped.blob)
             .map_err(|_| StoreError::WrongPassphrase)?,
     );
-    if plain.len() != 32 {
+    if plain.len() != DATA_KEY.len() {
         return Err(StoreError::WrongPassphrase);
     }
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    bytes.copy_from_slice(&plain);
-    Ok(DataKey(bytes))
+    let keys = KeyBox::new(|page| {
+        page[DATA_KEY].copy_from_slice(&plain);
+        Ok(())
+    })?;
+    Ok(DataKey(Arc::new(keys)))
 }
 
 fn getrandom_fill(buf: &mut [u8]) -> Result<(), StoreError> {
@@ -234,7 +296,7 @@ mod tests {
 
     #[test]
     fn seal_round_trips_and_binds_aad() {
-        let key = DataKey::generate();
+        let key = DataKey::generate().unwrap();
         let blob = key.seal(b"a", b"hello").unwrap();
         assert_eq!(key.open(b"a", &blob).unwrap(), b"hello");
         assert!(key.open(b"b", &blob).is_err());
@@ -247,7 +309,7 @@ mod tests {
 
     #[test]
     fn nonces_differ_between_seals() {
-        let key = DataKey::generate();
+        let key = DataKey::generate().unwrap();
         assert_ne!(
             key.seal(b"", b"same").unwrap(),
             key.seal(b"", b"same").unwrap()
@@ -256,11 +318,11 @@ mod tests {
 
     #[test]
     fn wrap_needs_the_same_passphrase_and_params() {
-        let key = DataKey::generate();
+        let key = DataKey::generate().unwrap();
         let pass = Passphrase::new("correct horse").unwrap();
         let wrapped = wrap(&key, &pass, FAST).unwrap();
         let back = unwrap(&wrapped, &pass).unwrap();
-        assert_eq!(back.0.as_ref(), key.0.as_ref());
+        assert_eq!(back.0.data_key(), key.0.data_key());
         let wrong = Passphrase::new("incorrect horse").unwrap();
         assert!(matches!(
             unwrap(&wrapped, &wrong),
@@ -290,6 +352,9 @@ mod tests {
     fn debug_output_redacts_secrets() {
         let pass = Passphrase::new("hunter2").unwrap();
         assert!(!format!("{pass:?}").contains("hunter2"));
-        assert_eq!(format!("{:?}", DataKey::generate()), "DataKey(<redacted>)");
+        assert_eq!(
+            format!("{:?}", DataKey::generate().unwrap()),
+            "DataKey(<redacted>)"
+        );
     }
 }

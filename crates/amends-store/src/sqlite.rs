@@ -54,7 +54,7 @@ impl SqliteStore {
         }
 
         // Derive first: if this fails, no half-made file is left behind.
-        let key = DataKey::generate();
+        let key = DataKey::generate()?;
         let wrapped = crypto::wrap(&key, passphrase, params)?;
 
         // WAL is a property of the file: set once here, never on later opens, because switching

@@ -16,6 +16,9 @@ pub const CSRF_COOKIE: &str = "amends_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The one form, besides setup and unlock, that carries a passphrase.
+const PASSPHRASE_FORM: &str = "/settings/passphrase";
+
 /// The most a request body may carry. A draft or journal entry may be 1 MiB; a form adds a little.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024 + 64 * 1024;
 
@@ -153,7 +156,7 @@ fn session_set_by(headers: &HeaderMap) -> Option<Option<String>> {
                 (!value.is_empty() && !attrs.contains("Max-Age=0")).then(|| value.to_string())
             })
         })
-        .last()
+        .next_back()
 }
 
 /// Whether a state-changing request may have come from one of our own pages. Browsers say
@@ -294,7 +297,10 @@ async fn checked(
             } else {
                 Vec::new()
             };
-            let has_text = fields.iter().any(|(_, v)| !v.trim().is_empty());
+            // Passphrases are never kept: they would wait in memory for an hour and be shown
+            // again on the page that hands the form back (issue 14, defect 5).
+            let has_text =
+                path != PASSPHRASE_FORM && fields.iter().any(|(_, v)| !v.trim().is_empty());
             let target = if has_text {
                 let id = state.keep_form(path.clone(), fields).await;
                 format!("/unlock?kept={id}")

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
 mod check;
+mod hardening;
 mod plan;
 mod serve;
 mod store;

@@ -695,3 +695,29 @@ async fn retry_after_on_429_page_and_api() {
     let header: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert_eq!(r.json()["retry_after_seconds"].as_u64(), Some(header));
 }
+
+/// Issue 14, defect 5: a form sent after the lock is kept in memory for an hour and shown
+/// again; a passphrase form must not be, or the passphrase outlives the lock.
+#[tokio::test]
+async fn key_material_after_lock_passphrase_forms_are_not_kept() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/lock", &[]).await;
+    let r = c
+        .post(
+            "/settings/passphrase",
+            &[
+                ("current", PASS),
+                ("new", "the second one"),
+                ("confirm", "the second one"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location(),
+        "/unlock",
+        "nothing kept, nothing to hand back"
+    );
+    assert!(c.state.pending.lock().await.is_empty());
+}
