@@ -91,6 +91,24 @@ struct KeyPage([u8; 4096]);
 
 /// Where the data key sits in its page.
 const DATA_KEY: std::ops::Range<usize> = 0..32;
+/// Where the key of the event chain sits: derived from the data key (see [`chain_key`]).
+const CHAIN_KEY: std::ops::Range<usize> = 32..64;
+
+/// The length of a chain tag (HMAC-SHA256).
+pub(crate) const TAG_LEN_CHAIN: usize = 32;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// The key the event chain is authenticated with: HMAC-SHA256 of a fixed label under the data
+/// key, so the one secret stays the data key and the AEAD key is never used as a MAC key.
+fn chain_key(page: &mut [u8]) -> Result<(), StoreError> {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&page[DATA_KEY])
+        .map_err(|_| StoreError::Crypto("could not derive the chain key".into()))?;
+    mac.update(b"amends:chain-key:v1");
+    page[CHAIN_KEY].copy_from_slice(&mac.finalize().into_bytes());
+    Ok(())
+}
 
 /// Key material that never moves: it is written straight into a boxed page, locked in RAM
 /// where the system allows it (so it is never swapped out), and wiped when the last holder
@@ -122,6 +140,10 @@ impl KeyBox {
 
     fn data_key(&self) -> &[u8] {
         &self.page.0[DATA_KEY]
+    }
+
+    fn chain_key(&self) -> &[u8] {
+        &self.page.0[CHAIN_KEY]
     }
 }
 
@@ -157,7 +179,10 @@ impl std::fmt::Debug for DataKey {
 
 impl DataKey {
     pub(crate) fn generate() -> Result<Self, StoreError> {
-        let keys = KeyBox::new(|page| getrandom_fill(&mut page[DATA_KEY]))?;
+        let keys = KeyBox::new(|page| {
+            getrandom_fill(&mut page[DATA_KEY])?;
+            chain_key(page)
+        })?;
         Ok(Self(Arc::new(keys)))
     }
 
@@ -173,6 +198,28 @@ impl DataKey {
         let cipher = XChaCha20Poly1305::new(self.0.data_key().into());
         open_with(&cipher, aad, blob)
     }
+
+    /// A chain tag: HMAC-SHA256 under the chain key of `label` and each part, each part
+    /// preceded by its length so that no two different lists of parts read the same.
+    pub(crate) fn chain_tag(&self, label: &str, parts: &[&[u8]]) -> [u8; TAG_LEN_CHAIN] {
+        use hmac::{KeyInit, Mac};
+        let mut out = [0u8; TAG_LEN_CHAIN];
+        // HMAC takes a key of any length; the error cannot happen.
+        if let Ok(mut mac) = <HmacSha256 as KeyInit>::new_from_slice(self.0.chain_key()) {
+            mac.update(label.as_bytes());
+            for part in parts {
+                mac.update(&(part.len() as u64).to_be_bytes());
+                mac.update(part);
+            }
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+}
+
+/// Compares two tags in constant time.
+pub(crate) fn same_tag(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A sealed blob did not open: edited, truncated, moved, or under another key.
@@ -222,12 +269,19 @@ pub(crate) struct WrappedKey {
     pub salt: Vec<u8>,
     pub params: KdfParams,
     pub blob: Vec<u8>,
+    /// 1: the events of this store carry no chain yet (written before issue 14); 2: they do.
+    pub format: u8,
 }
 
-fn wrap_aad(params: &KdfParams) -> Vec<u8> {
-    // Binding the parameters means an attacker can't quietly lower them in the file.
+/// The keyring format of a store whose events are chained (see `sqlite::chain`).
+pub(crate) const CHAINED: u8 = 2;
+
+fn wrap_aad(params: &KdfParams, format: u8) -> Vec<u8> {
+    // Binding the parameters means an attacker can't quietly lower them in the file. Binding
+    // the format means a chained store cannot be passed off as an old one whose chain would be
+    // computed afresh over whatever rows are left: only the passphrase can write this.
     format!(
-        "amends:keyring:v1\0{}\0{}\0{}",
+        "amends:keyring:v{format}\0{}\0{}\0{}",
         params.m_cost_kib, params.t_cost, params.p_cost
     )
     .into_bytes()
@@ -247,6 +301,7 @@ fn derive_kek(
     Ok(kek)
 }
 
+/// Wraps the data key for a chained store (format 2).
 pub(crate) fn wrap(
     key: &DataKey,
     pass: &Passphrase,
@@ -256,23 +311,32 @@ pub(crate) fn wrap(
     getrandom_fill(&mut salt)?;
     let kek = derive_kek(pass, &salt, &params)?;
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
-    let blob = seal_with(&cipher, &wrap_aad(&params), key.0.data_key())?;
-    Ok(WrappedKey { salt, params, blob })
+    let blob = seal_with(&cipher, &wrap_aad(&params, CHAINED), key.0.data_key())?;
+    Ok(WrappedKey {
+        salt,
+        params,
+        blob,
+        format: CHAINED,
+    })
 }
 
 pub(crate) fn unwrap(wrapped: &WrappedKey, pass: &Passphrase) -> Result<DataKey, StoreError> {
     let kek = derive_kek(pass, &wrapped.salt, &wrapped.params)?;
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
     let plain = Zeroizing::new(
-        open_with(&cipher, &wrap_aad(&wrapped.params), &wrapped.blob)
-            .map_err(|_| StoreError::WrongPassphrase)?,
+        open_with(
+            &cipher,
+            &wrap_aad(&wrapped.params, wrapped.format),
+            &wrapped.blob,
+        )
+        .map_err(|_| StoreError::WrongPassphrase)?,
     );
     if plain.len() != DATA_KEY.len() {
         return Err(StoreError::WrongPassphrase);
     }
     let keys = KeyBox::new(|page| {
         page[DATA_KEY].copy_from_slice(&plain);
-        Ok(())
+        chain_key(page)
     })?;
     Ok(DataKey(Arc::new(keys)))
 }
@@ -332,8 +396,19 @@ mod tests {
             salt: wrapped.salt.clone(),
             params: KdfParams { t_cost: 2, ..FAST },
             blob: wrapped.blob.clone(),
+            format: CHAINED,
         };
         assert!(unwrap(&lowered, &pass).is_err());
+        let unchained = WrappedKey {
+            salt: wrapped.salt.clone(),
+            params: FAST,
+            blob: wrapped.blob.clone(),
+            format: 1,
+        };
+        assert!(
+            unwrap(&unchained, &pass).is_err(),
+            "a chained store cannot pass for an old one"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! event it corrects, and an opaque payload that is always sealed (XChaCha20-Poly1305, see
 //! [`crypto`]). The domain lives in `amends-core`; `amends-app` translates between the two.
 
+mod chain;
 mod crypto;
 mod sqlite;
 
@@ -78,6 +79,95 @@ pub struct StoredEvent {
     pub payload: Vec<u8>,
 }
 
+/// Something wrong with a case's history, found when it was read: what the front ends report
+/// and the export lists. Never holds the user's words, except the still-readable content of an
+/// entry whose metadata was changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Damage {
+    /// The entry's words did not open (changed, cut short, or sealed for another place). Its
+    /// kind and date are as stored, and the chain vouches for them.
+    Unreadable {
+        id: EventId,
+        kind: String,
+        occurred_at: String,
+    },
+    /// The entry's kind, dates, place or predecessor are not what amends wrote, or amends never
+    /// wrote it. If its words still open they are in `readable`, but its date cannot be
+    /// trusted.
+    Altered {
+        id: EventId,
+        kind: String,
+        occurred_at: String,
+        readable: Option<Box<StoredEvent>>,
+    },
+    /// `count` entries were removed: just before `before`, or the newest ones.
+    Missing { count: u64, before: Option<EventId> },
+    /// The link from the entry before `at` to `at` is broken: an entry was put in, taken out
+    /// or moved there.
+    Relinked { at: EventId },
+    /// The case's record of how many entries it has, and of the newest one, was changed or
+    /// removed: entries may have been removed or added.
+    HeadChanged,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = |n: &u64| {
+            if *n == 1 {
+                "1 entry was".to_string()
+            } else {
+                format!("{n} entries were")
+            }
+        };
+        match self {
+            Damage::Unreadable {
+                id,
+                kind,
+                occurred_at,
+            } => write!(
+                f,
+                "entry {id} ({kind}, {occurred_at}) cannot be read: its contents were changed or \
+                 cut short"
+            ),
+            Damage::Altered {
+                id,
+                kind,
+                occurred_at,
+                ..
+            } => write!(
+                f,
+                "entry {id} ({kind}, {occurred_at} as stored) was changed outside amends: its \
+                 kind, dates or place in the history are not what amends wrote"
+            ),
+            Damage::Missing {
+                count,
+                before: Some(id),
+            } => write!(f, "{} removed just before entry {id}", entries(count)),
+            Damage::Missing {
+                count,
+                before: None,
+            } => write!(f, "the newest {} removed", entries(count)),
+            Damage::Relinked { at } => write!(
+                f,
+                "the history was changed just before entry {at}: an entry was added, removed or \
+                 moved there"
+            ),
+            Damage::HeadChanged => f.write_str(
+                "the record of how many entries there are was changed outside amends, so entries \
+                 may have been removed or added",
+            ),
+        }
+    }
+}
+
+/// A case's history as far as it can be read: the entries that passed every check, in the
+/// order they were recorded, and what is wrong with the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseLog {
+    pub events: Vec<StoredEvent>,
+    pub damage: Vec<Damage>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("there is no amends data in {}. Run `amends init` to set it up.", dir.display())]
@@ -123,6 +213,17 @@ pub enum StoreError {
     )]
     Integrity { what: String },
 
+    /// A case's history failed its checks (see [`Damage`]): deriving anything from what is left
+    /// could unlock what a missing entry forbade (SAFE-1), so it is refused.
+    #[error(
+        "part of this case's history failed its integrity check: {}. Nothing was changed. amends \
+         will not work out what is allowed from an incomplete history, because a missing entry \
+         could be a \"no\" (SAFE-1). `amends export` still writes out everything that can be \
+         read; restore a backup of the data folder to get the rest back.",
+        .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    Damaged { problems: Vec<Damage> },
+
     #[error(
         "cannot write to {}: {detail}. Choose another folder with --data-dir (or AMENDS_DATA_DIR), or \
          make this one writable.",
@@ -167,10 +268,23 @@ pub trait Store {
     ) -> Result<CaseRecord>;
     async fn cases(&self, vault: &Vault) -> Result<Vec<CaseRecord>>;
     async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId>;
-    /// Every event of a case in the order it was recorded. Fails, naming every damaged row, if
-    /// any row fails its integrity check: a plan derived from a partial history could unlock
-    /// something the missing row forbade.
-    async fn events(&self, vault: &Vault, case: &CaseId) -> Result<Vec<StoredEvent>>;
+    /// Every event of a case in the order it was recorded. Fails with [`StoreError::Damaged`],
+    /// naming every problem, if any row fails its integrity check or the chain shows a row
+    /// removed, moved or redated: a plan derived from a partial history could unlock something
+    /// the missing row forbade.
+    async fn events(&self, vault: &Vault, case: &CaseId) -> Result<Vec<StoredEvent>> {
+        let log = self.case_log(vault, case).await?;
+        if log.damage.is_empty() {
+            Ok(log.events)
+        } else {
+            Err(StoreError::Damaged {
+                problems: log.damage,
+            })
+        }
+    }
+    /// The same, reading past damage: every entry that passed its checks, and what is wrong
+    /// with the rest. For reading and rescuing, never for deciding what is allowed.
+    async fn case_log(&self, vault: &Vault, case: &CaseId) -> Result<CaseLog>;
     /// One event, opened on its own.
     async fn event(&self, vault: &Vault, id: &EventId) -> Result<StoredEvent>;
     async fn setting(&self, vault: &Vault, key: &str) -> Result<Option<Vec<u8>>>;

@@ -12,10 +12,11 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::crypto::{self, DataKey, KdfParams, Passphrase, WrappedKey};
+use crate::chain::{self, GENESIS, Head, Link, Meta};
+use crate::crypto::{self, CHAINED, DataKey, KdfParams, Passphrase, WrappedKey};
 use crate::{
-    CaseId, CaseRecord, EventId, MAX_PAYLOAD_BYTES, NewEvent, Result, Store, StoreError,
-    StoredEvent, Vault, case_name_aad, event_aad, setting_aad,
+    CaseId, CaseLog, CaseRecord, Damage, EventId, MAX_PAYLOAD_BYTES, NewEvent, Result, Store,
+    StoreError, StoredEvent, Vault, case_name_aad, event_aad, setting_aad,
 };
 
 pub const DB_FILE: &str = "amends.db";
@@ -68,8 +69,8 @@ impl SqliteStore {
             MIGRATOR.run(&pool).await.map_err(|e| migrate_error(e, &path))?;
             let now = Timestamp::now().to_string();
             sqlx::query(
-                "INSERT INTO keyring (id, kdf, m_cost_kib, t_cost, p_cost, salt, wrapped_key, created_at, updated_at)
-                 VALUES (1, 'argon2id', ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO keyring (id, kdf, m_cost_kib, t_cost, p_cost, salt, wrapped_key, created_at, updated_at, format)
+                 VALUES (1, 'argon2id', ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(i64::from(wrapped.params.m_cost_kib))
             .bind(i64::from(wrapped.params.t_cost))
@@ -78,6 +79,7 @@ impl SqliteStore {
             .bind(&wrapped.blob)
             .bind(&now)
             .bind(&now)
+            .bind(i64::from(wrapped.format))
             .execute(&pool)
             .await
             .map_err(|e| match classify(e, &path) {
@@ -171,7 +173,7 @@ impl SqliteStore {
 
     async fn wrapped_key(&self) -> Result<WrappedKey> {
         let row = sqlx::query(
-            "SELECT m_cost_kib, t_cost, p_cost, salt, wrapped_key FROM keyring WHERE id = 1",
+            "SELECT m_cost_kib, t_cost, p_cost, salt, wrapped_key, format FROM keyring WHERE id = 1",
         )
         .fetch_optional(&self.pool)
         .await
@@ -195,7 +197,105 @@ impl SqliteStore {
             },
             salt: row.try_get("salt")?,
             blob: row.try_get("wrapped_key")?,
+            format: u8::try_from(row.try_get::<i64, _>("format")?).map_err(|_| {
+                StoreError::Corrupt {
+                    path: self.path.clone(),
+                    detail: "the key record has an impossible format".into(),
+                }
+            })?,
         })
+    }
+
+    /// Gives the events of a store written before the chain existed their places and tags, and
+    /// the cases their heads, then marks the store as chained in the wrapped key (which needs
+    /// the passphrase, so it happens on the first unlock). One transaction: a crash leaves the
+    /// store as it was, and another process doing the same waits, then finds it done.
+    async fn chain_old_events(
+        &self,
+        vault: &Vault,
+        passphrase: &Passphrase,
+        old: &WrappedKey,
+    ) -> Result<()> {
+        let rewrapped = crypto::wrap(&vault.key, passphrase, old.params)?;
+        let db = |e| classify(e, &self.path);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let format: i64 = sqlx::query_scalar("SELECT format FROM keyring WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        if format >= i64::from(CHAINED) {
+            tx.commit().await.map_err(db)?;
+            return Ok(());
+        }
+        let cases: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY seq")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        let mut chained = 0usize;
+        for case in &cases {
+            let rows = sqlx::query(
+                "SELECT seq, id, kind, occurred_at, recorded_at, supersedes FROM events
+                 WHERE case_id = ? ORDER BY seq",
+            )
+            .bind(case)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+            let mut prev = GENESIS;
+            let mut position: i64 = 0;
+            for row in &rows {
+                let (id, kind): (String, String) = (row.try_get("id")?, row.try_get("kind")?);
+                let occurred_at: String = row.try_get("occurred_at")?;
+                let recorded_at: String = row.try_get("recorded_at")?;
+                let supersedes: Option<String> = row.try_get("supersedes")?;
+                let (row_tag, tag) = chain::tags(
+                    &vault.key,
+                    &Meta {
+                        case_id: case,
+                        position,
+                        id: &id,
+                        kind: &kind,
+                        occurred_at: &occurred_at,
+                        recorded_at: &recorded_at,
+                        supersedes: supersedes.as_deref(),
+                    },
+                    &prev,
+                );
+                sqlx::query(
+                    "UPDATE events SET position = ?, row_tag = ?, chain_tag = ? WHERE seq = ?",
+                )
+                .bind(position)
+                .bind(&row_tag[..])
+                .bind(&tag[..])
+                .bind(row.try_get::<i64, _>("seq")?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                prev = tag;
+                position += 1;
+            }
+            chained += rows.len();
+            set_head(&mut tx, &vault.key, case, position, &prev)
+                .await
+                .map_err(db)?;
+        }
+        sqlx::query(
+            "UPDATE keyring SET format = ?, salt = ?, wrapped_key = ?, updated_at = ? WHERE id = 1",
+        )
+        .bind(i64::from(rewrapped.format))
+        .bind(&rewrapped.salt)
+        .bind(&rewrapped.blob)
+        .bind(Timestamp::now().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        tracing::info!(
+            cases = cases.len(),
+            events = chained,
+            "chained the events of a store written before the tamper-evident log"
+        );
+        Ok(())
     }
 
     fn decode_event(&self, vault: &Vault, row: &sqlx::sqlite::SqliteRow) -> Result<StoredEvent> {
@@ -225,7 +325,11 @@ impl Store for SqliteStore {
     async fn unlock(&self, passphrase: &Passphrase) -> Result<Vault> {
         let wrapped = self.wrapped_key().await?;
         let key = crypto::unwrap(&wrapped, passphrase)?;
-        Ok(Vault { key })
+        let vault = Vault { key };
+        if wrapped.format < CHAINED {
+            self.chain_old_events(&vault, passphrase, &wrapped).await?;
+        }
+        Ok(vault)
     }
 
     async fn change_passphrase(&self, vault: &Vault, new: &Passphrase) -> Result<()> {
@@ -234,7 +338,7 @@ impl Store for SqliteStore {
         // One statement, so the old and new wrapping can never both be half-written.
         sqlx::query(
             "UPDATE keyring SET m_cost_kib = ?, t_cost = ?, p_cost = ?, salt = ?, wrapped_key = ?,
-                    updated_at = ? WHERE id = 1",
+                    updated_at = ?, format = ? WHERE id = 1",
         )
         .bind(i64::from(wrapped.params.m_cost_kib))
         .bind(i64::from(wrapped.params.t_cost))
@@ -242,6 +346,7 @@ impl Store for SqliteStore {
         .bind(&wrapped.salt)
         .bind(&wrapped.blob)
         .bind(Timestamp::now().to_string())
+        .bind(i64::from(wrapped.format))
         .execute(&self.pool)
         .await
         .map_err(|e| classify(e, &self.path))?;
@@ -257,6 +362,9 @@ impl Store for SqliteStore {
         let id = uuid::Uuid::new_v4().to_string();
         let created_at = Timestamp::now();
         let sealed = vault.key.seal(&case_name_aad(&id), name.as_bytes())?;
+        let db = |e| classify(e, &self.path);
+        // The case and its empty chain land together.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
         let row = sqlx::query(
             "INSERT INTO cases (id, relationship, name, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
         )
@@ -264,9 +372,13 @@ impl Store for SqliteStore {
         .bind(relationship)
         .bind(sealed)
         .bind(created_at.to_string())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(|e| classify(e, &self.path))?;
+        .map_err(db)?;
+        set_head(&mut tx, &vault.key, &id, 0, &GENESIS)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(CaseRecord {
             id: CaseId(id),
             number: row.try_get("seq")?,
@@ -313,20 +425,52 @@ impl Store for SqliteStore {
         let sealed = vault
             .key
             .seal(&event_aad(&case.0, &id, &event.kind), &event.payload)?;
-        // A single autocommit INSERT: it either lands whole or not at all, and a second process
-        // waits on the busy timeout instead of failing.
+        let db = |e| classify(e, &self.path);
+        // One IMMEDIATE transaction: read the case's head, add the event chained to it, move
+        // the head on. It lands whole or not at all, and a second process waits on the busy
+        // timeout instead of chaining to the same head.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let head = sqlx::query("SELECT count, last_tag FROM chain_heads WHERE case_id = ?")
+            .bind(&case.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        let (position, prev): (i64, Vec<u8>) = match head {
+            Some(row) => (row.try_get("count")?, row.try_get("last_tag")?),
+            None => (0, GENESIS.to_vec()),
+        };
+        let occurred_at = event.occurred_at.to_string();
+        let recorded_at = Timestamp::now().to_string();
+        let supersedes = event.supersedes.as_ref().map(|e| e.0.clone());
+        let (row_tag, tag) = chain::tags(
+            &vault.key,
+            &Meta {
+                case_id: &case.0,
+                position,
+                id: &id,
+                kind: &event.kind,
+                occurred_at: &occurred_at,
+                recorded_at: &recorded_at,
+                supersedes: supersedes.as_deref(),
+            },
+            &prev,
+        );
         sqlx::query(
-            "INSERT INTO events (id, case_id, kind, occurred_at, recorded_at, supersedes, payload)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (id, case_id, kind, occurred_at, recorded_at, supersedes, payload,
+                                 position, row_tag, chain_tag)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(&case.0)
         .bind(&event.kind)
-        .bind(event.occurred_at.to_string())
-        .bind(Timestamp::now().to_string())
-        .bind(event.supersedes.as_ref().map(|e| e.0.clone()))
+        .bind(&occurred_at)
+        .bind(&recorded_at)
+        .bind(&supersedes)
         .bind(sealed)
-        .execute(&self.pool)
+        .bind(position)
+        .bind(&row_tag[..])
+        .bind(&tag[..])
+        .execute(&mut *tx)
         .await
         .map_err(|e| match e {
             sqlx::Error::Database(ref d) if d.is_foreign_key_violation() => match &event.supersedes
@@ -336,41 +480,73 @@ impl Store for SqliteStore {
             },
             other => classify(other, &self.path),
         })?;
+        set_head(&mut tx, &vault.key, &case.0, position + 1, &tag)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(EventId(id))
     }
 
-    async fn events(&self, vault: &Vault, case: &CaseId) -> Result<Vec<StoredEvent>> {
+    async fn case_log(&self, vault: &Vault, case: &CaseId) -> Result<CaseLog> {
         let rows = sqlx::query(
-            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload
+            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload, position,
+                    row_tag, chain_tag
              FROM events WHERE case_id = ? ORDER BY seq",
         )
         .bind(&case.0)
         .fetch_all(&self.pool)
         .await
         .map_err(|e| classify(e, &self.path))?;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut damaged = Vec::new();
-        for row in &rows {
-            match self.decode_event(vault, row) {
-                Ok(ev) => out.push(ev),
-                Err(StoreError::Integrity { .. }) => damaged.push(row.try_get::<String, _>("id")?),
+        let head = sqlx::query("SELECT count, last_tag, tag FROM chain_heads WHERE case_id = ?")
+            .bind(&case.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| classify(e, &self.path))?
+            .map(|row| -> Result<Head> {
+                Ok(Head {
+                    count: row.try_get("count")?,
+                    last_tag: row.try_get("last_tag")?,
+                    tag: row.try_get("tag")?,
+                })
+            })
+            .transpose()?;
+        let stored: Vec<ChainRow> = rows.iter().map(ChainRow::read).collect::<Result<_>>()?;
+        let links: Vec<Link<'_>> = stored.iter().map(|r| r.link(&case.0)).collect();
+        let (intact, mut damage) = chain::verify(&vault.key, &case.0, &links, head.as_ref());
+        let mut events = Vec::with_capacity(rows.len());
+        let mut rows_damage = Vec::new();
+        for ((row, stored), intact) in rows.iter().zip(&stored).zip(intact) {
+            let opened = match self.decode_event(vault, row) {
+                Ok(ev) => Some(ev),
+                Err(StoreError::Integrity { .. } | StoreError::BadTimestamp(_)) => None,
                 Err(other) => return Err(other),
+            };
+            match (intact, opened) {
+                (true, Some(ev)) => events.push(ev),
+                (true, None) => rows_damage.push(Damage::Unreadable {
+                    id: EventId(stored.id.clone()),
+                    kind: stored.kind.clone(),
+                    occurred_at: stored.occurred_at.clone(),
+                }),
+                (false, readable) => rows_damage.push(Damage::Altered {
+                    id: EventId(stored.id.clone()),
+                    kind: stored.kind.clone(),
+                    occurred_at: stored.occurred_at.clone(),
+                    readable: readable.map(Box::new),
+                }),
             }
         }
-        if !damaged.is_empty() {
-            let what = if damaged.len() == 1 {
-                format!("event {}", damaged[0])
-            } else {
-                format!("{} events ({})", damaged.len(), damaged.join(", "))
-            };
-            return Err(StoreError::Integrity { what });
-        }
-        Ok(out)
+        rows_damage.append(&mut damage);
+        Ok(CaseLog {
+            events,
+            damage: rows_damage,
+        })
     }
 
     async fn event(&self, vault: &Vault, id: &EventId) -> Result<StoredEvent> {
         let row = sqlx::query(
-            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload
+            "SELECT id, case_id, kind, occurred_at, recorded_at, supersedes, payload, position,
+                    row_tag, chain_tag
              FROM events WHERE id = ?",
         )
         .bind(&id.0)
@@ -378,6 +554,19 @@ impl Store for SqliteStore {
         .await
         .map_err(|e| classify(e, &self.path))?
         .ok_or_else(|| StoreError::UnknownEvent(id.0.clone()))?;
+        // The row's own tag: its kind, dates and place are what amends wrote. (Rows removed
+        // around it show when the whole case is read.)
+        let stored = ChainRow::read(&row)?;
+        let case_id: String = row.try_get("case_id")?;
+        let link = stored.link(&case_id);
+        let intact = link
+            .tags
+            .is_some_and(|(tag, _)| crypto::same_tag(&chain::row_tag(&vault.key, &link.meta), tag));
+        if !intact {
+            return Err(StoreError::Integrity {
+                what: format!("event {}", id.0),
+            });
+        }
         self.decode_event(vault, &row)
     }
 
@@ -413,6 +602,74 @@ impl Store for SqliteStore {
         .map_err(|e| classify(e, &self.path))?;
         Ok(())
     }
+}
+
+/// The columns of an event row the chain covers, read once.
+struct ChainRow {
+    id: String,
+    kind: String,
+    occurred_at: String,
+    recorded_at: String,
+    supersedes: Option<String>,
+    position: Option<i64>,
+    row_tag: Option<Vec<u8>>,
+    chain_tag: Option<Vec<u8>>,
+}
+
+impl ChainRow {
+    fn read(row: &sqlx::sqlite::SqliteRow) -> Result<Self> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            occurred_at: row.try_get("occurred_at")?,
+            recorded_at: row.try_get("recorded_at")?,
+            supersedes: row.try_get("supersedes")?,
+            position: row.try_get("position")?,
+            row_tag: row.try_get("row_tag")?,
+            chain_tag: row.try_get("chain_tag")?,
+        })
+    }
+
+    fn link<'a>(&'a self, case_id: &'a str) -> Link<'a> {
+        Link {
+            meta: Meta {
+                case_id,
+                position: self.position.unwrap_or(-1),
+                id: &self.id,
+                kind: &self.kind,
+                occurred_at: &self.occurred_at,
+                recorded_at: &self.recorded_at,
+                supersedes: self.supersedes.as_deref(),
+            },
+            tags: match (self.position, &self.row_tag, &self.chain_tag) {
+                (Some(_), Some(row), Some(chain)) => Some((row.as_slice(), chain.as_slice())),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Sets a case's head: how many events it has and the newest tag, under a tag of its own.
+async fn set_head(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    key: &DataKey,
+    case_id: &str,
+    count: i64,
+    last_tag: &[u8],
+) -> std::result::Result<(), sqlx::Error> {
+    let tag = chain::head_tag(key, case_id, count, last_tag);
+    sqlx::query(
+        "INSERT INTO chain_heads (case_id, count, last_tag, tag) VALUES (?, ?, ?, ?)
+         ON CONFLICT(case_id) DO UPDATE SET
+             count = excluded.count, last_tag = excluded.last_tag, tag = excluded.tag",
+    )
+    .bind(case_id)
+    .bind(count)
+    .bind(last_tag)
+    .bind(&tag[..])
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 impl PartialOrd for KdfParams {

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use amends_store::{
-    CaseId, EventId, KdfParams, NewEvent, Passphrase, SqliteStore, Store, StoreError, Vault,
+    CaseId, Damage, EventId, KdfParams, NewEvent, Passphrase, SqliteStore, Store, StoreError, Vault,
 };
 use jiff::Timestamp;
 
@@ -549,6 +549,228 @@ async fn wipe_removes_the_store_files_only() {
     assert!(!removed.is_empty());
     assert!(!SqliteStore::db_path(&dir).exists());
     assert!(dir.join("keep.txt").exists());
+}
+
+// ---- issue 14: the tamper-evident log ---------------------------------------------------------
+
+/// The passphrase of `tests/data/v1-store.db`: a store written by amends before the chain
+/// existed (two cases: Robin with a journal entry, a "blocked" signal, a habit and another
+/// entry; Alex with one entry; key derivation at the defaults).
+const OLD_PASS: &str = "the passphrase of an old store";
+
+fn old_store() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1-store.db");
+    std::fs::copy(fixture, SqliteStore::db_path(tmp.path())).unwrap();
+    tmp
+}
+
+async fn drop_append_only_triggers(pool: &sqlx::SqlitePool) {
+    for sql in [
+        "DROP TRIGGER events_are_append_only_update",
+        "DROP TRIGGER events_are_append_only_delete",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+}
+
+async fn append_all(store: &SqliteStore, vault: &Vault, case: &CaseId, n: usize) -> Vec<EventId> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(
+            store
+                .append(vault, case, event("journal", &format!("entry {i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    ids
+}
+
+/// Issue 14, defect 6: deleting or redating rows went unnoticed, and deleting a "no" dropped
+/// the SAFE-1 lock silently. Every kind of tampering is now reported, each where it happened,
+/// and what is intact can still be read.
+#[tokio::test]
+async fn deleting_or_redating_rows_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let mut ids = append_all(&store, &vault, &case, 2).await;
+    ids.push(
+        store
+            .append(&vault, &case, event("signal", "declined"))
+            .await
+            .unwrap(),
+    );
+    ids.extend(append_all(&store, &vault, &case, 3).await);
+    let other = store
+        .create_case(&vault, "friend", "Alex")
+        .await
+        .unwrap()
+        .id;
+    let swapped = append_all(&store, &vault, &other, 3).await;
+    let third = store.create_case(&vault, "friend", "Kim").await.unwrap().id;
+    let forged_in = append_all(&store, &vault, &third, 1).await;
+    store.close().await;
+
+    let pool = raw(tmp.path()).await;
+    drop_append_only_triggers(&pool).await;
+    let exec = |sql: &'static str, id: String| {
+        let pool = pool.clone();
+        async move {
+            let done = sqlx::query(sql).bind(id).execute(&pool).await.unwrap();
+            assert_eq!(done.rows_affected(), 1, "{sql}");
+        }
+    };
+    // Removed: the "no" (SAFE-1) and the newest entry. Redated: one entry.
+    exec("DELETE FROM events WHERE id = ?", ids[2].0.clone()).await;
+    exec("DELETE FROM events WHERE id = ?", ids[5].0.clone()).await;
+    exec(
+        "UPDATE events SET occurred_at = '2020-01-01T00:00:00Z' WHERE id = ?",
+        ids[4].0.clone(),
+    )
+    .await;
+    // Reordered: the first row of another case moved to its end.
+    sqlx::query("UPDATE events SET seq = (SELECT max(seq) FROM events) + 1 WHERE id = ?")
+        .bind(&swapped[0].0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Forged: a copy of a row under a new id, as if amends had written it.
+    sqlx::query(
+        "INSERT INTO events (id, case_id, kind, occurred_at, recorded_at, supersedes, payload,
+                             position, row_tag, chain_tag)
+         SELECT 'forged', case_id, kind, occurred_at, recorded_at, supersedes, payload,
+                position + 1, row_tag, chain_tag FROM events WHERE id = ?",
+    )
+    .bind(&forged_in[0].0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+
+    // Deriving anything from the damaged case is refused, naming each problem.
+    let err = store.events(&vault, &case).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Damaged { .. }), "{msg}");
+    assert!(
+        msg.contains(&format!("1 entry was removed just before entry {}", ids[3])),
+        "{msg}"
+    );
+    assert!(msg.contains("the newest 1 entry was removed"), "{msg}");
+    assert!(msg.contains(&ids[4].0) && msg.contains("SAFE-1"), "{msg}");
+    assert!(msg.contains("amends export"), "{msg}");
+
+    // What is intact can still be read, and each problem is reported where it is.
+    let log = store.case_log(&vault, &case).await.unwrap();
+    let kept: Vec<&EventId> = log.events.iter().map(|e| &e.id).collect();
+    assert_eq!(kept, [&ids[0], &ids[1], &ids[3]]);
+    assert!(log.damage.contains(&Damage::Missing {
+        count: 1,
+        before: Some(ids[3].clone())
+    }));
+    assert!(log.damage.contains(&Damage::Missing {
+        count: 1,
+        before: None
+    }));
+    let redated = log
+        .damage
+        .iter()
+        .find_map(|d| match d {
+            Damage::Altered { id, readable, .. } if *id == ids[4] => Some(readable),
+            _ => None,
+        })
+        .expect("the redated row is reported");
+    assert_eq!(
+        redated.as_ref().unwrap().payload,
+        b"entry 1",
+        "its words are still offered"
+    );
+    assert_eq!(log.damage.len(), 3, "{:?}", log.damage);
+    assert!(matches!(
+        store.event(&vault, &ids[4]).await,
+        Err(StoreError::Integrity { .. })
+    ));
+
+    let moved = store.case_log(&vault, &other).await.unwrap();
+    assert!(!moved.damage.is_empty(), "a reordered case is reported");
+    let forged = store.case_log(&vault, &third).await.unwrap();
+    assert!(
+        forged.damage.iter().any(|d| matches!(
+            d,
+            Damage::Altered { id, .. } if id.0 == "forged"
+        )),
+        "{:?}",
+        forged.damage
+    );
+    assert_eq!(forged.events.len(), 1, "the genuine row stays readable");
+}
+
+/// Issue 14, defect 6: stores written before the chain still open. Their rows get their places
+/// and tags on the first unlock, and from then on tampering shows there too.
+#[tokio::test]
+async fn an_old_store_gets_its_chain_on_first_unlock() {
+    let tmp = old_store();
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    assert!(matches!(
+        store.unlock(&pass("not it")).await,
+        Err(StoreError::WrongPassphrase)
+    ));
+    let vault = store.unlock(&pass(OLD_PASS)).await.unwrap();
+    let cases = store.cases(&vault).await.unwrap();
+    assert_eq!(cases.len(), 2);
+    let robin = store.events(&vault, &cases[0].id).await.unwrap();
+    let kinds: Vec<&str> = robin.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["journal", "signal", "habit", "journal"]);
+    assert_eq!(store.events(&vault, &cases[1].id).await.unwrap().len(), 1);
+    let more = store
+        .append(&vault, &cases[0].id, event("journal", "after the upgrade"))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let pool = raw(tmp.path()).await;
+    let format: i64 = sqlx::query_scalar("SELECT format FROM keyring")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(format, 2);
+    let untagged: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM events WHERE chain_tag IS NULL OR position IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(untagged, 0);
+    // Deleting the old "no" now shows.
+    drop_append_only_triggers(&pool).await;
+    sqlx::query("DELETE FROM events WHERE kind = 'signal'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // And the store cannot be passed off as unchained, to be chained afresh over what is left.
+    sqlx::query("UPDATE keyring SET format = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let store = SqliteStore::open(tmp.path()).await.unwrap();
+    assert!(store.unlock(&pass(OLD_PASS)).await.is_err());
+    let pool = raw(tmp.path()).await;
+    sqlx::query("UPDATE keyring SET format = 2")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let vault = store.unlock(&pass(OLD_PASS)).await.unwrap();
+    let err = store.events(&vault, &cases[0].id).await.unwrap_err();
+    assert!(err.to_string().contains("removed just before"), "{err}");
+    let log = store.case_log(&vault, &cases[0].id).await.unwrap();
+    assert_eq!(log.events.len(), 4);
+    assert_eq!(log.events.last().unwrap().id, more);
 }
 
 // ---- child processes -------------------------------------------------------------------------
