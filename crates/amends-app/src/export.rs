@@ -6,7 +6,14 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use crate::{AppError, CaseSummary, Result};
+use crate::{AppError, CaseSummary, Damage, Result};
+
+/// One case as it is exported: the entries that can be read, and what is wrong with the rest.
+pub(crate) struct CaseExport {
+    pub case: CaseSummary,
+    pub history: Vec<Event>,
+    pub damage: Vec<Damage>,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -30,7 +37,7 @@ impl std::str::FromStr for ExportFormat {
 
 pub(crate) fn render(
     format: ExportFormat,
-    cases: &[(CaseSummary, Vec<Event>)],
+    cases: &[CaseExport],
     now: Timestamp,
     tz: &TimeZone,
 ) -> Result<String> {
@@ -40,35 +47,42 @@ pub(crate) fn render(
     }
 }
 
-fn json_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp) -> Result<String> {
+fn json_export(cases: &[CaseExport], now: Timestamp) -> Result<String> {
     let cases: Vec<Value> = cases
         .iter()
-        .map(|(case, events)| {
-            let (kept, withheld): (Vec<&Event>, Vec<&Event>) =
-                events.iter().partition(|e| e.data.exportable());
-            let events: Vec<Value> = kept
-                .into_iter()
-                .map(|e| {
-                    let mut v = serde_json::to_value(&e.data).unwrap_or(Value::Null);
-                    if let Value::Object(map) = &mut v {
-                        map.insert("id".into(), json!(e.id));
-                        map.insert("at".into(), json!(e.at));
-                        map.insert("recorded_at".into(), json!(e.recorded_at));
-                        map.insert("supersedes".into(), json!(e.supersedes));
-                    }
-                    v
+        .map(
+            |CaseExport {
+                 case,
+                 history: events,
+                 damage,
+             }| {
+                let (kept, withheld): (Vec<&Event>, Vec<&Event>) =
+                    events.iter().partition(|e| e.data.exportable());
+                let events: Vec<Value> = kept
+                    .into_iter()
+                    .map(|e| {
+                        let mut v = serde_json::to_value(&e.data).unwrap_or(Value::Null);
+                        if let Value::Object(map) = &mut v {
+                            map.insert("id".into(), json!(e.id));
+                            map.insert("at".into(), json!(e.at));
+                            map.insert("recorded_at".into(), json!(e.recorded_at));
+                            map.insert("supersedes".into(), json!(e.supersedes));
+                        }
+                        v
+                    })
+                    .collect();
+                json!({
+                    "number": case.number,
+                    "id": case.id,
+                    "name": case.name,
+                    "relationship": case.relationship,
+                    "created_at": case.created_at,
+                    "events": events,
+                    "withheld_private_notes": withheld.len(),
+                    "damaged": damage.iter().map(damaged_json).collect::<Vec<_>>(),
                 })
-                .collect();
-            json!({
-                "number": case.number,
-                "id": case.id,
-                "name": case.name,
-                "relationship": case.relationship,
-                "created_at": case.created_at,
-                "events": events,
-                "withheld_private_notes": withheld.len(),
-            })
-        })
+            },
+        )
         .collect();
     let doc = json!({
         "format": "amends-export",
@@ -81,7 +95,28 @@ fn json_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp) -> Result<St
         .map_err(|e| AppError::Invalid(format!("could not write JSON: {e}")))
 }
 
-fn markdown_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp, tz: &TimeZone) -> String {
+/// A damaged entry in the JSON export: what is wrong and what is known, and its words when they
+/// still open (SAFE-10 notes about the other person stay out, as everywhere).
+fn damaged_json(d: &Damage) -> Value {
+    let mut v = json!({
+        "problem": d.problem,
+        "id": d.id,
+        "kind": d.kind,
+        "stored_at": d.at,
+    });
+    if let (Some(e), Value::Object(map)) = (&d.readable, &mut v)
+        && e.data.exportable()
+    {
+        map.insert(
+            "content".into(),
+            serde_json::to_value(&e.data).unwrap_or(Value::Null),
+        );
+        map.insert("dates_unverified".into(), json!(true));
+    }
+    v
+}
+
+fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> String {
     let when = |t: Timestamp| {
         t.to_zoned_datetime(tz.clone())
             .strftime("%Y-%m-%d %H:%M")
@@ -97,7 +132,12 @@ fn markdown_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp, tz: &Tim
     if cases.is_empty() {
         out.push_str("\nThere are no cases yet.\n");
     }
-    for (case, events) in cases {
+    for CaseExport {
+        case,
+        history: events,
+        damage,
+    } in cases
+    {
         out.push_str(&format!("\n## {} ({})\n\n", case.name, case.relationship));
         out.push_str(&format!(
             "Case {}, started {}.\n",
@@ -129,6 +169,23 @@ fn markdown_export(cases: &[(CaseSummary, Vec<Event>)], now: Timestamp, tz: &Tim
                 out.push_str("> ");
                 out.push_str(line);
                 out.push('\n');
+            }
+        }
+        if !damage.is_empty() {
+            out.push_str(
+                "\n### Entries that failed their integrity check\n\nThey were changed, cut short \
+                 or removed outside amends. What can still be read of them is below; their dates \
+                 cannot be trusted.\n",
+            );
+            for d in damage {
+                out.push_str(&format!("\n- {}\n", d.problem));
+                if let Some(e) = d.readable.as_ref().filter(|e| e.data.exportable()) {
+                    for line in e.data.describe().lines() {
+                        out.push_str("  > ");
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
             }
         }
     }

@@ -20,7 +20,9 @@ mod text;
 use std::path::{Path, PathBuf};
 
 use amends_core::{Event, EventData, Relationship};
-use amends_store::{CaseId, CaseRecord, EventId, NewEvent, SqliteStore, Store, StoreError, Vault};
+use amends_store::{
+    CaseId, CaseRecord, EventId, NewEvent, SqliteStore, Store, StoreError, StoredEvent, Vault,
+};
 use jiff::Timestamp;
 use tracing::instrument;
 
@@ -348,7 +350,9 @@ impl App {
         Ok(id.0)
     }
 
-    /// The whole history of a case, decoded, in the order it was recorded.
+    /// The whole history of a case, decoded, in the order it was recorded. Fails if any entry
+    /// failed its integrity check or was removed, moved or redated (see [`App::readable_history`]
+    /// for reading past that): everything that decides what is allowed starts here.
     pub async fn history(&self, case: &CaseSummary) -> Result<Vec<Event>> {
         let stored = self
             .store
@@ -357,20 +361,46 @@ impl App {
         stored
             .into_iter()
             .map(|s| {
-                let data: EventData =
-                    serde_json::from_slice(&s.payload).map_err(|e| AppError::UnreadableEvent {
-                        id: s.id.0.clone(),
-                        detail: e.to_string(),
-                    })?;
-                Ok(Event {
-                    id: s.id.0,
-                    at: s.occurred_at,
-                    recorded_at: s.recorded_at,
-                    supersedes: s.supersedes.map(|e| e.0),
-                    data,
-                })
+                let id = s.id.0.clone();
+                decode(s).map_err(|detail| AppError::UnreadableEvent { id, detail })
             })
             .collect()
+    }
+
+    /// The history of a case as far as it can be read, and what is wrong with the rest: for
+    /// showing, exporting and rescuing (issue 14, defect 9). A damaged entry is skipped and
+    /// reported instead of blocking the whole case. Never decide what is allowed from this
+    /// alone: [`App::plan`] closes every gate when anything is damaged.
+    pub async fn readable_history(&self, case: &CaseSummary) -> Result<(Vec<Event>, Vec<Damage>)> {
+        let log = self
+            .store
+            .case_log(&self.vault, &CaseId(case.id.clone()))
+            .await?;
+        let mut damage: Vec<Damage> = Vec::new();
+        let mut events = Vec::with_capacity(log.events.len());
+        for s in log.events {
+            let (id, kind, at) = (s.id.0.clone(), s.kind.clone(), s.occurred_at.to_string());
+            match decode(s) {
+                Ok(e) => events.push(e),
+                Err(detail) => damage.push(Damage {
+                    problem: format!(
+                        "entry {id} ({kind}, {at}) could not be read ({detail}); it may have been \
+                         written by a newer version of amends"
+                    ),
+                    id: Some(id),
+                    kind: Some(kind),
+                    at: Some(at),
+                    readable: None,
+                }),
+            }
+        }
+        damage.extend(log.damage.into_iter().map(Damage::from));
+        Ok((events, damage))
+    }
+
+    /// What is wrong with a case's history; empty when nothing is.
+    pub async fn damage(&self, case: &CaseSummary) -> Result<Vec<Damage>> {
+        Ok(self.readable_history(case).await?.1)
     }
 
     /// MO-2: writes a private journal entry. Journals are never sendable.
@@ -391,8 +421,10 @@ impl App {
         self.record(case, at, now, data, None).await
     }
 
+    /// The journal, from every entry that can be read (a damaged one is skipped; see
+    /// [`App::damage`]).
     pub async fn journal(&self, case: &CaseSummary) -> Result<Vec<JournalEntry>> {
-        let history = self.history(case).await?;
+        let (history, _) = self.readable_history(case).await?;
         let mut entries: Vec<JournalEntry> = amends_core::effective(&history)
             .into_iter()
             .filter_map(|e| match &e.data {
@@ -410,13 +442,86 @@ impl App {
     }
 
     /// A decrypted export of every case. The caller must warn that the result is not encrypted.
+    /// Rescues what it can: a damaged entry is listed with what is known of it, never allowed
+    /// to stop the rest from being written out (issue 14, defect 9).
     pub async fn export(&self, format: ExportFormat, now: Timestamp) -> Result<String> {
         let mut cases = Vec::new();
         for case in self.cases().await? {
-            let history = self.history(&case).await?;
-            cases.push((case, history));
+            let (history, damage) = self.readable_history(&case).await?;
+            cases.push(export::CaseExport {
+                case,
+                history,
+                damage,
+            });
         }
         export::render(format, &cases, now, &self.time_zone().await?)
+    }
+}
+
+/// An entry's payload as the domain's event; the error is serde's, for the message.
+fn decode(s: StoredEvent) -> std::result::Result<Event, String> {
+    let data: EventData = serde_json::from_slice(&s.payload).map_err(|e| e.to_string())?;
+    Ok(Event {
+        id: s.id.0,
+        at: s.occurred_at,
+        recorded_at: s.recorded_at,
+        supersedes: s.supersedes.map(|e| e.0),
+        data,
+    })
+}
+
+/// Something wrong with a case's history, in plain words, with what is known of the entry.
+/// Holds none of the user's words, except in `readable`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Damage {
+    /// What went wrong, naming the entry; never the entry's words.
+    pub problem: String,
+    pub id: Option<String>,
+    /// The kind and date as stored: vouched for by the chain when only the words are damaged.
+    pub kind: Option<String>,
+    pub at: Option<String>,
+    /// An entry whose words still open though its date or place was changed: offered to the
+    /// export, never to the plan.
+    #[serde(skip)]
+    pub readable: Option<Event>,
+}
+
+impl From<amends_store::Damage> for Damage {
+    fn from(d: amends_store::Damage) -> Self {
+        use amends_store::Damage as D;
+        let problem = d.to_string();
+        match d {
+            D::Unreadable {
+                id,
+                kind,
+                occurred_at,
+            } => Self {
+                problem,
+                id: Some(id.0),
+                kind: Some(kind),
+                at: Some(occurred_at),
+                readable: None,
+            },
+            D::Altered {
+                id,
+                kind,
+                occurred_at,
+                readable,
+            } => Self {
+                problem,
+                id: Some(id.0),
+                kind: Some(kind),
+                at: Some(occurred_at),
+                readable: readable.and_then(|s| decode(*s).ok()),
+            },
+            D::Missing { .. } | D::Relinked { .. } | D::HeadChanged => Self {
+                problem,
+                id: None,
+                kind: None,
+                at: None,
+                readable: None,
+            },
+        }
     }
 }
 

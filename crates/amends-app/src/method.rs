@@ -105,6 +105,43 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
     )))
 }
 
+/// Closes every gate and every capability towards them of a plan derived from a damaged
+/// history, saying why and what to do, and puts that first among the next steps in place of
+/// any that would lead towards them.
+fn close_for_damage(plan: &mut Plan, damage: &[crate::Damage]) {
+    let problems: Vec<&str> = damage.iter().map(|d| d.problem.as_str()).collect();
+    let reason = amends_core::Reason {
+        method: "SAFE-1",
+        text: format!(
+            "Part of this case's history failed its integrity check ({}). A missing or changed \
+             entry could be a \"no\", so every way of reaching out stays closed. Export what can \
+             still be read (amends export, or Settings), and restore a backup of the data folder \
+             to get the rest back.",
+            problems.join("; ")
+        ),
+        until: None,
+        // No row of the hold table: it is not something they did, and restoring lifts it.
+        hold: None,
+    };
+    for gate in &mut plan.gates {
+        gate.open = false;
+        gate.opens_at = None;
+        gate.allows.clear();
+        gate.reasons.insert(0, reason.clone());
+    }
+    for capability in &mut plan.capabilities {
+        capability.open = false;
+        capability.reasons.insert(0, reason.clone());
+    }
+    plan.next_steps = vec![amends_core::NextStep {
+        method: "SAFE-1",
+        text: "Part of this case's history failed its integrity check. Export what can still be \
+               read (Settings, or amends export), then restore a backup of the data folder."
+            .into(),
+        action: None,
+    }];
+}
+
 /// How late a self-work entry may be logged (RC-1).
 pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 
@@ -303,11 +340,18 @@ impl App {
         }
     }
 
-    /// The plan of a case at `at` (today's plan when `at` is now).
+    /// The plan of a case at `at` (today's plan when `at` is now). A damaged history still
+    /// gives a plan, so the user can see where they are, but one with every gate closed: a
+    /// missing or changed entry could be a "no" (SAFE-1), and a plan from what is left could
+    /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
-        let history = self.history(case).await?;
+        let (history, damage) = self.readable_history(case).await?;
         let tz = self.time_zone().await?;
-        Ok(Plan::at(&history, at, &tz, &Config::default()))
+        let mut plan = Plan::at(&history, at, &tz, &Config::default());
+        if !damage.is_empty() {
+            close_for_damage(&mut plan, &damage);
+        }
+        Ok(plan)
     }
 
     async fn outreach_at(&self, history: &[Event], at: Timestamp) -> Result<Gate> {

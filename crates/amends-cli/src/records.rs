@@ -309,6 +309,7 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
         }
         None => {
             let entries = app.journal(&case).await?;
+            warn_damage(&app.damage(&case).await?);
             let tz = app.time_zone().await?;
             if ctx.json {
                 ctx.print_json(&entries)?;
@@ -327,6 +328,24 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
     }
     app.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says, on stderr, what of a case's history could not be read and was left out (issue 14,
+/// defect 9): skipped, never silently.
+pub fn warn_damage(damage: &[amends_app::Damage]) {
+    if damage.is_empty() {
+        return;
+    }
+    eprintln!(
+        "warning: part of this case's history failed its integrity check and is left out here:"
+    );
+    for d in damage {
+        eprintln!("  - {}", d.problem);
+    }
+    eprintln!(
+        "`amends export` writes out everything that can still be read; restore a backup of the \
+         data folder to get the rest back."
+    );
 }
 
 #[derive(Args, Debug)]
@@ -404,6 +423,17 @@ pub async fn export(ctx: &Ctx, args: &ExportArgs) -> Result<ExitCode> {
     }
     let app = ctx.open().await?;
     let text = app.export(args.format, Timestamp::now()).await?;
+    for case in app.cases().await? {
+        let damage = app.damage(&case).await?;
+        if !damage.is_empty() {
+            eprintln!(
+                "warning: {} problem(s) in the history of case {} are listed in the export under \
+                 \"damaged\"; everything else that could be read is in it.",
+                damage.len(),
+                case.number
+            );
+        }
+    }
     app.close().await;
     match &args.output {
         Some(path) => {

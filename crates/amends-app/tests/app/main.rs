@@ -6,6 +6,7 @@ mod calendar;
 mod coach;
 mod correction;
 mod demo;
+mod hardening;
 mod method;
 mod stops;
 
@@ -50,4 +51,9 @@ pub fn t0() -> Timestamp {
 
 pub fn day(d: f64) -> Timestamp {
     t0() + SignedDuration::from_secs_f64(d * 86_400.0)
+}
+
+/// The data folder of a fixture, for tests that go behind amends' back.
+pub fn data_dir(f: &Fixture) -> std::path::PathBuf {
+    f._dir.path().join("data")
 }

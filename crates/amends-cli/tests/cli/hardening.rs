@@ -239,3 +239,105 @@ fn key_material_after_lock_is_gone_from_memory() {
     );
     drop(server);
 }
+
+/// Changes the store behind amends' back, as an attacker with the file or a bad disk would.
+fn tamper(dir: &Path, sql: &'static str, bind: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.join("amends.db"));
+        let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+        for drop in [
+            "DROP TRIGGER IF EXISTS events_are_append_only_update",
+            "DROP TRIGGER IF EXISTS events_are_append_only_delete",
+        ] {
+            sqlx::query(drop).execute(&pool).await.unwrap();
+        }
+        let done = sqlx::query(sql).bind(bind).execute(&pool).await.unwrap();
+        assert_eq!(done.rows_affected(), 1, "{sql}");
+        pool.close().await;
+    });
+}
+
+/// Issue 14, defect 9: one damaged row made `journal list`, `status` and `export` fail for the
+/// whole case. Now the row is skipped and reported, status keeps every gate closed and says
+/// why, and export rescues the rest.
+#[test]
+fn one_damaged_row_no_longer_blocks_the_case() {
+    let env = Env::new();
+    env.ready();
+    for text in ["first words", "second words", "third words"] {
+        env.ok(&["journal", "add", text]);
+    }
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--json", "journal", "list"])).unwrap();
+    let second = list[1]["id"].as_str().unwrap().to_string();
+    // A flipped byte in the middle of the sealed words.
+    tamper(
+        &env.dir(),
+        "UPDATE events SET payload = substr(payload, 1, 30)
+             || CASE WHEN substr(payload, 31, 1) = x'00' THEN x'01' ELSE x'00' END
+             || substr(payload, 32)
+         WHERE id = ?",
+        &second,
+    );
+
+    let out = env.run(&["journal", "list"]);
+    assert!(out.status.success(), "{}", crate::text(&out.stderr));
+    let shown = crate::text(&out.stdout);
+    assert!(
+        shown.contains("first words") && shown.contains("third words"),
+        "{shown}"
+    );
+    let warned = crate::text(&out.stderr);
+    assert!(
+        warned.contains(&second) && warned.contains("amends export"),
+        "{warned}"
+    );
+
+    let status: serde_json::Value = serde_json::from_str(&env.ok(&["--json", "status"])).unwrap();
+    for gate in status["gates"].as_array().unwrap() {
+        assert_eq!(gate["open"], false);
+        assert_eq!(gate["reasons"][0]["method"], "SAFE-1");
+    }
+    assert!(env.ok(&["status"]).contains("integrity check"));
+
+    let out = env.run(&["export", "--format", "json"]);
+    assert!(out.status.success(), "{}", crate::text(&out.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let texts: Vec<&str> = export["cases"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["first words", "third words"]);
+    assert_eq!(export["cases"][0]["damaged"][0]["id"], second.as_str());
+
+    // Writing to a case whose history cannot be checked is refused, with what to do.
+    let out = env.run(&["log", "signal", "warm-reply"]);
+    assert!(!out.status.success());
+    let err = crate::text(&out.stderr);
+    assert!(
+        err.contains("integrity check") && err.contains("amends export"),
+        "{err}"
+    );
+}
+
+/// Issue 14, defect 6: removing a "no" from the file went unnoticed and reopened outreach.
+#[test]
+fn deleting_a_no_is_reported_and_outreach_stays_closed() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["settings", "--time-zone", "UTC"]);
+    env.ok(&["log", "signal", "blocked", "--at", "2024-03-01"]);
+    env.ok(&["journal", "add", "later words"]);
+    tamper(&env.dir(), "DELETE FROM events WHERE kind = ?", "signal");
+    let status = env.ok(&["status"]);
+    assert!(status.contains("removed just before entry"), "{status}");
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["--json", "status"])).unwrap();
+    assert_eq!(v["gates"][0]["open"], false);
+    assert_eq!(v["gates"][0]["reasons"][0]["method"], "SAFE-1");
+}

@@ -44,6 +44,21 @@ async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> 
         .any(|e| amends_app::coach::crisis_language(&e.text));
     let mut page = ctx.page("Journal", "journal");
     page.crisis = crisis || recent_crisis;
+    // Issue 14, defect 9: a damaged entry is left out, and said to be.
+    if let Ok(damage) = ctx.app.damage(&case).await
+        && !damage.is_empty()
+    {
+        page.notice = Some(format!(
+            "Part of this case's history failed its integrity check and is left out here ({}). \
+             Settings \u{2192} Export writes out everything that can still be read; restore a \
+             backup of the data folder to get the rest back.",
+            damage
+                .iter()
+                .map(|d| d.problem.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     render_status(
         super::status_for(&error),
         &JournalPage {

@@ -1,0 +1,188 @@
+//! Issue 14: a tampered or damaged history in the use cases. Rows are changed behind amends'
+//! back, on the real SQLite file, as an attacker with the file (or a bad disk) would.
+
+use amends_app::{AppError, ExportFormat, StorageError};
+use amends_core::{GateId, Signal};
+use jiff::Timestamp;
+
+use crate::{Fixture, data_dir, day, fixture};
+
+async fn raw(f: &Fixture) -> sqlx::SqlitePool {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(data_dir(f).join("amends.db"))
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    for sql in [
+        "DROP TRIGGER IF EXISTS events_are_append_only_update",
+        "DROP TRIGGER IF EXISTS events_are_append_only_delete",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool
+}
+
+/// Issue 14, defect 6: deleting a "no" dropped the SAFE-1 lock silently. Now the removal is
+/// reported and every gate stays closed, with the reason and what to do.
+#[tokio::test]
+async fn deleting_a_no_keeps_outreach_closed_and_says_why() {
+    let f = fixture().await;
+    let now = Timestamp::now();
+    f.app
+        .journal_add(&f.case, "before the no", day(0.5), now)
+        .await
+        .unwrap();
+    let no = f
+        .app
+        .log_signal(&f.case, Signal::Blocked, None, day(1.0), now)
+        .await
+        .unwrap()
+        .id;
+    f.app
+        .journal_add(&f.case, "after the no", day(2.0), now)
+        .await
+        .unwrap();
+    let pool = raw(&f).await;
+    sqlx::query("DELETE FROM events WHERE id = ?")
+        .bind(&no)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let plan = f.app.plan(&f.case, now).await.unwrap();
+    for gate in &plan.gates {
+        assert!(!gate.open, "{:?} opened after a row was removed", gate.id);
+        assert_eq!(gate.reasons[0].method, "SAFE-1");
+        assert!(
+            gate.reasons[0].text.contains("removed"),
+            "{}",
+            gate.reasons[0].text
+        );
+    }
+    assert!(plan.gate(GateId::Outreach).opens_at.is_none());
+    // Every capability towards them is closed too (promises, check-ins, countdowns ...), and
+    // the one next step is to rescue and restore.
+    for cap in &plan.capabilities {
+        assert!(!cap.open, "{:?} stayed open", cap.capability);
+        assert_eq!(cap.reasons[0].method, "SAFE-1");
+    }
+    assert_eq!(plan.next_steps.len(), 1);
+    assert!(plan.next_steps[0].text.contains("Export"));
+    // Whatever would decide from the history refuses, and says what to do.
+    let err = f.app.history(&f.case).await.unwrap_err();
+    assert!(
+        matches!(err, AppError::Store(StorageError::Damaged { .. })),
+        "{err}"
+    );
+    let err = f
+        .app
+        .log_signal(&f.case, Signal::WarmReply, None, day(3.0), now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("amends export"), "{err}");
+    // What is intact can still be read.
+    let journal = f.app.journal(&f.case).await.unwrap();
+    assert_eq!(journal.len(), 2);
+    let damage = f.app.damage(&f.case).await.unwrap();
+    assert_eq!(damage.len(), 1, "{damage:?}");
+}
+
+/// Issue 14, defect 9: one damaged row made journal, status and export fail for the whole
+/// case. It is now skipped and reported, and the export rescues everything else.
+#[tokio::test]
+async fn one_damaged_row_is_skipped_and_reported() {
+    let f = fixture().await;
+    let now = Timestamp::now();
+    let mut ids = Vec::new();
+    for (i, text) in ["first words", "second words", "third words"]
+        .iter()
+        .enumerate()
+    {
+        ids.push(
+            f.app
+                .journal_add(&f.case, text, day(i as f64), now)
+                .await
+                .unwrap(),
+        );
+    }
+    let pool = raw(&f).await;
+    let blob: Vec<u8> = sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
+        .bind(&ids[1])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut flipped = blob.clone();
+    flipped[30] ^= 1;
+    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+        .bind(flipped)
+        .bind(&ids[1])
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let journal = f.app.journal(&f.case).await.unwrap();
+    let texts: Vec<&str> = journal.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(texts, ["first words", "third words"]);
+    let damage = f.app.damage(&f.case).await.unwrap();
+    assert_eq!(damage.len(), 1);
+    assert_eq!(damage[0].id.as_deref(), Some(ids[1].as_str()));
+    assert_eq!(damage[0].kind.as_deref(), Some("journal"));
+    assert!(
+        damage[0].problem.contains("cannot be read"),
+        "{}",
+        damage[0].problem
+    );
+
+    let plan = f.app.plan(&f.case, now).await.unwrap();
+    assert!(plan.gates.iter().all(|g| !g.open));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    let case = &json["cases"][0];
+    let exported: Vec<&str> = case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert_eq!(exported, ["first words", "third words"]);
+    assert_eq!(case["damaged"][0]["id"], ids[1].as_str());
+    assert_eq!(case["damaged"][0]["kind"], "journal");
+    let md = f.app.export(ExportFormat::Markdown, now).await.unwrap();
+    assert!(md.contains("third words") && md.contains("failed their integrity check"));
+    assert!(md.contains(&ids[1]));
+}
+
+/// Issue 14, defect 6: a redated entry is reported, and its words are offered to the export
+/// with a warning that its date cannot be trusted; the plan is not derived from it.
+#[tokio::test]
+async fn a_redated_entry_is_reported_and_its_words_rescued() {
+    let f = fixture().await;
+    let now = Timestamp::now();
+    let id = f
+        .app
+        .journal_add(&f.case, "words worth keeping", day(1.0), now)
+        .await
+        .unwrap();
+    let pool = raw(&f).await;
+    sqlx::query("UPDATE events SET occurred_at = '2023-01-01T00:00:00Z' WHERE id = ?")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert!(f.app.journal(&f.case).await.unwrap().is_empty());
+    let json: serde_json::Value =
+        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    let damaged = &json["cases"][0]["damaged"][0];
+    assert_eq!(damaged["id"], id.as_str());
+    assert_eq!(damaged["content"]["text"], "words worth keeping");
+    assert_eq!(damaged["dates_unverified"], true);
+    assert!(
+        damaged["problem"]
+            .as_str()
+            .unwrap()
+            .contains("changed outside amends")
+    );
+}
