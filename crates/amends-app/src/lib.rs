@@ -200,6 +200,12 @@ impl App {
         SqliteStore::db_path(&self.dir)
     }
 
+    /// Whether the store's file is still the one that was unlocked: false once `amends wipe` (or
+    /// anything else) deleted or replaced it. Then this App must be dropped, not used.
+    pub fn still_on_disk(&self) -> bool {
+        self.store.still_on_disk()
+    }
+
     /// Flushes and closes the store.
     pub async fn close(self) {
         self.store.close().await;

@@ -31,6 +31,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct SqliteStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// The database file this store opened (device and inode), to notice when it is deleted
+    /// or replaced under a running process (`amends wipe` while the server is unlocked).
+    file: Option<(u64, u64)>,
 }
 
 impl SqliteStore {
@@ -96,7 +99,8 @@ impl SqliteStore {
             pool.close().await;
             return Err(e);
         }
-        Ok((Self { pool, path }, Vault { key }))
+        let file = file_identity(&path);
+        Ok((Self { pool, path, file }, Vault { key }))
     }
 
     /// Opens an existing store. Checks that the file is an amends database this version can read
@@ -128,11 +132,20 @@ impl SqliteStore {
                 .await
                 .map_err(|e| migrate_error(e, &path))?;
         }
-        Ok(Self { pool, path })
+        let file = file_identity(&path);
+        Ok(Self { pool, path, file })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the database file is still the one this store opened. False once it has been
+    /// deleted (`amends wipe` from another process) or replaced: whoever holds this store must
+    /// stop using it, or it would go on writing to, and reading from, a file nobody can see
+    /// (issue 14, defect 7).
+    pub fn still_on_disk(&self) -> bool {
+        self.file.is_some() && file_identity(&self.path) == self.file
     }
 
     /// Flushes the WAL into the main file and closes every connection.
@@ -773,6 +786,11 @@ fn check_header(path: &Path) -> Result<()> {
             detail: e.to_string(),
         }),
     }
+}
+
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 fn check_writable(dir: &Path) -> Result<()> {

@@ -246,6 +246,14 @@ impl WebState {
             *guard = None;
             return None;
         }
+        // The data was wiped (or replaced) under us, e.g. by `amends wipe` on the command
+        // line: lock, rather than go on writing to and serving a file that is gone (issue 14,
+        // defect 7).
+        if guard.as_ref().is_some_and(|s| !s.app.still_on_disk()) {
+            tracing::warn!("the data file was deleted or replaced while unlocked; locking");
+            *guard = None;
+            return None;
+        }
         let session = guard.as_mut()?;
         let ok = self.demo.is_some() || token.is_some_and(|t| same_token(t, &session.token));
         if !ok {
@@ -333,13 +341,13 @@ impl WebState {
         if self.demo.is_some() {
             return;
         }
-        let idle = self
+        let idle_or_gone = self
             .session
             .lock()
             .await
             .as_ref()
-            .is_some_and(|s| s.last_seen.elapsed() > self.idle_lock);
-        if idle {
+            .is_some_and(|s| s.last_seen.elapsed() > self.idle_lock || !s.app.still_on_disk());
+        if idle_or_gone {
             self.lock().await;
         }
         // Kept forms expire too: an hour is long enough to come back and unlock.

@@ -341,3 +341,38 @@ fn deleting_a_no_is_reported_and_outreach_stays_closed() {
     assert_eq!(v["gates"][0]["open"], false);
     assert_eq!(v["gates"][0]["reasons"][0]["method"], "SAFE-1");
 }
+
+/// Issue 14, defect 7: `amends wipe --yes` while the server was unlocked left the server
+/// accepting writes (201) and serving the wiped data. It now notices and locks.
+#[test]
+fn wipe_while_the_server_is_unlocked_locks_it() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["journal", "add", "words from before the wipe"]);
+    let (server, port) = serve(&env);
+    let (cookie, csrf) = unlock(port);
+    let entry = serde_json::json!({ "text": "while unlocked" });
+    let r = http(
+        port,
+        "POST",
+        "/api/v1/journal",
+        &cookie,
+        &csrf,
+        Some(entry.clone()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    env.ok(&["wipe", "--yes"]);
+    assert!(!env.dir().join("amends.db").exists());
+
+    let r = http(port, "POST", "/api/v1/journal", &cookie, &csrf, Some(entry));
+    assert_eq!(r.status, 401, "a write after the wipe: {}", r.body);
+    let r = http(port, "GET", "/api/v1/journal", &cookie, "", None);
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(!r.body.contains("words from before"));
+    let s = http(port, "GET", "/api/v1/session", &cookie, "", None).json();
+    assert_eq!(s["unlocked"], false);
+    assert_eq!(s["initialised"], false);
+    assert!(!env.dir().join("amends.db").exists(), "nothing recreated");
+    drop(server);
+}

@@ -721,3 +721,23 @@ async fn key_material_after_lock_passphrase_forms_are_not_kept() {
     );
     assert!(c.state.pending.lock().await.is_empty());
 }
+
+/// Issue 14, defect 7: the store's files deleted behind the server's back (`amends wipe` from
+/// the command line) while unlocked: the next request finds amends locked, not the old data.
+#[tokio::test]
+async fn wipe_while_the_server_is_unlocked_locks_it() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/journal", &[("text", "kept words")]).await;
+    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+    for name in ["amends.db", "amends.db-wal", "amends.db-shm"] {
+        let _ = std::fs::remove_file(c.data_dir().join(name));
+    }
+    let r = c.post("/journal", &[("text", "after the wipe")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!r.location().starts_with("/journal"), "{}", r.location());
+    let r = c.get("/journal").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/setup");
+    assert!(c.state.session.lock().await.is_none(), "the key is let go");
+}
