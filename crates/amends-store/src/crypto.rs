@@ -71,10 +71,53 @@ impl KdfParams {
         p_cost: 1,
     };
 
-    fn argon2(&self) -> Result<Argon2<'static>, StoreError> {
+    /// The most memory a key record may ask for: 1 GiB, 16 times the default.
+    pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+    /// The most passes a key record may ask for.
+    pub const MAX_T_COST: u32 = 64;
+    /// The most lanes a key record may ask for.
+    pub const MAX_P_COST: u32 = 16;
+    /// The most work (memory in KiB times passes) a key record may ask for: 16 times the
+    /// default's, a few seconds on a small machine.
+    pub const MAX_WORK: u64 = 16 * 64 * 1024 * 3;
+
+    /// Refuses settings far beyond anything amends writes. They are read from the file before
+    /// the passphrase can be checked, so without bounds an edited key record could make every
+    /// unlock allocate until the process aborts (the server included) or hash for days
+    /// (issue 14, defect 11).
+    pub fn check_bounds(&self) -> Result<(), StoreError> {
+        let work = u64::from(self.m_cost_kib) * u64::from(self.t_cost);
+        let too_much = self.m_cost_kib > Self::MAX_M_COST_KIB
+            || self.t_cost > Self::MAX_T_COST
+            || self.p_cost > Self::MAX_P_COST
+            || work > Self::MAX_WORK;
+        if too_much {
+            return Err(StoreError::UnsafeKdf {
+                detail: format!(
+                    "{} MiB of memory, {} passes, {} lanes; amends uses at most {} MiB, {} \
+                     passes, {} lanes, and {} MiB-passes in all",
+                    self.m_cost_kib / 1024,
+                    self.t_cost,
+                    self.p_cost,
+                    Self::MAX_M_COST_KIB / 1024,
+                    Self::MAX_T_COST,
+                    Self::MAX_P_COST,
+                    Self::MAX_WORK / 1024
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn argon2(&self) -> Result<(Argon2<'static>, usize), StoreError> {
+        self.check_bounds()?;
         let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(32))
             .map_err(|e| StoreError::Crypto(format!("invalid key-derivation parameters: {e}")))?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+        let blocks = params.block_count();
+        Ok((
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+            blocks,
+        ))
     }
 }
 
@@ -294,10 +337,21 @@ fn derive_kek(
     params: &KdfParams,
 ) -> Result<Zeroizing<[u8; 32]>, StoreError> {
     let mut kek = Zeroizing::new([0u8; 32]);
-    params
-        .argon2()?
-        .hash_password_into(pass.as_bytes(), salt, kek.as_mut())
-        .map_err(|e| StoreError::Crypto(format!("key derivation failed: {e}")))?;
+    let (argon2, block_count) = params.argon2()?;
+    // Our own allocation, so that too little memory is an error to report, not an abort.
+    let mut blocks: Vec<argon2::Block> = Vec::new();
+    blocks.try_reserve_exact(block_count).map_err(|_| {
+        StoreError::Crypto(format!(
+            "there is not enough free memory to check the passphrase ({} MiB are needed). Close \
+             other programs and try again",
+            params.m_cost_kib / 1024
+        ))
+    })?;
+    blocks.resize(block_count, argon2::Block::default());
+    let result =
+        argon2.hash_password_into_with_memory(pass.as_bytes(), salt, kek.as_mut(), &mut blocks);
+    blocks.iter_mut().for_each(Zeroize::zeroize);
+    result.map_err(|e| StoreError::Crypto(format!("key derivation failed: {e}")))?;
     Ok(kek)
 }
 

@@ -204,6 +204,13 @@ pub enum StoreError {
     )]
     WrongPassphrase,
 
+    #[error(
+        "the key record asks for key-derivation settings amends never writes ({detail}), so it was \
+         changed outside amends and was not used. Nothing was changed. Restore the data folder \
+         from a backup."
+    )]
+    UnsafeKdf { detail: String },
+
     #[error("the passphrase is empty. Choose one with at least one character that is not a space.")]
     EmptyPassphrase,
 

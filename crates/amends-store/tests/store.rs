@@ -773,6 +773,55 @@ async fn an_old_store_gets_its_chain_on_first_unlock() {
     assert_eq!(log.events.last().unwrap().id, more);
 }
 
+/// Issue 14, defect 11: the key-derivation settings are read from the file before the
+/// passphrase can be checked. A huge memory cost aborted the process (the server with it) and
+/// a huge time cost hung it; both are refused at once now, saying what to do.
+#[tokio::test]
+async fn stored_kdf_settings_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _, _) = fresh(tmp.path()).await;
+    store.close().await;
+    for (column, value) in [
+        ("m_cost_kib", 4_000_000_000_i64),
+        ("t_cost", 4_000_000_000),
+        ("p_cost", 1_000_000),
+        ("m_cost_kib", 1024 * 1024),
+    ] {
+        let pool = raw(tmp.path()).await;
+        let sql = match column {
+            "m_cost_kib" => "UPDATE keyring SET m_cost_kib = ?, t_cost = 200",
+            "t_cost" => "UPDATE keyring SET t_cost = ?, m_cost_kib = 1024",
+            _ => "UPDATE keyring SET p_cost = ?, m_cost_kib = 1024, t_cost = 1",
+        };
+        sqlx::query(sql).bind(value).execute(&pool).await.unwrap();
+        pool.close().await;
+        let store = SqliteStore::open(tmp.path()).await.unwrap();
+        let started = Instant::now();
+        let err = store.unlock(&pass(PASS)).await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{column} = {value}: took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(err, StoreError::UnsafeKdf { .. }),
+            "{column}: {err:?}"
+        );
+        assert!(err.to_string().contains("backup"), "{err}");
+        store.close().await;
+    }
+    let huge = KdfParams {
+        m_cost_kib: u32::MAX,
+        ..FAST
+    };
+    let other = tempfile::tempdir().unwrap();
+    let err = SqliteStore::create(other.path(), &pass(PASS), huge)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnsafeKdf { .. }), "{err:?}");
+    assert!(!SqliteStore::db_path(other.path()).exists());
+}
+
 // ---- child processes -------------------------------------------------------------------------
 
 /// Re-runs this test binary as a child that executes one ignored helper test.
