@@ -8,9 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::chain::{self, GENESIS, Head, Link, Meta};
 use crate::crypto::{self, CHAINED, DataKey, KdfParams, Passphrase, WrappedKey};
@@ -43,11 +41,17 @@ impl SqliteStore {
 
     /// Sets up a new store in `dir` (created if missing) and returns it unlocked. Refuses if a
     /// store is already there: an existing file is never overwritten.
+    ///
+    /// The database is built whole under a temporary name and only then linked into place, so a
+    /// crash or `kill -9` at any moment leaves either no store (and `amends init` can run
+    /// again) or a complete one, never a half-made file that init refuses and nothing opens
+    /// (issue 14, defect 10).
     pub async fn create(
         dir: &Path,
         passphrase: &Passphrase,
         params: KdfParams,
     ) -> Result<(Self, Vault)> {
+        params.check_bounds()?;
         std::fs::create_dir_all(dir).map_err(|e| not_writable(dir, &e))?;
         check_writable(dir)?;
         let path = Self::db_path(dir);
@@ -56,49 +60,25 @@ impl SqliteStore {
                 dir: dir.to_path_buf(),
             });
         }
+        remove_stale_partials(dir);
 
-        // Derive first: if this fails, no half-made file is left behind.
+        // Derive first: if this fails, nothing is written.
         let key = DataKey::generate()?;
         let wrapped = crypto::wrap(&key, passphrase, params)?;
 
-        // WAL is a property of the file: set once here, never on later opens, because switching
-        // needs an exclusive lock that the busy timeout cannot wait for.
-        let opts = connect_options(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let pool = pool(opts).await.map_err(|e| classify(e, &path))?;
-        // The migration and the key must land together, or a crash leaves a store nobody can open.
-        let result: Result<()> = async {
-            MIGRATOR.run(&pool).await.map_err(|e| migrate_error(e, &path))?;
-            let now = Timestamp::now().to_string();
-            sqlx::query(
-                "INSERT INTO keyring (id, kdf, m_cost_kib, t_cost, p_cost, salt, wrapped_key, created_at, updated_at, format)
-                 VALUES (1, 'argon2id', ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(i64::from(wrapped.params.m_cost_kib))
-            .bind(i64::from(wrapped.params.t_cost))
-            .bind(i64::from(wrapped.params.p_cost))
-            .bind(&wrapped.salt)
-            .bind(&wrapped.blob)
-            .bind(&now)
-            .bind(&now)
-            .bind(i64::from(wrapped.format))
-            .execute(&pool)
-            .await
-            .map_err(|e| match classify(e, &path) {
-                // Another `amends init` won the race.
-                StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-                    StoreError::AlreadyInitialized { dir: dir.to_path_buf() }
-                }
-                other => other,
-            })?;
-            Ok(())
-        }
-        .await;
-        if let Err(e) = result {
-            pool.close().await;
-            return Err(e);
-        }
+        let partial = dir.join(format!(
+            "{PARTIAL_PREFIX}{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        let published = match build(&partial, &wrapped).await {
+            Ok(()) => publish(&partial, &path, dir),
+            Err(e) => Err(e),
+        };
+        remove_partial(&partial);
+        published?;
+
+        let pool = pool_for(&path).await?;
         let file = file_identity(&path);
         Ok((Self { pool, path, file }, Vault { key }))
     }
@@ -174,6 +154,14 @@ impl SqliteStore {
             format!("{DB_FILE}-shm"),
         ] {
             let p = dir.join(&name);
+            match std::fs::remove_file(&p) {
+                Ok(()) => removed.push(p),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(not_writable(dir, &e)),
+            }
+        }
+        // What a killed `amends init` left: it holds a wrapped key too.
+        for p in partials(dir) {
             match std::fs::remove_file(&p) {
                 Ok(()) => removed.push(p),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -746,6 +734,12 @@ async fn validate(pool: &SqlitePool, path: &Path) -> Result<bool> {
         .iter()
         .map(|r| r.try_get::<String, _>(0))
         .collect::<std::result::Result<_, _>>()?;
+    if tables.is_empty() {
+        // What an `amends init` killed halfway left, before init was made atomic.
+        return Err(corrupt(
+            "it is empty: an earlier `amends init` was interrupted before it finished",
+        ));
+    }
     if !tables.iter().any(|t| t == "_sqlx_migrations") || !tables.iter().any(|t| t == "keyring") {
         return Err(corrupt("it is an SQLite file, but not one amends wrote"));
     }
@@ -788,13 +782,148 @@ fn check_header(path: &Path) -> Result<()> {
     }
 }
 
+/// The name a new database is built under before it is linked into place (see `create`).
+const PARTIAL_PREFIX: &str = ".amends.db.init-";
+/// The file that checks a folder is writable.
+const PROBE_PREFIX: &str = ".amends-write-test-";
+
+/// Builds a complete store (schema and key record) in `partial`, a file of its own.
+async fn build(partial: &Path, wrapped: &WrappedKey) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = partial.parent().unwrap_or(partial);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(partial)
+        .map_err(|e| not_writable(dir, &e))?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options(partial))
+        .await
+        .map_err(|e| classify(e, partial))?;
+    let result: Result<()> = async {
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| migrate_error(e, partial))?;
+        let now = Timestamp::now().to_string();
+        sqlx::query(
+            "INSERT INTO keyring (id, kdf, m_cost_kib, t_cost, p_cost, salt, wrapped_key, created_at, updated_at, format)
+             VALUES (1, 'argon2id', ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(i64::from(wrapped.params.m_cost_kib))
+        .bind(i64::from(wrapped.params.t_cost))
+        .bind(i64::from(wrapped.params.p_cost))
+        .bind(&wrapped.salt)
+        .bind(&wrapped.blob)
+        .bind(&now)
+        .bind(&now)
+        .bind(i64::from(wrapped.format))
+        .execute(&pool)
+        .await
+        .map_err(|e| classify(e, partial))?;
+        // WAL is a property of the file: set once here, where nothing else can have it open,
+        // never on later opens, because switching needs an exclusive lock that the busy timeout
+        // cannot wait for.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await
+            .map_err(|e| classify(e, partial))?;
+        Ok(())
+    }
+    .await;
+    // Closing the last connection checkpoints the WAL into the file and removes it.
+    pool.close().await;
+    result?;
+    if sidecar(partial, "-wal").exists() {
+        return Err(StoreError::NotWritable {
+            dir: dir.to_path_buf(),
+            detail: "the new database could not be finished (its journal was left behind)".into(),
+        });
+    }
+    std::fs::File::open(partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| not_writable(dir, &e))?;
+    Ok(())
+}
+
+/// Puts the finished `partial` in place as `path`, atomically and never over a store made
+/// meanwhile by another `amends init`.
+fn publish(partial: &Path, path: &Path, dir: &Path) -> Result<()> {
+    let taken = || StoreError::AlreadyInitialized {
+        dir: dir.to_path_buf(),
+    };
+    match std::fs::hard_link(partial, path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(taken()),
+        // A file system without hard links (FAT on a USB stick): rename is atomic too, but
+        // would replace a store made in the moment between the look and the rename.
+        Err(_) => {
+            if path.exists() {
+                return Err(taken());
+            }
+            std::fs::rename(partial, path).map_err(|e| not_writable(dir, &e))?;
+        }
+    }
+    // The new name must survive a power cut too.
+    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    Ok(())
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Removes a partial database and whatever SQLite kept next to it.
+fn remove_partial(partial: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(sidecar(partial, suffix));
+    }
+}
+
+/// What a killed `amends init` can leave in `dir`: partial databases with their sidecars, and
+/// the probe file of the writability check.
+fn partials(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    name.starts_with(PARTIAL_PREFIX) || name.starts_with(PROBE_PREFIX)
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Removes what a killed `amends init` left, once it is clearly not still running (a minute
+/// old; an init takes a few seconds).
+fn remove_stale_partials(dir: &Path) {
+    for p in partials(dir) {
+        let old = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(60));
+        if old {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
 fn file_identity(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 fn check_writable(dir: &Path) -> Result<()> {
-    let probe = dir.join(format!(".amends-write-test-{}", std::process::id()));
+    let probe = dir.join(format!("{PROBE_PREFIX}{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(|e| not_writable(dir, &e))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
