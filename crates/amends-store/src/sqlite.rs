@@ -52,7 +52,8 @@ impl SqliteStore {
         params: KdfParams,
     ) -> Result<(Self, Vault)> {
         params.check_bounds()?;
-        std::fs::create_dir_all(dir).map_err(|e| not_writable(dir, &e))?;
+        create_private_dir(dir)?;
+        tighten(dir);
         check_writable(dir)?;
         let path = Self::db_path(dir);
         if path.exists() {
@@ -104,6 +105,9 @@ impl SqliteStore {
         let checked = validate(&pool, &path).await;
         pool.close().await;
         let pending = checked?;
+        // An amends store: make it private (issue 14, defect 8), before the pool's connections
+        // create the WAL and shared-memory files, which take the database's permissions.
+        tighten(dir);
 
         let pool = pool_for(&path).await?;
         if pending {
@@ -914,6 +918,55 @@ fn remove_stale_partials(dir: &Path) {
         if old {
             let _ = std::fs::remove_file(&p);
         }
+    }
+}
+
+/// Creates the data folder, and any missing parent, readable by the user only (issue 14,
+/// defect 8).
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| not_writable(dir, &e))
+}
+
+/// Takes group and other permissions off the store's files (0600), and off the folder (0700)
+/// when it holds nothing but amends' own files: a folder the user shares with other things
+/// (their home, /tmp) is theirs to set, and the files are private either way. Failing to
+/// is not fatal (a file owned by someone else); it is logged.
+fn tighten(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let restrict = |path: &Path, keep: u32| {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & !keep == 0 {
+            return;
+        }
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & keep))
+        {
+            tracing::warn!(path = %path.display(), error = %e, "could not make a file private");
+        }
+    };
+    for suffix in ["", "-wal", "-shm"] {
+        restrict(&sidecar(&dir.join(DB_FILE), suffix), 0o600);
+    }
+    let only_ours = std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.all(|e| {
+            e.is_ok_and(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(DB_FILE)
+                    || name.starts_with(PARTIAL_PREFIX)
+                    || name.starts_with(PROBE_PREFIX)
+            })
+        })
+    });
+    if only_ours {
+        restrict(dir, 0o700);
     }
 }
 

@@ -822,6 +822,60 @@ async fn stored_kdf_settings_are_bounded() {
     assert!(!SqliteStore::db_path(other.path()).exists());
 }
 
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Issue 14, defect 8: amends.db, -wal and -shm were 0644 and the folder 0755, so anyone on
+/// the machine could copy the store (and try passphrases at leisure). They are created
+/// private now, and an existing store is made private when it is opened.
+#[tokio::test]
+async fn world_readable_store_is_made_private() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new").join("data");
+    let (store, vault, case) = fresh(&dir).await;
+    store
+        .append(&vault, &case, event("journal", "x"))
+        .await
+        .unwrap();
+    let files = ["amends.db", "amends.db-wal", "amends.db-shm"];
+    for name in files {
+        assert_eq!(mode(&dir.join(name)), 0o600, "{name} while open");
+    }
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&tmp.path().join("new")), 0o700, "a parent amends made");
+    store.close().await;
+
+    // A store made by an older version: opened, it is tightened, WAL files included.
+    chmod(&dir, 0o755);
+    chmod(&dir.join("amends.db"), 0o644);
+    let store = SqliteStore::open(&dir).await.unwrap();
+    store.unlock(&pass(PASS)).await.unwrap();
+    for name in files {
+        assert_eq!(mode(&dir.join(name)), 0o600, "{name} after open");
+    }
+    assert_eq!(mode(&dir), 0o700);
+    store.close().await;
+
+    // A folder shared with other things keeps its permissions; the store's files do not.
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    chmod(&shared, 0o755);
+    std::fs::write(shared.join("notes.txt"), b"mine").unwrap();
+    chmod(&shared.join("notes.txt"), 0o644);
+    let (store, _, _) = fresh(&shared).await;
+    assert_eq!(mode(&shared.join("amends.db")), 0o600);
+    assert_eq!(mode(&shared), 0o755);
+    assert_eq!(mode(&shared.join("notes.txt")), 0o644);
+    store.close().await;
+}
+
 // ---- child processes -------------------------------------------------------------------------
 
 /// Re-runs this test binary as a child that executes one ignored helper test.
