@@ -125,6 +125,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
                     form.as_str()
                 )));
             }
+            crate::method::refuse_unknown_questions(form.form(), &answers)?;
             forms::assessment_event(form, answers).map_err(AppError::Answers)?
         }
         EventData::WorkbookAct {

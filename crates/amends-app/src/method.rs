@@ -182,6 +182,28 @@ fn invalid(problems: Vec<String>) -> AppError {
     AppError::Answers(problems)
 }
 
+/// Refuses answers that name no question of `form`. The core's `normalise` drops them (as it
+/// drops answers to questions that do not apply), so a mistyped or made-up question id was
+/// silently lost from the CLI and the API alike (issue 14, defect 12).
+pub(crate) fn refuse_unknown_questions(form: &forms::Form, answers: &Answers) -> Result<()> {
+    let unknown: Vec<String> = answers
+        .keys()
+        .filter(|id| form.question(id).is_none())
+        .map(|id| {
+            let ids: Vec<&str> = form.questions.iter().map(|q| q.id).collect();
+            format!(
+                "{id}: there is no such question here; the questions are: {}",
+                ids.join(", ")
+            )
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Answers(unknown))
+    }
+}
+
 pub(crate) fn clean_note(note: Option<&str>) -> Result<Option<String>> {
     match note.map(str::trim) {
         None | Some("") => Ok(None),
@@ -581,6 +603,7 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
+        refuse_unknown_questions(form.form(), &answers)?;
         let data = forms::assessment_event(form, answers).map_err(invalid)?;
         self.log(case, data, at, now).await
     }
@@ -596,6 +619,7 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        refuse_unknown_questions(&section.form, &answers)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         // GO-8: the workbook opens once the intake is done, in every front end alike.
         if !self.plan(case, now).await?.intake_done {
@@ -640,6 +664,7 @@ impl App {
             )));
         }
         let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        refuse_unknown_questions(&section.form, &answers)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         self.correct(case, &old.id, data, old.at, now).await
     }

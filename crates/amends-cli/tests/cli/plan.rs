@@ -425,3 +425,21 @@ fn status_at_today_or_yesterday_is_about_this_week() {
         assert_eq!(v["phase"], today["phase"], "--at {at:?}");
     }
 }
+
+/// Issue 14, defect 12: an answer naming no question (a typo, a made-up field) was dropped
+/// silently, from a file and from the arguments alike; it is refused with the question list.
+#[test]
+fn unknown_answer_fields_are_refused() {
+    let env = Env::new();
+    env.ready();
+    let file = env.tmp.path().join("intake.toml");
+    std::fs::write(&file, format!("{INTAKE_TOML}\nhonnest = true\n")).unwrap();
+    let (code, err) = fails(
+        &env,
+        &["assess", "intake", "--from", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("honnest: there is no such question"), "{err}");
+    let v = json(&env.ok(&["--json", "status"]));
+    assert_eq!(v["intake_done"], false, "nothing was stored");
+}

@@ -2057,3 +2057,22 @@ async fn status_at_today_or_yesterday_is_about_this_week() {
         assert!(days <= 1, "{at}: {days} days");
     }
 }
+
+/// Issue 14, defect 12: an answer to a question the form does not have was dropped without a
+/// word; it is refused now, naming it, and nothing is stored.
+#[tokio::test]
+async fn unknown_answer_fields_are_refused() {
+    let mut c = unlocked().await;
+    let mut body = intake_answers();
+    body["answers"]["motivs"] = json!(["put-right"]);
+    let r = c.api_post("/api/v1/assessments/intake", body).await;
+    let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.to_lowercase()
+            .contains("motivs: there is no such question"),
+        "{msg}"
+    );
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["intake_done"], false, "nothing was stored");
+}
