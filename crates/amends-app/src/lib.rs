@@ -11,6 +11,7 @@ mod correction;
 pub mod demo;
 mod export;
 pub mod help;
+mod json;
 pub mod listening;
 pub mod method;
 mod paths;
@@ -27,6 +28,7 @@ use jiff::Timestamp;
 use tracing::instrument;
 
 pub use export::ExportFormat;
+pub use json::parse_json_strict;
 pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, text_from_bytes};

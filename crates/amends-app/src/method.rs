@@ -922,7 +922,7 @@ impl App {
 
 /// Answers from a TOML or JSON document: a table of question id to answer.
 pub fn answers_from_document(text: &str) -> Result<Answers> {
-    let value: serde_json::Value = match serde_json::from_str(text) {
+    let value: serde_json::Value = match crate::parse_json_strict(text.as_bytes()) {
         Ok(v) => v,
         Err(json_err) => {
             let t: toml::Table = toml::from_str(text).map_err(|toml_err| {

@@ -193,7 +193,8 @@ impl Ty {
         match self {
             Ty::Str | Ty::Text | Ty::Time | Ty::Instant | Ty::OneOf(_) => v.is_string(),
             Ty::Number => v.is_number(),
-            Ty::Integer => v.is_i64() || v.is_u64(),
+            // Only what `Fields::integer` can read back: a u64 above i64::MAX is not one.
+            Ty::Integer => v.is_i64(),
             Ty::Bool => v.is_boolean(),
             Ty::ListOf(_) | Ty::Lines => {
                 v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
@@ -287,7 +288,8 @@ impl JsonBody {
         let map = if self.0.iter().all(u8::is_ascii_whitespace) {
             Map::new()
         } else {
-            match serde_json::from_slice::<Value>(&self.0) {
+            // Strict: an object naming a key twice is refused, not read as its last value.
+            match amends_app::parse_json_strict(&self.0) {
                 Ok(Value::Object(m)) => m,
                 Ok(other) => {
                     return Err(ApiError::bad_json(format!(
@@ -392,7 +394,17 @@ impl Fields {
                 Some(v) if !f.ty.accepts(v) => {
                     return Err(ApiError::invalid(
                         &named(f.name),
-                        format!("give {}, not {}", f.ty.expected(), kind_of(v)),
+                        match (f.ty, v) {
+                            // 2^64 used to pass as a whole number and then read as missing.
+                            (Ty::Integer, Value::Number(n)) => format!(
+                                "give {}; {n} is not one amends can use (whole numbers from \
+                                 {} to {})",
+                                f.ty.expected(),
+                                i64::MIN,
+                                i64::MAX
+                            ),
+                            _ => format!("give {}, not {}", f.ty.expected(), kind_of(v)),
+                        },
                     ));
                 }
                 _ => {}

@@ -2076,3 +2076,59 @@ async fn unknown_answer_fields_are_refused() {
     let plan = c.api_get("/api/v1/status").await.json();
     assert_eq!(plan["intake_done"], false, "nothing was stored");
 }
+
+/// Issue 14, defect 12: an intensity of 2^64 - 1 passed as a whole number and was then
+/// reported as missing; 2^64 was "not a number". Both are refused as out of range now.
+#[tokio::test]
+async fn an_intensity_of_2_64_is_out_of_range_not_missing() {
+    let mut c = unlocked().await;
+    for raw in ["18446744073709551615", "18446744073709551616", "1e300"] {
+        let body = format!(r#"{{"intensity": {raw}, "instead": "went for a walk"}}"#);
+        let r = c
+            .api_raw("POST", "/api/v1/urges", Some(body.into_bytes()), true)
+            .await;
+        let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert_eq!(v["field"], "intensity", "{raw}");
+        let msg = v["message"].as_str().unwrap();
+        assert!(!msg.contains("missing"), "{raw}: {msg}");
+        assert!(msg.contains("whole number"), "{raw}: {msg}");
+    }
+}
+
+/// Issue 14, defect 12: a JSON object naming a key twice was read as its last value; it is
+/// refused, at any depth, and nothing is stored.
+#[tokio::test]
+async fn duplicate_json_keys_are_refused() {
+    let mut c = unlocked().await;
+    let body = r#"{"intensity": 3, "instead": "ran", "intensity": 9}"#;
+    let r = c
+        .api_raw(
+            "POST",
+            "/api/v1/urges",
+            Some(body.as_bytes().to_vec()),
+            true,
+        )
+        .await;
+    let v = error(&r, StatusCode::BAD_REQUEST, "bad-json");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"intensity\" appears twice"),
+        "{v}"
+    );
+    let mut answers = intake_answers().to_string();
+    answers = answers.replacen("\"honest\":true", "\"honest\":true,\"honest\":false", 1);
+    assert!(answers.contains("\"honest\":false"), "{answers}");
+    let r = c
+        .api_raw(
+            "POST",
+            "/api/v1/assessments/intake",
+            Some(answers.into_bytes()),
+            true,
+        )
+        .await;
+    error(&r, StatusCode::BAD_REQUEST, "bad-json");
+    let plan = c.api_get("/api/v1/status").await.json();
+    assert_eq!(plan["intake_done"], false);
+}
