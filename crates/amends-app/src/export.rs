@@ -138,7 +138,11 @@ fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> Strin
         damage,
     } in cases
     {
-        out.push_str(&format!("\n## {} ({})\n\n", case.name, case.relationship));
+        out.push_str(&format!(
+            "\n## {} ({})\n\n",
+            crate::printable(&case.name),
+            case.relationship
+        ));
         out.push_str(&format!(
             "Case {}, started {}.\n",
             case.number,

@@ -31,7 +31,7 @@ pub use export::ExportFormat;
 pub use json::parse_json_strict;
 pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
-pub use text::{MAX_TEXT_BYTES, text_from_bytes};
+pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
 
 // Front ends reach the store only through this crate.
 pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};
@@ -243,6 +243,14 @@ impl App {
                 "the name is over 200 bytes; a first name or a label is enough".into(),
             ));
         }
+        // A name is printed on terminals: a newline or an escape sequence in it would act there.
+        if name.chars().any(text::acts_on_terminal) {
+            return Err(AppError::Invalid(format!(
+                "the name {} holds a line break or another control character; use letters, \
+                 digits, spaces and punctuation",
+                printable(name)
+            )));
+        }
         // `--case 2` means case number 2; a case named "2" could never be told apart from it.
         if name.chars().all(|c| c.is_ascii_digit()) {
             return Err(AppError::Invalid(format!(
@@ -285,7 +293,7 @@ impl App {
         let choices = || {
             cases
                 .iter()
-                .map(|c| format!("{} {} ({})", c.number, c.name, c.relationship))
+                .map(|c| format!("{} {} ({})", c.number, printable(&c.name), c.relationship))
                 .collect::<Vec<_>>()
                 .join(", ")
         };

@@ -32,6 +32,37 @@ pub(crate) fn check_entry(text: &str) -> Result<&str> {
     Ok(text)
 }
 
+/// Text safe to print on a terminal: control characters (a newline, an escape that starts an
+/// ANSI sequence, ...) and the invisible marks that reverse the direction of text are shown
+/// as escapes (`\n`, `\u{1b}`) instead of acting on the terminal (issue 14, defect 12). For
+/// names and other one-line labels; the HTML pages escape on their own.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = acts_on_terminal;
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if acts(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A character that does something on a terminal instead of showing: a control character, or
+/// a mark that reverses the direction of the text after it.
+pub(crate) fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +84,12 @@ mod tests {
     #[test]
     fn blank_entries_are_refused() {
         assert!(matches!(check_entry(" \n\t"), Err(AppError::EmptyText)));
+    }
+
+    #[test]
+    fn printable_shows_what_would_act_on_a_terminal_as_escapes() {
+        assert_eq!(printable("Sam"), "Sam");
+        assert_eq!(printable("Sam\u{1b}[2J\nx"), "Sam\\u{1b}[2J\\nx");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
     }
 }

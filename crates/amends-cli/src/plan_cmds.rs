@@ -891,7 +891,7 @@ pub fn render_status(case: &CaseSummary, plan: &Plan, tz: &TimeZone) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{} ({}), {}\n",
-        case.name,
+        amends_app::printable(&case.name),
         case.relationship,
         day_time(plan.at, tz)
     ));
@@ -1192,7 +1192,7 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         app.update_settings(&case, s, now).await?;
         changed = true;
         if !ctx.json {
-            println!("Settings saved for {}.", case.name);
+            println!("Settings saved for {}.", amends_app::printable(&case.name));
         }
     }
     let tz = app.time_zone().await?;

@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use amends_app::{App, CaseSummary, ExportFormat, KdfParams, resolve_data_dir, text_from_bytes};
+use amends_app::{
+    App, CaseSummary, ExportFormat, KdfParams, printable, resolve_data_dir, text_from_bytes,
+};
 use amends_core::Relationship;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -141,7 +143,10 @@ pub async fn home(ctx: &Ctx) -> Result<ExitCode> {
             let entries = app.journal(c).await?.len();
             println!(
                 "  {}  {} ({}), journal entries: {}",
-                c.number, c.name, c.relationship, entries
+                c.number,
+                printable(&c.name),
+                c.relationship,
+                entries
             );
         }
         println!();
@@ -226,7 +231,9 @@ pub async fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
             } else {
                 println!(
                     "Created case {}: {} ({}).",
-                    case.number, case.name, case.relationship
+                    case.number,
+                    printable(&case.name),
+                    case.relationship
                 );
             }
         }
@@ -244,7 +251,7 @@ pub async fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
                     println!(
                         "{}  {} ({}), since {}",
                         c.number,
-                        c.name,
+                        printable(&c.name),
                         c.relationship,
                         local(c.created_at, &tz)
                     );

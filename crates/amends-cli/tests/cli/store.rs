@@ -512,3 +512,45 @@ fn case_selector_that_could_mean_two_cases_is_refused() {
             .contains("for Alex")
     );
 }
+
+/// Issue 14, defect 12: a name with an ANSI escape or a newline was printed raw, so it could
+/// rewrite the terminal. New names with control characters are refused; names an older version
+/// stored are shown escaped.
+#[test]
+fn ansi_escapes_and_newlines_in_names_are_not_printed_raw() {
+    let env = Env::new();
+    env.ready();
+    for name in ["Sam\u{1b}[2J", "Sam\nDone.", "Sam\u{202e}maS"] {
+        let out = env.run(&["case", "new", "--name", name, "--relationship", "friend"]);
+        assert!(!out.status.success(), "{name:?} was accepted");
+        let err = text(&out.stderr);
+        assert!(err.contains("control character"), "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err:?}"
+        );
+    }
+    // Written past today's check, as an older version could have.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use amends_store::{Passphrase, SqliteStore, Store};
+        let store = SqliteStore::open(&env.dir()).await.unwrap();
+        let vault = store.unlock(&Passphrase::new(PASS).unwrap()).await.unwrap();
+        store
+            .create_case(&vault, "friend", "Kim\u{1b}[2J\nDone.")
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let shown = env.ok(&["case", "list"]);
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert!(shown.contains("Kim\\u{1b}[2J\\nDone."), "{shown}");
+    let status = env.ok(&["--case", "2", "status"]);
+    assert!(
+        status.starts_with("Kim\\u{1b}[2J\\nDone. (friend)"),
+        "{status}"
+    );
+}
