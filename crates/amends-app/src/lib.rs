@@ -17,6 +17,7 @@ pub mod method;
 mod paths;
 pub mod safety;
 mod text;
+mod throttle;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,7 @@ pub use json::parse_json_strict;
 pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
+pub use throttle::{FREE_TRIES, THROTTLE_FILE, unlock_wait, wait_in_words};
 
 // Front ends reach the store only through this crate.
 pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};
@@ -87,6 +89,14 @@ pub enum AppError {
 
     #[error("{0}")]
     Invalid(String),
+
+    /// Too many wrong passphrases in a row: this one was not tried.
+    #[error(
+        "too many wrong passphrases in a row. Wait {wait} and try again; nothing was changed. A \
+         forgotten passphrase cannot be recovered; `amends wipe` deletes everything so you can \
+         start again"
+    )]
+    TooManyTries { wait: String },
 
     /// A clear request that a rule forbids as things stand: a "no" can't be corrected away
     /// (SAFE-1), nor can recorded danger (SAFE-2). Front ends show it as a refusal with its
@@ -229,6 +239,7 @@ impl App {
     /// Deletes the store in `dir`. Needs no passphrase: someone who forgot it must still be able
     /// to start over.
     pub fn wipe(dir: &Path) -> Result<Vec<PathBuf>> {
+        throttle::clear(dir);
         Ok(SqliteStore::wipe(dir)?)
     }
 

@@ -41,7 +41,8 @@ impl Ctx {
             .into());
         }
         let pass = secrets::current()?;
-        Ok(App::open(&self.data_dir, &pass).await?)
+        // Guessing is slowed across runs, as on the web (issue 14, defect 12).
+        Ok(App::open_throttled(&self.data_dir, &pass).await?)
     }
 
     pub async fn case(&self, app: &App) -> Result<CaseSummary> {

@@ -103,9 +103,7 @@ pub struct UnlockThrottle {
 
 impl UnlockThrottle {
     /// Wrong passphrases allowed in a row before any wait: enough for typos and caps lock.
-    pub const FREE_TRIES: u32 = 5;
-    const FIRST_WAIT: Duration = Duration::from_secs(30);
-    const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+    pub const FREE_TRIES: u32 = amends_app::FREE_TRIES;
 
     /// `Err(wait)` while a guess has to wait.
     pub fn check(&self, now: Instant) -> Result<(), Duration> {
@@ -115,12 +113,10 @@ impl UnlockThrottle {
         }
     }
 
+    /// The wait follows the same policy as the command line's (amends_app::unlock_wait).
     pub fn failed(&mut self, now: Instant) {
         self.failures = self.failures.saturating_add(1);
-        if let Some(extra) = self.failures.checked_sub(Self::FREE_TRIES) {
-            let wait = Self::FIRST_WAIT
-                .saturating_mul(1u32 << extra.min(10))
-                .min(Self::LONGEST_WAIT);
+        if let Some(wait) = amends_app::unlock_wait(self.failures) {
             self.wait_until = Some(now + wait);
         }
     }
@@ -131,15 +127,7 @@ impl UnlockThrottle {
 }
 
 /// "Wait 30 seconds" / "Wait 2 minutes": the wait in words, rounded up.
-pub fn wait_in_words(wait: Duration) -> String {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    if secs < 90 {
-        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
-    } else {
-        let mins = secs.div_ceil(60);
-        format!("{mins} minutes")
-    }
-}
+pub use amends_app::wait_in_words;
 
 /// In demo mode the app runs on a throwaway folder and needs no unlock.
 #[derive(Clone, Debug)]

@@ -554,3 +554,50 @@ fn ansi_escapes_and_newlines_in_names_are_not_printed_raw() {
         "{status}"
     );
 }
+
+/// Issue 14, defect 12: the command line had no unlock throttle, so a script could try a
+/// passphrase every 0.2 s. After five wrong ones in a row each try waits, as on the web, and
+/// the count holds across runs.
+#[test]
+fn the_cli_has_an_unlock_throttle() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.ready();
+    let guess = |pass: &str| {
+        env.cmd(&["journal", "list"])
+            .env("AMENDS_PASSPHRASE", pass)
+            .output()
+            .unwrap()
+    };
+    for i in 0..5 {
+        let out = guess("a guess");
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("does not open"), "try {i}");
+    }
+    // Even the right passphrase waits now, so the wait cannot be probed for the answer.
+    let out = guess(PASS);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.to_lowercase().contains("too many wrong passphrases"),
+        "{err}"
+    );
+    // Whole seconds: the run that wrote the count may have been a second ago.
+    assert!(
+        err.contains("Wait 30 seconds") || err.contains("Wait 29 seconds"),
+        "{err}"
+    );
+    let count = env.dir().join("amends.db-throttle");
+    let mode = std::fs::metadata(&count).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // Once the wait is over (the clock moved on), the right passphrase opens and the count
+    // starts again.
+    std::fs::write(&count, "failures=5\nuntil=0\n").unwrap();
+    env.ok(&["journal", "list"]);
+    assert!(!count.exists());
+    // Wipe takes the count with everything else.
+    std::fs::write(&count, "failures=9\nuntil=99999999999\n").unwrap();
+    env.ok(&["wipe", "--yes"]);
+    assert!(!count.exists());
+}

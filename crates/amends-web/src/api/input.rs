@@ -80,6 +80,7 @@ impl ApiError {
                 (StatusCode::UNAUTHORIZED, "wrong-passphrase")
             }
             AppError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+            AppError::TooManyTries { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"),
             AppError::NoCase => return Self::no_case(),
             AppError::AmbiguousCase { .. } | AppError::CaseSelectorAmbiguous { .. } => {
                 (StatusCode::CONFLICT, "ambiguous-case")
