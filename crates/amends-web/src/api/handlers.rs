@@ -348,7 +348,7 @@ pub async fn check(api: Option<Api>, body: JsonBody) -> Answer {
             }
         }
         let report = check_text(text, kind)?;
-        return Ok(Json(to_json(&report)?));
+        return Ok(Json(bounded_report(report)?));
     }
     let Some(api) = api else {
         return Err(ApiError::new(
@@ -379,12 +379,51 @@ pub async fn check(api: Option<Api>, body: JsonBody) -> Answer {
         )
         .await?;
     // The report keeps the exact contract of DESIGN.md; the two answers sit beside it.
-    let mut out = to_json(&checked.report)?;
+    let mut out = bounded_report(checked.report)?;
     if let Value::Object(map) = &mut out {
         map.insert("can_mark_sent".into(), json!(checked.can_mark_sent));
         map.insert("blocked_because".into(), json!(checked.blocked_because));
     }
     Ok(Json(out))
+}
+
+/// The most findings of one rule an answer carries, and the longest excerpt. This check is
+/// public, and 1 MiB of text with a phrase repeated made a response 34 times its size: one
+/// finding per repeat, and the whole text as the excerpt of each whole-message finding
+/// (issue 14, defect 12). The verdict and `crisis` are decided on every finding; the spans
+/// still point into the whole text.
+pub const MAX_FINDINGS_PER_RULE: usize = 20;
+pub const MAX_EXCERPT_BYTES: usize = 200;
+/// The most spans a component lists (each is evidence enough that it is present).
+pub const MAX_COMPONENT_SPANS: usize = 20;
+
+fn bounded_report(mut report: amends_lint::Report) -> Result<Value, ApiError> {
+    let mut per_rule: std::collections::HashMap<String, usize> = Default::default();
+    let before = report.findings.len();
+    report.findings.retain(|f| {
+        let seen = per_rule.entry(f.rule.to_string()).or_default();
+        *seen += 1;
+        *seen <= MAX_FINDINGS_PER_RULE
+    });
+    let not_shown = before - report.findings.len();
+    for f in &mut report.findings {
+        if f.excerpt.len() > MAX_EXCERPT_BYTES {
+            let mut cut = MAX_EXCERPT_BYTES;
+            while !f.excerpt.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            f.excerpt.truncate(cut);
+            f.excerpt.push('\u{2026}');
+        }
+    }
+    for c in &mut report.components {
+        c.spans.truncate(MAX_COMPONENT_SPANS);
+    }
+    let mut out = to_json(&report)?;
+    if let (Value::Object(map), true) = (&mut out, not_shown > 0) {
+        map.insert("findings_not_shown".into(), json!(not_shown));
+    }
+    Ok(out)
 }
 
 // --- Cases -----------------------------------------------------------------------------------

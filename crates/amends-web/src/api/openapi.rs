@@ -318,14 +318,21 @@ fn report(extra: Option<Value>) -> Value {
             "type": "boolean",
             "description": "Self-harm language was found (L-28, SAFE-3): pause and show the \
                 crisis resources."
+        },
+        "findings_not_shown": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Present when findings were left out: the answer lists at most 20 \
+                findings of each rule (the verdict counts them all), excerpts of at most 200 \
+                bytes and 20 spans per component."
         }
     });
-    let mut optional = Vec::new();
+    let mut optional = vec!["findings_not_shown"];
     if let (Some(Value::Object(extra)), Value::Object(p)) = (extra, &mut properties) {
         for (k, v) in extra {
             p.insert(k, v);
         }
-        optional = vec!["can_mark_sent", "blocked_because"];
+        optional.extend(["can_mark_sent", "blocked_because"]);
     }
     closed(properties, &optional)
 }
@@ -969,15 +976,24 @@ mod tests {
                 .collect()
         };
         let set = |k: &[&str]| -> BTreeSet<String> { k.iter().map(|s| s.to_string()).collect() };
+        // DESIGN.md's keys, and one optional key: findings_not_shown, there only when a huge
+        // input's answer was cut down (issue 14, defect 12).
         assert_eq!(
             keys("Report"),
-            set(&["kind", "verdict", "components", "findings", "crisis"])
+            set(&[
+                "kind",
+                "verdict",
+                "components",
+                "findings",
+                "crisis",
+                "findings_not_shown"
+            ])
         );
         assert_eq!(s["Report"]["additionalProperties"], false);
         assert_eq!(
             s["Report"]["required"].as_array().unwrap().len(),
             5,
-            "every key of the report is always there"
+            "every key of DESIGN.md's report is always there"
         );
         assert_eq!(keys("Component"), set(&["id", "present", "spans"]));
         assert_eq!(

@@ -2132,3 +2132,43 @@ async fn duplicate_json_keys_are_refused() {
     let plan = c.api_get("/api/v1/status").await.json();
     assert_eq!(plan["intake_done"], false);
 }
+
+/// Issue 14, defect 12: the public `POST /check` turned 1 MB of text into a 34 MB answer (a
+/// finding per repeated phrase, the whole text as an excerpt). The answer is now bounded,
+/// says how many findings it left out, and keeps the verdict of all of them.
+#[tokio::test]
+async fn the_public_check_answers_in_proportion_to_its_input() {
+    let mut c = Client::new();
+    let blame = "You made me do it. ".repeat(52_000);
+    let one_word = "a".repeat(1_000_000);
+    let sorry = "I am so sorry. ".repeat(66_000);
+    for (name, text) in [("blame", blame), ("one word", one_word), ("sorry", sorry)] {
+        let body = json!({ "kind": "apology", "text": text })
+            .to_string()
+            .into_bytes();
+        let r = c.api_raw("POST", "/api/v1/check", Some(body), false).await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "{name}: {}",
+            &r.body[..200.min(r.body.len())]
+        );
+        assert!(
+            r.body.len() < 100_000,
+            "{name}: {} bytes of answer for {} bytes of text",
+            r.body.len(),
+            text.len()
+        );
+        let v = r.json();
+        for f in v["findings"].as_array().unwrap() {
+            assert!(f["excerpt"].as_str().unwrap().len() <= 203, "{name}");
+        }
+        if name == "blame" {
+            assert_eq!(v["verdict"], "do-not-send");
+            assert!(v["findings_not_shown"].as_u64().unwrap() > 50_000, "{name}");
+        }
+    }
+    let small = json!({ "kind": "apology", "text": "You made me do it." });
+    let v = c.api_post("/api/v1/check", small).await.json();
+    assert!(v.get("findings_not_shown").is_none(), "{v}");
+}
