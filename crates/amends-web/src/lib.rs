@@ -221,7 +221,10 @@ pub async fn serve(
             idle.lock_if_idle().await;
         }
     });
-    let app = router(state.clone(), !opts.allow_remote);
+    // On a loopback address the Host check stays on whatever --allow-remote says: it is what
+    // stops DNS rebinding, and only a non-loopback listener needs other names (issue 14,
+    // defect 12).
+    let app = router(state.clone(), opts.bind.is_loopback());
     ready(local);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -88,3 +88,37 @@ fn a_port_in_use_is_reported_plainly() {
         text(&out.stderr)
     );
 }
+
+/// Issue 14, defect 12: `--allow-remote` turned the Host check (the guard against DNS
+/// rebinding) off even when listening on loopback only.
+#[test]
+fn allow_remote_keeps_the_host_check_on_loopback() {
+    let env = Env::new();
+    let port = free_port().to_string();
+    let child = env
+        .cmd(&["serve", "--port", &port, "--allow-remote"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut first = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("running at"), "{first}");
+    let ask = |host: &str| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
+        write!(
+            stream,
+            "GET /setup HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    assert!(ask("rebound.evil.example").starts_with("HTTP/1.1 421"));
+    assert!(ask(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 200"));
+    drop(server);
+}
