@@ -77,6 +77,29 @@ impl App {
         })
     }
 
+    /// The question `id` is, or became: marking a question answered (or correcting it) gives
+    /// it a new id, and the old one still finds it, so a second "answered" can say it already
+    /// is (issue 14, defect 12) instead of that there is no such question.
+    pub async fn question(&self, case: &CaseSummary, id: &str) -> Result<Option<Question>> {
+        let history = self.history(case).await?;
+        let mut current = id.trim().to_string();
+        // Each step moves to a later entry, so this ends; the bound is for a damaged history.
+        for _ in 0..history.len() {
+            match history
+                .iter()
+                .find(|e| e.supersedes.as_deref() == Some(current.as_str()))
+            {
+                Some(next) => current = next.id.clone(),
+                None => break,
+            }
+        }
+        Ok(self
+            .questions(case)
+            .await?
+            .into_iter()
+            .find(|q| q.id == current))
+    }
+
     /// Their questions, oldest first, in their latest state.
     pub async fn questions(&self, case: &CaseSummary) -> Result<Vec<Question>> {
         let history = self.history(case).await?;

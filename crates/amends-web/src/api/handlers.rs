@@ -985,8 +985,8 @@ pub async fn question_answered(
     Path(id): Path<String>,
 ) -> Answer<(StatusCode, Json<Value>)> {
     let case = api.case()?;
-    let questions = api.app.questions(case).await?;
-    let Some(question) = questions.iter().find(|q| q.id == id) else {
+    // By its id now or any it had: a question answered before has a new id (issue 14).
+    let Some(question) = api.app.question(case, &id).await? else {
         return Err(ApiError::not_found(format!(
             "There is no question with id {id:?}. GET /api/v1/questions lists them; a question \
              gets a new id when it is marked answered."
@@ -1001,7 +1001,10 @@ pub async fn question_answered(
             "That question is already marked answered; nothing was changed.",
         ));
     }
-    let answered = api.app.answer_question(case, &id, Timestamp::now()).await?;
+    let answered = api
+        .app
+        .answer_question(case, &question.id, Timestamp::now())
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": answered.id, "kind": "their-question", "at": question.at })),

@@ -1316,7 +1316,8 @@ async fn their_questions_are_logged_and_marked_answered_once() {
         0
     );
 
-    // Once is enough: again is a 409, and the old id is gone.
+    // Once is enough: again is a 409, by the new id or the one it was asked under (issue 14:
+    // the old id used to be a 404).
     let new = answered["id"].as_str().unwrap();
     let r = c
         .api_post(&format!("/api/v1/questions/{new}/answered"), json!({}))
@@ -1325,7 +1326,7 @@ async fn their_questions_are_logged_and_marked_answered_once() {
     let r = c
         .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
         .await;
-    error(&r, StatusCode::NOT_FOUND, "not-found");
+    error(&r, StatusCode::CONFLICT, "already-answered");
     assert_eq!(
         c.api_get("/api/v1/questions").await.json(),
         list,
@@ -2171,4 +2172,39 @@ async fn the_public_check_answers_in_proportion_to_its_input() {
     let small = json!({ "kind": "apology", "text": "You made me do it." });
     let v = c.api_post("/api/v1/check", small).await.json();
     assert!(v.get("findings_not_shown").is_none(), "{v}");
+}
+
+/// Issue 14, defect 12: answering a question a second time, by the id it was asked under,
+/// gave 404 ("no such question"), not the documented 409.
+#[tokio::test]
+async fn a_second_answer_to_a_question_is_a_409() {
+    let mut c = unlocked().await;
+    let asked = c
+        .api_post(
+            "/api/v1/questions",
+            json!({"text": "Why did you not tell me?"}),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let id = asked.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/questions/{id}/answered");
+    assert_eq!(
+        c.api_post(&path, json!({})).await.status,
+        StatusCode::CREATED
+    );
+    let r = c.api_post(&path, json!({})).await;
+    let v = error(&r, StatusCode::CONFLICT, "already-answered");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was changed")
+    );
+    assert_eq!(
+        c.api_get("/api/v1/questions").await.json()["questions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
