@@ -1,7 +1,7 @@
 //! Decrypted exports. They leave the encrypted store on purpose, so the front ends warn about it;
 //! SAFE-10 notes about the other person are left out even here.
 
-use amends_core::Event;
+use amends_core::{DraftKind, Event};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
@@ -13,6 +13,8 @@ pub(crate) struct CaseExport {
     pub case: CaseSummary,
     pub history: Vec<Event>,
     pub damage: Vec<Damage>,
+    /// The drafts being written in the composer, by kind (not yet in the history).
+    pub drafts: Vec<(DraftKind, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,16 +40,17 @@ impl std::str::FromStr for ExportFormat {
 pub(crate) fn render(
     format: ExportFormat,
     cases: &[CaseExport],
+    local_help: Option<&str>,
     now: Timestamp,
     tz: &TimeZone,
 ) -> Result<String> {
     match format {
-        ExportFormat::Json => json_export(cases, now),
-        ExportFormat::Markdown => Ok(markdown_export(cases, now, tz)),
+        ExportFormat::Json => json_export(cases, local_help, now),
+        ExportFormat::Markdown => Ok(markdown_export(cases, local_help, now, tz)),
     }
 }
 
-fn json_export(cases: &[CaseExport], now: Timestamp) -> Result<String> {
+fn json_export(cases: &[CaseExport], local_help: Option<&str>, now: Timestamp) -> Result<String> {
     let cases: Vec<Value> = cases
         .iter()
         .map(
@@ -55,6 +58,7 @@ fn json_export(cases: &[CaseExport], now: Timestamp) -> Result<String> {
                  case,
                  history: events,
                  damage,
+                 drafts,
              }| {
                 let (kept, withheld): (Vec<&Event>, Vec<&Event>) =
                     events.iter().partition(|e| e.data.exportable());
@@ -80,6 +84,10 @@ fn json_export(cases: &[CaseExport], now: Timestamp) -> Result<String> {
                     "events": events,
                     "withheld_private_notes": withheld.len(),
                     "damaged": damage.iter().map(damaged_json).collect::<Vec<_>>(),
+                    "drafts_in_progress": drafts
+                        .iter()
+                        .map(|(kind, text)| json!({ "draft": kind, "text": text }))
+                        .collect::<Vec<_>>(),
                 })
             },
         )
@@ -89,6 +97,7 @@ fn json_export(cases: &[CaseExport], now: Timestamp) -> Result<String> {
         "version": 1,
         "exported_at": now,
         "encrypted": false,
+        "local_help": local_help,
         "cases": cases,
     });
     serde_json::to_string_pretty(&doc)
@@ -116,7 +125,12 @@ fn damaged_json(d: &Damage) -> Value {
     v
 }
 
-fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> String {
+fn markdown_export(
+    cases: &[CaseExport],
+    local_help: Option<&str>,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> String {
     let when = |t: Timestamp| {
         t.to_zoned_datetime(tz.clone())
             .strftime("%Y-%m-%d %H:%M")
@@ -129,6 +143,14 @@ fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> Strin
          and delete it when you no longer need it.\n",
         when(now)
     ));
+    if let Some(help) = local_help {
+        out.push_str("\n## Your local help\n\n");
+        for line in help.lines() {
+            out.push_str("> ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
     if cases.is_empty() {
         out.push_str("\nThere are no cases yet.\n");
     }
@@ -136,6 +158,7 @@ fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> Strin
         case,
         history: events,
         damage,
+        drafts,
     } in cases
     {
         out.push_str(&format!(
@@ -173,6 +196,17 @@ fn markdown_export(cases: &[CaseExport], now: Timestamp, tz: &TimeZone) -> Strin
                 out.push_str("> ");
                 out.push_str(line);
                 out.push('\n');
+            }
+        }
+        if !drafts.is_empty() {
+            out.push_str("\n### Drafts in progress\n");
+            for (kind, text) in drafts {
+                out.push_str(&format!("\nThe {kind} draft:\n\n"));
+                for line in text.lines() {
+                    out.push_str("> ");
+                    out.push_str(line);
+                    out.push('\n');
+                }
             }
         }
         if !damage.is_empty() {

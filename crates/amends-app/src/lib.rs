@@ -474,14 +474,43 @@ impl App {
     pub async fn export(&self, format: ExportFormat, now: Timestamp) -> Result<String> {
         let mut cases = Vec::new();
         for case in self.cases().await? {
-            let (history, damage) = self.readable_history(&case).await?;
+            let (history, mut damage) = self.readable_history(&case).await?;
+            // The drafts being written are the user's words too (issue 14, defect 12).
+            let mut drafts = Vec::new();
+            for &kind in amends_core::DraftKind::ALL {
+                match self.working_draft(&case, kind).await {
+                    Ok(text) if !text.is_empty() => drafts.push((kind, text)),
+                    Ok(_) => {}
+                    Err(AppError::Store(StoreError::Integrity { what })) => damage.push(Damage {
+                        problem: format!("{what} (the {kind} draft being written) cannot be read"),
+                        id: None,
+                        kind: Some(format!("{kind} draft")),
+                        at: None,
+                        readable: None,
+                    }),
+                    Err(e) => return Err(e),
+                }
+            }
             cases.push(export::CaseExport {
                 case,
                 history,
                 damage,
+                drafts,
             });
         }
-        export::render(format, &cases, now, &self.time_zone().await?)
+        // The user's own local help number, added on the help page.
+        let local_help = match self.local_help().await {
+            Ok(help) => help,
+            Err(AppError::Store(StoreError::Integrity { .. })) => None,
+            Err(e) => return Err(e),
+        };
+        export::render(
+            format,
+            &cases,
+            local_help.as_deref(),
+            now,
+            &self.time_zone().await?,
+        )
     }
 }
 

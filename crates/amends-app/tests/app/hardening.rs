@@ -186,3 +186,26 @@ async fn a_redated_entry_is_reported_and_its_words_rescued() {
             .contains("changed outside amends")
     );
 }
+
+/// Issue 14, defect 12: the export left out the drafts being written and the user's own local
+/// help number, both the user's words.
+#[tokio::test]
+async fn export_leaves_out_drafts_and_the_local_help_number_no_more() {
+    use amends_core::DraftKind;
+    let f = fixture().await;
+    let now = Timestamp::now();
+    f.app
+        .save_working_draft(&f.case, DraftKind::Email, "half a letter\nsecond line", now)
+        .await
+        .unwrap();
+    f.app.set_local_help("Samaritans: 116 123").await.unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    assert_eq!(json["local_help"], "Samaritans: 116 123");
+    let drafts = &json["cases"][0]["drafts_in_progress"];
+    assert_eq!(drafts[0]["draft"], "email");
+    assert_eq!(drafts[0]["text"], "half a letter\nsecond line");
+    let md = f.app.export(ExportFormat::Markdown, now).await.unwrap();
+    assert!(md.contains("Samaritans: 116 123"), "{md}");
+    assert!(md.contains("> half a letter\n> second line"), "{md}");
+}
