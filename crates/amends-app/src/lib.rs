@@ -410,10 +410,11 @@ impl App {
             match decode(s) {
                 Ok(e) => events.push(e),
                 Err(detail) => damage.push(Damage {
-                    problem: format!(
+                    problem: printable(&format!(
                         "entry {id} ({kind}, {at}) could not be read ({detail}); it may have been \
                          written by a newer version of amends"
-                    ),
+                    ))
+                    .into_owned(),
                     id: Some(id),
                     kind: Some(kind),
                     at: Some(at),
@@ -545,7 +546,8 @@ pub struct Damage {
 impl From<amends_store::Damage> for Damage {
     fn from(d: amends_store::Damage) -> Self {
         use amends_store::Damage as D;
-        let problem = d.to_string();
+        // The kind and date come from the file as it is now: whoever changed it chose them.
+        let problem = printable(&d.to_string()).into_owned();
         match d {
             D::Unreadable {
                 id,

@@ -131,8 +131,9 @@ fn main() -> ExitCode {
     match runtime.block_on(dispatch(&cli)) {
         Ok(code) => code,
         Err(e) => {
-            // `{:#}` keeps the cause chain on one line: "could not X: because Y".
-            eprintln!("error: {e:#}");
+            // `{:#}` keeps the cause chain on one line: "could not X: because Y". Printed
+            // through `printable`: an error may quote what a damaged or tampered file holds.
+            eprintln!("error: {}", amends_app::printable(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

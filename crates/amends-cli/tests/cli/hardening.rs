@@ -376,3 +376,30 @@ fn wipe_while_the_server_is_unlocked_locks_it() {
     assert!(!env.dir().join("amends.db").exists(), "nothing recreated");
     drop(server);
 }
+
+/// Issue 14, defects 6 and 12: a damage report quotes the kind and date a row has in the file,
+/// which whoever changed it chose; an escape sequence there must not reach the terminal.
+#[test]
+fn a_tampered_row_cannot_write_to_the_terminal() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["journal", "add", "some words"]);
+    env.ok(&["journal", "add", "more words"]);
+    tamper(
+        &env.dir(),
+        "UPDATE events SET occurred_at = ? WHERE seq = (SELECT min(seq) FROM events)",
+        "2024-01-01\u{1b}[2J\u{1b}]0;owned\u{7}",
+    );
+    let out = env.run(&["journal", "list"]);
+    assert!(out.status.success());
+    let err = crate::text(&out.stderr);
+    assert!(err.contains("changed outside amends"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    let out = env.run(&["log", "signal", "warm-reply"]);
+    assert!(!out.status.success());
+    let err = crate::text(&out.stderr);
+    assert!(err.contains("integrity check"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let status = env.ok(&["status"]);
+    assert!(!status.contains('\u{1b}'), "{status:?}");
+}
