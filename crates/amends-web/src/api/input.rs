@@ -82,6 +82,9 @@ impl ApiError {
             AppError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
             AppError::TooManyTries { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"),
             AppError::NoCase => return Self::no_case(),
+            // A damaged history is the data's state, not a fault of the server (issue 14): the
+            // message names each problem and says to export and restore a backup.
+            AppError::Store(StorageError::Damaged { .. }) => (StatusCode::CONFLICT, "damaged"),
             AppError::AmbiguousCase { .. } | AppError::CaseSelectorAmbiguous { .. } => {
                 (StatusCode::CONFLICT, "ambiguous-case")
             }

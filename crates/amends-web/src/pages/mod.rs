@@ -163,6 +163,10 @@ pub fn app_error(e: &AppError, csrf: &str) -> Response {
     let status = match e {
         AppError::Store(amends_app::StorageError::WrongPassphrase) => StatusCode::UNAUTHORIZED,
         AppError::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        // A damaged history is the data's state, not a fault here (issue 14): the message says
+        // what to do.
+        AppError::Store(amends_app::StorageError::Damaged { .. }) => StatusCode::CONFLICT,
+        AppError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
             StatusCode::INTERNAL_SERVER_ERROR
         }

@@ -2208,3 +2208,44 @@ async fn a_second_answer_to_a_question_is_a_409() {
         1
     );
 }
+
+/// Issue 14, defects 6 and 9: with a row of the case removed behind amends' back, the API
+/// still shows the plan (every gate closed, the reason first), lists what can be read, and
+/// answers a write that depends on the history with 409 `damaged`, not a 500.
+#[tokio::test]
+async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
+    let mut c = unlocked().await;
+    for text in ["first words", "second words"] {
+        let r = c.api_post("/api/v1/journal", json!({ "text": text })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(c.data_dir().join("amends.db"))
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    sqlx::query("DROP TRIGGER events_are_append_only_delete")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let plan = c.api_get("/api/v1/status").await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
+    let plan = plan.json();
+    for gate in plan["gates"].as_array().unwrap() {
+        assert_eq!(gate["open"], false);
+        assert_eq!(gate["reasons"][0]["method"], "SAFE-1");
+    }
+    let journal = c.api_get("/api/v1/journal").await;
+    assert_eq!(journal.status, StatusCode::OK, "{}", journal.body);
+    assert!(journal.body.contains("second words"));
+    let r = c
+        .api_post("/api/v1/signals", json!({ "signal": "warm-reply" }))
+        .await;
+    let v = error(&r, StatusCode::CONFLICT, "damaged");
+    assert!(v["message"].as_str().unwrap().contains("export"), "{v}");
+}
