@@ -20,6 +20,9 @@ mod tables;
 #[allow(dead_code)]
 #[path = "src/words.rs"]
 mod words;
+#[allow(dead_code)]
+#[path = "src/spelling.rs"]
+mod spelling;
 
 use toml::Value;
 
@@ -99,6 +102,7 @@ fn main() -> Result<(), String> {
         "src/table_builder.rs",
         "src/tables.rs",
         "src/words.rs",
+        "src/spelling.rs",
     ] {
         println!("cargo::rerun-if-changed={f}");
     }
@@ -111,5 +115,58 @@ fn main() -> Result<(), String> {
     let path = std::path::Path::new(&out).join("phrase_tables.bin");
     std::fs::write(&path, table_builder::encode(&built))
         .map_err(|e| format!("{}: {e}", path.display()))?;
+    let path = std::path::Path::new(&out).join("folds.rs");
+    std::fs::write(&path, folds(&lexicons)?).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(())
+}
+
+/// The typo folds of the crisis and threat key words (`src/spelling.rs`), as Rust source for
+/// `src/folds.rs` to include: `FOLDS` (spelling, what it stands for) and `KEYS`, both sorted.
+/// A word of any lexicon phrase, one the canonical table knows, or one of the file's
+/// `real_words` is never folded.
+fn folds(lexicons: &[(&str, table_builder::LexiconPhrases)]) -> Result<String, String> {
+    const FILE: &str = "lexicons/spelling.toml";
+    let src = std::fs::read_to_string(FILE).map_err(|e| format!("{FILE}: {e}"))?;
+    let doc: toml::Table = toml::from_str(&src).map_err(|e| format!("{FILE}: {e}"))?;
+    let list = |key: &str| -> Result<Vec<String>, String> {
+        doc.get(key)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("{FILE}: `{key}` is not a list"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_lowercase)
+                    .ok_or_else(|| format!("{FILE}: `{key}` holds a non-string"))
+            })
+            .collect()
+    };
+    let mut keys = list("keys")?;
+    keys.sort();
+    keys.dedup();
+    let joins = list("joins")?;
+    let mut known: std::collections::BTreeSet<String> = list("real_words")?.into_iter().collect();
+    for (_, phrases) in lexicons {
+        for (_, p, _) in phrases {
+            let lower = p.to_lowercase();
+            known.extend(
+                lower
+                    .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let table = spelling::folds(&keys, &joins, |w| {
+        known.contains(w) || words::canonical(w).is_some()
+    });
+    let mut rs = String::from("pub static FOLDS: &[(&str, &str)] = &[\n");
+    for (from, to) in &table {
+        rs.push_str(&format!("    ({from:?}, {to:?}),\n"));
+    }
+    rs.push_str("];\npub static KEYS: &[&str] = &[\n");
+    for k in &keys {
+        rs.push_str(&format!("    {k:?},\n"));
+    }
+    rs.push_str("];\n");
+    Ok(rs)
 }

@@ -90,10 +90,13 @@
 mod context;
 mod doc;
 mod engine;
+mod folds;
 pub mod lexicon;
 mod lexicon_files;
 mod report;
 pub mod rules;
+#[cfg(test)]
+mod spelling;
 #[cfg(test)]
 mod table_builder;
 mod tables;

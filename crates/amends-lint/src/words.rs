@@ -92,6 +92,11 @@ pub fn canonical(w: &str) -> Option<&'static str> {
         "beter" => "better",
         "witout" | "wihtout" | "withou" | "wthout" => "without",
         "anyomre" => "anymore",
+        "bout" | "abt" => "about",
+        "dnt" => "don't",
+        "jus" => "just",
+        "nite" => "night",
+        "imma" | "ima" | "i'ma" | "ima'" => "i'm gonna",
         _ => return None,
     })
 }
@@ -193,6 +198,9 @@ pub fn word_variants(w: &str) -> Vec<String> {
         "let's" => &["let us"],
         "mum" => &["mother"],
         "anymore" => &["any more"],
+        // Split by a slip of the space bar (L-28, SAFE-3): "kill my self".
+        "myself" => &["my self"],
+        "yourself" => &["your self"],
         _ => &[],
     };
     v.extend(extra.iter().map(|s| (*s).to_owned()));
