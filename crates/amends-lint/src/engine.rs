@@ -205,6 +205,25 @@ impl Engine {
         }
     }
 
+    /// Every phrase and cue hit of one lexicon in `text` after the filters, as (group name,
+    /// the user's words), in text order: for working on a lexicon (`examples/explain.rs`).
+    #[doc(hidden)]
+    pub fn hits_of(&self, text: &str, id: &str) -> Vec<(String, String)> {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        let Some(lex) = self.lexicon_by_id(id) else {
+            return Vec::new();
+        };
+        let groups = &self.lexicons[usize::from(lex)].groups;
+        hits.of(lex)
+            .iter()
+            .map(|h| {
+                let g = groups.get(usize::from(h.group)).map_or("", |g| g.name.as_str());
+                (g.to_owned(), doc.slice(h.span).to_owned())
+            })
+            .collect()
+    }
+
     pub(crate) fn lexicon_by_id(&self, id: &str) -> Option<u16> {
         self.lexicons
             .iter()
