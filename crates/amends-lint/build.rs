@@ -12,6 +12,9 @@
 #[allow(dead_code)]
 #[path = "src/lexicon_files.rs"]
 mod lexicon_files;
+#[allow(dead_code)]
+#[path = "src/spelling.rs"]
+mod spelling;
 #[path = "src/table_builder.rs"]
 mod table_builder;
 #[allow(dead_code)]
@@ -20,9 +23,6 @@ mod tables;
 #[allow(dead_code)]
 #[path = "src/words.rs"]
 mod words;
-#[allow(dead_code)]
-#[path = "src/spelling.rs"]
-mod spelling;
 
 use toml::Value;
 

@@ -87,9 +87,7 @@ fn main() {
             pos_hit += usize::from(ok);
             tally.hit += usize::from(ok);
             if misses && !ok {
-                println!(
-                    "MISS  {id} [{kind}/{expect}] (journal {fj}, apology {fa}) {t}"
-                );
+                println!("MISS  {id} [{kind}/{expect}] (journal {fj}, apology {fa}) {t}");
             } else if misses && strict && !strict_ok {
                 let rules: Vec<&str> = a.findings.iter().map(|f| f.rule.as_ref()).collect();
                 println!(

@@ -8,8 +8,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::report::Span;
 use crate::folds::respell;
+use crate::report::Span;
 
 /// Token flag: the token negates what follows ("not", "never", "don't").
 pub const NEGATOR: u8 = 1;

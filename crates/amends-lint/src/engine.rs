@@ -218,7 +218,9 @@ impl Engine {
         hits.of(lex)
             .iter()
             .map(|h| {
-                let g = groups.get(usize::from(h.group)).map_or("", |g| g.name.as_str());
+                let g = groups
+                    .get(usize::from(h.group))
+                    .map_or("", |g| g.name.as_str());
                 (g.to_owned(), doc.slice(h.span).to_owned())
             })
             .collect()

@@ -31,7 +31,10 @@ pub(crate) fn respell(word: &str) -> Option<&'static str> {
     if let Some(f) = fold(word) {
         return Some(f);
     }
-    if !word.bytes().any(|b| b.is_ascii_digit() || b == b'@' || b == b'$' || b == b'!') {
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == b'@' || b == b'$' || b == b'!')
+    {
         return None;
     }
     let plain = unleet(word)?;
@@ -88,7 +91,9 @@ mod tests {
         assert_eq!(respell("su1cide"), Some("suicide"));
         assert_eq!(respell("h@rm"), Some("harm"));
         // Real words stay.
-        for w in ["will", "went", "dad", "life", "lie", "hug", "bet", "wash", "love"] {
+        for w in [
+            "will", "went", "dad", "life", "lie", "hug", "bet", "wash", "love",
+        ] {
             assert_eq!(respell(w), None, "{w}");
         }
     }

@@ -105,7 +105,11 @@ pub fn slips(word: &str) -> Vec<String> {
     if n >= 5 {
         // A neighbouring key of the letter before or after, added.
         for i in 0..=n {
-            let near = i.checked_sub(1).map(|j| w[j]).into_iter().chain(w.get(i).copied());
+            let near = i
+                .checked_sub(1)
+                .map(|j| w[j])
+                .into_iter()
+                .chain(w.get(i).copied());
             for k in near {
                 for &c in neighbours(k) {
                     let mut v = w.to_vec();
@@ -203,5 +207,4 @@ mod tests {
         assert_eq!(get("ill"), None);
         assert_eq!(get("killmyself"), Some("kill myself"));
     }
-
 }

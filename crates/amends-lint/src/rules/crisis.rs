@@ -97,7 +97,10 @@ fn leverage(cx: &Cx<'_>, found: &[Span], out: &mut Vec<Finding>) {
         if !is_leverage || h.span.start < last_end {
             continue;
         }
-        if crisis.iter().any(|&s| s.abs_diff(h.sentence) <= LEVERAGE_REACH) {
+        if crisis
+            .iter()
+            .any(|&s| s.abs_diff(h.sentence) <= LEVERAGE_REACH)
+        {
             cx.emit_for(out, "pressure", h.span, "leverage");
             last_end = h.span.end;
         }

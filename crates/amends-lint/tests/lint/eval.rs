@@ -423,7 +423,9 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
         let p: Probe = serde_json::from_str(line).unwrap();
         let j = check(&p.text, Kind::Journal, None).unwrap();
         let a = check(&p.text, Kind::Apology, None).unwrap();
-        let entry = per_kind.entry(format!("{} ({})", p.kind, p.expect)).or_default();
+        let entry = per_kind
+            .entry(format!("{} ({})", p.kind, p.expect))
+            .or_default();
         entry.0 += 1;
         if p.expect == "none" {
             neg += 1;
@@ -466,8 +468,14 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
     );
     assert!(recall >= RECALL_FLOOR_R3_DEV, "recall fell to {recall:.3}");
     assert!(alarms <= ALARMS_CEILING_R3_DEV, "{alarms} false alarms");
-    assert!(threats_named >= THREATS_NAMED_FLOOR_R3_DEV, "{threats_named} threats named");
-    assert!(both_strict >= BOTH_FLOOR_R3_DEV, "{both_strict} leverage lines");
+    assert!(
+        threats_named >= THREATS_NAMED_FLOOR_R3_DEV,
+        "{threats_named} threats named"
+    );
+    assert!(
+        both_strict >= BOTH_FLOOR_R3_DEV,
+        "{both_strict} leverage lines"
+    );
 }
 
 /// After the round: 227 of 227, no false alarm, 67 of 67 threats named as threats, 28 of 28
