@@ -145,7 +145,7 @@ pub fn folds(
     // None marks a spelling two key words share.
     let mut map: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut add = |from: String, to: &str| {
-        if is_word(&from) || keys.iter().any(|k| *k == from) {
+        if is_word(&from) || keys.contains(&from) {
             return;
         }
         match map.get(&from) {
