@@ -423,12 +423,14 @@ impl Engine {
                 }
                 // Overlapping hits of one group count once (the longest, which sorts first).
                 // Groups are kept apart: one phrase may serve two purposes (L-25 "whenever
-                // you're ready" is both "no rush" and "I'll be there").
+                // you're ready" is both "no rush" and "I'll be there"). A `joined_to` group
+                // counts as the group it was split from.
+                let dedup = |g: u16| lexicon.groups[usize::from(g)].dedup;
                 if hits[start..]
                     .iter()
                     .rev()
                     .take(8)
-                    .any(|last| last.group == h.group && last.norm_end > h.norm_start)
+                    .any(|last| dedup(last.group) == dedup(h.group) && last.norm_end > h.norm_start)
                 {
                     continue;
                 }
