@@ -290,9 +290,33 @@ impl Engine {
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
 
         let mut cands: Vec<Hit> = Vec::new();
+        let mut ends: Vec<(usize, usize)> = Vec::new();
+        let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
             for &pi in self.tables.starts(r.pat) {
                 let (lex, group, gap) = self.tables.phrase(pi);
+                if gap == 0 {
+                    // Word to word: every way the parts can follow each other, as the phrase
+                    // written out whole would match ("i'll" and "i'll be able to" both, then
+                    // whatever follows each).
+                    ends.clear();
+                    segs.clear();
+                    segs.extend(self.tables.rest(pi));
+                    join_word_to_word(&raw, tokens, &segs, (r.end, r.tok_end), &mut ends);
+                    for &(end, tok_end) in &ends {
+                        cands.push(Hit {
+                            lex,
+                            group,
+                            norm_start: r.start,
+                            norm_end: end,
+                            span: doc.orig_span(r.start, end),
+                            first_token: r.tok_start,
+                            last_token: tok_end,
+                            sentence: tokens[r.tok_start].sentence,
+                        });
+                    }
+                    continue;
+                }
                 let mut end = r.end;
                 let mut tok_end = r.tok_end;
                 let mut ok = true;
@@ -466,6 +490,37 @@ impl Engine {
             excerpt: doc.slice(span).to_owned(),
             message: Cow::Owned(message),
             suggestion: Cow::Owned(suggestion),
+        }
+    }
+}
+
+/// The ends (normalised byte, last token) of every way the parts `segs` follow a hit ending
+/// at `at` word to word, within its sentence: a gap-0 phrase matches exactly what it would
+/// match written out whole, even where one form of a part is a prefix of another.
+fn join_word_to_word(
+    raw: &[Raw],
+    tokens: &[crate::doc::Token],
+    segs: &[&[u32]],
+    at: (usize, usize),
+    out: &mut Vec<(usize, usize)>,
+) {
+    let Some((seg, rest)) = segs.split_first() else {
+        if !out.contains(&at) {
+            out.push(at);
+        }
+        return;
+    };
+    let (_, tok_end) = at;
+    let Some(next) = tokens.get(tok_end + 1) else {
+        return;
+    };
+    if next.sentence != tokens[tok_end].sentence {
+        return;
+    }
+    let lo = raw.partition_point(|q| q.start < next.norm_start);
+    for q in raw[lo..].iter().take_while(|q| q.start == next.norm_start) {
+        if seg.binary_search(&q.pat).is_ok() {
+            join_word_to_word(raw, tokens, rest, (q.end, q.tok_end), out);
         }
     }
 }
