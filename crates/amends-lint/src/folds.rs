@@ -6,16 +6,24 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/folds.rs"));
 }
 
-use generated::{FOLDS, KEYS};
+use generated::{FOLD_SLOTS, FOLDS, KEYS};
 
-use crate::words::canonical;
+use crate::words::{canonical, fold_slot};
 
-/// What a slip of the fingers stands for ("kil" -> "kill", "killmyself" -> "kill myself").
+/// What a slip of the fingers stands for ("kil" -> "kill", "killmyself" -> "kill myself"):
+/// a probe of the hash table the build script laid out (`FOLD_SLOTS`), which for nearly every
+/// word ends at an empty slot without comparing a string.
 fn fold(word: &str) -> Option<&'static str> {
-    FOLDS
-        .binary_search_by(|(from, _)| (*from).cmp(word))
-        .ok()
-        .map(|i| FOLDS[i].1)
+    let mask = FOLD_SLOTS.len() - 1;
+    let mut slot = fold_slot(word, mask);
+    loop {
+        let i = usize::from(FOLD_SLOTS[slot]);
+        let (from, to) = FOLDS.get(i.checked_sub(1)?)?;
+        if *from == word {
+            return Some(to);
+        }
+        slot = (slot + 1) & mask;
+    }
 }
 
 /// The word as the lexicons spell it, if it is written otherwise: the canonical spelling
@@ -78,6 +86,18 @@ mod tests {
         assert!(KEYS.windows(2).all(|w| w[0] < w[1]));
         for (from, _) in FOLDS {
             assert!(KEYS.binary_search(from).is_err(), "{from} is a key word");
+        }
+    }
+
+    #[test]
+    fn the_hash_table_finds_every_fold_and_nothing_else() {
+        for (from, to) in FOLDS {
+            assert_eq!(fold(from), Some(*to), "{from}");
+        }
+        let used = FOLD_SLOTS.iter().filter(|&&s| s != 0).count();
+        assert_eq!(used, FOLDS.len());
+        for w in ["kill", "the", "", "zzzz", "myself", "harm", "kills"] {
+            assert_eq!(fold(w), None, "{w}");
         }
     }
 

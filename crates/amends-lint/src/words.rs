@@ -104,6 +104,18 @@ pub fn canonical(w: &str) -> Option<&'static str> {
     })
 }
 
+/// The home slot of a word in the typo-fold hash table (`folds.rs`, `FOLD_SLOTS`; `mask` is
+/// its length less one): FNV-1a over the bytes. The build script lays the table out with this
+/// same function, so the two cannot disagree.
+pub fn fold_slot(word: &str, mask: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in word.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize & mask
+}
+
 /// Normalises a phrase the way `Document` normalises text (apart from the `( | )`,
 /// `...` and `*` syntax).
 fn normalise_phrase(p: &str) -> String {
