@@ -295,72 +295,36 @@ impl Engine {
         for (ri, r) in raw.iter().enumerate() {
             for &pi in self.tables.starts(r.pat) {
                 let (lex, group, gap) = self.tables.phrase(pi);
+                ends.clear();
                 if gap == 0 {
                     // Word to word: every way the parts can follow each other, as the phrase
                     // written out whole would match ("i'll" and "i'll be able to" both, then
                     // whatever follows each).
-                    ends.clear();
                     segs.clear();
                     segs.extend(self.tables.rest(pi));
-                    join_word_to_word(&raw, tokens, &segs, (r.end, r.tok_end), &mut ends);
-                    for &(end, tok_end) in &ends {
-                        cands.push(Hit {
-                            lex,
-                            group,
-                            norm_start: r.start,
-                            norm_end: end,
-                            span: doc.orig_span(r.start, end),
-                            first_token: r.tok_start,
-                            last_token: tok_end,
-                            sentence: tokens[r.tok_start].sentence,
-                        });
-                    }
-                    continue;
+                    let at = (r.end, r.tok_end);
+                    join_word_to_word(&raw, tokens, &segs, r.tok_start, at, &mut ends);
+                } else {
+                    ends.extend(join_across_gaps(
+                        &raw,
+                        tokens,
+                        ri,
+                        self.tables.rest(pi),
+                        gap,
+                    ));
                 }
-                let mut end = r.end;
-                let mut tok_end = r.tok_end;
-                let mut ok = true;
-                let mut from = ri + 1;
-                for seg in self.tables.rest(pi) {
-                    let mut found = None;
-                    let lo = from.max(raw.partition_point(|q| q.start <= end));
-                    for (qi, q) in raw.iter().enumerate().skip(lo) {
-                        if q.tok_start > tok_end + gap + 1 {
-                            break;
-                        }
-                        if tokens[q.tok_start].sentence != tokens[r.tok_start].sentence {
-                            break;
-                        }
-                        if seg.binary_search(&q.pat).is_ok() {
-                            found = Some(qi);
-                            break;
-                        }
-                    }
-                    match found {
-                        Some(qi) => {
-                            end = raw[qi].end;
-                            tok_end = raw[qi].tok_end;
-                            from = qi + 1;
-                        }
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
+                for &(end, tok_end) in &ends {
+                    cands.push(Hit {
+                        lex,
+                        group,
+                        norm_start: r.start,
+                        norm_end: end,
+                        span: doc.orig_span(r.start, end),
+                        first_token: r.tok_start,
+                        last_token: tok_end,
+                        sentence: tokens[r.tok_start].sentence,
+                    });
                 }
-                if !ok || tokens[r.tok_start].sentence != tokens[tok_end].sentence {
-                    continue;
-                }
-                cands.push(Hit {
-                    lex,
-                    group,
-                    norm_start: r.start,
-                    norm_end: end,
-                    span: doc.orig_span(r.start, end),
-                    first_token: r.tok_start,
-                    last_token: tok_end,
-                    sentence: tokens[r.tok_start].sentence,
-                });
             }
         }
 
@@ -494,33 +458,67 @@ impl Engine {
     }
 }
 
+/// The end (normalised byte, last token) of the parts `segs` after the hit `raw[ri]`, each
+/// taken at its first match within `gap` words of the part before, all in one sentence.
+fn join_across_gaps<'t>(
+    raw: &[Raw],
+    tokens: &[crate::doc::Token],
+    ri: usize,
+    segs: impl Iterator<Item = &'t [u32]>,
+    gap: usize,
+) -> Option<(usize, usize)> {
+    let r = &raw[ri];
+    let sentence = tokens[r.tok_start].sentence;
+    let (mut end, mut tok_end) = (r.end, r.tok_end);
+    let mut from = ri + 1;
+    for seg in segs {
+        let lo = from.max(raw.partition_point(|q| q.start <= end));
+        let qi = raw
+            .iter()
+            .enumerate()
+            .skip(lo)
+            .take_while(|(_, q)| {
+                q.tok_start <= tok_end + gap + 1 && tokens[q.tok_start].sentence == sentence
+            })
+            .find(|(_, q)| seg.binary_search(&q.pat).is_ok())
+            .map(|(qi, _)| qi)?;
+        end = raw[qi].end;
+        tok_end = raw[qi].tok_end;
+        from = qi + 1;
+    }
+    (tokens[tok_end].sentence == sentence).then_some((end, tok_end))
+}
+
 /// The ends (normalised byte, last token) of every way the parts `segs` follow a hit ending
-/// at `at` word to word, within its sentence: a gap-0 phrase matches exactly what it would
-/// match written out whole, even where one form of a part is a prefix of another.
+/// at `at` word to word, all in the sentence of token `first`: a gap-0 phrase matches exactly
+/// what it would match written out whole, even where one form of a part is a prefix of
+/// another.
 fn join_word_to_word(
     raw: &[Raw],
     tokens: &[crate::doc::Token],
     segs: &[&[u32]],
+    first: usize,
     at: (usize, usize),
     out: &mut Vec<(usize, usize)>,
 ) {
+    let sentence = tokens[first].sentence;
+    let (_, tok_end) = at;
     let Some((seg, rest)) = segs.split_first() else {
-        if !out.contains(&at) {
+        if tokens[tok_end].sentence == sentence && !out.contains(&at) {
             out.push(at);
         }
         return;
     };
-    let (_, tok_end) = at;
     let Some(next) = tokens.get(tok_end + 1) else {
         return;
     };
-    if next.sentence != tokens[tok_end].sentence {
+    if next.sentence != sentence {
         return;
     }
     let lo = raw.partition_point(|q| q.start < next.norm_start);
     for q in raw[lo..].iter().take_while(|q| q.start == next.norm_start) {
         if seg.binary_search(&q.pat).is_ok() {
-            join_word_to_word(raw, tokens, rest, (q.end, q.tok_end), out);
+            join_word_to_word(raw, tokens, rest, first, (q.end, q.tok_end), out);
         }
     }
 }

@@ -345,3 +345,17 @@ fn joined_parts_try_every_form() {
         .crisis
     );
 }
+
+/// The gap-0 join that tries every form (above) at first let a family's first part run over a
+/// full stop: "won't. Last long if" read as "won't last long if", a threat (L-11). A phrase,
+/// joined or written whole, stays inside one sentence.
+#[test]
+fn joined_parts_stay_inside_a_sentence() {
+    let text = "The man said the sofa won't. Last long if you keep jumping on it, though.";
+    assert!(!has(text, Kind::Journal, "threat"), "{text}");
+    assert!(has(
+        "That sofa won't last long if you keep jumping on it, and neither will you.",
+        Kind::Journal,
+        "threat"
+    ));
+}
