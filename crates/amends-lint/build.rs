@@ -12,6 +12,9 @@
 #[allow(dead_code)]
 #[path = "src/lexicon_files.rs"]
 mod lexicon_files;
+#[allow(dead_code)]
+#[path = "src/spelling.rs"]
+mod spelling;
 #[path = "src/table_builder.rs"]
 mod table_builder;
 #[allow(dead_code)]
@@ -99,6 +102,7 @@ fn main() -> Result<(), String> {
         "src/table_builder.rs",
         "src/tables.rs",
         "src/words.rs",
+        "src/spelling.rs",
     ] {
         println!("cargo::rerun-if-changed={f}");
     }
@@ -111,5 +115,88 @@ fn main() -> Result<(), String> {
     let path = std::path::Path::new(&out).join("phrase_tables.bin");
     std::fs::write(&path, table_builder::encode(&built))
         .map_err(|e| format!("{}: {e}", path.display()))?;
+    let path = std::path::Path::new(&out).join("folds.rs");
+    std::fs::write(&path, folds(&lexicons)?).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(())
+}
+
+/// Slots of the typo-fold hash table (a power of two, about three times the folds, so that a
+/// word that is no slip, which is nearly every word, mostly meets an empty slot at once).
+const FOLD_SLOTS: usize = 1 << 15;
+
+/// The typo folds of the crisis and threat key words (`src/spelling.rs`), as Rust source for
+/// `src/folds.rs` to include: `FOLDS` (spelling, what it stands for) and `KEYS`, both sorted,
+/// and `FOLD_SLOTS`, an open-addressing hash table over `FOLDS` (index + 1, 0 for empty, home
+/// slot `words::fold_slot`, linear probing): a word is looked up once per word of every
+/// check, and a binary search over 10,000 spellings was a fifth of a check's time.
+/// A word of any lexicon phrase, one the canonical table knows, or one of the file's
+/// `real_words` is never folded.
+fn folds(lexicons: &[(&str, table_builder::LexiconPhrases)]) -> Result<String, String> {
+    const FILE: &str = "lexicons/spelling.toml";
+    let src = std::fs::read_to_string(FILE).map_err(|e| format!("{FILE}: {e}"))?;
+    let doc: toml::Table = toml::from_str(&src).map_err(|e| format!("{FILE}: {e}"))?;
+    let list = |key: &str| -> Result<Vec<String>, String> {
+        doc.get(key)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("{FILE}: `{key}` is not a list"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_lowercase)
+                    .ok_or_else(|| format!("{FILE}: `{key}` holds a non-string"))
+            })
+            .collect()
+    };
+    let mut keys = list("keys")?;
+    keys.sort();
+    keys.dedup();
+    let joins = list("joins")?;
+    let mut known: std::collections::BTreeSet<String> = list("real_words")?.into_iter().collect();
+    for (_, phrases) in lexicons {
+        for (_, p, _) in phrases {
+            let lower = p.to_lowercase();
+            known.extend(
+                lower
+                    .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let table = spelling::folds(&keys, &joins, |w| {
+        known.contains(w) || words::canonical(w).is_some()
+    });
+    let mut rs = String::from("pub static FOLDS: &[(&str, &str)] = &[\n");
+    for (from, to) in &table {
+        rs.push_str(&format!("    ({from:?}, {to:?}),\n"));
+    }
+    rs.push_str("];\npub static KEYS: &[&str] = &[\n");
+    for k in &keys {
+        rs.push_str(&format!("    {k:?},\n"));
+    }
+    rs.push_str("];\n");
+    if table.len() * 2 > FOLD_SLOTS || table.len() >= usize::from(u16::MAX) {
+        return Err(format!(
+            "{} typo folds: too many for the {FOLD_SLOTS}-slot table",
+            table.len()
+        ));
+    }
+    let mask = FOLD_SLOTS - 1;
+    let mut slots = vec![0u16; FOLD_SLOTS];
+    for (i, (from, _)) in table.iter().enumerate() {
+        let mut s = words::fold_slot(from, mask);
+        while slots[s] != 0 {
+            s = (s + 1) & mask;
+        }
+        slots[s] = u16::try_from(i + 1).map_err(|_| "too many typo folds")?;
+    }
+    rs.push_str(&format!("pub static FOLD_SLOTS: [u16; {FOLD_SLOTS}] = ["));
+    for (i, s) in slots.iter().enumerate() {
+        if i % 24 == 0 {
+            rs.push_str("\n   ");
+        }
+        rs.push_str(&format!(" {s},"));
+    }
+    rs.push_str("\n];\n");
+    Ok(rs)
 }

@@ -1,5 +1,6 @@
 //! Prints the report for one text, for working on lexicons:
-//! `cargo run -p amends-lint --example explain -- KIND "text"`.
+//! `cargo run -p amends-lint --example explain -- KIND "text"`; with `AMENDS_HITS=self-harm`
+//! (any lexicon id) it also lists that lexicon's phrase and cue hits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 fn main() {
@@ -11,6 +12,12 @@ fn main() {
         .unwrap();
     let text = args.next().unwrap_or_default();
     let report = amends_lint::check(&text, kind, None).unwrap();
+    // AMENDS_HITS=self-harm (or threat, ...) also lists that lexicon's hits, cues included.
+    if let Ok(id) = std::env::var("AMENDS_HITS") {
+        for (group, words) in amends_lint::engine().unwrap().hits_of(&text, &id) {
+            println!("  hit {group}: {words:?}");
+        }
+    }
     println!("verdict {}", report.verdict.as_str());
     for c in &report.components {
         let ev: Vec<&str> = c.spans.iter().map(|s| &text[s.start..s.end]).collect();

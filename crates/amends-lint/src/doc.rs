@@ -8,8 +8,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::folds::respell;
 use crate::report::Span;
-use crate::words::canonical;
 
 /// Token flag: the token negates what follows ("not", "never", "don't").
 pub const NEGATOR: u8 = 1;
@@ -173,7 +173,11 @@ impl<'a> Document<'a> {
 
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            if c.is_alphanumeric() {
+            // "h@rm", "$uicide": a symbol standing for a letter, between or before letters,
+            // stays in the word so that it can be read (`folds::respell`).
+            let letter_symbol = ((c == '@' && in_word) || c == '$')
+                && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            if c.is_alphanumeric() || letter_symbol {
                 if !in_word {
                     in_word = true;
                     word_start_norm = norm.len();
@@ -204,7 +208,7 @@ impl<'a> Document<'a> {
             if in_word {
                 in_word = false;
                 canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
-                push_token(
+                push_tokens(
                     &mut tokens,
                     &norm,
                     word_start_norm,
@@ -230,7 +234,7 @@ impl<'a> Document<'a> {
         }
         if in_word {
             canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
-            push_token(
+            push_tokens(
                 &mut tokens,
                 &norm,
                 word_start_norm,
@@ -330,11 +334,13 @@ impl<'a> Document<'a> {
     }
 }
 
-/// Replaces the word at `norm[start..]` by its canonical spelling, keeping the byte map
-/// pointing at the original word: every new byte maps to the word's first char, the last one
-/// to its last char, so spans still cover exactly the user's characters.
+/// Replaces the word at `norm[start..]` by its canonical spelling (or the key word a slip of
+/// the fingers stands for, see `folds::respell`), keeping the byte map pointing at the
+/// original word: every new byte maps to the word's first char, the last one to its last
+/// char, so spans still cover exactly the user's characters. A joined form ("killmyself")
+/// becomes several words, which [`push_tokens`] makes tokens of.
 fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) {
-    let Some(c) = canonical(&norm[start..]) else {
+    let Some(c) = respell(&norm[start..]) else {
         return;
     };
     let first = map[start];
@@ -347,7 +353,9 @@ fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char
     }
 }
 
-fn push_token(
+/// Pushes the token(s) of the word at `norm[start..]`: one, or one per word of a joined form
+/// read apart ("kill myself" from "killmyself"), each spanning the whole original word.
+fn push_tokens(
     tokens: &mut Vec<Token>,
     norm: &str,
     start: usize,
@@ -356,7 +364,32 @@ fn push_token(
     clause: &mut usize,
     quoted: bool,
 ) {
-    let word = &norm[start..];
+    let mut from = start;
+    for part in norm[start..].split(' ') {
+        let end = from + part.len();
+        push_token(
+            tokens,
+            norm,
+            (from, end),
+            span,
+            pending_break,
+            clause,
+            quoted,
+        );
+        from = end + 1;
+    }
+}
+
+fn push_token(
+    tokens: &mut Vec<Token>,
+    norm: &str,
+    (start, end): (usize, usize),
+    span: Span,
+    pending_break: &mut bool,
+    clause: &mut usize,
+    quoted: bool,
+) {
+    let word = &norm[start..end];
     if *pending_break || is_conjunction(word) {
         *clause += 1;
     }
@@ -374,7 +407,7 @@ fn push_token(
     }
     tokens.push(Token {
         norm_start: start,
-        norm_end: norm.len(),
+        norm_end: end,
         span,
         sentence: 0,
         clause: *clause,

@@ -362,6 +362,27 @@ impl Engine {
         }
     }
 
+    /// Every phrase and cue hit of one lexicon in `text` after the filters, as (group name,
+    /// the user's words), in text order: for working on a lexicon (`examples/explain.rs`).
+    #[doc(hidden)]
+    pub fn hits_of(&self, text: &str, id: &str) -> Vec<(String, String)> {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        let Some(lex) = self.lexicon_by_id(id) else {
+            return Vec::new();
+        };
+        let groups = &self.lexicons[usize::from(lex)].groups;
+        hits.of(lex)
+            .iter()
+            .map(|h| {
+                let g = groups
+                    .get(usize::from(h.group))
+                    .map_or("", |g| g.name.as_str());
+                (g.to_owned(), doc.slice(h.span).to_owned())
+            })
+            .collect()
+    }
+
     pub(crate) fn lexicon_by_id(&self, id: &str) -> Option<u16> {
         self.lexicons
             .iter()
@@ -426,53 +447,41 @@ impl Engine {
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
 
         let mut cands: Vec<Hit> = Vec::new();
+        let mut ends: Vec<(usize, usize)> = Vec::new();
+        let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
             for &pi in self.tables.starts(r.pat) {
                 let (lex, group, gap) = self.tables.phrase(pi);
-                let mut end = r.end;
-                let mut tok_end = r.tok_end;
-                let mut ok = true;
-                let mut from = ri + 1;
-                for seg in self.tables.rest(pi) {
-                    let mut found = None;
-                    let lo = from.max(raw.partition_point(|q| q.start <= end));
-                    for (qi, q) in raw.iter().enumerate().skip(lo) {
-                        if q.tok_start > tok_end + gap + 1 {
-                            break;
-                        }
-                        if tokens[q.tok_start].sentence != tokens[r.tok_start].sentence {
-                            break;
-                        }
-                        if seg.binary_search(&q.pat).is_ok() {
-                            found = Some(qi);
-                            break;
-                        }
-                    }
-                    match found {
-                        Some(qi) => {
-                            end = raw[qi].end;
-                            tok_end = raw[qi].tok_end;
-                            from = qi + 1;
-                        }
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
+                ends.clear();
+                if gap == 0 {
+                    // Word to word: every way the parts can follow each other, as the phrase
+                    // written out whole would match ("i'll" and "i'll be able to" both, then
+                    // whatever follows each).
+                    segs.clear();
+                    segs.extend(self.tables.rest(pi));
+                    let at = (r.end, r.tok_end);
+                    join_word_to_word(&raw, tokens, &segs, r.tok_start, at, &mut ends);
+                } else {
+                    ends.extend(join_across_gaps(
+                        &raw,
+                        tokens,
+                        ri,
+                        self.tables.rest(pi),
+                        gap,
+                    ));
                 }
-                if !ok || tokens[r.tok_start].sentence != tokens[tok_end].sentence {
-                    continue;
+                for &(end, tok_end) in &ends {
+                    cands.push(Hit {
+                        lex,
+                        group,
+                        norm_start: r.start,
+                        norm_end: end,
+                        span: doc.orig_span(r.start, end),
+                        first_token: r.tok_start,
+                        last_token: tok_end,
+                        sentence: tokens[r.tok_start].sentence,
+                    });
                 }
-                cands.push(Hit {
-                    lex,
-                    group,
-                    norm_start: r.start,
-                    norm_end: end,
-                    span: doc.orig_span(r.start, end),
-                    first_token: r.tok_start,
-                    last_token: tok_end,
-                    sentence: tokens[r.tok_start].sentence,
-                });
             }
         }
 
@@ -559,12 +568,14 @@ impl Engine {
                 }
                 // Overlapping hits of one group count once (the longest, which sorts first).
                 // Groups are kept apart: one phrase may serve two purposes (L-25 "whenever
-                // you're ready" is both "no rush" and "I'll be there").
+                // you're ready" is both "no rush" and "I'll be there"). A `joined_to` group
+                // counts as the group it was split from.
+                let dedup = |g: u16| lexicon.groups[usize::from(g)].dedup;
                 if hits[start..]
                     .iter()
                     .rev()
                     .take(8)
-                    .any(|last| last.group == h.group && last.norm_end > h.norm_start)
+                    .any(|last| dedup(last.group) == dedup(h.group) && last.norm_end > h.norm_start)
                 {
                     continue;
                 }
@@ -600,6 +611,71 @@ impl Engine {
             excerpt: doc.slice(span).to_owned(),
             message: Cow::Owned(message),
             suggestion: Cow::Owned(suggestion),
+        }
+    }
+}
+
+/// The end (normalised byte, last token) of the parts `segs` after the hit `raw[ri]`, each
+/// taken at its first match within `gap` words of the part before, all in one sentence.
+fn join_across_gaps<'t>(
+    raw: &[Raw],
+    tokens: &[crate::doc::Token],
+    ri: usize,
+    segs: impl Iterator<Item = &'t [u32]>,
+    gap: usize,
+) -> Option<(usize, usize)> {
+    let r = &raw[ri];
+    let sentence = tokens[r.tok_start].sentence;
+    let (mut end, mut tok_end) = (r.end, r.tok_end);
+    let mut from = ri + 1;
+    for seg in segs {
+        let lo = from.max(raw.partition_point(|q| q.start <= end));
+        let qi = raw
+            .iter()
+            .enumerate()
+            .skip(lo)
+            .take_while(|(_, q)| {
+                q.tok_start <= tok_end + gap + 1 && tokens[q.tok_start].sentence == sentence
+            })
+            .find(|(_, q)| seg.binary_search(&q.pat).is_ok())
+            .map(|(qi, _)| qi)?;
+        end = raw[qi].end;
+        tok_end = raw[qi].tok_end;
+        from = qi + 1;
+    }
+    (tokens[tok_end].sentence == sentence).then_some((end, tok_end))
+}
+
+/// The ends (normalised byte, last token) of every way the parts `segs` follow a hit ending
+/// at `at` word to word, all in the sentence of token `first`: a gap-0 phrase matches exactly
+/// what it would match written out whole, even where one form of a part is a prefix of
+/// another.
+fn join_word_to_word(
+    raw: &[Raw],
+    tokens: &[crate::doc::Token],
+    segs: &[&[u32]],
+    first: usize,
+    at: (usize, usize),
+    out: &mut Vec<(usize, usize)>,
+) {
+    let sentence = tokens[first].sentence;
+    let (_, tok_end) = at;
+    let Some((seg, rest)) = segs.split_first() else {
+        if tokens[tok_end].sentence == sentence && !out.contains(&at) {
+            out.push(at);
+        }
+        return;
+    };
+    let Some(next) = tokens.get(tok_end + 1) else {
+        return;
+    };
+    if next.sentence != sentence {
+        return;
+    }
+    let lo = raw.partition_point(|q| q.start < next.norm_start);
+    for q in raw[lo..].iter().take_while(|q| q.start == next.norm_start) {
+        if seg.binary_search(&q.pat).is_ok() {
+            join_word_to_word(raw, tokens, rest, first, (q.end, q.tok_end), out);
         }
     }
 }

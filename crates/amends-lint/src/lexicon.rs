@@ -10,6 +10,12 @@
 //!   parenthesis expand on their own, so `(8 subjects) ... (100 verbs)` in a gap-0 group is
 //!   one phrase row of 108 forms, not 800 rows: split long families there to keep the phrase
 //!   tables small;
+//! - a group with `joined_to = "<group>"` (and `gap = 0`) holds the widest families of that
+//!   earlier group, split into parts joined word to word: it takes that group's settings (cue
+//!   class, filters, message) and counts as that group wherever groups matter (overlapping
+//!   hits of one group count once), so splitting a family changes no report. A gap-0 join
+//!   tries every form of the next part ("i'll" and "i'll be able to"), so it matches what the
+//!   phrase written out whole would; a join across a gap takes the first match of each part;
 //! - a trailing `*` on the last word of a part matches any ending (`apologi*`);
 //! - contractions and texting forms are added automatically: `i'm` also matches `im` and
 //!   `i am`, `you're` also `youre`, `your`, `ur` and `you are`, `you` also `u`, `please` also
@@ -173,6 +179,8 @@ struct GroupFile {
     exceptions: Vec<String>,
     /// The cue class this group's hits belong to (see [`Combine`]).
     cue: Option<String>,
+    /// The earlier group whose families this gap-0 group holds split into parts.
+    joined_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +263,9 @@ pub struct Group {
     /// The cue class (index into [`Lexicon::cue_classes`]) when the group is cue evidence
     /// rather than a finding of its own.
     pub cue: Option<u16>,
+    /// The group its hits count as when overlapping hits of one group are merged: its own
+    /// index, or for a `joined_to` group the index of the group it was split from.
+    pub dedup: u16,
 }
 
 /// A co-occurrence of cue classes that makes a finding (the `[[combine]]` tables of a lexicon
@@ -361,7 +372,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     if file.starts_with("markers") {
         let m: MarkerFile =
             toml::from_str(src).map_err(|source| LexiconError::Toml { file, source })?;
-        let mk = |name: &str| Group {
+        let mk = |name: &str, dedup: u16| Group {
             name: name.to_owned(),
             message: None,
             suggestion: None,
@@ -371,6 +382,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             therapy: false,
             min_days: 0,
             cue: None,
+            dedup,
         };
         let mut phrases = Vec::new();
         phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
@@ -388,7 +400,11 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
                 severity_by_kind: Vec::new(),
                 message: String::new(),
                 suggestion: String::new(),
-                groups: vec![mk("reported"), mk("hypothetical"), mk("reported_own")],
+                groups: vec![
+                    mk("reported", 0),
+                    mk("hypothetical", 1),
+                    mk("reported_own", 2),
+                ],
                 cue_classes: Vec::new(),
                 combines: Vec::new(),
                 examples: Examples::default(),
@@ -427,6 +443,13 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     let mut exceptions = f.exceptions;
     let mut cue_classes: Vec<String> = Vec::new();
     for mut g in f.group {
+        let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
+        if let Some(to) = g.joined_to.take() {
+            let joined = joined_group(g, &to, &groups).map_err(invalid)?;
+            phrases.extend(joined.1.into_iter().map(|p| (gi, p, 0)));
+            groups.push(joined.0);
+            continue;
+        }
         let cue = match g.cue.take() {
             None => None,
             Some(c) => {
@@ -441,7 +464,6 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             }
         };
         exceptions.append(&mut g.exceptions);
-        let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
         let gap = g.gap.unwrap_or(8);
         phrases.extend(g.phrases.into_iter().map(|p| (gi, p, gap)));
         groups.push(Group {
@@ -454,6 +476,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             therapy: g.therapy,
             min_days: g.min_days,
             cue,
+            dedup: gi,
         });
     }
     let combines = combines(f.combine, &cue_classes).map_err(invalid)?;
@@ -470,6 +493,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             therapy: false,
             min_days: 0,
             cue: None,
+            dedup: gi,
         });
     }
     let kinds = f.kinds.iter().fold(0u8, |acc, k| acc | k.bit());
@@ -492,6 +516,48 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
         },
         phrases,
     })
+}
+
+/// A `joined_to` group: the settings of the earlier group it was split from, and its phrases
+/// (gap 0). It may set nothing else: a split family must behave exactly as it did whole.
+fn joined_group(g: GroupFile, to: &str, groups: &[Group]) -> Result<(Group, Vec<String>), String> {
+    let name = &g.name;
+    let parent = groups.iter().enumerate().find(|(_, p)| p.name == to);
+    let Some((at, parent)) = parent else {
+        return Err(format!(
+            "group {name:?} is joined to {to:?}, which is not an earlier group"
+        ));
+    };
+    if usize::from(parent.dedup) != at {
+        return Err(format!(
+            "group {name:?} is joined to {to:?}, which is itself joined to another group"
+        ));
+    }
+    if g.gap != Some(0) {
+        return Err(format!(
+            "group {name:?} is joined to {to:?} and needs `gap = 0`"
+        ));
+    }
+    let own_settings = g.message.is_some()
+        || g.suggestion.is_some()
+        || g.label.is_some()
+        || g.ignore_when.is_some()
+        || !g.labels.is_empty()
+        || g.therapy
+        || g.min_days != 0
+        || !g.exceptions.is_empty()
+        || g.cue.is_some();
+    if own_settings {
+        return Err(format!(
+            "group {name:?} is joined to {to:?} and takes its settings: it may set only `name`, \
+             `joined_to`, `gap = 0` and `phrases`"
+        ));
+    }
+    let group = Group {
+        name: g.name,
+        ..parent.clone()
+    };
+    Ok((group, g.phrases))
 }
 
 /// Resolves the `[[combine]]` tables against the cue classes the groups declare. A class no
@@ -663,6 +729,45 @@ window = 12
         };
         let err = err.to_string();
         assert!(err.contains("evryday"), "{err}");
+    }
+
+    #[test]
+    fn a_joined_to_group_takes_its_groups_settings_and_counts_as_it() {
+        let file = format!(
+            "{CUE_FILE}\n[[group]]\nname = \"kept-joined\"\njoined_to = \"kept\"\ngap = 0\n\
+             phrases = [\"(saved|kept) ... (up|back)\"]\n"
+        );
+        let loaded = load("rules/cue-test.toml", &file).unwrap();
+        let l = &loaded.lexicon;
+        let kept = l.group_index("kept").unwrap();
+        let joined = l.group_index("kept-joined").unwrap();
+        let (k, j) = (&l.groups[usize::from(kept)], &l.groups[usize::from(joined)]);
+        assert_eq!((j.cue, j.filters, j.dedup), (k.cue, k.filters, kept));
+        assert_eq!(k.dedup, kept);
+        assert!(
+            loaded
+                .phrases
+                .iter()
+                .any(|(g, p, gap)| *g == joined && p.starts_with("(saved") && *gap == 0)
+        );
+        // It must follow the group, join at gap 0 and set nothing of its own.
+        for (bad, says) in [
+            ("joined_to = \"kep\"\ngap = 0", "not an earlier group"),
+            ("joined_to = \"kept\"", "gap = 0"),
+            (
+                "joined_to = \"kept\"\ngap = 0\ncue = \"kept\"",
+                "takes its settings",
+            ),
+        ] {
+            let file = format!(
+                "{CUE_FILE}\n[[group]]\nname = \"kept-joined\"\n{bad}\nphrases = [\"x ... y\"]\n"
+            );
+            let Err(err) = load("rules/cue-test.toml", &file) else {
+                panic!("loaded a bad joined group: {bad}");
+            };
+            let err = err.to_string();
+            assert!(err.contains(says), "{err}");
+        }
     }
 
     #[test]

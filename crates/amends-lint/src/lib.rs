@@ -48,7 +48,7 @@
 //! | L-8 | `dwelling` | apology, email | warn |
 //! | L-9 | `pressure` | all but journal | block |
 //! | L-10 | `jealousy-bait` | all but journal | block |
-//! | L-11 | `threat` | all but journal | block (SAFE-4) |
+//! | L-11 | `threat` | every kind, journal too | block (SAFE-4); `crisis` stays false |
 //! | L-12 | `pleading` | all but journal | warn |
 //! | L-13 | `dishonesty` | all but journal | warn |
 //! | L-14 | `manipulation` | all but journal | warn |
@@ -72,7 +72,11 @@
 //!
 //! L-28 has two layers (`rules/crisis.rs`): phrases that say it, and cue classes that only say
 //! it together (a way to die and lingering near it, pills and keeping them back), combined per
-//! check by the lexicon's `[[combine]]` tables (`rules/cues.rs`, [`lexicon::Combine`]).
+//! check by the lexicon's `[[combine]]` tables (`rules/cues.rs`, [`lexicon::Combine`]). L-11
+//! has the same two layers (an intent and an act, with someone or something of theirs). Self-
+//! harm used as leverage ("if you leave I'll...") also reports L-9 `pressure` in the kinds L-9
+//! checks. Slips of the fingers on the key words of both ("kil", "wnat", "killmyself",
+//! "su1cide") are folded back as the text is read (`lexicons/spelling.toml`).
 //!
 //! Components (DESIGN.md): `specific_action`, `impact`, `remorse`, `responsibility`, `repair`,
 //! `respectful_close` for apology, email and ask; ask adds `clear_wish`,
@@ -90,11 +94,14 @@
 mod context;
 mod doc;
 mod engine;
+mod folds;
 pub mod lexicon;
 mod lexicon_files;
 pub mod model;
 mod report;
 pub mod rules;
+#[cfg(test)]
+mod spelling;
 #[cfg(test)]
 mod table_builder;
 mod tables;

@@ -92,8 +92,28 @@ pub fn canonical(w: &str) -> Option<&'static str> {
         "beter" => "better",
         "witout" | "wihtout" | "withou" | "wthout" => "without",
         "anyomre" => "anymore",
+        "bout" | "abt" => "about",
+        "b" => "be",
+        "bf" => "boyfriend",
+        "gf" => "girlfriend",
+        "dnt" => "don't",
+        "jus" => "just",
+        "nite" => "night",
+        "imma" | "ima" | "i'ma" | "ima'" => "i'm gonna",
         _ => return None,
     })
+}
+
+/// The home slot of a word in the typo-fold hash table (`folds.rs`, `FOLD_SLOTS`; `mask` is
+/// its length less one): FNV-1a over the bytes. The build script lays the table out with this
+/// same function, so the two cannot disagree.
+pub fn fold_slot(word: &str, mask: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in word.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize & mask
 }
 
 /// Normalises a phrase the way `Document` normalises text (apart from the `( | )`,
@@ -193,6 +213,9 @@ pub fn word_variants(w: &str) -> Vec<String> {
         "let's" => &["let us"],
         "mum" => &["mother"],
         "anymore" => &["any more"],
+        // Split by a slip of the space bar (L-28, SAFE-3): "kill my self".
+        "myself" => &["my self"],
+        "yourself" => &["your self"],
         _ => &[],
     };
     v.extend(extra.iter().map(|s| (*s).to_owned()));

@@ -115,6 +115,21 @@ impl Cx<'_> {
         );
     }
 
+    /// Pushes a finding of another rule (by id), with the explanation of its group `group`,
+    /// if that rule checks this kind: L-28 reports self-harm used as leverage as L-9
+    /// pressure.
+    pub fn emit_for(&self, out: &mut Vec<Finding>, rule: &str, span: Span, group: &str) {
+        let Some(lex) = self.engine.lexicon_by_id(rule) else {
+            return;
+        };
+        let lexicon = &self.engine.lexicons()[usize::from(lex)];
+        if !lexicon.applies_to(self.kind) {
+            return;
+        }
+        let g = lexicon.group_index(group);
+        out.push(self.engine.finding(lex, self.kind, self.doc, span, g));
+    }
+
     /// Pushes a finding with a message built at check time (e.g. listing what is missing).
     pub fn emit_message(
         &self,
@@ -145,7 +160,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(shape::Dwelling),                   // L-8
         Box::new(PhraseRule("pressure")),            // L-9
         Box::new(PhraseRule("jealousy-bait")),       // L-10
-        Box::new(PhraseRule("threat")),              // L-11
+        Box::new(crisis::Threat),                    // L-11
         Box::new(PhraseRule("pleading")),            // L-12
         Box::new(records::Dishonesty),               // L-13
         Box::new(PhraseRule("manipulation")),        // L-14

@@ -4,8 +4,8 @@ use super::{Cx, Rule};
 use crate::report::Finding;
 
 /// A rule whose findings are exactly the hits of its lexicon: L-3 excuse, L-4 blame-shift,
-/// L-5, L-6, L-7, L-9, L-10, L-11, L-12, L-14, L-15, L-17, L-18, L-19, L-20, L-22, L-27
-/// (L-28 is `crisis::SelfHarm`: these phrases plus cue classes).
+/// L-5, L-6, L-7, L-9, L-10, L-12, L-14, L-15, L-17, L-18, L-19, L-20, L-22, L-27
+/// (L-11 and L-28 are `crisis::Threat` and `crisis::SelfHarm`: phrases plus cue classes).
 /// The lexicon file decides what counts; negation, quotation, reported speech and
 /// hypotheticals are filtered by the engine according to the file's `ignore_when`.
 pub struct PhraseRule(pub &'static str);

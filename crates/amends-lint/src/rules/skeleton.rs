@@ -18,8 +18,8 @@
 //! phrases = ["some (phrase|wording)", "with a ... gap", "prefix*"]
 //! # message / suggestion / ignore_when / gap may be set per group; `gap = 0` joins the parts
 //! # of a long family word to word ("(subjects) ... (verbs)"), which keeps the tables small
-//! # (a join does not backtrack: after the first part, no alternative may be a prefix of
-//! # another, "would" and "would even"; write two phrases)
+//! # (every form of each part is tried, so the family matches what it would written whole;
+//! # `joined_to = "<group>"` makes such a group count as the group it was split from)
 //!
 //! # Cue classes (see `cues.rs`): a group with `cue = "class"` is evidence, never a finding on
 //! # its own; a `[[combine]]` table makes a finding when one hit of each `all` entry ("a|b":

@@ -390,3 +390,100 @@ fn crisis_recall_on_probes_written_without_the_lexicon() {
         "{held_fp} false alarms on the held-out probes"
     );
 }
+
+/// One line of a JSONL probe file (`crisis-r3-dev.jsonl`): `expect` is `crisis`, `threat`,
+/// `both` or `none`.
+#[derive(Deserialize)]
+struct Probe {
+    id: String,
+    kind: String,
+    expect: String,
+    text: String,
+}
+
+fn flagged(r: &amends_lint::Report) -> bool {
+    r.crisis || r.has_rule("self-harm") || r.has_rule("threat")
+}
+
+/// SAFE-3 and SAFE-4 (L-28, L-11) on the third round's development probes: 371 lines written
+/// by someone who never saw the lexicons, 227 of crisis, threats or both (self-harm used as
+/// leverage) and 144 hard negatives (hyperbole, everyday words, apologies, boundaries set by
+/// the hurt person, someone else's crisis). Measured as `shared/LABELS.md` counts: a line is
+/// caught when its reports as `journal` AND as `apology` both have `crisis` or a `self-harm`
+/// or `threat` finding; a negative is a false alarm when either has. Before the round (commit
+/// 48f3164): recall 0.352 (80 of 227), 9 false alarms in 144. Tuned on, so the floors guard
+/// against regressions; they are no estimate for unseen text (see the crate README).
+/// Also checked, more strictly: a threat line has a `threat` finding in both kinds, and a
+/// leverage line sets `crisis` in both and is blocked as pressure when sent.
+#[test]
+fn crisis_and_threats_on_the_third_round_dev_probes() {
+    let text = include_str!("../eval/crisis-r3-dev.jsonl");
+    let (mut pos, mut caught, mut neg, mut alarms) = (0, 0, 0, 0);
+    let (mut threats, mut threats_named, mut both, mut both_strict) = (0, 0, 0, 0);
+    let mut per_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut notes = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let p: Probe = serde_json::from_str(line).unwrap();
+        let j = check(&p.text, Kind::Journal, None).unwrap();
+        let a = check(&p.text, Kind::Apology, None).unwrap();
+        let entry = per_kind
+            .entry(format!("{} ({})", p.kind, p.expect))
+            .or_default();
+        entry.0 += 1;
+        if p.expect == "none" {
+            neg += 1;
+            if flagged(&j) || flagged(&a) {
+                alarms += 1;
+                entry.1 += 1;
+                notes.push(format!("  false alarm {} [{}]: {}", p.id, p.kind, p.text));
+            }
+            continue;
+        }
+        pos += 1;
+        if flagged(&j) && flagged(&a) {
+            caught += 1;
+            entry.1 += 1;
+        } else {
+            notes.push(format!("  missed {} [{}]: {}", p.id, p.kind, p.text));
+        }
+        if p.expect == "threat" {
+            threats += 1;
+            threats_named += usize::from(j.has_rule("threat") && a.has_rule("threat"));
+        }
+        if p.expect == "both" {
+            both += 1;
+            let blocked = a.has_rule("pressure") || a.has_rule("threat");
+            both_strict += usize::from(j.crisis && a.crisis && blocked);
+        }
+    }
+    let recall = caught as f64 / pos as f64;
+    let mut table = String::from(
+        "\ncrisis-r3-dev.jsonl (tuned on)\nkind (expect)                 lines  caught or alarms\n",
+    );
+    for (k, (n, hit)) in &per_kind {
+        table.push_str(&format!("{k:<30} {n:>5}  {hit:>5}\n"));
+    }
+    println!(
+        "{table}recall {recall:.3} ({caught}/{pos}), false alarms {alarms}/{neg}; threats named \
+         as threats {threats_named}/{threats}; leverage as crisis and blocked \
+         {both_strict}/{both}\n{}",
+        notes.join("\n")
+    );
+    assert!(recall >= RECALL_FLOOR_R3_DEV, "recall fell to {recall:.3}");
+    assert!(alarms <= ALARMS_CEILING_R3_DEV, "{alarms} false alarms");
+    assert!(
+        threats_named >= THREATS_NAMED_FLOOR_R3_DEV,
+        "{threats_named} threats named"
+    );
+    assert!(
+        both_strict >= BOTH_FLOOR_R3_DEV,
+        "{both_strict} leverage lines"
+    );
+}
+
+/// After the round: 227 of 227, no false alarm, 67 of 67 threats named as threats, 28 of 28
+/// leverage lines a crisis and blocked. Floors leave a line or two of slack.
+const RECALL_FLOOR_R3_DEV: f64 = 0.99;
+const ALARMS_CEILING_R3_DEV: usize = 1;
+const THREATS_NAMED_FLOOR_R3_DEV: usize = 65;
+const BOTH_FLOOR_R3_DEV: usize = 27;

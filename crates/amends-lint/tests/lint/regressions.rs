@@ -319,3 +319,43 @@ fn the_gap_message_reads_today_not_today_ago() {
     );
     assert!(!gap.message.contains("today ago"));
 }
+
+/// A family joined word to word (a gap-0 group) took the first form of each part that
+/// matched and never tried a longer one: in "I don't think I'll be able to keep going much
+/// longer" it took "I'll", found "be" where "keep going" should follow, and let the crisis
+/// through, though the family lists "I'll be able to" (L-28, SAFE-3).
+#[test]
+fn joined_parts_try_every_form() {
+    for text in [
+        "I don't think I'll be able to keep going much longer.",
+        "honestly not sure i'll be able to carry on any longer",
+    ] {
+        for kind in [Kind::Journal, Kind::Apology] {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    assert!(
+        !report(
+            "I don't think I'll be able to keep going to that gym much longer.",
+            Kind::Journal
+        )
+        .crisis
+    );
+}
+
+/// The gap-0 join that tries every form (above) at first let a family's first part run over a
+/// full stop: "won't. Last long if" read as "won't last long if", a threat (L-11). A phrase,
+/// joined or written whole, stays inside one sentence.
+#[test]
+fn joined_parts_stay_inside_a_sentence() {
+    let text = "The man said the sofa won't. Last long if you keep jumping on it, though.";
+    assert!(!has(text, Kind::Journal, "threat"), "{text}");
+    assert!(has(
+        "That sofa won't last long if you keep jumping on it, and neither will you.",
+        Kind::Journal,
+        "threat"
+    ));
+}

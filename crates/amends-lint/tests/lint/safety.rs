@@ -109,16 +109,32 @@ fn figures_of_speech_are_not_a_crisis() {
     }
 }
 
+/// The journal runs only the safety checks: L-28 and, since issue 11, L-11 (SAFE-4), so the
+/// app can offer help to someone worried about their own anger. Blame, pressure and the
+/// apology's shape are not checked there.
 #[test]
-fn journal_runs_only_the_safety_check() {
+fn journal_runs_only_the_safety_checks() {
     let r = check(
         "You made me do it. Answer me by Friday or I'll tell everyone. I'm sorry for everything.",
         Kind::Journal,
         None,
     )
     .unwrap();
-    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert!(
+        r.findings.iter().all(|f| f.rule == "threat"),
+        "{:?}",
+        r.findings
+    );
+    assert!(r.has_rule("threat"));
+    assert!(!r.crisis);
     assert!(r.components.is_empty());
+    let r = check(
+        "You made me do it. I was so angry at work today. I'm sorry for everything.",
+        Kind::Journal,
+        None,
+    )
+    .unwrap();
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
     assert_eq!(r.verdict, Verdict::Ready);
 }
 

@@ -1,0 +1,128 @@
+//! The typo folds of the crisis and threat key words, generated at build time from
+//! `lexicons/spelling.toml` by `src/spelling.rs` (see there): a sorted table that
+//! [`crate::Document`] looks each word up in.
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/folds.rs"));
+}
+
+use generated::{FOLD_SLOTS, FOLDS, KEYS};
+
+use crate::words::{canonical, fold_slot};
+
+/// What a slip of the fingers stands for ("kil" -> "kill", "killmyself" -> "kill myself"):
+/// a probe of the hash table the build script laid out (`FOLD_SLOTS`), which for nearly every
+/// word ends at an empty slot without comparing a string.
+fn fold(word: &str) -> Option<&'static str> {
+    let mask = FOLD_SLOTS.len() - 1;
+    let mut slot = fold_slot(word, mask);
+    loop {
+        let i = usize::from(FOLD_SLOTS[slot]);
+        let (from, to) = FOLDS.get(i.checked_sub(1)?)?;
+        if *from == word {
+            return Some(to);
+        }
+        slot = (slot + 1) & mask;
+    }
+}
+
+/// The word as the lexicons spell it, if it is written otherwise: the canonical spelling
+/// ("dont", "u"), a slip of a key word, or a key word (or slip) in digits and symbols
+/// ("su1cide", "h@rm"). May be several words ("kill myself").
+pub(crate) fn respell(word: &str) -> Option<&'static str> {
+    if let Some(c) = canonical(word) {
+        return Some(c);
+    }
+    if word.len() < 3 {
+        return None;
+    }
+    if let Some(f) = fold(word) {
+        return Some(f);
+    }
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == b'@' || b == b'$' || b == b'!')
+    {
+        return None;
+    }
+    let plain = unleet(word)?;
+    KEYS.binary_search(&plain.as_str())
+        .ok()
+        .map(|i| KEYS[i])
+        .or_else(|| fold(&plain))
+}
+
+/// Reads digits and symbols standing for letters ("su1cide", "h@rm", "k1ll"); `None` when the
+/// word has no letter or nothing to read.
+pub fn unleet(word: &str) -> Option<String> {
+    let has_letter = word.bytes().any(|b| b.is_ascii_lowercase());
+    let mut changed = false;
+    let out: String = word
+        .chars()
+        .map(|c| {
+            let l = match c {
+                '1' | '!' => 'i',
+                '3' => 'e',
+                '4' | '@' => 'a',
+                '0' => 'o',
+                '5' | '$' => 's',
+                '7' => 't',
+                c => return c,
+            };
+            changed = true;
+            l
+        })
+        .collect();
+    (has_letter && changed).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_folds_no_lexicon_word() {
+        assert!(FOLDS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(KEYS.windows(2).all(|w| w[0] < w[1]));
+        for (from, _) in FOLDS {
+            assert!(KEYS.binary_search(from).is_err(), "{from} is a key word");
+        }
+    }
+
+    #[test]
+    fn the_hash_table_finds_every_fold_and_nothing_else() {
+        for (from, to) in FOLDS {
+            assert_eq!(fold(from), Some(*to), "{from}");
+        }
+        let used = FOLD_SLOTS.iter().filter(|&&s| s != 0).count();
+        assert_eq!(used, FOLDS.len());
+        for w in ["kill", "the", "", "zzzz", "myself", "harm", "kills"] {
+            assert_eq!(fold(w), None, "{w}");
+        }
+    }
+
+    #[test]
+    fn slips_joins_and_digits_fold() {
+        assert_eq!(respell("kil"), Some("kill"));
+        assert_eq!(respell("wnat"), Some("want"));
+        assert_eq!(respell("myslef"), Some("myself"));
+        assert_eq!(respell("killmyself"), Some("kill myself"));
+        assert_eq!(respell("selfharm"), Some("self harm"));
+        assert_eq!(respell("su1cide"), Some("suicide"));
+        assert_eq!(respell("h@rm"), Some("harm"));
+        // Real words stay.
+        for w in [
+            "will", "went", "dad", "life", "lie", "hug", "bet", "wash", "love",
+        ] {
+            assert_eq!(respell(w), None, "{w}");
+        }
+    }
+
+    #[test]
+    fn leet_reads_as_letters() {
+        assert_eq!(unleet("su1cide").as_deref(), Some("suicide"));
+        assert_eq!(unleet("h@rm").as_deref(), Some("harm"));
+        assert_eq!(unleet("247"), None);
+        assert_eq!(unleet("kill"), None);
+    }
+}
