@@ -15,8 +15,8 @@ use amends_core::{
 use amends_lint::Kind;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -316,7 +316,7 @@ pub static CHECK: &[Field] = &[
 ];
 
 #[tracing::instrument(skip_all)]
-pub async fn check(api: Option<Api>, body: JsonBody) -> Answer {
+pub async fn check(State(state): State<Shared>, headers: HeaderMap, body: JsonBody) -> Answer {
     let f = body.fields(CHECK)?;
     let kind: Kind = f.need("kind")?;
     let text = f.string("text")?;
@@ -347,10 +347,30 @@ pub async fn check(api: Option<Api>, body: JsonBody) -> Answer {
                 ));
             }
         }
-        let report = check_text(text, kind)?;
+        // The coach is CPU work, about 0.1 ms per KiB. A message of a few KiB is checked right
+        // here: handing it to another thread costs more than it takes (the load test in
+        // docs/web-benchmark.md). A long letter, up to a tenth of a second at 1 MiB, goes to
+        // the blocking pool so it never holds up the requests queued behind it (issue 13).
+        let report = if text.len() <= INLINE_CHECK_BYTES {
+            check_text(text, kind)?
+        } else {
+            let text = text.to_owned();
+            tokio::task::spawn_blocking(move || check_text(&text, kind))
+                .await
+                .map_err(|e| {
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        format!("The check stopped before it finished: {e}."),
+                    )
+                })??
+        };
         return Ok(Json(bounded_report(report)?));
     }
-    let Some(api) = api else {
+    // The session, and with it the case (a read of the store), only now: a plain check needs
+    // neither, and resolving them on every keystroke's check made the public check queue on
+    // the store's connection (issue 13, the load test in docs/web-benchmark.md).
+    let Some(api) = Api::from_headers(&headers, &state).await? else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "locked",
@@ -386,6 +406,9 @@ pub async fn check(api: Option<Api>, body: JsonBody) -> Answer {
     }
     Ok(Json(out))
 }
+
+/// The longest text the check runs on the async worker itself (about a millisecond's work).
+const INLINE_CHECK_BYTES: usize = 8 * 1024;
 
 /// The most findings of one rule an answer carries, and the longest excerpt. This check is
 /// public, and 1 MiB of text with a phrase repeated made a response 34 times its size: one

@@ -20,8 +20,8 @@ use amends_app::{App, CaseSummary};
 use axum::Router;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::handler::Handler;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use jiff::Timestamp;
@@ -85,7 +85,18 @@ impl OptionalFromRequestParts<Shared> for Api {
         parts: &mut Parts,
         state: &Shared,
     ) -> Result<Option<Self>, ApiError> {
-        let token = cookie(&parts.headers, SESSION_COOKIE);
+        Api::from_headers(&parts.headers, state).await
+    }
+}
+
+impl Api {
+    /// The unlocked session these headers carry, if any, with its case (a read of the store).
+    /// For a handler that needs the session only for some requests (see `h::check`).
+    pub async fn from_headers(
+        headers: &HeaderMap,
+        state: &Shared,
+    ) -> Result<Option<Self>, ApiError> {
+        let token = cookie(headers, SESSION_COOKIE);
         let Some((app, case)) = state.current(token.as_deref()).await else {
             return Ok(None);
         };
