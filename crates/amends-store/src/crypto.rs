@@ -39,6 +39,11 @@ impl Passphrase {
     fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
+
+    /// A copy in a buffer of its own, also wiped on drop, for the key derivation's thread.
+    fn duplicate(&self) -> Self {
+        Self(Zeroizing::new(self.0.as_str().to_owned()))
+    }
 }
 
 impl PartialEq for Passphrase {
@@ -308,6 +313,7 @@ fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], blob: &[u8]) -> Result<Vec<
 }
 
 /// The data key as stored: sealed under the passphrase key, with what is needed to derive it again.
+#[derive(Clone)]
 pub(crate) struct WrappedKey {
     pub salt: Vec<u8>,
     pub params: KdfParams,
@@ -372,6 +378,35 @@ pub(crate) fn wrap(
         blob,
         format: CHAINED,
     })
+}
+
+/// [`wrap`] on tokio's blocking pool. Argon2 takes about a quarter of a second and 64 MiB at
+/// the default cost; on an async worker it would hold up every request queued behind it (the
+/// web app's unlock, setup and passphrase change; issue 13).
+pub(crate) async fn wrap_off_thread(
+    key: &DataKey,
+    pass: &Passphrase,
+    params: KdfParams,
+) -> Result<WrappedKey, StoreError> {
+    let (key, pass) = (key.clone(), pass.duplicate());
+    off_thread(move || wrap(&key, &pass, params)).await
+}
+
+/// [`unwrap`] on tokio's blocking pool, for the same reason as [`wrap_off_thread`].
+pub(crate) async fn unwrap_off_thread(
+    wrapped: &WrappedKey,
+    pass: &Passphrase,
+) -> Result<DataKey, StoreError> {
+    let (wrapped, pass) = (wrapped.clone(), pass.duplicate());
+    off_thread(move || unwrap(&wrapped, &pass)).await
+}
+
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Crypto(format!("the key derivation stopped: {e}")))?
 }
 
 pub(crate) fn unwrap(wrapped: &WrappedKey, pass: &Passphrase) -> Result<DataKey, StoreError> {

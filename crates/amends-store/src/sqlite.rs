@@ -65,7 +65,7 @@ impl SqliteStore {
 
         // Derive first: if this fails, nothing is written.
         let key = DataKey::generate()?;
-        let wrapped = crypto::wrap(&key, passphrase, params)?;
+        let wrapped = crypto::wrap_off_thread(&key, passphrase, params).await?;
 
         let partial = dir.join(format!(
             "{PARTIAL_PREFIX}{}-{}",
@@ -221,7 +221,7 @@ impl SqliteStore {
         passphrase: &Passphrase,
         old: &WrappedKey,
     ) -> Result<()> {
-        let rewrapped = crypto::wrap(&vault.key, passphrase, old.params)?;
+        let rewrapped = crypto::wrap_off_thread(&vault.key, passphrase, old.params).await?;
         let db = |e| classify(e, &self.path);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
         let format: i64 = sqlx::query_scalar("SELECT format FROM keyring WHERE id = 1")
@@ -329,7 +329,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn unlock(&self, passphrase: &Passphrase) -> Result<Vault> {
         let wrapped = self.wrapped_key().await?;
-        let key = crypto::unwrap(&wrapped, passphrase)?;
+        let key = crypto::unwrap_off_thread(&wrapped, passphrase).await?;
         let vault = Vault { key };
         if wrapped.format < CHAINED {
             self.chain_old_events(&vault, passphrase, &wrapped).await?;
@@ -339,7 +339,7 @@ impl Store for SqliteStore {
 
     async fn change_passphrase(&self, vault: &Vault, new: &Passphrase) -> Result<()> {
         let params = self.wrapped_key().await?.params.max(KdfParams::DEFAULT);
-        let wrapped = crypto::wrap(&vault.key, new, params)?;
+        let wrapped = crypto::wrap_off_thread(&vault.key, new, params).await?;
         // One statement, so the old and new wrapping can never both be half-written.
         sqlx::query(
             "UPDATE keyring SET m_cost_kib = ?, t_cost = ?, p_cost = ?, salt = ?, wrapped_key = ?,
