@@ -19,6 +19,10 @@
 //! repeatable, checks the texts of such files instead of making its own.
 //! `scripts/lint-equivalence` has both builds write theirs and both check all of them.
 
+// A developer tool around the pure crate: it reads corpora and its command line, writes
+// files and times itself, all of which clippy.toml forbids the crate itself.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
