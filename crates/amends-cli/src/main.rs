@@ -2,6 +2,7 @@
 //! made in `amends-app`.
 
 mod check;
+mod manual;
 mod plan_cmds;
 mod records;
 mod secrets;
@@ -87,6 +88,12 @@ pub enum Command {
     /// calendar, settings.
     #[command(flatten)]
     Method(plan_cmds::MethodCommand),
+    /// Print the manual page (roff), or write one page per command with --dir.
+    #[command(hide = true)]
+    Man(manual::ManArgs),
+    /// Print shell completions, e.g. `amends completions bash > ~/.local/share/bash-completion/completions/amends`.
+    #[command(hide = true)]
+    Completions(manual::CompletionsArgs),
 }
 
 fn init_logging(verbose: u8) {
@@ -140,6 +147,12 @@ fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
+    // Neither the manual nor the completions need a data folder.
+    match &cli.command {
+        Some(Command::Man(args)) => return manual::man(args),
+        Some(Command::Completions(args)) => return manual::completions(args),
+        _ => {}
+    }
     // `check` needs no data folder, store or passphrase (issue 4).
     if let Some(Command::Check(args)) = &cli.command {
         let args = args.with_global_json(cli.json);
@@ -166,7 +179,9 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => records::export(&ctx, args).await,
         Some(Command::SafetyPlan(args)) => records::safety_plan(&ctx, args).await,
         Some(Command::Wipe(args)) => records::wipe(&ctx, args).await,
-        Some(Command::Check(_)) => unreachable!("handled above"),
+        Some(Command::Check(_) | Command::Man(_) | Command::Completions(_)) => {
+            unreachable!("handled above")
+        }
         Some(Command::Method(cmd)) => plan_cmds::run(&ctx, cmd).await,
     }
 }

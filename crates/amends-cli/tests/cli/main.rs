@@ -4,6 +4,7 @@
 
 mod check;
 mod hardening;
+mod manual;
 mod plan;
 mod serve;
 mod store;
