@@ -213,3 +213,21 @@ fn status(bencher: divan::Bencher, size: usize) {
     let f = fixture(size);
     bencher.bench_local(|| RT.block_on(f.app.plan(&f.case, now())).unwrap());
 }
+
+/// Where `status` spends its time, part one: reading the history (the store's query, the
+/// chain check, decrypting and decoding every event).
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn status_read(bencher: divan::Bencher, size: usize) {
+    let f = fixture(size);
+    bencher.bench_local(|| RT.block_on(f.app.readable_history(&f.case)).unwrap());
+}
+
+/// Part two: deriving the plan from the decoded history (the pure core alone).
+#[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
+fn status_derive(bencher: divan::Bencher, size: usize) {
+    let f = fixture(size);
+    let (history, _) = RT.block_on(f.app.readable_history(&f.case)).unwrap();
+    let tz = jiff::tz::TimeZone::UTC;
+    let config = amends_core::Config::default();
+    bencher.bench_local(|| amends_core::Plan::at(&history, now(), &tz, &config));
+}
