@@ -1,6 +1,6 @@
 //! Trains the learned scorer (issue 10) from the corpus and writes `model/coach.bin`.
 //!
-//! `train [--out model/coach.bin] [--report model/TRAINING.md] [--seed 7] [--bits 17]`
+//! `train [--out model/coach.bin] [--report model/TRAINING.md] [--seed 7] [--bits 15]`
 //!
 //! Run it from the crate folder (`scripts/train-coach` does). Deterministic: the same corpus,
 //! lexicons and seed give the same bytes.
@@ -19,7 +19,7 @@
 //!    of the held-out figures.
 //!
 //! Written by hand rather than with linfa: the features are hashed and sparse (a few hundred of
-//! 2^17 per sentence) and the labels are masked per example, which the dense solvers of linfa
+//! 2^15 per sentence) and the labels are masked per example, which the dense solvers of linfa
 //! do not take; logistic regression with AdaGrad is a few dozen lines.
 
 use std::collections::BTreeMap;
@@ -87,7 +87,7 @@ fn args() -> Result<Args, String> {
         out: "model/coach.bin".into(),
         report: "model/TRAINING.md".into(),
         seed: 7,
-        bits: 17,
+        bits: 15,
         epochs: 8,
         l2: 1e-6,
         rate: 0.1,

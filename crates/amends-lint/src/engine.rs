@@ -6,27 +6,30 @@
 use std::borrow::Cow;
 
 use crate::context::Context;
-use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT};
+use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sentence};
 use crate::lexicon::{
     self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
 };
-use crate::model::{self, Mode, Model, SentenceFeatures};
+use crate::model::{self, Featurizer, Mode, Model, SentenceFeatures};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
 use crate::tables::Tables;
 
 /// The learned scorer's view of one check: every sentence's features and probabilities.
-struct Scored {
-    sentences: Vec<SentenceFeatures>,
+struct Scored<'d> {
+    /// For each sentence, the labels at or above their threshold and the words that weighed
+    /// most for each.
+    narrowed: Vec<Vec<(usize, (usize, usize))>>,
+    sentences: &'d [Sentence],
     /// `probs[sentence][label]`.
     probs: Vec<Vec<f32>>,
 }
 
-impl Scored {
+impl Scored<'_> {
     /// The sentence a span starts in. A binary search: the sentences are in text order, and a
     /// linear search per finding made a long text cubic to check (a megabyte took minutes).
     fn sentence_of(&self, sp: &Span) -> Option<usize> {
-        let end = |x: &SentenceFeatures| x.span.end.max(x.span.start + 1);
+        let end = |x: &Sentence| x.span.end.max(x.span.start + 1);
         let i = self.sentences.partition_point(|x| end(x) <= sp.start);
         let x = self.sentences.get(i)?;
         (x.span.start <= sp.start && sp.start < end(x)).then_some(i)
@@ -133,6 +136,8 @@ pub struct Engine {
     model: Option<Model>,
     /// For each model label: the lexicon it stands beside (a component or a rule).
     model_lex: Vec<Option<u16>>,
+    /// The model's weights laid out for scoring (see [`model::Rows`]).
+    model_rows: Option<model::Rows>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -201,6 +206,7 @@ impl Engine {
                 })
                 .collect()
         });
+        let model_rows = model.as_ref().map(Model::rows);
         Ok(Engine {
             tables,
             lexicons,
@@ -209,6 +215,7 @@ impl Engine {
             components,
             model,
             model_lex,
+            model_rows,
         })
     }
 
@@ -217,6 +224,7 @@ impl Engine {
     pub fn rules_only(mut self) -> Engine {
         self.model = None;
         self.model_lex.clear();
+        self.model_rows = None;
         self
     }
 
@@ -234,6 +242,18 @@ impl Engine {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
         model::sentence_features(&doc, &hits, &self.lexicons)
+    }
+
+    /// The model's probability of every label for every sentence of `text`, as the check
+    /// computes them (without a model: none). For the test that the check's streaming sums
+    /// equal the model applied to each sentence's whole feature list.
+    #[doc(hidden)]
+    pub fn sentence_probs(&self, text: &str) -> Vec<Vec<f32>> {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        self.score(&doc, &hits, Kind::Apology)
+            .map(|s| s.probs)
+            .unwrap_or_default()
     }
 
     /// The loaded lexicons (rules, components and markers).
@@ -305,22 +325,23 @@ impl Engine {
     /// it was trained for: the apology, the letter and the ask. The first message and the gift
     /// note are short and light by design (L-26, L-27), their shape rules say what matters, and
     /// the journal runs only the safety checks.
-    fn score(&self, doc: &Document<'_>, hits: &Hits, kind: Kind) -> Option<Scored> {
-        let m = self.model.as_ref()?;
+    fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
         if !matches!(kind, Kind::Apology | Kind::Email | Kind::Ask) {
             return None;
         }
-        let sentences = model::sentence_features(doc, hits, &self.lexicons);
-        let probs = sentences
-            .iter()
-            .map(|s| {
-                m.logits(&s.features)
-                    .into_iter()
-                    .map(model::sigmoid)
-                    .collect()
-            })
-            .collect();
-        Some(Scored { sentences, probs })
+        let fz = Featurizer::new(doc, hits, &self.lexicons);
+        let (probs, narrowed) = self
+            .model_rows
+            .as_ref()?
+            .score(&fz)
+            .into_iter()
+            .map(|s| (s.probs, s.narrowed))
+            .unzip();
+        Some(Scored {
+            narrowed,
+            sentences: doc.sentences(),
+            probs,
+        })
     }
 
     /// The span a model finding points at: the sentence, narrowed to the words that weighed
@@ -332,10 +353,13 @@ impl Engine {
         si: usize,
         label: usize,
     ) -> (Span, (usize, usize)) {
-        let (Some(m), Some(sf)) = (self.model.as_ref(), s.sentences.get(si)) else {
+        let Some(sf) = s.sentences.get(si) else {
             return (Span::new(0, 0), (0, 0));
         };
-        let (a, b) = m.narrow(label, &sf.features, sf.first_token, sf.end_token);
+        let (a, b) = s.narrowed[si]
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map_or((sf.first_token, sf.end_token), |&(_, r)| r);
         let tokens = doc.tokens();
         match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
             (Some(first), Some(last)) if a < b => {

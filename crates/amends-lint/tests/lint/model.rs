@@ -53,3 +53,42 @@ fn the_model_never_scores_the_safety_rules() {
         assert!(!matches!(l.id.as_str(), "self-harm" | "threat"), "{}", l.id);
     }
 }
+
+/// The check adds the weights of the features all sentences share once per draft and streams
+/// the rest (no lists kept); that must give what the model gives on each sentence's whole
+/// feature list, the way it was trained.
+#[test]
+fn streaming_scores_equal_the_model_on_whole_feature_lists() {
+    let e = engine().unwrap();
+    let model = e.model().expect("a model is compiled in");
+    let texts = [
+        "I'm sorry. I shouted at you in front of your sister, and that was cruel of me.",
+        "hey u up?? i know ur mad. im not making excuses but work was insane!!",
+        "WE REGRET THE DELAY. Our team will refund every order and review the process.",
+        "",
+        "If you don't answer by Friday I will assume we're done.\n\nLove, Sam",
+    ];
+    for text in texts {
+        let streamed = e.sentence_probs(text);
+        let whole: Vec<Vec<f32>> = e
+            .sentence_features(text)
+            .iter()
+            .map(|s| {
+                model
+                    .logits(&s.features)
+                    .into_iter()
+                    .map(amends_lint::model::sigmoid)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(streamed.len(), whole.len(), "{text}");
+        for (a, b) in streamed.iter().zip(&whole) {
+            for (x, y) in a.iter().zip(b) {
+                assert!((x - y).abs() < 1e-6, "{text}: {x} vs {y}");
+            }
+        }
+        if !text.is_empty() {
+            assert!(!streamed.is_empty(), "{text}");
+        }
+    }
+}
