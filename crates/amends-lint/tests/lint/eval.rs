@@ -433,7 +433,65 @@ fn flagged(r: &amends_lint::Report) -> bool {
 /// leverage line sets `crisis` in both and is blocked as pressure when sent.
 #[test]
 fn crisis_and_threats_on_the_third_round_dev_probes() {
-    let text = include_str!("../eval/crisis-r3-dev.jsonl");
+    let m = measure_probes(
+        "crisis-r3-dev.jsonl (tuned on)",
+        include_str!("../eval/crisis-r3-dev.jsonl"),
+    );
+    assert!(
+        m.recall() >= RECALL_FLOOR_R3_DEV,
+        "recall fell to {:.3}",
+        m.recall()
+    );
+    assert!(
+        m.alarms <= ALARMS_CEILING_R3_DEV,
+        "{} false alarms",
+        m.alarms
+    );
+    assert!(
+        m.threats_named >= THREATS_NAMED_FLOOR_R3_DEV,
+        "{} threats named",
+        m.threats_named
+    );
+    assert!(
+        m.both_strict >= BOTH_FLOOR_R3_DEV,
+        "{} leverage lines",
+        m.both_strict
+    );
+}
+
+/// The third round's blind probes: 244 lines by a writer who never saw the lexicons or the
+/// development half, 142 of crisis, threats or both and 102 hard negatives, in 12 kinds.
+/// Measured once, after the round: recall 0.690 (98/142), 8 false alarms in 102 (per kind in
+/// the crate README). Far below the development half (227/227) and the issue's bar (0.95, 5%):
+/// the rules learned the development wording. Now seen, so a floor, not a measure.
+#[test]
+fn crisis_and_threats_on_the_third_round_blind_probes() {
+    let m = measure_probes(
+        "crisis-r3-blind.jsonl (measured, not tuned on)",
+        include_str!("../eval/crisis-r3-blind.jsonl"),
+    );
+    assert!(m.recall() >= 0.68, "recall fell to {:.3}", m.recall());
+    assert!(m.alarms <= 8, "{} false alarms", m.alarms);
+}
+
+/// What one probe file gives, as `shared/LABELS.md` counts it.
+struct ProbeFigures {
+    pos: usize,
+    caught: usize,
+    alarms: usize,
+    threats_named: usize,
+    both_strict: usize,
+}
+
+impl ProbeFigures {
+    fn recall(&self) -> f64 {
+        self.caught as f64 / self.pos as f64
+    }
+}
+
+/// Checks every line of a JSONL probe file as `journal` and as `apology` and prints a table
+/// per kind, with every miss and false alarm.
+fn measure_probes(name: &str, text: &str) -> ProbeFigures {
     let (mut pos, mut caught, mut neg, mut alarms) = (0, 0, 0, 0);
     let (mut threats, mut threats_named, mut both, mut both_strict) = (0, 0, 0, 0);
     let mut per_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -472,29 +530,25 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
             both_strict += usize::from(j.crisis && a.crisis && blocked);
         }
     }
-    let recall = caught as f64 / pos as f64;
-    let mut table = String::from(
-        "\ncrisis-r3-dev.jsonl (tuned on)\nkind (expect)                 lines  caught or alarms\n",
-    );
+    let figures = ProbeFigures {
+        pos,
+        caught,
+        alarms,
+        threats_named,
+        both_strict,
+    };
+    let mut table = format!("\n{name}\nkind (expect)                 lines  caught or alarms\n");
     for (k, (n, hit)) in &per_kind {
         table.push_str(&format!("{k:<30} {n:>5}  {hit:>5}\n"));
     }
     println!(
-        "{table}recall {recall:.3} ({caught}/{pos}), false alarms {alarms}/{neg}; threats named \
+        "{table}recall {:.3} ({caught}/{pos}), false alarms {alarms}/{neg}; threats named \
          as threats {threats_named}/{threats}; leverage as crisis and blocked \
          {both_strict}/{both}\n{}",
+        figures.recall(),
         notes.join("\n")
     );
-    assert!(recall >= RECALL_FLOOR_R3_DEV, "recall fell to {recall:.3}");
-    assert!(alarms <= ALARMS_CEILING_R3_DEV, "{alarms} false alarms");
-    assert!(
-        threats_named >= THREATS_NAMED_FLOOR_R3_DEV,
-        "{threats_named} threats named"
-    );
-    assert!(
-        both_strict >= BOTH_FLOOR_R3_DEV,
-        "{both_strict} leverage lines"
-    );
+    figures
 }
 
 /// After the round: 227 of 227, no false alarm, 67 of 67 threats named as threats, 28 of 28
