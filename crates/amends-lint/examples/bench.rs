@@ -1,6 +1,6 @@
 //! Throughput and latency of the message coach over a corpus (issue 4, "Speed").
 //!
-//! `bench CORPUS_DIR --passes P --warmup W [--ceiling]`
+//! `bench CORPUS_DIR --passes P --warmup W [--ceiling | --rules-only]`
 //!
 //! Reads `CORPUS_DIR/manifest.tsv` (header, then `id kind bytes chars words path`), builds the
 //! engine once (`init_ms`), runs W unmeasured passes and P measured ones, timing each
@@ -25,26 +25,31 @@ struct Args {
     passes: usize,
     warmup: usize,
     ceiling: bool,
+    /// Without the learned scorer: the before/after of issue 10 in one run.
+    rules_only: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let mut dir = None;
-    let (mut passes, mut warmup, mut ceiling) = (5usize, 1usize, false);
+    let (mut passes, mut warmup, mut ceiling, mut rules_only) = (5usize, 1usize, false, false);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--passes" => passes = it.next().and_then(|v| v.parse().ok()).ok_or("--passes N")?,
             "--warmup" => warmup = it.next().and_then(|v| v.parse().ok()).ok_or("--warmup N")?,
             "--ceiling" => ceiling = true,
+            "--rules-only" => rules_only = true,
             _ if dir.is_none() => dir = Some(PathBuf::from(a)),
             _ => return Err(format!("unexpected argument {a}")),
         }
     }
     Ok(Args {
-        dir: dir.ok_or("usage: bench CORPUS_DIR --passes P --warmup W [--ceiling]")?,
+        dir: dir
+            .ok_or("usage: bench CORPUS_DIR --passes P --warmup W [--ceiling | --rules-only]")?,
         passes: passes.max(1),
         warmup,
         ceiling,
+        rules_only,
     })
 }
 
@@ -168,6 +173,7 @@ fn main() -> ExitCode {
         }
     } else {
         match Engine::new() {
+            Ok(e) if args.rules_only => (Some(e.rules_only()), None),
             Ok(e) => (Some(e), None),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -206,7 +212,13 @@ fn main() -> ExitCode {
     times.sort_by(f64::total_cmp);
     let ms = |s: f64| (s * 1e6).round() / 1e3;
     let line = serde_json::json!({
-        "tool": if args.ceiling { "ceiling" } else { "amends-lint" },
+        "tool": if args.ceiling {
+            "ceiling"
+        } else if args.rules_only {
+            "amends-lint (rules only)"
+        } else {
+            "amends-lint"
+        },
         "docs": docs.len(),
         "passes": args.passes,
         "bytes": bytes,

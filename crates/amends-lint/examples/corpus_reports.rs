@@ -1,7 +1,8 @@
 //! Checks every document of corpus files and prints one JSON line per document: its id and the
 //! report (DESIGN.md's contract), for `corpus/tools/score.py`.
 //!
-//! `corpus_reports [--kind K] FILE.jsonl...` (default kind `apology`, as `amends check`).
+//! `corpus_reports [--kind K] [--rules-only] FILE.jsonl...` (default kind `apology`, as
+//! `amends check`). `--rules-only` leaves the learned scorer out: the rule engine's figure.
 
 // A developer tool around the pure crate: it reads corpora and its command line, writes
 // files and times itself, all of which clippy.toml forbids the crate itself.
@@ -10,7 +11,7 @@
 use std::io::{BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
-use amends_lint::{Kind, engine};
+use amends_lint::{Engine, Kind};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,7 +30,10 @@ fn main() -> ExitCode {
         }
         args.drain(i..=i + 1);
     }
-    let engine = match engine() {
+    let rules_only = args.iter().any(|a| a == "--rules-only");
+    args.retain(|a| a != "--rules-only");
+    let engine = match Engine::new() {
+        Ok(e) if rules_only => e.rules_only(),
         Ok(e) => e,
         Err(e) => {
             eprintln!("{e}");

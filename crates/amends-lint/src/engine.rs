@@ -6,20 +6,54 @@
 use std::borrow::Cow;
 
 use crate::context::Context;
-use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT};
+use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sentence};
 use crate::lexicon::{
     self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
 };
-use crate::model::{self, Mode, Model, SentenceFeatures};
+use crate::model::{self, Featurizer, Mode, Model, SentenceFeatures};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
 use crate::tables::Tables;
 
 /// The learned scorer's view of one check: every sentence's features and probabilities.
-struct Scored {
-    sentences: Vec<SentenceFeatures>,
+struct Scored<'d> {
+    /// For each sentence, the labels at or above their threshold and the words that weighed
+    /// most for each.
+    narrowed: Vec<Vec<(usize, (usize, usize))>>,
+    sentences: &'d [Sentence],
     /// `probs[sentence][label]`.
     probs: Vec<Vec<f32>>,
+}
+
+impl Scored<'_> {
+    /// The sentence a span starts in. A binary search: the sentences are in text order, and a
+    /// linear search per finding made a long text cubic to check (a megabyte took minutes).
+    fn sentence_of(&self, sp: &Span) -> Option<usize> {
+        let end = |x: &Sentence| x.span.end.max(x.span.start + 1);
+        let i = self.sentences.partition_point(|x| end(x) <= sp.start);
+        let x = self.sentences.get(i)?;
+        (x.span.start <= sp.start && sp.start < end(x)).then_some(i)
+    }
+
+    /// Which sentences already hold one of `spans`.
+    fn covered<'a>(&self, spans: impl Iterator<Item = &'a Span>) -> Vec<bool> {
+        let mut covered = vec![false; self.sentences.len()];
+        for i in spans.filter_map(|sp| self.sentence_of(sp)) {
+            covered[i] = true;
+        }
+        covered
+    }
+}
+
+/// Whether token `t` of clause `clause` lies in one of `regions` ((first token, clause), sorted
+/// by clause): the rest of a clause after a marker. Sorted so that a long text with many
+/// markers stays linear.
+fn in_regions(regions: &[(usize, usize)], t: usize, clause: usize) -> bool {
+    let i = regions.partition_point(|&(_, c)| c < clause);
+    regions[i..]
+        .iter()
+        .take_while(|&&(_, c)| c == clause)
+        .any(|&(first, _)| t >= first)
 }
 
 /// A phrase hit that survived the filters.
@@ -49,6 +83,14 @@ pub struct Hits {
     hits: Vec<Hit>,
     /// `ranges[lex]` = index range into `hits`.
     ranges: Vec<(usize, usize)>,
+    /// Regions of other people's reported speech, the user's own, and hypotheticals: (first
+    /// token covered, clause). Kept so the learned scorer's additions pass the same filters.
+    reported: Vec<(usize, usize)>,
+    reported_own: Vec<(usize, usize)>,
+    hypothetical: Vec<(usize, usize)>,
+    /// The sentences where each lexicon's exceptions matched (an everyday use: "you made me
+    /// laugh"), as (lexicon, sentence): the learned scorer adds nothing there either.
+    excepted: Vec<(u16, usize)>,
 }
 
 impl Hits {
@@ -94,6 +136,8 @@ pub struct Engine {
     model: Option<Model>,
     /// For each model label: the lexicon it stands beside (a component or a rule).
     model_lex: Vec<Option<u16>>,
+    /// The model's weights laid out for scoring (see [`model::Rows`]).
+    model_rows: Option<model::Rows>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -162,6 +206,7 @@ impl Engine {
                 })
                 .collect()
         });
+        let model_rows = model.as_ref().map(Model::rows);
         Ok(Engine {
             tables,
             lexicons,
@@ -170,6 +215,7 @@ impl Engine {
             components,
             model,
             model_lex,
+            model_rows,
         })
     }
 
@@ -178,6 +224,7 @@ impl Engine {
     pub fn rules_only(mut self) -> Engine {
         self.model = None;
         self.model_lex.clear();
+        self.model_rows = None;
         self
     }
 
@@ -186,11 +233,27 @@ impl Engine {
         self.model.as_ref()
     }
 
+    pub(crate) fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
     /// The sentences of `text` with the features the learned scorer reads (for training).
     pub fn sentence_features(&self, text: &str) -> Vec<SentenceFeatures> {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
         model::sentence_features(&doc, &hits, &self.lexicons)
+    }
+
+    /// The model's probability of every label for every sentence of `text`, as the check
+    /// computes them (without a model: none). For the test that the check's streaming sums
+    /// equal the model applied to each sentence's whole feature list.
+    #[doc(hidden)]
+    pub fn sentence_probs(&self, text: &str) -> Vec<Vec<f32>> {
+        let doc = Document::new(text);
+        let hits = self.scan(&doc);
+        self.score(&doc, &hits, Kind::Apology)
+            .map(|s| s.probs)
+            .unwrap_or_default()
     }
 
     /// The loaded lexicons (rules, components and markers).
@@ -211,7 +274,7 @@ impl Engine {
         let mut components = self.components(&doc, kind, &hits);
         let scored = self.score(&doc, &hits, kind);
         if let Some(s) = &scored {
-            self.merge_components(&doc, s, &mut components);
+            self.merge_components(&doc, &hits, s, &mut components);
         }
         let mut findings = Vec::new();
         for (lex, rule) in &self.rules {
@@ -232,7 +295,7 @@ impl Engine {
             rule.check(&cx, &mut findings);
         }
         if let Some(s) = &scored {
-            self.merge_findings(&doc, s, kind, &mut findings);
+            self.merge_findings(&doc, &hits, s, kind, &mut findings);
         }
         findings.sort_by(|a, b| {
             a.span
@@ -259,58 +322,84 @@ impl Engine {
     }
 
     /// The model's scores for every sentence, when a model is compiled in and the kind is one
-    /// it reads (every kind but the journal, where only safety checks run).
-    fn score(&self, doc: &Document<'_>, hits: &Hits, kind: Kind) -> Option<Scored> {
-        let m = self.model.as_ref()?;
-        if kind == Kind::Journal {
+    /// it was trained for: the apology, the letter and the ask. The first message and the gift
+    /// note are short and light by design (L-26, L-27), their shape rules say what matters, and
+    /// the journal runs only the safety checks.
+    fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
+        if !matches!(kind, Kind::Apology | Kind::Email | Kind::Ask) {
             return None;
         }
-        let sentences = model::sentence_features(doc, hits, &self.lexicons);
-        let probs = sentences
-            .iter()
-            .map(|s| {
-                m.logits(&s.features)
-                    .into_iter()
-                    .map(model::sigmoid)
-                    .collect()
-            })
-            .collect();
-        Some(Scored { sentences, probs })
+        let fz = Featurizer::new(doc, hits, &self.lexicons);
+        let (probs, narrowed) = self
+            .model_rows
+            .as_ref()?
+            .score(&fz)
+            .into_iter()
+            .map(|s| (s.probs, s.narrowed))
+            .unzip();
+        Some(Scored {
+            narrowed,
+            sentences: doc.sentences(),
+            probs,
+        })
     }
 
     /// The span a model finding points at: the sentence, narrowed to the words that weighed
     /// most for the label.
-    fn model_span(&self, doc: &Document<'_>, s: &Scored, si: usize, label: usize) -> Span {
-        let (Some(m), Some(sf)) = (self.model.as_ref(), s.sentences.get(si)) else {
-            return Span::new(0, 0);
+    fn model_span(
+        &self,
+        doc: &Document<'_>,
+        s: &Scored,
+        si: usize,
+        label: usize,
+    ) -> (Span, (usize, usize)) {
+        let Some(sf) = s.sentences.get(si) else {
+            return (Span::new(0, 0), (0, 0));
         };
-        let (a, b) = m.narrow(label, &sf.features, sf.first_token, sf.end_token);
+        let (a, b) = s.narrowed[si]
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map_or((sf.first_token, sf.end_token), |&(_, r)| r);
         let tokens = doc.tokens();
         match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
-            (Some(first), Some(last)) if a < b => Span::new(first.span.start, last.span.end),
-            _ => sf.span,
+            (Some(first), Some(last)) if a < b => {
+                (Span::new(first.span.start, last.span.end), (a, b))
+            }
+            _ => (sf.span, (sf.first_token, sf.end_token)),
         }
     }
 
     /// Components: the rule's spans and the model's sentences, combined as each label's mode
     /// says (see `model.rs`).
-    fn merge_components(&self, doc: &Document<'_>, s: &Scored, comps: &mut [ComponentReport]) {
+    fn merge_components(
+        &self,
+        doc: &Document<'_>,
+        hits: &Hits,
+        s: &Scored,
+        comps: &mut [ComponentReport],
+    ) {
         let Some(m) = self.model.as_ref() else { return };
         for c in comps.iter_mut() {
             let Some(li) = m.label(&c.id) else { continue };
             let label = &m.labels[li];
             let on = |si: usize| s.probs[si][li] >= label.threshold;
-            let sentence_of = |sp: &Span| {
-                s.sentences.iter().position(|x| {
-                    x.span.start <= sp.start && sp.start < x.span.end.max(x.span.start + 1)
-                })
-            };
             if label.mode == Mode::Model {
-                c.spans.retain(|sp| sentence_of(sp).is_some_and(on));
+                c.spans.retain(|sp| s.sentence_of(sp).is_some_and(on));
             }
-            for si in 0..s.sentences.len() {
-                if on(si) && !c.spans.iter().any(|sp| sentence_of(sp) == Some(si)) {
-                    c.spans.push(self.model_span(doc, s, si, li));
+            let lexicon = self
+                .model_lex
+                .get(li)
+                .copied()
+                .flatten()
+                .map(|l| &self.lexicons[usize::from(l)]);
+            let covered = s.covered(c.spans.iter());
+            for (si, &done) in covered.iter().enumerate() {
+                if on(si) && !done {
+                    let (span, t0) = self.model_span(doc, s, si, li);
+                    if lexicon.is_some_and(|l| self.filtered_at(doc, hits, l, t0, false)) {
+                        continue;
+                    }
+                    c.spans.push(span);
                 }
             }
             c.spans.sort_by_key(|sp| (sp.start, sp.end));
@@ -323,6 +412,7 @@ impl Engine {
     fn merge_findings(
         &self,
         doc: &Document<'_>,
+        hits: &Hits,
         s: &Scored,
         kind: Kind,
         findings: &mut Vec<Finding>,
@@ -340,22 +430,23 @@ impl Engine {
                 continue;
             }
             let on = |si: usize| s.probs[si][li] >= label.threshold;
-            let sentence_of = |sp: &Span| {
-                s.sentences.iter().position(|x| {
-                    x.span.start <= sp.start && sp.start < x.span.end.max(x.span.start + 1)
-                })
-            };
             if label.mode == Mode::Model {
                 findings.retain(|f| {
-                    f.rule != lexicon.id.as_str() || sentence_of(&f.span).is_some_and(on)
+                    f.rule != lexicon.id.as_str() || s.sentence_of(&f.span).is_some_and(on)
                 });
             }
-            for si in 0..s.sentences.len() {
-                let has = findings
+            let covered = s.covered(
+                findings
                     .iter()
-                    .any(|f| f.rule == lexicon.id.as_str() && sentence_of(&f.span) == Some(si));
-                if on(si) && !has {
-                    let span = self.model_span(doc, s, si, li);
+                    .filter(|f| f.rule == lexicon.id.as_str())
+                    .map(|f| &f.span),
+            );
+            for (si, &done) in covered.iter().enumerate() {
+                if on(si) && !done {
+                    let (span, t0) = self.model_span(doc, s, si, li);
+                    if self.filtered_at(doc, hits, lexicon, t0, true) {
+                        continue;
+                    }
                     findings.push(self.finding(lex, kind, doc, span, None));
                 }
             }
@@ -503,14 +594,15 @@ impl Engine {
                 }
             }
         }
-        let in_region = |regions: &[(usize, usize)], t: usize| {
-            regions
-                .iter()
-                .any(|&(first, clause)| t >= first && tokens[t].clause == clause)
-        };
+        for regions in [&mut reported, &mut reported_own, &mut hypothetical] {
+            regions.sort_unstable_by_key(|&(first, clause)| (clause, first));
+        }
+        let in_region =
+            |regions: &[(usize, usize)], t: usize| in_regions(regions, t, tokens[t].clause);
 
         cands.sort_unstable_by_key(|h| (h.lex, h.norm_start, std::cmp::Reverse(h.norm_end)));
         let mut hits: Vec<Hit> = Vec::with_capacity(cands.len());
+        let mut excepted: Vec<(u16, usize)> = Vec::new();
         let mut ranges = vec![(0usize, 0usize); self.lexicons.len()];
         let mut i = 0;
         while i < cands.len() {
@@ -535,6 +627,7 @@ impl Engine {
                 for x in cands[i..j].iter().filter(|x| Some(x.group) == except) {
                     furthest = furthest.max(x.norm_end);
                     exceptions.push((x.norm_start, furthest));
+                    excepted.push((lex, x.sentence));
                 }
             }
             let start = hits.len();
@@ -584,7 +677,78 @@ impl Engine {
             ranges[usize::from(lex)] = (start, hits.len());
             i = j;
         }
-        Hits { hits, ranges }
+        // Sorted for the binary search in `filtered_at`.
+        excepted.sort_unstable();
+        excepted.dedup();
+        Hits {
+            hits,
+            ranges,
+            reported,
+            reported_own,
+            hypothetical,
+            excepted,
+        }
+    }
+
+    /// Whether a word at token `t0` is, for this lexicon, negated, quoted, someone else's
+    /// reported speech or a hypothetical: the filters a phrase hit passes, applied to the
+    /// learned scorer's additions too, so "I'm not going to say I was drunk" is no excuse from
+    /// either of them.
+    fn filtered_at(
+        &self,
+        doc: &Document<'_>,
+        hits: &Hits,
+        lexicon: &Lexicon,
+        (t0, t_end): (usize, usize),
+        negation: bool,
+    ) -> bool {
+        let tokens = doc.tokens();
+        let Some(tok) = tokens.get(t0) else {
+            return false;
+        };
+        // The words the model leaned on run from t0 to t_end; a negator among them (not the
+        // last) negates what follows it ("you're not overreacting", "it wasn't my fault"), and
+        // a region of reported speech or a hypothetical reaches the end of the clause, so the
+        // last word tells.
+        let last = t_end.saturating_sub(1).max(t0);
+        let last_tok = tokens.get(last).unwrap_or(tok);
+        let filters = lexicon
+            .groups
+            .iter()
+            .find(|g| g.cue.is_none() && g.name != EXCEPT_GROUP)
+            .map_or(0, |g| g.filters);
+        let in_region = |regions: &[(usize, usize)]| in_regions(regions, last, last_tok.clause);
+        // A negator among those words or just after them in the same clause ("you're not
+        // overreacting" leaned on "you're"), as well as one just before (the phrase filter).
+        let negator_inside = (t0..(last + 3).min(tokens.len())).any(|t| {
+            tokens[t].clause == tok.clause && tokens[t].flags & (NEGATOR | NEG_SHORT) != 0
+        });
+        // For the parts of an apology only a negator before the words, or one that ends them
+        // ("I didn't"), negates: "I shouldn't have lied", "I never called" and "there's no
+        // excuse" carry them.
+        // A negator that closes its clause inside the words is a denial ("I didn't, but…").
+        let denial = (t0..=last).any(|t| {
+            tokens[t].flags & NEGATOR != 0
+                && tokens
+                    .get(t + 1)
+                    .is_none_or(|n| n.clause != tokens[t].clause)
+        });
+        let negated_here = if negation {
+            negated(tokens, t0) || negator_inside
+        } else {
+            negated(tokens, t0) || denial
+        };
+        let lex = self.lexicon_by_id(&lexicon.id);
+        if lex.is_some_and(|l| hits.excepted.binary_search(&(l, tok.sentence)).is_ok()) {
+            return true;
+        }
+        (filters & Filter::Negated.bit() != 0 && negated_here)
+            || (filters & Filter::Quoted.bit() != 0
+                && (t0..=last).any(|t| tokens[t].flags & QUOTED != 0))
+            || (filters & Filter::Reported.bit() != 0
+                && (in_region(&hits.reported)
+                    || (filters & OWN_REPORTED_COUNTS == 0 && in_region(&hits.reported_own))))
+            || (filters & Filter::Hypothetical.bit() != 0 && in_region(&hits.hypothetical))
     }
 
     pub(crate) fn finding(

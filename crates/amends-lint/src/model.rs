@@ -5,7 +5,7 @@
 //! rule that judges meaning, a logistic model scores every sentence from features that do not
 //! depend on a phrase being listed:
 //!
-//! - the sentence's words, word pairs and triples, and four-letter pieces of its words (so a
+//! - the sentence's words, word pairs, and four-letter pieces of its words (so a
 //!   typo or an inflection still counts), words after a negator marked as negated;
 //! - the engine's own signals: which lexicons (and groups) hit in the sentence, in the sentences
 //!   before and after it, and anywhere in the draft;
@@ -143,6 +143,9 @@ impl Model {
         let n = usize::from(r.byte()?);
         let corpus_digest = String::from_utf8_lossy(r.take(n)?).into_owned();
         let count = usize::from(u16::from_le_bytes(r.array()?));
+        if count > ROW {
+            return Err(ModelError(format!("{count} labels, at most {ROW}")));
+        }
         let mut labels = Vec::with_capacity(count);
         for _ in 0..count {
             let n = usize::from(r.byte()?);
@@ -195,6 +198,32 @@ impl Model {
             .collect()
     }
 
+    /// The weights laid out for scoring. A model has at most [`ROW`] labels (`decode` says
+    /// so); more are cut off here.
+    pub fn rows(&self) -> Rows {
+        let n = self.labels.len().clamp(1, ROW);
+        let rows = self
+            .weights
+            .chunks_exact(self.labels.len().max(1))
+            .map(|w| &w[..n.min(w.len())])
+            .map(|w| {
+                let mut row = [0i8; ROW];
+                row[..w.len()].copy_from_slice(w);
+                Aligned(row)
+            })
+            .collect();
+        Rows {
+            mask: (1usize << self.bits) - 1,
+            rows,
+            base: self
+                .labels
+                .iter()
+                .take(ROW)
+                .map(|l| (l.bias, l.scale, l.threshold))
+                .collect(),
+        }
+    }
+
     /// One label's weight for a feature.
     pub fn weight(&self, label: usize, f: &Feature) -> f32 {
         let n = self.labels.len();
@@ -226,26 +255,129 @@ impl Model {
                 }
             }
         }
-        // Kadane: the contiguous run with the largest sum.
-        let (mut best, mut best_range) = (f32::MIN, (0, per.len()));
-        let (mut sum, mut start) = (0f32, 0);
-        for (i, &v) in per.iter().enumerate() {
-            if sum <= 0.0 {
-                sum = v;
-                start = i;
-            } else {
-                sum += v;
-            }
-            if sum > best {
-                best = sum;
-                best_range = (start, i + 1);
-            }
+        heaviest_run(&per, first, end)
+    }
+}
+
+/// Labels per row of [`Rows`].
+pub const ROW: usize = 32;
+
+#[derive(Clone, Copy)]
+#[repr(align(32))]
+struct Aligned([i8; ROW]);
+
+/// The model's weights with every bucket's row padded to 32 bytes and aligned: one row is one
+/// half cache line, never split over two, and adding it is a few vector instructions. The rows
+/// are scattered over a megabyte, so reading them is most of the model's cost.
+pub struct Rows {
+    mask: usize,
+    rows: Vec<Aligned>,
+    /// (bias, scale, threshold) per label.
+    base: Vec<(f32, f32, f32)>,
+}
+
+/// One sentence as the model scores it.
+pub struct SentenceScore {
+    /// Every label's probability.
+    pub probs: Vec<f32>,
+    /// For each label at or above its threshold: the run of tokens that weighed most for it
+    /// (what a finding points at), as a token range.
+    pub narrowed: Vec<(usize, (usize, usize))>,
+}
+
+impl Rows {
+    fn row(&self, hash: u64) -> &[i8; ROW] {
+        &self.rows[hash as usize & self.mask].0
+    }
+
+    fn add(&self, acc: &mut [i32; ROW], hash: u64) {
+        for (a, &w) in acc.iter_mut().zip(self.row(hash)) {
+            *a += i32::from(w);
         }
-        if best <= 0.0 {
+    }
+
+    /// Every sentence of a draft scored: each label's probability, and for the labels at or
+    /// above their threshold the words that weighed most. The features all sentences share
+    /// are added once; a sentence's hashes are gathered first and their rows read after, in a
+    /// tight loop (the rows are scattered over a megabyte, and reads that do not wait on
+    /// hashing overlap their cache misses), then read again, still cached, for narrowing.
+    pub fn score(&self, fz: &Featurizer<'_, '_>) -> Vec<SentenceScore> {
+        let mut shared = [0i32; ROW];
+        fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
+        let mut feats: Vec<(u64, (usize, usize))> = Vec::new();
+        (0..fz.len())
+            .map(|si| {
+                let (_, first, end) = fz.sentence(si);
+                feats.clear();
+                fz.emit(si, false, &mut |hash, tokens| feats.push((hash, tokens)));
+                let mut acc = shared;
+                for &(hash, _) in &feats {
+                    self.add(&mut acc, hash);
+                }
+                let probs: Vec<f32> = self
+                    .base
+                    .iter()
+                    .zip(acc)
+                    .map(|(&(bias, scale, _), a)| sigmoid(bias + a as f32 * scale))
+                    .collect();
+                let narrowed = (0..probs.len())
+                    .filter(|&l| probs[l] >= self.base[l].2)
+                    .map(|l| (l, self.narrow(&feats, l, first, end)))
+                    .collect();
+                SentenceScore { probs, narrowed }
+            })
+            .collect()
+    }
+
+    /// As [`Model::narrow`], on a sentence's gathered features.
+    fn narrow(
+        &self,
+        feats: &[(u64, (usize, usize))],
+        label: usize,
+        first: usize,
+        end: usize,
+    ) -> (usize, usize) {
+        if end <= first {
             return (first, end);
         }
-        (first + best_range.0, first + best_range.1)
+        let scale = self.base[label].1;
+        let mut per = vec![0f32; end - first];
+        for &(hash, (a, b)) in feats {
+            if b <= a {
+                continue;
+            }
+            let w = f32::from(self.row(hash)[label]) * scale / (b - a) as f32;
+            for t in a..b {
+                if let Some(p) = t.checked_sub(first).and_then(|i| per.get_mut(i)) {
+                    *p += w;
+                }
+            }
+        }
+        heaviest_run(&per, first, end)
     }
+}
+
+/// The contiguous run of tokens with the largest summed weight (Kadane), as a token range;
+/// the whole sentence `first..end` when no run weighs anything. `per[i]` is token `first + i`.
+fn heaviest_run(per: &[f32], first: usize, end: usize) -> (usize, usize) {
+    let (mut best, mut best_range) = (f32::MIN, (0, per.len()));
+    let (mut sum, mut start) = (0f32, 0);
+    for (i, &v) in per.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = v;
+            start = i;
+        } else {
+            sum += v;
+        }
+        if sum > best {
+            best = sum;
+            best_range = (start, i + 1);
+        }
+    }
+    if best <= 0.0 {
+        return (first, end);
+    }
+    (first + best_range.0, first + best_range.1)
 }
 
 struct Reader<'a> {
@@ -329,74 +461,137 @@ fn person(w: &str) -> Option<&'static str> {
     })
 }
 
-/// Computes the features of every sentence. `lexicons` are the engine's, indexed like the
-/// hits.
-pub fn sentence_features(
-    doc: &Document<'_>,
-    hits: &Hits,
-    lexicons: &[Lexicon],
-) -> Vec<SentenceFeatures> {
-    let sentences = doc.sentences();
-    let tokens = doc.tokens();
-    let n = sentences.len();
-    // Lexicon hits per sentence, as (lexicon, group) pairs, and across the draft.
-    let mut per_sentence: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n];
-    let mut anywhere: Vec<u16> = Vec::new();
-    // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
-    // claim of the user's own, which the rules use as filters.
-    for (li, _) in lexicons.iter().enumerate() {
-        let Ok(li) = u16::try_from(li) else { continue };
-        for h in hits.of(li) {
-            if let Some(v) = per_sentence.get_mut(h.sentence) {
-                v.push((li, h.group));
-            }
-            if !anywhere.contains(&li) {
-                anywhere.push(li);
+/// The namespaces of the engine's own signals, in [`LexHashes`] order: a hit in the sentence,
+/// its group, a hit in the sentence before, after, and anywhere in the draft.
+const LEX_NAMESPACES: [u8; 5] = [b'h', b'g', b'p', b'n', b'd'];
+
+/// The hash states of one lexicon's id in each namespace of [`LEX_NAMESPACES`], computed once
+/// per draft instead of once per hit and sentence.
+type LexHashes = [Fnv; 5];
+
+/// What the features of a draft's sentences are computed from: the draft and the engine's hits,
+/// gathered once. Features are emitted to a sink rather than collected, so that scoring adds
+/// each feature's weights as it goes and keeps no list (the list cost as much as the scoring).
+pub struct Featurizer<'d, 't> {
+    doc: &'d Document<'t>,
+    /// Lexicon hits per sentence, as (lexicon, group) pairs.
+    per_sentence: Vec<Vec<(u16, u16)>>,
+    /// The lexicons that hit anywhere in the draft.
+    anywhere: Vec<u16>,
+    lex: Vec<LexHashes>,
+    words: usize,
+}
+
+impl<'d, 't> Featurizer<'d, 't> {
+    /// `lexicons` are the engine's, indexed like the hits.
+    pub fn new(doc: &'d Document<'t>, hits: &Hits, lexicons: &[Lexicon]) -> Self {
+        let n = doc.sentences().len();
+        let mut per_sentence: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n];
+        let mut anywhere: Vec<u16> = Vec::new();
+        // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
+        // claim of the user's own, which the rules use as filters.
+        for (li, _) in lexicons.iter().enumerate() {
+            let Ok(li) = u16::try_from(li) else { continue };
+            for h in hits.of(li) {
+                if let Some(v) = per_sentence.get_mut(h.sentence) {
+                    v.push((li, h.group));
+                }
+                if !anywhere.contains(&li) {
+                    anywhere.push(li);
+                }
             }
         }
+        let lex = lexicons
+            .iter()
+            .map(|l| LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes())))
+            .collect();
+        Featurizer {
+            doc,
+            per_sentence,
+            anywhere,
+            lex,
+            words: doc.word_count(),
+        }
     }
-    let lex_hash = |ns: u8, li: u16| Fnv::new(ns).bytes(lexicons[usize::from(li)].id.as_bytes());
-    let words = doc.word_count();
-    let mut out = Vec::with_capacity(n);
-    for (si, s) in sentences.iter().enumerate() {
-        let mut f: Vec<Feature> = Vec::with_capacity(16 * (s.end_token - s.first_token) + 32);
-        let mut push = |h: Fnv, tokens: (usize, usize)| {
-            f.push(Feature {
-                hash: h.finish(),
-                tokens,
-            })
-        };
-        let (a, b) = (s.first_token, s.end_token);
+
+    /// How many sentences the draft has.
+    pub fn len(&self) -> usize {
+        self.per_sentence.len()
+    }
+
+    /// Whether the draft has no sentence.
+    pub fn is_empty(&self) -> bool {
+        self.per_sentence.is_empty()
+    }
+
+    /// Sentence `si`'s span and token range.
+    pub fn sentence(&self, si: usize) -> (Span, usize, usize) {
+        let s = &self.doc.sentences()[si];
+        (s.span, s.first_token, s.end_token)
+    }
+
+    /// Every feature of sentence `si`, in one list (for training and for narrowing a span).
+    pub fn features(&self, si: usize) -> Vec<Feature> {
+        let (_, a, b) = self.sentence(si);
+        let mut f = Vec::with_capacity(16 * (b - a) + 32);
+        self.emit(si, true, &mut |hash, tokens| {
+            f.push(Feature { hash, tokens })
+        });
+        f
+    }
+
+    /// The features every sentence of the draft shares: the lexicons that hit anywhere and the
+    /// draft's length. Scoring adds their weights once per draft.
+    pub fn emit_draft(&self, push: &mut impl FnMut(u64, (usize, usize))) {
+        for &li in &self.anywhere {
+            push(self.lex[usize::from(li)][4].finish(), (0, 0));
+        }
+        push(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
+    }
+
+    fn draft_length(&self) -> &'static [u8] {
+        match self.words {
+            0..=20 => b"doc-short",
+            21..=80 => b"doc-mid",
+            81..=300 => b"doc-long",
+            _ => b"doc-very-long",
+        }
+    }
+
+    /// Emits the features of sentence `si` as (hash, token range); the range is empty for
+    /// features that are not words. With `draft` false, the ones [`Self::emit_draft`] emits
+    /// are left out.
+    pub fn emit(&self, si: usize, draft: bool, push: &mut impl FnMut(u64, (usize, usize))) {
+        let doc = self.doc;
+        let tokens = doc.tokens();
+        let n = self.len();
+        let (span, a, b) = self.sentence(si);
+        let mut push = |h: Fnv, tokens: (usize, usize)| push(h.finish(), tokens);
         let word = |t: usize| doc.token_text(t).as_bytes();
-        // Words, pairs and triples, with the sentence's edges as words of their own.
+        // Words and word pairs, with the sentence's edges as words of their own. (Triples
+        // cost a fifth of the scoring time and, held out by writer, added nothing: 0.775
+        // with them, 0.780 without.)
         for t in a..b {
-            push(Fnv::new(b'w').bytes(word(t)), (t, t + 1));
-            if t + 1 < b {
-                push(
-                    Fnv::new(b'b').bytes(word(t)).byte(b' ').bytes(word(t + 1)),
-                    (t, t + 2),
-                );
-            }
-            if t + 2 < b {
-                push(
-                    Fnv::new(b't')
-                        .bytes(word(t))
-                        .byte(b' ')
-                        .bytes(word(t + 1))
-                        .byte(b' ')
-                        .bytes(word(t + 2)),
-                    (t, t + 3),
-                );
-            }
-            // Four-letter pieces of the word, with its edges marked.
             let w = word(t);
+            push(Fnv::new(b'w').bytes(w), (t, t + 1));
+            if t + 1 < b {
+                let pair = Fnv::new(b'b').bytes(w).byte(b' ').bytes(word(t + 1));
+                push(pair, (t, t + 2));
+            }
+            // Four-letter pieces of the word, with its edges marked: "<" + word + ">".
             if w.len() >= 3 {
-                let mut padded = Vec::with_capacity(w.len() + 2);
-                padded.push(b'<');
-                padded.extend_from_slice(w);
-                padded.push(b'>');
-                for g in padded.windows(4) {
-                    push(Fnv::new(b'c').bytes(g), (t, t + 1));
+                let padded = |i: usize| match i {
+                    0 => b'<',
+                    i if i <= w.len() => w[i - 1],
+                    _ => b'>',
+                };
+                for g in 0..w.len() - 1 {
+                    let h = Fnv::new(b'c')
+                        .byte(padded(g))
+                        .byte(padded(g + 1))
+                        .byte(padded(g + 2))
+                        .byte(padded(g + 3));
+                    push(h, (t, t + 1));
                 }
             }
             // Negation scope: the next three words of the clause, marked.
@@ -420,25 +615,25 @@ pub fn sentence_features(
             push(Fnv::new(b'e').bytes(word(b - 1)), (b - 1, b));
         }
         // The engine's own signals.
-        for &(li, g) in &per_sentence[si] {
-            push(lex_hash(b'h', li), (0, 0));
-            push(
-                lex_hash(b'g', li).byte(b'/').bytes(&g.to_le_bytes()),
-                (0, 0),
-            );
+        let lex = |li: u16, ns: usize| self.lex[usize::from(li)][ns];
+        for &(li, g) in &self.per_sentence[si] {
+            push(lex(li, 0), (0, 0));
+            push(lex(li, 1).byte(b'/').bytes(&g.to_le_bytes()), (0, 0));
         }
         if si > 0 {
-            for &(li, _) in &per_sentence[si - 1] {
-                push(lex_hash(b'p', li), (0, 0));
+            for &(li, _) in &self.per_sentence[si - 1] {
+                push(lex(li, 2), (0, 0));
             }
         }
         if si + 1 < n {
-            for &(li, _) in &per_sentence[si + 1] {
-                push(lex_hash(b'n', li), (0, 0));
+            for &(li, _) in &self.per_sentence[si + 1] {
+                push(lex(li, 3), (0, 0));
             }
         }
-        for &li in &anywhere {
-            push(lex_hash(b'd', li), (0, 0));
+        if draft {
+            for &li in &self.anywhere {
+                push(lex(li, 4), (0, 0));
+            }
         }
         // Shape.
         let mut flag = |name: &[u8]| push(Fnv::new(b'x').bytes(name), (0, 0));
@@ -454,31 +649,31 @@ pub fn sentence_features(
         if n == 1 {
             flag(b"only");
         }
-        let len = b - a;
-        flag(match len {
+        flag(match b - a {
             0..=3 => b"len-tiny",
             4..=8 => b"len-short",
             9..=20 => b"len-mid",
             _ => b"len-long",
         });
-        flag(match words {
-            0..=20 => b"doc-short",
-            21..=80 => b"doc-mid",
-            81..=300 => b"doc-long",
-            _ => b"doc-very-long",
-        });
-        let text = doc.slice(s.span);
+        if draft {
+            flag(self.draft_length());
+        }
+        let text = doc.slice(span);
         if text.contains('?') {
             flag(b"question");
         }
         if text.contains('!') {
             flag(b"exclaim");
         }
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() >= 6 && letters.iter().all(|c| c.is_uppercase()) {
+        let (mut letters, mut upper) = (0usize, 0usize);
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+        if letters >= 6 && upper == letters {
             flag(b"shouting");
         }
-        if letters.len() >= 6 && letters.iter().all(|c| !c.is_uppercase()) {
+        if letters >= 6 && upper == 0 {
             flag(b"lowercase");
         }
         let mut seen: [bool; 4] = [false; 4];
@@ -509,14 +704,27 @@ pub fn sentence_features(
                 _ => b"opens-they",
             });
         }
-        out.push(SentenceFeatures {
-            span: s.span,
-            first_token: a,
-            end_token: b,
-            features: f,
-        });
     }
-    out
+}
+
+/// Computes the features of every sentence, each in one list (for training).
+pub fn sentence_features(
+    doc: &Document<'_>,
+    hits: &Hits,
+    lexicons: &[Lexicon],
+) -> Vec<SentenceFeatures> {
+    let fz = Featurizer::new(doc, hits, lexicons);
+    (0..fz.len())
+        .map(|si| {
+            let (span, first_token, end_token) = fz.sentence(si);
+            SentenceFeatures {
+                span,
+                first_token,
+                end_token,
+                features: fz.features(si),
+            }
+        })
+        .collect()
 }
 
 /// The logistic function.

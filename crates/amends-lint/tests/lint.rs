@@ -22,3 +22,6 @@ mod regressions;
 
 #[path = "lint/crisis.rs"]
 mod crisis;
+
+#[path = "lint/model.rs"]
+mod model;

@@ -57,7 +57,10 @@ impl Rule for VagueApology {
         let has_act = cx.has_component("specific_action");
         let soft = cx.group("soft");
         let fired = emit_all(cx, out, |g| !(Some(g) == soft && has_act));
+        // With the learned scorer compiled in, a bare "sorry" is read in context by the model
+        // (issue 10): the rule keeps its phrases, and the model adds the bare case.
         if !fired
+            && !cx.engine.has_model()
             && !has_act
             && let Some(span) = cx
                 .component("remorse")
