@@ -52,6 +52,13 @@ pub struct Reason {
     pub hold: Option<Hold>,
 }
 
+/// "text (METHOD)": how every front end shows a reason.
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.text, self.method)
+    }
+}
+
 impl Reason {
     /// A stop of the hold table (SAFE-1, SAFE-2, SAFE-8, WA-3): no date, habit or answer of
     /// the user's changes it. Front ends show it alone and offer nothing towards them while

@@ -1264,25 +1264,12 @@ pub async fn draft_sent(
             "there is nothing to mark as sent: the draft is empty",
         ));
     }
-    let now = Timestamp::now();
-    // Asked first only to give the reasons as a list; mark_sent decides again on its own.
-    let checked = api
-        .app
-        .check_draft(case, kind, &text, Some(channel), None, now)
-        .await?;
-    if !checked.can_mark_sent {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not-sendable",
-            format!(
-                "This draft cannot be marked as sent: {}",
-                checked.blocked_because.join(" ")
-            ),
-        )
-        .with("reasons", to_json(&checked.blocked_because)?)
-        .with("verdict", checked.report.verdict.as_str()));
-    }
-    created(api.app.mark_sent(case, kind, channel, &text, now).await)
+    // Refused with every reason and the verdict (AppError::Refused(NotSendable)).
+    created(
+        api.app
+            .mark_sent(case, kind, channel, &text, Timestamp::now())
+            .await,
+    )
 }
 
 // --- Definitions, files, charts, settings ---------------------------------------------------

@@ -5,7 +5,7 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
-use amends_app::{AppError, StorageError};
+use amends_app::AppError;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -73,36 +73,28 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad-json", message)
     }
 
-    /// An error from a use case, with the status that fits it.
+    /// An error from a use case, with the status and code the app gives it (one mapping, for
+    /// the pages too); a refusal carries its reasons, an invalid field its name.
     pub fn app(e: &AppError) -> Self {
-        let (status, code) = match e {
-            AppError::Store(StorageError::WrongPassphrase) => {
-                (StatusCode::UNAUTHORIZED, "wrong-passphrase")
+        if matches!(e, AppError::NoCase) {
+            return Self::no_case();
+        }
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // Store and file errors name paths and ids, never what the user wrote.
+            tracing::error!(error = %e, "an API request failed");
+        }
+        let mut err = Self::new(status, e.code(), crate::views::capitalise(&e.to_string()));
+        if let Some(field) = e.blamed_field() {
+            err = Self::invalid(field, e);
+        }
+        if let AppError::Refused(refusal) = e {
+            err = err.with("reasons", refusal.reasons());
+            if let Some(verdict) = refusal.verdict() {
+                err = err.with("verdict", verdict.as_str());
             }
-            AppError::TooLong { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
-            AppError::TooManyTries { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"),
-            AppError::NoCase => return Self::no_case(),
-            // A damaged history is the data's state, not a fault of the server (issue 14): the
-            // message names each problem and says to export and restore a backup.
-            AppError::Store(StorageError::Damaged { .. }) => (StatusCode::CONFLICT, "damaged"),
-            AppError::AmbiguousCase { .. } | AppError::CaseSelectorAmbiguous { .. } => {
-                (StatusCode::CONFLICT, "ambiguous-case")
-            }
-            // A rule forbids it as things stand (SAFE-1: a "no" can't be corrected away).
-            AppError::Refused(_) => (StatusCode::CONFLICT, "refused"),
-            AppError::UnknownCase { .. } => (StatusCode::NOT_FOUND, "not-found"),
-            AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
-                // Store and file errors name paths and ids, never what the user wrote.
-                tracing::error!(error = %e, "an API request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-            }
-            AppError::EmptyText
-            | AppError::EmptyName
-            | AppError::InvalidUtf8 { .. }
-            | AppError::Invalid(_)
-            | AppError::Answers(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        };
-        Self::new(status, code, crate::views::capitalise(&e.to_string()))
+        }
+        err
     }
 
     /// An error from a use case that is about one field.

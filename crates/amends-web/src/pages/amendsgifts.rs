@@ -2,6 +2,7 @@
 //! (SAFE-9, C8), and small gestures with their cost (KG-3, C14). Both are closed until the
 //! damage is understood and they have had their space (KG-7).
 
+use crate::http::Problem;
 use amends_core::plan::{AmendsEntry, Gestures};
 use amends_core::{AmendsStatus, Bounds, Gate, GateId};
 use askama::Template;
@@ -22,7 +23,7 @@ pub struct AmendsPage {
     pub items: Vec<AmendsEntry>,
     pub gestures: Gestures,
     pub statuses: Vec<&'static str>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// What was typed into a form that came back with a problem, so nothing is lost.
     pub kept: Kept,
 }
@@ -72,13 +73,13 @@ impl AmendsPage {
     }
 }
 
-async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>) -> Response {
     page_with(ctx, error, None, Kept::default()).await
 }
 
 async fn page_with(
     ctx: &Ctx,
-    error: Option<String>,
+    error: Option<Problem>,
     notice: Option<String>,
     kept: Kept,
 ) -> Response {
@@ -130,7 +131,7 @@ async fn slip_notice(ctx: &Ctx) -> String {
                 .gate(GateId::Outreach)
                 .reasons
                 .iter()
-                .map(|r| format!("{} ({})", r.text, r.method))
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(" "),
             Err(_) => String::new(),
@@ -194,7 +195,7 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
             "Answer the honest check for this request: {}? (AM-3, SAFE-9)",
             missing.join(", ")
         );
-        return page_with(&ctx, Some(msg), None, kept).await;
+        return page_with(&ctx, Some(Problem::from(msg)), None, kept).await;
     }
     let now = Timestamp::now();
     match ctx
@@ -209,7 +210,7 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
+        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, kept).await,
     }
 }
 
@@ -220,7 +221,7 @@ pub async fn update_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
     };
     let status: AmendsStatus = match form.status.as_deref().unwrap_or("").parse() {
         Ok(s) => s,
-        Err(e) => return page(&ctx, Some(e)).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e))).await,
     };
     let now = Timestamp::now();
     match ctx
@@ -236,7 +237,7 @@ pub async fn update_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e))).await,
     }
 }
 
@@ -265,12 +266,12 @@ pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
         let msg = format!(
             "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
         );
-        return page_with(&ctx, Some(msg), None, kept).await;
+        return page_with(&ctx, Some(Problem::from(msg)), None, kept).await;
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page_with(&ctx, Some(e), None, kept).await,
+        Err(e) => return page_with(&ctx, Some(Problem::from(e)), None, kept).await,
     };
     match ctx
         .app
@@ -286,6 +287,6 @@ pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
     {
         Ok(logged) if logged.slip => Redirect::to("/amends?recorded=slip#gestures").into_response(),
         Ok(_) => Redirect::to("/amends#gestures").into_response(),
-        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
+        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, kept).await,
     }
 }

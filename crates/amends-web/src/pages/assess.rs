@@ -346,11 +346,7 @@ fn outcomes(form: FormId, plan: &Plan) -> Vec<Outcome> {
                 ));
             } else {
                 out.push(Outcome {
-                    items: gate
-                        .reasons
-                        .iter()
-                        .map(|r| format!("{} ({})", r.text, r.method))
-                        .collect(),
+                    items: gate.reasons.iter().map(ToString::to_string).collect(),
                     links: vec![("/", "Today")],
                     ..plain(
                         "outreach",
@@ -384,7 +380,7 @@ fn outcomes(form: FormId, plan: &Plan) -> Vec<Outcome> {
                 .walk_away
                 .reasons
                 .iter()
-                .map(|r| format!("{} ({})", r.text, r.method))
+                .map(ToString::to_string)
                 .collect(),
             links: vec![("/assess/walkaway", "The walk-away assessment")],
             ..plain(

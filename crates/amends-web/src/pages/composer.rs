@@ -2,6 +2,7 @@
 //! (no JavaScript), kept sealed as they type, and "mark as sent" only when the outreach gate is
 //! open and the verdict allows it. amends never sends anything itself.
 
+use crate::http::Problem;
 use amends_app::coach::{DraftCheck, Finding, Report, Severity};
 use amends_core::{Channel, DraftKind, GateId, Plan};
 use askama::Template;
@@ -185,7 +186,7 @@ pub struct ComposerPage {
     pub channels: Vec<&'static str>,
     pub channel: String,
     pub saved: bool,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl ComposerPage {
@@ -215,7 +216,7 @@ async fn page(
     text: String,
     channel_raw: String,
     saved: bool,
-    error: Option<String>,
+    error: Option<Problem>,
 ) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
@@ -237,11 +238,7 @@ async fn page(
             )
         })
         .collect();
-    let composer_reasons = composer
-        .reasons
-        .iter()
-        .map(|r| format!("{} ({})", r.text, r.method))
-        .collect();
+    let composer_reasons = composer.reasons.iter().map(ToString::to_string).collect();
     let stopped = amends_app::coach::composer_off(&plan);
     let check = if text.trim().is_empty() || !stopped.is_empty() {
         None
@@ -316,7 +313,7 @@ async fn unknown_kind(ctx: &Ctx, form: ComposerForm, error: String) -> Response 
         form.text.unwrap_or_default(),
         String::new(),
         false,
-        Some(error),
+        Some(Problem::from(error)),
     )
     .await
 }
@@ -339,17 +336,7 @@ pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
-        Err(e) => {
-            page(
-                &ctx,
-                kind,
-                text,
-                channel_raw,
-                false,
-                Some(crate::views::sentence(&e)),
-            )
-            .await
-        }
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
     }
 }
 
@@ -404,7 +391,15 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
     let channel_raw = form.channel.clone().unwrap_or_default();
     let Some(ch) = channel(Some(&channel_raw)) else {
         let msg = format!("Choose how you sent it (one of: {}).", Channel::valid());
-        return page(&ctx, kind, text, channel_raw, false, Some(msg)).await;
+        return page(
+            &ctx,
+            kind,
+            text,
+            channel_raw,
+            false,
+            Some(Problem::from(msg)),
+        )
+        .await;
     };
     let case = match ctx.need_case() {
         Ok(c) => c,
@@ -416,17 +411,7 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/?sent=1").into_response(),
-        Err(e) => {
-            page(
-                &ctx,
-                kind,
-                text,
-                channel_raw,
-                false,
-                Some(crate::views::sentence(&e)),
-            )
-            .await
-        }
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! and their needs (LS-6 to LS-8). The truth is always recorded: contact logged while outreach
 //! was closed is kept and shown as a slip, with the reasons that held.
 
+use crate::http::Problem;
 use amends_app::listening::Question;
 use amends_core::plan::ActiveHold;
 use amends_core::{Channel, Direction, Event, EventData, Gate, Passive, Signal, effective};
@@ -69,7 +70,7 @@ pub struct ContactsPage {
     /// The stops in force (issue 12): the invitation form says what lifts each.
     pub stops: Vec<ActiveHold>,
     pub outreach: Gate,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// The outreach gate as it stood just before a contact the user just logged, if closed.
     pub slip_reasons: Vec<String>,
 }
@@ -128,7 +129,7 @@ fn rows(history: &[Event], slips: &[String]) -> Vec<Row> {
     rows
 }
 
-async fn page(ctx: &Ctx, error: Option<String>, slip_reasons: Vec<String>) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>, slip_reasons: Vec<String>) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -199,16 +200,16 @@ pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
     };
     let dir: Direction = match form.dir.as_deref().unwrap_or("").parse() {
         Ok(d) => d,
-        Err(e) => return page(&ctx, Some(format!("Who got in touch? {e}")), vec![]).await,
+        Err(e) => return page(&ctx, Some(format!("Who got in touch? {e}").into()), vec![]).await,
     };
     let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
         Ok(c) => c,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     match ctx
         .app
@@ -218,19 +219,14 @@ pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
         Ok(logged) if logged.slip => {
             let reasons = logged
                 .outreach_before
-                .map(|g| {
-                    g.reasons
-                        .iter()
-                        .map(|r| format!("{} ({})", r.text, r.method))
-                        .collect()
-                })
+                .map(|g| g.reasons.iter().map(ToString::to_string).collect())
                 .unwrap_or_default();
             let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
             intro.extend::<Vec<String>>(reasons);
             page(&ctx, None, intro).await
         }
         Ok(_) => Redirect::to("/contacts").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }
 
@@ -248,12 +244,12 @@ pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
     };
     let signal: Signal = match form.signal.as_deref().unwrap_or("").parse() {
         Ok(s) => s,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     match ctx
         .app
@@ -262,7 +258,7 @@ pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
     {
         // Today shows what the signal changed, gates first.
         Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }
 
@@ -281,12 +277,12 @@ pub async fn log_passive(ctx: Ctx, Form(form): Form<PassiveForm>) -> Response {
     };
     let what: Passive = match form.what.as_deref().unwrap_or("").parse() {
         Ok(p) => p,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     match ctx
         .app
@@ -294,7 +290,7 @@ pub async fn log_passive(ctx: Ctx, Form(form): Form<PassiveForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/contacts#history-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }
 
@@ -315,12 +311,12 @@ pub async fn log_invitation(ctx: Ctx, Form(form): Form<InvitationForm>) -> Respo
     };
     let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
         Ok(c) => c,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
     match ctx
@@ -337,7 +333,7 @@ pub async fn log_invitation(ctx: Ctx, Form(form): Form<InvitationForm>) -> Respo
         .await
     {
         Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }
 
@@ -362,7 +358,7 @@ async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
     };
     let text = form.text.as_deref().unwrap_or("");
     let (logged, back) = match said {
@@ -377,7 +373,7 @@ async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
     };
     match logged {
         Ok(_) => Redirect::to(back).into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }
 
@@ -400,6 +396,6 @@ pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/contacts#questions").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
     }
 }

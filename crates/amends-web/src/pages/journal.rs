@@ -1,5 +1,6 @@
 //! MO-2: the private journal. It has no send button, and nothing in it can reach the composer.
 
+use crate::http::Problem;
 use amends_app::JournalEntry;
 use askama::Template;
 use axum::Form;
@@ -16,7 +17,7 @@ pub struct JournalPage {
     pub page: Page,
     pub entries: Vec<JournalEntry>,
     pub draft: String,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl JournalPage {
@@ -25,7 +26,7 @@ impl JournalPage {
     }
 }
 
-async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> Response {
+async fn page(ctx: &Ctx, draft: String, error: Option<Problem>, crisis: bool) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -96,6 +97,6 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
         }
         Ok(_) => Redirect::to("/journal").into_response(),
         // Keep what they wrote in the box when it could not be saved.
-        Err(e) => page(&ctx, text, Some(crate::views::sentence(&e)), false).await,
+        Err(e) => page(&ctx, text, Some(Problem::app(&e)), false).await,
     }
 }

@@ -160,18 +160,8 @@ impl Ctx {
 
 /// An app error as a page that says what went wrong and what to do.
 pub fn app_error(e: &AppError, csrf: &str) -> Response {
-    let status = match e {
-        AppError::Store(amends_app::StorageError::WrongPassphrase) => StatusCode::UNAUTHORIZED,
-        AppError::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        // A damaged history is the data's state, not a fault here (issue 14): the message says
-        // what to do.
-        AppError::Store(amends_app::StorageError::Damaged { .. }) => StatusCode::CONFLICT,
-        AppError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    // The app's one mapping, shared with the API: a refusal is a 409 on both.
+    let status = crate::http::status_of(e);
     error_page(
         status,
         "That did not work",
@@ -224,11 +214,8 @@ pub async fn at_or_now(
         .map_err(|e| crate::views::sentence(&e))
 }
 
-/// 422 when a form came back with a problem to show, 200 otherwise.
-pub fn status_for<T>(error: &Option<T>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    }
+/// The problem's status when a form came back with one to show (422 for input to fix, 409
+/// for a refusal, as the API answers), 200 otherwise.
+pub fn status_for(error: &Option<crate::http::Problem>) -> StatusCode {
+    error.as_ref().map_or(StatusCode::OK, |p| p.status)
 }

@@ -2,6 +2,7 @@
 //! do something else, and write on a pad that has no send button. Slips that are not messages
 //! (SAFE-7: checking their profile) are logged here too, and never hidden.
 
+use crate::http::Problem;
 use amends_core::guidance::{Card, card_for};
 use amends_core::plan::NoContact;
 use amends_core::{EventData, HabitKind, SlipKind, effective};
@@ -31,7 +32,7 @@ pub struct NoContactPage {
     pub nc: NoContact,
     pub slip_kinds: Vec<(&'static str, &'static str)>,
     pub cards: Vec<&'static Card>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl NoContactPage {
@@ -63,7 +64,7 @@ pub struct UrgePage {
     pub reasons: Vec<(String, String)>,
     pub activity: String,
     pub cards: Vec<&'static Card>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub form: UrgeForm,
 }
 
@@ -71,7 +72,7 @@ fn cards(ids: &[&str]) -> Vec<&'static Card> {
     ids.iter().filter_map(|m| card_for(m)).collect()
 }
 
-async fn page(ctx: &Ctx, error: Option<String>, notice: Option<String>, crisis: bool) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>, notice: Option<String>, crisis: bool) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -120,7 +121,7 @@ pub struct UrgeForm {
     pub pad: Option<String>,
 }
 
-async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<String>) -> Response {
+async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<Problem>) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -195,7 +196,7 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
         .log_urge(&case, intensity, &instead, None, now, now)
         .await
     {
-        return urge_page(&ctx, form, Some(crate::views::sentence(&e))).await;
+        return urge_page(&ctx, form, Some(Problem::app(&e))).await;
     }
     // The pad has no send button: what is written there goes to the private journal (MO-2).
     let pad = form.pad.unwrap_or_default();
@@ -204,9 +205,7 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
         if let Err(e) = ctx.app.journal_add(&case, &pad, now, now).await {
             return page(
                 &ctx,
-                Some(format!(
-                    "The urge was logged, but the pad could not be saved: {e}"
-                )),
+                Some(format!("The urge was logged, but the pad could not be saved: {e}").into()),
                 None,
                 false,
             )
@@ -240,12 +239,12 @@ pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
     };
     let what: SlipKind = match form.what.as_deref().unwrap_or("").parse() {
         Ok(w) => w,
-        Err(e) => return page(&ctx, Some(e), None, false).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), None, false).await,
     };
     let now = Timestamp::now();
     let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
         Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), None, false).await,
+        Err(e) => return page(&ctx, Some(Problem::from(e)), None, false).await,
     };
     match ctx
         .app
@@ -253,6 +252,6 @@ pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/no-contact?recorded=slip").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), None, false).await,
+        Err(e) => page(&ctx, Some(Problem::app(&e)), None, false).await,
     }
 }

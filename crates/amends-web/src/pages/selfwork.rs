@@ -1,6 +1,7 @@
 //! Self-work (SI-1 to SI-11, DMG-9): quick logging, the 7- and 30-day scores, and charts of sleep,
 //! exercise and therapy, and the no-contact timeline over 30 or 90 days.
 
+use crate::http::Problem;
 use amends_core::{HabitKind, Plan};
 use askama::Template;
 use axum::Form;
@@ -21,7 +22,7 @@ pub struct SelfWorkPage {
     pub days: usize,
     pub charts: Vec<Chart>,
     pub habits: Vec<(&'static str, &'static str, &'static str)>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub form: HabitForm,
 }
 
@@ -66,7 +67,7 @@ pub struct DaysQuery {
 pub async fn page(
     ctx: &Ctx,
     days: usize,
-    error: Option<String>,
+    error: Option<Problem>,
     form: HabitForm,
     notice: Option<String>,
 ) -> Response {
@@ -119,8 +120,9 @@ pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
         Err(r) => return r,
     };
     let ctx = &ctx;
-    let again =
-        |msg: String, form: HabitForm| async move { page(ctx, 30, Some(msg), form, None).await };
+    let again = |msg: String, form: HabitForm| async move {
+        page(ctx, 30, Some(Problem::from(msg)), form, None).await
+    };
     let Some(habit) = form.habit.as_deref().filter(|h| !h.is_empty()) else {
         return again(
             "Choose what you are logging (the field \u{201c}habit\u{201d}).".into(),

@@ -2,6 +2,7 @@
 //! written so far, and a form per section. Their-part notes are shown only here, marked
 //! private: they are never exported and can never go into a draft (SAFE-10, EM-4).
 
+use crate::http::Problem;
 use std::collections::HashMap;
 
 use amends_app::AppError;
@@ -396,7 +397,7 @@ pub struct EditPage {
     pub title: &'static str,
     pub method: &'static str,
     pub form: FormView,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub danger_kept: bool,
 }
 
@@ -437,12 +438,13 @@ fn edit_page(
     section: &'static WorkbookSection,
     answers: &Answers,
     problems: &[String],
-    error: Option<String>,
+    error: Option<Problem>,
 ) -> Response {
-    let status = if problems.is_empty() && error.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    // A refusal answers 409 as the API does; answers to fix, 422.
+    let status = match &error {
+        Some(p) => p.status,
+        None if problems.is_empty() => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let danger_kept = answers
         .get("danger")
@@ -504,14 +506,9 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
         Err(AppError::Answers(problems)) => {
             edit_page(&ctx, &id, section, &answers, &problems, None)
         }
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => edit_page(
-            &ctx,
-            &id,
-            section,
-            &answers,
-            &[],
-            Some(crate::views::sentence(&e)),
-        ),
+        Err(e @ (AppError::Refused(_) | AppError::Invalid { .. } | AppError::NotFound { .. })) => {
+            edit_page(&ctx, &id, section, &answers, &[], Some(Problem::app(&e)))
+        }
         Err(e) => ctx.error(&e),
     }
 }

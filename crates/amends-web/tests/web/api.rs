@@ -737,6 +737,23 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
         .await;
     let v = error(&r, StatusCode::CONFLICT, "refused");
     assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
+    assert!(
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("SAFE-1")),
+        "{v}"
+    );
+    // Issue 13: the page answers the same refusal with the same status (it said 422).
+    let page = c
+        .post(
+            "/composer",
+            &[("kind", "first"), ("text", "Hi, I hope you are well.")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(page.body.contains("SAFE-1"), "{}", page.body);
     let r = c
         .api_post(
             "/api/v1/drafts/first/sent",
