@@ -32,7 +32,9 @@ use tracing::instrument;
 pub use error::{AppError, ErrorClass, Refusal, reason_line};
 pub use export::ExportFormat;
 pub use json::parse_json_strict;
-pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
+pub use method::{
+    CaseSnapshot, Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at,
+};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
 pub use throttle::{FREE_TRIES, THROTTLE_FILE, unlock_wait, wait_in_words};

@@ -142,6 +142,36 @@ fn close_for_damage(plan: &mut Plan, damage: &[crate::Damage]) {
     }];
 }
 
+/// The plan of a history at `at`; every gate closed when anything is damaged.
+fn plan_of(history: &[Event], damage: &[crate::Damage], at: Timestamp, tz: &TimeZone) -> Plan {
+    let mut plan = Plan::at(history, at, tz, &Config::default());
+    if !damage.is_empty() {
+        close_for_damage(&mut plan, damage);
+    }
+    plan
+}
+
+/// A case as one request reads it: loaded once by [`App::snapshot`], so a use case that needs
+/// the plan, the history and the time zone does not read or derive them again.
+#[derive(Clone, Debug)]
+pub struct CaseSnapshot {
+    pub case: CaseSummary,
+    /// Every entry that can be read (see [`App::readable_history`]).
+    pub history: Vec<Event>,
+    /// What is wrong with the rest; the plan closes every gate when this is not empty.
+    pub damage: Vec<crate::Damage>,
+    pub tz: TimeZone,
+    /// The plan at the moment the snapshot was taken.
+    pub plan: Plan,
+}
+
+impl CaseSnapshot {
+    /// The plan at another moment, from the same reading.
+    pub fn plan_at(&self, at: Timestamp) -> Plan {
+        plan_of(&self.history, &self.damage, at, &self.tz)
+    }
+}
+
 /// How late a self-work entry may be logged (RC-1).
 pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 
@@ -353,20 +383,22 @@ impl App {
     /// missing or changed entry could be a "no" (SAFE-1), and a plan from what is left could
     /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
-        let (history, damage) = self.readable_history(case).await?;
-        let tz = self.time_zone().await?;
-        let mut plan = Plan::at(&history, at, &tz, &Config::default());
-        if !damage.is_empty() {
-            close_for_damage(&mut plan, &damage);
-        }
-        Ok(plan)
+        Ok(self.snapshot(case, at).await?.plan)
     }
 
-    async fn outreach_at(&self, history: &[Event], at: Timestamp) -> Result<Gate> {
+    /// One reading of a case: its history as far as it can be read, the user's time zone and
+    /// the plan at `now`, for a request to run against instead of reading them again.
+    pub async fn snapshot(&self, case: &CaseSummary, now: Timestamp) -> Result<CaseSnapshot> {
+        let (history, damage) = self.readable_history(case).await?;
         let tz = self.time_zone().await?;
-        Ok(Plan::at(history, at, &tz, &Config::default())
-            .gate(GateId::Outreach)
-            .clone())
+        let plan = plan_of(&history, &damage, now, &tz);
+        Ok(CaseSnapshot {
+            case: case.clone(),
+            history,
+            damage,
+            tz,
+            plan,
+        })
     }
 
     /// Records an event and reports the outreach gate before (for contact the user started)
@@ -379,19 +411,23 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         let history = self.history(case).await?;
-        let outbound = data.outbound_channel().is_some();
-        let before = if outbound {
-            // Just before `at`: events at the same moment recorded earlier count.
-            Some(self.outreach_at(&history, at).await?)
-        } else {
-            None
+        // Read once for both gates: before the entry and after it.
+        let tz = self.time_zone().await?;
+        let outreach_at = |history: &[Event], at: Timestamp| {
+            Plan::at(history, at, &tz, &Config::default())
+                .gate(GateId::Outreach)
+                .clone()
         };
+        // Just before `at`: events at the same moment recorded earlier count.
+        let before = data
+            .outbound_channel()
+            .is_some()
+            .then(|| outreach_at(&history, at));
         let kind = data.kind();
         let safety = crate::safety::scan_event(&data);
         self.note_safety(safety, now).await?;
         let id = self.record(case, at, now, data, None).await?;
-        let after_history = self.history(case).await?;
-        let outreach_now = self.outreach_at(&after_history, now).await?;
+        let outreach_now = outreach_at(&self.history(case).await?, now);
         Ok(Logged {
             id,
             kind,
