@@ -111,6 +111,7 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
 fn close_for_damage(plan: &mut Plan, damage: &[crate::Damage]) {
     let problems: Vec<&str> = damage.iter().map(|d| d.problem.as_str()).collect();
     let reason = amends_core::Reason {
+        code: None,
         method: "SAFE-1",
         text: format!(
             "Part of this case's history failed its integrity check ({}). A missing or changed \

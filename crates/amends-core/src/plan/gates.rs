@@ -50,6 +50,17 @@ pub struct Reason {
     /// The hold of the table (`stops.rs`) this reason stands for, if it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold: Option<Hold>,
+    /// What the reason stands for, where logic elsewhere depends on it: a type, so that no
+    /// step is chosen by the wording of a reason (issue 13). Not part of the JSON.
+    #[serde(skip)]
+    pub code: Option<ReasonCode>,
+}
+
+/// A reason that other parts of the plan act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    /// RC-1: the readiness self-check has not been done, or is out of date.
+    ReadinessDue,
 }
 
 /// "text (METHOD)": how every front end shows a reason.
@@ -73,7 +84,13 @@ impl Reason {
             text: text.into(),
             until: None,
             hold: None,
+            code: None,
         }
+    }
+
+    fn code(mut self, code: ReasonCode) -> Self {
+        self.code = Some(code);
+        self
     }
 
     fn until(mut self, t: Timestamp) -> Self {
@@ -305,6 +322,7 @@ pub(crate) fn hold_reason(c: &Ctx, h: &ActiveHold) -> Reason {
         text,
         until: None,
         hold: Some(h.hold),
+        code: None,
     }
 }
 
@@ -483,26 +501,30 @@ fn readiness(c: &Ctx, r: &mut Vec<Reason>) {
         ));
     }
     match f.readiness {
-        None => r.push(Reason::new(
-            "RC-1",
-            "The readiness self-check hasn't been done yet.",
-        )),
+        None => r.push(
+            Reason::new("RC-1", "The readiness self-check hasn't been done yet.")
+                .code(ReasonCode::ReadinessDue),
+        ),
         Some((t, _)) => {
             let stale = add_days(t, c.cfg.readiness_valid_days, c.tz) <= c.now;
             let before_slip = f.last_restart().is_some_and(|s| s > t);
             if stale || before_slip {
-                r.push(Reason::new(
-                    "RC-1",
-                    format!(
-                        "The readiness self-check of {} is out of date{}; it needs doing again.",
-                        c.day(t),
-                        if before_slip {
-                            " (there has been contact since)"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
+                r.push(
+                    Reason::new(
+                        "RC-1",
+                        format!(
+                            "The readiness self-check of {} is out of date{}; it needs doing \
+                             again.",
+                            c.day(t),
+                            if before_slip {
+                                " (there has been contact since)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .code(ReasonCode::ReadinessDue),
+                );
             } else {
                 let good =
                     c.f.readiness

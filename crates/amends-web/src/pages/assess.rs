@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 
 use super::Ctx;
-use super::today::action_href;
+use super::today::step_href;
 use crate::form_view::{FormView, form_by_slug, slug};
 use crate::security::form_fields;
 use crate::views::{Page, render, render_status};
@@ -61,8 +61,8 @@ pub struct AssessDone {
 }
 
 impl AssessDone {
-    pub fn href(&self, action: &Option<&'static str>) -> &'static str {
-        action.map_or("/", action_href)
+    pub fn href(&self, action: &Option<amends_core::plan::Action>) -> &'static str {
+        step_href(action)
     }
 }
 
