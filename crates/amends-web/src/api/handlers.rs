@@ -24,8 +24,8 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
-use crate::pages::settings::WIPE_PHRASE;
-use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
+use crate::http::WIPE_PHRASE;
+use crate::http::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::state::{Shared, UnlockRefused, wait_in_words};
 
 type Answer<T = Json<Value>> = Result<T, ApiError>;
@@ -123,14 +123,11 @@ pub async fn unlock(State(state): State<Shared>, body: JsonBody) -> Answer<Respo
                     wait_in_words(wait)
                 ),
             )
-            .with(
-                "retry_after_seconds",
-                crate::security::retry_after_secs(wait),
-            );
+            .with("retry_after_seconds", crate::http::retry_after_secs(wait));
             let mut res = err.into_response();
             res.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                crate::security::retry_after(wait),
+                crate::http::retry_after(wait),
             );
             return Ok(res);
         }
@@ -1327,7 +1324,7 @@ pub async fn export(api: Api, RawQuery(q): RawQuery) -> Answer<Response> {
     let format: ExportFormat = f.word("format")?.unwrap_or(ExportFormat::Json);
     let now = Timestamp::now();
     let body = api.app.export(format, now).await?;
-    Ok(crate::pages::settings::export_download(format, now, body))
+    Ok(crate::http::export_download(format, now, body))
 }
 
 pub async fn calendar(api: Api) -> Answer<Response> {

@@ -26,7 +26,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::security::{Csrf, SESSION_COOKIE, cookie};
+use crate::http::{SESSION_COOKIE, cookie};
+use crate::security::Csrf;
 use crate::state::Shared;
 use crate::views::{Page, error_page};
 
