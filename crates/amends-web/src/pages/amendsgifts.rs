@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -215,30 +215,17 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
 }
 
 pub async fn update_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let status: AmendsStatus = word(form.status.as_deref())?;
+        let now = Timestamp::now();
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app
+            .amends_update(&case, id, status, form.note.as_deref(), now, now)
+            .await?;
+        Ok(Redirect::to("/amends").into_response())
     };
-    let status: AmendsStatus = match form.status.as_deref().unwrap_or("").parse() {
-        Ok(s) => s,
-        Err(e) => return page(&ctx, Some(Problem::from(e))).await,
-    };
-    let now = Timestamp::now();
-    match ctx
-        .app
-        .amends_update(
-            &case,
-            form.id.as_deref().unwrap_or(""),
-            status,
-            form.note.as_deref(),
-            now,
-            now,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }
 
 #[derive(Deserialize)]
@@ -250,43 +237,32 @@ pub struct GestureForm {
 }
 
 pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let kept = Kept {
         what: form.what.clone().unwrap_or_default(),
         cost: form.cost.clone().unwrap_or_default(),
         preference: form.preference.clone().unwrap_or_default(),
         ..Kept::default()
     };
-    let raw = form.cost.as_deref().unwrap_or("0").trim();
-    // "4,50" is how much of the world writes an amount.
-    let Ok(cost) = raw.replace(',', ".").parse::<f64>() else {
-        let msg = format!(
-            "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
-        );
-        return page_with(&ctx, Some(Problem::from(msg)), None, kept).await;
+    let done = async {
+        let case = ctx.need_case()?;
+        let raw = form.cost.as_deref().unwrap_or("0").trim();
+        // "4,50" is how much of the world writes an amount.
+        let cost = raw.replace(',', ".").parse::<f64>().map_err(|_| {
+            format!(
+                "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
+            )
+        })?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let what = form.what.as_deref().unwrap_or("");
+        let logged = ctx
+            .app
+            .gesture_add(&case, what, cost, form.preference.as_deref(), at, now)
+            .await?;
+        Ok(if logged.slip {
+            Redirect::to("/amends?recorded=slip#gestures").into_response()
+        } else {
+            Redirect::to("/amends#gestures").into_response()
+        })
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page_with(&ctx, Some(Problem::from(e)), None, kept).await,
-    };
-    match ctx
-        .app
-        .gesture_add(
-            &case,
-            form.what.as_deref().unwrap_or(""),
-            cost,
-            form.preference.as_deref(),
-            at,
-            now,
-        )
-        .await
-    {
-        Ok(logged) if logged.slip => Redirect::to("/amends?recorded=slip#gestures").into_response(),
-        Ok(_) => Redirect::to("/amends#gestures").into_response(),
-        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, kept).await,
-    }
+    finish(done.await, |p| page_with(&ctx, Some(p), None, kept)).await
 }

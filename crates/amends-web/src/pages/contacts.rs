@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 /// What each signal means, in the user's words.
@@ -194,40 +194,29 @@ pub struct ContactForm {
 }
 
 pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let dir: Direction = match form.dir.as_deref().unwrap_or("").parse() {
-        Ok(d) => d,
-        Err(e) => return page(&ctx, Some(format!("Who got in touch? {e}").into()), vec![]).await,
-    };
-    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
-        Ok(c) => c,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_contact(&case, dir, channel, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(logged) if logged.slip => {
-            let reasons = logged
-                .outreach_before
-                .map(|g| g.reasons.iter().map(ToString::to_string).collect())
-                .unwrap_or_default();
-            let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
-            intro.extend::<Vec<String>>(reasons);
-            page(&ctx, None, intro).await
+    let done = async {
+        let case = ctx.need_case()?;
+        let dir: Direction =
+            word(form.dir.as_deref()).map_err(|e| format!("Who got in touch? {e}"))?;
+        let channel: Channel = word(form.channel.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let logged = ctx
+            .app
+            .log_contact(&case, dir, channel, form.note.as_deref(), at, now)
+            .await?;
+        if !logged.slip {
+            return Ok(Redirect::to("/contacts").into_response());
         }
-        Ok(_) => Redirect::to("/contacts").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+        let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
+        intro.extend(
+            logged
+                .outreach_before
+                .iter()
+                .flat_map(|g| g.reasons.iter().map(ToString::to_string)),
+        );
+        Ok(page(&ctx, None, intro).await)
+    };
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -238,28 +227,17 @@ pub struct SignalForm {
 }
 
 pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let signal: Signal = match form.signal.as_deref().unwrap_or("").parse() {
-        Ok(s) => s,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_signal(&case, signal, form.note.as_deref(), at, now)
-        .await
-    {
+    let done = async {
+        let case = ctx.need_case()?;
+        let signal: Signal = word(form.signal.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_signal(&case, signal, form.note.as_deref(), at, now)
+            .await?;
         // Today shows what the signal changed, gates first.
-        Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+        Ok(Redirect::to("/#gates-title").into_response())
+    };
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -271,27 +249,16 @@ pub struct PassiveForm {
 
 /// Issue 12: a like or a view is kept as what it is and changes nothing.
 pub async fn log_passive(ctx: Ctx, Form(form): Form<PassiveForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let what: Passive = word(form.what.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_passive(&case, what, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/contacts#history-title").into_response())
     };
-    let what: Passive = match form.what.as_deref().unwrap_or("").parse() {
-        Ok(p) => p,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_passive(&case, what, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#history-title").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -305,36 +272,25 @@ pub struct InvitationForm {
 
 /// SAFE-1: they got in touch and invited contact, in their words.
 pub async fn log_invitation(ctx: Ctx, Form(form): Form<InvitationForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let channel: Channel = word(form.channel.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+        ctx.app
+            .log_invitation(
+                &case,
+                channel,
+                form.words.as_deref().unwrap_or(""),
+                ticked(&form.unblocked),
+                ticked(&form.partner_ended),
+                at,
+                now,
+            )
+            .await?;
+        Ok(Redirect::to("/#gates-title").into_response())
     };
-    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
-        Ok(c) => c,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
-    match ctx
-        .app
-        .log_invitation(
-            &case,
-            channel,
-            form.words.as_deref().unwrap_or(""),
-            ticked(&form.unblocked),
-            ticked(&form.partner_ended),
-            at,
-            now,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -351,30 +307,23 @@ enum Said {
 }
 
 async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let text = form.text.as_deref().unwrap_or("");
+        let back = match said {
+            Said::Question => {
+                ctx.app.log_question(&case, text, at, now).await?;
+                "/contacts#questions"
+            }
+            Said::Need => {
+                ctx.app.log_need(&case, text, at, now).await?;
+                "/contacts#needs"
+            }
+        };
+        Ok(Redirect::to(back).into_response())
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), vec![]).await,
-    };
-    let text = form.text.as_deref().unwrap_or("");
-    let (logged, back) = match said {
-        Said::Question => (
-            ctx.app.log_question(&case, text, at, now).await,
-            "/contacts#questions",
-        ),
-        Said::Need => (
-            ctx.app.log_need(&case, text, at, now).await,
-            "/contacts#needs",
-        ),
-    };
-    match logged {
-        Ok(_) => Redirect::to(back).into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
@@ -386,16 +335,11 @@ pub async fn log_need(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
 }
 
 pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app.answer_question(&case, id, Timestamp::now()).await?;
+        Ok(Redirect::to("/contacts#questions").into_response())
     };
-    match ctx
-        .app
-        .answer_question(&case, form.id.as_deref().unwrap_or(""), Timestamp::now())
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#questions").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 /// Things to do instead of reaching out (NC-6, SI-7, SI-8), offered in turn.
@@ -233,25 +233,14 @@ pub struct SlipForm {
 }
 
 pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let what: SlipKind = word(form.what.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_slip(&case, what, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/no-contact?recorded=slip").into_response())
     };
-    let what: SlipKind = match form.what.as_deref().unwrap_or("").parse() {
-        Ok(w) => w,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), None, false).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e)), None, false).await,
-    };
-    match ctx
-        .app
-        .log_slip(&case, what, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/no-contact?recorded=slip").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e)), None, false).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), None, false)).await
 }

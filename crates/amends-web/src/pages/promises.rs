@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -142,28 +142,18 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
 }
 
 pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let outcome: PromiseOutcome = word(form.outcome.as_deref())?;
+        let due = due(&ctx, form.due.as_deref()).await?;
+        let now = Timestamp::now();
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app
+            .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
+            .await?;
+        Ok(Redirect::to("/promises").into_response())
     };
-    let outcome: PromiseOutcome = match form.outcome.as_deref().unwrap_or("").parse() {
-        Ok(o) => o,
-        Err(e) => return page(&ctx, Some(Problem::from(e))).await,
-    };
-    let due = match due(&ctx, form.due.as_deref()).await {
-        Ok(d) => d,
-        Err(e) => return page(&ctx, Some(Problem::from(e))).await,
-    };
-    let now = Timestamp::now();
-    let id = form.id.as_deref().unwrap_or("");
-    match ctx
-        .app
-        .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }
 
 #[derive(Deserialize)]
@@ -173,17 +163,13 @@ pub struct CheckInForm {
 }
 
 pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .checkin(&case, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/promises#checkins").into_response())
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(Problem::from(e))).await,
-    };
-    match ctx.app.checkin(&case, form.note.as_deref(), at, now).await {
-        Ok(_) => Redirect::to("/promises#checkins").into_response(),
-        Err(e) => page(&ctx, Some(Problem::app(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }
