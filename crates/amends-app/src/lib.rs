@@ -16,6 +16,7 @@ mod json;
 pub mod listening;
 pub mod method;
 mod paths;
+pub mod records;
 pub mod safety;
 mod text;
 mod throttle;

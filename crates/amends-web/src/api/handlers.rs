@@ -3,6 +3,7 @@
 
 use amends_app::coach::check_text;
 use amends_app::method::parse_due;
+use amends_app::records::Records;
 use amends_app::{
     App, AppError, ExportFormat, KdfParams, Logged, MAX_TEXT_BYTES, Passphrase, StorageError,
     parse_at,
@@ -1019,11 +1020,8 @@ fn no_entry(id: &str) -> ApiError {
 
 /// One entry as stored, with what it corrects and what corrected it: a client corrects the
 /// version that counts now.
-fn event_json(entry: &amends_core::Event, history: &[amends_core::Event]) -> Answer<Value> {
-    let corrected_by = history
-        .iter()
-        .find(|e| e.supersedes.as_deref() == Some(entry.id.as_str()))
-        .map(|e| e.id.clone());
+fn event_json(entry: &amends_core::Event, records: &Records) -> Answer<Value> {
+    let corrected_by = records.corrected_by(&entry.id).map(|e| e.id.clone());
     Ok(json!({
         "id": entry.id,
         "at": entry.at,
@@ -1056,24 +1054,19 @@ pub async fn events(api: Api, RawQuery(q): RawQuery) -> Answer {
         }
         other => other,
     };
-    let history = api.app.history(api.case()?).await?;
-    let mut current = amends_core::effective(&history);
-    current.retain(|e| kind.is_none_or(|k| e.data.kind() == k));
-    current.sort_by_key(|e| (e.at, e.recorded_at));
-    let events = current
+    let records = api.app.records(api.case()?).await?;
+    let events = records
+        .current_of_kind(kind)
         .into_iter()
-        .map(|e| event_json(e, &history))
+        .map(|e| event_json(e, &records))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "events": events })))
 }
 
 pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
-    let history = api.app.history(api.case()?).await?;
-    let entry = history
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| no_entry(&id))?;
-    Ok(Json(event_json(entry, &history)?))
+    let records = api.app.records(api.case()?).await?;
+    let entry = records.entry(&id).ok_or_else(|| no_entry(&id))?;
+    Ok(Json(event_json(entry, &records)?))
 }
 
 pub static CORRECT: &[Field] = &[
@@ -1101,11 +1094,8 @@ pub async fn correct(
 ) -> Answer<(StatusCode, Json<Value>)> {
     let f = body.fields(CORRECT)?;
     let case = api.case()?;
-    let history = api.app.history(case).await?;
-    let old = history
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| no_entry(&id))?;
+    let records = api.app.records(case).await?;
+    let old = records.entry(&id).ok_or_else(|| no_entry(&id))?;
     let entry = f
         .value("entry")?
         .ok_or_else(|| ApiError::invalid("entry", "this field is missing"))?;

@@ -5,7 +5,7 @@
 use amends_app::AppError;
 use amends_core::guidance;
 use amends_core::plan::Path as Track;
-use amends_core::{Answers, EventData, FormId, GateId, Plan};
+use amends_core::{Answers, FormId, GateId, Plan};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -69,17 +69,8 @@ impl AssessDone {
 /// The latest answers to `form` that still count, and when they were given.
 pub async fn latest(ctx: &Ctx, form: FormId) -> Result<Option<(Timestamp, Answers)>, Response> {
     let case = ctx.need_case()?;
-    let history = ctx.app.history(&case).await.map_err(|e| ctx.error(&e))?;
-    Ok(amends_core::effective(&history)
-        .into_iter()
-        .filter_map(|e| match &e.data {
-            EventData::Assessment { form: f, answers } if *f == form => {
-                Some((e.at, answers.clone()))
-            }
-            _ => None,
-        })
-        // The plan reads the latest by time; so does the form.
-        .max_by_key(|(at, _)| *at))
+    let records = ctx.app.records(&case).await.map_err(|e| ctx.error(&e))?;
+    Ok(records.latest_answers(form))
 }
 
 fn unknown(ctx: &Ctx, name: Option<&str>) -> Response {

@@ -135,28 +135,21 @@ async fn page(ctx: &Ctx, error: Option<Problem>, slip_reasons: Vec<String>) -> R
         Err(r) => return r,
     };
     let now = Timestamp::now();
-    let (plan, history, questions) = match (
+    let (plan, records, questions) = match (
         ctx.app.plan(&case, now).await,
-        ctx.app.history(&case).await,
+        ctx.app.records(&case).await,
         ctx.app.questions(&case).await,
     ) {
         (Ok(p), Ok(h), Ok(q)) => (p, h, q),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return ctx.error(&e),
     };
     let slips: Vec<String> = plan.no_contact.slips.iter().map(|s| s.id.clone()).collect();
-    let mut needs: Vec<(Timestamp, String)> = effective(&history)
-        .into_iter()
-        .filter_map(|e| match &e.data {
-            EventData::TheirNeed { text } => Some((e.at, text.clone())),
-            _ => None,
-        })
-        .collect();
-    needs.sort_by_key(|n| n.0);
+    let needs = records.their_needs();
     render_status(
         super::status_for(&error),
         &ContactsPage {
             page: ctx.page("Contact log", "contacts"),
-            rows: rows(&history, &slips),
+            rows: rows(records.history(), &slips),
             questions,
             needs,
             signals: Signal::ALL

@@ -3,9 +3,9 @@
 //! (SAFE-7: checking their profile) are logged here too, and never hidden.
 
 use crate::http::Problem;
+use amends_core::SlipKind;
 use amends_core::guidance::{Card, card_for};
 use amends_core::plan::NoContact;
-use amends_core::{EventData, HabitKind, SlipKind, effective};
 use askama::Template;
 use axum::Form;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -126,31 +126,14 @@ async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<Problem>) -> Respons
         Ok(c) => c,
         Err(r) => return r,
     };
-    let history = match ctx.app.history(&case).await {
-        Ok(h) => h,
+    let records = match ctx.app.records(&case).await {
+        Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
-    let kept = effective(&history);
-    let reasons = kept
-        .iter()
-        .filter_map(|e| match &e.data {
-            EventData::WorkbookAct { act, impact, .. } => Some((act.clone(), impact.clone())),
-            _ => None,
-        })
-        .collect();
-    let urges = kept
-        .iter()
-        .filter(|e| matches!(e.data, EventData::Urge { .. }))
-        .count();
+    let reasons = records.acts_and_impacts();
+    let urges = records.urges();
     // Their own hobby, when they logged one with a name, is the best suggestion of all.
-    let hobby = kept.iter().rev().find_map(|e| match &e.data {
-        EventData::Habit {
-            habit: HabitKind::Hobby,
-            note: Some(n),
-            ..
-        } => Some(n.clone()),
-        _ => None,
-    });
+    let hobby = records.latest_hobby();
     let activity = match hobby {
         Some(h) if urges % 2 == 1 => format!("Spend some time on something of your own: {h}."),
         _ => ACTIVITIES[urges % ACTIVITIES.len()].to_string(),

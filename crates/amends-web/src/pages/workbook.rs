@@ -196,14 +196,12 @@ async fn page(ctx: &Ctx, failed: Option<Failed>, notice: Option<String>) -> Resp
         Err(r) => return r,
     };
     let now = Timestamp::now();
-    let (plan, history) = match (ctx.app.plan(&case, now).await, ctx.app.history(&case).await) {
-        (Ok(p), Ok(h)) => (p, h),
+    let (plan, records) = match (ctx.app.plan(&case, now).await, ctx.app.records(&case).await) {
+        (Ok(p), Ok(r)) => (p, r),
         (Err(e), _) | (_, Err(e)) => return ctx.error(&e),
     };
-    let mut effective = amends_core::effective(&history);
-    effective.sort_by_key(|e| e.at);
     let mut rows: HashMap<&'static str, Vec<Row>> = HashMap::new();
-    for (section, r) in effective.into_iter().filter_map(row) {
+    for (section, r) in records.current().into_iter().filter_map(row) {
         rows.entry(section).or_default().push(r);
     }
     let sections = WORKBOOK
@@ -351,11 +349,12 @@ pub async fn habit(ctx: Ctx, Form(form): Form<Track>) -> Response {
         Err(r) => return r,
     };
     let track = form.track.as_deref() != Some("no");
-    let history = match ctx.app.history(&case).await {
-        Ok(h) => h,
+    let records = match ctx.app.records(&case).await {
+        Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
-    let found = amends_core::effective(&history)
+    let found = records
+        .current()
         .into_iter()
         .find(|e| e.id == id)
         .and_then(|e| match &e.data {
@@ -407,11 +406,10 @@ async fn current_row(
     case: &amends_app::CaseSummary,
     id: &str,
 ) -> Result<(String, &'static WorkbookSection, Answers), Response> {
-    let history = ctx.app.history(case).await.map_err(|e| ctx.error(&e))?;
-    let found = amends_core::effective(&history)
-        .into_iter()
-        .find(|e| e.id == id)
-        .and_then(|e| forms::workbook_answers(&e.data).map(|(s, a)| (e.id.clone(), s, a)));
+    let records = ctx.app.records(case).await.map_err(|e| ctx.error(&e))?;
+    let found = records
+        .workbook_row(id)
+        .map(|r| (r.id, r.section, r.answers));
     let Some((id, section, answers)) = found else {
         return Err(error_page(
             StatusCode::NOT_FOUND,
