@@ -47,23 +47,6 @@ fn kind_label(kind: DraftKind) -> &'static str {
     }
 }
 
-/// Plain names for the coach's component ids (DESIGN.md fixes the ids).
-fn component_label(id: &str) -> &str {
-    match id {
-        "specific_action" => "The specific thing you did",
-        "impact" => "What it did to them",
-        "remorse" => "That you are sorry",
-        "responsibility" => "That it was your doing",
-        "repair" => "What you are doing to put it right",
-        "respectful_close" => "A close that leaves the decision to them",
-        "clear_wish" => "What you hope for, said plainly",
-        "acknowledges_hesitation" => "Room for them to hesitate or say no",
-        "self_work_regardless" => "Your self-work goes on either way",
-        "invites_needs" => "An invitation to say what they need",
-        other => other,
-    }
-}
-
 /// A run of the draft with the findings that cover it.
 pub struct Segment {
     pub text: String,
@@ -73,25 +56,12 @@ pub struct Segment {
     pub findings: Vec<usize>,
 }
 
-/// Rules about the message as a whole (missing parts, cadence, length): listed, not highlighted,
-/// since marking the whole draft would hide the phrases that need attention.
-const WHOLE_MESSAGE_RULES: &[&str] = &[
-    "frequency",
-    "missing-impact",
-    "apology-elements",
-    "request-elements",
-    "email-closing",
-    "first-message-shape",
-    "dwelling",
-    "expensive-gift",
-];
-
 /// Splits the text at every phrase finding's boundary so overlapping findings all show.
 pub fn segments(text: &str, all: &[Finding]) -> Vec<Segment> {
     let findings: Vec<(usize, &Finding)> = all
         .iter()
         .enumerate()
-        .filter(|(_, f)| !WHOLE_MESSAGE_RULES.contains(&f.rule.as_ref()))
+        .filter(|(_, f)| f.scope() == amends_lint::Scope::Phrase)
         .collect();
     let mut cuts: Vec<usize> = vec![0, text.len()];
     for (_, f) in &findings {
@@ -156,7 +126,7 @@ impl CoachPanel {
     }
 
     pub fn component(&self, id: &str) -> String {
-        component_label(id).to_string()
+        amends_lint::component_label(id).to_string()
     }
 
     pub fn described_by(&self, seg: &Segment) -> String {
