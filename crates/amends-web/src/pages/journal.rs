@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, required};
+use super::{Ctx, finish, required};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -85,18 +85,18 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
         Ok(t) => t.to_string(),
         Err(r) => return r,
     };
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let now = Timestamp::now();
-    match ctx.app.journal_add(&case, &text, now, now).await {
+    let done = async {
+        let case = ctx.need_case()?;
+        let now = Timestamp::now();
+        ctx.app.journal_add(&case, &text, now, now).await?;
         // SAFE-3: words about self-harm bring help forward at once, on this very page.
-        Ok(_) if amends_app::coach::crisis_language(&text) => {
+        Ok(if amends_app::coach::crisis_language(&text) {
             page(&ctx, String::new(), None, true).await
-        }
-        Ok(_) => Redirect::to("/journal").into_response(),
-        // Keep what they wrote in the box when it could not be saved.
-        Err(e) => page(&ctx, text, Some(Problem::app(&e)), false).await,
-    }
+        } else {
+            Redirect::to("/journal").into_response()
+        })
+    };
+    let done = done.await;
+    // Keep what they wrote in the box when it could not be saved.
+    finish(done, |p| page(&ctx, text, Some(p), false)).await
 }
