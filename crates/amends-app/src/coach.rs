@@ -268,7 +268,7 @@ pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<Strin
                 .filter(|r| r.method == "C3")
                 .map(reason_line),
         );
-    } else if composer.open && !composer.allows.is_empty() && !composer.allows.contains(&kind) {
+    } else if composer.open && !composer.allows_kind(kind) {
         out.push(format!(
             "A {} message is not part of the method at this point.",
             kind.as_str()

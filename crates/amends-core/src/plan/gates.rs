@@ -116,6 +116,12 @@ pub struct Gate {
 }
 
 impl Gate {
+    /// Composer: whether a draft of this kind may be written now (open, and either every kind
+    /// or this one allowed). The one rule the composer page and "mark as sent" both ask.
+    pub fn allows_kind(&self, kind: DraftKind) -> bool {
+        self.open && (self.allows.is_empty() || self.allows.contains(&kind))
+    }
+
     fn from_reasons(id: GateId, reasons: Vec<Reason>) -> Self {
         let open = reasons.is_empty();
         let opens_at = if open {

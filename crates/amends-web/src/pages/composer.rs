@@ -200,13 +200,7 @@ async fn page(
     let composer = plan.gate(GateId::Composer);
     let kinds = DraftKind::ALL
         .iter()
-        .map(|k| {
-            (
-                *k,
-                kind_label(*k),
-                composer.open && (composer.allows.is_empty() || composer.allows.contains(k)),
-            )
-        })
+        .map(|k| (*k, kind_label(*k), composer.allows_kind(*k)))
         .collect();
     let composer_reasons = composer.reasons.iter().map(ToString::to_string).collect();
     let stopped = amends_app::coach::composer_off(&plan);
