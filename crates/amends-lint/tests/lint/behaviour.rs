@@ -492,19 +492,7 @@ fn findings_say_their_scope_and_components_have_labels() {
     assert_eq!(finding("blame-shift").scope(), Scope::Phrase);
     assert_eq!(finding("missing-impact").scope(), Scope::WholeMessage);
     assert_eq!(finding("first-message-shape").scope(), Scope::WholeMessage);
-    for id in [
-        "specific_action",
-        "impact",
-        "remorse",
-        "responsibility",
-        "repair",
-        "commitment",
-        "respectful_close",
-        "clear_wish",
-        "acknowledges_hesitation",
-        "self_work_regardless",
-        "invites_needs",
-    ] {
+    for id in amends_lint::rules::COMPONENT_ORDER {
         assert_ne!(component_label(id), id, "{id} has no label");
     }
 }
