@@ -184,9 +184,8 @@ impl App {
     /// The calendar of a case at `now`.
     #[instrument(skip_all)]
     pub async fn calendar(&self, case: &CaseSummary, now: Timestamp) -> Result<String> {
-        let plan = self.plan(case, now).await?;
-        let tz = self.time_zone().await?;
-        Ok(render(case, &plan, &tz, now))
+        let snap = self.snapshot(case, now).await?;
+        Ok(render(case, &snap.plan, &snap.tz, now))
     }
 }
 

@@ -149,16 +149,17 @@ impl App {
         days: usize,
     ) -> Result<Series> {
         let days = days.clamp(7, 366);
+        // A damaged history is refused here, as before; the rest comes from one reading.
         let events = self.history(case).await?;
-        let tz = self.time_zone().await?;
-        let plan = self.plan(case, now).await?;
+        let snap = self.snapshot(case, now).await?;
+        let plan = &snap.plan;
         let slips: Vec<Timestamp> = plan.no_contact.slips.iter().map(|s| s.at).collect();
         Ok(daily(
             &events,
             &slips,
             plan.no_contact.counted_from,
             now,
-            &tz,
+            &snap.tz,
             days,
         ))
     }

@@ -2,6 +2,7 @@
 //! (L-13 claims against the trackers, L-16 cadence, L-21 gift cost), the draft kept as the user
 //! types, and "mark as sent", which only the open outreach gate and a sendable verdict allow.
 
+use amends_core::plan::Capability;
 use amends_core::{Channel, DraftKind, GateId, Plan};
 use amends_lint::{Context, LoggedStep};
 
@@ -12,8 +13,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 use tracing::instrument;
 
+use crate::error::reason_line;
 use crate::method::Logged;
-use crate::{App, AppError, CaseSummary, Result};
+use crate::{App, AppError, CaseSummary, Refusal, Result};
 
 /// The message kinds a draft can have, as the coach names them.
 pub fn lint_kind(kind: DraftKind) -> Kind {
@@ -28,7 +30,7 @@ pub fn lint_kind(kind: DraftKind) -> Kind {
 
 fn lexicon_error(e: &amends_lint::LexiconError) -> AppError {
     // The lexicons are compiled in and tested; this is a build defect, said plainly.
-    AppError::Invalid(format!("the message coach could not start: {e}"))
+    AppError::invalid(format!("the message coach could not start: {e}"))
 }
 
 /// Checks any text, with no records (what `amends check` does without `--case`).
@@ -161,13 +163,11 @@ impl App {
         // SAFE-3, SAFE-4 (issue 11): help stays in front after crisis or threat words, even
         // in a draft that is refused.
         self.note_safety(crate::safety::scan(text), plan.at).await?;
-        let off = composer_off(plan);
+        let off = &plan.capability(Capability::PracticeDraft).reasons;
         if !text.is_empty() && !off.is_empty() {
-            return Err(AppError::Refused(format!(
-                "Drafts to them are off: {} Your journal is always open, and nothing in it is \
-                 ever sent.",
-                off.join(" ")
-            )));
+            return Err(AppError::Refused(Refusal::ComposerOff {
+                reasons: off.clone(),
+            }));
         }
         self.set_working_draft(case, kind, text).await
     }
@@ -206,10 +206,10 @@ impl App {
             .check_draft(case, kind, text, Some(channel), None, now)
             .await?;
         if !check.can_mark_sent {
-            return Err(AppError::Invalid(format!(
-                "this draft cannot be marked as sent: {}",
-                check.blocked_because.join(" ")
-            )));
+            return Err(AppError::Refused(Refusal::NotSendable {
+                reasons: check.blocked_because,
+                verdict: check.report.verdict,
+            }));
         }
         let logged = self
             .log_sent(case, kind, channel, Some(text), now, now)
@@ -245,7 +245,7 @@ pub fn composer_off(plan: &Plan) -> Vec<String> {
     plan.capability(amends_core::plan::Capability::PracticeDraft)
         .reasons
         .iter()
-        .map(|r| format!("{} ({})", r.text, r.method))
+        .map(reason_line)
         .collect()
 }
 
@@ -255,11 +255,7 @@ pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<Strin
     for gate in [GateId::Outreach, GateId::Composer] {
         let g = plan.gate(gate);
         if !g.open {
-            out.extend(
-                g.reasons
-                    .iter()
-                    .map(|r| format!("{} ({})", r.text, r.method)),
-            );
+            out.extend(g.reasons.iter().map(reason_line));
         }
     }
     let composer = plan.gate(GateId::Composer);
@@ -270,9 +266,9 @@ pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<Strin
                 .limits
                 .iter()
                 .filter(|r| r.method == "C3")
-                .map(|r| format!("{} ({})", r.text, r.method)),
+                .map(reason_line),
         );
-    } else if composer.open && !composer.allows.is_empty() && !composer.allows.contains(&kind) {
+    } else if composer.open && !composer.allows_kind(kind) {
         out.push(format!(
             "A {} message is not part of the method at this point.",
             kind.as_str()
@@ -281,22 +277,13 @@ pub fn send_blockers(plan: &Plan, kind: DraftKind, report: &Report) -> Vec<Strin
     if kind == DraftKind::Ask {
         let ask = plan.gate(GateId::Ask);
         if !ask.open {
-            out.extend(
-                ask.reasons
-                    .iter()
-                    .map(|r| format!("{} ({})", r.text, r.method)),
-            );
+            out.extend(ask.reasons.iter().map(reason_line));
         }
     }
     if kind == DraftKind::Gift {
         let gestures = plan.gate(GateId::Gestures);
         if !gestures.open {
-            out.extend(
-                gestures
-                    .reasons
-                    .iter()
-                    .map(|r| format!("{} ({})", r.text, r.method)),
-            );
+            out.extend(gestures.reasons.iter().map(reason_line));
         }
     }
     if report.verdict == Verdict::DoNotSend {

@@ -13,7 +13,7 @@ use crate::method::{
     check_settings, clean_note, required_text,
 };
 use crate::text::check_entry;
-use crate::{AppError, Result};
+use crate::{AppError, Refusal, Result};
 
 /// Checks a correction of `old` (already known to be of the same kind) against the whole
 /// `history`, and returns the entry to store, tidied as a new one would be.
@@ -28,20 +28,15 @@ pub(crate) fn check(
         .iter()
         .find(|e| e.supersedes.as_deref() == Some(old.id.as_str()))
     {
-        return Err(AppError::Refused(format!(
-            "entry {} was corrected already, by entry {}; correct that one, the version that \
-             counts now",
-            old.id, newer.id
-        )));
+        return Err(AppError::Refused(Refusal::AlreadyCorrected {
+            id: old.id.clone(),
+            by: newer.id.clone(),
+        }));
     }
     if let EventData::Signal { signal, .. } = &old.data
         && signal.is_final_no()
     {
-        return Err(AppError::Refused(
-            "a \"no\" can't be corrected away (SAFE-1). If they get in touch themselves, log \
-             that contact as one they started."
-                .into(),
-        ));
+        return Err(AppError::Refused(Refusal::FinalNo));
     }
     keeps_safety_facts(old, &data)?;
     content(history, old, data, at)
@@ -61,23 +56,17 @@ fn keeps_safety_facts(old: &Event, new: &EventData) -> Result<()> {
     };
     let did = dropped(&did_before, &did_now);
     if !did.is_empty() {
-        return Err(AppError::Refused(format!(
-            "entry {} records dangerous harm ({}), and that can't be corrected away (SAFE-2): \
-             it decides which help fits, so it stays on record. Correct the rest and keep \
-             those answers as they are.",
-            old.id,
-            did.join(", ")
-        )));
+        return Err(AppError::Refused(Refusal::DangerRecorded {
+            id: old.id.clone(),
+            dangers: did,
+        }));
     }
     let suffered = dropped(&suffered_before, &suffered_now);
     if !suffered.is_empty() {
-        return Err(AppError::Refused(format!(
-            "entry {} records harm done to you ({}), and that can't be corrected away (SAFE-8): \
-             it keeps the support meant for you in view. Correct the rest and keep those \
-             answers as they are.",
-            old.id,
-            suffered.join(", ")
-        )));
+        return Err(AppError::Refused(Refusal::HarmToYouRecorded {
+            id: old.id.clone(),
+            dangers: suffered,
+        }));
     }
     Ok(())
 }
@@ -117,7 +106,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
             if let EventData::Assessment { form: was, .. } = &old.data
                 && *was != form
             {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::invalid(format!(
                     "entry {} answers the {} questionnaire; a correction must answer the same \
                      one (it was given {})",
                     old.id,
@@ -203,10 +192,9 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
         // afterwards (a corrected "they unblocked you" would be a side door). A mistaken one is
         // undone by recording their wish again.
         EventData::Invitation { .. } => {
-            return Err(AppError::Refused(format!(
-                "entry {} records that they invited contact, and that can't be changed                  afterwards: it is what lifted a stop. If it was recorded by mistake, record                  their wish again (for example that they said no) and it holds from then.",
-                old.id
-            )));
+            return Err(AppError::Refused(Refusal::InvitationStands {
+                id: old.id.clone(),
+            }));
         }
         EventData::Urge {
             intensity,
@@ -255,7 +243,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
             let same =
                 matches!(&old.data, EventData::PromiseUpdate { promise: p, .. } if *p == promise);
             if !same && !exists(&promise, "promise-made") {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::invalid(format!(
                     "there is no promise with id {promise:?}; the promise list shows their ids"
                 )));
             }
@@ -277,7 +265,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
         EventData::AmendsUpdate { item, status, note } => {
             let same = matches!(&old.data, EventData::AmendsUpdate { item: i, .. } if *i == item);
             if !same && !exists(&item, "amends-item") {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::invalid(format!(
                     "there is no amends item with id {item:?}; the amends list shows their ids"
                 )));
             }
@@ -328,7 +316,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
 
 /// A workbook entry checked and tidied by its section's form, as when it was first written.
 fn workbook(section: &str, answers: Vec<(&str, Answer)>) -> Result<EventData> {
-    let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+    let section = forms::workbook_section(section).map_err(AppError::invalid)?;
     let answers: Answers = answers
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

@@ -101,7 +101,7 @@ fn json_export(cases: &[CaseExport], local_help: Option<&str>, now: Timestamp) -
         "cases": cases,
     });
     serde_json::to_string_pretty(&doc)
-        .map_err(|e| AppError::Invalid(format!("could not write JSON: {e}")))
+        .map_err(|e| AppError::invalid(format!("could not write JSON: {e}")))
 }
 
 /// A damaged entry in the JSON export: what is wrong and what is known, and its words when they

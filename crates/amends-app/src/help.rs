@@ -85,7 +85,7 @@ impl App {
     pub async fn set_local_help(&self, text: &str) -> Result<()> {
         let text = text.trim();
         if text.len() > 500 {
-            return Err(AppError::Invalid(
+            return Err(AppError::invalid(
                 "that is over 500 characters; a name and a number are enough".into(),
             ));
         }

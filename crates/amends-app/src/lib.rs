@@ -9,12 +9,14 @@ pub mod charts;
 pub mod coach;
 mod correction;
 pub mod demo;
+mod error;
 mod export;
 pub mod help;
 mod json;
 pub mod listening;
 pub mod method;
 mod paths;
+pub mod records;
 pub mod safety;
 mod text;
 mod throttle;
@@ -28,91 +30,18 @@ use amends_store::{
 use jiff::Timestamp;
 use tracing::instrument;
 
+pub use error::{AppError, ErrorClass, Refusal, reason_line};
 pub use export::ExportFormat;
 pub use json::parse_json_strict;
-pub use method::{Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at};
+pub use method::{
+    CaseSnapshot, Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at,
+};
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
 pub use throttle::{FREE_TRIES, THROTTLE_FILE, unlock_wait, wait_in_words};
 
 // Front ends reach the store only through this crate.
 pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-
-    #[error(
-        "there is no case yet. Create one first, e.g. `amends case new --name NAME --relationship partner`."
-    )]
-    NoCase,
-
-    #[error("there is more than one case; say which with --case ({choices})")]
-    AmbiguousCase { choices: String },
-
-    #[error("no case matches {selector:?}; the cases are: {choices}")]
-    UnknownCase { selector: String, choices: String },
-
-    /// A selector that names more than one case (a case named "2" and case number 2, two
-    /// cases with one name): refused rather than guessed.
-    #[error(
-        "{selector:?} could mean more than one case: {matches}. Nothing was done. Say which with \
-         the case's id, e.g. --case {example}"
-    )]
-    CaseSelectorAmbiguous {
-        selector: String,
-        matches: String,
-        example: String,
-    },
-
-    #[error("there is nothing to save: the text is empty")]
-    EmptyText,
-
-    #[error(
-        "the text is {size} bytes, over the limit of {limit} bytes (1 MiB). Split it into smaller entries."
-    )]
-    TooLong { size: usize, limit: usize },
-
-    #[error(
-        "the text is not valid UTF-8 (the first bad byte is at offset {offset}). Save it as UTF-8 and try again."
-    )]
-    InvalidUtf8 { offset: usize },
-
-    #[error("the name is empty; give the case a name or a label (it is stored encrypted)")]
-    EmptyName,
-
-    #[error(
-        "entry {id} could not be read ({detail}). It may have been written by a newer version of amends."
-    )]
-    UnreadableEvent { id: String, detail: String },
-
-    #[error("{0}")]
-    Invalid(String),
-
-    /// Too many wrong passphrases in a row: this one was not tried.
-    #[error(
-        "too many wrong passphrases in a row. Wait {wait} and try again; nothing was changed. A \
-         forgotten passphrase cannot be recovered; `amends wipe` deletes everything so you can \
-         start again"
-    )]
-    TooManyTries { wait: String },
-
-    /// A clear request that a rule forbids as things stand: a "no" can't be corrected away
-    /// (SAFE-1), nor can recorded danger (SAFE-2). Front ends show it as a refusal with its
-    /// reason, not as input to fix.
-    #[error("{0}")]
-    Refused(String),
-
-    /// Answers to a questionnaire or a workbook section that did not pass its checks: one
-    /// message per problem, each starting with the question id, so a form can show each one
-    /// next to its question.
-    #[error("{}", .0.join("; "))]
-    Answers(Vec<String>),
-
-    #[error("could not write {}: {detail}", path.display())]
-    Io { path: PathBuf, detail: String },
-}
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -161,7 +90,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// Refuses a new passphrase that is too short to protect anything.
 pub fn check_new_passphrase(passphrase: &Passphrase) -> Result<()> {
     if passphrase.chars() < MIN_PASSPHRASE_CHARS {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::invalid(format!(
             "that passphrase is too short to protect what you write here: use at least \
              {MIN_PASSPHRASE_CHARS} characters. A few words you will remember, such as a line \
              of a song, work well"
@@ -250,13 +179,13 @@ impl App {
             return Err(AppError::EmptyName);
         }
         if name.len() > 200 {
-            return Err(AppError::Invalid(
+            return Err(AppError::invalid(
                 "the name is over 200 bytes; a first name or a label is enough".into(),
             ));
         }
         // A name is printed on terminals: a newline or an escape sequence in it would act there.
         if name.chars().any(text::acts_on_terminal) {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "the name {} holds a line break or another control character; use letters, \
                  digits, spaces and punctuation",
                 printable(name)
@@ -264,7 +193,7 @@ impl App {
         }
         // `--case 2` means case number 2; a case named "2" could never be told apart from it.
         if name.chars().all(|c| c.is_ascii_digit()) {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "a name made only of digits ({name:?}) would be taken for a case number; add a \
                  letter, e.g. \"{name} A\", or use their initial"
             )));
@@ -275,7 +204,7 @@ impl App {
             .into_iter()
             .find(|c| same_name(&c.name, name))
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "there is already a case named {:?} (case {}); give this one a name you can tell \
                  apart, e.g. with an initial",
                 same.name, same.number
@@ -355,12 +284,12 @@ impl App {
         supersedes: Option<&str>,
     ) -> Result<String> {
         if at > now {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "the time {at} is in the future; events are logged when they have happened"
             )));
         }
         let payload = serde_json::to_vec(&data)
-            .map_err(|e| AppError::Invalid(format!("could not encode the entry: {e}")))?;
+            .map_err(|e| AppError::invalid(format!("could not encode the entry: {e}")))?;
         let id = self
             .store
             .append(

@@ -20,7 +20,7 @@ pub struct Question {
 pub(crate) fn question_text(text: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::Invalid(
+        return Err(AppError::invalid(
             "the question is empty; write it as they asked it".into(),
         ));
     }
@@ -57,7 +57,11 @@ impl App {
             .await?
             .into_iter()
             .find(|q| q.id == id.trim())
-            .ok_or_else(|| AppError::Invalid(format!("there is no question with id {id:?}")))?;
+            .ok_or_else(|| AppError::NotFound {
+                what: "question",
+                id: id.to_string(),
+                hint: "",
+            })?;
         let data = EventData::TheirQuestion {
             text: question.text,
             answered: true,

@@ -18,7 +18,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::{App, AppError, CaseSummary, Result};
+use crate::{App, AppError, CaseSummary, Refusal, Result};
 
 /// The store setting that holds the user's time zone (sealed like every setting).
 const TIME_ZONE_KEY: &str = "time_zone";
@@ -72,7 +72,7 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
         return dt
             .to_zoned_datetime(tz.clone())
             .map(|z| z.timestamp())
-            .map_err(|e| AppError::Invalid(format!("{s:?} is not a time here: {e}")));
+            .map_err(|e| AppError::invalid(format!("{s:?} is not a time here: {e}")));
     }
     let today = now.to_zoned_datetime(tz.clone()).date();
     let date = match s.to_ascii_lowercase().as_str() {
@@ -84,7 +84,7 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
         let end = date
             .at(23, 59, 59, 0)
             .to_zoned_datetime(tz.clone())
-            .map_err(|e| AppError::Invalid(format!("{s:?} is not a date here: {e}")))?
+            .map_err(|e| AppError::invalid(format!("{s:?} is not a date here: {e}")))?
             .timestamp();
         // Only today is clamped; a later date stays in the future so it is refused as such.
         return Ok(if clamp_today && date <= today {
@@ -97,9 +97,9 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
         return dt
             .to_zoned_datetime(tz.clone())
             .map(|z| z.timestamp())
-            .map_err(|e| AppError::Invalid(format!("{s:?} is not a time here: {e}")));
+            .map_err(|e| AppError::invalid(format!("{s:?} is not a time here: {e}")));
     }
-    Err(AppError::Invalid(format!(
+    Err(AppError::invalid(format!(
         "{s:?} is not a time amends understands. Use a date like 2024-05-03, \"today\", \
          \"yesterday\", or a full time like 2024-05-03T18:30:00+02:00."
     )))
@@ -111,6 +111,7 @@ fn parse_time(input: &str, tz: &TimeZone, now: Timestamp, clamp_today: bool) -> 
 fn close_for_damage(plan: &mut Plan, damage: &[crate::Damage]) {
     let problems: Vec<&str> = damage.iter().map(|d| d.problem.as_str()).collect();
     let reason = amends_core::Reason {
+        code: None,
         method: "SAFE-1",
         text: format!(
             "Part of this case's history failed its integrity check ({}). A missing or changed \
@@ -142,6 +143,36 @@ fn close_for_damage(plan: &mut Plan, damage: &[crate::Damage]) {
     }];
 }
 
+/// The plan of a history at `at`; every gate closed when anything is damaged.
+fn plan_of(history: &[Event], damage: &[crate::Damage], at: Timestamp, tz: &TimeZone) -> Plan {
+    let mut plan = Plan::at(history, at, tz, &Config::default());
+    if !damage.is_empty() {
+        close_for_damage(&mut plan, damage);
+    }
+    plan
+}
+
+/// A case as one request reads it: loaded once by [`App::snapshot`], so a use case that needs
+/// the plan, the history and the time zone does not read or derive them again.
+#[derive(Clone, Debug)]
+pub struct CaseSnapshot {
+    pub case: CaseSummary,
+    /// Every entry that can be read (see [`App::readable_history`]).
+    pub history: Vec<Event>,
+    /// What is wrong with the rest; the plan closes every gate when this is not empty.
+    pub damage: Vec<crate::Damage>,
+    pub tz: TimeZone,
+    /// The plan at the moment the snapshot was taken.
+    pub plan: Plan,
+}
+
+impl CaseSnapshot {
+    /// The plan at another moment, from the same reading.
+    pub fn plan_at(&self, at: Timestamp) -> Plan {
+        plan_of(&self.history, &self.damage, at, &self.tz)
+    }
+}
+
 /// How late a self-work entry may be logged (RC-1).
 pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 
@@ -158,24 +189,10 @@ pub(crate) fn require(plan: &Plan, cap: Capability) -> Result<()> {
     if state.open {
         return Ok(());
     }
-    let reasons: Vec<String> = state
-        .reasons
-        .iter()
-        .map(|r| format!("{} ({})", r.text, r.method))
-        .collect();
-    Err(AppError::Refused(format!(
-        "{} is closed now. {}",
-        capitalise(cap.describe()),
-        reasons.join(" ")
-    )))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+    Err(AppError::Refused(Refusal::Closed {
+        capability: cap,
+        reasons: state.reasons.clone(),
+    }))
 }
 
 fn invalid(problems: Vec<String>) -> AppError {
@@ -214,7 +231,7 @@ pub(crate) fn clean_note(note: Option<&str>) -> Result<Option<String>> {
 pub(crate) fn required_text(what: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::invalid(format!(
             "the {what} is empty; write it in your own words"
         )));
     }
@@ -230,7 +247,7 @@ pub(crate) fn check_intensity(intensity: i64) -> Result<u8> {
         .ok()
         .filter(|i| (1..=10).contains(i))
         .ok_or_else(|| {
-            AppError::Invalid(format!(
+            AppError::invalid(format!(
                 "the intensity {intensity} is out of range; rate the urge from 1 (faint) to \
                  10 (overwhelming)"
             ))
@@ -240,14 +257,14 @@ pub(crate) fn check_intensity(intensity: i64) -> Result<u8> {
 /// SI-1 to SI-9: a believable value, and a description for a step.
 pub(crate) fn check_habit(habit: HabitKind, value: f64, note: Option<&str>) -> Result<()> {
     if !value.is_finite() || !(0.0..=habit.max_value()).contains(&value) {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::invalid(format!(
             "{value} {} of {habit} is not believable; give a number from 0 to {}",
             habit.unit(),
             habit.max_value()
         )));
     }
     if habit == HabitKind::Step && note.is_none() {
-        return Err(AppError::Invalid(
+        return Err(AppError::invalid(
             "a step needs a description (SI-9): what did you do? For example \"first \
              anger-management class\"."
                 .into(),
@@ -264,7 +281,7 @@ pub(crate) fn check_plan(history: &[Event], plan: &str) -> Result<()> {
     if found {
         return Ok(());
     }
-    Err(AppError::Invalid(format!(
+    Err(AppError::invalid(format!(
         "there is no prevention plan with id {plan}; the self-work page lists your prevention \
          plans"
     )))
@@ -273,7 +290,7 @@ pub(crate) fn check_plan(history: &[Event], plan: &str) -> Result<()> {
 /// TR-3: a promise is not due before it was made.
 pub(crate) fn check_due(due: Option<Timestamp>, at: Timestamp) -> Result<()> {
     match due {
-        Some(d) if d < at => Err(AppError::Invalid(
+        Some(d) if d < at => Err(AppError::invalid(
             "the due date is before the promise was made; give a later one".into(),
         )),
         _ => Ok(()),
@@ -283,7 +300,7 @@ pub(crate) fn check_due(due: Option<Timestamp>, at: Timestamp) -> Result<()> {
 /// TR-3: renegotiating means agreeing a new date.
 pub(crate) fn check_renegotiation(outcome: PromiseOutcome, due: Option<Timestamp>) -> Result<()> {
     if outcome == PromiseOutcome::Renegotiated && due.is_none() {
-        return Err(AppError::Invalid(
+        return Err(AppError::invalid(
             "a renegotiated promise needs the new due date you agreed".into(),
         ));
     }
@@ -293,7 +310,7 @@ pub(crate) fn check_renegotiation(outcome: PromiseOutcome, due: Option<Timestamp
 /// KG-3: what a gesture cost, 0 or more.
 pub(crate) fn check_cost(cost: f64) -> Result<()> {
     if !cost.is_finite() || !(0.0..=1_000_000.0).contains(&cost) {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::invalid(format!(
             "a cost of {cost} is not possible; give what it cost, 0 or more"
         )));
     }
@@ -314,7 +331,7 @@ pub(crate) fn check_settings(settings: &Settings) -> Result<()> {
         if let Some(v) = v
             && (!v.is_finite() || v <= 0.0 || v > 1000.0)
         {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "{what}: {v} is not a usable target; give a number above 0"
             )));
         }
@@ -329,7 +346,7 @@ impl App {
             Some(bytes) => {
                 let name = String::from_utf8_lossy(&bytes).to_string();
                 TimeZone::get(&name).map_err(|e| {
-                    AppError::Invalid(format!(
+                    AppError::invalid(format!(
                         "the saved time zone {name:?} is not known here ({e}); set your time zone \
                          again in the settings"
                     ))
@@ -342,7 +359,7 @@ impl App {
     /// Saves the user's time zone, by IANA name (`Europe/Berlin`).
     pub async fn set_time_zone(&self, name: &str) -> Result<String> {
         let tz = TimeZone::get(name.trim()).map_err(|_| {
-            AppError::Invalid(format!(
+            AppError::invalid(format!(
                 "unknown time zone {name:?}; use an IANA name such as Europe/Berlin or \
                  America/New_York"
             ))
@@ -367,20 +384,22 @@ impl App {
     /// missing or changed entry could be a "no" (SAFE-1), and a plan from what is left could
     /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
-        let (history, damage) = self.readable_history(case).await?;
-        let tz = self.time_zone().await?;
-        let mut plan = Plan::at(&history, at, &tz, &Config::default());
-        if !damage.is_empty() {
-            close_for_damage(&mut plan, &damage);
-        }
-        Ok(plan)
+        Ok(self.snapshot(case, at).await?.plan)
     }
 
-    async fn outreach_at(&self, history: &[Event], at: Timestamp) -> Result<Gate> {
+    /// One reading of a case: its history as far as it can be read, the user's time zone and
+    /// the plan at `now`, for a request to run against instead of reading them again.
+    pub async fn snapshot(&self, case: &CaseSummary, now: Timestamp) -> Result<CaseSnapshot> {
+        let (history, damage) = self.readable_history(case).await?;
         let tz = self.time_zone().await?;
-        Ok(Plan::at(history, at, &tz, &Config::default())
-            .gate(GateId::Outreach)
-            .clone())
+        let plan = plan_of(&history, &damage, now, &tz);
+        Ok(CaseSnapshot {
+            case: case.clone(),
+            history,
+            damage,
+            tz,
+            plan,
+        })
     }
 
     /// Records an event and reports the outreach gate before (for contact the user started)
@@ -393,19 +412,23 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         let history = self.history(case).await?;
-        let outbound = data.outbound_channel().is_some();
-        let before = if outbound {
-            // Just before `at`: events at the same moment recorded earlier count.
-            Some(self.outreach_at(&history, at).await?)
-        } else {
-            None
+        // Read once for both gates: before the entry and after it.
+        let tz = self.time_zone().await?;
+        let outreach_at = |history: &[Event], at: Timestamp| {
+            Plan::at(history, at, &tz, &Config::default())
+                .gate(GateId::Outreach)
+                .clone()
         };
+        // Just before `at`: events at the same moment recorded earlier count.
+        let before = data
+            .outbound_channel()
+            .is_some()
+            .then(|| outreach_at(&history, at));
         let kind = data.kind();
         let safety = crate::safety::scan_event(&data);
         self.note_safety(safety, now).await?;
         let id = self.record(case, at, now, data, None).await?;
-        let after_history = self.history(case).await?;
-        let outreach_now = self.outreach_at(&after_history, now).await?;
+        let outreach_now = outreach_at(&self.history(case).await?, now);
         Ok(Logged {
             id,
             kind,
@@ -456,17 +479,10 @@ impl App {
         if signal.is_warm() {
             let plan = self.plan(case, at).await?;
             if plan.holds.iter().any(|h| h.class == HoldClass::Stop) {
-                let reasons: Vec<String> = plan
-                    .gate(GateId::Outreach)
-                    .reasons
-                    .iter()
-                    .map(|r| format!("{} ({})", r.text, r.method))
-                    .collect();
-                return Err(AppError::Refused(format!(
-                    "{} A sign like \u{201c}{signal}\u{201d} does not change that: only their \
-                     invitation does, recorded with what they said.",
-                    reasons.join(" ")
-                )));
+                return Err(AppError::Refused(Refusal::SignLiftsNothing {
+                    signal: signal.as_str(),
+                    reasons: plan.gate(GateId::Outreach).reasons.clone(),
+                }));
             }
         }
         self.log(case, data, at, now).await
@@ -506,7 +522,7 @@ impl App {
         now: Timestamp,
     ) -> Result<Logged> {
         if !channel.is_direct() {
-            return Err(AppError::Invalid(
+            return Err(AppError::invalid(
                 "an invitation comes as a message, a call, an email or in person, not as a \
                  gift; log a gift they sent as contact from them"
                     .into(),
@@ -575,7 +591,7 @@ impl App {
         // RC-1: the weeks of self-work the re-contact gate asks for have to be lived, not
         // filled in at one sitting, so an entry may be late by a week at most.
         if now.duration_since(at) > jiff::SignedDuration::from_hours(24 * MAX_HABIT_DAYS_LATE) {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "self-work can be logged up to {MAX_HABIT_DAYS_LATE} days after it happened. \
                  The weeks of self-work before getting back in touch count as they are lived \
                  (RC-1); older habits can go in the journal"
@@ -618,12 +634,12 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        let section = forms::workbook_section(section).map_err(AppError::invalid)?;
         refuse_unknown_questions(&section.form, &answers)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         // GO-8: the workbook opens once the intake is done, in every front end alike.
         if !self.plan(case, now).await?.intake_done {
-            return Err(AppError::Invalid(
+            return Err(AppError::invalid(
                 "the workbook opens after the intake (GO-8): answer the intake questions first"
                     .into(),
             ));
@@ -645,25 +661,27 @@ impl App {
     ) -> Result<String> {
         let history = self.history(case).await?;
         let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
-            return Err(AppError::Invalid(format!(
-                "there is no entry with id {id:?}"
-            )));
+            return Err(AppError::NotFound {
+                what: "entry",
+                id: id.trim().to_string(),
+                hint: "",
+            });
         };
         let Some((row_section, _)) = forms::workbook_answers(&old.data) else {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "entry {} is a {}, not a workbook row",
                 old.id,
                 old.data.kind()
             )));
         };
         if row_section != section {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "entry {} is a row of the workbook section {row_section:?}, not {section:?}; \
                  give that section's answers",
                 old.id
             )));
         }
-        let section = forms::workbook_section(section).map_err(AppError::Invalid)?;
+        let section = forms::workbook_section(section).map_err(AppError::invalid)?;
         refuse_unknown_questions(&section.form, &answers)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         self.correct(case, &old.id, data, old.at, now).await
@@ -684,7 +702,7 @@ impl App {
         let plan = self.plan(case, now).await?;
         require(&plan, Capability::Promise)?;
         if !plan.promises.can_add {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "you already have {} open promises, the most amends keeps at once (TR-4: promise \
                  less than you deliver). Settle one first: mark it kept or broken.",
                 plan.promises.open
@@ -709,13 +727,14 @@ impl App {
     ) -> Result<Logged> {
         let plan = self.plan(case, now).await?;
         let Some(entry) = plan.promises.items.iter().find(|p| p.id == promise.trim()) else {
-            return Err(AppError::Invalid(format!(
-                "there is no promise with id {:?}; the promise list shows their ids",
-                promise.trim()
-            )));
+            return Err(AppError::NotFound {
+                what: "promise",
+                id: promise.trim().to_string(),
+                hint: "; the promise list shows their ids",
+            });
         };
         if entry.status != amends_core::plan::PromiseStatus::Open {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "promise {} is already settled; make a new one if you agreed something new",
                 entry.id
             )));
@@ -742,7 +761,7 @@ impl App {
         let plan = self.plan(case, at).await?;
         require(&plan, Capability::CheckIn)?;
         if !plan.checkins.agreed {
-            return Err(AppError::Invalid(
+            return Err(AppError::invalid(
                 "check-ins are on only once they agreed to them (TR-5). If they did, log that \
                  they agreed to check-ins first; any other contact goes in the contact log."
                     .into(),
@@ -789,10 +808,11 @@ impl App {
     ) -> Result<Logged> {
         let plan = self.plan(case, now).await?;
         if !plan.amends.iter().any(|a| a.id == item.trim()) {
-            return Err(AppError::Invalid(format!(
-                "there is no amends item with id {:?}; the amends list shows their ids",
-                item.trim()
-            )));
+            return Err(AppError::NotFound {
+                what: "amends item",
+                id: item.trim().to_string(),
+                hint: "; the amends list shows their ids",
+            });
         }
         let data = EventData::AmendsUpdate {
             item: item.trim().to_string(),
@@ -816,19 +836,13 @@ impl App {
         check_cost(cost)?;
         // Issue 12: under a stop or a pause no gesture is planned or kept here. One already
         // given is contact, and is logged as such (where it counts as a slip).
-        if let Err(e) = require(&self.plan(case, now).await?, Capability::Gesture)
-            && self
-                .plan(case, now)
-                .await?
-                .capability(Capability::Gesture)
-                .reasons
-                .iter()
-                .any(|r| r.hold.is_some())
-        {
-            return Err(AppError::Refused(format!(
-                "{e} If you already gave them something, log it as contact you started (by \
-                 gift): it is kept, as a slip."
-            )));
+        // The plan is derived once: it used to be built twice here.
+        let plan = self.plan(case, now).await?;
+        let gesture = plan.capability(Capability::Gesture);
+        if !gesture.open && gesture.reasons.iter().any(|r| r.hold.is_some()) {
+            return Err(AppError::Refused(Refusal::GestureHeld {
+                reasons: gesture.reasons.clone(),
+            }));
         }
         let data = EventData::Gesture {
             what: required_text("gesture", what)?,
@@ -900,12 +914,14 @@ impl App {
     ) -> Result<String> {
         let history = self.history(case).await?;
         let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
-            return Err(AppError::Invalid(format!(
-                "there is no entry with id {id:?}"
-            )));
+            return Err(AppError::NotFound {
+                what: "entry",
+                id: id.trim().to_string(),
+                hint: "",
+            });
         };
         if old.data.kind() != data.kind() {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid(format!(
                 "entry {} is a {}; a correction must be one too (it was given a {})",
                 old.id,
                 old.data.kind(),
@@ -926,23 +942,23 @@ pub fn answers_from_document(text: &str) -> Result<Answers> {
         Ok(v) => v,
         Err(json_err) => {
             let t: toml::Table = toml::from_str(text).map_err(|toml_err| {
-                AppError::Invalid(format!(
+                AppError::invalid(format!(
                     "the answers file is neither JSON ({json_err}) nor TOML ({toml_err})"
                 ))
             })?;
             serde_json::to_value(t)
-                .map_err(|e| AppError::Invalid(format!("could not read the answers: {e}")))?
+                .map_err(|e| AppError::invalid(format!("could not read the answers: {e}")))?
         }
     };
     let serde_json::Value::Object(map) = value else {
-        return Err(AppError::Invalid(
+        return Err(AppError::invalid(
             "the answers file must be a table of question = answer".into(),
         ));
     };
     map.into_iter()
         .map(|(k, v)| {
             let a: Answer = serde_json::from_value(v).map_err(|_| {
-                AppError::Invalid(format!(
+                AppError::invalid(format!(
                     "{k}: answer with text, a number, true/false or a list of texts"
                 ))
             })?;

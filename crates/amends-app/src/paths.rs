@@ -17,7 +17,7 @@ pub fn resolve_data_dir(flag: Option<PathBuf>) -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "amends")
         .map(|p| p.data_dir().to_path_buf())
         .ok_or_else(|| {
-            AppError::Invalid(
+            AppError::invalid(
                 "could not find a home directory for the data; pass --data-dir DIR or set \
                  AMENDS_DATA_DIR"
                     .into(),

@@ -122,7 +122,7 @@ impl App {
             return Ok(None);
         };
         let plan: SafetyPlan = serde_json::from_slice(&raw).map_err(|e| {
-            AppError::Invalid(format!(
+            AppError::invalid(format!(
                 "the saved safety plan could not be read ({e}); write it again on the safety \
                  plan page"
             ))
@@ -134,14 +134,14 @@ impl App {
     pub async fn set_safety_plan(&self, plan: &SafetyPlan) -> Result<()> {
         for (name, part) in plan.parts() {
             if part.len() > 10_000 {
-                return Err(AppError::Invalid(format!(
+                return Err(AppError::invalid(format!(
                     "\"{name}\" is over 10,000 characters; keep each part to what you can read \
                      in a bad moment"
                 )));
             }
         }
         let bytes = serde_json::to_vec(plan)
-            .map_err(|e| AppError::Invalid(format!("the plan could not be saved: {e}")))?;
+            .map_err(|e| AppError::invalid(format!("the plan could not be saved: {e}")))?;
         self.store
             .set_setting(&self.vault, PLAN_KEY, &bytes)
             .await?;
@@ -161,7 +161,7 @@ impl App {
             last.threat_at = Some(now);
         }
         let bytes = serde_json::to_vec(&last)
-            .map_err(|e| AppError::Invalid(format!("could not keep the safety note: {e}")))?;
+            .map_err(|e| AppError::invalid(format!("could not keep the safety note: {e}")))?;
         self.store
             .set_setting(&self.vault, LAST_KEY, &bytes)
             .await?;

@@ -13,7 +13,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 
 /// The largest draft `amends check` reads: 1 MiB.
-pub const MAX_INPUT: usize = 1024 * 1024;
+pub const MAX_INPUT: usize = amends_app::MAX_TEXT_BYTES;
 
 /// Exit code for a usage or input error (BSD's EX_USAGE), shared with the rest of the CLI.
 const EXIT_INPUT: u8 = 64;

@@ -141,7 +141,12 @@ fn main() -> ExitCode {
             // `{:#}` keeps the cause chain on one line: "could not X: because Y". Printed
             // through `printable`: an error may quote what a damaged or tampered file holds.
             eprintln!("error: {}", amends_app::printable(&format!("{e:#}")));
-            ExitCode::FAILURE
+            // The app's one mapping: a refusal by a rule (3) and a lock (4) are told apart
+            // from input to fix (1).
+            ExitCode::from(
+                e.downcast_ref::<amends_app::AppError>()
+                    .map_or(1, amends_app::AppError::exit_code),
+            )
         }
     }
 }

@@ -1023,14 +1023,16 @@ async fn workbook_progress(
         ctx.print_json(&plan.workbook)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let history = app.history(case).await?;
-    let rows: Vec<_> = amends_core::effective(&history)
-        .into_iter()
-        .filter_map(|e| forms::workbook_answers(&e.data).map(|(s, a)| (e.id.clone(), s, a)))
-        .collect();
+    let rows = app.records(case).await?.workbook_rows();
     if !rows.is_empty() {
         println!("Written so far (change one with `amends workbook SECTION --correct ID ...`):");
-        for (id, section, answers) in &rows {
+        for amends_app::records::WorkbookRow {
+            id,
+            section,
+            answers,
+            ..
+        } in &rows
+        {
             let first = answers
                 .values()
                 .find_map(|a| a.as_text().map(str::to_string))

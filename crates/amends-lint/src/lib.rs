@@ -113,7 +113,10 @@ pub use context::{Context, DEFAULT_GIFT_THRESHOLD, LoggedStep};
 pub use doc::{Document, Sentence, Token};
 pub use engine::{Engine, Hit, Hits};
 pub use lexicon::{Lexicon, LexiconError};
-pub use report::{ComponentReport, Finding, Kind, Report, Severity, Span, UnknownKind, Verdict};
+pub use report::{
+    ComponentReport, Finding, Kind, Report, Scope, Severity, Span, UnknownKind, Verdict,
+    component_label,
+};
 pub use rules::{Cx, Rule};
 
 pub use lexicon_files::LEXICON_FILES;

@@ -182,6 +182,64 @@ pub struct ComponentReport {
     pub spans: Vec<Span>,
 }
 
+impl ComponentReport {
+    /// The component in plain words, for people (the id is for programs).
+    pub fn label(&self) -> &str {
+        component_label(&self.id)
+    }
+}
+
+/// Plain names for the component ids (DESIGN.md fixes the ids); an unknown id is its own name.
+pub fn component_label(id: &str) -> &str {
+    match id {
+        "specific_action" => "The specific thing you did",
+        "impact" => "What it did to them",
+        "remorse" => "That you are sorry",
+        "responsibility" => "That it was your doing",
+        "repair" => "What you are doing to put it right",
+        "commitment" => "What you will do differently",
+        "respectful_close" => "A close that leaves the decision to them",
+        "clear_wish" => "What you hope for, said plainly",
+        "acknowledges_hesitation" => "Room for them to hesitate or say no",
+        "self_work_regardless" => "Your self-work goes on either way",
+        "invites_needs" => "An invitation to say what they need",
+        other => other,
+    }
+}
+
+/// What a finding is about: some words of the draft, or the message as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The words under its span.
+    Phrase,
+    /// The whole message (a missing part, the cadence, the length, the shape): its span is
+    /// not the problem, and marking it would hide the phrases that are.
+    WholeMessage,
+}
+
+/// The rules about the message as a whole.
+const WHOLE_MESSAGE_RULES: &[&str] = &[
+    "frequency",
+    "missing-impact",
+    "apology-elements",
+    "request-elements",
+    "email-closing",
+    "first-message-shape",
+    "dwelling",
+    "expensive-gift",
+];
+
+impl Finding {
+    /// Whether the finding is about its words or about the whole message.
+    pub fn scope(&self) -> Scope {
+        if WHOLE_MESSAGE_RULES.contains(&self.rule.as_ref()) {
+            Scope::WholeMessage
+        } else {
+            Scope::Phrase
+        }
+    }
+}
+
 /// One problem, with the exact words and why it matters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {

@@ -12,6 +12,7 @@ mod assets;
 mod charts;
 mod fmt;
 mod form_view;
+mod http;
 mod pages;
 mod security;
 mod state;

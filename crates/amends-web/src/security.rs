@@ -8,13 +8,12 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::http::{
+    ApiError, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, cookie, cookie_header,
+    error_response,
+};
 use crate::state::{Shared, same_token};
 use crate::views;
-
-pub const SESSION_COOKIE: &str = "amends_session";
-pub const CSRF_COOKIE: &str = "amends_csrf";
-pub const CSRF_FIELD: &str = "_csrf";
-pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The one form, besides setup and unlock, that carries a passphrase.
 const PASSPHRASE_FORM: &str = "/settings/passphrase";
@@ -37,47 +36,6 @@ pub struct HostPolicy {
     pub loopback_only: bool,
 }
 
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
-/// A wait in whole seconds, rounded up, at least 1: for `Retry-After` and the API's
-/// `retry_after_seconds` alike.
-pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
-    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
-}
-
-/// `Retry-After` for a 429.
-pub fn retry_after(wait: std::time::Duration) -> HeaderValue {
-    HeaderValue::from(retry_after_secs(wait))
-}
-
-pub fn session_cookie(value: &str) -> HeaderValue {
-    cookie_header(SESSION_COOKIE, value, None)
-}
-
-pub fn clear_session_cookie() -> HeaderValue {
-    cookie_header(SESSION_COOKIE, "", Some(0))
-}
-
-fn cookie_header(name: &str, value: &str, max_age: Option<u32>) -> HeaderValue {
-    let age = max_age
-        .map(|a| format!("; Max-Age={a}"))
-        .unwrap_or_default();
-    // Tokens are hex, so the header is always valid ASCII.
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
 /// Paths that work while locked. Everything else needs an unlocked session.
 pub fn is_public(method: &Method, path: &str) -> bool {
     path.starts_with("/assets/")
@@ -86,27 +44,18 @@ pub fn is_public(method: &Method, path: &str) -> bool {
             "/setup" | "/unlock" | "/help" | "/healthz" | "/favicon.ico"
         )
         || path.starts_with("/resume/")
-        || matches!(
-            (method, path),
-            (&Method::POST, "/api/v1/setup")
-                | (&Method::POST, "/api/v1/unlock")
-                | (&Method::POST, "/api/v1/check")
-                | (&Method::GET, "/api/v1/openapi.json")
-                | (&Method::GET, "/api/v1/session")
-                | (&Method::GET, "/api/v1/help")
-                | (&Method::POST, "/api/v1/lock")
-        )
+        || crate::api::route_access(method, path).is_some_and(|m| m.public())
 }
 
-/// State-changing requests that need no CSRF token. The unlock API is how a script gets its
-/// first token, and it changes nothing but the caller's own session; the check API reads the
-/// text it is given and stores nothing. The setup API is the first run for a client that has
-/// no page to take a token from (the HTML setup form does carry one); it only ever creates a
-/// store where there is none, and answers with the token. All three take only JSON bodies,
-/// which a page on another site cannot send here without a preflight that is never granted,
-/// and the Host check keeps a rebound name from reaching them.
+/// State-changing requests that need no CSRF token: the API operations whose row says so
+/// (setup, unlock, check; `api::ops` gives the reasons). The unlock API is how a script gets
+/// its first token, and it changes nothing but the caller's own session; the check API reads
+/// the text it is given and stores nothing; the setup API only ever creates a store where there
+/// is none. All three take only JSON bodies, which a page on another site cannot send here
+/// without a preflight that is never granted, and the Host check keeps a rebound name from
+/// reaching them.
 pub fn csrf_exempt(method: &Method, path: &str) -> bool {
-    method == Method::POST && matches!(path, "/api/v1/setup" | "/api/v1/unlock" | "/api/v1/check")
+    crate::api::route_access(method, path).is_some_and(|m| m.csrf_exempt)
 }
 
 fn host_allowed(headers: &HeaderMap) -> bool {
@@ -235,7 +184,7 @@ async fn checked(
     if unsafe_method {
         if !from_our_pages(&parts.headers) {
             if api {
-                return crate::api::error_response(
+                return error_response(
                     StatusCode::FORBIDDEN,
                     "cross-origin",
                     "This request came from another site or another page than amends (its \
@@ -271,7 +220,7 @@ async fn checked(
         let valid = sent.as_deref().is_some_and(|s| same_token(s, &csrf));
         if !valid && !csrf_exempt(&method, &path) {
             if api {
-                return crate::api::error_response(
+                return error_response(
                     StatusCode::FORBIDDEN,
                     "csrf",
                     "This request needs the X-CSRF-Token header: the csrf_token that POST \
@@ -381,7 +330,7 @@ fn too_large(api: bool) -> Response {
          entry may be up to 1 MiB). Split the text into smaller parts and try again."
     );
     if api {
-        return crate::api::error_response(StatusCode::PAYLOAD_TOO_LARGE, "too-large", msg);
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "too-large", msg);
     }
     (
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -392,5 +341,5 @@ fn too_large(api: bool) -> Response {
 }
 
 fn locked_json() -> Response {
-    crate::api::ApiError::locked().into_response()
+    ApiError::locked().into_response()
 }

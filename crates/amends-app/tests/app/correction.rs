@@ -25,7 +25,7 @@ async fn stored(f: &Fixture) -> usize {
 
 fn invalid(err: &AppError, words: &str) {
     assert!(
-        matches!(err, AppError::Invalid(_) | AppError::Answers(_)),
+        matches!(err, AppError::Invalid { .. } | AppError::Answers(_)),
         "{err:?}"
     );
     assert!(

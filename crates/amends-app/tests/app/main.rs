@@ -8,6 +8,7 @@ mod correction;
 mod demo;
 mod hardening;
 mod method;
+mod records;
 mod stops;
 
 use amends_app::{App, CaseSummary, KdfParams, Passphrase};

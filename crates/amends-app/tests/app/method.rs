@@ -408,7 +408,7 @@ async fn case_selector_that_could_mean_two_cases_is_refused() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, amends_app::AppError::Invalid(_)),
+            matches!(err, amends_app::AppError::Invalid { .. }),
             "{name:?}: {err}"
         );
     }

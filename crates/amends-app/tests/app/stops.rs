@@ -11,7 +11,7 @@ use crate::{day, fixture};
 /// What a use case aimed at them answered.
 fn refused<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
     match r {
-        Err(AppError::Refused(msg)) => assert!(!msg.is_empty(), "{what}"),
+        Err(AppError::Refused(refusal)) => assert!(!refusal.reasons().is_empty(), "{what}"),
         other => panic!("{what} was not refused under a stop: {other:?}"),
     }
 }
@@ -162,7 +162,7 @@ async fn an_invitation_by_gift_or_without_their_words_is_refused() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(e, AppError::Invalid(_)), "{e}");
+    assert!(matches!(e, AppError::Invalid { .. }), "{e}");
     let e = f
         .app
         .log_invitation(

@@ -233,6 +233,17 @@ fn absurd_values_and_future_times_are_refused() {
     );
 }
 
+/// Issue 13: a refusal by a rule of the method exits 3, told apart from input to fix (1).
+#[test]
+fn a_promise_under_a_final_no_is_refused_with_exit_code_3() {
+    let env = Env::new();
+    env.ready();
+    env.ok(&["log", "signal", "asked-no-contact"]);
+    let (code, err) = fails(&env, &["promise", "add", "Call on Sunday"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("SAFE-1"), "{err}");
+}
+
 #[test]
 fn unknown_promise_ids_are_reported() {
     let env = Env::new();
@@ -349,8 +360,9 @@ fn the_calendar_is_written_privately_and_holds_no_reach_out_reminder() {
 fn check_ins_need_their_agreement_and_amends_keep_their_bounds() {
     let env = Env::new();
     env.ready();
-    let (_, err) = fails(&env, &["checkin"]);
+    let (code, err) = fails(&env, &["checkin"]);
     assert!(err.contains("TR-5"), "{err}");
+    assert_eq!(code, 1, "{err}");
     let v = json(&env.ok(&[
         "--json",
         "amends",

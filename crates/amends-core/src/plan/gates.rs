@@ -50,6 +50,24 @@ pub struct Reason {
     /// The hold of the table (`stops.rs`) this reason stands for, if it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold: Option<Hold>,
+    /// What the reason stands for, where logic elsewhere depends on it: a type, so that no
+    /// step is chosen by the wording of a reason (issue 13). Not part of the JSON.
+    #[serde(skip)]
+    pub code: Option<ReasonCode>,
+}
+
+/// A reason that other parts of the plan act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    /// RC-1: the readiness self-check has not been done, or is out of date.
+    ReadinessDue,
+}
+
+/// "text (METHOD)": how every front end shows a reason.
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.text, self.method)
+    }
 }
 
 impl Reason {
@@ -66,7 +84,13 @@ impl Reason {
             text: text.into(),
             until: None,
             hold: None,
+            code: None,
         }
+    }
+
+    fn code(mut self, code: ReasonCode) -> Self {
+        self.code = Some(code);
+        self
     }
 
     fn until(mut self, t: Timestamp) -> Self {
@@ -92,6 +116,12 @@ pub struct Gate {
 }
 
 impl Gate {
+    /// Composer: whether a draft of this kind may be written now (open, and either every kind
+    /// or this one allowed). The one rule the composer page and "mark as sent" both ask.
+    pub fn allows_kind(&self, kind: DraftKind) -> bool {
+        self.open && (self.allows.is_empty() || self.allows.contains(&kind))
+    }
+
     fn from_reasons(id: GateId, reasons: Vec<Reason>) -> Self {
         let open = reasons.is_empty();
         let opens_at = if open {
@@ -298,6 +328,7 @@ pub(crate) fn hold_reason(c: &Ctx, h: &ActiveHold) -> Reason {
         text,
         until: None,
         hold: Some(h.hold),
+        code: None,
     }
 }
 
@@ -476,26 +507,30 @@ fn readiness(c: &Ctx, r: &mut Vec<Reason>) {
         ));
     }
     match f.readiness {
-        None => r.push(Reason::new(
-            "RC-1",
-            "The readiness self-check hasn't been done yet.",
-        )),
+        None => r.push(
+            Reason::new("RC-1", "The readiness self-check hasn't been done yet.")
+                .code(ReasonCode::ReadinessDue),
+        ),
         Some((t, _)) => {
             let stale = add_days(t, c.cfg.readiness_valid_days, c.tz) <= c.now;
             let before_slip = f.last_restart().is_some_and(|s| s > t);
             if stale || before_slip {
-                r.push(Reason::new(
-                    "RC-1",
-                    format!(
-                        "The readiness self-check of {} is out of date{}; it needs doing again.",
-                        c.day(t),
-                        if before_slip {
-                            " (there has been contact since)"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
+                r.push(
+                    Reason::new(
+                        "RC-1",
+                        format!(
+                            "The readiness self-check of {} is out of date{}; it needs doing \
+                             again.",
+                            c.day(t),
+                            if before_slip {
+                                " (there has been contact since)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .code(ReasonCode::ReadinessDue),
+                );
             } else {
                 let good =
                     c.f.readiness

@@ -22,7 +22,7 @@ use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
 use gates::Ctx;
-pub use gates::{Gate, GateId, Reason};
+pub use gates::{Gate, GateId, Reason, ReasonCode};
 pub use steps::{Action, NextStep, excerpt};
 pub use stops::{ActiveHold, Capability, HOLDS, Hold, HoldClass, HoldRule, Lift};
 use time::{add_days, days_between, local_date};
@@ -932,6 +932,7 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
         text: text.into(),
         until: None,
         hold,
+        code: None,
     };
     if !f.danger.is_empty() {
         reasons.push(reason(

@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use super::gates::Ctx;
+use super::gates::{Ctx, ReasonCode};
 use super::{Phase, Plan};
 use crate::event::{HabitKind, Signal, YesNoUnsure};
-use crate::forms::Answer;
+use crate::forms::{Answer, FormId};
 use crate::guidance::{Card, card_for};
 
 /// One thing to do next: a METHOD id, a plain sentence, and the command (after `amends`) that
@@ -22,8 +22,45 @@ pub struct NextStep {
     pub action: Option<Action>,
 }
 
-/// What a next step leads to, as the CLI command after `amends`.
-pub type Action = &'static str;
+/// What a next step leads to. The CLI shows it as its command (`Display`, also the JSON
+/// form: `"journal add"`); the web app maps it to a page. A type, so no front end parses a
+/// command line back apart (issue 13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Answer a questionnaire.
+    Assess(FormId),
+    /// Write a section of the workbook, by its id (`act`, `loss`, ...).
+    Workbook(&'static str),
+    /// Log self-work: any tracker, or one, with a value when there is an obvious one.
+    Habit(Option<(HabitKind, Option<u8>)>),
+    /// Log an urge resisted (NC-6).
+    LogUrge,
+    PromiseList,
+    AmendsList,
+    JournalAdd,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Assess(form) => write!(f, "assess {}", form.as_str()),
+            Action::Workbook(section) => write!(f, "workbook {section}"),
+            Action::Habit(None) => f.write_str("habit"),
+            Action::Habit(Some((kind, None))) => write!(f, "habit {kind}"),
+            Action::Habit(Some((kind, Some(value)))) => write!(f, "habit {kind} {value}"),
+            Action::LogUrge => f.write_str("log urge"),
+            Action::PromiseList => f.write_str("promise list"),
+            Action::AmendsList => f.write_str("amends list"),
+            Action::JournalAdd => f.write_str("journal add"),
+        }
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 fn step(method: &'static str, text: impl Into<String>, action: Option<Action>) -> NextStep {
     NextStep {
@@ -47,7 +84,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             s.push(step(
                 "MO-2",
                 "Write down what you feel, just for you, in the private journal.",
-                Some("journal add"),
+                Some(Action::JournalAdd),
             ));
         }
         Phase::SafetyStop => {
@@ -60,12 +97,12 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             s.push(step(
                 "SI-4",
                 "Find individual therapy with someone experienced in anger, control or abuse.",
-                Some("habit therapy 1"),
+                Some(Action::Habit(Some((HabitKind::Therapy, Some(1))))),
             ));
             s.push(step(
                 "MO-3",
                 "Keep up your habits and log them; they are for your own life.",
-                Some("habit"),
+                Some(Action::Habit(None)),
             ));
         }
         Phase::MoveOn => {
@@ -74,31 +111,31 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                     "MO-4",
                     "Reflect on what the relationship gave you, what it cost and what it taught \
                      you.",
-                    Some("assess reflection"),
+                    Some(Action::Assess(FormId::Reflection)),
                 ));
             }
             s.push(step(
                 "MO-2",
                 "When disappointment comes, put it in the journal, with friends or in therapy.",
-                Some("journal add"),
+                Some(Action::JournalAdd),
             ));
             s.push(step(
                 "MO-3",
                 "Keep up the self-work either way; it is yours.",
-                Some("habit"),
+                Some(Action::Habit(None)),
             ));
         }
         Phase::Intake => s.push(step(
             "GO-1",
             "Answer the intake questions: why you want this, what happened, and whether it is \
              safe to try.",
-            Some("assess intake"),
+            Some(Action::Assess(FormId::Intake)),
         )),
         Phase::WalkAway => s.push(step(
             "WA-1",
             "Take the walk-away assessment. It looks honestly at the signs, and stopping is a \
              complete, decent outcome.",
-            Some("assess walkaway"),
+            Some(Action::Assess(FormId::Walkaway)),
         )),
         Phase::Workbook => {
             for gap in &plan.workbook.missing {
@@ -137,7 +174,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         Phase::Patience => s.push(step(
             "PP-5",
             "The next move is theirs. Carry on with your own life and habits.",
-            Some("habit"),
+            Some(Action::Habit(None)),
         )),
         Phase::Apology => s.push(step(
             "AP-2",
@@ -153,7 +190,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         Phase::Rebuilding => s.push(step(
             "TR-9",
             "Keep working on yourself; the habits stay on now that they let you back in.",
-            Some("habit"),
+            Some(Action::Habit(None)),
         )),
     }
 
@@ -169,7 +206,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                     "WA-1",
                     "Some signs suggest looking honestly at walking away. Take the walk-away \
                      assessment.",
-                    Some("assess walkaway"),
+                    Some(Action::Assess(FormId::Walkaway)),
                 ));
             }
         }
@@ -178,14 +215,14 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 "RC-1",
                 "Log your self-work most days: sleep, exercise, meals, hobbies, time with \
                  friends, therapy.",
-                Some("habit"),
+                Some(Action::Habit(None)),
             ));
         }
         if plan.self_work.last_7.sleep.nights > 0 && plan.self_work.last_7.sleep.score < 50 {
             s.push(step(
                 "SI-3",
                 "Your sleep is often outside 7 to 9 hours. Rest is part of the work.",
-                Some("habit sleep"),
+                Some(Action::Habit(Some((HabitKind::Sleep, None)))),
             ));
         }
         if matches!(f.again, Some(YesNoUnsure::Yes | YesNoUnsure::Unsure))
@@ -200,16 +237,16 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 s.push(step(
                     method,
                     "Consider therapy to get to the root of it; log the sessions you attend.",
-                    Some("habit therapy 1"),
+                    Some(Action::Habit(Some((HabitKind::Therapy, Some(1))))),
                 ));
             } else {
                 s.push(step(
                     method,
                     "When your work on it has changed the answer, update it in the workbook.",
                     Some(if method == "DMG-7" {
-                        "workbook again"
+                        Action::Workbook("again")
                     } else {
-                        "workbook respect"
+                        Action::Workbook("respect")
                     }),
                 ));
             }
@@ -218,7 +255,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             s.push(step(
                 "GO-1",
                 "Look again at why you want this; every reason so far is about filling a gap.",
-                Some("assess readiness"),
+                Some(Action::Assess(FormId::Readiness)),
             ));
         }
         let needs_readiness = plan
@@ -230,7 +267,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
             && plan.gates.first().is_some_and(|g| {
                 g.reasons
                     .iter()
-                    .any(|r| r.method == "RC-1" && r.text.contains("self-check"))
+                    .any(|r| r.code == Some(ReasonCode::ReadinessDue))
             });
         if needs_readiness && matches!(plan.phase, Phase::NoContact) {
             s.push(step(
@@ -240,14 +277,14 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                      want this, and it is only for you.",
                     plan.no_contact.days
                 ),
-                Some("assess readiness"),
+                Some(Action::Assess(FormId::Readiness)),
             ));
         }
         if matches!(plan.phase, Phase::NoContact | Phase::Patience) {
             s.push(step(
                 "NC-6",
                 "When an urge comes, log it and do something from your own list instead.",
-                Some("log urge"),
+                Some(Action::LogUrge),
             ));
         }
     }
@@ -266,7 +303,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                  agreed a new date.",
                 p.id
             ),
-            Some("promise list"),
+            Some(Action::PromiseList),
         ));
     }
     if plan.checkins.agreed
@@ -294,7 +331,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                     "Keep working on what they asked for: \u{201c}{}\u{201d}.",
                     excerpt(&a.request, 60)
                 ),
-                Some("amends list"),
+                Some(Action::AmendsList),
             ));
         } else {
             s.push(step(
@@ -346,7 +383,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
                 "LS-4",
                 "After you talk, take a few minutes to look back on how you listened. It is \
                  private, and it helps the next conversation.",
-                Some("assess conversation-review"),
+                Some(Action::Assess(FormId::ConversationReview)),
             )),
         }
     }
@@ -379,15 +416,12 @@ pub fn excerpt(text: &str, max: usize) -> String {
 }
 
 fn section_action(section: &str) -> Action {
-    match section {
-        "act" => "workbook act",
-        "loss" => "workbook loss",
-        "why" => "workbook why",
-        "again" => "workbook again",
-        "respect" => "workbook respect",
-        "prevention" => "workbook prevention",
-        _ => "workbook failures",
-    }
+    Action::Workbook(
+        crate::forms::WORKBOOK
+            .iter()
+            .find(|s| s.id == section)
+            .map_or("failures", |s| s.id),
+    )
 }
 
 pub(crate) fn guidance_for(c: &Ctx, plan: &Plan) -> Vec<Card> {

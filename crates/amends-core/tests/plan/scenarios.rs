@@ -1,9 +1,9 @@
 //! One scenario per gate rule of the issue, each named after the METHOD rule it proves.
 
-use amends_core::plan::Path;
+use amends_core::plan::{Action, Path};
 use amends_core::{
-    Answer, Bounds, Channel, DraftKind, EventData, GateId, HabitKind, Phase, Plan, PromiseOutcome,
-    Signal, SlipKind,
+    Answer, Bounds, Channel, DraftKind, EventData, FormId, GateId, HabitKind, Phase, Plan,
+    PromiseOutcome, Signal, SlipKind,
 };
 
 use crate::{History, day, methods, outreach};
@@ -141,7 +141,7 @@ fn rc_1_the_readiness_self_check_is_needed_and_goes_stale_after_a_slip() {
     assert!(
         p.next_steps
             .iter()
-            .any(|s| s.action == Some("assess readiness"))
+            .any(|s| s.action == Some(Action::Assess(FormId::Readiness)))
     );
     h.readiness(36.0);
     assert!(outreach(&h.plan(36.5)).open);
@@ -973,7 +973,10 @@ fn ls_4_the_conversation_review_shapes_the_next_steps() {
         .iter()
         .find(|s| s.method == "LS-4")
         .expect("a look back is suggested");
-    assert_eq!(review_step.action, Some("assess conversation-review"));
+    assert_eq!(
+        review_step.action,
+        Some(Action::Assess(FormId::ConversationReview))
+    );
 
     let answers = [
         ("listened", "no"),
@@ -997,7 +1000,7 @@ fn ls_4_the_conversation_review_shapes_the_next_steps() {
     assert!(
         p.next_steps
             .iter()
-            .all(|s| s.action != Some("assess conversation-review")),
+            .all(|s| s.action != Some(Action::Assess(FormId::ConversationReview))),
         "reviewed already"
     );
     for s in &p.next_steps {
@@ -1015,7 +1018,7 @@ fn ls_4_the_conversation_review_shapes_the_next_steps() {
     assert!(
         p.next_steps
             .iter()
-            .any(|s| s.action == Some("assess conversation-review"))
+            .any(|s| s.action == Some(Action::Assess(FormId::ConversationReview)))
     );
 }
 

@@ -474,3 +474,25 @@ fn short_negators_do_not_reach_past_their_noun() {
     .unwrap();
     assert!(r.component("specific_action").unwrap().present);
 }
+
+/// Issue 13: the coach says what a finding is about and what its components are called, so
+/// the web shows what the coach says without lists of its own.
+#[test]
+fn findings_say_their_scope_and_components_have_labels() {
+    use amends_lint::{Finding, Scope, Span, component_label};
+    let finding = |rule: &'static str| Finding {
+        rule: rule.into(),
+        method: "L-1".into(),
+        severity: Severity::Warn,
+        span: Span { start: 0, end: 4 },
+        excerpt: "text".into(),
+        message: "".into(),
+        suggestion: "".into(),
+    };
+    assert_eq!(finding("blame-shift").scope(), Scope::Phrase);
+    assert_eq!(finding("missing-impact").scope(), Scope::WholeMessage);
+    assert_eq!(finding("first-message-shape").scope(), Scope::WholeMessage);
+    for id in amends_lint::rules::COMPONENT_ORDER {
+        assert_ne!(component_label(id), id, "{id} has no label");
+    }
+}

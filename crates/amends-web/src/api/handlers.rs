@@ -3,6 +3,7 @@
 
 use amends_app::coach::check_text;
 use amends_app::method::parse_due;
+use amends_app::records::Records;
 use amends_app::{
     App, AppError, ExportFormat, KdfParams, Logged, MAX_TEXT_BYTES, Passphrase, StorageError,
     parse_at,
@@ -24,8 +25,8 @@ use serde_json::{Value, json};
 
 use super::Api;
 use super::input::{ApiError, Field, Fields, JsonBody, Ty, opt, req};
-use crate::pages::settings::WIPE_PHRASE;
-use crate::security::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
+use crate::http::WIPE_PHRASE;
+use crate::http::{SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use crate::state::{Shared, UnlockRefused, wait_in_words};
 
 type Answer<T = Json<Value>> = Result<T, ApiError>;
@@ -123,14 +124,11 @@ pub async fn unlock(State(state): State<Shared>, body: JsonBody) -> Answer<Respo
                     wait_in_words(wait)
                 ),
             )
-            .with(
-                "retry_after_seconds",
-                crate::security::retry_after_secs(wait),
-            );
+            .with("retry_after_seconds", crate::http::retry_after_secs(wait));
             let mut res = err.into_response();
             res.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                crate::security::retry_after(wait),
+                crate::http::retry_after(wait),
             );
             return Ok(res);
         }
@@ -832,12 +830,7 @@ pub async fn promise_update(
     let f = body.fields(PROMISE_UPDATE)?;
     let case = api.case()?;
     let (at, now) = api.at(&f).await?;
-    let plan = api.app.plan(case, now).await?;
-    if !plan.promises.items.iter().any(|p| p.id == id) {
-        return Err(ApiError::not_found(format!(
-            "There is no promise with id {id:?}. GET /api/v1/promises lists them."
-        )));
-    }
+    // An unknown id is the app's 404 (AppError::NotFound): no plan is built here for it.
     let due = due(&api, &f).await?;
     let outcome: PromiseOutcome = f.need("outcome")?;
     created(
@@ -919,12 +912,6 @@ pub async fn amends_update(
     let f = body.fields(AMENDS_UPDATE)?;
     let case = api.case()?;
     let (at, now) = api.at(&f).await?;
-    let plan = api.app.plan(case, now).await?;
-    if !plan.amends.iter().any(|a| a.id == id) {
-        return Err(ApiError::not_found(format!(
-            "There is no amends item with id {id:?}. GET /api/v1/amends lists them."
-        )));
-    }
     let status: AmendsStatus = f.need("status")?;
     created(
         api.app
@@ -1045,11 +1032,8 @@ fn no_entry(id: &str) -> ApiError {
 
 /// One entry as stored, with what it corrects and what corrected it: a client corrects the
 /// version that counts now.
-fn event_json(entry: &amends_core::Event, history: &[amends_core::Event]) -> Answer<Value> {
-    let corrected_by = history
-        .iter()
-        .find(|e| e.supersedes.as_deref() == Some(entry.id.as_str()))
-        .map(|e| e.id.clone());
+fn event_json(entry: &amends_core::Event, records: &Records) -> Answer<Value> {
+    let corrected_by = records.corrected_by(&entry.id).map(|e| e.id.clone());
     Ok(json!({
         "id": entry.id,
         "at": entry.at,
@@ -1082,24 +1066,19 @@ pub async fn events(api: Api, RawQuery(q): RawQuery) -> Answer {
         }
         other => other,
     };
-    let history = api.app.history(api.case()?).await?;
-    let mut current = amends_core::effective(&history);
-    current.retain(|e| kind.is_none_or(|k| e.data.kind() == k));
-    current.sort_by_key(|e| (e.at, e.recorded_at));
-    let events = current
+    let records = api.app.records(api.case()?).await?;
+    let events = records
+        .current_of_kind(kind)
         .into_iter()
-        .map(|e| event_json(e, &history))
+        .map(|e| event_json(e, &records))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "events": events })))
 }
 
 pub async fn event(api: Api, Path(id): Path<String>) -> Answer {
-    let history = api.app.history(api.case()?).await?;
-    let entry = history
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| no_entry(&id))?;
-    Ok(Json(event_json(entry, &history)?))
+    let records = api.app.records(api.case()?).await?;
+    let entry = records.entry(&id).ok_or_else(|| no_entry(&id))?;
+    Ok(Json(event_json(entry, &records)?))
 }
 
 pub static CORRECT: &[Field] = &[
@@ -1127,11 +1106,8 @@ pub async fn correct(
 ) -> Answer<(StatusCode, Json<Value>)> {
     let f = body.fields(CORRECT)?;
     let case = api.case()?;
-    let history = api.app.history(case).await?;
-    let old = history
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| no_entry(&id))?;
+    let records = api.app.records(case).await?;
+    let old = records.entry(&id).ok_or_else(|| no_entry(&id))?;
     let entry = f
         .value("entry")?
         .ok_or_else(|| ApiError::invalid("entry", "this field is missing"))?;
@@ -1287,25 +1263,12 @@ pub async fn draft_sent(
             "there is nothing to mark as sent: the draft is empty",
         ));
     }
-    let now = Timestamp::now();
-    // Asked first only to give the reasons as a list; mark_sent decides again on its own.
-    let checked = api
-        .app
-        .check_draft(case, kind, &text, Some(channel), None, now)
-        .await?;
-    if !checked.can_mark_sent {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not-sendable",
-            format!(
-                "This draft cannot be marked as sent: {}",
-                checked.blocked_because.join(" ")
-            ),
-        )
-        .with("reasons", to_json(&checked.blocked_because)?)
-        .with("verdict", checked.report.verdict.as_str()));
-    }
-    created(api.app.mark_sent(case, kind, channel, &text, now).await)
+    // Refused with every reason and the verdict (AppError::Refused(NotSendable)).
+    created(
+        api.app
+            .mark_sent(case, kind, channel, &text, Timestamp::now())
+            .await,
+    )
 }
 
 // --- Definitions, files, charts, settings ---------------------------------------------------
@@ -1363,7 +1326,7 @@ pub async fn export(api: Api, RawQuery(q): RawQuery) -> Answer<Response> {
     let format: ExportFormat = f.word("format")?.unwrap_or(ExportFormat::Json);
     let now = Timestamp::now();
     let body = api.app.export(format, now).await?;
-    Ok(crate::pages::settings::export_download(format, now, body))
+    Ok(crate::http::export_download(format, now, body))
 }
 
 pub async fn calendar(api: Api) -> Answer<Response> {

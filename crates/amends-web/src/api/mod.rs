@@ -27,9 +27,9 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use jiff::Timestamp;
 
 use self::handlers as h;
-pub use self::input::{ApiError, error_response};
 use self::input::{Field, Fields};
-use crate::security::{SESSION_COOKIE, cookie};
+pub use crate::http::{ApiError, error_response};
+use crate::http::{SESSION_COOKIE, cookie};
 use crate::state::Shared;
 
 /// Where the API is mounted.
@@ -176,6 +176,9 @@ pub struct Meta {
     /// Answers besides the ones every operation of its sort can give (those are added from
     /// the access, the method and the body).
     pub errors: &'static [u16],
+    /// A state-changing call that needs no CSRF token (see `security::guard`, which reads
+    /// this): only setup, unlock and check.
+    pub csrf_exempt: bool,
 }
 
 const META: Meta = Meta {
@@ -189,7 +192,33 @@ const META: Meta = Meta {
     // Every operation says what it returns; an empty name fails the document's tests.
     out: Out::Json(200, ""),
     errors: &[],
+    csrf_exempt: false,
 };
+
+impl Meta {
+    /// Works while locked.
+    pub fn public(&self) -> bool {
+        matches!(self.access, Access::Public | Access::Either)
+    }
+}
+
+/// Who may call the operation at `path` (below the site root, e.g. `/api/v1/unlock`), as its
+/// row in [`ops`] declares: the guard reads it from here, so it is said once. `None` for a
+/// path that is no operation's (with a parameter, or none at all): those need a session and
+/// the token.
+pub fn route_access(method: &axum::http::Method, path: &str) -> Option<Meta> {
+    static ACCESS: std::sync::LazyLock<Vec<(axum::http::Method, String, Meta)>> =
+        std::sync::LazyLock::new(|| {
+            ops()
+                .into_iter()
+                .map(|op| (op.verb.method(), format!("{PREFIX}{}", op.path), op.meta))
+                .collect()
+        });
+    ACCESS
+        .iter()
+        .find(|(m, p, _)| m == method && p == path)
+        .map(|(_, _, meta)| *meta)
+}
 
 pub struct Op {
     pub verb: Verb,
@@ -246,6 +275,7 @@ pub fn ops() -> Vec<Op> {
             h::setup,
             Meta {
                 id: "setup",
+                csrf_exempt: true,
                 tag: "session",
                 summary: "First run: choose the passphrase and create the store",
                 about: "Creates the encrypted store with this passphrase and starts a session at \
@@ -267,6 +297,7 @@ pub fn ops() -> Vec<Op> {
             h::unlock,
             Meta {
                 id: "unlock",
+                csrf_exempt: true,
                 tag: "session",
                 summary: "Unlock amends with the passphrase",
                 about: "Sets the same HttpOnly, SameSite=Strict session cookie as the unlock page, \
@@ -350,6 +381,7 @@ pub fn ops() -> Vec<Op> {
             h::check,
             Meta {
                 id: "check",
+                csrf_exempt: true,
                 tag: "coach",
                 summary: "Check a text with the message coach",
                 about: "Answers DESIGN.md's report exactly (kind, verdict, components, findings, \

@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use super::input::{Field, Ty};
 use super::{Access, Op, Out, PREFIX, Verb, ops, path_values};
-use crate::security::{csrf_exempt, is_public};
 
 static DOCUMENT: LazyLock<Value> = LazyLock::new(document);
 
@@ -156,9 +155,7 @@ fn status_text(code: u16) -> &'static str {
 
 fn operation(op: &Op) -> Value {
     let m = &op.meta;
-    let method = op.verb.method();
-    let full = format!("{PREFIX}{}", op.path);
-    let csrf = op.verb != Verb::Get && !csrf_exempt(&method, &full);
+    let csrf = op.verb != Verb::Get && !m.csrf_exempt;
 
     let mut parameters: Vec<Value> = path_params(op.path)
         .into_iter()
@@ -232,7 +229,7 @@ fn operation(op: &Op) -> Value {
         (Access::Session, false) => json!([{ "session": [] }]),
         (Access::Session, true) => json!([{ "session": [], "csrf": [] }]),
     };
-    let public = is_public(&method, &full);
+    let public = m.public();
     let mut out = json!({
         "operationId": m.id,
         "tags": [m.tag],
@@ -936,7 +933,7 @@ mod tests {
     fn access_in_the_document_matches_the_guard() {
         for op in ops() {
             let full = format!("{PREFIX}{}", op.path);
-            let public = is_public(&op.verb.method(), &full);
+            let public = crate::security::is_public(&op.verb.method(), &full);
             assert_eq!(
                 public,
                 op.meta.access != Access::Session,

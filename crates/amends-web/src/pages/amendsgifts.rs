@@ -2,6 +2,7 @@
 //! (SAFE-9, C8), and small gestures with their cost (KG-3, C14). Both are closed until the
 //! damage is understood and they have had their space (KG-7).
 
+use crate::http::Problem;
 use amends_core::plan::{AmendsEntry, Gestures};
 use amends_core::{AmendsStatus, Bounds, Gate, GateId};
 use askama::Template;
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -22,7 +23,7 @@ pub struct AmendsPage {
     pub items: Vec<AmendsEntry>,
     pub gestures: Gestures,
     pub statuses: Vec<&'static str>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// What was typed into a form that came back with a problem, so nothing is lost.
     pub kept: Kept,
 }
@@ -72,13 +73,13 @@ impl AmendsPage {
     }
 }
 
-async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>) -> Response {
     page_with(ctx, error, None, Kept::default()).await
 }
 
 async fn page_with(
     ctx: &Ctx,
-    error: Option<String>,
+    error: Option<Problem>,
     notice: Option<String>,
     kept: Kept,
 ) -> Response {
@@ -130,7 +131,7 @@ async fn slip_notice(ctx: &Ctx) -> String {
                 .gate(GateId::Outreach)
                 .reasons
                 .iter()
-                .map(|r| format!("{} ({})", r.text, r.method))
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(" "),
             Err(_) => String::new(),
@@ -194,7 +195,7 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
             "Answer the honest check for this request: {}? (AM-3, SAFE-9)",
             missing.join(", ")
         );
-        return page_with(&ctx, Some(msg), None, kept).await;
+        return page_with(&ctx, Some(Problem::from(msg)), None, kept).await;
     }
     let now = Timestamp::now();
     match ctx
@@ -209,35 +210,22 @@ pub async fn add_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
+        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, kept).await,
     }
 }
 
 pub async fn update_item(ctx: Ctx, Form(form): Form<ItemForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let status: AmendsStatus = word(form.status.as_deref())?;
+        let now = Timestamp::now();
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app
+            .amends_update(&case, id, status, form.note.as_deref(), now, now)
+            .await?;
+        Ok(Redirect::to("/amends").into_response())
     };
-    let status: AmendsStatus = match form.status.as_deref().unwrap_or("").parse() {
-        Ok(s) => s,
-        Err(e) => return page(&ctx, Some(e)).await,
-    };
-    let now = Timestamp::now();
-    match ctx
-        .app
-        .amends_update(
-            &case,
-            form.id.as_deref().unwrap_or(""),
-            status,
-            form.note.as_deref(),
-            now,
-            now,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/amends").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }
 
 #[derive(Deserialize)]
@@ -249,43 +237,32 @@ pub struct GestureForm {
 }
 
 pub async fn add_gesture(ctx: Ctx, Form(form): Form<GestureForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let kept = Kept {
         what: form.what.clone().unwrap_or_default(),
         cost: form.cost.clone().unwrap_or_default(),
         preference: form.preference.clone().unwrap_or_default(),
         ..Kept::default()
     };
-    let raw = form.cost.as_deref().unwrap_or("0").trim();
-    // "4,50" is how much of the world writes an amount.
-    let Ok(cost) = raw.replace(',', ".").parse::<f64>() else {
-        let msg = format!(
-            "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
-        );
-        return page_with(&ctx, Some(msg), None, kept).await;
+    let done = async {
+        let case = ctx.need_case()?;
+        let raw = form.cost.as_deref().unwrap_or("0").trim();
+        // "4,50" is how much of the world writes an amount.
+        let cost = raw.replace(',', ".").parse::<f64>().map_err(|_| {
+            format!(
+                "\u{201c}{raw}\u{201d} is not an amount. Give what it cost as a number, e.g. 4.50."
+            )
+        })?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let what = form.what.as_deref().unwrap_or("");
+        let logged = ctx
+            .app
+            .gesture_add(&case, what, cost, form.preference.as_deref(), at, now)
+            .await?;
+        Ok(if logged.slip {
+            Redirect::to("/amends?recorded=slip#gestures").into_response()
+        } else {
+            Redirect::to("/amends#gestures").into_response()
+        })
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page_with(&ctx, Some(e), None, kept).await,
-    };
-    match ctx
-        .app
-        .gesture_add(
-            &case,
-            form.what.as_deref().unwrap_or(""),
-            cost,
-            form.preference.as_deref(),
-            at,
-            now,
-        )
-        .await
-    {
-        Ok(logged) if logged.slip => Redirect::to("/amends?recorded=slip#gestures").into_response(),
-        Ok(_) => Redirect::to("/amends#gestures").into_response(),
-        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, kept).await,
-    }
+    finish(done.await, |p| page_with(&ctx, Some(p), None, kept)).await
 }

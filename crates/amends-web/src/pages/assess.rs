@@ -5,7 +5,7 @@
 use amends_app::AppError;
 use amends_core::guidance;
 use amends_core::plan::Path as Track;
-use amends_core::{Answers, EventData, FormId, GateId, Plan};
+use amends_core::{Answers, FormId, GateId, Plan};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 
 use super::Ctx;
-use super::today::action_href;
+use super::today::step_href;
 use crate::form_view::{FormView, form_by_slug, slug};
 use crate::security::form_fields;
 use crate::views::{Page, render, render_status};
@@ -61,25 +61,16 @@ pub struct AssessDone {
 }
 
 impl AssessDone {
-    pub fn href(&self, action: &Option<&'static str>) -> &'static str {
-        action.map_or("/", action_href)
+    pub fn href(&self, action: &Option<amends_core::plan::Action>) -> &'static str {
+        step_href(action)
     }
 }
 
 /// The latest answers to `form` that still count, and when they were given.
 pub async fn latest(ctx: &Ctx, form: FormId) -> Result<Option<(Timestamp, Answers)>, Response> {
     let case = ctx.need_case()?;
-    let history = ctx.app.history(&case).await.map_err(|e| ctx.error(&e))?;
-    Ok(amends_core::effective(&history)
-        .into_iter()
-        .filter_map(|e| match &e.data {
-            EventData::Assessment { form: f, answers } if *f == form => {
-                Some((e.at, answers.clone()))
-            }
-            _ => None,
-        })
-        // The plan reads the latest by time; so does the form.
-        .max_by_key(|(at, _)| *at))
+    let records = ctx.app.records(&case).await.map_err(|e| ctx.error(&e))?;
+    Ok(records.latest_answers(form))
 }
 
 fn unknown(ctx: &Ctx, name: Option<&str>) -> Response {
@@ -346,11 +337,7 @@ fn outcomes(form: FormId, plan: &Plan) -> Vec<Outcome> {
                 ));
             } else {
                 out.push(Outcome {
-                    items: gate
-                        .reasons
-                        .iter()
-                        .map(|r| format!("{} ({})", r.text, r.method))
-                        .collect(),
+                    items: gate.reasons.iter().map(ToString::to_string).collect(),
                     links: vec![("/", "Today")],
                     ..plain(
                         "outreach",
@@ -384,7 +371,7 @@ fn outcomes(form: FormId, plan: &Plan) -> Vec<Outcome> {
                 .walk_away
                 .reasons
                 .iter()
-                .map(|r| format!("{} ({})", r.text, r.method))
+                .map(ToString::to_string)
                 .collect(),
             links: vec![("/assess/walkaway", "The walk-away assessment")],
             ..plain(

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Ctx, Token};
-use crate::security::{clear_session_cookie, session_cookie};
+use crate::http::{clear_session_cookie, session_cookie};
 use crate::state::{Shared, UnlockRefused, wait_in_words};
 use crate::views::{Page, render, render_status};
 
@@ -182,7 +182,7 @@ pub async fn unlock(
                 ),
             );
             res.headers_mut()
-                .insert(RETRY_AFTER, crate::security::retry_after(wait));
+                .insert(RETRY_AFTER, crate::http::retry_after(wait));
             res
         }
         Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => fail(

@@ -1,5 +1,6 @@
 //! Cases: one per person the user wants to make amends to.
 
+use crate::http::Problem;
 use amends_app::CaseSummary;
 use amends_core::Relationship;
 use askama::Template;
@@ -18,7 +19,7 @@ pub struct CasesPage {
     pub cases: Vec<CaseSummary>,
     pub current: String,
     pub first: bool,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub name: String,
     pub relationships: Vec<&'static str>,
 }
@@ -28,7 +29,7 @@ pub struct CasesQuery {
     first: Option<String>,
 }
 
-async fn page(ctx: &Ctx, first: bool, error: Option<String>, name: String) -> Response {
+async fn page(ctx: &Ctx, first: bool, error: Option<Problem>, name: String) -> Response {
     let cases = match ctx.app.cases().await {
         Ok(c) => c,
         Err(e) => return ctx.error(&e),
@@ -75,14 +76,14 @@ pub async fn create(ctx: Ctx, Form(form): Form<NewCase>) -> Response {
     };
     let relationship: Relationship = match rel.parse() {
         Ok(r) => r,
-        Err(e) => return page(&ctx, false, Some(e), name).await,
+        Err(e) => return page(&ctx, false, Some(Problem::from(e)), name).await,
     };
     match ctx.app.create_case(&name, relationship).await {
         Ok(case) => {
             ctx.state.set_case(case.id).await;
             Redirect::to("/").into_response()
         }
-        Err(e) => page(&ctx, false, Some(crate::views::sentence(&e)), name).await,
+        Err(e) => page(&ctx, false, Some(Problem::app(&e)), name).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! (no JavaScript), kept sealed as they type, and "mark as sent" only when the outreach gate is
 //! open and the verdict allows it. amends never sends anything itself.
 
+use crate::http::Problem;
 use amends_app::coach::{DraftCheck, Finding, Report, Severity};
 use amends_core::{Channel, DraftKind, GateId, Plan};
 use askama::Template;
@@ -46,23 +47,6 @@ fn kind_label(kind: DraftKind) -> &'static str {
     }
 }
 
-/// Plain names for the coach's component ids (DESIGN.md fixes the ids).
-fn component_label(id: &str) -> &str {
-    match id {
-        "specific_action" => "The specific thing you did",
-        "impact" => "What it did to them",
-        "remorse" => "That you are sorry",
-        "responsibility" => "That it was your doing",
-        "repair" => "What you are doing to put it right",
-        "respectful_close" => "A close that leaves the decision to them",
-        "clear_wish" => "What you hope for, said plainly",
-        "acknowledges_hesitation" => "Room for them to hesitate or say no",
-        "self_work_regardless" => "Your self-work goes on either way",
-        "invites_needs" => "An invitation to say what they need",
-        other => other,
-    }
-}
-
 /// A run of the draft with the findings that cover it.
 pub struct Segment {
     pub text: String,
@@ -72,25 +56,12 @@ pub struct Segment {
     pub findings: Vec<usize>,
 }
 
-/// Rules about the message as a whole (missing parts, cadence, length): listed, not highlighted,
-/// since marking the whole draft would hide the phrases that need attention.
-const WHOLE_MESSAGE_RULES: &[&str] = &[
-    "frequency",
-    "missing-impact",
-    "apology-elements",
-    "request-elements",
-    "email-closing",
-    "first-message-shape",
-    "dwelling",
-    "expensive-gift",
-];
-
 /// Splits the text at every phrase finding's boundary so overlapping findings all show.
 pub fn segments(text: &str, all: &[Finding]) -> Vec<Segment> {
     let findings: Vec<(usize, &Finding)> = all
         .iter()
         .enumerate()
-        .filter(|(_, f)| !WHOLE_MESSAGE_RULES.contains(&f.rule.as_ref()))
+        .filter(|(_, f)| f.scope() == amends_lint::Scope::Phrase)
         .collect();
     let mut cuts: Vec<usize> = vec![0, text.len()];
     for (_, f) in &findings {
@@ -155,7 +126,7 @@ impl CoachPanel {
     }
 
     pub fn component(&self, id: &str) -> String {
-        component_label(id).to_string()
+        amends_lint::component_label(id).to_string()
     }
 
     pub fn described_by(&self, seg: &Segment) -> String {
@@ -185,7 +156,7 @@ pub struct ComposerPage {
     pub channels: Vec<&'static str>,
     pub channel: String,
     pub saved: bool,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl ComposerPage {
@@ -215,7 +186,7 @@ async fn page(
     text: String,
     channel_raw: String,
     saved: bool,
-    error: Option<String>,
+    error: Option<Problem>,
 ) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
@@ -229,19 +200,9 @@ async fn page(
     let composer = plan.gate(GateId::Composer);
     let kinds = DraftKind::ALL
         .iter()
-        .map(|k| {
-            (
-                *k,
-                kind_label(*k),
-                composer.open && (composer.allows.is_empty() || composer.allows.contains(k)),
-            )
-        })
+        .map(|k| (*k, kind_label(*k), composer.allows_kind(*k)))
         .collect();
-    let composer_reasons = composer
-        .reasons
-        .iter()
-        .map(|r| format!("{} ({})", r.text, r.method))
-        .collect();
+    let composer_reasons = composer.reasons.iter().map(ToString::to_string).collect();
     let stopped = amends_app::coach::composer_off(&plan);
     let check = if text.trim().is_empty() || !stopped.is_empty() {
         None
@@ -316,7 +277,7 @@ async fn unknown_kind(ctx: &Ctx, form: ComposerForm, error: String) -> Response 
         form.text.unwrap_or_default(),
         String::new(),
         false,
-        Some(error),
+        Some(Problem::from(error)),
     )
     .await
 }
@@ -339,17 +300,7 @@ pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
-        Err(e) => {
-            page(
-                &ctx,
-                kind,
-                text,
-                channel_raw,
-                false,
-                Some(crate::views::sentence(&e)),
-            )
-            .await
-        }
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
     }
 }
 
@@ -404,7 +355,15 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
     let channel_raw = form.channel.clone().unwrap_or_default();
     let Some(ch) = channel(Some(&channel_raw)) else {
         let msg = format!("Choose how you sent it (one of: {}).", Channel::valid());
-        return page(&ctx, kind, text, channel_raw, false, Some(msg)).await;
+        return page(
+            &ctx,
+            kind,
+            text,
+            channel_raw,
+            false,
+            Some(Problem::from(msg)),
+        )
+        .await;
     };
     let case = match ctx.need_case() {
         Ok(c) => c,
@@ -416,17 +375,7 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
         .await
     {
         Ok(_) => Redirect::to("/?sent=1").into_response(),
-        Err(e) => {
-            page(
-                &ctx,
-                kind,
-                text,
-                channel_raw,
-                false,
-                Some(crate::views::sentence(&e)),
-            )
-            .await
-        }
+        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
     }
 }
 

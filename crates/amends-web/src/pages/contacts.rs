@@ -2,6 +2,7 @@
 //! and their needs (LS-6 to LS-8). The truth is always recorded: contact logged while outreach
 //! was closed is kept and shown as a slip, with the reasons that held.
 
+use crate::http::Problem;
 use amends_app::listening::Question;
 use amends_core::plan::ActiveHold;
 use amends_core::{Channel, Direction, Event, EventData, Gate, Passive, Signal, effective};
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 /// What each signal means, in the user's words.
@@ -69,7 +70,7 @@ pub struct ContactsPage {
     /// The stops in force (issue 12): the invitation form says what lifts each.
     pub stops: Vec<ActiveHold>,
     pub outreach: Gate,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// The outreach gate as it stood just before a contact the user just logged, if closed.
     pub slip_reasons: Vec<String>,
 }
@@ -128,34 +129,27 @@ fn rows(history: &[Event], slips: &[String]) -> Vec<Row> {
     rows
 }
 
-async fn page(ctx: &Ctx, error: Option<String>, slip_reasons: Vec<String>) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>, slip_reasons: Vec<String>) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
     };
     let now = Timestamp::now();
-    let (plan, history, questions) = match (
+    let (plan, records, questions) = match (
         ctx.app.plan(&case, now).await,
-        ctx.app.history(&case).await,
+        ctx.app.records(&case).await,
         ctx.app.questions(&case).await,
     ) {
         (Ok(p), Ok(h), Ok(q)) => (p, h, q),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return ctx.error(&e),
     };
     let slips: Vec<String> = plan.no_contact.slips.iter().map(|s| s.id.clone()).collect();
-    let mut needs: Vec<(Timestamp, String)> = effective(&history)
-        .into_iter()
-        .filter_map(|e| match &e.data {
-            EventData::TheirNeed { text } => Some((e.at, text.clone())),
-            _ => None,
-        })
-        .collect();
-    needs.sort_by_key(|n| n.0);
+    let needs = records.their_needs();
     render_status(
         super::status_for(&error),
         &ContactsPage {
             page: ctx.page("Contact log", "contacts"),
-            rows: rows(&history, &slips),
+            rows: rows(records.history(), &slips),
             questions,
             needs,
             signals: Signal::ALL
@@ -193,45 +187,29 @@ pub struct ContactForm {
 }
 
 pub async fn log_contact(ctx: Ctx, Form(form): Form<ContactForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let dir: Direction = match form.dir.as_deref().unwrap_or("").parse() {
-        Ok(d) => d,
-        Err(e) => return page(&ctx, Some(format!("Who got in touch? {e}")), vec![]).await,
-    };
-    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
-        Ok(c) => c,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_contact(&case, dir, channel, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(logged) if logged.slip => {
-            let reasons = logged
-                .outreach_before
-                .map(|g| {
-                    g.reasons
-                        .iter()
-                        .map(|r| format!("{} ({})", r.text, r.method))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
-            intro.extend::<Vec<String>>(reasons);
-            page(&ctx, None, intro).await
+    let done = async {
+        let case = ctx.need_case()?;
+        let dir: Direction =
+            word(form.dir.as_deref()).map_err(|e| format!("Who got in touch? {e}"))?;
+        let channel: Channel = word(form.channel.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let logged = ctx
+            .app
+            .log_contact(&case, dir, channel, form.note.as_deref(), at, now)
+            .await?;
+        if !logged.slip {
+            return Ok(Redirect::to("/contacts").into_response());
         }
-        Ok(_) => Redirect::to("/contacts").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+        let mut intro = vec!["Recorded. Outreach was closed when this happened, so it counts as a slip; the truth matters more than a clean record. The reasons that held:".to_string()];
+        intro.extend(
+            logged
+                .outreach_before
+                .iter()
+                .flat_map(|g| g.reasons.iter().map(ToString::to_string)),
+        );
+        Ok(page(&ctx, None, intro).await)
+    };
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -242,28 +220,17 @@ pub struct SignalForm {
 }
 
 pub async fn log_signal(ctx: Ctx, Form(form): Form<SignalForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let signal: Signal = match form.signal.as_deref().unwrap_or("").parse() {
-        Ok(s) => s,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_signal(&case, signal, form.note.as_deref(), at, now)
-        .await
-    {
+    let done = async {
+        let case = ctx.need_case()?;
+        let signal: Signal = word(form.signal.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_signal(&case, signal, form.note.as_deref(), at, now)
+            .await?;
         // Today shows what the signal changed, gates first.
-        Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+        Ok(Redirect::to("/#gates-title").into_response())
+    };
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -275,27 +242,16 @@ pub struct PassiveForm {
 
 /// Issue 12: a like or a view is kept as what it is and changes nothing.
 pub async fn log_passive(ctx: Ctx, Form(form): Form<PassiveForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let what: Passive = word(form.what.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_passive(&case, what, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/contacts#history-title").into_response())
     };
-    let what: Passive = match form.what.as_deref().unwrap_or("").parse() {
-        Ok(p) => p,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    match ctx
-        .app
-        .log_passive(&case, what, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#history-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -309,36 +265,25 @@ pub struct InvitationForm {
 
 /// SAFE-1: they got in touch and invited contact, in their words.
 pub async fn log_invitation(ctx: Ctx, Form(form): Form<InvitationForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let channel: Channel = word(form.channel.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+        ctx.app
+            .log_invitation(
+                &case,
+                channel,
+                form.words.as_deref().unwrap_or(""),
+                ticked(&form.unblocked),
+                ticked(&form.partner_ended),
+                at,
+                now,
+            )
+            .await?;
+        Ok(Redirect::to("/#gates-title").into_response())
     };
-    let channel: Channel = match form.channel.as_deref().unwrap_or("").parse() {
-        Ok(c) => c,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
-    match ctx
-        .app
-        .log_invitation(
-            &case,
-            channel,
-            form.words.as_deref().unwrap_or(""),
-            ticked(&form.unblocked),
-            ticked(&form.partner_ended),
-            at,
-            now,
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/#gates-title").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 #[derive(Deserialize)]
@@ -355,30 +300,23 @@ enum Said {
 }
 
 async fn log_said(ctx: Ctx, form: TextForm, said: Said) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let text = form.text.as_deref().unwrap_or("");
+        let back = match said {
+            Said::Question => {
+                ctx.app.log_question(&case, text, at, now).await?;
+                "/contacts#questions"
+            }
+            Said::Need => {
+                ctx.app.log_need(&case, text, at, now).await?;
+                "/contacts#needs"
+            }
+        };
+        Ok(Redirect::to(back).into_response())
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), vec![]).await,
-    };
-    let text = form.text.as_deref().unwrap_or("");
-    let (logged, back) = match said {
-        Said::Question => (
-            ctx.app.log_question(&case, text, at, now).await,
-            "/contacts#questions",
-        ),
-        Said::Need => (
-            ctx.app.log_need(&case, text, at, now).await,
-            "/contacts#needs",
-        ),
-    };
-    match logged {
-        Ok(_) => Redirect::to(back).into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }
 
 pub async fn log_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
@@ -390,16 +328,11 @@ pub async fn log_need(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
 }
 
 pub async fn answer_question(ctx: Ctx, Form(form): Form<TextForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app.answer_question(&case, id, Timestamp::now()).await?;
+        Ok(Redirect::to("/contacts#questions").into_response())
     };
-    match ctx
-        .app
-        .answer_question(&case, form.id.as_deref().unwrap_or(""), Timestamp::now())
-        .await
-    {
-        Ok(_) => Redirect::to("/contacts#questions").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), vec![]).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), vec![])).await
 }

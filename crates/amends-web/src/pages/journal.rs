@@ -1,5 +1,6 @@
 //! MO-2: the private journal. It has no send button, and nothing in it can reach the composer.
 
+use crate::http::Problem;
 use amends_app::JournalEntry;
 use askama::Template;
 use axum::Form;
@@ -7,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, required};
+use super::{Ctx, finish, required};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -16,7 +17,7 @@ pub struct JournalPage {
     pub page: Page,
     pub entries: Vec<JournalEntry>,
     pub draft: String,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl JournalPage {
@@ -25,7 +26,7 @@ impl JournalPage {
     }
 }
 
-async fn page(ctx: &Ctx, draft: String, error: Option<String>, crisis: bool) -> Response {
+async fn page(ctx: &Ctx, draft: String, error: Option<Problem>, crisis: bool) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -84,18 +85,18 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Response {
         Ok(t) => t.to_string(),
         Err(r) => return r,
     };
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let now = Timestamp::now();
-    match ctx.app.journal_add(&case, &text, now, now).await {
+    let done = async {
+        let case = ctx.need_case()?;
+        let now = Timestamp::now();
+        ctx.app.journal_add(&case, &text, now, now).await?;
         // SAFE-3: words about self-harm bring help forward at once, on this very page.
-        Ok(_) if amends_app::coach::crisis_language(&text) => {
+        Ok(if amends_app::coach::crisis_language(&text) {
             page(&ctx, String::new(), None, true).await
-        }
-        Ok(_) => Redirect::to("/journal").into_response(),
-        // Keep what they wrote in the box when it could not be saved.
-        Err(e) => page(&ctx, text, Some(crate::views::sentence(&e)), false).await,
-    }
+        } else {
+            Redirect::to("/journal").into_response()
+        })
+    };
+    let done = done.await;
+    // Keep what they wrote in the box when it could not be saved.
+    finish(done, |p| page(&ctx, text, Some(p), false)).await
 }

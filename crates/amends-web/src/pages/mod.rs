@@ -26,7 +26,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::security::{Csrf, SESSION_COOKIE, cookie};
+use crate::http::{SESSION_COOKIE, cookie};
+use crate::security::Csrf;
 use crate::state::Shared;
 use crate::views::{Page, error_page};
 
@@ -160,18 +161,8 @@ impl Ctx {
 
 /// An app error as a page that says what went wrong and what to do.
 pub fn app_error(e: &AppError, csrf: &str) -> Response {
-    let status = match e {
-        AppError::Store(amends_app::StorageError::WrongPassphrase) => StatusCode::UNAUTHORIZED,
-        AppError::TooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        // A damaged history is the data's state, not a fault here (issue 14): the message says
-        // what to do.
-        AppError::Store(amends_app::StorageError::Damaged { .. }) => StatusCode::CONFLICT,
-        AppError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Store(_) | AppError::Io { .. } | AppError::UnreadableEvent { .. } => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    // The app's one mapping, shared with the API: a refusal is a 409 on both.
+    let status = crate::http::status_of(e);
     error_page(
         status,
         "That did not work",
@@ -224,11 +215,73 @@ pub async fn at_or_now(
         .map_err(|e| crate::views::sentence(&e))
 }
 
-/// 422 when a form came back with a problem to show, 200 otherwise.
-pub fn status_for<T>(error: &Option<T>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+/// The problem's status when a form came back with one to show (422 for input to fix, 409
+/// for a refusal, as the API answers), 200 otherwise.
+pub fn status_for(error: &Option<crate::http::Problem>) -> StatusCode {
+    error.as_ref().map_or(StatusCode::OK, |p| p.status)
+}
+
+/// Why a form handler stopped before its happy end: a whole answer of its own (a redirect to
+/// create the first case, an error page), or a problem to show beside the form, kept. With
+/// `?` a handler reads as its use case; the page it returns to is said once, in `finish`.
+pub enum Stop {
+    Answer(Response),
+    Problem(crate::http::Problem),
+}
+
+pub type Step<T> = Result<T, Stop>;
+
+impl From<Response> for Stop {
+    fn from(r: Response) -> Self {
+        Stop::Answer(r)
+    }
+}
+
+impl From<crate::http::Problem> for Stop {
+    fn from(p: crate::http::Problem) -> Self {
+        Stop::Problem(p)
+    }
+}
+
+/// An error of a use case, with the status the app gives it.
+impl From<AppError> for Stop {
+    fn from(e: AppError) -> Self {
+        Stop::Problem(crate::http::Problem::app(&e))
+    }
+}
+
+/// Input the page found unusable (a word that is no choice, a date it cannot read): 422.
+impl From<String> for Stop {
+    fn from(message: String) -> Self {
+        Stop::Problem(message.into())
+    }
+}
+
+/// The answer of a form handler: its own on success or a whole answer, else `again` with the
+/// problem beside the form.
+pub async fn finish<F, Fut>(done: Step<Response>, again: F) -> Response
+where
+    F: FnOnce(crate::http::Problem) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    match done {
+        Ok(r) | Err(Stop::Answer(r)) => r,
+        Err(Stop::Problem(p)) => again(p).await,
+    }
+}
+
+/// A word of a vocabulary from a form field; the core's message lists the valid ones.
+pub fn word<T>(raw: Option<&str>) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = String>,
+{
+    raw.unwrap_or("").parse()
+}
+
+impl Ctx {
+    /// When a form says something happened (now when left empty), and now.
+    pub async fn when(&self, raw: Option<&str>) -> Step<(jiff::Timestamp, jiff::Timestamp)> {
+        let now = jiff::Timestamp::now();
+        Ok((at_or_now(self, raw, now).await?, now))
     }
 }

@@ -2,16 +2,17 @@
 //! do something else, and write on a pad that has no send button. Slips that are not messages
 //! (SAFE-7: checking their profile) are logged here too, and never hidden.
 
+use crate::http::Problem;
+use amends_core::SlipKind;
 use amends_core::guidance::{Card, card_for};
 use amends_core::plan::NoContact;
-use amends_core::{EventData, HabitKind, SlipKind, effective};
 use askama::Template;
 use axum::Form;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 /// Things to do instead of reaching out (NC-6, SI-7, SI-8), offered in turn.
@@ -31,7 +32,7 @@ pub struct NoContactPage {
     pub nc: NoContact,
     pub slip_kinds: Vec<(&'static str, &'static str)>,
     pub cards: Vec<&'static Card>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
 }
 
 impl NoContactPage {
@@ -63,7 +64,7 @@ pub struct UrgePage {
     pub reasons: Vec<(String, String)>,
     pub activity: String,
     pub cards: Vec<&'static Card>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub form: UrgeForm,
 }
 
@@ -71,7 +72,7 @@ fn cards(ids: &[&str]) -> Vec<&'static Card> {
     ids.iter().filter_map(|m| card_for(m)).collect()
 }
 
-async fn page(ctx: &Ctx, error: Option<String>, notice: Option<String>, crisis: bool) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>, notice: Option<String>, crisis: bool) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
@@ -120,36 +121,19 @@ pub struct UrgeForm {
     pub pad: Option<String>,
 }
 
-async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<String>) -> Response {
+async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<Problem>) -> Response {
     let case = match ctx.need_case() {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let history = match ctx.app.history(&case).await {
-        Ok(h) => h,
+    let records = match ctx.app.records(&case).await {
+        Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
-    let kept = effective(&history);
-    let reasons = kept
-        .iter()
-        .filter_map(|e| match &e.data {
-            EventData::WorkbookAct { act, impact, .. } => Some((act.clone(), impact.clone())),
-            _ => None,
-        })
-        .collect();
-    let urges = kept
-        .iter()
-        .filter(|e| matches!(e.data, EventData::Urge { .. }))
-        .count();
+    let reasons = records.acts_and_impacts();
+    let urges = records.urges();
     // Their own hobby, when they logged one with a name, is the best suggestion of all.
-    let hobby = kept.iter().rev().find_map(|e| match &e.data {
-        EventData::Habit {
-            habit: HabitKind::Hobby,
-            note: Some(n),
-            ..
-        } => Some(n.clone()),
-        _ => None,
-    });
+    let hobby = records.latest_hobby();
     let activity = match hobby {
         Some(h) if urges % 2 == 1 => format!("Spend some time on something of your own: {h}."),
         _ => ACTIVITIES[urges % ACTIVITIES.len()].to_string(),
@@ -195,7 +179,7 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
         .log_urge(&case, intensity, &instead, None, now, now)
         .await
     {
-        return urge_page(&ctx, form, Some(crate::views::sentence(&e))).await;
+        return urge_page(&ctx, form, Some(Problem::app(&e))).await;
     }
     // The pad has no send button: what is written there goes to the private journal (MO-2).
     let pad = form.pad.unwrap_or_default();
@@ -204,9 +188,7 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Response {
         if let Err(e) = ctx.app.journal_add(&case, &pad, now, now).await {
             return page(
                 &ctx,
-                Some(format!(
-                    "The urge was logged, but the pad could not be saved: {e}"
-                )),
+                Some(format!("The urge was logged, but the pad could not be saved: {e}").into()),
                 None,
                 false,
             )
@@ -234,25 +216,14 @@ pub struct SlipForm {
 }
 
 pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let what: SlipKind = word(form.what.as_deref())?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .log_slip(&case, what, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/no-contact?recorded=slip").into_response())
     };
-    let what: SlipKind = match form.what.as_deref().unwrap_or("").parse() {
-        Ok(w) => w,
-        Err(e) => return page(&ctx, Some(e), None, false).await,
-    };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e), None, false).await,
-    };
-    match ctx
-        .app
-        .log_slip(&case, what, form.note.as_deref(), at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/no-contact?recorded=slip").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e)), None, false).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p), None, false)).await
 }

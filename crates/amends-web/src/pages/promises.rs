@@ -1,6 +1,7 @@
 //! Promises and check-ins (TR-3 to TR-5, TR-8): a ledger with reliability, at most a few open
 //! promises at once, and the fortnightly check-in only once they agreed to it.
 
+use crate::http::Problem;
 use amends_core::PromiseOutcome;
 use amends_core::plan::{CheckIns, FollowUp, Promises};
 use askama::Template;
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, at_or_now};
+use super::{Ctx, finish, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -20,7 +21,7 @@ pub struct PromisesPage {
     pub promises: Promises,
     pub checkins: CheckIns,
     pub follow_up: Option<FollowUp>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     /// The promise typed into a form that came back with a problem.
     pub kept_text: String,
 }
@@ -37,13 +38,13 @@ impl PromisesPage {
     }
 }
 
-async fn page(ctx: &Ctx, error: Option<String>) -> Response {
+async fn page(ctx: &Ctx, error: Option<Problem>) -> Response {
     page_with(ctx, error, None, String::new()).await
 }
 
 async fn page_with(
     ctx: &Ctx,
-    error: Option<String>,
+    error: Option<Problem>,
     notice: Option<String>,
     kept_text: String,
 ) -> Response {
@@ -130,39 +131,29 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
     }
     let due = match due(&ctx, form.due.as_deref()).await {
         Ok(d) => d,
-        Err(e) => return page_with(&ctx, Some(e), None, text).await,
+        Err(e) => return page_with(&ctx, Some(Problem::from(e)), None, text).await,
     };
     let now = Timestamp::now();
     match ctx.app.promise_add(&case, &text, due, now, now).await {
         Ok(_) if over_promises(&text) => Redirect::to("/promises?note=big").into_response(),
         Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page_with(&ctx, Some(crate::views::sentence(&e)), None, text).await,
+        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, text).await,
     }
 }
 
 pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let outcome: PromiseOutcome = word(form.outcome.as_deref())?;
+        let due = due(&ctx, form.due.as_deref()).await?;
+        let now = Timestamp::now();
+        let id = form.id.as_deref().unwrap_or("");
+        ctx.app
+            .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
+            .await?;
+        Ok(Redirect::to("/promises").into_response())
     };
-    let outcome: PromiseOutcome = match form.outcome.as_deref().unwrap_or("").parse() {
-        Ok(o) => o,
-        Err(e) => return page(&ctx, Some(e)).await,
-    };
-    let due = match due(&ctx, form.due.as_deref()).await {
-        Ok(d) => d,
-        Err(e) => return page(&ctx, Some(e)).await,
-    };
-    let now = Timestamp::now();
-    let id = form.id.as_deref().unwrap_or("");
-    match ctx
-        .app
-        .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }
 
 #[derive(Deserialize)]
@@ -172,17 +163,13 @@ pub struct CheckInForm {
 }
 
 pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        ctx.app
+            .checkin(&case, form.note.as_deref(), at, now)
+            .await?;
+        Ok(Redirect::to("/promises#checkins").into_response())
     };
-    let now = Timestamp::now();
-    let at = match at_or_now(&ctx, form.at.as_deref(), now).await {
-        Ok(t) => t,
-        Err(e) => return page(&ctx, Some(e)).await,
-    };
-    match ctx.app.checkin(&case, form.note.as_deref(), at, now).await {
-        Ok(_) => Redirect::to("/promises#checkins").into_response(),
-        Err(e) => page(&ctx, Some(crate::views::sentence(&e))).await,
-    }
+    finish(done.await, |p| page(&ctx, Some(p))).await
 }

@@ -5,6 +5,7 @@
 //! scrolling. Without JavaScript, the same panel comes after saving: the app keeps the moment
 //! such words were found, and every page shows the panel for a day.
 
+use crate::http::Problem;
 use amends_app::safety::{self, SafetyFlags, SafetyPlan};
 use askama::Template;
 use axum::Form;
@@ -44,7 +45,7 @@ pub async fn check(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Respo
 pub struct PlanPage {
     pub page: Page,
     pub plan: SafetyPlan,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub saved: bool,
 }
 
@@ -54,7 +55,7 @@ pub async fn show_plan(
 ) -> Response {
     let (plan, error) = match ctx.app.safety_plan().await {
         Ok(p) => (p.unwrap_or_default(), None),
-        Err(e) => (SafetyPlan::default(), Some(crate::views::sentence(&e))),
+        Err(e) => (SafetyPlan::default(), Some(Problem::app(&e))),
     };
     render_status(
         super::status_for(&error),
@@ -93,7 +94,7 @@ pub async fn save_plan(ctx: Ctx, Form(form): Form<PlanForm>) -> Response {
             &PlanPage {
                 page: ctx.page("My safety plan", "help"),
                 plan,
-                error: Some(crate::views::sentence(&e)),
+                error: Some(Problem::app(&e)),
                 saved: false,
             },
         ),

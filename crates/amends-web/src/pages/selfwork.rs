@@ -1,6 +1,7 @@
 //! Self-work (SI-1 to SI-11, DMG-9): quick logging, the 7- and 30-day scores, and charts of sleep,
 //! exercise and therapy, and the no-contact timeline over 30 or 90 days.
 
+use crate::http::Problem;
 use amends_core::{HabitKind, Plan};
 use askama::Template;
 use axum::Form;
@@ -9,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::Ctx;
+use super::{Ctx, finish};
 use crate::charts::{self, Chart};
 use crate::views::{Page, render_status};
 
@@ -21,7 +22,7 @@ pub struct SelfWorkPage {
     pub days: usize,
     pub charts: Vec<Chart>,
     pub habits: Vec<(&'static str, &'static str, &'static str)>,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub form: HabitForm,
 }
 
@@ -66,7 +67,7 @@ pub struct DaysQuery {
 pub async fn page(
     ctx: &Ctx,
     days: usize,
-    error: Option<String>,
+    error: Option<Problem>,
     form: HabitForm,
     notice: Option<String>,
 ) -> Response {
@@ -114,58 +115,35 @@ pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Response {
 }
 
 pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
+    let done = async {
+        let case = ctx.need_case()?;
+        let Some(habit) = form.habit.as_deref().filter(|h| !h.is_empty()) else {
+            return Err(
+                "Choose what you are logging (the field \u{201c}habit\u{201d})."
+                    .to_string()
+                    .into(),
+            );
+        };
+        let habit: HabitKind = habit.parse()?;
+        // A concrete step is described in words; its value is one step.
+        let raw = form.value.as_deref().unwrap_or_default().trim();
+        let value = if habit == HabitKind::Step && raw.is_empty() {
+            1.0
+        } else {
+            raw.parse::<f64>().map_err(|_| {
+                format!(
+                    "\u{201c}{raw}\u{201d} is not a number. Give the {} as a number, e.g. 7.5.",
+                    habit.unit()
+                )
+            })?
+        };
+        let (at, now) = ctx.when(form.at.as_deref()).await?;
+        let plan_id = form.plan.as_deref().filter(|p| !p.is_empty());
+        ctx.app
+            .log_habit(&case, habit, value, form.note.as_deref(), plan_id, at, now)
+            .await?;
+        Ok(Redirect::to("/self-work?logged=1").into_response())
     };
-    let ctx = &ctx;
-    let again =
-        |msg: String, form: HabitForm| async move { page(ctx, 30, Some(msg), form, None).await };
-    let Some(habit) = form.habit.as_deref().filter(|h| !h.is_empty()) else {
-        return again(
-            "Choose what you are logging (the field \u{201c}habit\u{201d}).".into(),
-            form,
-        )
-        .await;
-    };
-    let habit: HabitKind = match habit.parse() {
-        Ok(h) => h,
-        Err(e) => return again(e, form).await,
-    };
-    // A concrete step is described in words; its value is one step.
-    let raw = form.value.clone().unwrap_or_default();
-    let value = if habit == HabitKind::Step && raw.trim().is_empty() {
-        Ok(1.0)
-    } else {
-        raw.trim().parse::<f64>()
-    };
-    let Ok(value) = value else {
-        return again(
-            format!(
-                "\u{201c}{}\u{201d} is not a number. Give the {} as a number, e.g. 7.5.",
-                raw.trim(),
-                habit.unit()
-            ),
-            form,
-        )
-        .await;
-    };
-    let now = Timestamp::now();
-    let at = match ctx
-        .app
-        .when(form.at.as_deref().filter(|s| !s.trim().is_empty()), now)
-        .await
-    {
-        Ok(t) => t,
-        Err(e) => return again(crate::views::sentence(&e), form).await,
-    };
-    let plan_id = form.plan.as_deref().filter(|p| !p.is_empty());
-    match ctx
-        .app
-        .log_habit(&case, habit, value, form.note.as_deref(), plan_id, at, now)
-        .await
-    {
-        Ok(_) => Redirect::to("/self-work?logged=1").into_response(),
-        Err(e) => again(crate::views::sentence(&e), form).await,
-    }
+    let done = done.await;
+    finish(done, |p| page(&ctx, 30, Some(p), form, None)).await
 }

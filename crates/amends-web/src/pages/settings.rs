@@ -12,10 +12,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::Ctx;
-use crate::security::{clear_session_cookie, session_cookie};
+use crate::http::{WIPE_PHRASE, clear_session_cookie, export_download, session_cookie};
 use crate::views::{Page, render_status};
-
-pub const WIPE_PHRASE: &str = "delete everything";
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -158,16 +156,6 @@ pub async fn export(ctx: Ctx, Query(q): Query<ExportQuery>) -> Response {
         Ok(body) => export_download(format, now, body),
         Err(e) => ctx.error(&e),
     }
-}
-
-/// An export as a file download; the API serves the same file.
-pub fn export_download(format: ExportFormat, now: Timestamp, body: String) -> Response {
-    let (ext, mime) = match format {
-        ExportFormat::Json => ("json", "application/json"),
-        ExportFormat::Markdown => ("md", "text/markdown; charset=utf-8"),
-    };
-    let name = format!("amends-export-{}.{ext}", now.strftime("%Y-%m-%d"));
-    crate::views::download(body, mime, &name)
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,8 @@
 //! Today: the phase, every gate with its reasons and opening date, the no-contact count and the
 //! next steps. Nothing here ever prompts the user to reach out (SAFE-6).
 
-use amends_core::{Gate, GateId, Plan, Reason};
+use amends_core::plan::Action;
+use amends_core::{FormId, Gate, GateId, Plan, Reason};
 use askama::Template;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -17,33 +18,34 @@ pub struct TodayPage {
 }
 
 /// Where a next step's action leads in the web app.
-pub fn action_href(action: &str) -> &'static str {
-    let first = action.split_whitespace().next().unwrap_or("");
-    let second = action.split_whitespace().nth(1).unwrap_or("");
-    match (first, second) {
-        ("assess", "walkaway") => "/assess/walkaway",
-        ("assess", "readiness") => "/assess/readiness",
-        ("assess", "moveon" | "reflection") => "/moving-on",
-        ("assess", "conversation-review") => "/assess/review",
-        ("assess", _) => "/assess/intake",
-        ("workbook", "act") => "/workbook#wb-act",
-        ("workbook", "loss") => "/workbook#wb-loss",
-        ("workbook", "why") => "/workbook#wb-why",
-        ("workbook", "again") => "/workbook#wb-again",
-        ("workbook", "respect") => "/workbook#wb-respect",
-        ("workbook", "prevention") => "/workbook#wb-prevention",
-        ("workbook", "failures") => "/workbook#wb-failures",
-        ("workbook", _) => "/workbook",
-        ("habit", _) => "/self-work",
-        ("log", "urge") | ("log", "slip") => "/no-contact",
-        ("log", _) => "/contacts",
-        ("promise", _) | ("checkin", _) => "/promises",
-        ("amends", _) | ("gesture", _) => "/amends",
-        ("journal", _) => "/journal",
-        ("check", _) | ("draft", _) => "/composer",
-        ("status", _) => "/",
-        _ => "/",
+pub fn action_href(action: Action) -> &'static str {
+    match action {
+        Action::Assess(FormId::Walkaway) => "/assess/walkaway",
+        Action::Assess(FormId::Readiness) => "/assess/readiness",
+        Action::Assess(FormId::Reflection) => "/moving-on",
+        Action::Assess(FormId::ConversationReview) => "/assess/review",
+        Action::Assess(FormId::Intake) => "/assess/intake",
+        Action::Workbook(section) => match section {
+            "act" => "/workbook#wb-act",
+            "loss" => "/workbook#wb-loss",
+            "why" => "/workbook#wb-why",
+            "again" => "/workbook#wb-again",
+            "respect" => "/workbook#wb-respect",
+            "prevention" => "/workbook#wb-prevention",
+            "failures" => "/workbook#wb-failures",
+            _ => "/workbook",
+        },
+        Action::Habit(_) => "/self-work",
+        Action::LogUrge => "/no-contact",
+        Action::PromiseList => "/promises",
+        Action::AmendsList => "/amends",
+        Action::JournalAdd => "/journal",
     }
+}
+
+/// The page a next step leads to; the Today screen when it has none.
+pub fn step_href(action: &Option<Action>) -> &'static str {
+    action.map_or("/", action_href)
 }
 
 impl TodayPage {
@@ -102,8 +104,8 @@ impl TodayPage {
         out
     }
 
-    pub fn href(&self, action: &Option<&'static str>) -> &'static str {
-        action.map_or("/", action_href)
+    pub fn href(&self, action: &Option<Action>) -> &'static str {
+        step_href(action)
     }
 }
 

@@ -2,6 +2,7 @@
 //! written so far, and a form per section. Their-part notes are shown only here, marked
 //! private: they are never exported and can never go into a draft (SAFE-10, EM-4).
 
+use crate::http::Problem;
 use std::collections::HashMap;
 
 use amends_app::AppError;
@@ -195,14 +196,12 @@ async fn page(ctx: &Ctx, failed: Option<Failed>, notice: Option<String>) -> Resp
         Err(r) => return r,
     };
     let now = Timestamp::now();
-    let (plan, history) = match (ctx.app.plan(&case, now).await, ctx.app.history(&case).await) {
-        (Ok(p), Ok(h)) => (p, h),
+    let (plan, records) = match (ctx.app.plan(&case, now).await, ctx.app.records(&case).await) {
+        (Ok(p), Ok(r)) => (p, r),
         (Err(e), _) | (_, Err(e)) => return ctx.error(&e),
     };
-    let mut effective = amends_core::effective(&history);
-    effective.sort_by_key(|e| e.at);
     let mut rows: HashMap<&'static str, Vec<Row>> = HashMap::new();
-    for (section, r) in effective.into_iter().filter_map(row) {
+    for (section, r) in records.current().into_iter().filter_map(row) {
         rows.entry(section).or_default().push(r);
     }
     let sections = WORKBOOK
@@ -350,11 +349,12 @@ pub async fn habit(ctx: Ctx, Form(form): Form<Track>) -> Response {
         Err(r) => return r,
     };
     let track = form.track.as_deref() != Some("no");
-    let history = match ctx.app.history(&case).await {
-        Ok(h) => h,
+    let records = match ctx.app.records(&case).await {
+        Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
-    let found = amends_core::effective(&history)
+    let found = records
+        .current()
         .into_iter()
         .find(|e| e.id == id)
         .and_then(|e| match &e.data {
@@ -396,7 +396,7 @@ pub struct EditPage {
     pub title: &'static str,
     pub method: &'static str,
     pub form: FormView,
-    pub error: Option<String>,
+    pub error: Option<Problem>,
     pub danger_kept: bool,
 }
 
@@ -406,11 +406,10 @@ async fn current_row(
     case: &amends_app::CaseSummary,
     id: &str,
 ) -> Result<(String, &'static WorkbookSection, Answers), Response> {
-    let history = ctx.app.history(case).await.map_err(|e| ctx.error(&e))?;
-    let found = amends_core::effective(&history)
-        .into_iter()
-        .find(|e| e.id == id)
-        .and_then(|e| forms::workbook_answers(&e.data).map(|(s, a)| (e.id.clone(), s, a)));
+    let records = ctx.app.records(case).await.map_err(|e| ctx.error(&e))?;
+    let found = records
+        .workbook_row(id)
+        .map(|r| (r.id, r.section, r.answers));
     let Some((id, section, answers)) = found else {
         return Err(error_page(
             StatusCode::NOT_FOUND,
@@ -437,12 +436,13 @@ fn edit_page(
     section: &'static WorkbookSection,
     answers: &Answers,
     problems: &[String],
-    error: Option<String>,
+    error: Option<Problem>,
 ) -> Response {
-    let status = if problems.is_empty() && error.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    // A refusal answers 409 as the API does; answers to fix, 422.
+    let status = match &error {
+        Some(p) => p.status,
+        None if problems.is_empty() => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let danger_kept = answers
         .get("danger")
@@ -504,14 +504,9 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
         Err(AppError::Answers(problems)) => {
             edit_page(&ctx, &id, section, &answers, &problems, None)
         }
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => edit_page(
-            &ctx,
-            &id,
-            section,
-            &answers,
-            &[],
-            Some(crate::views::sentence(&e)),
-        ),
+        Err(e @ (AppError::Refused(_) | AppError::Invalid { .. } | AppError::NotFound { .. })) => {
+            edit_page(&ctx, &id, section, &answers, &[], Some(Problem::app(&e)))
+        }
         Err(e) => ctx.error(&e),
     }
 }

@@ -55,6 +55,15 @@ fn error(r: &Resp, status: StatusCode, code: &str) -> Value {
     v
 }
 
+/// Whether one of an error's reasons names `method`.
+fn names_in_reasons(v: &Value, method: &str) -> bool {
+    v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains(method))
+}
+
 fn reasons(gate: &Value) -> Vec<String> {
     gate["reasons"]
         .as_array()
@@ -74,7 +83,7 @@ fn outreach(plan: &Value) -> Value {
         .clone()
 }
 
-// --- A small validator for the subset of JSON Schema the document uses. ----------------------
+// --- Answers checked against the document, by the jsonschema crate. ---------------------------
 
 /// The document, and the names of the schemas real answers were checked against.
 struct Schemas(
@@ -111,109 +120,28 @@ impl Schemas {
         s
     }
 
-    /// Checks `v` against the named schema, panicking with the path of the first mismatch.
+    /// Checks `v` against the named schema with a full JSON Schema 2020-12 validator (the
+    /// dialect of OpenAPI 3.1), panicking with every mismatch and where it is.
     fn check(&self, name: &str, v: &Value) {
-        if let Err(e) = self.conforms(self.named(name), v, name) {
-            panic!("{e}\nin {v}");
-        }
+        let problems = self.problems(name, v);
+        assert!(problems.is_empty(), "{}\nin {v}", problems.join("\n"));
         self.1.borrow_mut().insert(name.to_string());
     }
 
-    fn conforms(&self, s: &Value, v: &Value, at: &str) -> Result<(), String> {
-        if let Some(r) = s["$ref"].as_str() {
-            let name = r.trim_start_matches("#/components/schemas/");
-            return self.conforms(self.named(name), v, at);
-        }
-        if let Some(c) = s.get("const")
-            && c != v
-        {
-            return Err(format!("{at}: {v} is not {c}"));
-        }
-        if let Some(e) = s["enum"].as_array()
-            && !e.contains(v)
-        {
-            return Err(format!("{at}: {v} is not one of {e:?}"));
-        }
-        if let Some(one) = s["oneOf"].as_array() {
-            let ok = one
-                .iter()
-                .filter(|o| self.conforms(o, v, at).is_ok())
-                .count();
-            if ok != 1 {
-                return Err(format!("{at}: {v} matches {ok} of oneOf"));
-            }
-        }
-        let types: Vec<&str> = match &s["type"] {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        if !types.is_empty() {
-            let ok = types.iter().any(|t| match *t {
-                "null" => v.is_null(),
-                "boolean" => v.is_boolean(),
-                "integer" => v.is_i64() || v.is_u64(),
-                "number" => v.is_number(),
-                "string" => v.is_string(),
-                "array" => v.is_array(),
-                "object" => v.is_object(),
-                _ => false,
-            });
-            if !ok {
-                return Err(format!("{at}: {v} is not {types:?}"));
-            }
-        }
-        if let Value::Object(m) = v {
-            for req in s["required"].as_array().into_iter().flatten() {
-                let k = req.as_str().unwrap();
-                if !m.contains_key(k) {
-                    return Err(format!("{at}: {k} is missing"));
-                }
-            }
-            let props = s["properties"].as_object();
-            for (k, x) in m {
-                match props.and_then(|p| p.get(k)) {
-                    Some(ps) => self.conforms(ps, x, &format!("{at}.{k}"))?,
-                    None => match &s["additionalProperties"] {
-                        Value::Bool(false) => {
-                            return Err(format!("{at}: {k} is not in the document"));
-                        }
-                        extra @ Value::Object(_) => {
-                            self.conforms(extra, x, &format!("{at}.{k}"))?
-                        }
-                        _ => {}
-                    },
-                }
-            }
-        }
-        if let Value::Array(a) = v {
-            let prefix = s["prefixItems"].as_array();
-            if let Some(n) = s["minItems"].as_u64()
-                && (a.len() as u64) < n
-            {
-                return Err(format!("{at}: fewer than {n} items"));
-            }
-            if let Some(n) = s["maxItems"].as_u64()
-                && (a.len() as u64) > n
-            {
-                return Err(format!("{at}: more than {n} items"));
-            }
-            for (i, x) in a.iter().enumerate() {
-                let item = prefix.and_then(|p| p.get(i)).unwrap_or(&s["items"]);
-                if item == &Value::Bool(false) {
-                    return Err(format!("{at}[{i}]: no item allowed here"));
-                }
-                if item.is_object() {
-                    self.conforms(item, x, &format!("{at}[{i}]"))?;
-                }
-            }
-        }
-        if let (Some(min), Some(n)) = (s["minimum"].as_f64(), v.as_f64())
-            && n < min
-        {
-            return Err(format!("{at}: {n} is below {min}"));
-        }
-        Ok(())
+    /// What the jsonschema crate finds wrong with `v` as the named schema.
+    fn problems(&self, name: &str, v: &Value) -> Vec<String> {
+        self.named(name);
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": format!("#/components/schemas/{name}"),
+            "components": self.0["components"],
+        });
+        let validator = jsonschema::validator_for(&schema)
+            .unwrap_or_else(|e| panic!("the schema {name} is not valid JSON Schema: {e}"));
+        validator
+            .iter_errors(v)
+            .map(|e| format!("{name}{}: {e}", e.instance_path()))
+            .collect()
     }
 }
 
@@ -648,6 +576,38 @@ async fn state_changing_calls_need_the_csrf_token_except_setup_unlock_and_check(
     assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
 }
 
+/// Issue 13: the document's schemas are checked by a real JSON Schema implementation, not
+/// by one written for them: each is valid 2020-12 (the dialect of OpenAPI 3.1), and so is
+/// every request body and parameter schema.
+#[tokio::test]
+async fn every_schema_of_the_document_is_valid_json_schema_2020_12() {
+    let mut c = store().await;
+    let doc = Schemas::fetch(&mut c).await.0;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut checked = 0;
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        let mut s = schema.clone();
+        s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        if let Err(e) = jsonschema::meta::validate(&s) {
+            panic!("{name}: {e}");
+        }
+        checked += 1;
+    }
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let body = &op["requestBody"]["content"]["application/json"]["schema"];
+            let params = op["parameters"].as_array().unwrap();
+            for s in std::iter::once(body).chain(params.iter().map(|p| &p["schema"])) {
+                if s.is_object() {
+                    assert!(jsonschema::meta::is_valid(s), "{s}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
 #[tokio::test]
 async fn every_documented_operation_is_routed_and_nothing_else() {
     let mut c = unlocked().await;
@@ -737,6 +697,16 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
         .await;
     let v = error(&r, StatusCode::CONFLICT, "refused");
     assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
+    assert!(names_in_reasons(&v, "SAFE-1"), "{v}");
+    // Issue 13: the page answers the same refusal with the same status (it said 422).
+    let page = c
+        .post(
+            "/composer",
+            &[("kind", "first"), ("text", "Hi, I hope you are well.")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(page.body.contains("SAFE-1"), "{}", page.body);
     let r = c
         .api_post(
             "/api/v1/drafts/first/sent",
@@ -744,14 +714,7 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
         )
         .await;
     let v = error(&r, StatusCode::CONFLICT, "not-sendable");
-    assert!(
-        v["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r.as_str().unwrap().contains("SAFE-1")),
-        "{v}"
-    );
+    assert!(names_in_reasons(&v, "SAFE-1"), "{v}");
 }
 
 #[tokio::test]
@@ -897,21 +860,13 @@ async fn the_check_report_is_the_design_contract_even_without_a_session() {
     assert_eq!(report["crisis"], false);
     let schemas = Schemas::fetch(&mut c).await;
     schemas.check("Report", &report);
-    // The validator itself refuses a key too many and a key too few.
+    // The document refuses a key too many and a key too few.
     let mut extra = report.clone();
     extra["score"] = json!(3);
-    assert!(
-        schemas
-            .conforms(schemas.named("Report"), &extra, "r")
-            .is_err()
-    );
+    assert!(!schemas.problems("Report", &extra).is_empty());
     let mut fewer = report.clone();
     fewer.as_object_mut().unwrap().remove("crisis");
-    assert!(
-        schemas
-            .conforms(schemas.named("Report"), &fewer, "r")
-            .is_err()
-    );
+    assert!(!schemas.problems("Report", &fewer).is_empty());
 
     // SAFE-3: self-harm language is a crisis, whatever the kind; a journal included.
     for kind in ["journal", "apology"] {

@@ -289,7 +289,7 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
     let r = c
         .post("/composer", &[("kind", "apology"), ("text", words)])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("Drafts to them are off"), "{}", r.body);
     assert!(r.body.contains(words), "the text is handed back");
     assert!(r.body.contains("Keep it in my journal"));
@@ -837,7 +837,7 @@ async fn changing_a_row_cannot_untick_recorded_danger_safe_2() {
     let mut softer: Vec<(&str, &str)> = ACT.to_vec();
     softer[0] = ("act", "I looked at your phone a few times");
     let r = c.post(&format!("/workbook/row/{id}"), &softer).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("SAFE-2"), "{}", r.body);
     assert!(
         r.body.contains("I looked at your phone a few times"),

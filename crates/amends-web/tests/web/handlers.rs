@@ -305,7 +305,7 @@ async fn a_journal_entry_over_the_limit_is_refused_and_kept_in_the_box() {
     c.ready().await;
     let big = "b".repeat(1024 * 1024 + 5);
     let r = c.post("/journal", &[("text", &big)]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("1048576"));
     assert!(r.body.contains(&big[..1000]), "the text stays in the box");
 }

@@ -251,7 +251,7 @@ async fn mark_as_sent_is_refused_while_outreach_is_closed() {
             &[("kind", "first"), ("channel", "text"), ("text", text)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("cannot be marked as sent"), "{}", r.body);
     assert!(
         !c.get("/contacts")
