@@ -15,6 +15,8 @@ fn subcommands(env: &Env) -> Vec<String> {
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        // A long description wraps onto lines indented further ("keys warning_signs, ...").
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .collect();
     assert!(names.len() > 15, "{help}");
