@@ -223,40 +223,6 @@ impl Model {
                 .collect(),
         }
     }
-
-    /// One label's weight for a feature.
-    pub fn weight(&self, label: usize, f: &Feature) -> f32 {
-        let n = self.labels.len();
-        let mask = (1usize << self.bits) - 1;
-        f32::from(self.weights[(f.hash as usize & mask) * n + label]) * self.labels[label].scale
-    }
-
-    /// The words of a sentence that weighed most for `label`: the run of tokens whose summed
-    /// contribution is largest (the reason a finding points at), as a token range.
-    pub fn narrow(
-        &self,
-        label: usize,
-        feats: &[Feature],
-        first: usize,
-        end: usize,
-    ) -> (usize, usize) {
-        if end <= first {
-            return (first, end);
-        }
-        let mut per = vec![0f32; end - first];
-        for f in feats {
-            if f.tokens.1 <= f.tokens.0 {
-                continue;
-            }
-            let w = self.weight(label, f) / (f.tokens.1 - f.tokens.0) as f32;
-            for t in f.tokens.0..f.tokens.1 {
-                if let Some(p) = t.checked_sub(first).and_then(|i| per.get_mut(i)) {
-                    *p += w;
-                }
-            }
-        }
-        heaviest_run(&per, first, end)
-    }
 }
 
 /// Labels per row of [`Rows`].
@@ -329,7 +295,9 @@ impl Rows {
             .collect()
     }
 
-    /// As [`Model::narrow`], on a sentence's gathered features.
+    /// The words of a sentence that weighed most for `label`: the run of tokens whose summed
+    /// contribution is largest (the reason a finding points at), as a token range. A
+    /// feature's weight is shared among the tokens it covers.
     fn narrow(
         &self,
         feats: &[(u64, (usize, usize))],
@@ -790,11 +758,13 @@ mod tests {
                 .collect(),
             corpus_digest: String::new(),
         };
-        let f = |hash, t: usize| Feature {
-            hash,
-            tokens: (t, t + 1),
-        };
-        let feats = [f(1, 0), f(7, 1), f(8, 2), f(3, 3), f(4, 4)];
-        assert_eq!(m.narrow(0, &feats, 0, 5), (1, 3));
+        let feats = [
+            (1, (0, 1)),
+            (7, (1, 2)),
+            (8, (2, 3)),
+            (3, (3, 4)),
+            (4, (4, 5)),
+        ];
+        assert_eq!(m.rows().narrow(&feats, 0, 0, 5), (1, 3));
     }
 }
