@@ -6,8 +6,6 @@
 //! phrase. The original spans are kept through a byte map, so findings point at the user's
 //! own characters.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::folds::respell;
 use crate::report::Span;
 
@@ -483,7 +481,7 @@ fn split_sentences(text: &str, tokens: &mut [Token]) -> (Vec<Sentence>, usize) {
     let mut seen_in_paragraph = false;
     let mut newlines_since_text = 0usize;
     let mut ti = 0usize;
-    for (off, s) in text.split_sentence_bound_indices() {
+    for (off, s) in crate::sentences::sentence_bound_indices(text) {
         // Blank lines between sentences start a new paragraph.
         let lead = s.len() - s.trim_start().len();
         newlines_since_text += s[..lead].bytes().filter(|&b| b == b'\n').count();

@@ -100,6 +100,7 @@ mod lexicon_files;
 pub mod model;
 mod report;
 pub mod rules;
+mod sentences;
 #[cfg(test)]
 mod spelling;
 #[cfg(test)]

@@ -1,0 +1,170 @@
+//! Unicode sentence boundaries (UAX #29), the same as `unicode_segmentation`'s
+//! `split_sentence_bound_indices`, found without looking up every character.
+//!
+//! The crate looks up each character's sentence-break class in a table by binary search. On a
+//! draft that is a sixth of a whole check, and it is almost all wasted: a boundary can only
+//! fall right after a terminator (`.`, `!`, `?`, or a non-ASCII one), a line break, or the
+//! closing quotes, spaces and paragraph separator that follow a terminator (rules SB4, SB9 to
+//! SB11). So this scans the bytes for the few that can start such a run (`.`, `!`, `?`, CR,
+//! LF and every non-ASCII byte, since a non-ASCII character may be a terminator, a separator
+//! or a mark that rule SB5 attaches to the one before it) and hands the crate only a small
+//! window around each: from the character before the run (rule SB7 looks at it) to the first
+//! ASCII letter after it (rule SB8 looks ahead to the next letter; a letter ends that look).
+//! Windows that would overlap are one window. Inside a window the crate decides with the same
+//! context it has on the whole text, so the boundaries are the same; the test below compares
+//! the two on random text built from the characters each rule is about, and on the corpora.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Bytes at which a run that may end a sentence can start.
+fn may_start_a_break(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r') || b >= 0x80
+}
+
+/// The text split into sentences, each with its byte offset: what
+/// `text.split_sentence_bound_indices()` yields.
+pub(crate) fn sentence_bound_indices(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut starts: Vec<usize> = vec![0];
+    let mut at = 0usize;
+    while let Some(off) = bytes[at..].iter().position(|&b| may_start_a_break(b)) {
+        let first = at + off;
+        // The character before the run is ASCII: any non-ASCII one would have started it.
+        let from = first.saturating_sub(1);
+        let to = bytes[first + 1..]
+            .iter()
+            .position(u8::is_ascii_alphabetic)
+            .map_or(bytes.len(), |i| first + 1 + i + 1);
+        let window = &text[from..to];
+        for (i, _) in window.split_sentence_bound_indices().skip(1) {
+            starts.push(from + i);
+        }
+        if to == bytes.len() {
+            break;
+        }
+        // The window ended on a letter, which no boundary follows; the next run starts after
+        // it, and may take it as the character before.
+        at = to;
+    }
+    if text.is_empty() {
+        return Vec::new();
+    }
+    starts.push(text.len());
+    starts
+        .windows(2)
+        .map(|w| (w[0], &text[w[0]..w[1]]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn by_the_crate(text: &str) -> Vec<(usize, &str)> {
+        text.split_sentence_bound_indices().collect()
+    }
+
+    #[test]
+    fn plain_cases_match_the_crate() {
+        for text in [
+            "",
+            ".",
+            "a",
+            "I'm sorry. I was wrong!",
+            "Mr. Smith met Dr. Jones. they talked",
+            "It cost 3.50 today. Fine",
+            "e.g. this one. And this.",
+            "really?! yes... ok.\n\nNext para\r\nline",
+            "She said \"stop.\" Then left.",
+            "(I know.) Sorry \u{1F62C}. Really \u{2019}sorry\u{2019}.",
+            "Caf\u{e9}. \u{c9}t\u{e9}. e\u{301}. A\u{2029}B",
+            "\u{3002}\u{4e2d}\u{6587}\u{3002} ok",
+        ] {
+            assert_eq!(sentence_bound_indices(text), by_the_crate(text), "{text:?}");
+        }
+    }
+
+    /// Characters from every sentence-break class, ASCII and not, weighted towards the ones
+    /// the rules are about.
+    fn tricky_char() -> impl Strategy<Value = char> {
+        prop::sample::select(vec![
+            'a',
+            'b',
+            'z',
+            'A',
+            'B',
+            'Z',
+            '1',
+            '9',
+            '.',
+            '.',
+            '.',
+            '!',
+            '?',
+            ' ',
+            ' ',
+            ' ',
+            '\t',
+            '\n',
+            '\r',
+            '"',
+            '\'',
+            '(',
+            ')',
+            '[',
+            ']',
+            ',',
+            ';',
+            ':',
+            '-',
+            '#',
+            '&',
+            '/',
+            '\u{a0}',
+            '\u{85}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{2019}',
+            '\u{201c}',
+            '\u{201d}',
+            '\u{ab}',
+            '\u{bb}',
+            '\u{e9}',
+            '\u{c9}',
+            '\u{df}',
+            '\u{3b1}',
+            '\u{391}',
+            '\u{4e2d}',
+            '\u{3002}',
+            '\u{ff01}',
+            '\u{203c}',
+            '\u{61f}',
+            '\u{964}',
+            '\u{2026}',
+            '\u{301}',
+            '\u{200d}',
+            '\u{ad}',
+            '\u{1F62C}',
+            '\u{2764}',
+            '\u{fe0f}',
+            '\u{ff0e}',
+            '\u{2e}',
+            '\u{2024}',
+            '\u{fe52}',
+            '\u{3001}',
+            '\u{ff0c}',
+            '\u{2e3c}',
+            '\u{1d400}',
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_windows_find_what_the_crate_finds(chars in prop::collection::vec(tricky_char(), 0..40)) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(sentence_bound_indices(&text), by_the_crate(&text));
+        }
+    }
+}
