@@ -509,13 +509,20 @@ impl Engine {
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
-            self.tables.matches_at(norm, s, |pat, e| {
+            self.tables.matches_at(norm, s, |pat, e, spaces| {
                 let prefix = self.tables.pat_prefix[pat as usize] != 0;
                 if !prefix && e < norm.len() && norm[e] != b' ' {
                     return;
                 }
+                // Words are one space apart in the normalised text, so the token a hit ends
+                // in is nearly always the one `spaces` words on; asking for it saves a binary
+                // search over the draft's tokens per hit. Anything else asks the document.
+                let ending = match tokens.get(tok_start + spaces) {
+                    Some(t) if t.norm_end == e => Some(tok_start + spaces),
+                    _ => doc.token_ending_at(e),
+                };
                 // A prefix pattern may end inside a word: the hit runs to the word's end.
-                let (e, tok_end) = match doc.token_ending_at(e) {
+                let (e, tok_end) = match ending {
                     Some(t) => (e, t),
                     None if prefix => {
                         let t = tokens.partition_point(|t| t.norm_end < e);
@@ -927,7 +934,7 @@ mod tests {
         let b = text.as_bytes();
         let mut out = BTreeSet::new();
         for s in (0..b.len()).filter(|&s| s == 0 || b[s - 1] == b' ') {
-            tables.matches_at(b, s, |p, e| {
+            tables.matches_at(b, s, |p, e, _| {
                 out.insert((p, s, e));
             });
         }
@@ -968,6 +975,33 @@ mod tests {
             matches += want.len();
         }
         assert!(matches > built.patterns.len(), "only {matches} matches");
+    }
+
+    /// The frequent words' summed rows (`model::Rows`) are a shortcut, never a change: on the
+    /// evaluation messages every sentence's scores and narrowed spans are the same as with
+    /// every word scored feature by feature.
+    #[test]
+    fn frequent_word_sums_score_as_their_features_do() {
+        let e = Engine::new().unwrap();
+        let Some(rows) = e.model_rows.as_ref() else {
+            return;
+        };
+        assert!(rows.word_sums() > 4000, "{} word sums", rows.word_sums());
+        let slow = rows.without_word_sums();
+        let eval: toml::Value =
+            toml::from_str(include_str!("../tests/eval/messages.toml")).unwrap();
+        let mut sentences = 0;
+        for m in eval["m"].as_array().unwrap() {
+            let doc = Document::new(m["text"].as_str().unwrap());
+            let hits = e.scan(&doc);
+            let fz = crate::model::Featurizer::new(&doc, &hits, &e.lexicons);
+            for (fast, slow) in rows.score(&fz).into_iter().zip(slow.score(&fz)) {
+                assert_eq!(fast.probs, slow.probs);
+                assert_eq!(fast.narrowed, slow.narrowed);
+                sentences += 1;
+            }
+        }
+        assert!(sentences > 100, "{sentences} sentences");
     }
 
     #[test]

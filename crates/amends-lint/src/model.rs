@@ -31,6 +31,10 @@ use crate::report::Span;
 /// runs on its rules alone.
 const MODEL_FILE: &[u8] = include_bytes!("../model/coach.bin");
 
+/// The training corpus's most frequent words (`examples/vocab.rs`), whose own features
+/// [`Rows`] adds up once at load.
+const VOCAB: &str = include_str!("../model/vocab.txt");
+
 const MAGIC: &[u8; 4] = b"AMCM";
 const VERSION: u32 = 1;
 
@@ -212,16 +216,19 @@ impl Model {
                 Aligned(row)
             })
             .collect();
-        Rows {
+        let mut r = Rows {
             mask: (1usize << self.bits) - 1,
             rows,
+            words: Words::default(),
             base: self
                 .labels
                 .iter()
                 .take(ROW)
                 .map(|l| (l.bias, l.scale, l.threshold))
                 .collect(),
-        }
+        };
+        r.words = Words::new(&r, VOCAB.lines().filter(|w| !w.starts_with('#')));
+        r
     }
 }
 
@@ -238,8 +245,151 @@ struct Aligned([i8; ROW]);
 pub struct Rows {
     mask: usize,
     rows: Vec<Aligned>,
+    words: Words,
     /// (bias, scale, threshold) per label.
     base: Vec<(f32, f32, f32)>,
+}
+
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct WordRow([i16; ROW]);
+
+/// The summed weights of a frequent word's own features: the word and its four-letter pieces,
+/// which depend on nothing but the word. They were five or six reads of rows scattered over a
+/// megabyte for every word of a draft, and the training corpus's 4,096 most frequent words are
+/// about nine words in ten of a draft; for those it is one read, found by the word's hash (and
+/// its letters, so a hash collision cannot swap two words). The sums are exact (integers), so
+/// scores and narrowing are the same as feature by feature.
+#[derive(Default)]
+struct Words {
+    /// Open addressing on the word's hash: index + 1 into `rows`, 0 for an empty slot.
+    slots: Vec<u32>,
+    hashes: Vec<u64>,
+    text: String,
+    ends: Vec<u32>,
+    rows: Vec<WordRow>,
+}
+
+impl Words {
+    fn new<'w>(rows: &Rows, vocab: impl Iterator<Item = &'w str>) -> Words {
+        let mut w = Words::default();
+        for word in vocab {
+            let mut sum = [0i32; ROW];
+            word_features(word.as_bytes(), &mut |h: Fnv| {
+                rows.add(&mut sum, h.finish())
+            });
+            // A sum too large for the table's i16 (never with today's model) stays out.
+            let Ok(row) = sum
+                .iter()
+                .map(|&v| i16::try_from(v))
+                .collect::<Result<Vec<_>, _>>()
+            else {
+                continue;
+            };
+            let mut r = [0i16; ROW];
+            r.copy_from_slice(&row);
+            w.rows.push(WordRow(r));
+            w.hashes
+                .push(Fnv::new(b'w').bytes(word.as_bytes()).finish());
+            w.text.push_str(word);
+            w.ends.push(w.text.len() as u32);
+        }
+        let size = (w.rows.len() * 2).next_power_of_two().max(2);
+        w.slots = vec![0; size];
+        for (i, &h) in w.hashes.iter().enumerate() {
+            let mut s = h as usize & (size - 1);
+            while w.slots[s] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            w.slots[s] = i as u32 + 1;
+        }
+        w
+    }
+
+    fn find(&self, hash: u64, word: &[u8]) -> Option<u32> {
+        let size = self.slots.len();
+        if size == 0 {
+            return None;
+        }
+        let mut s = hash as usize & (size - 1);
+        loop {
+            let i = self.slots[s].checked_sub(1)? as usize;
+            if self.hashes[i] == hash {
+                let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+                if &self.text.as_bytes()[start..self.ends[i] as usize] == word {
+                    return Some(i as u32);
+                }
+            }
+            s = (s + 1) & (size - 1);
+        }
+    }
+}
+
+/// Where a gathered feature's weights are: a bucket of the model, or a frequent word's sum.
+#[derive(Clone, Copy, Debug)]
+enum Src {
+    Bucket(u64),
+    Word(u32),
+}
+
+/// What [`Featurizer::emit`] hands its features to.
+pub trait Sink {
+    /// One feature: its hash and the tokens it covers (empty for features that are not words).
+    fn feature(&mut self, hash: u64, tokens: (usize, usize));
+    /// The word of token `t` with its hash: when this returns true, the word's own features (it
+    /// and its four-letter pieces) are taken as one and not emitted one by one.
+    fn word(&mut self, _hash: u64, _word: &[u8], _t: usize) -> bool {
+        false
+    }
+}
+
+impl<F: FnMut(u64, (usize, usize))> Sink for F {
+    fn feature(&mut self, hash: u64, tokens: (usize, usize)) {
+        self(hash, tokens)
+    }
+}
+
+/// A sentence's features as scoring gathers them.
+struct Gather<'r> {
+    words: &'r Words,
+    feats: Vec<(Src, (usize, usize))>,
+}
+
+impl Sink for Gather<'_> {
+    fn feature(&mut self, hash: u64, tokens: (usize, usize)) {
+        self.feats.push((Src::Bucket(hash), tokens));
+    }
+    fn word(&mut self, hash: u64, word: &[u8], t: usize) -> bool {
+        match self.words.find(hash, word) {
+            Some(i) => {
+                self.feats.push((Src::Word(i), (t, t + 1)));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A word's own features, each as its hash state: the word, then its four-letter pieces with
+/// its edges marked ("<" + word + ">") when it has three letters or more.
+fn word_features(w: &[u8], push: &mut impl FnMut(Fnv)) {
+    push(Fnv::new(b'w').bytes(w));
+    if w.len() >= 3 {
+        let padded = |i: usize| match i {
+            0 => b'<',
+            i if i <= w.len() => w[i - 1],
+            _ => b'>',
+        };
+        for g in 0..w.len() - 1 {
+            push(
+                Fnv::new(b'c')
+                    .byte(padded(g))
+                    .byte(padded(g + 1))
+                    .byte(padded(g + 2))
+                    .byte(padded(g + 3)),
+            );
+        }
+    }
 }
 
 /// One sentence as the model scores it.
@@ -252,6 +402,22 @@ pub struct SentenceScore {
 }
 
 impl Rows {
+    /// The same weights without the frequent words' sums: every word scored feature by
+    /// feature, as the sums must match (see the engine's tests).
+    pub fn without_word_sums(&self) -> Rows {
+        Rows {
+            mask: self.mask,
+            rows: self.rows.clone(),
+            words: Words::default(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// How many words have their sums precomputed.
+    pub fn word_sums(&self) -> usize {
+        self.words.rows.len()
+    }
+
     fn row(&self, hash: u64) -> &[i8; ROW] {
         &self.rows[hash as usize & self.mask].0
     }
@@ -270,15 +436,26 @@ impl Rows {
     pub fn score(&self, fz: &Featurizer<'_, '_>) -> Vec<SentenceScore> {
         let mut shared = [0i32; ROW];
         fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
-        let mut feats: Vec<(u64, (usize, usize))> = Vec::new();
+        let mut g = Gather {
+            words: &self.words,
+            feats: Vec::new(),
+        };
         (0..fz.len())
             .map(|si| {
                 let (_, first, end) = fz.sentence(si);
-                feats.clear();
-                fz.emit(si, false, &mut |hash, tokens| feats.push((hash, tokens)));
+                g.feats.clear();
+                fz.emit(si, false, &mut g);
                 let mut acc = shared;
-                for &(hash, _) in &feats {
-                    self.add(&mut acc, hash);
+                for &(src, _) in &g.feats {
+                    match src {
+                        Src::Bucket(hash) => self.add(&mut acc, hash),
+                        Src::Word(i) => {
+                            let row = &self.words.rows[i as usize].0;
+                            for (a, &w) in acc.iter_mut().zip(row) {
+                                *a += i32::from(w);
+                            }
+                        }
+                    }
                 }
                 let probs: Vec<f32> = self
                     .base
@@ -288,19 +465,28 @@ impl Rows {
                     .collect();
                 let narrowed = (0..probs.len())
                     .filter(|&l| probs[l] >= self.base[l].2)
-                    .map(|l| (l, self.narrow(&feats, l, first, end)))
+                    .map(|l| (l, self.narrow(&g.feats, l, first, end)))
                     .collect();
                 SentenceScore { probs, narrowed }
             })
             .collect()
     }
 
+    fn weight(&self, src: Src, label: usize) -> i32 {
+        match src {
+            Src::Bucket(hash) => i32::from(self.row(hash)[label]),
+            Src::Word(i) => i32::from(self.words.rows[i as usize].0[label]),
+        }
+    }
+
     /// The words of a sentence that weighed most for `label`: the run of tokens whose summed
     /// contribution is largest (the reason a finding points at), as a token range. A
-    /// feature's weight is shared among the tokens it covers.
+    /// feature's weight is shared among the tokens it covers. Counted in whole integers (half
+    /// weights: a feature covers one token or two), so a frequent word's summed row and its
+    /// features one by one give the same run.
     fn narrow(
         &self,
-        feats: &[(u64, (usize, usize))],
+        feats: &[(Src, (usize, usize))],
         label: usize,
         first: usize,
         end: usize,
@@ -308,19 +494,22 @@ impl Rows {
         if end <= first {
             return (first, end);
         }
-        let scale = self.base[label].1;
-        let mut per = vec![0f32; end - first];
-        for &(hash, (a, b)) in feats {
+        let mut halves = vec![0i32; end - first];
+        for &(src, (a, b)) in feats {
             if b <= a {
                 continue;
             }
-            let w = f32::from(self.row(hash)[label]) * scale / (b - a) as f32;
+            let w = self.weight(src, label);
+            // Features cover at most two tokens (a word pair); a wider one is shared evenly.
+            let share = 2 * w / (b - a) as i32;
             for t in a..b {
-                if let Some(p) = t.checked_sub(first).and_then(|i| per.get_mut(i)) {
-                    *p += w;
+                if let Some(p) = t.checked_sub(first).and_then(|i| halves.get_mut(i)) {
+                    *p += share;
                 }
             }
         }
+        let scale = self.base[label].1;
+        let per: Vec<f32> = halves.iter().map(|&h| h as f32 * scale).collect();
         heaviest_run(&per, first, end)
     }
 }
@@ -510,11 +699,11 @@ impl<'d, 't> Featurizer<'d, 't> {
 
     /// The features every sentence of the draft shares: the lexicons that hit anywhere and the
     /// draft's length. Scoring adds their weights once per draft.
-    pub fn emit_draft(&self, push: &mut impl FnMut(u64, (usize, usize))) {
+    pub fn emit_draft(&self, sink: &mut impl Sink) {
         for &li in &self.anywhere {
-            push(self.lex[usize::from(li)][4].finish(), (0, 0));
+            sink.feature(self.lex[usize::from(li)][4].finish(), (0, 0));
         }
-        push(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
+        sink.feature(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
     }
 
     fn draft_length(&self) -> &'static [u8] {
@@ -529,38 +718,36 @@ impl<'d, 't> Featurizer<'d, 't> {
     /// Emits the features of sentence `si` as (hash, token range); the range is empty for
     /// features that are not words. With `draft` false, the ones [`Self::emit_draft`] emits
     /// are left out.
-    pub fn emit(&self, si: usize, draft: bool, push: &mut impl FnMut(u64, (usize, usize))) {
+    pub fn emit(&self, si: usize, draft: bool, sink: &mut impl Sink) {
         let doc = self.doc;
         let tokens = doc.tokens();
         let n = self.len();
         let (span, a, b) = self.sentence(si);
-        let mut push = |h: Fnv, tokens: (usize, usize)| push(h.finish(), tokens);
+        // One feature, by its hash state.
+        macro_rules! push {
+            ($h:expr, $tokens:expr $(,)?) => {
+                sink.feature(Fnv::finish($h), $tokens)
+            };
+        }
+        // A feature of the sentence's shape.
+        macro_rules! flag {
+            ($name:expr) => {
+                push!(Fnv::new(b'x').bytes($name), (0, 0))
+            };
+        }
         let word = |t: usize| doc.token_text(t).as_bytes();
         // Words and word pairs, with the sentence's edges as words of their own. (Triples
         // cost a fifth of the scoring time and, held out by writer, added nothing: 0.775
         // with them, 0.780 without.)
         for t in a..b {
             let w = word(t);
-            push(Fnv::new(b'w').bytes(w), (t, t + 1));
+            let whole = Fnv::new(b'w').bytes(w);
+            if !sink.word(whole.finish(), w, t) {
+                word_features(w, &mut |h| sink.feature(h.finish(), (t, t + 1)));
+            }
             if t + 1 < b {
                 let pair = Fnv::new(b'b').bytes(w).byte(b' ').bytes(word(t + 1));
-                push(pair, (t, t + 2));
-            }
-            // Four-letter pieces of the word, with its edges marked: "<" + word + ">".
-            if w.len() >= 3 {
-                let padded = |i: usize| match i {
-                    0 => b'<',
-                    i if i <= w.len() => w[i - 1],
-                    _ => b'>',
-                };
-                for g in 0..w.len() - 1 {
-                    let h = Fnv::new(b'c')
-                        .byte(padded(g))
-                        .byte(padded(g + 1))
-                        .byte(padded(g + 2))
-                        .byte(padded(g + 3));
-                    push(h, (t, t + 1));
-                }
+                push!(pair, (t, t + 2));
             }
             // Negation scope: the next three words of the clause, marked.
             if tokens[t].flags & NEGATOR != 0 {
@@ -568,70 +755,69 @@ impl<'d, 't> Featurizer<'d, 't> {
                     if tokens[u].clause != tokens[t].clause {
                         break;
                     }
-                    push(Fnv::new(b'z').bytes(word(u)), (u, u + 1));
+                    push!(Fnv::new(b'z').bytes(word(u)), (u, u + 1));
                 }
             }
         }
         if a < b {
-            push(Fnv::new(b'f').bytes(word(a)), (a, a + 1));
+            push!(Fnv::new(b'f').bytes(word(a)), (a, a + 1));
             if a + 1 < b {
-                push(
+                push!(
                     Fnv::new(b'F').bytes(word(a)).byte(b' ').bytes(word(a + 1)),
                     (a, a + 2),
                 );
             }
-            push(Fnv::new(b'e').bytes(word(b - 1)), (b - 1, b));
+            push!(Fnv::new(b'e').bytes(word(b - 1)), (b - 1, b));
         }
         // The engine's own signals.
         let lex = |li: u16, ns: usize| self.lex[usize::from(li)][ns];
         for &(li, g) in &self.per_sentence[si] {
-            push(lex(li, 0), (0, 0));
-            push(lex(li, 1).byte(b'/').bytes(&g.to_le_bytes()), (0, 0));
+            push!(lex(li, 0), (0, 0));
+            push!(lex(li, 1).byte(b'/').bytes(&g.to_le_bytes()), (0, 0));
         }
         if si > 0 {
             for &(li, _) in &self.per_sentence[si - 1] {
-                push(lex(li, 2), (0, 0));
+                push!(lex(li, 2), (0, 0));
             }
         }
         if si + 1 < n {
             for &(li, _) in &self.per_sentence[si + 1] {
-                push(lex(li, 3), (0, 0));
+                push!(lex(li, 3), (0, 0));
             }
         }
         if draft {
             for &li in &self.anywhere {
-                push(lex(li, 4), (0, 0));
+                push!(lex(li, 4), (0, 0));
             }
         }
         // Shape.
-        let mut flag = |name: &[u8]| push(Fnv::new(b'x').bytes(name), (0, 0));
         if si == 0 {
-            flag(b"first");
+            flag!(b"first");
         }
         if si + 1 == n {
-            flag(b"last");
+            flag!(b"last");
         }
         if n >= 3 && si + 2 == n {
-            flag(b"second-last");
+            flag!(b"second-last");
         }
         if n == 1 {
-            flag(b"only");
+            flag!(b"only");
         }
-        flag(match b - a {
+        flag!(match b - a {
             0..=3 => b"len-tiny",
             4..=8 => b"len-short",
             9..=20 => b"len-mid",
             _ => b"len-long",
         });
         if draft {
-            flag(self.draft_length());
+            flag!(self.draft_length());
         }
         let text = doc.slice(span);
         if text.contains('?') {
-            flag(b"question");
+            flag!(b"question");
         }
         if text.contains('!') {
-            flag(b"exclaim");
+            flag!(b"exclaim");
         }
         let (mut letters, mut upper) = (0usize, 0usize);
         for c in text.chars().filter(|c| c.is_alphabetic()) {
@@ -639,10 +825,10 @@ impl<'d, 't> Featurizer<'d, 't> {
             upper += usize::from(c.is_uppercase());
         }
         if letters >= 6 && upper == letters {
-            flag(b"shouting");
+            flag!(b"shouting");
         }
         if letters >= 6 && upper == 0 {
-            flag(b"lowercase");
+            flag!(b"lowercase");
         }
         let mut seen: [bool; 4] = [false; 4];
         for t in a..b {
@@ -655,7 +841,7 @@ impl<'d, 't> Featurizer<'d, 't> {
                 };
                 if !seen[i] {
                     seen[i] = true;
-                    flag(match i {
+                    flag!(match i {
                         0 => b"about-i",
                         1 => b"about-we",
                         2 => b"about-you",
@@ -665,7 +851,7 @@ impl<'d, 't> Featurizer<'d, 't> {
             }
         }
         if let Some(p) = (a < b).then(|| person(doc.token_text(a))).flatten() {
-            flag(match p {
+            flag!(match p {
                 "i" => b"opens-i",
                 "we" => b"opens-we",
                 "you" => b"opens-you",
@@ -759,11 +945,11 @@ mod tests {
             corpus_digest: String::new(),
         };
         let feats = [
-            (1, (0, 1)),
-            (7, (1, 2)),
-            (8, (2, 3)),
-            (3, (3, 4)),
-            (4, (4, 5)),
+            (Src::Bucket(1), (0, 1)),
+            (Src::Bucket(7), (1, 2)),
+            (Src::Bucket(8), (2, 3)),
+            (Src::Bucket(3), (3, 4)),
+            (Src::Bucket(4), (4, 5)),
         ];
         assert_eq!(m.rows().narrow(&feats, 0, 0, 5), (1, 3));
     }
