@@ -5,6 +5,7 @@
 //! (SAFE-6), so nothing here tells the user to reach out.
 
 mod facts;
+mod fold;
 mod gates;
 mod steps;
 pub mod stops;
@@ -21,6 +22,7 @@ use crate::event::{
 use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
+pub use fold::Fold;
 use gates::Ctx;
 pub use gates::{Gate, GateId, Reason, ReasonCode};
 pub use steps::{Action, NextStep, excerpt};
@@ -421,19 +423,7 @@ impl Plan {
     /// Derives the plan at `now`. Events after `now` are ignored, so a past `now` shows the
     /// plan as it stood then.
     pub fn at(events: &[Event], now: Timestamp, tz: &TimeZone, config: &Config) -> Plan {
-        let all_sorted: Vec<&Event> = {
-            let refs: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
-            chronological(&refs).into_iter().map(|i| refs[i]).collect()
-        };
-        let eff: Vec<&Event> = {
-            let kept: std::collections::HashSet<&str> =
-                effective(events).iter().map(|e| e.id.as_str()).collect();
-            all_sorted
-                .iter()
-                .copied()
-                .filter(|e| kept.contains(e.id.as_str()))
-                .collect()
-        };
+        let (all_sorted, eff) = in_order(events, now);
         let facts = Facts::build(&eff, &all_sorted);
         let cfg = config.with_settings(&facts.settings).effective();
         let c = Ctx {
@@ -442,6 +432,7 @@ impl Plan {
             tz,
             cfg: &cfg,
             holds: facts.holds(),
+            days: None,
         };
 
         let outreach = gates::outreach(&c);
@@ -477,9 +468,10 @@ impl Plan {
         let walk_away = WalkAway {
             suggested: !walk_reasons.is_empty(),
             reasons: walk_reasons,
-            assessed_at: facts.walkaway.map(|(t, _)| t),
+            assessed_at: facts.walkaway.as_ref().map(|(t, _)| *t),
             decision: facts
                 .walkaway
+                .as_ref()
                 .and_then(|(_, a)| a.get("decision"))
                 .and_then(|a| a.as_text())
                 .map(str::to_string),
@@ -587,6 +579,25 @@ impl Plan {
     }
 }
 
+/// Every event up to `now` in the order it happened (then recorded, then by id), and those of
+/// them that still count (no later event corrects them): what the facts are built from.
+fn in_order(events: &[Event], now: Timestamp) -> (Vec<&Event>, Vec<&Event>) {
+    let all_sorted: Vec<&Event> = {
+        let refs: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
+        chronological(&refs).into_iter().map(|i| refs[i]).collect()
+    };
+    let eff: Vec<&Event> = {
+        let kept: std::collections::HashSet<&str> =
+            effective(events).iter().map(|e| e.id.as_str()).collect();
+        all_sorted
+            .iter()
+            .copied()
+            .filter(|e| kept.contains(e.id.as_str()))
+            .collect()
+    };
+    (all_sorted, eff)
+}
+
 fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &Safety) -> Phase {
     let f = c.f;
     if safety.user_harmed {
@@ -605,7 +616,8 @@ fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &S
     let latest_sign = f.last_stop().max(f.last_out().map(|o| o.at));
     let assessed = f
         .walkaway
-        .is_some_and(|(t, _)| latest_sign.is_none_or(|s| t >= s));
+        .as_ref()
+        .is_some_and(|(t, _)| latest_sign.is_none_or(|s| *t >= s));
     if walk.suggested && !assessed {
         return Phase::WalkAway;
     }
@@ -678,6 +690,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
             tz: c.tz,
             cfg: c.cfg,
             holds: facts.holds(),
+            days: None,
         };
         let gate = gates::outreach(&ctx);
         if !gate.open {
@@ -857,7 +870,7 @@ fn self_work(c: &Ctx) -> SelfWork {
                     // logged against the old id still counts for it.
                     .filter(|h| {
                         h.kind == HabitKind::Practice
-                            && h.plan.map(|p| c.f.current_id(p)) == Some(*id)
+                            && h.plan.as_deref().map(|p| c.f.current_id(p)) == Some(id.as_str())
                             && h.at > d30
                     })
                     .count(),
@@ -943,7 +956,9 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
         ));
     }
     if walk.decision.as_deref() == Some("move-on")
-        && f.walkaway.is_some_and(|(t, _)| !f.contact_in_after(t))
+        && f.walkaway
+            .as_ref()
+            .is_some_and(|(t, _)| !f.contact_in_after(*t))
     {
         reasons.push(reason("WA-7", "You chose to accept it and move on.", None));
     }
@@ -1011,7 +1026,7 @@ fn evidence(c: &Ctx, outreach: &Gate) -> Evidence {
             .iter()
             .filter(|h| h.kind == HabitKind::Step)
             .map(|h| StepEvidence {
-                label: h.note.unwrap_or("step").to_string(),
+                label: h.note.as_deref().unwrap_or("step").to_string(),
                 days_ago: days_between(h.at, c.now, c.tz),
             })
             .collect(),
