@@ -391,7 +391,18 @@ impl App {
     /// missing or changed entry could be a "no" (SAFE-1), and a plan from what is left could
     /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
-        Ok(self.snapshot(case, at).await?.plan)
+        // As `snapshot` does, without copying a kept history out for it.
+        let mut kept = self.kept.lock().await;
+        match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => {
+                let tz = self.time_zone().await?;
+                Ok(plan_of(&k.events, &[], at, &tz))
+            }
+            crate::Reading::Read { events, damage, .. } => {
+                let tz = self.time_zone().await?;
+                Ok(plan_of(&events, &damage, at, &tz))
+            }
+        }
     }
 
     /// One reading of a case: its history as far as it can be read, the user's time zone and

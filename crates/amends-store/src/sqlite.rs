@@ -481,7 +481,7 @@ impl Store for SqliteStore {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
         // Holding the write lock, nobody else can commit until this transaction ends: the
         // version read here is the one the new event follows.
-        let before = data_version(&mut *tx).await.map_err(db)?;
+        let before = data_version(&mut tx).await.map_err(db)?;
         let head = sqlx::query("SELECT count, last_tag FROM chain_heads WHERE case_id = ?")
             .bind(&case.0)
             .fetch_optional(&mut *tx)

@@ -168,11 +168,11 @@ mod tests {
             0 => EventData::Habit {
                 habit: HabitKind::ALL[usize::from(n) % HabitKind::ALL.len()],
                 value: f64::from(n % 9),
-                note: (n % 2 == 0).then(|| format!("note {n}")),
+                note: n.is_multiple_of(2).then(|| format!("note {n}")),
                 plan: None,
             },
             1 => EventData::Contact {
-                dir: if n % 2 == 0 {
+                dir: if n.is_multiple_of(2) {
                     Direction::In
                 } else {
                     Direction::Out
