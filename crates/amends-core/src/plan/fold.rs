@@ -129,6 +129,7 @@ impl Fold {
             cfg: &cfg,
             holds: facts.holds(),
             days: Some(days),
+            weeks: Default::default(),
         };
         gates::outreach(&c)
     }

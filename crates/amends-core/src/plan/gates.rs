@@ -155,6 +155,8 @@ pub(crate) struct Ctx<'f> {
     /// The habits' local dates in `tz`, where a fold keeps them (`fold.rs`); worked out
     /// week by week otherwise.
     pub days: Option<&'f HabitDays>,
+    /// `habit_weeks`, once worked out: the outreach gate and the self-work summary both ask.
+    pub weeks: std::cell::OnceCell<i64>,
 }
 
 impl Ctx<'_> {
@@ -210,6 +212,10 @@ impl Ctx<'_> {
     /// least `habit_days_per_week` different days. The week in progress counts if it already
     /// qualifies and is skipped otherwise, so a new week doesn't reset the count.
     pub fn habit_weeks(&self) -> i64 {
+        *self.weeks.get_or_init(|| self.count_habit_weeks())
+    }
+
+    fn count_habit_weeks(&self) -> i64 {
         let habits = &self.f.habits;
         debug_assert!(habits.is_sorted_by_key(|h| h.at));
         let mut weeks = 0;

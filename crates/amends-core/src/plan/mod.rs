@@ -16,9 +16,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::event::{
-    AmendsStatus, Bounds, DraftKind, Event, HabitKind, PromiseOutcome, SlipKind, effective,
-};
+use crate::event::{AmendsStatus, Bounds, DraftKind, Event, HabitKind, PromiseOutcome, SlipKind};
 use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
@@ -433,6 +431,7 @@ impl Plan {
             cfg: &cfg,
             holds: facts.holds(),
             days: None,
+            weeks: Default::default(),
         };
 
         let outreach = gates::outreach(&c);
@@ -586,13 +585,20 @@ fn in_order(events: &[Event], now: Timestamp) -> (Vec<&Event>, Vec<&Event>) {
         let refs: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
         chronological(&refs).into_iter().map(|i| refs[i]).collect()
     };
-    let eff: Vec<&Event> = {
-        let kept: std::collections::HashSet<&str> =
-            effective(events).iter().map(|e| e.id.as_str()).collect();
+    // The events `effective` keeps, by id: those no event (up to `now` or after) corrects.
+    // Asked of the few corrected ids, instead of a set of every id kept, which cost more than
+    // the rest of this over a long history.
+    let superseded: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|e| e.supersedes.as_deref())
+        .collect();
+    let eff: Vec<&Event> = if superseded.is_empty() {
+        all_sorted.clone()
+    } else {
         all_sorted
             .iter()
             .copied()
-            .filter(|e| kept.contains(e.id.as_str()))
+            .filter(|e| !superseded.contains(e.id.as_str()))
             .collect()
     };
     (all_sorted, eff)
@@ -691,6 +697,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
             cfg: c.cfg,
             holds: facts.holds(),
             days: None,
+            weeks: Default::default(),
         };
         let gate = gates::outreach(&ctx);
         if !gate.open {
