@@ -26,7 +26,7 @@ use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use amends_core::plan::Fold;
-use amends_core::{Config, Event, EventData, Gate, Relationship};
+use amends_core::{Config, Event, EventData, Gate, Plan, Relationship};
 use amends_store::{
     CaseId, CaseRecord, EventId, NewEvent, SqliteStore, Store, StoreError, StoredEvent, Vault,
     Version,
@@ -102,15 +102,22 @@ struct Kept {
 }
 
 impl Kept {
+    /// The plan's facts over the events, made on first use.
+    fn fold(&mut self) -> (&mut Fold, &[Event]) {
+        let events = &self.events;
+        (self.fold.get_or_insert_with(|| Fold::new(events)), events)
+    }
+
     /// The outreach gate at `at`: `Plan::at(events, at)`'s, from the facts kept up to date.
     fn outreach(&mut self, at: Timestamp, tz: &jiff::tz::TimeZone) -> Gate {
-        let events = &self.events;
-        self.fold.get_or_insert_with(|| Fold::new(events)).outreach(
-            events,
-            at,
-            tz,
-            &Config::default(),
-        )
+        let (fold, events) = self.fold();
+        fold.outreach(events, at, tz, &Config::default())
+    }
+
+    /// The plan at `at`: `Plan::at(events, at)`, from the facts kept up to date.
+    fn plan(&mut self, at: Timestamp, tz: &jiff::tz::TimeZone) -> Plan {
+        let (fold, events) = self.fold();
+        fold.plan(events, at, tz, &Config::default())
     }
 }
 

@@ -396,7 +396,7 @@ impl App {
         match self.reading(&mut kept, case).await? {
             crate::Reading::Kept(k) => {
                 let tz = self.time_zone().await?;
-                Ok(plan_of(&k.events, &[], at, &tz))
+                Ok(k.plan(at, &tz))
             }
             crate::Reading::Read { events, damage, .. } => {
                 let tz = self.time_zone().await?;
@@ -408,9 +408,19 @@ impl App {
     /// One reading of a case: its history as far as it can be read, the user's time zone and
     /// the plan at `now`, for a request to run against instead of reading them again.
     pub async fn snapshot(&self, case: &CaseSummary, now: Timestamp) -> Result<CaseSnapshot> {
-        let (history, damage) = self.readable_history(case).await?;
-        let tz = self.time_zone().await?;
-        let plan = plan_of(&history, &damage, now, &tz);
+        let mut kept = self.kept.lock().await;
+        let (history, damage, tz, plan) = match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => {
+                let tz = self.time_zone().await?;
+                let plan = k.plan(now, &tz);
+                (k.events.clone(), Vec::new(), tz, plan)
+            }
+            crate::Reading::Read { events, damage, .. } => {
+                let tz = self.time_zone().await?;
+                let plan = plan_of(&events, &damage, now, &tz);
+                (events, damage, tz, plan)
+            }
+        };
         Ok(CaseSnapshot {
             case: case.clone(),
             history,

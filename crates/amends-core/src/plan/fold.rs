@@ -16,9 +16,9 @@ use jiff::tz::TimeZone;
 
 use super::facts::Facts;
 use super::gates::{self, Ctx, Gate, GateId, HabitDays};
-use super::{Plan, in_order};
+use super::{Plan, Slip, derive, in_order, outbound_slip, outbound_slips};
 use crate::config::Config;
-use crate::event::Event;
+use crate::event::{Event, EventData};
 
 /// Where an event stands in the order the facts are folded: when it happened, then when it was
 /// recorded, then its id (`facts::chronological`).
@@ -44,6 +44,19 @@ pub struct Fold {
     superseded: HashSet<String>,
     /// The habits' local dates, in the last time zone asked for.
     days: Option<HabitDays>,
+    /// The outbound contact that was a slip, as judged in the last time zone and config a
+    /// plan was asked for (see `outbound_slips`).
+    slips: Option<Slips>,
+}
+
+/// Outbound contact judged a slip, each by the facts just before it, in `tz` with `cfg`. An
+/// appended outbound contact is judged by the fold's facts before it is folded in; a change of
+/// settings changes `cfg` for all of them, so it drops this.
+#[derive(Clone, Debug)]
+struct Slips {
+    tz: TimeZone,
+    cfg: Config,
+    slips: Vec<Slip>,
 }
 
 impl Fold {
@@ -60,6 +73,7 @@ impl Fold {
                 .filter_map(|e| e.supersedes.clone())
                 .collect(),
             days: None,
+            slips: None,
         }
     }
 
@@ -87,6 +101,14 @@ impl Fold {
             if !latest || e.supersedes.is_some() || self.superseded.contains(&e.id) {
                 *self = Self::new(history);
                 return;
+            }
+            if let Some(memo) = &mut self.slips {
+                if matches!(e.data, EventData::Settings { .. }) {
+                    self.slips = None;
+                } else if e.data.outbound_channel().is_some() {
+                    memo.slips
+                        .extend(outbound_slip(e, &self.facts, &memo.tz, &memo.cfg));
+                }
             }
             self.facts.push(e);
             if let Some(days) = &mut self.days {
@@ -132,6 +154,42 @@ impl Fold {
             weeks: Default::default(),
         };
         gates::outreach(&c)
+    }
+
+    /// The plan at `now`: exactly `Plan::at(history, now, tz, config)`, after folding in what
+    /// was appended to `history`, from the kept facts. What it costs grows with what the plan
+    /// lists (every step logged, for one), no longer with reading and sorting every event.
+    pub fn plan(
+        &mut self,
+        history: &[Event],
+        now: Timestamp,
+        tz: &TimeZone,
+        config: &Config,
+    ) -> Plan {
+        self.update(history);
+        if self.latest.as_ref().is_some_and(|l| l.0 > now) {
+            return Plan::at(history, now, tz, config);
+        }
+        let cfg = config.with_settings(&self.facts.settings).effective();
+        let slips = match &self.slips {
+            Some(memo) if memo.tz == *tz && memo.cfg == cfg => memo.slips.clone(),
+            _ => {
+                let (all, effective) = in_order(history, now);
+                let slips = outbound_slips(&effective, &all, tz, &cfg);
+                self.slips = Some(Slips {
+                    tz: tz.clone(),
+                    cfg: cfg.clone(),
+                    slips: slips.clone(),
+                });
+                slips
+            }
+        };
+        let facts = &self.facts;
+        let days = match &mut self.days {
+            Some(days) if days.tz == *tz => days,
+            slot => slot.insert(HabitDays::new(facts.habits.iter().map(|h| h.at), tz)),
+        };
+        derive(facts, slips, now, tz, &cfg, Some(days))
     }
 }
 

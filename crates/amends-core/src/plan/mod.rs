@@ -21,7 +21,7 @@ use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
 pub use fold::Fold;
-use gates::Ctx;
+use gates::{Ctx, HabitDays};
 pub use gates::{Gate, GateId, Reason, ReasonCode};
 pub use steps::{Action, NextStep, excerpt};
 pub use stops::{ActiveHold, Capability, HOLDS, Hold, HoldClass, HoldRule, Lift};
@@ -424,130 +424,8 @@ impl Plan {
         let (all_sorted, eff) = in_order(events, now);
         let facts = Facts::build(&eff, &all_sorted);
         let cfg = config.with_settings(&facts.settings).effective();
-        let c = Ctx {
-            f: &facts,
-            now,
-            tz,
-            cfg: &cfg,
-            holds: facts.holds(),
-            days: None,
-            weeks: Default::default(),
-        };
-
-        let outreach = gates::outreach(&c);
-        let ask = gates::ask(&c, &outreach);
-        let gestures_gate = gates::gestures(&c, &outreach);
-        let composer = gates::composer(&c, ask.open, gestures_gate.open);
-
-        let no_contact = no_contact(&c, &eff, &all_sorted);
-        let self_work = self_work(&c);
-        let promises = promises(&c);
-        let workbook = WorkbookProgress {
-            done: c.workbook_done(),
-            missing: c
-                .workbook_missing()
-                .into_iter()
-                .map(|(method, section)| WorkbookGap { method, section })
-                .collect(),
-            acts: facts.acts,
-        };
-        let checkins = checkins(&c);
-        let follow_up = facts
-            .reentry()
-            .filter(|_| c.allows(Capability::FollowUp))
-            .map(|t| FollowUp {
-                method: "TR-8",
-                around: add_days(t, cfg.follow_up_days, tz),
-                text: "Optional, around this date: a brief check-in on whether they'd find it \
-                   helpful to talk about what happened. Never a retelling, and they may say no \
-                   (C9).",
-            });
-
-        let walk_reasons = gates::walkaway_signs(&c);
-        let walk_away = WalkAway {
-            suggested: !walk_reasons.is_empty(),
-            reasons: walk_reasons,
-            assessed_at: facts.walkaway.as_ref().map(|(t, _)| *t),
-            decision: facts
-                .walkaway
-                .as_ref()
-                .and_then(|(_, a)| a.get("decision"))
-                .and_then(|a| a.as_text())
-                .map(str::to_string),
-        };
-        let move_on = move_on(&c, &walk_away);
-        let safety = Safety {
-            stop: !facts.danger.is_empty(),
-            user_harmed: !facts.harmed.is_empty(),
-            resources: if !facts.harmed.is_empty() {
-                guidance::SUPPORT_RESOURCES.to_vec()
-            } else if !facts.danger.is_empty() {
-                guidance::BEHAVIOUR_CHANGE_RESOURCES.to_vec()
-            } else {
-                Vec::new()
-            },
-        };
-
-        let phase = phase(&c, &outreach, &walk_away, &move_on, &safety);
-        let evidence = evidence(&c, &outreach);
-
-        let mut plan = Plan {
-            at: now,
-            time_zone: tz.iana_name().unwrap_or("local").to_string(),
-            phase,
-            phase_number: phase.number(),
-            phase_title: phase.title(),
-            path: facts.path(),
-            intake_done: c.intake_done(),
-            workbook,
-            capabilities: capabilities(&c, [&outreach, &composer, &ask, &gestures_gate]),
-            holds: c.holds.clone(),
-            gates: vec![outreach, composer, ask, gestures_gate],
-            no_contact,
-            self_work,
-            promises,
-            amends: facts
-                .amends
-                .iter()
-                .map(|a| AmendsEntry {
-                    id: a.id.to_string(),
-                    request: a.request.to_string(),
-                    at: a.at,
-                    status: a.status,
-                    bounds: a.bounds,
-                    within_bounds: a.bounds.within(),
-                })
-                .collect(),
-            gestures: Gestures {
-                items: facts
-                    .gestures
-                    .iter()
-                    .map(|g| GestureEntry {
-                        id: g.id.to_string(),
-                        at: g.at,
-                        what: g.what.to_string(),
-                        cost: g.cost,
-                        over_limit: g.cost > cfg.gesture_cost_limit,
-                    })
-                    .collect(),
-                // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" with no gestures.
-                total_cost: facts.gestures.iter().fold(0.0, |acc, g| acc + g.cost),
-                cost_limit: cfg.gesture_cost_limit,
-            },
-            checkins,
-            follow_up,
-            walk_away,
-            move_on,
-            safety,
-            unanswered_questions: facts.questions_unanswered,
-            evidence,
-            next_steps: Vec::new(),
-            reminders: facts.settings.reminders.clone().unwrap_or_default(),
-            guidance: Vec::new(),
-        };
-        plan.next_steps = steps::next_steps(&c, &plan);
-        plan.guidance = steps::guidance_for(&c, &plan);
-        plan
+        let slips = outbound_slips(&eff, &all_sorted, tz, &cfg);
+        derive(&facts, slips, now, tz, &cfg, None)
     }
 
     /// Whether a capability towards them is open, and if not, why.
@@ -578,6 +456,143 @@ impl Plan {
     }
 }
 
+/// The plan at `now` from the facts of the history up to it, the config with the user's
+/// settings, and the outbound contact that was a slip (`outbound_slips`): `Plan::at`, and a
+/// fold's plan (`fold.rs`), which keeps all three up to date.
+pub(crate) fn derive(
+    facts: &Facts,
+    outbound_slips: Vec<Slip>,
+    now: Timestamp,
+    tz: &TimeZone,
+    cfg: &Config,
+    days: Option<&HabitDays>,
+) -> Plan {
+    let c = Ctx {
+        f: facts,
+        now,
+        tz,
+        cfg,
+        holds: facts.holds(),
+        days,
+        weeks: Default::default(),
+    };
+
+    let outreach = gates::outreach(&c);
+    let ask = gates::ask(&c, &outreach);
+    let gestures_gate = gates::gestures(&c, &outreach);
+    let composer = gates::composer(&c, ask.open, gestures_gate.open);
+
+    let no_contact = no_contact(&c, outbound_slips);
+    let self_work = self_work(&c);
+    let promises = promises(&c);
+    let workbook = WorkbookProgress {
+        done: c.workbook_done(),
+        missing: c
+            .workbook_missing()
+            .into_iter()
+            .map(|(method, section)| WorkbookGap { method, section })
+            .collect(),
+        acts: facts.acts,
+    };
+    let checkins = checkins(&c);
+    let follow_up = facts
+        .reentry()
+        .filter(|_| c.allows(Capability::FollowUp))
+        .map(|t| FollowUp {
+            method: "TR-8",
+            around: add_days(t, cfg.follow_up_days, tz),
+            text: "Optional, around this date: a brief check-in on whether they'd find it \
+               helpful to talk about what happened. Never a retelling, and they may say no \
+               (C9).",
+        });
+
+    let walk_reasons = gates::walkaway_signs(&c);
+    let walk_away = WalkAway {
+        suggested: !walk_reasons.is_empty(),
+        reasons: walk_reasons,
+        assessed_at: facts.walkaway.as_ref().map(|(t, _)| *t),
+        decision: facts
+            .walkaway
+            .as_ref()
+            .and_then(|(_, a)| a.get("decision"))
+            .and_then(|a| a.as_text())
+            .map(str::to_string),
+    };
+    let move_on = move_on(&c, &walk_away);
+    let safety = Safety {
+        stop: !facts.danger.is_empty(),
+        user_harmed: !facts.harmed.is_empty(),
+        resources: if !facts.harmed.is_empty() {
+            guidance::SUPPORT_RESOURCES.to_vec()
+        } else if !facts.danger.is_empty() {
+            guidance::BEHAVIOUR_CHANGE_RESOURCES.to_vec()
+        } else {
+            Vec::new()
+        },
+    };
+
+    let phase = phase(&c, &outreach, &walk_away, &move_on, &safety);
+    let evidence = evidence(&c, &outreach);
+
+    let mut plan = Plan {
+        at: now,
+        time_zone: tz.iana_name().unwrap_or("local").to_string(),
+        phase,
+        phase_number: phase.number(),
+        phase_title: phase.title(),
+        path: facts.path(),
+        intake_done: c.intake_done(),
+        workbook,
+        capabilities: capabilities(&c, [&outreach, &composer, &ask, &gestures_gate]),
+        holds: c.holds.clone(),
+        gates: vec![outreach, composer, ask, gestures_gate],
+        no_contact,
+        self_work,
+        promises,
+        amends: facts
+            .amends
+            .iter()
+            .map(|a| AmendsEntry {
+                id: a.id.to_string(),
+                request: a.request.to_string(),
+                at: a.at,
+                status: a.status,
+                bounds: a.bounds,
+                within_bounds: a.bounds.within(),
+            })
+            .collect(),
+        gestures: Gestures {
+            items: facts
+                .gestures
+                .iter()
+                .map(|g| GestureEntry {
+                    id: g.id.to_string(),
+                    at: g.at,
+                    what: g.what.to_string(),
+                    cost: g.cost,
+                    over_limit: g.cost > cfg.gesture_cost_limit,
+                })
+                .collect(),
+            // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" with no gestures.
+            total_cost: facts.gestures.iter().fold(0.0, |acc, g| acc + g.cost),
+            cost_limit: cfg.gesture_cost_limit,
+        },
+        checkins,
+        follow_up,
+        walk_away,
+        move_on,
+        safety,
+        unanswered_questions: facts.questions_unanswered,
+        evidence,
+        next_steps: Vec::new(),
+        reminders: facts.settings.reminders.clone().unwrap_or_default(),
+        guidance: Vec::new(),
+    };
+    plan.next_steps = steps::next_steps(&c, &plan);
+    plan.guidance = steps::guidance_for(&c, &plan);
+    plan
+}
+
 /// Every event up to `now` in the order it happened (then recorded, then by id), and those of
 /// them that still count (no later event corrects them): what the facts are built from.
 fn in_order(events: &[Event], now: Timestamp) -> (Vec<&Event>, Vec<&Event>) {
@@ -602,6 +617,65 @@ fn in_order(events: &[Event], now: Timestamp) -> (Vec<&Event>, Vec<&Event>) {
             .collect()
     };
     (all_sorted, eff)
+}
+
+/// Contact the user started while outreach was closed: each outbound judged by the plan as it
+/// stood just before it (with today's settings), from the effective and all events up to now.
+pub(crate) fn outbound_slips(
+    eff: &[&Event],
+    all: &[&Event],
+    tz: &TimeZone,
+    cfg: &Config,
+) -> Vec<Slip> {
+    let mut slips = Vec::new();
+    for (i, e) in eff.iter().enumerate() {
+        if e.data.outbound_channel().is_none() {
+            continue;
+        }
+        let before_eff = &eff[..i];
+        let before_all: Vec<&Event> = all
+            .iter()
+            .copied()
+            .take_while(|x| (x.at, x.recorded_at, &x.id) < (e.at, e.recorded_at, &e.id))
+            .collect();
+        slips.extend(outbound_slip(
+            e,
+            &Facts::build(before_eff, &before_all),
+            tz,
+            cfg,
+        ));
+    }
+    slips
+}
+
+/// `e`, an outbound contact, as a slip if outreach was closed just before it (`before`: the
+/// facts of everything before it).
+pub(crate) fn outbound_slip(
+    e: &Event,
+    before: &Facts,
+    tz: &TimeZone,
+    cfg: &Config,
+) -> Option<Slip> {
+    let ctx = Ctx {
+        f: before,
+        now: e.at,
+        tz,
+        cfg,
+        holds: before.holds(),
+        days: None,
+        weeks: Default::default(),
+    };
+    let gate = gates::outreach(&ctx);
+    (!gate.open).then(|| Slip {
+        id: e.id.clone(),
+        at: e.at,
+        what: e
+            .data
+            .outbound_channel()
+            .map(|ch| ch.to_string())
+            .unwrap_or_default(),
+        methods: gate.reasons.iter().map(|r| r.method).collect(),
+    })
 }
 
 fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &Safety) -> Phase {
@@ -657,7 +731,7 @@ fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &S
     Phase::NoContact
 }
 
-fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
+fn no_contact(c: &Ctx, outbound_slips: Vec<Slip>) -> NoContact {
     let f = c.f;
     let start = f.nc_start(c.tz);
     let mut points: Vec<Timestamp> = f.outs.iter().map(|o| o.at).collect();
@@ -677,42 +751,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
     let days = since.map_or(0, |s| days_between(s, c.now, c.tz).max(0));
     longest = longest.max(days);
 
-    // Each outbound is judged by the plan as it stood just before it.
-    let mut slips = Vec::new();
-    for (i, e) in eff.iter().enumerate() {
-        if e.data.outbound_channel().is_none() {
-            continue;
-        }
-        let before_eff = &eff[..i];
-        let before_all: Vec<&Event> = all
-            .iter()
-            .copied()
-            .take_while(|x| (x.at, x.recorded_at, &x.id) < (e.at, e.recorded_at, &e.id))
-            .collect();
-        let facts = Facts::build(before_eff, &before_all);
-        let ctx = Ctx {
-            f: &facts,
-            now: e.at,
-            tz: c.tz,
-            cfg: c.cfg,
-            holds: facts.holds(),
-            days: None,
-            weeks: Default::default(),
-        };
-        let gate = gates::outreach(&ctx);
-        if !gate.open {
-            slips.push(Slip {
-                id: e.id.clone(),
-                at: e.at,
-                what: e
-                    .data
-                    .outbound_channel()
-                    .map(|ch| ch.to_string())
-                    .unwrap_or_default(),
-                methods: gate.reasons.iter().map(|r| r.method).collect(),
-            });
-        }
-    }
+    let mut slips = outbound_slips;
     for (at, what, id) in &f.slip_events {
         slips.push(Slip {
             id: id.to_string(),
