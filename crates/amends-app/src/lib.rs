@@ -21,11 +21,15 @@ pub mod safety;
 mod text;
 mod throttle;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
-use amends_core::{Event, EventData, Relationship};
+use amends_core::plan::Fold;
+use amends_core::{Config, Event, EventData, Gate, Plan, Relationship};
 use amends_store::{
     CaseId, CaseRecord, EventId, NewEvent, SqliteStore, Store, StoreError, StoredEvent, Vault,
+    Version,
 };
 use jiff::Timestamp;
 use tracing::instrument;
@@ -72,6 +76,60 @@ pub struct App {
     store: SqliteStore,
     vault: Vault,
     dir: PathBuf,
+    /// Each case's history as this app last read or wrote it, by case id (see [`Kept`]). It
+    /// lives and dies with the unlocked app: locking or closing drops it with the key.
+    kept: tokio::sync::Mutex<HashMap<String, Kept>>,
+}
+
+/// A case's history kept in memory while the app is unlocked (issue 13), so a request does not
+/// read, check, decrypt and decode the whole history again.
+///
+/// Why this keeps every integrity check: only a history that passed them all (no damage of any
+/// kind) is kept, and only under the store's [`Version`], read *before* the history was. The
+/// version changes whenever anything but this app's own appends commits to the store (another
+/// process, another connection, a row changed, removed, moved or redated behind amends' back;
+/// see `SqliteStore::own`), and every use first compares it: on any change the history is read
+/// and checked again from the store, exactly as before. An append by this app is added only
+/// when the store reports it followed the kept version with nothing in between
+/// ([`amends_store::Appended::after`]); the entry added is the stored one as reading it back
+/// would give it. A failed append, or one that followed anything else, drops what was kept.
+/// Damaged histories are never kept, so they are reported as before.
+struct Kept {
+    version: Version,
+    events: Vec<Event>,
+    /// The plan's facts over `events`, made on first use and extended with each append.
+    fold: Option<Fold>,
+}
+
+impl Kept {
+    /// The plan's facts over the events, made on first use.
+    fn fold(&mut self) -> (&mut Fold, &[Event]) {
+        let events = &self.events;
+        (self.fold.get_or_insert_with(|| Fold::new(events)), events)
+    }
+
+    /// The outreach gate at `at`: `Plan::at(events, at)`'s, from the facts kept up to date.
+    fn outreach(&mut self, at: Timestamp, tz: &jiff::tz::TimeZone) -> Gate {
+        let (fold, events) = self.fold();
+        fold.outreach(events, at, tz, &Config::default())
+    }
+
+    /// The plan at `at`: `Plan::at(events, at)`, from the facts kept up to date.
+    fn plan(&mut self, at: Timestamp, tz: &jiff::tz::TimeZone) -> Plan {
+        let (fold, events) = self.fold();
+        fold.plan(events, at, tz, &Config::default())
+    }
+}
+
+/// A case as read: kept (and so undamaged), or read from the store without being kept.
+enum Reading<'k> {
+    Kept(&'k mut Kept),
+    Read {
+        events: Vec<Event>,
+        damage: Vec<Damage>,
+        /// What [`App::history`] fails with for this reading, if anything.
+        error: Option<AppError>,
+    },
 }
 
 impl std::fmt::Debug for App {
@@ -108,6 +166,7 @@ impl App {
             store,
             vault,
             dir: dir.to_path_buf(),
+            kept: Default::default(),
         })
     }
 
@@ -125,6 +184,7 @@ impl App {
             store,
             vault,
             dir: dir.to_path_buf(),
+            kept: Default::default(),
         })
     }
 
@@ -283,6 +343,22 @@ impl App {
         data: EventData,
         supersedes: Option<&str>,
     ) -> Result<String> {
+        let mut kept = self.kept.lock().await;
+        self.record_kept(&mut kept, case, at, now, data, supersedes)
+            .await
+    }
+
+    /// [`App::record`] with the kept histories already locked: the append and the kept
+    /// history change together, so the kept entries are in the order the store has them.
+    async fn record_kept(
+        &self,
+        kept: &mut HashMap<String, Kept>,
+        case: &CaseSummary,
+        at: Timestamp,
+        now: Timestamp,
+        data: EventData,
+        supersedes: Option<&str>,
+    ) -> Result<String> {
         if at > now {
             return Err(AppError::invalid(format!(
                 "the time {at} is in the future; events are logged when they have happened"
@@ -290,9 +366,10 @@ impl App {
         }
         let payload = serde_json::to_vec(&data)
             .map_err(|e| AppError::invalid(format!("could not encode the entry: {e}")))?;
-        let id = self
+        let known = kept.get(&case.id).map(|k| k.version);
+        let appended = self
             .store
-            .append(
+            .append_after(
                 &self.vault,
                 &CaseId(case.id.clone()),
                 NewEvent {
@@ -301,26 +378,126 @@ impl App {
                     supersedes: supersedes.map(|s| EventId(s.to_string())),
                     payload,
                 },
+                known,
             )
+            .await;
+        let appended = match appended {
+            Ok(a) => a,
+            Err(e) => {
+                // It may have landed or not: read it from the store next time.
+                kept.remove(&case.id);
+                return Err(e.into());
+            }
+        };
+        let id = appended.event.id.0.clone();
+        match (appended.after, kept.get_mut(&case.id)) {
+            (Some(version), Some(k)) => match decode(appended.event) {
+                Ok(event) => {
+                    k.events.push(event);
+                    k.version = version;
+                }
+                Err(_) => {
+                    kept.remove(&case.id);
+                }
+            },
+            _ => {
+                kept.remove(&case.id);
+            }
+        }
+        Ok(id)
+    }
+
+    /// The case's history: what is kept, while the store shows no change since (see [`Kept`]),
+    /// else read from the store, checked, decoded and, when nothing is damaged, kept.
+    async fn reading<'k>(
+        &self,
+        kept: &'k mut HashMap<String, Kept>,
+        case: &CaseSummary,
+    ) -> Result<Reading<'k>> {
+        // Before the read: a commit from now on makes what is read look stale, never fresh.
+        let version = self.store.version().await?;
+        let slot = match kept.entry(case.id.clone()) {
+            Entry::Occupied(k) if Some(k.get().version) == version => {
+                return Ok(Reading::Kept(k.into_mut()));
+            }
+            // A stale entry is replaced or removed below; its version never matches again
+            // (SQLite's data_version only grows), so it is never used meanwhile.
+            slot => slot,
+        };
+        let log = self
+            .store
+            .case_log(&self.vault, &CaseId(case.id.clone()))
             .await?;
-        Ok(id.0)
+        let mut damage: Vec<Damage> = Vec::new();
+        let mut unreadable = None;
+        let mut events = Vec::with_capacity(log.events.len());
+        for s in log.events {
+            let (id, kind, at) = (s.id.0.clone(), s.kind.clone(), s.occurred_at.to_string());
+            match decode(s) {
+                Ok(e) => events.push(e),
+                Err(detail) => {
+                    damage.push(Damage {
+                        problem: printable(&format!(
+                            "entry {id} ({kind}, {at}) could not be read ({detail}); it may have \
+                             been written by a newer version of amends"
+                        ))
+                        .into_owned(),
+                        id: Some(id.clone()),
+                        kind: Some(kind),
+                        at: Some(at),
+                        readable: None,
+                    });
+                    unreadable.get_or_insert(AppError::UnreadableEvent { id, detail });
+                }
+            }
+        }
+        // What `history` fails with: the store's own damage first, then the first entry that
+        // could not be decoded.
+        let error = if log.damage.is_empty() {
+            unreadable
+        } else {
+            Some(
+                StoreError::Damaged {
+                    problems: log.damage.clone(),
+                }
+                .into(),
+            )
+        };
+        damage.extend(log.damage.into_iter().map(Damage::from));
+        match version {
+            Some(version) if damage.is_empty() => Ok(Reading::Kept(
+                slot.insert_entry(Kept {
+                    version,
+                    events,
+                    fold: None,
+                })
+                .into_mut(),
+            )),
+            _ => {
+                if let Entry::Occupied(stale) = slot {
+                    stale.remove();
+                }
+                Ok(Reading::Read {
+                    events,
+                    damage,
+                    error,
+                })
+            }
+        }
     }
 
     /// The whole history of a case, decoded, in the order it was recorded. Fails if any entry
     /// failed its integrity check or was removed, moved or redated (see [`App::readable_history`]
     /// for reading past that): everything that decides what is allowed starts here.
     pub async fn history(&self, case: &CaseSummary) -> Result<Vec<Event>> {
-        let stored = self
-            .store
-            .events(&self.vault, &CaseId(case.id.clone()))
-            .await?;
-        stored
-            .into_iter()
-            .map(|s| {
-                let id = s.id.0.clone();
-                decode(s).map_err(|detail| AppError::UnreadableEvent { id, detail })
-            })
-            .collect()
+        let mut kept = self.kept.lock().await;
+        match self.reading(&mut kept, case).await? {
+            Reading::Kept(k) => Ok(k.events.clone()),
+            Reading::Read {
+                error: Some(error), ..
+            } => Err(error),
+            Reading::Read { events, .. } => Ok(events),
+        }
     }
 
     /// The history of a case as far as it can be read, and what is wrong with the rest: for
@@ -328,31 +505,11 @@ impl App {
     /// reported instead of blocking the whole case. Never decide what is allowed from this
     /// alone: [`App::plan`] closes every gate when anything is damaged.
     pub async fn readable_history(&self, case: &CaseSummary) -> Result<(Vec<Event>, Vec<Damage>)> {
-        let log = self
-            .store
-            .case_log(&self.vault, &CaseId(case.id.clone()))
-            .await?;
-        let mut damage: Vec<Damage> = Vec::new();
-        let mut events = Vec::with_capacity(log.events.len());
-        for s in log.events {
-            let (id, kind, at) = (s.id.0.clone(), s.kind.clone(), s.occurred_at.to_string());
-            match decode(s) {
-                Ok(e) => events.push(e),
-                Err(detail) => damage.push(Damage {
-                    problem: printable(&format!(
-                        "entry {id} ({kind}, {at}) could not be read ({detail}); it may have been \
-                         written by a newer version of amends"
-                    ))
-                    .into_owned(),
-                    id: Some(id),
-                    kind: Some(kind),
-                    at: Some(at),
-                    readable: None,
-                }),
-            }
+        let mut kept = self.kept.lock().await;
+        match self.reading(&mut kept, case).await? {
+            Reading::Kept(k) => Ok((k.events.clone(), Vec::new())),
+            Reading::Read { events, damage, .. } => Ok((events, damage)),
         }
-        damage.extend(log.damage.into_iter().map(Damage::from));
-        Ok((events, damage))
     }
 
     /// What is wrong with a case's history; empty when nothing is.

@@ -152,6 +152,13 @@ fn plan_of(history: &[Event], damage: &[crate::Damage], at: Timestamp, tz: &Time
     plan
 }
 
+/// The outreach gate of a history at `at`.
+fn outreach_at(history: &[Event], at: Timestamp, tz: &TimeZone) -> Gate {
+    Plan::at(history, at, tz, &Config::default())
+        .gate(GateId::Outreach)
+        .clone()
+}
+
 /// A case as one request reads it: loaded once by [`App::snapshot`], so a use case that needs
 /// the plan, the history and the time zone does not read or derive them again.
 #[derive(Clone, Debug)]
@@ -384,15 +391,36 @@ impl App {
     /// missing or changed entry could be a "no" (SAFE-1), and a plan from what is left could
     /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
-        Ok(self.snapshot(case, at).await?.plan)
+        // As `snapshot` does, without copying a kept history out for it.
+        let mut kept = self.kept.lock().await;
+        match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => {
+                let tz = self.time_zone().await?;
+                Ok(k.plan(at, &tz))
+            }
+            crate::Reading::Read { events, damage, .. } => {
+                let tz = self.time_zone().await?;
+                Ok(plan_of(&events, &damage, at, &tz))
+            }
+        }
     }
 
     /// One reading of a case: its history as far as it can be read, the user's time zone and
     /// the plan at `now`, for a request to run against instead of reading them again.
     pub async fn snapshot(&self, case: &CaseSummary, now: Timestamp) -> Result<CaseSnapshot> {
-        let (history, damage) = self.readable_history(case).await?;
-        let tz = self.time_zone().await?;
-        let plan = plan_of(&history, &damage, now, &tz);
+        let mut kept = self.kept.lock().await;
+        let (history, damage, tz, plan) = match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => {
+                let tz = self.time_zone().await?;
+                let plan = k.plan(now, &tz);
+                (k.events.clone(), Vec::new(), tz, plan)
+            }
+            crate::Reading::Read { events, damage, .. } => {
+                let tz = self.time_zone().await?;
+                let plan = plan_of(&events, &damage, now, &tz);
+                (events, damage, tz, plan)
+            }
+        };
         Ok(CaseSnapshot {
             case: case.clone(),
             history,
@@ -404,6 +432,11 @@ impl App {
 
     /// Records an event and reports the outreach gate before (for contact the user started)
     /// and after.
+    ///
+    /// Issue 13: with the case's history kept in memory (see `Kept`), both gates come from the
+    /// plan's facts kept up to date with it, so a write costs the append and the rules, not a
+    /// reading of the whole history and two plans over it. The gates are the ones `Plan::at`
+    /// gives; a history read afresh (not kept) is derived from as before.
     pub(crate) async fn log(
         &self,
         case: &CaseSummary,
@@ -411,24 +444,34 @@ impl App {
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Logged> {
-        let history = self.history(case).await?;
+        // Held to the end, so the append and the gate after it see the same history.
+        let mut kept = self.kept.lock().await;
+        let outbound = data.outbound_channel().is_some();
         // Read once for both gates: before the entry and after it.
-        let tz = self.time_zone().await?;
-        let outreach_at = |history: &[Event], at: Timestamp| {
-            Plan::at(history, at, &tz, &Config::default())
-                .gate(GateId::Outreach)
-                .clone()
-        };
+        let tz;
         // Just before `at`: events at the same moment recorded earlier count.
-        let before = data
-            .outbound_channel()
-            .is_some()
-            .then(|| outreach_at(&history, at));
+        let before = match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => {
+                tz = self.time_zone().await?;
+                outbound.then(|| k.outreach(at, &tz))
+            }
+            crate::Reading::Read { error: Some(e), .. } => return Err(e),
+            crate::Reading::Read { events, .. } => {
+                tz = self.time_zone().await?;
+                outbound.then(|| outreach_at(&events, at, &tz))
+            }
+        };
         let kind = data.kind();
         let safety = crate::safety::scan_event(&data);
         self.note_safety(safety, now).await?;
-        let id = self.record(case, at, now, data, None).await?;
-        let outreach_now = outreach_at(&self.history(case).await?, now);
+        let id = self
+            .record_kept(&mut kept, case, at, now, data, None)
+            .await?;
+        let outreach_now = match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => k.outreach(now, &tz),
+            crate::Reading::Read { error: Some(e), .. } => return Err(e),
+            crate::Reading::Read { events, .. } => outreach_at(&events, now, &tz),
+        };
         Ok(Logged {
             id,
             kind,

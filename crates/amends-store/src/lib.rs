@@ -160,6 +160,25 @@ impl std::fmt::Display for Damage {
     }
 }
 
+/// A mark of everything committed to a store, as one handle on it sees it: it changes whenever
+/// anything other than that handle (another process, another connection, a hand-edited row)
+/// commits, and only then. A caller may keep what it read while the mark stays the same, and
+/// must read again once it changes (see [`Store::version`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Version(pub(crate) i64);
+
+/// What [`Store::append_after`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The new event exactly as reading it back would give it (payload in plaintext).
+    pub event: StoredEvent,
+    /// `Some(v)` when the store was still at the version the caller knew as the append began,
+    /// so what the caller read then, plus `event`, is the whole history now, known as `v`.
+    /// `None` when anything else committed in between, or the caller knew no version: then
+    /// what it read is stale and must be read again.
+    pub after: Option<Version>,
+}
+
 /// A case's history as far as it can be read: the entries that passed every check, in the
 /// order they were recorded, and what is wrong with the rest.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -274,7 +293,26 @@ pub trait Store {
         name: &str,
     ) -> Result<CaseRecord>;
     async fn cases(&self, vault: &Vault) -> Result<Vec<CaseRecord>>;
-    async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId>;
+    async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId> {
+        Ok(self.append_after(vault, case, event, None).await?.event.id)
+    }
+    /// Appends like [`Store::append`], and says whether the store was still at `known` (a
+    /// [`Store::version`] read earlier) when the append began: then what the caller read at
+    /// `known` plus the new event is the case's history now, and need not be read again.
+    async fn append_after(
+        &self,
+        vault: &Vault,
+        case: &CaseId,
+        event: NewEvent,
+        known: Option<Version>,
+    ) -> Result<Appended>;
+    /// The store's version as this handle sees it now, or `None` when the backend cannot tell
+    /// what others commit (then nothing read may be kept across calls). Read it *before*
+    /// reading what is to be kept, so a commit in between makes the kept copy look stale, never
+    /// fresh.
+    async fn version(&self) -> Result<Option<Version>> {
+        Ok(None)
+    }
     /// Every event of a case in the order it was recorded. Fails with [`StoreError::Damaged`],
     /// naming every problem, if any row fails its integrity check or the chain shows a row
     /// removed, moved or redated: a plan derived from a partial history could unlock something

@@ -3,18 +3,21 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use sqlx::Row;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection, Row};
 
 use crate::chain::{self, GENESIS, Head, Link, Meta};
 use crate::crypto::{self, CHAINED, DataKey, KdfParams, Passphrase, WrappedKey};
 use crate::{
-    CaseId, CaseLog, CaseRecord, Damage, EventId, MAX_PAYLOAD_BYTES, NewEvent, Result, Store,
-    StoreError, StoredEvent, Vault, case_name_aad, event_aad, setting_aad,
+    Appended, CaseId, CaseLog, CaseRecord, Damage, EventId, MAX_PAYLOAD_BYTES, NewEvent, Result,
+    Store, StoreError, StoredEvent, Vault, Version, case_name_aad, event_aad, setting_aad,
 };
 
 pub const DB_FILE: &str = "amends.db";
@@ -28,6 +31,19 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// This store's own connection, apart from the pool: every event is appended through it,
+    /// and its `PRAGMA data_version` is the store's [`Version`]. SQLite changes a connection's
+    /// data_version when, and only when, another connection has committed to the file since
+    /// that connection last looked; its own commits leave it as it was. So while the version
+    /// holds, nothing but this store's own appends has changed the file: no other process, no
+    /// other connection (the pool's writes of settings and cases count as others, which only
+    /// costs a fresh read), and no row changed, removed, reordered or redated by hand through
+    /// SQLite. That is what lets the app keep a case's history in memory between requests
+    /// without weakening the tamper checks: anything that could fail them changes the version
+    /// first. (Bytes edited in the file without SQLite, while it is open, are no commit; SQLite's
+    /// own page cache does not notice them either, and the next unlock reads everything.)
+    /// `None` once closed.
+    own: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
     path: PathBuf,
     /// The database file this store opened (device and inode), to notice when it is deleted
     /// or replaced under a running process (`amends wipe` while the server is unlocked).
@@ -80,8 +96,17 @@ impl SqliteStore {
         published?;
 
         let pool = pool_for(&path).await?;
+        let own = own_connection(&path).await?;
         let file = file_identity(&path);
-        Ok((Self { pool, path, file }, Vault { key }))
+        Ok((
+            Self {
+                pool,
+                own,
+                path,
+                file,
+            },
+            Vault { key },
+        ))
     }
 
     /// Opens an existing store. Checks that the file is an amends database this version can read
@@ -116,8 +141,14 @@ impl SqliteStore {
                 .await
                 .map_err(|e| migrate_error(e, &path))?;
         }
+        let own = own_connection(&path).await?;
         let file = file_identity(&path);
-        Ok(Self { pool, path, file })
+        Ok(Self {
+            pool,
+            own,
+            path,
+            file,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -134,6 +165,9 @@ impl SqliteStore {
 
     /// Flushes the WAL into the main file and closes every connection.
     pub async fn close(self) {
+        if let Some(own) = self.own.lock().await.take() {
+            let _ = own.close().await;
+        }
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
             .await;
@@ -419,7 +453,13 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn append(&self, vault: &Vault, case: &CaseId, event: NewEvent) -> Result<EventId> {
+    async fn append_after(
+        &self,
+        vault: &Vault,
+        case: &CaseId,
+        event: NewEvent,
+        known: Option<Version>,
+    ) -> Result<Appended> {
         if event.payload.len() > MAX_PAYLOAD_BYTES {
             return Err(StoreError::TooLarge {
                 size: event.payload.len(),
@@ -431,10 +471,17 @@ impl Store for SqliteStore {
             .key
             .seal(&event_aad(&case.0, &id, &event.kind), &event.payload)?;
         let db = |e| classify(e, &self.path);
+        // Through the store's own connection (see `own`), so this commit leaves the version
+        // as it was and a caller's kept history stays good with the new event added.
+        let mut own = self.own.lock().await;
+        let conn = own.as_mut().ok_or_else(closed)?;
         // One IMMEDIATE transaction: read the case's head, add the event chained to it, move
         // the head on. It lands whole or not at all, and a second process waits on the busy
         // timeout instead of chaining to the same head.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        // Holding the write lock, nobody else can commit until this transaction ends: the
+        // version read here is the one the new event follows.
+        let before = data_version(&mut tx).await.map_err(db)?;
         let head = sqlx::query("SELECT count, last_tag FROM chain_heads WHERE case_id = ?")
             .bind(&case.0)
             .fetch_optional(&mut *tx)
@@ -489,7 +536,30 @@ impl Store for SqliteStore {
             .await
             .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(EventId(id))
+        // The event as reading it back gives it: the dates parsed from what was stored.
+        let event = StoredEvent {
+            occurred_at: parse_ts(occurred_at)?,
+            recorded_at: parse_ts(recorded_at)?,
+            supersedes: event.supersedes,
+            id: EventId(id),
+            case_id: case.clone(),
+            kind: event.kind,
+            payload: event.payload,
+        };
+        Ok(Appended {
+            event,
+            // This connection's own commit leaves its data_version as it was.
+            after: known.filter(|k| *k == before),
+        })
+    }
+
+    async fn version(&self) -> Result<Option<Version>> {
+        let mut own = self.own.lock().await;
+        let conn = own.as_mut().ok_or_else(closed)?;
+        let v = data_version(conn)
+            .await
+            .map_err(|e| classify(e, &self.path))?;
+        Ok(Some(v))
     }
 
     async fn case_log(&self, vault: &Vault, case: &CaseId) -> Result<CaseLog> {
@@ -691,6 +761,28 @@ impl Ord for KdfParams {
             other.p_cost,
         ))
     }
+}
+
+/// The store's own connection (see `SqliteStore::own`).
+async fn own_connection(path: &Path) -> Result<Arc<tokio::sync::Mutex<Option<SqliteConnection>>>> {
+    let conn = connect_options(path)
+        .connect()
+        .await
+        .map_err(|e| classify(e, path))?;
+    Ok(Arc::new(tokio::sync::Mutex::new(Some(conn))))
+}
+
+/// `PRAGMA data_version` of one connection: it changes when another connection commits.
+async fn data_version(conn: &mut SqliteConnection) -> std::result::Result<Version, sqlx::Error> {
+    let v: i64 = sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(conn)
+        .await?;
+    Ok(Version(v))
+}
+
+/// A store used after `close` (through a clone kept past it): what its closed pool says too.
+fn closed() -> StoreError {
+    StoreError::Database(sqlx::Error::PoolClosed)
 }
 
 fn connect_options(path: &Path) -> SqliteConnectOptions {

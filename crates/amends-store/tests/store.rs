@@ -1090,3 +1090,57 @@ async fn kill_9_during_init_leaves_no_half_made_store() {
     }
     eprintln!("{complete} complete, {absent} absent after the kill");
 }
+
+/// Issue 13: the version a caller keeps a history under. This store's own appends leave it as
+/// it was, and say they followed it; a commit through any other connection changes it, and an
+/// append after one says it did not follow what the caller knew.
+#[tokio::test]
+async fn the_version_changes_with_every_other_writer_and_never_with_our_own_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(dir.path()).await;
+    let known = store.version().await.unwrap().expect("SQLite tells");
+    let appended = store
+        .append_after(&vault, &case, event("journal", "ours"), Some(known))
+        .await
+        .unwrap();
+    assert_eq!(appended.after, Some(known));
+    assert_eq!(store.version().await.unwrap(), Some(known));
+    // The event as a reading gives it back.
+    let read = store.events(&vault, &case).await.unwrap();
+    assert_eq!(read, vec![appended.event]);
+    // Nothing known: nothing to follow.
+    let appended = store
+        .append_after(&vault, &case, event("journal", "unknown"), None)
+        .await
+        .unwrap();
+    assert_eq!(appended.after, None);
+
+    // Another writer, even one that changes nothing amends reads.
+    let pool = raw(dir.path()).await;
+    sqlx::query("CREATE TABLE IF NOT EXISTS scratch (x)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let now = store.version().await.unwrap();
+    assert_ne!(now, Some(known));
+    let appended = store
+        .append_after(&vault, &case, event("journal", "after theirs"), Some(known))
+        .await
+        .unwrap();
+    assert_eq!(
+        appended.after, None,
+        "followed a version that no longer stands"
+    );
+    // A second handle on the same file is another writer too.
+    let other = SqliteStore::open(dir.path()).await.unwrap();
+    let before = store.version().await.unwrap();
+    other
+        .append(&vault, &case, event("journal", "from elsewhere"))
+        .await
+        .unwrap();
+    other.close().await;
+    assert_ne!(store.version().await.unwrap(), before);
+    assert_eq!(store.events(&vault, &case).await.unwrap().len(), 4);
+    store.close().await;
+}

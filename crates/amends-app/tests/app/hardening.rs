@@ -7,7 +7,8 @@ use jiff::Timestamp;
 
 use crate::{Fixture, data_dir, day, fixture};
 
-async fn raw(f: &Fixture) -> sqlx::SqlitePool {
+/// A connection of its own to the store's file, with the append-only triggers dropped.
+pub async fn raw(f: &Fixture) -> sqlx::SqlitePool {
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(data_dir(f).join("amends.db"))
         .busy_timeout(std::time::Duration::from_secs(10));
@@ -19,6 +20,21 @@ async fn raw(f: &Fixture) -> sqlx::SqlitePool {
         sqlx::query(sql).execute(&pool).await.unwrap();
     }
     pool
+}
+
+/// Whatever would decide from a damaged history refuses, and says what to do.
+pub async fn refuses_to_decide(f: &Fixture, now: Timestamp) {
+    let err = f.app.history(&f.case).await.unwrap_err();
+    assert!(
+        matches!(err, AppError::Store(StorageError::Damaged { .. })),
+        "{err}"
+    );
+    let err = f
+        .app
+        .log_signal(&f.case, Signal::WarmReply, None, day(3.0), now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("amends export"), "{err}");
 }
 
 /// Issue 14, defect 6: deleting a "no" dropped the SAFE-1 lock silently. Now the removal is
@@ -68,18 +84,7 @@ async fn deleting_a_no_keeps_outreach_closed_and_says_why() {
     }
     assert_eq!(plan.next_steps.len(), 1);
     assert!(plan.next_steps[0].text.contains("Export"));
-    // Whatever would decide from the history refuses, and says what to do.
-    let err = f.app.history(&f.case).await.unwrap_err();
-    assert!(
-        matches!(err, AppError::Store(StorageError::Damaged { .. })),
-        "{err}"
-    );
-    let err = f
-        .app
-        .log_signal(&f.case, Signal::WarmReply, None, day(3.0), now)
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("amends export"), "{err}");
+    refuses_to_decide(&f, now).await;
     // What is intact can still be read.
     let journal = f.app.journal(&f.case).await.unwrap();
     assert_eq!(journal.len(), 2);

@@ -7,6 +7,7 @@ mod coach;
 mod correction;
 mod demo;
 mod hardening;
+mod kept;
 mod method;
 mod records;
 mod stops;

@@ -145,16 +145,21 @@ impl Gate {
 }
 
 /// The state that the rules share.
-pub(crate) struct Ctx<'f, 'a> {
-    pub f: &'f Facts<'a>,
+pub(crate) struct Ctx<'f> {
+    pub f: &'f Facts,
     pub now: Timestamp,
     pub tz: &'f TimeZone,
     pub cfg: &'f Config,
     /// The holds in force (`Facts::holds`), worked out once.
     pub holds: Vec<ActiveHold>,
+    /// The habits' local dates in `tz`, where a fold keeps them (`fold.rs`); worked out
+    /// week by week otherwise.
+    pub days: Option<&'f HabitDays>,
+    /// `habit_weeks`, once worked out: the outreach gate and the self-work summary both ask.
+    pub weeks: std::cell::OnceCell<i64>,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     /// Whether no hold in force closes `cap` (issue 12).
     pub fn allows(&self, cap: super::stops::Capability) -> bool {
         !self.holds.iter().any(|h| h.hold.closes(cap))
@@ -207,21 +212,27 @@ impl Ctx<'_, '_> {
     /// least `habit_days_per_week` different days. The week in progress counts if it already
     /// qualifies and is skipped otherwise, so a new week doesn't reset the count.
     pub fn habit_weeks(&self) -> i64 {
+        *self.weeks.get_or_init(|| self.count_habit_weeks())
+    }
+
+    fn count_habit_weeks(&self) -> i64 {
+        let habits = &self.f.habits;
+        debug_assert!(habits.is_sorted_by_key(|h| h.at));
         let mut weeks = 0;
         let mut k = 0;
         loop {
             let end = add_days(self.now, -7 * k, self.tz);
             let start = add_days(self.now, -7 * (k + 1), self.tz);
-            let mut days: Vec<jiff::civil::Date> = self
-                .f
-                .habits
-                .iter()
-                .filter(|h| h.at > start && h.at <= end)
-                .map(|h| super::time::local_date(h.at, self.tz))
-                .collect();
-            days.sort();
-            days.dedup();
-            let full = days.len() >= self.cfg.habit_days_per_week;
+            // The habits are in time order, so the week's entries (after `start`, up to `end`)
+            // are one run of them: found by bisection instead of a pass over all of them per
+            // week, which made this the costliest part of a plan over a long history.
+            let from = habits.partition_point(|h| h.at <= start);
+            let to = habits.partition_point(|h| h.at <= end).max(from);
+            let days = match self.days {
+                Some(d) => d.distinct(from, to),
+                None => distinct_dates(habits[from..to].iter().map(|h| h.at), self.tz),
+            };
+            let full = days >= self.cfg.habit_days_per_week;
             if full {
                 weeks += 1;
             } else if k > 0 {
@@ -244,8 +255,80 @@ impl Ctx<'_, '_> {
     fn readiness_answer(&self, id: &str) -> Option<&str> {
         self.f
             .readiness
+            .as_ref()
             .and_then(|(_, a)| a.get(id))
             .and_then(Answer::as_text)
+    }
+}
+
+/// How many different local dates the moments fall on.
+fn distinct_dates(moments: impl Iterator<Item = Timestamp>, tz: &TimeZone) -> usize {
+    let mut days: Vec<jiff::civil::Date> =
+        moments.map(|t| super::time::local_date(t, tz)).collect();
+    days.sort();
+    days.dedup();
+    days.len()
+}
+
+/// The local date of every habit entry in one time zone, kept next to a fold's facts and
+/// extended entry by entry, so counting the days of a week (RC-1) is two look-ups.
+#[derive(Clone, Debug)]
+pub(crate) struct HabitDays {
+    pub tz: TimeZone,
+    dates: Vec<jiff::civil::Date>,
+    /// `changes[i]`: how many times the date changes from one entry to the next up to entry
+    /// `i`; counts the distinct dates of a run while the dates never go back.
+    changes: Vec<u32>,
+    /// Whether the dates never go back (a zone that turns its clocks back over midnight can
+    /// make them); otherwise a run's dates are counted one by one.
+    in_order: bool,
+}
+
+impl HabitDays {
+    pub fn new(moments: impl Iterator<Item = Timestamp>, tz: &TimeZone) -> Self {
+        let mut days = Self {
+            tz: tz.clone(),
+            dates: Vec::new(),
+            changes: Vec::new(),
+            in_order: true,
+        };
+        for t in moments {
+            days.push(t);
+        }
+        days
+    }
+
+    /// The next habit entry, no earlier than the last.
+    pub fn push(&mut self, at: Timestamp) {
+        let date = super::time::local_date(at, &self.tz);
+        let changes = match (self.dates.last(), self.changes.last()) {
+            (Some(&last), Some(&n)) => {
+                self.in_order &= date >= last;
+                n + u32::from(date != last)
+            }
+            _ => 0,
+        };
+        self.dates.push(date);
+        self.changes.push(changes);
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// The distinct dates of entries `from..to`.
+    pub fn distinct(&self, from: usize, to: usize) -> usize {
+        if from >= to {
+            0
+        } else if self.in_order {
+            (self.changes[to - 1] - self.changes[from]) as usize + 1
+        } else {
+            let mut days = self.dates[from..to].to_vec();
+            days.sort();
+            days.dedup();
+            days.len()
+        }
     }
 }
 
@@ -345,7 +428,7 @@ pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
 /// The walk-away decision (WA-7, PP-5) stands until they get in touch.
 fn walkaway_decision(c: &Ctx) -> Vec<Reason> {
     let f = c.f;
-    let Some((t, answers)) = f.walkaway else {
+    let Some((t, ref answers)) = f.walkaway else {
         return Vec::new();
     };
     if f.contact_in_after(t) {
@@ -534,6 +617,7 @@ fn readiness(c: &Ctx, r: &mut Vec<Reason>) {
             } else {
                 let good =
                     c.f.readiness
+                        .as_ref()
                         .and_then(|(_, a)| a.get("good_place"))
                         .and_then(Answer::as_number)
                         .unwrap_or(0.0);

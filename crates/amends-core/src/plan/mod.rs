@@ -5,6 +5,7 @@
 //! (SAFE-6), so nothing here tells the user to reach out.
 
 mod facts;
+mod fold;
 mod gates;
 mod steps;
 pub mod stops;
@@ -15,13 +16,12 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::event::{
-    AmendsStatus, Bounds, DraftKind, Event, HabitKind, PromiseOutcome, SlipKind, effective,
-};
+use crate::event::{AmendsStatus, Bounds, DraftKind, Event, HabitKind, PromiseOutcome, SlipKind};
 use crate::guidance::{self, Card};
 pub use facts::Path;
 use facts::{Facts, chronological};
-use gates::Ctx;
+pub use fold::Fold;
+use gates::{Ctx, HabitDays};
 pub use gates::{Gate, GateId, Reason, ReasonCode};
 pub use steps::{Action, NextStep, excerpt};
 pub use stops::{ActiveHold, Capability, HOLDS, Hold, HoldClass, HoldRule, Lift};
@@ -421,142 +421,11 @@ impl Plan {
     /// Derives the plan at `now`. Events after `now` are ignored, so a past `now` shows the
     /// plan as it stood then.
     pub fn at(events: &[Event], now: Timestamp, tz: &TimeZone, config: &Config) -> Plan {
-        let all_sorted: Vec<&Event> = {
-            let refs: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
-            chronological(&refs).into_iter().map(|i| refs[i]).collect()
-        };
-        let eff: Vec<&Event> = {
-            let kept: std::collections::HashSet<&str> =
-                effective(events).iter().map(|e| e.id.as_str()).collect();
-            all_sorted
-                .iter()
-                .copied()
-                .filter(|e| kept.contains(e.id.as_str()))
-                .collect()
-        };
+        let (all_sorted, eff) = in_order(events, now);
         let facts = Facts::build(&eff, &all_sorted);
         let cfg = config.with_settings(&facts.settings).effective();
-        let c = Ctx {
-            f: &facts,
-            now,
-            tz,
-            cfg: &cfg,
-            holds: facts.holds(),
-        };
-
-        let outreach = gates::outreach(&c);
-        let ask = gates::ask(&c, &outreach);
-        let gestures_gate = gates::gestures(&c, &outreach);
-        let composer = gates::composer(&c, ask.open, gestures_gate.open);
-
-        let no_contact = no_contact(&c, &eff, &all_sorted);
-        let self_work = self_work(&c);
-        let promises = promises(&c);
-        let workbook = WorkbookProgress {
-            done: c.workbook_done(),
-            missing: c
-                .workbook_missing()
-                .into_iter()
-                .map(|(method, section)| WorkbookGap { method, section })
-                .collect(),
-            acts: facts.acts,
-        };
-        let checkins = checkins(&c);
-        let follow_up = facts
-            .reentry()
-            .filter(|_| c.allows(Capability::FollowUp))
-            .map(|t| FollowUp {
-                method: "TR-8",
-                around: add_days(t, cfg.follow_up_days, tz),
-                text: "Optional, around this date: a brief check-in on whether they'd find it \
-                   helpful to talk about what happened. Never a retelling, and they may say no \
-                   (C9).",
-            });
-
-        let walk_reasons = gates::walkaway_signs(&c);
-        let walk_away = WalkAway {
-            suggested: !walk_reasons.is_empty(),
-            reasons: walk_reasons,
-            assessed_at: facts.walkaway.map(|(t, _)| t),
-            decision: facts
-                .walkaway
-                .and_then(|(_, a)| a.get("decision"))
-                .and_then(|a| a.as_text())
-                .map(str::to_string),
-        };
-        let move_on = move_on(&c, &walk_away);
-        let safety = Safety {
-            stop: !facts.danger.is_empty(),
-            user_harmed: !facts.harmed.is_empty(),
-            resources: if !facts.harmed.is_empty() {
-                guidance::SUPPORT_RESOURCES.to_vec()
-            } else if !facts.danger.is_empty() {
-                guidance::BEHAVIOUR_CHANGE_RESOURCES.to_vec()
-            } else {
-                Vec::new()
-            },
-        };
-
-        let phase = phase(&c, &outreach, &walk_away, &move_on, &safety);
-        let evidence = evidence(&c, &outreach);
-
-        let mut plan = Plan {
-            at: now,
-            time_zone: tz.iana_name().unwrap_or("local").to_string(),
-            phase,
-            phase_number: phase.number(),
-            phase_title: phase.title(),
-            path: facts.path(),
-            intake_done: c.intake_done(),
-            workbook,
-            capabilities: capabilities(&c, [&outreach, &composer, &ask, &gestures_gate]),
-            holds: c.holds.clone(),
-            gates: vec![outreach, composer, ask, gestures_gate],
-            no_contact,
-            self_work,
-            promises,
-            amends: facts
-                .amends
-                .iter()
-                .map(|a| AmendsEntry {
-                    id: a.id.to_string(),
-                    request: a.request.to_string(),
-                    at: a.at,
-                    status: a.status,
-                    bounds: a.bounds,
-                    within_bounds: a.bounds.within(),
-                })
-                .collect(),
-            gestures: Gestures {
-                items: facts
-                    .gestures
-                    .iter()
-                    .map(|g| GestureEntry {
-                        id: g.id.to_string(),
-                        at: g.at,
-                        what: g.what.to_string(),
-                        cost: g.cost,
-                        over_limit: g.cost > cfg.gesture_cost_limit,
-                    })
-                    .collect(),
-                // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" with no gestures.
-                total_cost: facts.gestures.iter().fold(0.0, |acc, g| acc + g.cost),
-                cost_limit: cfg.gesture_cost_limit,
-            },
-            checkins,
-            follow_up,
-            walk_away,
-            move_on,
-            safety,
-            unanswered_questions: facts.questions_unanswered,
-            evidence,
-            next_steps: Vec::new(),
-            reminders: facts.settings.reminders.clone().unwrap_or_default(),
-            guidance: Vec::new(),
-        };
-        plan.next_steps = steps::next_steps(&c, &plan);
-        plan.guidance = steps::guidance_for(&c, &plan);
-        plan
+        let slips = outbound_slips(&eff, &all_sorted, tz, &cfg);
+        derive(&facts, slips, now, tz, &cfg, None)
     }
 
     /// Whether a capability towards them is open, and if not, why.
@@ -587,6 +456,228 @@ impl Plan {
     }
 }
 
+/// The plan at `now` from the facts of the history up to it, the config with the user's
+/// settings, and the outbound contact that was a slip (`outbound_slips`): `Plan::at`, and a
+/// fold's plan (`fold.rs`), which keeps all three up to date.
+pub(crate) fn derive(
+    facts: &Facts,
+    outbound_slips: Vec<Slip>,
+    now: Timestamp,
+    tz: &TimeZone,
+    cfg: &Config,
+    days: Option<&HabitDays>,
+) -> Plan {
+    let c = Ctx {
+        f: facts,
+        now,
+        tz,
+        cfg,
+        holds: facts.holds(),
+        days,
+        weeks: Default::default(),
+    };
+
+    let outreach = gates::outreach(&c);
+    let ask = gates::ask(&c, &outreach);
+    let gestures_gate = gates::gestures(&c, &outreach);
+    let composer = gates::composer(&c, ask.open, gestures_gate.open);
+
+    let no_contact = no_contact(&c, outbound_slips);
+    let self_work = self_work(&c);
+    let promises = promises(&c);
+    let workbook = WorkbookProgress {
+        done: c.workbook_done(),
+        missing: c
+            .workbook_missing()
+            .into_iter()
+            .map(|(method, section)| WorkbookGap { method, section })
+            .collect(),
+        acts: facts.acts,
+    };
+    let checkins = checkins(&c);
+    let follow_up = facts
+        .reentry()
+        .filter(|_| c.allows(Capability::FollowUp))
+        .map(|t| FollowUp {
+            method: "TR-8",
+            around: add_days(t, cfg.follow_up_days, tz),
+            text: "Optional, around this date: a brief check-in on whether they'd find it \
+               helpful to talk about what happened. Never a retelling, and they may say no \
+               (C9).",
+        });
+
+    let walk_reasons = gates::walkaway_signs(&c);
+    let walk_away = WalkAway {
+        suggested: !walk_reasons.is_empty(),
+        reasons: walk_reasons,
+        assessed_at: facts.walkaway.as_ref().map(|(t, _)| *t),
+        decision: facts
+            .walkaway
+            .as_ref()
+            .and_then(|(_, a)| a.get("decision"))
+            .and_then(|a| a.as_text())
+            .map(str::to_string),
+    };
+    let move_on = move_on(&c, &walk_away);
+    let safety = Safety {
+        stop: !facts.danger.is_empty(),
+        user_harmed: !facts.harmed.is_empty(),
+        resources: if !facts.harmed.is_empty() {
+            guidance::SUPPORT_RESOURCES.to_vec()
+        } else if !facts.danger.is_empty() {
+            guidance::BEHAVIOUR_CHANGE_RESOURCES.to_vec()
+        } else {
+            Vec::new()
+        },
+    };
+
+    let phase = phase(&c, &outreach, &walk_away, &move_on, &safety);
+    let evidence = evidence(&c, &outreach);
+
+    let mut plan = Plan {
+        at: now,
+        time_zone: tz.iana_name().unwrap_or("local").to_string(),
+        phase,
+        phase_number: phase.number(),
+        phase_title: phase.title(),
+        path: facts.path(),
+        intake_done: c.intake_done(),
+        workbook,
+        capabilities: capabilities(&c, [&outreach, &composer, &ask, &gestures_gate]),
+        holds: c.holds.clone(),
+        gates: vec![outreach, composer, ask, gestures_gate],
+        no_contact,
+        self_work,
+        promises,
+        amends: facts
+            .amends
+            .iter()
+            .map(|a| AmendsEntry {
+                id: a.id.to_string(),
+                request: a.request.to_string(),
+                at: a.at,
+                status: a.status,
+                bounds: a.bounds,
+                within_bounds: a.bounds.within(),
+            })
+            .collect(),
+        gestures: Gestures {
+            items: facts
+                .gestures
+                .iter()
+                .map(|g| GestureEntry {
+                    id: g.id.to_string(),
+                    at: g.at,
+                    what: g.what.to_string(),
+                    cost: g.cost,
+                    over_limit: g.cost > cfg.gesture_cost_limit,
+                })
+                .collect(),
+            // fold from +0.0: `Sum` for f64 starts at -0.0, which showed as "-0" with no gestures.
+            total_cost: facts.gestures.iter().fold(0.0, |acc, g| acc + g.cost),
+            cost_limit: cfg.gesture_cost_limit,
+        },
+        checkins,
+        follow_up,
+        walk_away,
+        move_on,
+        safety,
+        unanswered_questions: facts.questions_unanswered,
+        evidence,
+        next_steps: Vec::new(),
+        reminders: facts.settings.reminders.clone().unwrap_or_default(),
+        guidance: Vec::new(),
+    };
+    plan.next_steps = steps::next_steps(&c, &plan);
+    plan.guidance = steps::guidance_for(&c, &plan);
+    plan
+}
+
+/// Every event up to `now` in the order it happened (then recorded, then by id), and those of
+/// them that still count (no later event corrects them): what the facts are built from.
+fn in_order(events: &[Event], now: Timestamp) -> (Vec<&Event>, Vec<&Event>) {
+    let all_sorted: Vec<&Event> = {
+        let refs: Vec<&Event> = events.iter().filter(|e| e.at <= now).collect();
+        chronological(&refs).into_iter().map(|i| refs[i]).collect()
+    };
+    // The events `effective` keeps, by id: those no event (up to `now` or after) corrects.
+    // Asked of the few corrected ids, instead of a set of every id kept, which cost more than
+    // the rest of this over a long history.
+    let superseded: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|e| e.supersedes.as_deref())
+        .collect();
+    let eff: Vec<&Event> = if superseded.is_empty() {
+        all_sorted.clone()
+    } else {
+        all_sorted
+            .iter()
+            .copied()
+            .filter(|e| !superseded.contains(e.id.as_str()))
+            .collect()
+    };
+    (all_sorted, eff)
+}
+
+/// Contact the user started while outreach was closed: each outbound judged by the plan as it
+/// stood just before it (with today's settings), from the effective and all events up to now.
+pub(crate) fn outbound_slips(
+    eff: &[&Event],
+    all: &[&Event],
+    tz: &TimeZone,
+    cfg: &Config,
+) -> Vec<Slip> {
+    let mut slips = Vec::new();
+    for (i, e) in eff.iter().enumerate() {
+        if e.data.outbound_channel().is_none() {
+            continue;
+        }
+        let before_eff = &eff[..i];
+        let before_all: Vec<&Event> = all
+            .iter()
+            .copied()
+            .take_while(|x| (x.at, x.recorded_at, &x.id) < (e.at, e.recorded_at, &e.id))
+            .collect();
+        slips.extend(outbound_slip(
+            e,
+            &Facts::build(before_eff, &before_all),
+            tz,
+            cfg,
+        ));
+    }
+    slips
+}
+
+/// `e`, an outbound contact, as a slip if outreach was closed just before it (`before`: the
+/// facts of everything before it).
+pub(crate) fn outbound_slip(
+    e: &Event,
+    before: &Facts,
+    tz: &TimeZone,
+    cfg: &Config,
+) -> Option<Slip> {
+    let ctx = Ctx {
+        f: before,
+        now: e.at,
+        tz,
+        cfg,
+        holds: before.holds(),
+        days: None,
+        weeks: Default::default(),
+    };
+    let gate = gates::outreach(&ctx);
+    (!gate.open).then(|| Slip {
+        id: e.id.clone(),
+        at: e.at,
+        what: e
+            .data
+            .outbound_channel()
+            .map(|ch| ch.to_string())
+            .unwrap_or_default(),
+        methods: gate.reasons.iter().map(|r| r.method).collect(),
+    })
+}
+
 fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &Safety) -> Phase {
     let f = c.f;
     if safety.user_harmed {
@@ -605,7 +696,8 @@ fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &S
     let latest_sign = f.last_stop().max(f.last_out().map(|o| o.at));
     let assessed = f
         .walkaway
-        .is_some_and(|(t, _)| latest_sign.is_none_or(|s| t >= s));
+        .as_ref()
+        .is_some_and(|(t, _)| latest_sign.is_none_or(|s| *t >= s));
     if walk.suggested && !assessed {
         return Phase::WalkAway;
     }
@@ -639,7 +731,7 @@ fn phase(c: &Ctx, outreach: &Gate, walk: &WalkAway, move_on: &MoveOn, safety: &S
     Phase::NoContact
 }
 
-fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
+fn no_contact(c: &Ctx, outbound_slips: Vec<Slip>) -> NoContact {
     let f = c.f;
     let start = f.nc_start(c.tz);
     let mut points: Vec<Timestamp> = f.outs.iter().map(|o| o.at).collect();
@@ -659,40 +751,7 @@ fn no_contact(c: &Ctx, eff: &[&Event], all: &[&Event]) -> NoContact {
     let days = since.map_or(0, |s| days_between(s, c.now, c.tz).max(0));
     longest = longest.max(days);
 
-    // Each outbound is judged by the plan as it stood just before it.
-    let mut slips = Vec::new();
-    for (i, e) in eff.iter().enumerate() {
-        if e.data.outbound_channel().is_none() {
-            continue;
-        }
-        let before_eff = &eff[..i];
-        let before_all: Vec<&Event> = all
-            .iter()
-            .copied()
-            .take_while(|x| (x.at, x.recorded_at, &x.id) < (e.at, e.recorded_at, &e.id))
-            .collect();
-        let facts = Facts::build(before_eff, &before_all);
-        let ctx = Ctx {
-            f: &facts,
-            now: e.at,
-            tz: c.tz,
-            cfg: c.cfg,
-            holds: facts.holds(),
-        };
-        let gate = gates::outreach(&ctx);
-        if !gate.open {
-            slips.push(Slip {
-                id: e.id.clone(),
-                at: e.at,
-                what: e
-                    .data
-                    .outbound_channel()
-                    .map(|ch| ch.to_string())
-                    .unwrap_or_default(),
-                methods: gate.reasons.iter().map(|r| r.method).collect(),
-            });
-        }
-    }
+    let mut slips = outbound_slips;
     for (at, what, id) in &f.slip_events {
         slips.push(Slip {
             id: id.to_string(),
@@ -857,7 +916,7 @@ fn self_work(c: &Ctx) -> SelfWork {
                     // logged against the old id still counts for it.
                     .filter(|h| {
                         h.kind == HabitKind::Practice
-                            && h.plan.map(|p| c.f.current_id(p)) == Some(*id)
+                            && h.plan.as_deref().map(|p| c.f.current_id(p)) == Some(id.as_str())
                             && h.at > d30
                     })
                     .count(),
@@ -943,7 +1002,9 @@ fn move_on(c: &Ctx, walk: &WalkAway) -> MoveOn {
         ));
     }
     if walk.decision.as_deref() == Some("move-on")
-        && f.walkaway.is_some_and(|(t, _)| !f.contact_in_after(t))
+        && f.walkaway
+            .as_ref()
+            .is_some_and(|(t, _)| !f.contact_in_after(*t))
     {
         reasons.push(reason("WA-7", "You chose to accept it and move on.", None));
     }
@@ -1011,7 +1072,7 @@ fn evidence(c: &Ctx, outreach: &Gate) -> Evidence {
             .iter()
             .filter(|h| h.kind == HabitKind::Step)
             .map(|h| StepEvidence {
-                label: h.note.unwrap_or("step").to_string(),
+                label: h.note.as_deref().unwrap_or("step").to_string(),
                 days_ago: days_between(h.at, c.now, c.tz),
             })
             .collect(),

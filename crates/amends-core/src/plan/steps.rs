@@ -351,7 +351,7 @@ pub(crate) fn next_steps(c: &Ctx, plan: &Plan) -> Vec<NextStep> {
         && let Some(last_in) = f.last_in()
     {
         match f.review {
-            Some((at, answers)) if at >= last_in => {
+            Some((at, ref answers)) if at >= last_in => {
                 let said = |id: &str, v: &str| answers.get(id).and_then(Answer::as_text) == Some(v);
                 if said("defensive", "yes") {
                     s.push(step(

@@ -371,7 +371,7 @@ impl ActiveHold {
     }
 }
 
-impl Facts<'_> {
+impl Facts {
     /// Whether something recorded at `t` has been lifted, by the table's rule `lift`.
     pub fn lifted(&self, t: Timestamp, lift: Lift) -> bool {
         let invited = |ok: fn(&super::facts::InvitationFact) -> bool| {
@@ -413,7 +413,7 @@ impl Facts<'_> {
             add(Hold::WalkawayNo, Some(t));
         }
         // The latest walk-away check stands for their signs it noted (WA-3, WA-4, WA-5).
-        if let Some((t, answers)) = self.walkaway {
+        if let Some((t, ref answers)) = self.walkaway {
             let yes = |id: &str| answers.get(id).and_then(Answer::as_text) == Some("yes");
             if yes("moved_on") {
                 add(Hold::MovedOn, Some(t));

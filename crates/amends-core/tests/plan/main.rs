@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on a broken setup
 
 mod dst;
+mod fold;
 mod property;
 mod scenarios;
 mod stops;
