@@ -11,7 +11,7 @@ mod stops;
 
 use amends_core::{
     Answer, Answers, Channel, Config, Direction, DraftKind, Event, EventData, FormId, Gate, GateId,
-    HabitKind, Plan, Signal, SlipKind,
+    HabitKind, Plan, PromiseOutcome, Signal, SlipKind,
 };
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -199,6 +199,30 @@ impl History {
         for d in from..=to {
             self.sleep(d as f64 + 0.4);
         }
+    }
+
+    /// A promise made on day `d`, due on day `due` if it has a date (TR-4).
+    pub fn promise(&mut self, d: f64, text: &str, due: Option<f64>) -> String {
+        self.add(
+            d,
+            EventData::PromiseMade {
+                text: text.into(),
+                due: due.map(day),
+            },
+        )
+    }
+
+    /// Promise `promise` settled on day `d` as kept or broken.
+    pub fn settle(&mut self, d: f64, promise: &str, outcome: PromiseOutcome) -> String {
+        self.add(
+            d,
+            EventData::PromiseUpdate {
+                promise: promise.to_string(),
+                outcome,
+                due: None,
+                note: None,
+            },
+        )
     }
 
     /// A good night's sleep logged as self-work.

@@ -3,7 +3,7 @@
 use amends_core::plan::{Action, Path};
 use amends_core::{
     Answer, Bounds, Channel, DraftKind, EventData, FormId, GateId, HabitKind, Phase, Plan,
-    PromiseOutcome, Signal, SlipKind,
+    PromiseOutcome, Signal,
 };
 
 use crate::{History, day, methods, outreach};
@@ -61,13 +61,7 @@ fn nc_2_the_longest_stretch_survives_a_slip() {
 #[test]
 fn safe_7_checking_their_profile_is_a_slip_that_restarts_the_count() {
     let mut h = History::prepared();
-    h.add(
-        20.0,
-        EventData::Slip {
-            what: SlipKind::CheckedProfile,
-            note: None,
-        },
-    );
+    h.slip(20.0);
     let p = h.plan(40.0);
     assert!(!outreach(&p).open);
     assert!(methods(outreach(&p)).contains(&"NC-2"));
@@ -567,54 +561,20 @@ fn wa_7_choosing_to_move_on_starts_the_moving_on_track() {
 #[test]
 fn tr_4_at_most_three_open_promises_and_reliability() {
     let mut h = History::prepared();
-    let a = h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Call when I said I would".into(),
-            due: Some(day(55.0)),
-        },
-    );
-    let b = h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Be on time".into(),
-            due: None,
-        },
-    );
-    h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Go to therapy weekly".into(),
-            due: None,
-        },
-    );
+    let a = h.promise(50.0, "Call when I said I would", Some(55.0));
+    let b = h.promise(50.0, "Be on time", None);
+    h.promise(50.0, "Go to therapy weekly", None);
     let p = h.plan(51.0);
     assert_eq!(p.promises.open, 3);
     assert!(!p.promises.can_add);
     assert_eq!(p.promises.reliability_pct, None);
-    h.add(
-        52.0,
-        EventData::PromiseUpdate {
-            promise: b.clone(),
-            outcome: PromiseOutcome::Kept,
-            due: None,
-            note: None,
-        },
-    );
+    h.settle(52.0, &b, PromiseOutcome::Kept);
     let p = h.plan(56.0);
     assert!(p.promises.can_add);
     assert_eq!(p.promises.reliability_pct, Some(100));
     assert!(p.promises.items.iter().any(|i| i.id == a && i.overdue));
     assert!(p.next_steps.iter().any(|s| s.method == "TR-3"));
-    h.add(
-        57.0,
-        EventData::PromiseUpdate {
-            promise: a,
-            outcome: PromiseOutcome::Broken,
-            due: None,
-            note: None,
-        },
-    );
+    h.settle(57.0, &a, PromiseOutcome::Broken);
     assert_eq!(h.plan(58.0).promises.reliability_pct, Some(50));
 }
 

@@ -76,13 +76,7 @@ fn engaged() -> History {
     h.sent(41.0, DraftKind::Apology);
     h.reply(42.0, Signal::AgreedToTryAgain);
     h.signal(42.0, Signal::AgreedToCheckIns);
-    h.add(
-        43.0,
-        EventData::PromiseMade {
-            text: "call on Sundays".into(),
-            due: Some(day(70.0)),
-        },
-    );
+    h.promise(43.0, "call on Sundays", Some(70.0));
     h.add(
         43.0,
         EventData::AmendsItem {
@@ -372,7 +366,7 @@ proptest! {
                 Op::Habit => { h.sleep(d); }
                 Op::Slip => { h.slip(d); }
                 Op::Readiness => { h.readiness(d); }
-                Op::Promise => { h.add(d, EventData::PromiseMade { text: "x".into(), due: Some(day(d + 5.0)) }); }
+                Op::Promise => { h.promise(d, "x", Some(d + 5.0)); }
                 Op::CheckIn => { h.add(d, EventData::CheckIn { note: None }); }
                 Op::Amends => { h.add(d, EventData::AmendsItem { request: "x".into(), bounds: amends_core::Bounds::OK }); }
                 Op::CorrectToWarm(i) => { h.correct_to_warm(d, i); }
