@@ -310,13 +310,8 @@ fn one_damaged_row_no_longer_blocks_the_case() {
     assert_eq!(export["cases"][0]["damaged"][0]["id"], second.as_str());
 
     // Writing to a case whose history cannot be checked is refused, with what to do.
-    let out = env.run(&["log", "signal", "warm-reply"]);
-    assert!(!out.status.success());
-    let err = crate::text(&out.stderr);
-    assert!(
-        err.contains("integrity check") && err.contains("amends export"),
-        "{err}"
-    );
+    let err = env.fails(&["log", "signal", "warm-reply"], "integrity check");
+    assert!(err.contains("amends export"), "{err}");
 }
 
 /// Issue 14, defect 6: removing a "no" from the file went unnoticed and reopened outreach.
@@ -381,10 +376,7 @@ fn a_tampered_row_cannot_write_to_the_terminal() {
     let err = crate::text(&out.stderr);
     assert!(err.contains("changed outside amends"), "{err}");
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
-    let out = env.run(&["log", "signal", "warm-reply"]);
-    assert!(!out.status.success());
-    let err = crate::text(&out.stderr);
-    assert!(err.contains("integrity check"), "{err}");
+    let err = env.fails(&["log", "signal", "warm-reply"], "integrity check");
     assert!(!err.contains('\u{1b}'), "{err:?}");
     let status = env.ok(&["status"]);
     assert!(!status.contains('\u{1b}'), "{status:?}");
