@@ -60,28 +60,27 @@ fn fixture(size: usize) -> &'static Fixture {
         .or_insert_with(|| Box::leak(Box::new(RT.block_on(build(size)))))
 }
 
+/// Self-work, logged without a prevention plan.
+fn habit(habit: HabitKind, value: f64, note: Option<&str>) -> EventData {
+    EventData::Habit {
+        habit,
+        value,
+        note: note.map(str::to_string),
+        plan: None,
+    }
+}
+
 /// The mix logged on a day, in order: mostly self-work, then urges and journal entries, now
 /// and then a message of theirs, a passive sign or a saved draft.
 fn filler(i: usize) -> EventData {
     match i % 12 {
-        0 => EventData::Habit {
-            habit: HabitKind::Sleep,
-            value: 6.5 + (i % 4) as f64 * 0.5,
-            note: None,
-            plan: None,
-        },
-        1 => EventData::Habit {
-            habit: HabitKind::Meals,
-            value: 3.0,
-            note: None,
-            plan: None,
-        },
-        2 => EventData::Habit {
-            habit: HabitKind::Exercise,
-            value: 30.0 + (i % 5) as f64 * 10.0,
-            note: Some("a run along the river before work".into()),
-            plan: None,
-        },
+        0 => habit(HabitKind::Sleep, 6.5 + (i % 4) as f64 * 0.5, None),
+        1 => habit(HabitKind::Meals, 3.0, None),
+        2 => habit(
+            HabitKind::Exercise,
+            30.0 + (i % 5) as f64 * 10.0,
+            Some("a run along the river before work"),
+        ),
         3 => EventData::Urge {
             intensity: (i % 10 + 1) as u8,
             instead: "wrote it down here and called my brother".into(),
@@ -92,18 +91,8 @@ fn filler(i: usize) -> EventData {
                    I kept to the plan and went to the evening class."
                 .into(),
         },
-        5 => EventData::Habit {
-            habit: HabitKind::Social,
-            value: 2.0,
-            note: None,
-            plan: None,
-        },
-        6 => EventData::Habit {
-            habit: HabitKind::Hobby,
-            value: 1.0,
-            note: Some("pottery".into()),
-            plan: None,
-        },
+        5 => habit(HabitKind::Social, 2.0, None),
+        6 => habit(HabitKind::Hobby, 1.0, Some("pottery")),
         7 => EventData::Contact {
             dir: Direction::In,
             channel: Channel::Text,
@@ -113,12 +102,11 @@ fn filler(i: usize) -> EventData {
             what: Passive::Like,
             note: None,
         },
-        9 => EventData::Habit {
-            habit: HabitKind::Step,
-            value: 1.0,
-            note: Some("booked the first counselling session".into()),
-            plan: None,
-        },
+        9 => habit(
+            HabitKind::Step,
+            1.0,
+            Some("booked the first counselling session"),
+        ),
         10 => EventData::DraftSaved {
             draft: DraftKind::Apology,
             text: "I lied to you about where I was, and you defended me to your family. I am \

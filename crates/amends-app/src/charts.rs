@@ -170,6 +170,17 @@ mod tests {
     use super::*;
     use amends_core::Channel;
 
+    /// The first entry of a case, the day its stretch counts from.
+    fn start(at: Timestamp) -> Event {
+        ev(
+            "a",
+            at,
+            EventData::Journal {
+                text: "start".into(),
+            },
+        )
+    }
+
     fn ev(id: &str, at: Timestamp, data: EventData) -> Event {
         Event {
             id: id.into(),
@@ -186,13 +197,7 @@ mod tests {
         let now: Timestamp = "2026-03-31T10:00:00Z".parse().unwrap();
         let day = |s: &str| -> Timestamp { s.parse().unwrap() };
         let events = vec![
-            ev(
-                "a",
-                day("2026-03-01T08:00:00Z"),
-                EventData::Journal {
-                    text: "start".into(),
-                },
-            ),
+            start(day("2026-03-01T08:00:00Z")),
             // 23:30 UTC on the 28th is already the 29th in Berlin (after the DST change).
             ev(
                 "b",
@@ -260,13 +265,7 @@ mod tests {
         let tz = TimeZone::UTC;
         let t = |s: &str| -> Timestamp { s.parse().unwrap() };
         let events = vec![
-            ev(
-                "a",
-                t("2026-10-01T09:00:00Z"),
-                EventData::Journal {
-                    text: "start".into(),
-                },
-            ),
+            start(t("2026-10-01T09:00:00Z")),
             ev(
                 "b",
                 t("2026-11-21T18:00:00Z"),

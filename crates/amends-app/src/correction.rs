@@ -4,7 +4,7 @@
 //! fact for good: a "no" (SAFE-1), dangerous harm (SAFE-2), harm done to the user (SAFE-8).
 
 use amends_core::forms::{self, Answer};
-use amends_core::{Answers, Danger, Event, EventData, FormId};
+use amends_core::{Danger, Event, EventData, FormId};
 use jiff::Timestamp;
 
 use crate::listening::question_text;
@@ -93,7 +93,6 @@ fn dangers(data: &EventData) -> (Vec<Danger>, Vec<Danger>) {
 /// The checks a new entry of the kind passes when it is logged. Every kind is listed, so a new
 /// kind cannot be corrected until someone decides what a correction of it must pass.
 fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Result<EventData> {
-    let text = |s: String| Answer::Text(s);
     let exists = |id: &str, kind: &str| {
         amends_core::effective(history)
             .iter()
@@ -117,57 +116,25 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
             crate::method::refuse_unknown_questions(form.form(), &answers)?;
             forms::assessment_event(form, answers).map_err(AppError::Answers)?
         }
-        EventData::WorkbookAct {
-            act,
-            impact,
-            feelings,
-            their_shoes,
-            times,
-            danger,
-        } => {
-            let mut answers = vec![
-                ("act", text(act)),
-                ("impact", text(impact)),
-                ("feelings", Answer::List(feelings)),
-                ("their_shoes", text(their_shoes)),
-            ];
-            if let Some(t) = times {
-                answers.push(("times", Answer::Number(f64::from(t))));
-            }
-            if !danger.is_empty() {
-                let ids = danger.iter().map(|d| d.as_str().to_string()).collect();
-                answers.push(("danger", Answer::List(ids)));
-            }
-            workbook("act", answers)?
+        // The workbook's kinds pass their section's checks (DMG-1's vague acts, the why-chain's
+        // two links ...) on the answers they would have been written from.
+        EventData::WorkbookAct { .. }
+        | EventData::WorkbookLoss { .. }
+        | EventData::WorkbookWhy { .. }
+        | EventData::WorkbookAgain { .. }
+        | EventData::WorkbookRespect { .. }
+        | EventData::WorkbookPrevention { .. }
+        | EventData::WorkbookFailures { .. }
+        | EventData::TheirPart { .. } => {
+            let Some((section, answers)) = forms::workbook_answers(&data) else {
+                return Err(AppError::invalid(format!(
+                    "entry {} cannot be read back as workbook answers",
+                    old.id
+                )));
+            };
+            let section = forms::workbook_section(section).map_err(AppError::invalid)?;
+            forms::workbook_event(section, answers).map_err(AppError::Answers)?
         }
-        EventData::WorkbookLoss { text: t } => workbook("loss", vec![("text", text(t))])?,
-        EventData::WorkbookWhy { act, chain } => {
-            let mut answers = vec![("chain", Answer::List(chain))];
-            if let Some(act) = act {
-                answers.push(("act", text(act)));
-            }
-            workbook("why", answers)?
-        }
-        EventData::WorkbookAgain { answer, note } => {
-            workbook("again", yes_no_unsure(answer.as_str(), note))?
-        }
-        EventData::WorkbookRespect { answer, note } => {
-            workbook("respect", yes_no_unsure(answer.as_str(), note))?
-        }
-        EventData::WorkbookPrevention {
-            behaviour,
-            plan,
-            habit,
-        } => workbook(
-            "prevention",
-            vec![
-                ("behaviour", text(behaviour)),
-                ("plan", text(plan)),
-                ("habit", Answer::Bool(habit)),
-            ],
-        )?,
-        EventData::WorkbookFailures { text: t } => workbook("failures", vec![("text", text(t))])?,
-        EventData::TheirPart { text: t } => workbook("their-part", vec![("text", text(t))])?,
         EventData::Journal { text } => EventData::Journal {
             text: check_entry(&text)?.to_string(),
         },
@@ -312,22 +279,4 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
             EventData::Settings { settings }
         }
     })
-}
-
-/// A workbook entry checked and tidied by its section's form, as when it was first written.
-fn workbook(section: &str, answers: Vec<(&str, Answer)>) -> Result<EventData> {
-    let section = forms::workbook_section(section).map_err(AppError::invalid)?;
-    let answers: Answers = answers
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    forms::workbook_event(section, answers).map_err(AppError::Answers)
-}
-
-fn yes_no_unsure(answer: &str, note: Option<String>) -> Vec<(&'static str, Answer)> {
-    let mut answers = vec![("answer", Answer::Text(answer.to_string()))];
-    if let Some(n) = note {
-        answers.push(("note", Answer::Text(n)));
-    }
-    answers
 }

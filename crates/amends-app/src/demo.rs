@@ -366,6 +366,9 @@ async fn seed(app: &App, now: Timestamp) -> Result<()> {
 /// Each entry is logged as if on the day it happened: the demo tells a story that was lived,
 /// and RC-1 takes self-work entries only up to a week late.
 async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
+    let habit = |kind: HabitKind, value: f64, note: Option<&'static str>, at: Timestamp| {
+        app.log_habit(c, kind, value, note, None, at, at)
+    };
     for d in 1..=44i64 {
         // Sleep settles over the weeks: rough at first, mostly in the band later.
         let hours = match d {
@@ -373,106 +376,47 @@ async fn seed_habits(app: &App, c: &CaseSummary, now: Timestamp) -> Result<()> {
             15..=29 => [7.0, 6.5, 7.5, 8.0, 6.0][(d % 5) as usize],
             _ => [7.5, 8.0, 7.0, 8.5, 7.5, 6.5, 8.0][(d % 7) as usize],
         };
-        app.log_habit(
-            c,
-            HabitKind::Sleep,
-            hours,
-            None,
-            None,
-            ago(now, d, 8),
-            ago(now, d, 8),
-        )
-        .await?;
+        habit(HabitKind::Sleep, hours, None, ago(now, d, 8)).await?;
         if d % 7 == 1 || d % 7 == 4 || d % 7 == 6 {
             let minutes = 25.0 + ((d * 7) % 30) as f64;
-            app.log_habit(
-                c,
-                HabitKind::Exercise,
-                minutes,
-                None,
-                None,
-                ago(now, d, 17),
-                ago(now, d, 17),
-            )
-            .await?;
+            habit(HabitKind::Exercise, minutes, None, ago(now, d, 17)).await?;
         }
         if d % 7 == 2 && d <= 36 {
-            app.log_habit(
-                c,
-                HabitKind::Therapy,
-                1.0,
-                None,
-                None,
-                ago(now, d, 16),
-                ago(now, d, 16),
-            )
-            .await?;
+            habit(HabitKind::Therapy, 1.0, None, ago(now, d, 16)).await?;
         }
         if d % 4 == 0 {
-            app.log_habit(
-                c,
+            habit(
                 HabitKind::Social,
                 1.0,
                 Some("dinner with friends"),
-                None,
-                ago(now, d, 20),
                 ago(now, d, 20),
             )
             .await?;
         }
         if d % 7 == 3 && d <= 30 {
-            app.log_habit(
-                c,
+            habit(
                 HabitKind::Hobby,
                 1.0,
                 Some("pottery class"),
-                None,
-                ago(now, d, 19),
                 ago(now, d, 19),
             )
             .await?;
         }
-        app.log_habit(
-            c,
+        habit(
             HabitKind::Meals,
             2.0 + (d % 2) as f64,
             None,
-            None,
-            ago(now, d, 21),
             ago(now, d, 21),
         )
         .await?;
     }
-    app.log_habit(
-        c,
-        HabitKind::Step,
-        1.0,
-        Some("Started weekly counselling"),
-        None,
-        ago(now, 36, 16),
-        ago(now, 36, 16),
-    )
-    .await?;
-    app.log_habit(
-        c,
-        HabitKind::Step,
-        1.0,
-        Some("Signed up for a pottery class"),
-        None,
-        ago(now, 30, 12),
-        ago(now, 30, 12),
-    )
-    .await?;
-    app.log_habit(
-        c,
-        HabitKind::Step,
-        1.0,
-        Some("Finished a book on repairing trust"),
-        None,
-        ago(now, 15, 21),
-        ago(now, 15, 21),
-    )
-    .await?;
+    for (days, hour, step) in [
+        (36, 16, "Started weekly counselling"),
+        (30, 12, "Signed up for a pottery class"),
+        (15, 21, "Finished a book on repairing trust"),
+    ] {
+        habit(HabitKind::Step, 1.0, Some(step), ago(now, days, hour)).await?;
+    }
     Ok(())
 }
 

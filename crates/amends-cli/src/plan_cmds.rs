@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
-use amends_core::plan::PromiseStatus;
+use amends_core::plan::{AmendsEntry, PromiseStatus, Promises};
 use amends_core::{
     AmendsStatus, Answer, Answers, Bounds, Channel, Direction, DraftKind, FormId, Gate, GateId,
     HabitKind, Passive, Plan, PromiseOutcome, Settings, Signal, SlipKind,
@@ -470,7 +470,12 @@ async fn run_open(
             .await?
         }
         MethodCommand::Promise(p) => match p {
-            PromiseCommand::List => return promise_list(ctx, app, &case, now, &tz).await,
+            PromiseCommand::List => {
+                if let Some(plan) = plan_in_words(ctx, app, &case, now, |p| &p.promises).await? {
+                    print_promises(&plan.promises, &tz);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             PromiseCommand::Add { text, due, at } => {
                 let at = when(at).await?;
                 let due = match due {
@@ -509,7 +514,12 @@ async fn run_open(
             app.checkin(&case, c.note.as_deref(), at, now).await?
         }
         MethodCommand::Amends(a) => match a {
-            AmendsCommand::List => return amends_list(ctx, app, &case, now, &tz).await,
+            AmendsCommand::List => {
+                if let Some(plan) = plan_in_words(ctx, app, &case, now, |p| &p.amends).await? {
+                    print_amends(&plan.amends, &tz);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             AmendsCommand::Add {
                 request,
                 not_affordable,
@@ -1012,17 +1022,32 @@ pub fn render_status(case: &CaseSummary, plan: &Plan, tz: &TimeZone) -> String {
     out
 }
 
+/// The plan, for a listing printed in words; with `--json`, the part `part` picks is printed
+/// instead, and there is nothing more to do.
+async fn plan_in_words<T: serde::Serialize>(
+    ctx: &Ctx,
+    app: &App,
+    case: &CaseSummary,
+    now: Timestamp,
+    part: impl FnOnce(&Plan) -> &T,
+) -> Result<Option<Plan>> {
+    let plan = app.plan(case, now).await?;
+    if ctx.json {
+        ctx.print_json(part(&plan))?;
+        return Ok(None);
+    }
+    Ok(Some(plan))
+}
+
 async fn workbook_progress(
     ctx: &Ctx,
     app: &App,
     case: &CaseSummary,
     now: Timestamp,
 ) -> Result<ExitCode> {
-    let plan = app.plan(case, now).await?;
-    if ctx.json {
-        ctx.print_json(&plan.workbook)?;
+    let Some(plan) = plan_in_words(ctx, app, case, now, |p| &p.workbook).await? else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let rows = app.records(case).await?.workbook_rows();
     if !rows.is_empty() {
         println!("Written so far (change one with `amends workbook SECTION --correct ID ...`):");
@@ -1064,22 +1089,11 @@ async fn workbook_progress(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn promise_list(
-    ctx: &Ctx,
-    app: &App,
-    case: &CaseSummary,
-    now: Timestamp,
-    tz: &TimeZone,
-) -> Result<ExitCode> {
-    let plan = app.plan(case, now).await?;
-    if ctx.json {
-        ctx.print_json(&plan.promises)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let p = &plan.promises;
+/// The promises, one a line, and how many are open.
+fn print_promises(p: &Promises, tz: &TimeZone) {
     if p.items.is_empty() {
         println!("No promises yet. Promise only what you can definitely do (TR-4).");
-        return Ok(ExitCode::SUCCESS);
+        return;
     }
     for i in &p.items {
         let status = match i.status {
@@ -1099,25 +1113,14 @@ async fn promise_list(
         print!(", reliability {r}%");
     }
     println!();
-    Ok(ExitCode::SUCCESS)
 }
 
-async fn amends_list(
-    ctx: &Ctx,
-    app: &App,
-    case: &CaseSummary,
-    now: Timestamp,
-    tz: &TimeZone,
-) -> Result<ExitCode> {
-    let plan = app.plan(case, now).await?;
-    if ctx.json {
-        ctx.print_json(&plan.amends)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if plan.amends.is_empty() {
+/// The amends they asked for, one a line.
+fn print_amends(amends: &[AmendsEntry], tz: &TimeZone) {
+    if amends.is_empty() {
         println!("No amends requests logged. They are theirs to name, in their words (AM-2).");
     }
-    for a in &plan.amends {
+    for a in amends {
         println!(
             "{}  {}  [{}] since {}{}",
             a.id,
@@ -1131,7 +1134,6 @@ async fn amends_list(
             }
         );
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 async fn calendar(

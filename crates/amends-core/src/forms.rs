@@ -99,6 +99,11 @@ pub struct Opt {
     pub label: &'static str,
 }
 
+/// An option in the tables below, on one line each.
+const fn opt(id: &'static str, label: &'static str) -> Opt {
+    Opt { id, label }
+}
+
 /// Show a question only when another one was answered a certain way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct When {
@@ -431,18 +436,9 @@ impl Form {
 }
 
 const YES_NO_UNSURE: &[Opt] = &[
-    Opt {
-        id: "yes",
-        label: "Yes",
-    },
-    Opt {
-        id: "no",
-        label: "No",
-    },
-    Opt {
-        id: "unsure",
-        label: "Not sure",
-    },
+    opt("yes", "Yes"),
+    opt("no", "No"),
+    opt("unsure", "Not sure"),
 ];
 
 /// GO-1: the motives we count as weak; the rest are a sound basis. "Needing" them is here on
@@ -458,104 +454,44 @@ pub const WEAK_MOTIVES: &[&str] = &[
 ];
 
 const MOTIVES: &[Opt] = &[
-    Opt {
-        id: "put-right",
-        label: "I made a mistake and want to put it right",
-    },
-    Opt {
-        id: "this-person",
-        label: "I want this particular person in my life",
-    },
-    Opt {
-        id: "loneliness",
-        label: "I feel lonely",
-    },
-    Opt {
-        id: "any-relationship",
-        label: "I want to be in a relationship, any relationship",
-    },
-    Opt {
-        id: "familiarity",
-        label: "It was familiar and comfortable",
-    },
-    Opt {
-        id: "leftover-feelings",
-        label: "Feelings I haven't let go of yet",
-    },
-    Opt {
-        id: "fear-of-being-alone",
-        label: "I'm afraid of being alone",
-    },
-    Opt {
-        id: "insecurity",
-        label: "I feel insecure without them",
-    },
-    Opt {
-        id: "need-them",
-        label: "I feel I need them (rather than want them)",
-    },
+    opt("put-right", "I made a mistake and want to put it right"),
+    opt("this-person", "I want this particular person in my life"),
+    opt("loneliness", "I feel lonely"),
+    opt(
+        "any-relationship",
+        "I want to be in a relationship, any relationship",
+    ),
+    opt("familiarity", "It was familiar and comfortable"),
+    opt("leftover-feelings", "Feelings I haven't let go of yet"),
+    opt("fear-of-being-alone", "I'm afraid of being alone"),
+    opt("insecurity", "I feel insecure without them"),
+    opt("need-them", "I feel I need them (rather than want them)"),
 ];
 
 const DANGER: &[Opt] = &[
-    Opt {
-        id: "physical-violence",
-        label: "Physical violence",
-    },
-    Opt {
-        id: "sexual-violence",
-        label: "Sexual violence",
-    },
-    Opt {
-        id: "threats",
-        label: "Threats",
-    },
-    Opt {
-        id: "stalking",
-        label: "Following or stalking",
-    },
-    Opt {
-        id: "monitoring",
-        label: "Checking their phone, location or accounts",
-    },
-    Opt {
-        id: "coercive-control",
-        label: "Controlling their money, friends or movements",
-    },
-    Opt {
-        id: "fear",
-        label: "They are, or were, afraid of me",
-    },
+    opt("physical-violence", "Physical violence"),
+    opt("sexual-violence", "Sexual violence"),
+    opt("threats", "Threats"),
+    opt("stalking", "Following or stalking"),
+    opt("monitoring", "Checking their phone, location or accounts"),
+    opt(
+        "coercive-control",
+        "Controlling their money, friends or movements",
+    ),
+    opt("fear", "They are, or were, afraid of me"),
 ];
 
 const HARMED: &[Opt] = &[
-    Opt {
-        id: "physical-violence",
-        label: "Physical violence",
-    },
-    Opt {
-        id: "sexual-violence",
-        label: "Sexual violence",
-    },
-    Opt {
-        id: "threats",
-        label: "Threats",
-    },
-    Opt {
-        id: "stalking",
-        label: "Following or stalking",
-    },
-    Opt {
-        id: "monitoring",
-        label: "Checking my phone, location or accounts",
-    },
-    Opt {
-        id: "coercive-control",
-        label: "Controlling my money, friends or movements",
-    },
-    Opt {
-        id: "fear",
-        label: "I am, or was, afraid of them",
-    },
+    opt("physical-violence", "Physical violence"),
+    opt("sexual-violence", "Sexual violence"),
+    opt("threats", "Threats"),
+    opt("stalking", "Following or stalking"),
+    opt("monitoring", "Checking my phone, location or accounts"),
+    opt(
+        "coercive-control",
+        "Controlling my money, friends or movements",
+    ),
+    opt("fear", "I am, or was, afraid of them"),
 ];
 
 static INTAKE_QUESTIONS: [Question; 20] = [
@@ -565,15 +501,15 @@ static INTAKE_QUESTIONS: [Question; 20] = [
     q("breakup_reason", "GO-2", "In a few words, what really ended things (or hurt the relationship)?", AnswerType::Text),
     q("breakup_resolved", "GO-2", "Has that been resolved or forgiven?", AnswerType::Choice)
         .options(&[
-            Opt { id: "resolved", label: "Resolved" },
-            Opt { id: "unresolved", label: "Not resolved" },
-            Opt { id: "unsure", label: "Not sure" },
+            opt("resolved", "Resolved"),
+            opt("unresolved", "Not resolved"),
+            opt("unsure", "Not sure"),
         ]),
     q("severity", "GO-3", "How serious was the harm, honestly?", AnswerType::Choice)
         .options(&[
-            Opt { id: "minor", label: "Hurtful, but something people often repair" },
-            Opt { id: "serious", label: "Serious" },
-            Opt { id: "deal-breaker", label: "The kind of thing many people never forgive" },
+            opt("minor", "Hurtful, but something people often repair"),
+            opt("serious", "Serious"),
+            opt("deal-breaker", "The kind of thing many people never forgive"),
         ]),
     q("dangerous_harm", "SAFE-2", "Did anything you did include any of these? Answer honestly; this decides which kind of help fits.", AnswerType::Multi)
         .options(DANGER)
@@ -589,16 +525,16 @@ static INTAKE_QUESTIONS: [Question; 20] = [
         .when("did_harm", &["no"]),
     q("nofault_changed", "GO-5", "Has anything about that cause changed?", AnswerType::Choice)
         .options(&[
-            Opt { id: "changed", label: "Yes, it has changed" },
-            Opt { id: "unchanged", label: "No, it is still there" },
-            Opt { id: "unsure", label: "Not sure" },
+            opt("changed", "Yes, it has changed"),
+            opt("unchanged", "No, it is still there"),
+            opt("unsure", "Not sure"),
         ])
         .when("did_harm", &["no"]),
     q("both_willing", "GO-5", "Are you both willing to work on it?", AnswerType::Choice)
         .options(&[
-            Opt { id: "yes", label: "Yes, both of us" },
-            Opt { id: "no", label: "No, or they are not" },
-            Opt { id: "unsure", label: "I don't know what they want" },
+            opt("yes", "Yes, both of us"),
+            opt("no", "No, or they are not"),
+            opt("unsure", "I don't know what they want"),
         ])
         .when("did_harm", &["no"]),
     q("commitment", "GO-6", "How ready are you for real, lasting work on yourself, whatever they decide?", AnswerType::Likert)
@@ -611,9 +547,9 @@ static INTAKE_QUESTIONS: [Question; 20] = [
         .when("did_harm", &["yes", "unsure"]),
     q("earlier_attempts", "GO-10", "Have you already apologised or promised to change since it ended?", AnswerType::Choice)
         .options(&[
-            Opt { id: "none", label: "No" },
-            Opt { id: "accepted", label: "Yes, and they took it well" },
-            Opt { id: "rebuffed", label: "Yes, and they turned it down" },
+            opt("none", "No"),
+            opt("accepted", "Yes, and they took it well"),
+            opt("rebuffed", "Yes, and they turned it down"),
         ]),
     q("last_contact", "NC-2", "When did you last contact them in any way (message, call, like, visit)?", AnswerType::Date)
         .optional()
@@ -676,22 +612,10 @@ static WALKAWAY_QUESTIONS: [Question; 9] = [
         AnswerType::Choice,
     )
     .options(&[
-        Opt {
-            id: "none",
-            label: "No answer",
-        },
-        Opt {
-            id: "declined",
-            label: "They said no",
-        },
-        Opt {
-            id: "friends-only",
-            label: "Friendship only",
-        },
-        Opt {
-            id: "open",
-            label: "They are open to it",
-        },
+        opt("none", "No answer"),
+        opt("declined", "They said no"),
+        opt("friends-only", "Friendship only"),
+        opt("open", "They are open to it"),
     ]),
     q(
         "both_willing",
@@ -714,14 +638,8 @@ static WALKAWAY_QUESTIONS: [Question; 9] = [
         AnswerType::Choice,
     )
     .options(&[
-        Opt {
-            id: "move-on",
-            label: "Accept it and move on (the moving-on track)",
-        },
-        Opt {
-            id: "keep-space",
-            label: "Keep giving space and keep working on myself",
-        },
+        opt("move-on", "Accept it and move on (the moving-on track)"),
+        opt("keep-space", "Keep giving space and keep working on myself"),
     ]),
 ];
 

@@ -124,21 +124,21 @@ pub fn generate(seed: u64, short: usize, emails: usize, letters: usize) -> Vec<D
             text,
         });
     }
-    for i in 0..emails {
-        let text = format!("Dear Sam,\n\n{}\n\nAlex", build(&mut rng, 300, 4));
-        docs.push(Doc {
-            id: format!("email-{i:04}"),
-            kind: "email",
-            text,
-        });
-    }
-    for i in 0..letters {
-        let text = format!("Dear Sam,\n\n{}\n\nAlex", build(&mut rng, 1500, 6));
-        docs.push(Doc {
-            id: format!("letter-{i:04}"),
-            kind: "email",
-            text,
-        });
+    // Emails and long letters are both checked as the email kind; only their length differs.
+    for (name, count, words, paragraph_every) in
+        [("email", emails, 300, 4), ("letter", letters, 1500, 6)]
+    {
+        for i in 0..count {
+            let text = format!(
+                "Dear Sam,\n\n{}\n\nAlex",
+                build(&mut rng, words, paragraph_every)
+            );
+            docs.push(Doc {
+                id: format!("{name}-{i:04}"),
+                kind: "email",
+                text,
+            });
+        }
     }
     docs
 }

@@ -50,32 +50,33 @@ const CRISIS_JSONL: &[(&str, &str)] = &[(
     include_str!("../tests/eval/crisis-r3-dev.jsonl"),
 )];
 
-const KINDS: [Kind; 6] = [
-    Kind::First,
-    Kind::Apology,
-    Kind::Email,
-    Kind::Ask,
-    Kind::Gift,
-    Kind::Journal,
-];
-
 struct Text {
     id: String,
     text: String,
     own: Option<(Kind, Option<Context>)>,
 }
 
+/// The `[[key]]` tables of one probe file.
+fn tables(name: &str, src: &str, key: &str) -> Result<Vec<toml::Value>, String> {
+    let mut file: toml::Table = toml::from_str(src).map_err(|e| format!("{name}: {e}"))?;
+    match file.remove(key) {
+        Some(toml::Value::Array(tables)) => Ok(tables),
+        _ => Err(format!("{name}: no [[{key}]] tables")),
+    }
+}
+
+/// The `text` of table `i` of a probe file.
+fn text_of<'a>(name: &str, i: usize, table: &'a toml::Value) -> Result<&'a str, String> {
+    table
+        .get("text")
+        .and_then(toml::Value::as_str)
+        .ok_or_else(|| format!("{name} #{i}: no text"))
+}
+
 fn eval_texts(out: &mut Vec<Text>) -> Result<(), String> {
     for (name, src) in EVAL_FILES {
-        let v: toml::Value = toml::from_str(src).map_err(|e| format!("{name}: {e}"))?;
-        let Some(ms) = v.get("m").and_then(toml::Value::as_array) else {
-            return Err(format!("{name}: no [[m]] tables"));
-        };
-        for (i, m) in ms.iter().enumerate() {
-            let text = m
-                .get("text")
-                .and_then(toml::Value::as_str)
-                .ok_or_else(|| format!("{name} #{i}: no text"))?;
+        for (i, m) in tables(name, src, "m")?.iter().enumerate() {
+            let text = text_of(name, i, m)?;
             let kind: Option<Kind> = m
                 .get("kind")
                 .and_then(toml::Value::as_str)
@@ -96,15 +97,8 @@ fn eval_texts(out: &mut Vec<Text>) -> Result<(), String> {
         }
     }
     for (name, src) in CRISIS_TOML {
-        let v: toml::Value = toml::from_str(src).map_err(|e| format!("{name}: {e}"))?;
-        let Some(cs) = v.get("case").and_then(toml::Value::as_array) else {
-            return Err(format!("{name}: no [[case]] tables"));
-        };
-        for (i, c) in cs.iter().enumerate() {
-            let text = c
-                .get("text")
-                .and_then(toml::Value::as_str)
-                .ok_or_else(|| format!("{name} #{i}: no text"))?;
+        for (i, c) in tables(name, src, "case")?.iter().enumerate() {
+            let text = text_of(name, i, c)?;
             out.push(Text {
                 id: format!("eval:{name}:{i}"),
                 text: text.to_owned(),
@@ -332,7 +326,7 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut w = BufWriter::new(stdout.lock());
     for t in &texts {
-        for kind in KINDS {
+        for kind in Kind::ALL {
             let r = engine.check(&t.text, kind, None);
             if writeln!(w, "{}\t{kind:?}\t{}", t.id, r.to_json()).is_err() {
                 return ExitCode::FAILURE;

@@ -709,6 +709,14 @@ unless = ["everyday"]
 window = 12
 "#;
 
+    /// The error loading `src` as a rule's lexicon gives; `what` says what should not load.
+    fn load_error(src: &str, what: &str) -> String {
+        match load("rules/cue-test.toml", src) {
+            Ok(_) => panic!("loaded {what}"),
+            Err(err) => err.to_string(),
+        }
+    }
+
     #[test]
     fn cue_groups_share_classes_and_combine_tables_resolve_them() {
         let l = load("rules/cue-test.toml", CUE_FILE).unwrap().lexicon;
@@ -724,10 +732,7 @@ window = 12
     #[test]
     fn a_combine_naming_an_unknown_class_is_an_error() {
         let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, r#"unless = ["evryday"]"#);
-        let Err(err) = load("rules/cue-test.toml", &bad) else {
-            panic!("loaded a bad combine table");
-        };
-        let err = err.to_string();
+        let err = load_error(&bad, "a bad combine table");
         assert!(err.contains("evryday"), "{err}");
     }
 
@@ -762,10 +767,7 @@ window = 12
             let file = format!(
                 "{CUE_FILE}\n[[group]]\nname = \"kept-joined\"\n{bad}\nphrases = [\"x ... y\"]\n"
             );
-            let Err(err) = load("rules/cue-test.toml", &file) else {
-                panic!("loaded a bad joined group: {bad}");
-            };
-            let err = err.to_string();
+            let err = load_error(&file, &format!("a bad joined group: {bad}"));
             assert!(err.contains(says), "{err}");
         }
     }
@@ -773,10 +775,7 @@ window = 12
     #[test]
     fn a_cue_class_no_table_uses_is_an_error() {
         let bad = CUE_FILE.replace(r#"unless = ["everyday"]"#, "unless = []");
-        let Err(err) = load("rules/cue-test.toml", &bad) else {
-            panic!("loaded a bad combine table");
-        };
-        let err = err.to_string();
+        let err = load_error(&bad, "a bad combine table");
         assert!(err.contains("everyday"), "{err}");
     }
 

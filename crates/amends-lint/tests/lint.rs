@@ -5,6 +5,23 @@
 // bans are for the library.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
+use amends_lint::{Kind, check};
+
+/// Whether `rule` fires on `text` as a draft of `kind`, with no records.
+pub(crate) fn has(text: &str, kind: Kind, rule: &str) -> bool {
+    check(text, kind, None).unwrap().has_rule(rule)
+}
+
+/// `rule` fires on every text of `caught` and on none of `cleared`, each a draft of `kind`.
+pub(crate) fn fires_on(rule: &str, kind: Kind, caught: &[&str], cleared: &[&str]) {
+    for text in caught {
+        assert!(has(text, kind, rule), "{rule} missed in {text:?}");
+    }
+    for text in cleared {
+        assert!(!has(text, kind, rule), "{rule} fired on {text:?}");
+    }
+}
+
 #[path = "lint/lexicons.rs"]
 mod lexicons;
 

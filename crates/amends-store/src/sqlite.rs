@@ -808,6 +808,22 @@ async fn pool_for(path: &Path) -> Result<SqlitePool> {
         .map_err(|e| classify(e, path))
 }
 
+/// The first column of every row a query returns, for the checks made before the file is
+/// trusted; a failure is classified against the file (`path`) like any other open error.
+async fn first_column<T>(pool: &SqlitePool, path: &Path, sql: &'static str) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    let rows = sqlx::query(sql)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| classify(e, path))?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get::<T, _>(0))
+        .collect::<std::result::Result<_, _>>()?)
+}
+
 /// Returns whether migrations are pending. Errors if this is not an amends database or is from
 /// a newer version.
 async fn validate(pool: &SqlitePool, path: &Path) -> Result<bool> {
@@ -823,13 +839,8 @@ async fn validate(pool: &SqlitePool, path: &Path) -> Result<bool> {
     if check != "ok" {
         return Err(corrupt("SQLite's consistency check failed"));
     }
-    let tables: Vec<String> = sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(pool)
-        .await
-        .map_err(|e| classify(e, path))?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<std::result::Result<_, _>>()?;
+    const TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table'";
+    let tables: Vec<String> = first_column(pool, path, TABLES).await?;
     if tables.is_empty() {
         // What an `amends init` killed halfway left, before init was made atomic.
         return Err(corrupt(
@@ -839,13 +850,8 @@ async fn validate(pool: &SqlitePool, path: &Path) -> Result<bool> {
     if !tables.iter().any(|t| t == "_sqlx_migrations") || !tables.iter().any(|t| t == "keyring") {
         return Err(corrupt("it is an SQLite file, but not one amends wrote"));
     }
-    let applied: Vec<i64> = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = 1")
-        .fetch_all(pool)
-        .await
-        .map_err(|e| classify(e, path))?
-        .iter()
-        .map(|r| r.try_get::<i64, _>(0))
-        .collect::<std::result::Result<_, _>>()?;
+    const APPLIED: &str = "SELECT version FROM _sqlx_migrations WHERE success = 1";
+    let applied: Vec<i64> = first_column(pool, path, APPLIED).await?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     let found = applied.iter().copied().max().unwrap_or(0);
     if found > known {

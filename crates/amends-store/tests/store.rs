@@ -48,6 +48,11 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The database file's bytes, to show that something left it untouched.
+fn db_bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(SqliteStore::db_path(dir)).unwrap()
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -57,14 +62,77 @@ async fn raw(dir: &Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect_with(opts).await.unwrap()
 }
 
+/// Appends a journal entry with these words and returns its id.
+async fn journal(store: &SqliteStore, vault: &Vault, case: &CaseId, words: &str) -> EventId {
+    store
+        .append(vault, case, event("journal", words))
+        .await
+        .unwrap()
+}
+
+/// A closed store in a fresh folder, its one case holding a journal entry for each of `words`.
+async fn closed_with<const N: usize>(
+    words: [&str; N],
+) -> (tempfile::TempDir, CaseId, [EventId; N]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, case) = fresh(tmp.path()).await;
+    let mut ids = Vec::new();
+    for w in words {
+        ids.push(journal(&store, &vault, &case, w).await);
+    }
+    store.close().await;
+    (tmp, case, ids.try_into().unwrap())
+}
+
+/// Opens the store in `dir` again and unlocks it with the test passphrase.
+async fn reopen(dir: &Path) -> (SqliteStore, Vault) {
+    let store = SqliteStore::open(dir).await.unwrap();
+    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    (store, vault)
+}
+
+/// A raw connection with the append-only triggers dropped, to play the part of someone who
+/// edits the file behind amends' back.
+async fn unguarded(dir: &Path) -> sqlx::SqlitePool {
+    let pool = raw(dir).await;
+    for sql in [
+        "DROP TRIGGER events_are_append_only_update",
+        "DROP TRIGGER events_are_append_only_delete",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool
+}
+
+/// Runs one statement that must succeed.
+async fn run(pool: &sqlx::SqlitePool, sql: &'static str) {
+    sqlx::query(sql).execute(pool).await.unwrap();
+}
+
+/// The sealed payload of one row, as it lies in the file.
+async fn sealed_payload(pool: &sqlx::SqlitePool, id: &EventId) -> Vec<u8> {
+    sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
+        .bind(&id.0)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Overwrites the sealed payload of one row.
+async fn set_sealed_payload(pool: &sqlx::SqlitePool, id: &EventId, blob: Vec<u8>) {
+    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+        .bind(blob)
+        .bind(&id.0)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn events_round_trip_in_order_with_supersedes() {
     let tmp = tempfile::tempdir().unwrap();
     let (store, vault, case) = fresh(tmp.path()).await;
-    let first = store
-        .append(&vault, &case, event("journal", "one"))
-        .await
-        .unwrap();
+    let first = journal(&store, &vault, &case, "one").await;
     let mut fix = event("journal", "one, corrected");
     fix.supersedes = Some(first.clone());
     let second = store.append(&vault, &case, fix).await.unwrap();
@@ -83,13 +151,7 @@ async fn events_round_trip_in_order_with_supersedes() {
 
 #[tokio::test]
 async fn events_cannot_be_updated_or_deleted_in_place() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    store
-        .append(&vault, &case, event("journal", "kept"))
-        .await
-        .unwrap();
-    store.close().await;
+    let (tmp, _, _) = closed_with(["kept"]).await;
     let pool = raw(tmp.path()).await;
     let update = sqlx::query("UPDATE events SET kind = 'other'")
         .execute(&pool)
@@ -164,8 +226,7 @@ async fn no_plaintext_reaches_the_disk() {
     store.close().await;
     scan("after close");
 
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     let events = store.events(&vault, &case.id).await.unwrap();
     assert!(contains(&events[0].payload, marker.as_bytes()));
 }
@@ -194,34 +255,22 @@ async fn wal_and_foreign_keys_are_on() {
 
 #[tokio::test]
 async fn wrong_passphrase_is_refused_and_changes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    store
-        .append(&vault, &case, event("journal", "x"))
-        .await
-        .unwrap();
-    store.close().await;
-    let before = std::fs::read(SqliteStore::db_path(tmp.path())).unwrap();
+    let (tmp, _, _) = closed_with(["x"]).await;
+    let before = db_bytes(tmp.path());
 
     let store = SqliteStore::open(tmp.path()).await.unwrap();
     let err = store.unlock(&pass("not it")).await.unwrap_err();
     assert!(matches!(err, StoreError::WrongPassphrase));
     assert!(err.to_string().contains("does not open"), "{err}");
     store.close().await;
-    assert_eq!(
-        std::fs::read(SqliteStore::db_path(tmp.path())).unwrap(),
-        before
-    );
+    assert_eq!(db_bytes(tmp.path()), before);
 }
 
 #[tokio::test]
 async fn change_passphrase_rewraps_without_touching_events() {
     let tmp = tempfile::tempdir().unwrap();
     let (store, vault, case) = fresh(tmp.path()).await;
-    store
-        .append(&vault, &case, event("journal", "before"))
-        .await
-        .unwrap();
+    journal(&store, &vault, &case, "before").await;
     let pool = raw(tmp.path()).await;
     let blobs = |pool: sqlx::SqlitePool| async move {
         sqlx::query_scalar::<_, Vec<u8>>("SELECT payload FROM events ORDER BY seq")
@@ -250,40 +299,15 @@ async fn change_passphrase_rewraps_without_touching_events() {
 
 #[tokio::test]
 async fn a_flipped_byte_fails_its_integrity_check_and_spares_the_rest() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    let a = store
-        .append(&vault, &case, event("journal", "first entry"))
-        .await
-        .unwrap();
-    let b = store
-        .append(&vault, &case, event("journal", "second entry"))
-        .await
-        .unwrap();
-    store.close().await;
+    let (tmp, case, [a, b]) = closed_with(["first entry", "second entry"]).await;
 
-    let pool = raw(tmp.path()).await;
-    sqlx::query("DROP TRIGGER events_are_append_only_update")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let blob: Vec<u8> = sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
-        .bind(&a.0)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let mut flipped = blob.clone();
+    let pool = unguarded(tmp.path()).await;
+    let mut flipped = sealed_payload(&pool, &a).await;
     flipped[30] ^= 0x01;
-    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
-        .bind(flipped)
-        .bind(&a.0)
-        .execute(&pool)
-        .await
-        .unwrap();
+    set_sealed_payload(&pool, &a, flipped).await;
     pool.close().await;
 
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     let err = store.event(&vault, &a).await.unwrap_err();
     assert!(matches!(err, StoreError::Integrity { .. }), "{err:?}");
     assert!(err.to_string().contains("integrity check"), "{err}");
@@ -300,50 +324,19 @@ async fn a_flipped_byte_fails_its_integrity_check_and_spares_the_rest() {
 
 #[tokio::test]
 async fn swapped_ciphertexts_fail_to_open() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    let a = store
-        .append(&vault, &case, event("journal", "alpha"))
-        .await
-        .unwrap();
-    let b = store
-        .append(&vault, &case, event("journal", "bravo"))
-        .await
-        .unwrap();
-    let c = store
-        .append(&vault, &case, event("journal", "charlie"))
-        .await
-        .unwrap();
-    store.close().await;
+    let (tmp, _, [a, b, c]) = closed_with(["alpha", "bravo", "charlie"]).await;
 
-    let pool = raw(tmp.path()).await;
-    sqlx::query("DROP TRIGGER events_are_append_only_update")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let get = |id: String| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, Vec<u8>>("SELECT payload FROM events WHERE id = ?")
-                .bind(id)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
-    let (pa, pb) = (get(a.0.clone()).await, get(b.0.clone()).await);
+    let pool = unguarded(tmp.path()).await;
+    let (pa, pb) = (
+        sealed_payload(&pool, &a).await,
+        sealed_payload(&pool, &b).await,
+    );
     for (id, blob) in [(&a, pb), (&b, pa)] {
-        sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
-            .bind(blob)
-            .bind(&id.0)
-            .execute(&pool)
-            .await
-            .unwrap();
+        set_sealed_payload(&pool, id, blob).await;
     }
     pool.close().await;
 
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     assert!(matches!(
         store.event(&vault, &a).await,
         Err(StoreError::Integrity { .. })
@@ -357,26 +350,15 @@ async fn swapped_ciphertexts_fail_to_open() {
 
 #[tokio::test]
 async fn a_relabelled_event_fails_to_open() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    let a = store
-        .append(&vault, &case, event("journal", "alpha"))
-        .await
-        .unwrap();
-    store.close().await;
-    let pool = raw(tmp.path()).await;
-    sqlx::query("DROP TRIGGER events_are_append_only_update")
-        .execute(&pool)
-        .await
-        .unwrap();
+    let (tmp, _, [a]) = closed_with(["alpha"]).await;
+    let pool = unguarded(tmp.path()).await;
     sqlx::query("UPDATE events SET kind = 'draft' WHERE id = ?")
         .bind(&a.0)
         .execute(&pool)
         .await
         .unwrap();
     pool.close().await;
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     assert!(matches!(
         store.event(&vault, &a).await,
         Err(StoreError::Integrity { .. })
@@ -404,13 +386,7 @@ async fn opening_where_nothing_was_set_up_says_to_init() {
 
 #[tokio::test]
 async fn init_twice_refuses_and_keeps_the_first_store() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (store, vault, case) = fresh(tmp.path()).await;
-    store
-        .append(&vault, &case, event("journal", "precious"))
-        .await
-        .unwrap();
-    store.close().await;
+    let (tmp, case, _) = closed_with(["precious"]).await;
     let err = SqliteStore::create(tmp.path(), &pass("other"), FAST)
         .await
         .unwrap_err();
@@ -418,8 +394,7 @@ async fn init_twice_refuses_and_keeps_the_first_store() {
         matches!(err, StoreError::AlreadyInitialized { .. }),
         "{err:?}"
     );
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     assert_eq!(
         store.events(&vault, &case).await.unwrap()[0].payload,
         b"precious"
@@ -448,10 +423,7 @@ async fn a_truncated_database_is_reported_and_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let (store, vault, case) = fresh(tmp.path()).await;
     for i in 0..50 {
-        store
-            .append(&vault, &case, event("journal", &"x".repeat(200 + i)))
-            .await
-            .unwrap();
+        journal(&store, &vault, &case, &"x".repeat(200 + i)).await;
     }
     store.close().await;
     let path = SqliteStore::db_path(tmp.path());
@@ -471,10 +443,7 @@ async fn a_foreign_sqlite_file_is_not_taken_over() {
         .filename(&path)
         .create_if_missing(true);
     let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::query("CREATE TABLE notes (body TEXT)")
-        .execute(&pool)
-        .await
-        .unwrap();
+    run(&pool, "CREATE TABLE notes (body TEXT)").await;
     pool.close().await;
     let before = std::fs::read(&path).unwrap();
     let err = SqliteStore::open(tmp.path()).await.unwrap_err();
@@ -496,14 +465,11 @@ async fn a_database_from_a_newer_version_is_refused_unchanged() {
     .await
     .unwrap();
     pool.close().await;
-    let before = std::fs::read(SqliteStore::db_path(tmp.path())).unwrap();
+    let before = db_bytes(tmp.path());
     let err = SqliteStore::open(tmp.path()).await.unwrap_err();
     assert!(matches!(err, StoreError::NewerSchema { .. }), "{err:?}");
     assert!(err.to_string().contains("newer version"), "{err}");
-    assert_eq!(
-        std::fs::read(SqliteStore::db_path(tmp.path())).unwrap(),
-        before
-    );
+    assert_eq!(db_bytes(tmp.path()), before);
 }
 
 #[tokio::test]
@@ -565,24 +531,10 @@ fn old_store() -> tempfile::TempDir {
     tmp
 }
 
-async fn drop_append_only_triggers(pool: &sqlx::SqlitePool) {
-    for sql in [
-        "DROP TRIGGER events_are_append_only_update",
-        "DROP TRIGGER events_are_append_only_delete",
-    ] {
-        sqlx::query(sql).execute(pool).await.unwrap();
-    }
-}
-
 async fn append_all(store: &SqliteStore, vault: &Vault, case: &CaseId, n: usize) -> Vec<EventId> {
     let mut ids = Vec::new();
     for i in 0..n {
-        ids.push(
-            store
-                .append(vault, case, event("journal", &format!("entry {i}")))
-                .await
-                .unwrap(),
-        );
+        ids.push(journal(store, vault, case, &format!("entry {i}")).await);
     }
     ids
 }
@@ -612,8 +564,7 @@ async fn deleting_or_redating_rows_is_reported() {
     let forged_in = append_all(&store, &vault, &third, 1).await;
     store.close().await;
 
-    let pool = raw(tmp.path()).await;
-    drop_append_only_triggers(&pool).await;
+    let pool = unguarded(tmp.path()).await;
     let exec = |sql: &'static str, id: String| {
         let pool = pool.clone();
         async move {
@@ -648,8 +599,7 @@ async fn deleting_or_redating_rows_is_reported() {
     .unwrap();
     pool.close().await;
 
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
 
     // Deriving anything from the damaged case is refused, naming each problem.
     let err = store.events(&vault, &case).await.unwrap_err();
@@ -725,10 +675,7 @@ async fn an_old_store_gets_its_chain_on_first_unlock() {
     let kinds: Vec<&str> = robin.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["journal", "signal", "habit", "journal"]);
     assert_eq!(store.events(&vault, &cases[1].id).await.unwrap().len(), 1);
-    let more = store
-        .append(&vault, &cases[0].id, event("journal", "after the upgrade"))
-        .await
-        .unwrap();
+    let more = journal(&store, &vault, &cases[0].id, "after the upgrade").await;
     store.close().await;
 
     let pool = raw(tmp.path()).await;
@@ -744,26 +691,18 @@ async fn an_old_store_gets_its_chain_on_first_unlock() {
     .await
     .unwrap();
     assert_eq!(untagged, 0);
+    pool.close().await;
     // Deleting the old "no" now shows.
-    drop_append_only_triggers(&pool).await;
-    sqlx::query("DELETE FROM events WHERE kind = 'signal'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    let pool = unguarded(tmp.path()).await;
+    run(&pool, "DELETE FROM events WHERE kind = 'signal'").await;
     // And the store cannot be passed off as unchained, to be chained afresh over what is left.
-    sqlx::query("UPDATE keyring SET format = 1")
-        .execute(&pool)
-        .await
-        .unwrap();
+    run(&pool, "UPDATE keyring SET format = 1").await;
     pool.close().await;
 
     let store = SqliteStore::open(tmp.path()).await.unwrap();
     assert!(store.unlock(&pass(OLD_PASS)).await.is_err());
     let pool = raw(tmp.path()).await;
-    sqlx::query("UPDATE keyring SET format = 2")
-        .execute(&pool)
-        .await
-        .unwrap();
+    run(&pool, "UPDATE keyring SET format = 2").await;
     pool.close().await;
     let vault = store.unlock(&pass(OLD_PASS)).await.unwrap();
     let err = store.events(&vault, &cases[0].id).await.unwrap_err();
@@ -840,10 +779,7 @@ async fn world_readable_store_is_made_private() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("new").join("data");
     let (store, vault, case) = fresh(&dir).await;
-    store
-        .append(&vault, &case, event("journal", "x"))
-        .await
-        .unwrap();
+    journal(&store, &vault, &case, "x").await;
     let files = ["amends.db", "amends.db-wal", "amends.db-shm"];
     for name in files {
         assert_eq!(mode(&dir.join(name)), 0o600, "{name} while open");
@@ -917,10 +853,7 @@ async fn helper_append_loop() {
     let mut out = std::io::stdout().lock();
     let mut i = 0u64;
     while limit.is_none_or(|l| i < l) {
-        let id = store
-            .append(&vault, &case, event("journal", &format!("{tag} entry {i}")))
-            .await
-            .unwrap();
+        let id = journal(&store, &vault, &case, &format!("{tag} entry {i}")).await;
         writeln!(out, "APPENDED {id}").unwrap();
         out.flush().unwrap();
         i += 1;
@@ -1015,8 +948,7 @@ async fn two_processes_writing_at_once_lose_nothing() {
         "after {:?}",
         start.elapsed()
     );
-    let store = SqliteStore::open(tmp.path()).await.unwrap();
-    let vault = store.unlock(&pass(PASS)).await.unwrap();
+    let (store, vault) = reopen(tmp.path()).await;
     let events = store.events(&vault, &case).await.unwrap();
     assert_eq!(events.len() as u64, 2 * EACH);
     for tag in ["left", "right"] {

@@ -22,10 +22,7 @@ fn prop<'a>(props: &'a [ical::property::Property], name: &str) -> Option<&'a str
 #[tokio::test]
 async fn an_independent_parser_reads_the_calendar() {
     let f = fixture().await;
-    f.app
-        .log_signal(&f.case, Signal::AgreedToCheckIns, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    f.signal(Signal::AgreedToCheckIns, day(1.0), day(1.0)).await;
     let due = day(20.0);
     f.app
         .promise_add(

@@ -87,18 +87,18 @@ async fn a_blocking_finding_stops_mark_as_sent_even_with_outreach_open() {
     let case = app.case(None).await.unwrap();
     // Eight days after the demo's story the 7-day gap has passed.
     let now = Timestamp::now();
-    let threat = "I'm sorry I lied to you about the birthday. If you don't answer by Friday you'll regret it.";
-    let check = app
-        .check_draft(
+    let apology_by_email = |text: &'static str| {
+        app.check_draft(
             &case,
             DraftKind::Apology,
-            threat,
+            text,
             Some(Channel::Email),
             None,
             now,
         )
-        .await
-        .unwrap();
+    };
+    let threat = "I'm sorry I lied to you about the birthday. If you don't answer by Friday you'll regret it.";
+    let check = apology_by_email(threat).await.unwrap();
     assert_eq!(check.report.verdict, Verdict::DoNotSend);
     assert!(!check.can_mark_sent);
     assert!(
@@ -111,17 +111,7 @@ async fn a_blocking_finding_stops_mark_as_sent_even_with_outreach_open() {
                    You defended me all evening and then learned the truth from a friend; that was humiliating, \
                    and it was my fault, not yours. I've started counselling to understand why I hide mistakes. \
                    You don't owe me a reply, and take all the time you need.";
-    let check = app
-        .check_draft(
-            &case,
-            DraftKind::Apology,
-            apology,
-            Some(Channel::Email),
-            None,
-            now,
-        )
-        .await
-        .unwrap();
+    let check = apology_by_email(apology).await.unwrap();
     assert_ne!(
         check.report.verdict,
         Verdict::DoNotSend,
@@ -147,24 +137,10 @@ async fn a_blocking_finding_stops_mark_as_sent_even_with_outreach_open() {
 #[tokio::test]
 async fn the_working_draft_survives_a_reopen() {
     let f = fixture().await;
-    f.app
-        .save_working_draft(&f.case, DraftKind::Email, "half a letter", Timestamp::now())
-        .await
-        .unwrap();
-    assert_eq!(
-        f.app
-            .working_draft(&f.case, DraftKind::Email)
-            .await
-            .unwrap(),
-        "half a letter"
-    );
-    assert_eq!(
-        f.app
-            .working_draft(&f.case, DraftKind::Apology)
-            .await
-            .unwrap(),
-        ""
-    );
+    f.save_draft(DraftKind::Email, "half a letter", Timestamp::now())
+        .await;
+    assert_eq!(f.draft(DraftKind::Email).await, "half a letter");
+    assert_eq!(f.draft(DraftKind::Apology).await, "");
 }
 
 #[test]
@@ -182,10 +158,8 @@ fn crisis_language_is_found_in_any_text_safe_3() {
 async fn no_drafts_are_kept_once_they_asked_for_no_contact_safe_1() {
     let f = fixture().await;
     let now = Timestamp::now();
-    f.app
-        .save_working_draft(&f.case, DraftKind::Apology, "a draft from before", now)
-        .await
-        .unwrap();
+    f.save_draft(DraftKind::Apology, "a draft from before", now)
+        .await;
     f.app
         .record(
             &f.case,
@@ -212,22 +186,10 @@ async fn no_drafts_are_kept_once_they_asked_for_no_contact_safe_1() {
     let msg = err.to_string();
     assert!(msg.contains("SAFE-1") && msg.contains("journal"), "{msg}");
     assert_eq!(
-        f.app
-            .working_draft(&f.case, DraftKind::Apology)
-            .await
-            .unwrap(),
+        f.draft(DraftKind::Apology).await,
         "a draft from before",
         "a refused save changes nothing"
     );
-    f.app
-        .save_working_draft(&f.case, DraftKind::Apology, "", now)
-        .await
-        .unwrap();
-    assert_eq!(
-        f.app
-            .working_draft(&f.case, DraftKind::Apology)
-            .await
-            .unwrap(),
-        ""
-    );
+    f.save_draft(DraftKind::Apology, "", now).await;
+    assert_eq!(f.draft(DraftKind::Apology).await, "");
 }

@@ -19,8 +19,15 @@ fn act(text: &str, danger: Vec<Danger>) -> EventData {
     }
 }
 
-async fn stored(f: &Fixture) -> usize {
-    f.app.history(&f.case).await.unwrap().len()
+fn assessment(form: FormId, answers: Answers) -> EventData {
+    EventData::Assessment { form, answers }
+}
+
+/// A correction of `id` into `data`, asked the day after, must be refused as a typo to fix,
+/// saying `words`.
+async fn invalid_fix(f: &Fixture, id: &str, data: EventData, words: &str) {
+    let err = f.correct(id, data, 1.0, 2.0).await.unwrap_err();
+    invalid(&err, words);
 }
 
 fn invalid(err: &AppError, words: &str) {
@@ -60,42 +67,30 @@ async fn a_correction_is_checked_like_a_new_entry_and_tidied_like_one() {
         (urge_as(0, "ran"), "1 (faint) to 10"),
         (urge_as(7, "  "), "what you did instead"),
     ] {
-        let err = f
-            .app
-            .correct(&f.case, &urge.id, data, day(1.0), day(2.0))
-            .await
-            .unwrap_err();
-        invalid(&err, words);
+        invalid_fix(&f, &urge.id, data, words).await;
     }
-    let err = f
-        .app
-        .correct(
-            &f.case,
-            &urge.id,
-            EventData::Signal {
-                signal: Signal::WarmReply,
-                note: None,
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "a correction must be one too");
-    assert_eq!(stored(&f).await, 1, "nothing was stored");
+    invalid_fix(
+        &f,
+        &urge.id,
+        EventData::Signal {
+            signal: Signal::WarmReply,
+            note: None,
+        },
+        "a correction must be one too",
+    )
+    .await;
+    assert_eq!(f.rows().await, 1, "nothing was stored");
 
     let id = f
-        .app
         .correct(
-            &f.case,
             &urge.id,
             EventData::Urge {
                 intensity: 7,
                 instead: " went for a run ".into(),
                 note: Some("  ".into()),
             },
-            day(1.0),
-            day(2.0),
+            1.0,
+            2.0,
         )
         .await
         .unwrap();
@@ -134,238 +129,131 @@ async fn a_correction_is_checked_like_a_new_entry_and_tidied_like_one() {
         note: None,
         plan: plan.map(str::to_string),
     };
-    let err = f
-        .app
-        .correct(&f.case, &sleep.id, habit(30.0, None), day(1.0), day(2.0))
-        .await
-        .unwrap_err();
-    invalid(&err, "0 to 20");
-    let err = f
-        .app
-        .correct(
-            &f.case,
-            &sleep.id,
-            habit(7.0, Some("nope")),
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "no prevention plan");
+    invalid_fix(&f, &sleep.id, habit(30.0, None), "0 to 20").await;
+    invalid_fix(
+        &f,
+        &sleep.id,
+        habit(7.0, Some("nope")),
+        "no prevention plan",
+    )
+    .await;
     let gift = f
         .app
         .gesture_add(&f.case, "a plant", 8.0, None, day(1.0), day(1.0))
         .await
         .unwrap();
+    invalid_fix(
+        &f,
+        &gift.id,
+        EventData::Gesture {
+            what: "a plant".into(),
+            cost: -1.0,
+            preference: None,
+        },
+        "-1",
+    )
+    .await;
+    let journal = f.journal("A long day.", day(1.0), day(1.0)).await;
     let err = f
-        .app
         .correct(
-            &f.case,
-            &gift.id,
-            EventData::Gesture {
-                what: "a plant".into(),
-                cost: -1.0,
-                preference: None,
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "-1");
-    let journal = f
-        .app
-        .journal_add(&f.case, "A long day.", day(1.0), day(1.0))
-        .await
-        .unwrap();
-    let err = f
-        .app
-        .correct(
-            &f.case,
             &journal,
             EventData::Journal { text: " \n".into() },
-            day(1.0),
-            day(2.0),
+            1.0,
+            2.0,
         )
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::EmptyText), "{err:?}");
-    let done = f
-        .app
-        .log_signal(&f.case, Signal::WarmReply, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    let done = f.signal(Signal::WarmReply, day(1.0), day(1.0)).await;
     let err = f
-        .app
         .correct(
-            &f.case,
             &done.id,
             EventData::Signal {
                 signal: Signal::AgreedToTalk,
                 note: None,
             },
-            day(3.0),
-            day(2.0),
+            3.0,
+            2.0,
         )
         .await
         .unwrap_err();
     invalid(&err, "future");
     // Five entries logged, and the one good correction.
-    assert_eq!(stored(&f).await, 6);
+    assert_eq!(f.rows().await, 6);
 }
 
 #[tokio::test]
 async fn workbook_and_questionnaire_corrections_pass_their_forms() {
     let f = fixture().await;
     // Stored directly: these tests are about the correction, not the intake that GO-8 wants.
-    let row = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
-            act("I read your messages", vec![]),
-            None,
-        )
-        .await
-        .unwrap();
-    let err = f
-        .app
-        .correct(&f.case, &row, act("everything", vec![]), day(1.0), day(2.0))
-        .await
-        .unwrap_err();
-    invalid(&err, "DMG-1");
+    let row = f.stored(1.0, act("I read your messages", vec![])).await;
+    invalid_fix(&f, &row, act("everything", vec![]), "DMG-1").await;
     let why = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
+        .stored(
+            1.0,
             EventData::WorkbookWhy {
                 act: None,
                 chain: vec!["wanted to feel wanted".into(), "felt unsure".into()],
             },
-            None,
         )
-        .await
-        .unwrap();
-    let err = f
-        .app
-        .correct(
-            &f.case,
-            &why,
-            EventData::WorkbookWhy {
-                act: None,
-                chain: vec!["wanted to feel wanted".into()],
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "chain: give at least 2");
+        .await;
+    invalid_fix(
+        &f,
+        &why,
+        EventData::WorkbookWhy {
+            act: None,
+            chain: vec!["wanted to feel wanted".into()],
+        },
+        "chain: give at least 2",
+    )
+    .await;
     let again = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
+        .stored(
+            1.0,
             EventData::WorkbookAgain {
                 answer: YesNoUnsure::Unsure,
                 note: None,
             },
-            None,
         )
-        .await
-        .unwrap();
-    f.app
-        .correct(
-            &f.case,
-            &again,
-            EventData::WorkbookAgain {
-                answer: YesNoUnsure::No,
-                note: Some("I have a plan now".into()),
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap();
+        .await;
+    f.correct(
+        &again,
+        EventData::WorkbookAgain {
+            answer: YesNoUnsure::No,
+            note: Some("I have a plan now".into()),
+        },
+        1.0,
+        2.0,
+    )
+    .await
+    .unwrap();
     let intake = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
-            EventData::Assessment {
-                form: FormId::Intake,
-                answers: Answers::new(),
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    let err = f
-        .app
-        .correct(
-            &f.case,
-            &intake,
-            EventData::Assessment {
-                form: FormId::Walkaway,
-                answers: Answers::new(),
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "the same one");
-    let err = f
-        .app
-        .correct(
-            &f.case,
-            &intake,
-            EventData::Assessment {
-                form: FormId::Intake,
-                answers: Answers::new(),
-            },
-            day(1.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err();
-    invalid(&err, "motives");
-    assert_eq!(stored(&f).await, 5, "only the workbook-again correction");
+        .stored(1.0, assessment(FormId::Intake, Answers::new()))
+        .await;
+    for (form, words) in [
+        (FormId::Walkaway, "the same one"),
+        (FormId::Intake, "motives"),
+    ] {
+        invalid_fix(&f, &intake, assessment(form, Answers::new()), words).await;
+    }
+    assert_eq!(f.rows().await, 5, "only the workbook-again correction");
 }
 
 #[tokio::test]
 async fn an_entry_is_corrected_once_then_its_correction_is() {
     let f = fixture().await;
-    let need = f
-        .app
-        .log_need(&f.case, "time", day(1.0), day(1.0))
-        .await
-        .unwrap();
+    let need = f.need("time", day(1.0), day(1.0)).await;
     let said = |t: &str| EventData::TheirNeed { text: t.into() };
     let first = f
-        .app
-        .correct(&f.case, &need.id, said("time to think"), day(1.0), day(2.0))
+        .correct(&need.id, said("time to think"), 1.0, 2.0)
         .await
         .unwrap();
     let err = f
-        .app
-        .correct(&f.case, &need.id, said("space"), day(1.0), day(2.0))
+        .correct(&need.id, said("space"), 1.0, 2.0)
         .await
         .unwrap_err();
     refused(&err, &first);
-    f.app
-        .correct(
-            &f.case,
-            &first,
-            said("time to think, alone"),
-            day(1.0),
-            day(2.0),
-        )
+    f.correct(&first, said("time to think, alone"), 1.0, 2.0)
         .await
         .unwrap();
     let history = f.app.history(&f.case).await.unwrap();
@@ -379,44 +267,22 @@ async fn dangerous_harm_cannot_be_corrected_away_safe_2() {
     let f = fixture().await;
     let both = vec![Danger::Threats, Danger::Monitoring];
     let row = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
-            act("I tracked your phone", both.clone()),
-            None,
-        )
-        .await
-        .unwrap();
+        .stored(1.0, act("I tracked your phone", both.clone()))
+        .await;
     for kept in [vec![], vec![Danger::Threats]] {
         let err = f
-            .app
-            .correct(
-                &f.case,
-                &row,
-                act("I tracked your phone", kept),
-                day(1.0),
-                day(2.0),
-            )
+            .correct(&row, act("I tracked your phone", kept), 1.0, 2.0)
             .await
             .unwrap_err();
         refused(&err, "SAFE-2");
         assert!(err.to_string().contains("monitoring"), "{err}");
     }
-    assert_eq!(stored(&f).await, 1);
+    assert_eq!(f.rows().await, 1);
     // The rest of the row can still be put right.
-    f.app
-        .correct(
-            &f.case,
-            &row,
-            act("I tracked your phone for months", both),
-            day(1.0),
-            day(2.0),
-        )
+    f.correct(&row, act("I tracked your phone for months", both), 1.0, 2.0)
         .await
         .unwrap();
-    assert_eq!(stored(&f).await, 2);
+    assert_eq!(f.rows().await, 2);
 }
 
 #[tokio::test]
@@ -427,37 +293,14 @@ async fn harm_done_to_the_user_cannot_be_corrected_away_safe_8() {
         "harmed_by_them".into(),
         Answer::List(vec!["stalking".into()]),
     );
-    let intake = f
-        .app
-        .record(
-            &f.case,
-            day(1.0),
-            day(1.0),
-            EventData::Assessment {
-                form: FormId::Intake,
-                answers,
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let intake = f.stored(1.0, assessment(FormId::Intake, answers)).await;
     let mut none = Answers::new();
     none.insert("harmed_by_them".into(), Answer::List(vec![]));
     let err = f
-        .app
-        .correct(
-            &f.case,
-            &intake,
-            EventData::Assessment {
-                form: FormId::Intake,
-                answers: none,
-            },
-            day(1.0),
-            day(2.0),
-        )
+        .correct(&intake, assessment(FormId::Intake, none), 1.0, 2.0)
         .await
         .unwrap_err();
     refused(&err, "SAFE-8");
     assert!(err.to_string().contains("stalking"), "{err}");
-    assert_eq!(stored(&f).await, 1);
+    assert_eq!(f.rows().await, 1);
 }

@@ -1,8 +1,18 @@
 //! The demo case tells the story its comment promises, so every screen shows something real.
 
 use amends_app::demo;
-use amends_core::{DraftKind, GateId};
+use amends_core::{DraftKind, Gate, GateId};
 use jiff::Timestamp;
+
+/// The gate is closed, and one of its reasons cites `method`.
+fn closed_citing(gate: &Gate, method: &str) {
+    assert!(!gate.open, "{:?}", gate.id);
+    assert!(
+        gate.reasons.iter().any(|r| r.method == method),
+        "{:?}",
+        gate.reasons
+    );
+}
 
 #[tokio::test]
 async fn the_demo_case_is_mid_journey_with_each_gate_explained() {
@@ -24,12 +34,7 @@ async fn the_demo_case_is_mid_journey_with_each_gate_explained() {
     );
 
     let outreach = plan.gate(GateId::Outreach);
-    assert!(!outreach.open);
-    assert!(
-        outreach.reasons.iter().any(|r| r.method == "PP-3"),
-        "{:?}",
-        outreach.reasons
-    );
+    closed_citing(outreach, "PP-3");
     assert!(outreach.opens_at.is_some());
 
     let composer = plan.gate(GateId::Composer);
@@ -40,13 +45,7 @@ async fn the_demo_case_is_mid_journey_with_each_gate_explained() {
         composer.allows
     );
 
-    let ask = plan.gate(GateId::Ask);
-    assert!(!ask.open);
-    assert!(
-        ask.reasons.iter().any(|r| r.method == "AP-1"),
-        "{:?}",
-        ask.reasons
-    );
+    closed_citing(plan.gate(GateId::Ask), "AP-1");
 
     assert!(plan.self_work.weeks_with_data >= 3);
     assert_eq!(plan.promises.open, 1);

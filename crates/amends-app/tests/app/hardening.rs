@@ -5,7 +5,7 @@ use amends_app::{AppError, ExportFormat, StorageError};
 use amends_core::{GateId, Signal};
 use jiff::Timestamp;
 
-use crate::{Fixture, data_dir, day, fixture};
+use crate::{Fixture, data_dir, day, fails_saying, fixture};
 
 /// A connection of its own to the store's file, with the append-only triggers dropped.
 pub async fn raw(f: &Fixture) -> sqlx::SqlitePool {
@@ -22,6 +22,36 @@ pub async fn raw(f: &Fixture) -> sqlx::SqlitePool {
     pool
 }
 
+/// The JSON export of everything, parsed.
+async fn export_json(f: &Fixture, now: Timestamp) -> serde_json::Value {
+    serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap()
+}
+
+/// Flips one bit of a row's sealed words, as a bad disk would.
+async fn flip_a_bit(f: &Fixture, id: &str) {
+    let pool = raw(f).await;
+    let mut blob: Vec<u8> = sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    blob[30] ^= 1;
+    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+        .bind(blob)
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+/// Runs one statement about row `id` on the file, as someone with the file would.
+async fn tamper(f: &Fixture, sql: &'static str, id: &str) {
+    let pool = raw(f).await;
+    sqlx::query(sql).bind(id).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
 /// Whatever would decide from a damaged history refuses, and says what to do.
 pub async fn refuses_to_decide(f: &Fixture, now: Timestamp) {
     let err = f.app.history(&f.case).await.unwrap_err();
@@ -29,12 +59,12 @@ pub async fn refuses_to_decide(f: &Fixture, now: Timestamp) {
         matches!(err, AppError::Store(StorageError::Damaged { .. })),
         "{err}"
     );
-    let err = f
-        .app
-        .log_signal(&f.case, Signal::WarmReply, None, day(3.0), now)
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("amends export"), "{err}");
+    fails_saying(
+        f.app
+            .log_signal(&f.case, Signal::WarmReply, None, day(3.0), now)
+            .await,
+        "amends export",
+    );
 }
 
 /// Issue 14, defect 6: deleting a "no" dropped the SAFE-1 lock silently. Now the removal is
@@ -43,27 +73,10 @@ pub async fn refuses_to_decide(f: &Fixture, now: Timestamp) {
 async fn deleting_a_no_keeps_outreach_closed_and_says_why() {
     let f = fixture().await;
     let now = Timestamp::now();
-    f.app
-        .journal_add(&f.case, "before the no", day(0.5), now)
-        .await
-        .unwrap();
-    let no = f
-        .app
-        .log_signal(&f.case, Signal::Blocked, None, day(1.0), now)
-        .await
-        .unwrap()
-        .id;
-    f.app
-        .journal_add(&f.case, "after the no", day(2.0), now)
-        .await
-        .unwrap();
-    let pool = raw(&f).await;
-    sqlx::query("DELETE FROM events WHERE id = ?")
-        .bind(&no)
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    f.journal("before the no", day(0.5), now).await;
+    let no = f.signal(Signal::Blocked, day(1.0), now).await.id;
+    f.journal("after the no", day(2.0), now).await;
+    tamper(&f, "DELETE FROM events WHERE id = ?", &no).await;
 
     let plan = f.app.plan(&f.case, now).await.unwrap();
     for gate in &plan.gates {
@@ -103,28 +116,9 @@ async fn one_damaged_row_is_skipped_and_reported() {
         .iter()
         .enumerate()
     {
-        ids.push(
-            f.app
-                .journal_add(&f.case, text, day(i as f64), now)
-                .await
-                .unwrap(),
-        );
+        ids.push(f.journal(text, day(i as f64), now).await);
     }
-    let pool = raw(&f).await;
-    let blob: Vec<u8> = sqlx::query_scalar("SELECT payload FROM events WHERE id = ?")
-        .bind(&ids[1])
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let mut flipped = blob.clone();
-    flipped[30] ^= 1;
-    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
-        .bind(flipped)
-        .bind(&ids[1])
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    flip_a_bit(&f, &ids[1]).await;
 
     let journal = f.app.journal(&f.case).await.unwrap();
     let texts: Vec<&str> = journal.iter().map(|e| e.text.as_str()).collect();
@@ -142,8 +136,7 @@ async fn one_damaged_row_is_skipped_and_reported() {
     let plan = f.app.plan(&f.case, now).await.unwrap();
     assert!(plan.gates.iter().all(|g| !g.open));
 
-    let json: serde_json::Value =
-        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    let json = export_json(&f, now).await;
     let case = &json["cases"][0];
     let exported: Vec<&str> = case["events"]
         .as_array()
@@ -165,21 +158,15 @@ async fn one_damaged_row_is_skipped_and_reported() {
 async fn a_redated_entry_is_reported_and_its_words_rescued() {
     let f = fixture().await;
     let now = Timestamp::now();
-    let id = f
-        .app
-        .journal_add(&f.case, "words worth keeping", day(1.0), now)
-        .await
-        .unwrap();
-    let pool = raw(&f).await;
-    sqlx::query("UPDATE events SET occurred_at = '2023-01-01T00:00:00Z' WHERE id = ?")
-        .bind(&id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let id = f.journal("words worth keeping", day(1.0), now).await;
+    tamper(
+        &f,
+        "UPDATE events SET occurred_at = '2023-01-01T00:00:00Z' WHERE id = ?",
+        &id,
+    )
+    .await;
     assert!(f.app.journal(&f.case).await.unwrap().is_empty());
-    let json: serde_json::Value =
-        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    let json = export_json(&f, now).await;
     let damaged = &json["cases"][0]["damaged"][0];
     assert_eq!(damaged["id"], id.as_str());
     assert_eq!(damaged["content"]["text"], "words worth keeping");
@@ -199,13 +186,10 @@ async fn export_leaves_out_drafts_and_the_local_help_number_no_more() {
     use amends_core::DraftKind;
     let f = fixture().await;
     let now = Timestamp::now();
-    f.app
-        .save_working_draft(&f.case, DraftKind::Email, "half a letter\nsecond line", now)
-        .await
-        .unwrap();
+    f.save_draft(DraftKind::Email, "half a letter\nsecond line", now)
+        .await;
     f.app.set_local_help("Samaritans: 116 123").await.unwrap();
-    let json: serde_json::Value =
-        serde_json::from_str(&f.app.export(ExportFormat::Json, now).await.unwrap()).unwrap();
+    let json = export_json(&f, now).await;
     assert_eq!(json["local_help"], "Samaritans: 116 123");
     let drafts = &json["cases"][0]["drafts_in_progress"];
     assert_eq!(drafts[0]["draft"], "email");

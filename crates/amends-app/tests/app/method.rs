@@ -6,7 +6,7 @@ use amends_core::{
 
 use jiff::Timestamp;
 
-use crate::{day, fixture};
+use crate::{day, fails_saying, fixture};
 
 #[tokio::test]
 async fn a_contact_while_outreach_is_closed_is_recorded_with_the_reasons() {
@@ -35,43 +35,31 @@ async fn a_contact_while_outreach_is_closed_is_recorded_with_the_reasons() {
 #[tokio::test]
 async fn future_times_and_absurd_values_are_refused_and_nothing_is_stored() {
     let f = fixture().await;
-    let now = day(5.0);
-    let err = f
-        .app
-        .log_signal(&f.case, Signal::WarmReply, None, day(6.0), now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("future"), "{err}");
-    let err = f
-        .app
-        .log_habit(&f.case, HabitKind::Sleep, 30.0, None, None, now, now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("0 to 20"), "{err}");
-    let err = f
-        .app
-        .gesture_add(&f.case, "flowers", -5.0, None, now, now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("-5"), "{err}");
-    let err = f
-        .app
-        .log_urge(&f.case, 11, "went running", None, now, now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("1 (faint) to 10"), "{err}");
-    let err = f
-        .app
-        .log_habit(&f.case, HabitKind::Step, 1.0, None, None, now, now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("description"), "{err}");
-    assert!(f.app.history(&f.case).await.unwrap().is_empty());
+    let (app, case, now) = (&f.app, &f.case, day(5.0));
+    fails_saying(
+        app.log_signal(case, Signal::WarmReply, None, day(6.0), now)
+            .await,
+        "future",
+    );
+    fails_saying(
+        app.log_habit(case, HabitKind::Sleep, 30.0, None, None, now, now)
+            .await,
+        "0 to 20",
+    );
+    fails_saying(
+        app.gesture_add(case, "flowers", -5.0, None, now, now).await,
+        "-5",
+    );
+    fails_saying(
+        app.log_urge(case, 11, "went running", None, now, now).await,
+        "1 (faint) to 10",
+    );
+    fails_saying(
+        app.log_habit(case, HabitKind::Step, 1.0, None, None, now, now)
+            .await,
+        "description",
+    );
+    assert!(app.history(case).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -95,32 +83,28 @@ async fn unknown_promise_ids_are_reported_and_tr_4_caps_open_promises() {
                 .id,
         );
     }
-    let err = f
-        .app
-        .promise_add(&f.case, "one more", None, now, now)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("TR-4"), "{err}");
+    fails_saying(
+        f.app.promise_add(&f.case, "one more", None, now, now).await,
+        "TR-4",
+    );
     f.app
         .promise_update(&f.case, &ids[0], PromiseOutcome::Kept, None, None, now, now)
         .await
         .unwrap();
-    let err = f
-        .app
-        .promise_update(
-            &f.case,
-            &ids[0],
-            PromiseOutcome::Broken,
-            None,
-            None,
-            now,
-            now,
-        )
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("already settled"), "{err}");
+    fails_saying(
+        f.app
+            .promise_update(
+                &f.case,
+                &ids[0],
+                PromiseOutcome::Broken,
+                None,
+                None,
+                now,
+                now,
+            )
+            .await,
+        "already settled",
+    );
     let plan = f.app.plan(&f.case, now).await.unwrap();
     assert_eq!(plan.promises.reliability_pct, Some(100));
     assert!(plan.promises.can_add);
@@ -179,17 +163,11 @@ async fn assessments_are_validated_against_their_questions() {
 #[tokio::test]
 async fn check_ins_need_their_agreement_tr_5() {
     let f = fixture().await;
-    let err = f
-        .app
-        .checkin(&f.case, None, day(1.0), day(1.0))
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("TR-5"), "{err}");
-    f.app
-        .log_signal(&f.case, Signal::AgreedToCheckIns, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    fails_saying(
+        f.app.checkin(&f.case, None, day(1.0), day(1.0)).await,
+        "TR-5",
+    );
+    f.signal(Signal::AgreedToCheckIns, day(1.0), day(1.0)).await;
     f.app
         .checkin(&f.case, None, day(2.0), day(2.0))
         .await
@@ -201,11 +179,7 @@ async fn check_ins_need_their_agreement_tr_5() {
 #[tokio::test]
 async fn a_signal_changes_the_outreach_gate_at_once() {
     let f = fixture().await;
-    let logged = f
-        .app
-        .log_signal(&f.case, Signal::NewPartner, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    let logged = f.signal(Signal::NewPartner, day(1.0), day(1.0)).await;
     assert!(
         logged
             .outreach_now
@@ -227,13 +201,7 @@ async fn the_time_zone_is_a_sealed_setting_and_unknown_zones_are_refused() {
         f.app.time_zone().await.unwrap().iana_name(),
         Some("Europe/Berlin")
     );
-    let err = f
-        .app
-        .set_time_zone("Mars/Olympus")
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("IANA"), "{err}");
+    fails_saying(f.app.set_time_zone("Mars/Olympus").await, "IANA");
 }
 
 #[tokio::test]
@@ -255,20 +223,19 @@ async fn amends_items_keep_their_bounds_and_unknown_ids_are_reported() {
         )
         .await
         .unwrap();
-    let err = f
-        .app
-        .amends_update(
-            &f.case,
-            "x",
-            amends_core::AmendsStatus::Done,
-            None,
-            day(2.0),
-            day(2.0),
-        )
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("no amends item"), "{err}");
+    fails_saying(
+        f.app
+            .amends_update(
+                &f.case,
+                "x",
+                amends_core::AmendsStatus::Done,
+                None,
+                day(2.0),
+                day(2.0),
+            )
+            .await,
+        "no amends item",
+    );
     let plan = f.app.plan(&f.case, day(3.0)).await.unwrap();
     assert_eq!(plan.amends[0].status, amends_core::AmendsStatus::Done);
     assert_eq!(plan.gate(GateId::Outreach).id, GateId::Outreach);
@@ -277,22 +244,16 @@ async fn amends_items_keep_their_bounds_and_unknown_ids_are_reported() {
 #[tokio::test]
 async fn a_no_cannot_be_corrected_away_safe_1() {
     let f = fixture().await;
-    let no = f
-        .app
-        .log_signal(&f.case, Signal::Blocked, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    let no = f.signal(Signal::Blocked, day(1.0), day(1.0)).await;
     let err = f
-        .app
         .correct(
-            &f.case,
             &no.id,
             amends_core::EventData::Signal {
                 signal: Signal::WarmReply,
                 note: None,
             },
-            day(2.0),
-            day(2.0),
+            2.0,
+            2.0,
         )
         .await
         .unwrap_err();
@@ -313,12 +274,10 @@ async fn the_workbook_waits_for_the_intake_go_8() {
     )]
     .into_iter()
     .collect();
-    let err = f
-        .app
-        .workbook(&f.case, "loss", a, day(0.0), day(0.0))
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("GO-8"), "{err}");
+    fails_saying(
+        f.app.workbook(&f.case, "loss", a, day(0.0), day(0.0)).await,
+        "GO-8",
+    );
     assert!(
         f.app.history(&f.case).await.unwrap().is_empty(),
         "nothing was stored"

@@ -7,25 +7,16 @@ use crate::{day, fixture};
 #[tokio::test]
 async fn a_corrected_entry_is_listed_once_as_its_correction() {
     let f = fixture().await;
-    let first = f
-        .app
-        .log_need(&f.case, "time on their own", day(2.0), day(2.0))
-        .await
-        .unwrap();
-    f.app
-        .log_need(&f.case, "fewer calls", day(1.0), day(2.0))
-        .await
-        .unwrap();
+    let first = f.need("time on their own", day(2.0), day(2.0)).await;
+    f.need("fewer calls", day(1.0), day(2.0)).await;
     let fixed = f
-        .app
         .correct(
-            &f.case,
             &first.id,
             EventData::TheirNeed {
                 text: "a quiet week on their own".into(),
             },
-            day(2.0),
-            day(3.0),
+            2.0,
+            3.0,
         )
         .await
         .unwrap();

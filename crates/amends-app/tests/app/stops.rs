@@ -6,7 +6,7 @@ use amends_app::{App, AppError, CaseSummary};
 use amends_core::{Bounds, Channel, Direction, DraftKind, EventData, Passive, Signal};
 use proptest::prelude::*;
 
-use crate::{day, fixture};
+use crate::{day, fails_saying, fixture};
 
 /// What a use case aimed at them answered.
 fn refused<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
@@ -77,9 +77,7 @@ async fn engaged() -> crate::Fixture {
         Signal::AgreedToTryAgain,
         Signal::AgreedToCheckIns,
     ] {
-        app.log_signal(case, s, None, day(1.0), day(1.0))
-            .await
-            .unwrap();
+        f.signal(s, day(1.0), day(1.0)).await;
     }
     app.promise_add(
         case,
@@ -105,10 +103,7 @@ async fn side_door_2_promises_checkins_and_gifts_are_refused_under_every_stop() 
         Signal::ProtectiveOrder,
     ] {
         let f = engaged().await;
-        f.app
-            .log_signal(&f.case, stop, None, day(5.0), day(5.0))
-            .await
-            .unwrap();
+        f.signal(stop, day(5.0), day(5.0)).await;
         assert_all_refused(&f.app, &f.case, 6.0, stop.as_str()).await;
     }
 }
@@ -117,9 +112,7 @@ async fn side_door_2_promises_checkins_and_gifts_are_refused_under_every_stop() 
 async fn side_door_1_a_like_then_their_message_lifts_nothing_but_an_invitation_does() {
     let f = engaged().await;
     let (app, case) = (&f.app, &f.case);
-    app.log_signal(case, Signal::Declined, None, day(5.0), day(5.0))
-        .await
-        .unwrap();
+    f.signal(Signal::Declined, day(5.0), day(5.0)).await;
     app.log_passive(case, Passive::Like, None, day(6.0), day(6.0))
         .await
         .unwrap();
@@ -163,29 +156,27 @@ async fn an_invitation_by_gift_or_without_their_words_is_refused() {
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Invalid { .. }), "{e}");
-    let e = f
-        .app
-        .log_invitation(
-            &f.case,
-            Channel::Text,
-            "  ",
-            false,
-            false,
-            day(1.0),
-            day(1.0),
-        )
-        .await
-        .unwrap_err();
-    assert!(e.to_string().contains("what they said"), "{e}");
+    fails_saying(
+        f.app
+            .log_invitation(
+                &f.case,
+                Channel::Text,
+                "  ",
+                false,
+                false,
+                day(1.0),
+                day(1.0),
+            )
+            .await,
+        "what they said",
+    );
 }
 
 #[tokio::test]
 async fn an_invitation_cannot_be_corrected_into_an_unblock() {
     let f = fixture().await;
     let (app, case) = (&f.app, &f.case);
-    app.log_signal(case, Signal::Blocked, None, day(1.0), day(1.0))
-        .await
-        .unwrap();
+    f.signal(Signal::Blocked, day(1.0), day(1.0)).await;
     let inv = app
         .log_invitation(case, Channel::Text, "hey", false, false, day(2.0), day(2.0))
         .await

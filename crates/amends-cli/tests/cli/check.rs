@@ -34,6 +34,14 @@ fn stderr(o: &Output) -> String {
 const GOOD: &str = "I lied to you about the money. It made you doubt yourself. I'm sorry; it was \
                     my fault. I started therapy in March. Take all the time you need.";
 
+/// `amends check` with these arguments and this stdin stops with an input error (64); its
+/// stderr.
+fn input_error(args: &[&str], stdin: &[u8]) -> String {
+    let o = check(args, stdin);
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    stderr(&o)
+}
+
 #[test]
 fn ready_message_exits_0() {
     let o = check(&["-"], GOOD.as_bytes());
@@ -120,51 +128,31 @@ fn reads_a_file_argument() {
     assert!(stdout(&o).contains("draft.txt:1:"), "{}", stdout(&o));
 }
 
+/// Input that cannot be checked exits 64 and says what is wrong with it: nothing to check,
+/// the offset of the first byte that is not UTF-8, binary data, the 1 MiB limit, the valid
+/// kinds, a file that cannot be read.
 #[test]
-fn empty_input_says_nothing_to_check() {
-    let o = check(&["-"], b"  \n ");
-    assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("nothing to check"));
-}
-
-#[test]
-fn invalid_utf8_names_the_byte_offset() {
-    let o = check(&["-"], b"I am sorry \xff\xfe");
-    assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("offset 11"), "{}", stderr(&o));
-}
-
-#[test]
-fn binary_input_is_refused() {
-    let o = check(&["-"], b"\x7fELF\x02\x01\x01\0\0\0");
-    assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("binary"), "{}", stderr(&o));
-}
-
-#[test]
-fn input_over_one_mib_states_the_limit() {
+fn input_errors_exit_64_and_say_what_is_wrong() {
     let big = vec![b'a'; 1024 * 1024 + 10];
-    let o = check(&["-"], &big);
-    assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("1 MiB"), "{}", stderr(&o));
-}
-
-#[test]
-fn unknown_kind_lists_the_kinds() {
-    let o = check(&["--kind", "letter", "-"], b"hi");
-    assert_eq!(o.status.code(), Some(64));
-    let err = stderr(&o);
-    for k in ["first", "apology", "email", "ask", "gift", "journal"] {
-        assert!(err.contains(k), "{err}");
+    let kinds = ["first", "apology", "email", "ask", "gift", "journal"];
+    let cases: [(&[&str], &[u8], &[&str]); 6] = [
+        (&["-"], b"  \n ", &["nothing to check"]),
+        (
+            &["-"],
+            b"I am sorry \xff\xfe",
+            &["not valid UTF-8", "offset 11"],
+        ),
+        (&["-"], b"\x7fELF\x02\x01\x01\0\0\0", &["binary"]),
+        (&["-"], &big, &["1 MiB"]),
+        (&["--kind", "letter", "-"], b"hi", &kinds),
+        (&["/nonexistent/draft.txt"], b"", &["cannot read"]),
+    ];
+    for (args, stdin, says) in cases {
+        let err = input_error(args, stdin);
+        for words in says {
+            assert!(err.contains(words), "{args:?}: {err}");
+        }
     }
-}
-
-#[test]
-fn missing_file_is_an_input_error() {
-    let o = check(&["/nonexistent/draft.txt"], b"");
-    assert_eq!(o.status.code(), Some(64));
-    assert!(stderr(&o).contains("cannot read"));
 }
 
 #[test]

@@ -1,12 +1,11 @@
 //! Issue 14: the defects a break-in test found, tried again on the real binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use crate::serve::{Server, free_port};
+use crate::serve::{Server, free_port, start};
 use crate::{Env, PASS};
 
 /// One answer of the server.
@@ -69,20 +68,16 @@ pub fn http(
 /// `amends serve` on a free port, without the passphrase in its environment.
 pub fn serve(env: &Env) -> (Server, u16) {
     let port = free_port();
-    let child = env
-        .cmd(&["serve", "--port", &port.to_string()])
-        .env_remove("AMENDS_PASSPHRASE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child);
-    let mut first = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut cmd = env.cmd(&["serve", "--port", &port.to_string()]);
+    cmd.env_remove("AMENDS_PASSPHRASE");
+    let (server, first) = start(cmd);
     assert!(first.contains("running at"), "{first}");
     (server, port)
+}
+
+/// Writes a journal entry through the API, in an unlocked session.
+fn post_journal(port: u16, cookie: &str, csrf: &str, entry: serde_json::Value) -> Reply {
+    http(port, "POST", "/api/v1/journal", cookie, csrf, Some(entry))
 }
 
 /// Unlocks through the API: the session cookie and the CSRF token.
@@ -203,13 +198,11 @@ fn key_material_after_lock_is_gone_from_memory() {
     let pid = server.0.id();
 
     let (cookie, csrf) = unlock(port);
-    let r = http(
+    let r = post_journal(
         port,
-        "POST",
-        "/api/v1/journal",
         &cookie,
         &csrf,
-        Some(serde_json::json!({ "text": "written while unlocked" })),
+        serde_json::json!({ "text": "written while unlocked" }),
     );
     assert_eq!(r.status, 201, "{}", r.body);
     let r = http(port, "GET", "/api/v1/journal", &cookie, "", None);
@@ -317,13 +310,8 @@ fn one_damaged_row_no_longer_blocks_the_case() {
     assert_eq!(export["cases"][0]["damaged"][0]["id"], second.as_str());
 
     // Writing to a case whose history cannot be checked is refused, with what to do.
-    let out = env.run(&["log", "signal", "warm-reply"]);
-    assert!(!out.status.success());
-    let err = crate::text(&out.stderr);
-    assert!(
-        err.contains("integrity check") && err.contains("amends export"),
-        "{err}"
-    );
+    let err = env.fails(&["log", "signal", "warm-reply"], "integrity check");
+    assert!(err.contains("amends export"), "{err}");
 }
 
 /// Issue 14, defect 6: removing a "no" from the file went unnoticed and reopened outreach.
@@ -352,20 +340,13 @@ fn wipe_while_the_server_is_unlocked_locks_it() {
     let (server, port) = serve(&env);
     let (cookie, csrf) = unlock(port);
     let entry = serde_json::json!({ "text": "while unlocked" });
-    let r = http(
-        port,
-        "POST",
-        "/api/v1/journal",
-        &cookie,
-        &csrf,
-        Some(entry.clone()),
-    );
+    let r = post_journal(port, &cookie, &csrf, entry.clone());
     assert_eq!(r.status, 201, "{}", r.body);
 
     env.ok(&["wipe", "--yes"]);
     assert!(!env.dir().join("amends.db").exists());
 
-    let r = http(port, "POST", "/api/v1/journal", &cookie, &csrf, Some(entry));
+    let r = post_journal(port, &cookie, &csrf, entry);
     assert_eq!(r.status, 401, "a write after the wipe: {}", r.body);
     let r = http(port, "GET", "/api/v1/journal", &cookie, "", None);
     assert_eq!(r.status, 401, "{}", r.body);
@@ -395,10 +376,7 @@ fn a_tampered_row_cannot_write_to_the_terminal() {
     let err = crate::text(&out.stderr);
     assert!(err.contains("changed outside amends"), "{err}");
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
-    let out = env.run(&["log", "signal", "warm-reply"]);
-    assert!(!out.status.success());
-    let err = crate::text(&out.stderr);
-    assert!(err.contains("integrity check"), "{err}");
+    let err = env.fails(&["log", "signal", "warm-reply"], "integrity check");
     assert!(!err.contains('\u{1b}'), "{err:?}");
     let status = env.ok(&["status"]);
     assert!(!status.contains('\u{1b}'), "{status:?}");

@@ -80,6 +80,11 @@ impl Env {
         text(&out.stdout)
     }
 
+    /// Runs and insists on failure, returning stderr, which must say `words`.
+    pub fn fails(&self, args: &[&str], words: &str) -> String {
+        failed_saying(&self.run(args), words)
+    }
+
     pub fn ready(&self) {
         self.ok(&["init"]);
         self.ok(&[
@@ -91,6 +96,14 @@ impl Env {
             "partner",
         ]);
     }
+}
+
+/// The command failed, and its stderr (returned) says `words`.
+pub fn failed_saying(out: &Output, words: &str) -> String {
+    let err = text(&out.stderr);
+    assert!(!out.status.success(), "it succeeded; stderr: {err}");
+    assert!(err.contains(words), "{err}");
+    err
 }
 
 pub fn text(bytes: &[u8]) -> String {

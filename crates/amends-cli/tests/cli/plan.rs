@@ -60,13 +60,18 @@ fn status_json_has_the_documented_shape_and_outreach_starts_closed() {
     assert!(step["text"].is_string());
 }
 
-#[test]
-fn intake_from_a_toml_file_workbook_from_arguments_and_the_plan_moves_on() {
-    let env = Env::new();
+/// A case whose intake was answered from a TOML file (INTAKE_TOML).
+fn intake_done(env: &Env) {
     env.ready();
     let file = env.tmp.path().join("intake.toml");
     std::fs::write(&file, INTAKE_TOML).unwrap();
     env.ok(&["assess", "intake", "--from", file.to_str().unwrap()]);
+}
+
+#[test]
+fn intake_from_a_toml_file_workbook_from_arguments_and_the_plan_moves_on() {
+    let env = Env::new();
+    intake_done(&env);
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(v["phase"], "workbook");
     assert_eq!(v["path"], "harm");
@@ -111,10 +116,7 @@ fn intake_from_a_toml_file_workbook_from_arguments_and_the_plan_moves_on() {
 #[test]
 fn a_workbook_row_is_corrected_by_its_id() {
     let env = Env::new();
-    env.ready();
-    let file = env.tmp.path().join("intake.toml");
-    std::fs::write(&file, INTAKE_TOML).unwrap();
-    env.ok(&["assess", "intake", "--from", file.to_str().unwrap()]);
+    intake_done(&env);
     let v = json(&env.ok(&["--json", "workbook", "loss", "text=Two years of trust"]));
     let id = v["id"].as_str().unwrap().to_string();
     let listed = env.ok(&["workbook"]);
@@ -183,27 +185,26 @@ fn bad_answers_are_refused_with_what_to_do_and_nothing_is_stored() {
 fn unknown_signals_and_channels_list_the_valid_ones() {
     let env = Env::new();
     env.ready();
-    let (code, err) = fails(&env, &["log", "signal", "ghosted"]);
-    assert_eq!(code, 64);
-    assert!(
-        err.contains("asked-for-space") && err.contains("agreed-to-check-ins"),
-        "{err}"
-    );
-    let (code, err) = fails(
-        &env,
-        &["log", "contact", "--dir", "out", "--channel", "pigeon"],
-    );
-    assert_eq!(code, 64);
-    assert!(
-        err.contains("text, call, email, social, in-person, gift"),
-        "{err}"
-    );
-    let (code, err) = fails(
-        &env,
-        &["log", "contact", "--dir", "sideways", "--channel", "text"],
-    );
-    assert_eq!(code, 64);
-    assert!(err.contains("out, in"), "{err}");
+    for (args, listed) in [
+        (
+            &["log", "signal", "ghosted"][..],
+            &["asked-for-space", "agreed-to-check-ins"][..],
+        ),
+        (
+            &["log", "contact", "--dir", "out", "--channel", "pigeon"],
+            &["text, call, email, social, in-person, gift"],
+        ),
+        (
+            &["log", "contact", "--dir", "sideways", "--channel", "text"],
+            &["out, in"],
+        ),
+    ] {
+        let (code, err) = fails(&env, args);
+        assert_eq!(code, 64, "{args:?}");
+        for valid in listed {
+            assert!(err.contains(valid), "{err}");
+        }
+    }
 }
 
 #[test]
@@ -213,19 +214,22 @@ fn absurd_values_and_future_times_are_refused() {
     let (code, err) = fails(&env, &["habit", "sleep", "30"]);
     assert_eq!(code, 1);
     assert!(err.contains("0 to 20"), "{err}");
-    let (_, err) = fails(&env, &["habit", "exercise", "-10"]);
-    assert!(err.contains("not believable"), "{err}");
-    let (_, err) = fails(&env, &["gesture", "add", "flowers", "--cost", "-5"]);
-    assert!(err.contains("-5"), "{err}");
-    let (_, err) = fails(&env, &["log", "signal", "warm-reply", "--at", "2999-01-01"]);
-    assert!(err.contains("future"), "{err}");
-    let (_, err) = fails(
-        &env,
-        &["log", "urge", "--intensity", "0", "--instead", "walked"],
-    );
-    assert!(err.contains("1 (faint) to 10"), "{err}");
-    let (_, err) = fails(&env, &["habit", "sleep", "lots"]);
-    assert!(err.contains("not a number"), "{err}");
+    for (args, says) in [
+        (&["habit", "exercise", "-10"][..], "not believable"),
+        (&["gesture", "add", "flowers", "--cost", "-5"], "-5"),
+        (
+            &["log", "signal", "warm-reply", "--at", "2999-01-01"],
+            "future",
+        ),
+        (
+            &["log", "urge", "--intensity", "0", "--instead", "walked"],
+            "1 (faint) to 10",
+        ),
+        (&["habit", "sleep", "lots"], "not a number"),
+    ] {
+        let (_, err) = fails(&env, args);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(
         v["self_work"]["last_7"]["sleep"]["nights"], 0,

@@ -1,6 +1,6 @@
 //! The storage commands end to end: init, case, journal, export, passwd, wipe, and the errors.
 
-use crate::{Env, PASS, all_files, contains, text};
+use crate::{Env, PASS, all_files, contains, failed_saying, text};
 
 #[test]
 fn init_case_journal_and_list_round_trip() {
@@ -98,9 +98,7 @@ fn export_to_a_file_is_private_and_not_overwritten_by_accident() {
         std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let again = env.run(&["export", "--output", path]);
-    assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("--force"));
+    env.fails(&["export", "--output", path], "--force");
     assert!(
         env.run(&["export", "--output", path, "--force"])
             .status
@@ -123,12 +121,7 @@ fn wrong_passphrase_exits_non_zero_and_changes_nothing() {
         .env("AMENDS_PASSPHRASE", "wrong")
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("does not open"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "does not open");
     assert_eq!(std::fs::read(&db).unwrap(), before);
     assert_eq!(
         env.ok(&["--json", "journal", "list"])
@@ -149,9 +142,7 @@ fn passwd_rewraps_old_fails_new_opens_everything() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let old = env.run(&["journal", "list"]);
-    assert!(!old.status.success());
-    assert!(text(&old.stderr).contains("does not open"));
+    env.fails(&["journal", "list"], "does not open");
     let new = env
         .cmd(&["journal", "list"])
         .env("AMENDS_PASSPHRASE", "a brand new passphrase")
@@ -165,9 +156,7 @@ fn passwd_rewraps_old_fails_new_opens_everything() {
 fn passwd_without_a_new_passphrase_changes_nothing() {
     let env = Env::new();
     env.ready();
-    let out = env.run(&["passwd"]);
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("AMENDS_NEW_PASSPHRASE"));
+    env.fails(&["passwd"], "AMENDS_NEW_PASSPHRASE");
     env.ok(&["journal", "list"]);
 }
 
@@ -179,12 +168,7 @@ fn an_empty_passphrase_is_refused_at_init() {
         .env("AMENDS_PASSPHRASE", "   ")
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("passphrase is empty"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "passphrase is empty");
     assert!(!env.dir().join("amends.db").exists());
 }
 
@@ -196,33 +180,20 @@ fn without_a_terminal_or_variable_the_passphrase_is_asked_for_by_name() {
         .env_remove("AMENDS_PASSPHRASE")
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("AMENDS_PASSPHRASE"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "AMENDS_PASSPHRASE");
 }
 
 #[test]
 fn init_twice_is_refused() {
     let env = Env::new();
     env.ready();
-    let out = env.run(&["init"]);
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("already set up"));
+    env.fails(&["init"], "already set up");
 }
 
 #[test]
 fn commands_before_init_say_how_to_start() {
     let env = Env::new();
-    let out = env.run(&["journal", "list"]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("amends init"),
-        "{}",
-        text(&out.stderr)
-    );
+    env.fails(&["journal", "list"], "amends init");
     assert!(
         !env.dir().exists(),
         "nothing is created by a failed command"
@@ -236,12 +207,7 @@ fn invalid_utf8_on_stdin_is_refused_with_its_offset() {
     let env = Env::new();
     env.ready();
     let out = env.run_with_stdin(&["journal", "add"], b"fine so far \xc3\x28 then broken");
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("offset 12"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "offset 12");
     assert_eq!(env.ok(&["--json", "journal", "list"]).trim(), "[]");
 }
 
@@ -251,12 +217,7 @@ fn a_journal_entry_over_one_mib_is_refused_with_the_limit() {
     env.ready();
     let big = vec![b'a'; 1024 * 1024 + 10];
     let out = env.run_with_stdin(&["journal", "add"], &big);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("1048576"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "1048576");
     assert!(text(&out.stderr).contains("1 MiB"));
 }
 
@@ -265,8 +226,7 @@ fn an_empty_entry_is_refused() {
     let env = Env::new();
     env.ready();
     let out = env.run_with_stdin(&["journal", "add"], b"  \n");
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("empty"));
+    failed_saying(&out, "empty");
 }
 
 #[test]
@@ -289,12 +249,7 @@ fn a_corrupt_database_is_reported_and_left_alone() {
             "{args:?} touched the file"
         );
     }
-    let out = env.run(&["journal", "list"]);
-    assert!(
-        text(&out.stderr).contains("left untouched"),
-        "{}",
-        text(&out.stderr)
-    );
+    env.fails(&["journal", "list"], "left untouched");
 }
 
 #[test]
@@ -309,12 +264,7 @@ fn an_unwritable_data_directory_is_reported() {
         .env("AMENDS_PASSPHRASE", PASS)
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("cannot write to"),
-        "{}",
-        text(&out.stderr)
-    );
+    failed_saying(&out, "cannot write to");
 }
 
 #[test]
@@ -359,14 +309,11 @@ fn two_processes_writing_at_once_both_land() {
 fn wipe_needs_confirmation_without_a_terminal() {
     let env = Env::new();
     env.ready();
-    let out = env.run(&["wipe"]);
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--yes"));
+    env.fails(&["wipe"], "--yes");
     assert!(env.dir().join("amends.db").exists());
     env.ok(&["wipe", "--yes"]);
     assert!(!env.dir().join("amends.db").exists());
-    let out = env.run(&["journal", "list"]);
-    assert!(text(&out.stderr).contains("amends init"));
+    env.fails(&["journal", "list"], "amends init");
 }
 
 #[test]
@@ -387,13 +334,7 @@ fn several_cases_need_a_case_flag() {
     let env = Env::new();
     env.ready();
     env.ok(&["case", "new", "--name", "Alex", "--relationship", "friend"]);
-    let out = env.run(&["journal", "add", "which one?"]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("--case"),
-        "{}",
-        text(&out.stderr)
-    );
+    env.fails(&["journal", "add", "which one?"], "--case");
     env.ok(&["--case", "alex", "journal", "add", "for Alex"]);
     env.ok(&["--case", "1", "journal", "add", "for Robin"]);
     assert!(

@@ -12,7 +12,7 @@ mod stops;
 
 use amends_core::{
     Answer, Answers, Channel, Config, Direction, DraftKind, Event, EventData, FormId, Gate, GateId,
-    HabitKind, Plan, Signal,
+    HabitKind, Plan, PromiseOutcome, Signal, SlipKind,
 };
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -96,6 +96,18 @@ impl History {
         )
     }
 
+    /// A message out on day `d`, their reply half a day later and the `signal` it gave.
+    pub fn exchange(&mut self, d: f64, signal: Signal) {
+        self.out(d);
+        self.reply(d + 0.5, signal);
+    }
+
+    /// A message from them on day `d`, and the `signal` it gave.
+    pub fn reply(&mut self, d: f64, signal: Signal) {
+        self.into_contact(d);
+        self.signal(d, signal);
+    }
+
     /// SAFE-1: they got in touch by text and invited contact.
     pub fn invite(&mut self, d: f64, unblocked: bool, partner_ended: bool) -> String {
         self.add(
@@ -135,6 +147,12 @@ impl History {
         }
         let data = amends_core::forms::assessment_event(FormId::Intake, a).unwrap();
         self.add(d, data)
+    }
+
+    /// An intake whose multiple-choice `question` lists the one option `picked` (dangerous
+    /// harm done, harm suffered ...).
+    pub fn intake_listing(&mut self, d: f64, question: &str, picked: &str) -> String {
+        self.intake(d, &[(question, Answer::List(vec![picked.into()]))])
     }
 
     pub fn workbook(&mut self, d: f64) {
@@ -180,20 +198,91 @@ impl History {
 
     pub fn habits(&mut self, from: i64, to: i64) {
         for d in from..=to {
-            self.add(
-                d as f64 + 0.4,
-                EventData::Habit {
-                    habit: HabitKind::Sleep,
-                    value: 8.0,
-                    note: None,
-                    plan: None,
-                },
-            );
+            self.sleep(d as f64 + 0.4);
         }
     }
 
+    /// A promise made on day `d`, due on day `due` if it has a date (TR-4).
+    pub fn promise(&mut self, d: f64, text: &str, due: Option<f64>) -> String {
+        self.add(
+            d,
+            EventData::PromiseMade {
+                text: text.into(),
+                due: due.map(day),
+            },
+        )
+    }
+
+    /// Promise `promise` settled on day `d` as kept or broken.
+    pub fn settle(&mut self, d: f64, promise: &str, outcome: PromiseOutcome) -> String {
+        self.add(
+            d,
+            EventData::PromiseUpdate {
+                promise: promise.to_string(),
+                outcome,
+                due: None,
+                note: None,
+            },
+        )
+    }
+
+    /// A good night's sleep logged as self-work.
+    pub fn sleep(&mut self, d: f64) -> String {
+        self.add(
+            d,
+            EventData::Habit {
+                habit: HabitKind::Sleep,
+                value: 8.0,
+                note: None,
+                plan: None,
+            },
+        )
+    }
+
+    /// A no-contact slip: the user checked their profile.
+    pub fn slip(&mut self, d: f64) -> String {
+        self.add(
+            d,
+            EventData::Slip {
+                what: SlipKind::CheckedProfile,
+                note: None,
+            },
+        )
+    }
+
+    /// A correction of the `i`-th event (counted round the history) into a warm reply: what
+    /// someone rewriting the record to reopen outreach would try.
+    pub fn correct_to_warm(&mut self, d: f64, i: usize) -> String {
+        let target = self.events[i % self.events.len()].id.clone();
+        self.correct(
+            d,
+            &target,
+            EventData::Signal {
+                signal: Signal::WarmReply,
+                note: None,
+            },
+        )
+    }
+
+    /// The days a property is checked at: the day of every event, and each probe (0 to 1)
+    /// placed between `from` and `to`.
+    pub fn moments(&self, probes: &[f64], from: f64, to: f64) -> Vec<f64> {
+        let mut days: Vec<f64> = self
+            .events
+            .iter()
+            .map(|e| (e.at - t0()).as_secs_f64() / 86_400.0)
+            .collect();
+        days.extend(probes.iter().map(|p| from + p * (to - from)));
+        days
+    }
+
     pub fn readiness(&mut self, d: f64) -> String {
-        let a: Answers = [
+        self.readiness_with(d, &[])
+    }
+
+    /// The readiness self-check, every answer ready unless `overrides` says otherwise.
+    pub fn readiness_with(&mut self, d: f64, overrides: &[(&str, Answer)]) -> String {
+        let mut a: Answers = [
             (
                 "motives_now",
                 Answer::List(vec!["put-right".into(), "this-person".into()]),
@@ -208,6 +297,9 @@ impl History {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        for (k, v) in overrides {
+            a.insert(k.to_string(), v.clone());
+        }
         let data = amends_core::forms::assessment_event(FormId::Readiness, a).unwrap();
         self.add(d, data)
     }

@@ -1,7 +1,7 @@
 //! SAFE-1 as a property: whatever happened, outreach is never open after a "no" unless they
 //! started contact later, and never while a protective order exists.
 
-use amends_core::{Channel, Direction, EventData, GateId, HabitKind, Signal, SlipKind};
+use amends_core::{Channel, Direction, EventData, GateId, Signal};
 use proptest::prelude::*;
 
 use crate::{History, day};
@@ -53,24 +53,15 @@ proptest! {
                 Op::Signal(s) => {
                     h.signal(d, s);
                 }
-                Op::Habit => {
-                    h.add(d, EventData::Habit { habit: HabitKind::Sleep, value: 8.0, note: None, plan: None });
-                }
-                Op::Slip => {
-                    h.add(d, EventData::Slip { what: SlipKind::CheckedProfile, note: None });
-                }
+                Op::Habit => { h.sleep(d); }
+                Op::Slip => { h.slip(d); }
                 Op::Readiness => {
                     h.readiness(d);
                 }
-                Op::CorrectToWarm(i) => {
-                    let target = h.events[i % h.events.len()].id.clone();
-                    h.correct(d, &target, EventData::Signal { signal: Signal::WarmReply, note: None });
-                }
+                Op::CorrectToWarm(i) => { h.correct_to_warm(d, i); }
             }
         }
-        let mut moments: Vec<f64> = h.events.iter().map(|e| (e.at - crate::t0()).as_secs_f64() / 86_400.0).collect();
-        moments.extend(probes.iter().map(|p| 31.0 + p * (d + 40.0 - 31.0)));
-        for now in moments {
+        for now in h.moments(&probes, 31.0, d + 40.0) {
             let plan = h.plan(now);
             let gate = plan.gate(GateId::Outreach);
             let t_now = day(now);

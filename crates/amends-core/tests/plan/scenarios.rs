@@ -3,7 +3,7 @@
 use amends_core::plan::{Action, Path};
 use amends_core::{
     Answer, Bounds, Channel, DraftKind, EventData, FormId, GateId, HabitKind, Phase, Plan,
-    PromiseOutcome, Signal, SlipKind,
+    PromiseOutcome, Signal,
 };
 
 use crate::{History, day, methods, outreach};
@@ -61,13 +61,7 @@ fn nc_2_the_longest_stretch_survives_a_slip() {
 #[test]
 fn safe_7_checking_their_profile_is_a_slip_that_restarts_the_count() {
     let mut h = History::prepared();
-    h.add(
-        20.0,
-        EventData::Slip {
-            what: SlipKind::CheckedProfile,
-            note: None,
-        },
-    );
+    h.slip(20.0);
     let p = h.plan(40.0);
     assert!(!outreach(&p).open);
     assert!(methods(outreach(&p)).contains(&"NC-2"));
@@ -181,9 +175,7 @@ fn dmg_7_if_it_could_happen_again_outreach_stays_closed() {
 #[test]
 fn pp_3_and_c10_seven_days_between_contacts_and_only_while_they_reply_warmly() {
     let mut h = History::prepared();
-    h.out(31.5); // the first message, while outreach was open
-    h.into_contact(32.0);
-    h.signal(32.0, Signal::WarmReply);
+    h.exchange(31.5, Signal::WarmReply); // the first message, while outreach was open
     let p = h.plan(35.0);
     assert_eq!(p.no_contact.slips.len(), 0, "an allowed message is no slip");
     let gate = outreach(&p);
@@ -197,8 +189,7 @@ fn pp_3_and_c10_seven_days_between_contacts_and_only_while_they_reply_warmly() {
     assert!(methods(gate).contains(&"C10"), "{:#?}", gate.reasons);
     assert!(methods(gate).contains(&"SAFE-5"));
     assert_eq!(gate.opens_at, None);
-    h.into_contact(48.0);
-    h.signal(48.0, Signal::WarmReply);
+    h.reply(48.0, Signal::WarmReply);
     assert!(outreach(&h.plan(48.5)).open);
 }
 
@@ -274,8 +265,7 @@ fn safe_1_a_no_locks_outreach_permanently_until_they_invite_contact() {
 fn safe_1_a_protective_order_never_lifts() {
     let mut h = History::prepared();
     h.signal(20.0, Signal::ProtectiveOrder);
-    h.into_contact(40.0);
-    h.signal(40.0, Signal::WarmReply);
+    h.reply(40.0, Signal::WarmReply);
     let p = h.plan(100.0);
     assert!(!outreach(&p).open);
     assert!(methods(outreach(&p)).contains(&"SAFE-1"));
@@ -346,10 +336,7 @@ fn c11_lasting_anger_without_engagement_suggests_walking_away() {
 #[test]
 fn safe_2_dangerous_harm_in_the_intake_closes_every_gate_for_good() {
     let mut h = History::prepared();
-    let intake = h.intake(
-        0.5,
-        &[("dangerous_harm", Answer::List(vec!["threats".into()]))],
-    );
+    let intake = h.intake_listing(0.5, "dangerous_harm", "threats");
     let p = h.plan(100.0);
     for g in &p.gates {
         assert!(!g.open, "{:?}", g.id);
@@ -389,13 +376,7 @@ fn safe_2_dangerous_harm_in_the_workbook_counts_too() {
 #[test]
 fn safe_8_when_the_user_was_harmed_the_path_is_support() {
     let mut h = History::prepared();
-    h.intake(
-        0.5,
-        &[(
-            "harmed_by_them",
-            Answer::List(vec!["physical-violence".into()]),
-        )],
-    );
+    h.intake_listing(0.5, "harmed_by_them", "physical-violence");
     let p = h.plan(100.0);
     assert_eq!(p.phase, Phase::Support);
     assert!(p.safety.user_harmed);
@@ -413,9 +394,7 @@ fn safe_8_when_the_user_was_harmed_the_path_is_support() {
 #[test]
 fn ap_1_ask_stays_closed_until_an_apology_was_sent_on_the_harm_path() {
     let mut h = History::prepared();
-    h.out(31.5);
-    h.into_contact(32.0);
-    h.signal(32.0, Signal::WarmReply);
+    h.exchange(31.5, Signal::WarmReply);
     let p = h.plan(40.0);
     assert_eq!(p.phase, Phase::Apology);
     assert_eq!(methods(p.gate(GateId::Ask)), ["AP-1"]);
@@ -424,8 +403,7 @@ fn ap_1_ask_stays_closed_until_an_apology_was_sent_on_the_harm_path() {
     assert!(!methods(p.gate(GateId::Ask)).contains(&"AP-1"));
     // AP-14: after the apology, time and distance until they reply.
     assert!(methods(outreach(&p)).contains(&"AP-14"));
-    h.into_contact(45.0);
-    h.signal(45.0, Signal::AgreedToTalk);
+    h.reply(45.0, Signal::AgreedToTalk);
     let p = h.plan(48.0);
     assert!(
         p.gate(GateId::Ask).open,
@@ -436,6 +414,22 @@ fn ap_1_ask_stays_closed_until_an_apology_was_sent_on_the_harm_path() {
     assert_eq!(p.phase, Phase::Listening);
 }
 
+/// GO-4, GO-5: an intake on the no-fault path ("I did not hurt them"), whether they named a
+/// hurt (C5), what drew the two apart, whether that has changed and whether both are willing.
+fn no_fault_intake(h: &mut History, named_hurt: bool, cause: &str, changed: &str, willing: &str) {
+    let text = |s: &str| Answer::Text(s.into());
+    h.intake(
+        0.0,
+        &[
+            ("did_harm", text("no")),
+            ("they_named_hurt", Answer::Bool(named_hurt)),
+            ("nofault_cause", text(cause)),
+            ("nofault_changed", text(changed)),
+            ("both_willing", text(willing)),
+        ],
+    );
+}
+
 #[test]
 fn go_4_and_c5_harm_path_versus_no_fault_path() {
     let mut h = History::new();
@@ -443,22 +437,11 @@ fn go_4_and_c5_harm_path_versus_no_fault_path() {
     assert_eq!(h.plan(1.0).path, Path::Harm);
 
     let mut nofault = History::new();
-    nofault.intake(
-        0.0,
-        &[
-            ("did_harm", Answer::Text("no".into())),
-            ("they_named_hurt", Answer::Bool(false)),
-            ("nofault_cause", Answer::Text("we drifted".into())),
-            ("nofault_changed", Answer::Text("changed".into())),
-            ("both_willing", Answer::Text("yes".into())),
-        ],
-    );
+    no_fault_intake(&mut nofault, false, "we drifted", "changed", "yes");
     nofault.workbook(1.0);
     nofault.habits(0, 60);
     nofault.readiness(31.0);
-    nofault.out(31.5);
-    nofault.into_contact(32.0);
-    nofault.signal(32.0, Signal::WarmReply);
+    nofault.exchange(31.5, Signal::WarmReply);
     let p = nofault.plan(40.0);
     assert_eq!(p.path, Path::NoFault);
     let composer = p.gate(GateId::Composer);
@@ -477,16 +460,7 @@ fn go_4_and_c5_harm_path_versus_no_fault_path() {
 
     // C5: "I did nothing wrong" but they named a hurt: unclear until the workbook owns an act.
     let mut unclear = History::new();
-    unclear.intake(
-        0.0,
-        &[
-            ("did_harm", Answer::Text("no".into())),
-            ("they_named_hurt", Answer::Bool(true)),
-            ("nofault_cause", Answer::Text("x".into())),
-            ("nofault_changed", Answer::Text("changed".into())),
-            ("both_willing", Answer::Text("yes".into())),
-        ],
-    );
+    no_fault_intake(&mut unclear, true, "x", "changed", "yes");
     assert_eq!(unclear.plan(1.0).path, Path::Unclear);
     unclear.workbook(1.0);
     assert_eq!(unclear.plan(2.0).path, Path::Harm);
@@ -495,18 +469,12 @@ fn go_4_and_c5_harm_path_versus_no_fault_path() {
 #[test]
 fn go_5_an_unchanged_cause_on_the_no_fault_path_leads_to_walk_away() {
     let mut h = History::new();
-    h.intake(
-        0.0,
-        &[
-            ("did_harm", Answer::Text("no".into())),
-            ("they_named_hurt", Answer::Bool(false)),
-            (
-                "nofault_cause",
-                Answer::Text("we want different lives".into()),
-            ),
-            ("nofault_changed", Answer::Text("unchanged".into())),
-            ("both_willing", Answer::Text("unsure".into())),
-        ],
+    no_fault_intake(
+        &mut h,
+        false,
+        "we want different lives",
+        "unchanged",
+        "unsure",
     );
     let p = h.plan(1.0);
     assert!(methods(outreach(&p)).contains(&"GO-5"));
@@ -519,21 +487,13 @@ fn go_9_no_apology_composer_when_it_would_only_be_a_move() {
     let mut h = History::prepared();
     h.intake(0.5, &[("apologise_anyway", Answer::Text("no".into()))]);
     // The readiness check of day 31 asked again and said yes; a later one says no.
-    let mut r = amends_core::Answers::new();
-    for (k, v) in [
-        ("motives_now", Answer::List(vec!["put-right".into()])),
-        ("good_place", Answer::Number(5.0)),
-        ("want_not_comfort", Answer::Text("yes".into())),
-        ("accept_any_answer", Answer::Text("yes".into())),
-        ("apologise_anyway", Answer::Text("no".into())),
-        ("their_moment", Answer::Text("yes".into())),
-        ("no_cornering", Answer::Bool(true)),
-    ] {
-        r.insert(k.into(), v);
-    }
-    h.add(
+    h.readiness_with(
         32.0,
-        amends_core::forms::assessment_event(amends_core::FormId::Readiness, r).unwrap(),
+        &[
+            ("motives_now", Answer::List(vec!["put-right".into()])),
+            ("good_place", Answer::Number(5.0)),
+            ("apologise_anyway", Answer::Text("no".into())),
+        ],
     );
     let p = h.plan(33.0);
     let composer = p.gate(GateId::Composer);
@@ -554,8 +514,7 @@ fn kg_7_and_c10_no_gestures_before_the_workbook_and_before_they_re_engage() {
     let p = h.plan(40.0);
     assert_eq!(methods(p.gate(GateId::Gestures)), ["C10"]);
     h.out(40.0);
-    h.into_contact(41.0);
-    h.signal(41.0, Signal::WarmReply);
+    h.reply(41.0, Signal::WarmReply);
     let p = h.plan(48.0);
     let g = p.gate(GateId::Gestures);
     assert!(g.open, "{:#?}", g.reasons);
@@ -565,9 +524,7 @@ fn kg_7_and_c10_no_gestures_before_the_workbook_and_before_they_re_engage() {
 #[test]
 fn wa_6_friends_only_keeps_ask_closed() {
     let mut h = History::prepared();
-    h.out(31.5);
-    h.into_contact(32.0);
-    h.signal(32.0, Signal::FriendsOnly);
+    h.exchange(31.5, Signal::FriendsOnly);
     let p = h.plan(50.0);
     assert!(methods(p.gate(GateId::Ask)).contains(&"WA-6"));
     assert!(p.walk_away.reasons.iter().any(|r| r.method == "WA-6"));
@@ -604,54 +561,20 @@ fn wa_7_choosing_to_move_on_starts_the_moving_on_track() {
 #[test]
 fn tr_4_at_most_three_open_promises_and_reliability() {
     let mut h = History::prepared();
-    let a = h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Call when I said I would".into(),
-            due: Some(day(55.0)),
-        },
-    );
-    let b = h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Be on time".into(),
-            due: None,
-        },
-    );
-    h.add(
-        50.0,
-        EventData::PromiseMade {
-            text: "Go to therapy weekly".into(),
-            due: None,
-        },
-    );
+    let a = h.promise(50.0, "Call when I said I would", Some(55.0));
+    let b = h.promise(50.0, "Be on time", None);
+    h.promise(50.0, "Go to therapy weekly", None);
     let p = h.plan(51.0);
     assert_eq!(p.promises.open, 3);
     assert!(!p.promises.can_add);
     assert_eq!(p.promises.reliability_pct, None);
-    h.add(
-        52.0,
-        EventData::PromiseUpdate {
-            promise: b.clone(),
-            outcome: PromiseOutcome::Kept,
-            due: None,
-            note: None,
-        },
-    );
+    h.settle(52.0, &b, PromiseOutcome::Kept);
     let p = h.plan(56.0);
     assert!(p.promises.can_add);
     assert_eq!(p.promises.reliability_pct, Some(100));
     assert!(p.promises.items.iter().any(|i| i.id == a && i.overdue));
     assert!(p.next_steps.iter().any(|s| s.method == "TR-3"));
-    h.add(
-        57.0,
-        EventData::PromiseUpdate {
-            promise: a,
-            outcome: PromiseOutcome::Broken,
-            due: None,
-            note: None,
-        },
-    );
+    h.settle(57.0, &a, PromiseOutcome::Broken);
     assert_eq!(h.plan(58.0).promises.reliability_pct, Some(50));
 }
 
@@ -794,12 +717,10 @@ fn safe_6_no_next_step_nudges_contact() {
     let mut h = History::prepared();
     h.out(31.5);
     scenarios.push(h.plan(35.0));
-    h.into_contact(36.0);
-    h.signal(36.0, Signal::WarmReply);
+    h.reply(36.0, Signal::WarmReply);
     scenarios.push(h.plan(44.0));
     h.sent(44.0, DraftKind::Apology);
-    h.into_contact(45.0);
-    h.signal(45.0, Signal::AgreedToCheckIns);
+    h.reply(45.0, Signal::AgreedToCheckIns);
     scenarios.push(h.plan(46.0));
     h.signal(50.0, Signal::AgreedToTryAgain);
     scenarios.push(h.plan(90.0));
@@ -960,12 +881,9 @@ fn empty_totals_are_positive_zero_not_negative_zero() {
 #[test]
 fn ls_4_the_conversation_review_shapes_the_next_steps() {
     let mut h = History::prepared();
-    h.out(31.5);
-    h.into_contact(32.0);
-    h.signal(32.0, Signal::WarmReply);
+    h.exchange(31.5, Signal::WarmReply);
     h.sent(40.0, DraftKind::Apology);
-    h.into_contact(45.0);
-    h.signal(45.0, Signal::AgreedToTalk);
+    h.reply(45.0, Signal::AgreedToTalk);
     let p = h.plan(46.0);
     assert_eq!(p.phase, Phase::Listening);
     let review_step = p
@@ -1033,9 +951,7 @@ fn safe_1_no_next_step_points_towards_them_after_a_final_no() {
         Signal::Blocked,
     ] {
         let mut h = History::prepared();
-        h.out(31.5);
-        h.into_contact(32.0);
-        h.signal(32.0, Signal::AgreedToCheckIns);
+        h.exchange(31.5, Signal::AgreedToCheckIns);
         h.add(
             33.0,
             EventData::TheirQuestion {

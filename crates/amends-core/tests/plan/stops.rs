@@ -8,8 +8,7 @@
 
 use amends_core::plan::{Capability, HoldClass};
 use amends_core::{
-    Answer, Channel, Direction, DraftKind, EventData, FormId, GateId, HabitKind, Passive, Plan,
-    Signal, SlipKind,
+    Answer, Channel, Direction, DraftKind, EventData, FormId, GateId, Passive, Plan, Signal,
 };
 use proptest::prelude::*;
 
@@ -73,19 +72,11 @@ fn walkaway(answer: &str, moved_on: &str) -> EventData {
 fn engaged() -> History {
     let mut h = History::prepared();
     h.sent(32.0, DraftKind::First);
-    h.into_contact(33.0);
-    h.signal(33.0, Signal::WarmReply);
+    h.reply(33.0, Signal::WarmReply);
     h.sent(41.0, DraftKind::Apology);
-    h.into_contact(42.0);
-    h.signal(42.0, Signal::AgreedToTryAgain);
+    h.reply(42.0, Signal::AgreedToTryAgain);
     h.signal(42.0, Signal::AgreedToCheckIns);
-    h.add(
-        43.0,
-        EventData::PromiseMade {
-            text: "call on Sundays".into(),
-            due: Some(day(70.0)),
-        },
-    );
+    h.promise(43.0, "call on Sundays", Some(70.0));
     h.add(
         43.0,
         EventData::AmendsItem {
@@ -161,13 +152,7 @@ fn side_door_2_promises_are_refused_under_every_stop_and_never_due_in_the_calend
     }
     // Violence recorded in the intake: no promise at all.
     let mut h = History::new();
-    h.intake(
-        0.0,
-        &[(
-            "dangerous_harm",
-            Answer::List(vec!["physical-violence".into()]),
-        )],
-    );
+    h.intake_listing(0.0, "dangerous_harm", "physical-violence");
     let p = h.plan(5.0);
     assert!(!p.promises.can_add);
     assert_nothing_aims_at_them(&p, "danger");
@@ -220,10 +205,7 @@ fn side_door_5_no_countdown_stands_next_to_a_permanent_lock() {
     let p = h.plan(34.0);
     assert_nothing_aims_at_them(&p, "a no with an unanswered message");
     let mut h = History::new();
-    h.intake(
-        0.0,
-        &[("dangerous_harm", Answer::List(vec!["threats".into()]))],
-    );
+    h.intake_listing(0.0, "dangerous_harm", "threats");
     let p = h.plan(1.0);
     assert_nothing_aims_at_them(&p, "violence on day 1");
     assert_eq!(p.no_contact.target_days, None);
@@ -247,8 +229,7 @@ fn a_pause_lifts_on_direct_contact_but_not_on_a_passive_sign() {
 fn c3_the_long_letter_is_sendable_only_after_they_ask_for_an_explanation() {
     let mut h = History::prepared();
     h.sent(32.0, DraftKind::First);
-    h.into_contact(33.0);
-    h.signal(33.0, Signal::WarmReply);
+    h.reply(33.0, Signal::WarmReply);
     let p = h.plan(40.0);
     let composer = p.gate(GateId::Composer);
     assert!(composer.allows.contains(&DraftKind::Apology));
@@ -382,21 +363,16 @@ proptest! {
                 Op::Invite(u, p) => { h.invite(d, u, p); }
                 Op::WalkawayNo => { h.add(d, walkaway("declined", "no")); }
                 Op::WalkawayMovedOn => { h.add(d, walkaway("none", "yes")); }
-                Op::Habit => { h.add(d, EventData::Habit { habit: HabitKind::Sleep, value: 8.0, note: None, plan: None }); }
-                Op::Slip => { h.add(d, EventData::Slip { what: SlipKind::CheckedProfile, note: None }); }
+                Op::Habit => { h.sleep(d); }
+                Op::Slip => { h.slip(d); }
                 Op::Readiness => { h.readiness(d); }
-                Op::Promise => { h.add(d, EventData::PromiseMade { text: "x".into(), due: Some(day(d + 5.0)) }); }
+                Op::Promise => { h.promise(d, "x", Some(d + 5.0)); }
                 Op::CheckIn => { h.add(d, EventData::CheckIn { note: None }); }
                 Op::Amends => { h.add(d, EventData::AmendsItem { request: "x".into(), bounds: amends_core::Bounds::OK }); }
-                Op::CorrectToWarm(i) => {
-                    let target = h.events[i % h.events.len()].id.clone();
-                    h.correct(d, &target, EventData::Signal { signal: Signal::WarmReply, note: None });
-                }
+                Op::CorrectToWarm(i) => { h.correct_to_warm(d, i); }
             }
         }
-        let mut moments: Vec<f64> = h.events.iter().map(|e| (e.at - crate::t0()).as_secs_f64() / 86_400.0).collect();
-        moments.extend(probes.iter().map(|p| 44.0 + p * (d + 60.0 - 44.0)));
-        for now in moments {
+        for now in h.moments(&probes, 44.0, d + 60.0) {
             let stops = stops_in_force(&h, now);
             if stops.is_empty() {
                 continue;

@@ -65,6 +65,15 @@ fn join(items: &[&str]) -> String {
     }
 }
 
+/// One finding at `span` listing what is `missing` in the rule's message; none when nothing is.
+fn emit_missing(cx: &Cx<'_>, out: &mut Vec<Finding>, span: Span, missing: &[&str]) {
+    if missing.is_empty() {
+        return;
+    }
+    let msg = cx.lexicon.message.replace("{missing}", &join(missing));
+    cx.emit_message(out, span, None, msg);
+}
+
 /// L-23 (AP-2..AP-6, AP-11): the elements of an apology. Impact is listed here only when the
 /// act is missing too; otherwise L-2 already says it, more strongly.
 pub struct ApologyElements;
@@ -94,11 +103,7 @@ impl Rule for ApologyElements {
         if !cx.has_component("repair") && !cx.has_component("commitment") {
             missing.push("a concrete step you have taken or an offer to make it right");
         }
-        if missing.is_empty() {
-            return;
-        }
-        let msg = cx.lexicon.message.replace("{missing}", &join(&missing));
-        cx.emit_message(out, cx.lead_span(), None, msg);
+        emit_missing(cx, out, cx.lead_span(), &missing);
     }
 }
 
@@ -127,11 +132,7 @@ impl Rule for RequestElements {
         if !cx.has_component("invites_needs") {
             missing.push("an invitation to say what they would need");
         }
-        if missing.is_empty() {
-            return;
-        }
-        let msg = cx.lexicon.message.replace("{missing}", &join(&missing));
-        cx.emit_message(out, cx.lead_span(), None, msg);
+        emit_missing(cx, out, cx.lead_span(), &missing);
     }
 }
 
@@ -183,12 +184,8 @@ impl Rule for EmailClosing {
                 missing.push(label);
             }
         }
-        if missing.is_empty() {
-            return;
-        }
         let span = Span::new(sentences[first_closing].span.start, last.span.end);
-        let msg = cx.lexicon.message.replace("{missing}", &join(&missing));
-        cx.emit_message(out, span, None, msg);
+        emit_missing(cx, out, span, &missing);
     }
 }
 

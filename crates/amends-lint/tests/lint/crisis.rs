@@ -6,6 +6,33 @@
 
 use amends_lint::{Kind, Verdict, check};
 
+/// Every text sets crisis and must not be sent, as a journal entry and as an apology; the
+/// failure lists all that did not.
+fn assert_all_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
+    let mut missed = Vec::new();
+    for text in texts {
+        for kind in [Kind::Journal, Kind::Apology] {
+            let r = check(text, kind, None).unwrap();
+            if !r.crisis || r.verdict != Verdict::DoNotSend {
+                missed.push(format!("{text:?} as {kind}"));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "no crisis for:\n{}", missed.join("\n"));
+}
+
+/// No text sets crisis in a journal entry; the failure lists all that did, with the findings.
+fn assert_no_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
+    let mut raised = Vec::new();
+    for text in texts {
+        let r = check(text, Kind::Journal, None).unwrap();
+        if r.crisis {
+            raised.push(format!("{text:?}: {:?}", r.findings));
+        }
+    }
+    assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+}
+
 /// The probe rounds' crisis lines caught after their fixes (the ones still missed are listed
 /// in the crate README).
 const PROBE_ROUNDS: &[&str] = &[
@@ -391,28 +418,12 @@ const HELD_OUT_NEGATIVES: &[&str] = &[
 
 #[test]
 fn probe_round_crises_set_crisis() {
-    let mut missed = Vec::new();
-    for text in PROBE_ROUNDS.iter().chain(HELD_OUT) {
-        for kind in [Kind::Journal, Kind::Apology] {
-            let r = check(text, kind, None).unwrap();
-            if !r.crisis || r.verdict != Verdict::DoNotSend {
-                missed.push(format!("{text:?} as {kind}"));
-            }
-        }
-    }
-    assert!(missed.is_empty(), "no crisis for:\n{}", missed.join("\n"));
+    assert_all_crisis(PROBE_ROUNDS.iter().chain(HELD_OUT));
 }
 
 #[test]
 fn probe_round_hard_negatives_are_not_a_crisis() {
-    let mut raised = Vec::new();
-    for text in PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES) {
-        let r = check(text, Kind::Journal, None).unwrap();
-        if r.crisis {
-            raised.push(format!("{text:?}: {:?}", r.findings));
-        }
-    }
-    assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+    assert_no_crisis(PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES));
 }
 
 /// The second safety round (L-28, SAFE-3): explicit statements in every frame and spelling
@@ -576,28 +587,12 @@ const SECOND_ROUND_NEGATIVES: &[&str] = &[
 
 #[test]
 fn second_round_crises_set_crisis() {
-    let mut missed = Vec::new();
-    for text in SECOND_ROUND {
-        for kind in [Kind::Journal, Kind::Apology] {
-            let r = check(text, kind, None).unwrap();
-            if !r.crisis || r.verdict != Verdict::DoNotSend {
-                missed.push(format!("{text:?} as {kind}"));
-            }
-        }
-    }
-    assert!(missed.is_empty(), "no crisis for:\n{}", missed.join("\n"));
+    assert_all_crisis(SECOND_ROUND);
 }
 
 #[test]
 fn second_round_hard_negatives_are_not_a_crisis() {
-    let mut raised = Vec::new();
-    for text in SECOND_ROUND_NEGATIVES {
-        let r = check(text, Kind::Journal, None).unwrap();
-        if r.crisis {
-            raised.push(format!("{text:?}: {:?}", r.findings));
-        }
-    }
-    assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+    assert_no_crisis(SECOND_ROUND_NEGATIVES);
 }
 
 /// A co-occurrence is one finding whose span runs from the first cue word to the last, in the

@@ -306,26 +306,14 @@ fn evaluate(name: &str, file: &EvalFile, floors: &Floors) {
     );
     let threat = rules.get("threat").copied().unwrap_or_default();
     assert_eq!(threat.fn_, 0, "a labelled threat was missed");
-    assert!(
-        rule_total.precision() >= floors.rule_p,
-        "rule precision {:.2}",
-        rule_total.precision()
-    );
-    assert!(
-        rule_total.recall() >= floors.rule_r,
-        "rule recall {:.2}",
-        rule_total.recall()
-    );
-    assert!(
-        comp_total.precision() >= floors.comp_p,
-        "component precision {:.2}",
-        comp_total.precision()
-    );
-    assert!(
-        comp_total.recall() >= floors.comp_r,
-        "component recall {:.2}",
-        comp_total.recall()
-    );
+    for (what, value, floor) in [
+        ("rule precision", rule_total.precision(), floors.rule_p),
+        ("rule recall", rule_total.recall(), floors.rule_r),
+        ("component precision", comp_total.precision(), floors.comp_p),
+        ("component recall", comp_total.recall(), floors.comp_r),
+    ] {
+        assert!(value >= floor, "{what} {value:.2}");
+    }
     for (id, c) in rules.iter().chain(comps.iter()) {
         if c.tp + c.fn_ >= 3 {
             assert!(

@@ -3,12 +3,25 @@
 
 use amends_lint::{Kind, Report, check};
 
+use crate::{fires_on, has};
+
 fn report(text: &str, kind: Kind) -> Report {
     check(text, kind, None).unwrap()
 }
 
-fn has(text: &str, kind: Kind, rule: &str) -> bool {
-    report(text, kind).has_rule(rule)
+/// Every text of `crises` sets crisis in every kind; none of `everyday` does in the journal.
+fn crisis_only_in(crises: &[&str], everyday: &[&str]) {
+    for text in crises {
+        for kind in Kind::ALL {
+            assert!(
+                report(text, kind).crisis,
+                "no crisis for {text:?} as {kind}"
+            );
+        }
+    }
+    for text in everyday {
+        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
+    }
 }
 
 fn component(text: &str, kind: Kind, id: &str) -> bool {
@@ -19,37 +32,35 @@ fn component(text: &str, kind: Kind, id: &str) -> bool {
 /// the clause that answers it, and cleared the threat there (L-11).
 #[test]
 fn negated_condition_does_not_hide_a_threat() {
-    for text in [
-        "if you don't call me back you'll regret it",
-        "If you won't meet me you will be sorry",
-        "unless you don't care anymore you'll see what happens",
-    ] {
-        assert!(has(text, Kind::Ask, "threat"), "{text}");
-    }
-    // The negator still clears a phrase in its own clause.
-    assert!(!has("I don't think you'll regret it", Kind::Ask, "threat"));
-    assert!(!has(
-        "if I'm honest I don't think you'll regret it",
+    fires_on(
+        "threat",
         Kind::Ask,
-        "threat"
-    ));
+        &[
+            "if you don't call me back you'll regret it",
+            "If you won't meet me you will be sorry",
+            "unless you don't care anymore you'll see what happens",
+        ],
+        // The negator still clears a phrase in its own clause.
+        &[
+            "I don't think you'll regret it",
+            "if I'm honest I don't think you'll regret it",
+        ],
+    );
 }
 
 /// The same bug let guilt-tripping and pressure through: "if you don't reply I'll know you
 /// never cared" (L-14).
 #[test]
 fn negated_condition_does_not_hide_manipulation() {
-    for text in [
-        "if u dont text back ill know you never loved me",
-        "If you don't come to the party I will know you don't care",
-    ] {
-        assert!(has(text, Kind::First, "manipulation"), "{text}");
-    }
-    assert!(!has(
-        "I don't think you never cared, I know you did",
+    fires_on(
+        "manipulation",
         Kind::First,
-        "manipulation"
-    ));
+        &[
+            "if u dont text back ill know you never loved me",
+            "If you don't come to the party I will know you don't care",
+        ],
+        &["I don't think you never cared, I know you did"],
+    );
 }
 
 /// "I said I was sorry for cheating" used to hide the act: the user's own reported speech was
@@ -108,26 +119,19 @@ fn implied_impact_is_impact() {
 /// if I disappeared", pills looked at) raised no crisis (L-28, SAFE-3).
 #[test]
 fn oblique_self_harm_wording_sets_crisis() {
-    for text in [
-        "if this doesnt work out i honestly dont see the point in being here",
-        "They'd all be better off once I'm gone, I think.",
-        "no one would even miss me if I just vanished",
-        "Spent the evening staring at the pills in the bathroom.",
-    ] {
-        for kind in Kind::ALL {
-            assert!(
-                report(text, kind).crisis,
-                "no crisis for {text:?} as {kind}"
-            );
-        }
-    }
-    for text in [
-        "I don't see the point of arguing about the sofa.",
-        "I just want this exam week to be over.",
-        "No one would notice if I left the party early.",
-    ] {
-        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
-    }
+    crisis_only_in(
+        &[
+            "if this doesnt work out i honestly dont see the point in being here",
+            "They'd all be better off once I'm gone, I think.",
+            "no one would even miss me if I just vanished",
+            "Spent the evening staring at the pills in the bathroom.",
+        ],
+        &[
+            "I don't see the point of arguing about the sofa.",
+            "I just want this exam week to be over.",
+            "No one would notice if I left the party early.",
+        ],
+    );
 }
 
 /// Veiled exposure ("would be a shame if those videos ended up online", "your parents might
@@ -135,19 +139,17 @@ fn oblique_self_harm_wording_sets_crisis() {
 /// SAFE-4).
 #[test]
 fn veiled_threats_block() {
-    for text in [
-        "shame if those messages of yours went online",
-        "I kept the photos. Your wife might find them very interesting.",
-        "i still know where you work now, just saying",
-        "Either you answer this week or I'm going to come round.",
-    ] {
-        assert!(has(text, Kind::Apology, "threat"), "{text}");
-    }
-    assert!(!has(
-        "I got rid of the photos; none of them will ever go online.",
+    fires_on(
+        "threat",
         Kind::Apology,
-        "threat"
-    ));
+        &[
+            "shame if those messages of yours went online",
+            "I kept the photos. Your wife might find them very interesting.",
+            "i still know where you work now, just saying",
+            "Either you answer this week or I'm going to come round.",
+        ],
+        &["I got rid of the photos; none of them will ever go online."],
+    );
 }
 
 /// Everyday wording of the parts of an apology was not recognised: "I owe you an apology"
@@ -198,12 +200,15 @@ fn conditional_guilt_trips_and_deadlines_are_caught() {
 /// not recognised as revealing that the writer keeps track of them (L-15).
 #[test]
 fn hearsay_about_their_life_is_surveillance() {
-    for text in [
-        "I heard from Sam that you moved to Cardiff.",
-        "heard you got the promotion, congrats",
-    ] {
-        assert!(has(text, Kind::First, "surveillance"), "{text}");
-    }
+    fires_on(
+        "surveillance",
+        Kind::First,
+        &[
+            "I heard from Sam that you moved to Cardiff.",
+            "heard you got the promotion, congrats",
+        ],
+        &[],
+    );
     assert!(!has(
         "You told me you were moving, so I waited.",
         Kind::Apology,
@@ -215,36 +220,32 @@ fn hearsay_about_their_life_is_surveillance() {
 /// share ("you played your part", "you weren't exactly an angel") was not read as blame (L-4).
 #[test]
 fn blame_told_as_what_they_kept_doing_is_blame() {
-    for text in [
-        "I'm sorry I swore, but you kept on at me all night.",
-        "sorry i lost it but you were pushing my buttons",
-        "I messed up, but you weren't exactly innocent either.",
-    ] {
-        assert!(has(text, Kind::Apology, "blame-shift"), "{text}");
-    }
-    assert!(!has(
-        "You kept asking me to stop, and I didn't. That's on me.",
+    fires_on(
+        "blame-shift",
         Kind::Apology,
-        "blame-shift"
-    ));
+        &[
+            "I'm sorry I swore, but you kept on at me all night.",
+            "sorry i lost it but you were pushing my buttons",
+            "I messed up, but you weren't exactly innocent either.",
+        ],
+        &["You kept asking me to stop, and I didn't. That's on me."],
+    );
 }
 
 /// Reunion talk in other words ("we were always meant to end up together", "be us again",
 /// "I know we could make it work") slipped past L-18 and the first-message check.
 #[test]
 fn reunion_talk_in_other_words_is_rushing() {
-    for text in [
-        "We were always meant to be together, you know it.",
-        "i just want us to be us again",
-        "I know we could make it work if you let me try.",
-    ] {
-        assert!(has(text, Kind::First, "rushing"), "{text}");
-    }
-    assert!(!has(
-        "We were meant to meet at the station, sorry I missed you.",
+    fires_on(
+        "rushing",
         Kind::First,
-        "rushing"
-    ));
+        &[
+            "We were always meant to be together, you know it.",
+            "i just want us to be us again",
+            "I know we could make it work if you let me try.",
+        ],
+        &["We were meant to meet at the station, sorry I missed you."],
+    );
 }
 
 /// Fresh oblique crisis wording written after the first safety fix still slipped through:
@@ -252,45 +253,41 @@ fn reunion_talk_in_other_words_is_rushing() {
 /// pills, "no reason to keep going", relief "if I was gone", one's own funeral (L-28).
 #[test]
 fn oblique_self_harm_wording_second_round_sets_crisis() {
-    for text in [
-        "ive been giving all my stuff away this week",
-        "so tired of being alive",
-        "i honestly don't know what i might do to myself tonight",
-        "Looked up how much paracetamol would be enough.",
-        "There's no reason for me to carry on if you go.",
-        "They'd all be relieved, I think, once I was gone.",
-        "Been planning my funeral in my head again.",
-        "I'm done with everything now.",
-    ] {
-        for kind in Kind::ALL {
-            assert!(
-                report(text, kind).crisis,
-                "no crisis for {text:?} as {kind}"
-            );
-        }
-    }
-    for text in [
-        "I'm giving my old coats away to the shelter.",
-        "I'm so tired of being the one who always cooks.",
-        "I'm done with all of it: the arguing, the sulking. I'm getting help.",
-    ] {
-        assert!(!report(text, Kind::Journal).crisis, "crisis for {text:?}");
-    }
+    crisis_only_in(
+        &[
+            "ive been giving all my stuff away this week",
+            "so tired of being alive",
+            "i honestly don't know what i might do to myself tonight",
+            "Looked up how much paracetamol would be enough.",
+            "There's no reason for me to carry on if you go.",
+            "They'd all be relieved, I think, once I was gone.",
+            "Been planning my funeral in my head again.",
+            "I'm done with everything now.",
+        ],
+        &[
+            "I'm giving my old coats away to the shelter.",
+            "I'm so tired of being the one who always cooks.",
+            "I'm done with all of it: the arguing, the sulking. I'm getting help.",
+        ],
+    );
 }
 
 /// Veiled pressure and presence, second round: a deadline with a consequence, "remember I
 /// know your passcode", copies of everything, parked down their road (L-11, SAFE-4).
 #[test]
 fn veiled_threats_second_round_block() {
-    for text in [
-        "You've got till Friday, then your boss hears everything.",
-        "don't forget i still know your email password",
-        "I saved screenshots of all your messages, just so you know.",
-        "Im sat outside your building right now.",
-        "If you tell the police, I'll make sure you regret it.",
-    ] {
-        assert!(has(text, Kind::Apology, "threat"), "{text}");
-    }
+    fires_on(
+        "threat",
+        Kind::Apology,
+        &[
+            "You've got till Friday, then your boss hears everything.",
+            "don't forget i still know your email password",
+            "I saved screenshots of all your messages, just so you know.",
+            "Im sat outside your building right now.",
+            "If you tell the police, I'll make sure you regret it.",
+        ],
+        &[],
+    );
 }
 
 /// Regression: a message sent earlier the same day read "went out today ago".
