@@ -466,14 +466,13 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
 /// the rules learned the development wording. Now seen, so a floor, not a measure.
 #[test]
 fn crisis_and_threats_on_the_third_round_blind_probes() {
-    let m = measure_probes(
-        "crisis-r3-blind.jsonl (measured, not tuned on)",
-        include_str!("../eval/crisis-r3-blind.jsonl"),
-    );
     // Round 4 (issue 11) measured it again before tuning on it: 103/142, 5 false alarms; then
     // fixed its misses as families: 141/142, none.
-    assert!(m.recall() >= 0.98, "recall fell to {:.3}", m.recall());
-    assert!(m.alarms <= 1, "{} false alarms", m.alarms);
+    probe_floors(
+        "crisis-r3-blind.jsonl (measured, then tuned on in round 4)",
+        include_str!("../eval/crisis-r3-blind.jsonl"),
+        (0.98, 1),
+    );
 }
 
 /// The fourth safety round's development probes (issue 11): 284 lines written by the rule
@@ -485,12 +484,11 @@ fn crisis_and_threats_on_the_third_round_blind_probes() {
 /// against regressions, not an estimate (see the crate README).
 #[test]
 fn crisis_and_threats_on_the_fourth_round_dev_probes() {
-    let m = measure_probes(
+    let m = probe_floors(
         "crisis-r4-dev.jsonl (tuned on)",
         include_str!("../eval/crisis-r4-dev.jsonl"),
+        (0.95, 1),
     );
-    assert!(m.recall() >= 0.95, "recall fell to {:.3}", m.recall());
-    assert!(m.alarms <= 1, "{} false alarms", m.alarms);
     assert!(m.both_strict >= 15, "{} leverage lines", m.both_strict);
 }
 
@@ -501,12 +499,19 @@ fn crisis_and_threats_on_the_fourth_round_dev_probes() {
 /// floor, not a measure.
 #[test]
 fn crisis_and_threats_on_the_fourth_round_blind_probes() {
-    let m = measure_probes(
+    probe_floors(
         "crisis-r4-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r4-blind.jsonl"),
+        (0.76, 5),
     );
-    assert!(m.recall() >= 0.76, "recall fell to {:.3}", m.recall());
-    assert!(m.alarms <= 5, "{} false alarms", m.alarms);
+}
+
+/// Measures a probe file and fails under its floors: (least recall, most false alarms).
+fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
+    let m = measure_probes(name, text);
+    assert!(m.recall() >= recall, "recall fell to {:.3}", m.recall());
+    assert!(m.alarms <= alarms, "{} false alarms", m.alarms);
+    m
 }
 
 /// What one probe file gives, as `shared/LABELS.md` counts it.
