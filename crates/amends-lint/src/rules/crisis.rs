@@ -55,8 +55,16 @@ impl Rule for Threat {
     }
 }
 
-/// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers.
+/// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers;
+/// then the findings of sentences told as history are set aside (see [`set_aside`]).
 fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
+    let before = out.len();
+    found_anywhere(cx, out);
+    set_aside(cx, out, before);
+}
+
+/// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers.
+fn found_anywhere(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let before = out.len();
     emit_all(cx, out, |_| true);
     // The phrase findings, in text order; `emit_all` already skipped overlapping hits.
@@ -69,6 +77,69 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
             cx.emit(out, span, None);
         }
     }
+}
+
+/// Cue class of words that tell a crisis or a threat as over: a time long past ("years ago",
+/// "when I was nineteen", "back in school"), recovery ("clean for six years", "therapy helped",
+/// "I'm glad I survived"), a threat owned as a past wrong ("there was a time I'd have...").
+const TOLD_AS_PAST: &str = "told-as-past";
+/// Cue class of words that make it current all the same ("again", "tonight", "right now",
+/// "these days", "still want"): they keep the sentence's findings.
+const STILL_NOW: &str = "still-now";
+
+/// Round-4 false alarms (issue 11) were mostly crises told as history: "When I was nineteen I
+/// tried to end my life. Today I'm grateful I'm still here." A phrase cannot see the rest of
+/// its sentence, so the findings from `from` on are dropped in a sentence with a
+/// [`TOLD_AS_PAST`] hit and no [`STILL_NOW`] hit outside it. Biased to recall like the rule
+/// (SAFE-3): the past markers are narrow, and any present marker keeps the finding ("I used to
+/// cope, but tonight I want to die").
+fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    let class = |name: &str| {
+        cx.lexicon
+            .cue_classes
+            .iter()
+            .position(|c| c == name)
+            .and_then(|c| u16::try_from(c).ok())
+    };
+    let (Some(past), Some(now)) = (class(TOLD_AS_PAST), class(STILL_NOW)) else {
+        return;
+    };
+    let class_of = |h: &crate::engine::Hit| {
+        cx.lexicon
+            .groups
+            .get(usize::from(h.group))
+            .and_then(|g| g.cue)
+    };
+    let past_hits: Vec<_> = cx
+        .own_hits()
+        .iter()
+        .filter(|h| class_of(h) == Some(past))
+        .collect();
+    if past_hits.is_empty() || out.len() == from {
+        return;
+    }
+    // A present marker inside a past one ("I'm in a better place now") does not count.
+    let current = |sentence: usize| {
+        cx.own_hits().iter().any(|h| {
+            h.sentence == sentence
+                && class_of(h) == Some(now)
+                && !past_hits
+                    .iter()
+                    .any(|p| p.first_token <= h.first_token && h.last_token <= p.last_token)
+        })
+    };
+    let sentences = cx.doc.sentences();
+    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let mut kept = from;
+    for i in from..out.len() {
+        let s = sentence_of(out[i].span.start);
+        let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
+        if !told_as_past {
+            out.swap(kept, i);
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 /// Sentences either side of a self-harm finding that a leverage cue may sit in.

@@ -454,12 +454,52 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
 /// the rules learned the development wording. Now seen, so a floor, not a measure.
 #[test]
 fn crisis_and_threats_on_the_third_round_blind_probes() {
-    let m = measure_probes(
-        "crisis-r3-blind.jsonl (measured, not tuned on)",
+    // Round 4 (issue 11) measured it again before tuning on it: 103/142, 5 false alarms; then
+    // fixed its misses as families: 141/142, none.
+    probe_floors(
+        "crisis-r3-blind.jsonl (measured, then tuned on in round 4)",
         include_str!("../eval/crisis-r3-blind.jsonl"),
+        (0.98, 1),
     );
-    assert!(m.recall() >= 0.68, "recall fell to {:.3}", m.recall());
-    assert!(m.alarms <= 8, "{} false alarms", m.alarms);
+}
+
+/// The fourth safety round's development probes (issue 11): 284 lines written by the rule
+/// author before the round's changes (no independent writer could be started), 192 of crisis,
+/// threats or both and 92 hard negatives that share their words ("I'll be gone for the
+/// weekend", "I know where you are tonight, the pub quiz, see you there"). Before the round
+/// (581bfff) the first 229 lines gave recall 0.556 (85/153) and 15 false alarms in 76; a
+/// fresh batch of 55 run once after the first fixes gave 15/39 and 2/16. Tuned on, so a floor
+/// against regressions, not an estimate (see the crate README).
+#[test]
+fn crisis_and_threats_on_the_fourth_round_dev_probes() {
+    let m = probe_floors(
+        "crisis-r4-dev.jsonl (tuned on)",
+        include_str!("../eval/crisis-r4-dev.jsonl"),
+        (0.95, 1),
+    );
+    assert!(m.both_strict >= 15, "{} leverage lines", m.both_strict);
+}
+
+/// The fourth round's blind probes: 233 lines in 21 kinds, 144 of crisis, threats or both and
+/// 89 hard negatives, written before any rule change of the round and measured once after
+/// it: recall 0.764 (110/144), 5 false alarms in 89 (per kind in the crate README). Written by
+/// the rule author, not an independent writer, so even that is optimistic. Now seen, so a
+/// floor, not a measure.
+#[test]
+fn crisis_and_threats_on_the_fourth_round_blind_probes() {
+    probe_floors(
+        "crisis-r4-blind.jsonl (measured once, not tuned on)",
+        include_str!("../eval/crisis-r4-blind.jsonl"),
+        (0.76, 5),
+    );
+}
+
+/// Measures a probe file and fails under its floors: (least recall, most false alarms).
+fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
+    let m = measure_probes(name, text);
+    assert!(m.recall() >= recall, "recall fell to {:.3}", m.recall());
+    assert!(m.alarms <= alarms, "{} false alarms", m.alarms);
+    m
 }
 
 /// What one probe file gives, as `shared/LABELS.md` counts it.
