@@ -273,6 +273,8 @@ pub enum Refusal {
     },
     /// SAFE-1: an invitation lifted a stop, so it is never rewritten afterwards.
     InvitationStands { id: String },
+    /// LS-1: a question marked answered once; a second mark would change nothing.
+    AlreadyAnswered,
 }
 
 /// "text (METHOD)", the way every front end shows a reason.
@@ -293,6 +295,7 @@ impl Refusal {
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotSendable { .. } => "not-sendable",
+            Refusal::AlreadyAnswered => "already-answered",
             _ => "refused",
         }
     }
@@ -385,6 +388,9 @@ impl fmt::Display for Refusal {
                  afterwards: it is what lifted a stop. If it was recorded by mistake, record \
                  their wish again (for example that they said no) and it holds from then."
             ),
+            Refusal::AlreadyAnswered => {
+                f.write_str("That question is already marked answered; nothing was changed.")
+            }
         }
     }
 }

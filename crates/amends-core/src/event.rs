@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::forms::{Answer, FormId};
 
 /// Who the other person is to the user (GO-12: the wording adjusts to it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Relationship {
     Partner,
@@ -54,7 +54,7 @@ impl std::str::FromStr for Relationship {
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -323,7 +323,7 @@ vocabulary! {
 }
 
 /// SAFE-9, AM-3: the user's own check on an amends request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Bounds {
     pub affordable: bool,
     pub legal: bool,
@@ -343,7 +343,7 @@ impl Bounds {
 }
 
 /// Per-user settings that tune METHOD defaults (never a SAFE rule).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Settings {
     /// SI-2: exercise sessions a week.
@@ -379,8 +379,9 @@ pub struct Event {
 pub type Answers = BTreeMap<String, Answer>;
 
 /// The payload of an event. The tag is the stored `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[schemars(rename = "Entry", deny_unknown_fields)]
 pub enum EventData {
     /// MO-2: a private journal entry. It has no send function, anywhere.
     Journal { text: String },
@@ -494,6 +495,7 @@ pub enum EventData {
     PromiseMade {
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Option<crate::schema::Time>")]
         due: Option<Timestamp>,
     },
     /// TR-3: what became of a promise (by the id of its `promise-made` event).
@@ -501,6 +503,7 @@ pub enum EventData {
         promise: String,
         outcome: PromiseOutcome,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Option<crate::schema::Time>")]
         due: Option<Timestamp>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,

@@ -7,7 +7,19 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// What the draft is for. Decides which rules run (METHOD.md, "Message linter rules").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The first, short message after no contact (RC-3, L-26).
@@ -79,7 +91,19 @@ impl FromStr for Kind {
 }
 
 /// How much a finding matters. Ordered: `Advise < Warn < Block`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A checklist hint; does not change the verdict.
@@ -102,7 +126,7 @@ impl Severity {
 }
 
 /// The overall outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No block or warn finding (advisories may remain).
@@ -133,6 +157,28 @@ pub struct Span {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+}
+
+/// `[start, end]`, as serde writes it.
+impl schemars::JsonSchema for Span {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Span".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "array",
+            "description": "[start, end]: byte offsets into the UTF-8 text, end-exclusive, on \
+                character boundaries.",
+            "prefixItems": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "integer", "minimum": 0 }
+            ],
+            "minItems": 2,
+            "maxItems": 2,
+            "items": false
+        })
+    }
 }
 
 impl Span {
@@ -170,7 +216,8 @@ impl From<Span> for [usize; 2] {
 }
 
 /// One element a good message of this kind shows, with the evidence for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Component", deny_unknown_fields)]
 pub struct ComponentReport {
     /// `specific_action`, `impact`, `remorse`, `responsibility`, `repair`, `respectful_close`,
     /// and for `ask` also `clear_wish`, `acknowledges_hesitation`, `self_work_regardless`,
@@ -241,7 +288,8 @@ impl Finding {
 }
 
 /// One problem, with the exact words and why it matters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     /// Rule id in kebab case (`blame-shift`).
     pub rule: Cow<'static, str>,
@@ -260,7 +308,8 @@ pub struct Finding {
 }
 
 /// The result of checking one draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Report {
     /// What the draft was checked as.
     pub kind: Kind,
