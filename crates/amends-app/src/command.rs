@@ -32,7 +32,7 @@ pub trait Command {
 /// When it happened, in your time zone: a time like `2024-05-03T18:30:00+02:00`, a date
 /// (`2024-05-03`), `today` or `yesterday`. Default now; never in the future.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
-pub struct When(pub String);
+pub struct LoggedAt(pub String);
 
 /// A moment that may be in the future, in your time zone: a date (the end of that day) or a
 /// full time, e.g. `2024-06-01` or `2024-06-01T09:00:00+02:00`.
@@ -55,7 +55,7 @@ pub fn blame(field: &'static str) -> impl Fn(AppError) -> AppError {
 }
 
 /// The `at` of a command: when it happened (now when left out), never in the future.
-pub async fn at(app: &App, at: Option<&When>, now: Timestamp) -> Result<Timestamp> {
+pub async fn at(app: &App, at: Option<&LoggedAt>, now: Timestamp) -> Result<Timestamp> {
     let at = app
         .when(at.map(|w| w.0.as_str()), now)
         .await
@@ -93,7 +93,7 @@ macro_rules! logs {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fdoc])* pub $field: $ty,)*
-            pub at: Option<When>,
+            pub at: Option<LoggedAt>,
         }
 
         impl Command for $name {
@@ -312,7 +312,7 @@ logs! {
 pub struct FormAnswers {
     /// Question id to answer: text, a number, true or false, or a list of option ids or lines.
     pub answers: Answers,
-    pub at: Option<When>,
+    pub at: Option<LoggedAt>,
 }
 
 impl FormAnswers {
@@ -367,7 +367,7 @@ impl Recorded {
 pub struct AddQuestion {
     /// Their question, as they asked it.
     pub text: String,
-    pub at: Option<When>,
+    pub at: Option<LoggedAt>,
 }
 
 impl Command for AddQuestion {
@@ -413,7 +413,7 @@ pub async fn answer_question(
 pub struct AddJournal {
     /// The entry; never sendable (MO-2).
     pub text: String,
-    pub at: Option<When>,
+    pub at: Option<LoggedAt>,
 }
 
 /// A journal entry saved, and what the safety scan found in it (SAFE-3, SAFE-4).
@@ -842,7 +842,7 @@ impl SetLocalHelp {
 pub struct Correct {
     pub entry: EventData,
     /// When it happened, if that was wrong too; default the time of the entry it corrects.
-    pub at: Option<When>,
+    pub at: Option<LoggedAt>,
 }
 
 impl Correct {
@@ -1094,7 +1094,7 @@ pub struct Unlock {
 /// The passphrase to choose; it cannot be recovered if forgotten.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SetUp {
+pub struct FirstRun {
     pub passphrase: String,
 }
 

@@ -147,23 +147,6 @@ impl ApiError {
         }
         err
     }
-
-    /// An error from a use case that is about one field.
-    pub fn app_field(field: &str, e: &AppError) -> Self {
-        let mut err = Self::app(e);
-        if err.status == StatusCode::UNPROCESSABLE_ENTITY {
-            err = Self::invalid(field, e);
-        } else if err.status == StatusCode::PAYLOAD_TOO_LARGE {
-            err = err.with("field", field);
-        }
-        err
-    }
-
-    /// A bug in this crate (a handler asking for a field it did not declare), said plainly.
-    pub fn internal(message: String) -> Self {
-        tracing::error!(%message, "an API handler is out of step with its field list");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-    }
 }
 
 impl From<AppError> for ApiError {
@@ -177,8 +160,18 @@ impl IntoResponse for ApiError {
         let mut body = Map::new();
         body.insert("error".into(), json!(self.code));
         body.insert("message".into(), json!(self.message));
+        // A 429 says when to try again in its header too.
+        let after = self
+            .extra
+            .get("retry_after_seconds")
+            .and_then(Value::as_u64);
         body.extend(self.extra);
-        (self.status, Json(Value::Object(body))).into_response()
+        let mut res = (self.status, Json(Value::Object(body))).into_response();
+        if let Some(secs) = after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 
