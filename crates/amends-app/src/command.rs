@@ -50,6 +50,11 @@ pub fn blame(field: &'static str) -> impl Fn(AppError) -> AppError {
         e @ (AppError::EmptyText | AppError::EmptyName | AppError::InvalidUtf8 { .. }) => {
             AppError::field(field, e.to_string())
         }
+        AppError::TooLong { size, limit, .. } => AppError::TooLong {
+            size,
+            limit,
+            field: Some(field),
+        },
         e => e,
     }
 }
@@ -395,8 +400,8 @@ pub async fn answer_question(
         return Err(AppError::NotFound {
             what: "question",
             id: id.to_string(),
-            hint: "; the list of questions gives their ids, and a question gets a new id when \
-                   it is marked answered",
+            hint: "; GET /api/v1/questions lists them, and a question gets a new id when it \
+                   is marked answered",
         });
     };
     // A second mark would add a correction that changes nothing.
@@ -630,6 +635,7 @@ impl CheckText {
             return Err(AppError::TooLong {
                 size: self.text.len(),
                 limit: crate::MAX_TEXT_BYTES,
+                field: Some("text"),
             });
         }
         if !self.records {
@@ -874,7 +880,7 @@ fn no_entry(id: &str) -> AppError {
     AppError::NotFound {
         what: "entry",
         id: id.to_string(),
-        hint: " in the current case; the list of events gives the ids of those that count now",
+        hint: " in the current case; GET /api/v1/events lists the entries that count now",
     }
 }
 

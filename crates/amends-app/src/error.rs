@@ -56,7 +56,12 @@ pub enum AppError {
     #[error(
         "the text is {size} bytes, over the limit of {limit} bytes (1 MiB). Split it into smaller entries."
     )]
-    TooLong { size: usize, limit: usize },
+    TooLong {
+        size: usize,
+        limit: usize,
+        /// The field that holds the text, when a front end named it.
+        field: Option<&'static str>,
+    },
 
     #[error(
         "the text is not valid UTF-8 (the first bad byte is at offset {offset}). Save it as UTF-8 and try again."
@@ -228,7 +233,7 @@ impl AppError {
     /// The field to blame, when the use case knows it.
     pub fn blamed_field(&self) -> Option<&'static str> {
         match self {
-            AppError::Invalid { field, .. } => *field,
+            AppError::Invalid { field, .. } | AppError::TooLong { field, .. } => *field,
             _ => None,
         }
     }

@@ -54,7 +54,7 @@ impl std::str::FromStr for Relationship {
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -71,6 +71,18 @@ macro_rules! vocabulary {
             /// Every valid spelling, comma-separated, for error messages and help.
             pub fn valid() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        /// The words, in the order `ALL` lists them (the API's document and its messages).
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                schemars::json_schema!({ "type": "string", "enum": words })
             }
         }
 
@@ -324,6 +336,7 @@ vocabulary! {
 
 /// SAFE-9, AM-3: the user's own check on an amends request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Bounds {
     pub affordable: bool,
     pub legal: bool,
@@ -345,6 +358,7 @@ impl Bounds {
 /// Per-user settings that tune METHOD defaults (never a SAFE rule).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct Settings {
     /// SI-2: exercise sessions a week.
     pub exercise_per_week: Option<f64>,

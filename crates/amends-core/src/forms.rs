@@ -117,13 +117,13 @@ pub struct Question {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'static str>,
     pub answer: AnswerType,
-    #[serde(skip_serializing_if = "<[Opt]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[Opt]>::is_empty")]
     pub options: &'static [Opt],
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
     /// For `Lines`: how many lines at least.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub min_items: usize,
 }
 

@@ -136,8 +136,12 @@ impl ApiError {
             tracing::error!(error = %e, "an API request failed");
         }
         let mut err = Self::new(status, e.code(), crate::views::capitalise(&e.to_string()));
-        if let Some(field) = e.blamed_field() {
-            err = Self::invalid(field, e);
+        match e.blamed_field() {
+            Some(field) if status == StatusCode::UNPROCESSABLE_ENTITY => {
+                err = Self::invalid(field, e)
+            }
+            Some(field) => err = err.with("field", field),
+            None => {}
         }
         if let AppError::Refused(refusal) = e {
             err = err.with("reasons", refusal.reasons());

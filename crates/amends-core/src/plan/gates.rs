@@ -110,10 +110,10 @@ pub struct Gate {
     #[schemars(with = "Option<crate::schema::Time>")]
     pub opens_at: Option<Timestamp>,
     /// Composer only: the kinds of draft that may be written now.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allows: Vec<DraftKind>,
     /// Limits that apply while the gate is open (for example, no apology on the no-fault path).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<Reason>,
 }
 

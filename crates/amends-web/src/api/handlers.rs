@@ -242,10 +242,7 @@ pub async fn check(
     headers: HeaderMap,
     Body(req): Body<CheckText>,
 ) -> Answer<CheckResult> {
-    req.validate().map_err(|e| match e {
-        AppError::TooLong { .. } => ApiError::app(&e).with("field", "text"),
-        e => e.into(),
-    })?;
+    req.validate()?;
     if !req.records {
         // The coach is CPU work, about 0.1 ms per KiB. A message of a few KiB is checked right
         // here: handing it to another thread costs more than it takes (the load test in

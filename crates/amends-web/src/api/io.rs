@@ -18,6 +18,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 pub use crate::http::ApiError;
 
@@ -52,7 +55,7 @@ impl OperationOutput for ApiError {
 /// command does not have. An empty body counts as `{}`.
 pub struct Body<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + JsonSchema> FromRequest<S> for Body<T> {
+impl<S: Send + Sync, T: DeserializeOwned + JsonSchema + 'static> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -120,7 +123,7 @@ fn kind_of(v: &Value) -> &'static str {
 /// A query string, read like a body: unknown parameters are refused by name.
 pub struct Query<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + JsonSchema> FromRequestParts<S> for Query<T> {
+impl<S: Send + Sync, T: DeserializeOwned + JsonSchema + 'static> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
@@ -128,7 +131,7 @@ impl<S: Send + Sync, T: DeserializeOwned + JsonSchema> FromRequestParts<S> for Q
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(Query)
-            .map_err(field_error::<T, _>)
+            .map_err(|e| field_error(e, &schema_of::<T>()))
     }
 }
 
@@ -161,14 +164,36 @@ impl<T: JsonSchema> OperationInput for Params<T> {
     }
 }
 
-/// Reads `value` as the command `T`; a problem names its field.
-pub fn decode<T: DeserializeOwned + JsonSchema>(value: Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(field_error::<T, _>)
+/// The schema of `T`, as the document shows it: generated once per type.
+fn schema_of<T: JsonSchema + 'static>() -> Arc<Value> {
+    static SCHEMAS: LazyLock<Mutex<HashMap<TypeId, Arc<Value>>>> = LazyLock::new(Default::default);
+    let mut known = SCHEMAS.lock().unwrap_or_else(|e| e.into_inner());
+    let schema = known.entry(TypeId::of::<T>()).or_insert_with(|| {
+        Arc::new(serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default())
+    });
+    Arc::clone(schema)
 }
 
-/// A serde error as the API says it: the field by its path (`entry.note`), what is wrong, and
-/// what the field takes, read from the schema of `T` (the same one the document shows).
-fn field_error<T: JsonSchema, E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ApiError {
+/// Reads `value` as the command `T`. A problem names its field by its path and says what the
+/// field takes, both from the schema of `T`; serde has the last word on anything else.
+pub fn decode<T: DeserializeOwned + JsonSchema + 'static>(value: Value) -> Result<T, ApiError> {
+    let schema = schema_of::<T>();
+    let walk = Walk { root: &schema };
+    if let Some((path, problem)) = walk.check(&value, &schema, &mut Vec::new()) {
+        return Err(invalid(&path, problem));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| field_error(e, &schema))
+}
+
+fn invalid(path: &[String], problem: String) -> ApiError {
+    if path.is_empty() {
+        return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", problem);
+    }
+    ApiError::invalid(&path.join("."), problem)
+}
+
+/// A serde error as the API says it: the field by its path and what it takes.
+fn field_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>, schema: &Value) -> ApiError {
     let mut path: Vec<String> = e
         .path()
         .iter()
@@ -181,84 +206,218 @@ fn field_error<T: JsonSchema, E: std::fmt::Display>(e: serde_path_to_error::Erro
         .iter()
         .find_map(|p| message.strip_prefix(p))
         .map(|rest| rest.split([',', ' ']).next().unwrap_or(rest).to_string());
-    if let Some(name) = &named
-        && path.last() != Some(name)
+    if let Some(name) = named
+        && path.last() != Some(&name)
     {
-        path.push(name.clone());
+        path.push(name);
     }
-    let field = path.join(".");
-    let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
-    let takes = expected(&schema, &path);
-    let problem = match (message.starts_with("missing field"), takes) {
-        (true, Some(takes)) => format!("this field is missing; give {takes}"),
-        (true, None) => "this field is missing".to_string(),
-        (false, Some(takes)) if !message.starts_with("unknown field") => {
-            format!("{message}; give {takes}")
-        }
+    let walk = Walk { root: schema };
+    let takes = walk.at(schema, &path).map(|s| walk.takes(&s));
+    let problem = match takes {
+        Some(takes) if !message.starts_with("unknown field") => format!("{message}; give {takes}"),
         _ => message,
     };
-    if field.is_empty() {
-        return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", problem);
-    }
-    ApiError::invalid(&field, problem)
+    invalid(&path, problem)
 }
 
-/// What the field at `path` takes, in words: the values of a vocabulary, a whole number, ...
-fn expected(root: &Value, path: &[String]) -> Option<String> {
-    let resolve = |s: &Value| -> Value {
+/// A walk of a value along its schema, for the problems worth naming before serde reads it:
+/// an unknown field, a missing one, a word outside its vocabulary, a value of the wrong type.
+struct Walk<'a> {
+    root: &'a Value,
+}
+
+type Found = Option<(Vec<String>, String)>;
+
+impl Walk<'_> {
+    fn resolve(&self, s: &Value) -> Value {
         match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => root
-                .pointer(r.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or(Value::Null),
+            Some(r) => {
+                let at = self.root.pointer(r.trim_start_matches('#'));
+                at.cloned().unwrap_or(Value::Null)
+            }
             None => s.clone(),
         }
-    };
-    let mut s = resolve(root);
-    for name in path {
-        let Some(next) = s.pointer(&format!("/properties/{name}")).map(&resolve) else {
-            return None;
-        };
-        s = next;
     }
-    // An Option is `anyOf: [T, null]`; a vocabulary `enum` or `oneOf` of `const`s.
-    let mut consts = Vec::new();
-    let mut types = Vec::new();
-    let mut stack = vec![s];
-    while let Some(s) = stack.pop() {
-        let s = resolve(&s);
+
+    /// The schemas a value may match: an Option's `anyOf` with null, a vocabulary's `oneOf`.
+    fn options(&self, s: &Value) -> Vec<Value> {
+        let s = self.resolve(s);
         for key in ["anyOf", "oneOf"] {
             if let Some(v) = s.get(key).and_then(Value::as_array) {
-                stack.extend(v.iter().rev().cloned());
+                return v.iter().flat_map(|x| self.options(x)).collect();
             }
         }
-        if let Some(c) = s.get("const").and_then(Value::as_str) {
-            consts.push(c.to_string());
+        vec![s]
+    }
+
+    /// The schema at `path` below `s`.
+    fn at(&self, s: &Value, path: &[String]) -> Option<Value> {
+        let mut s = self.resolve(s);
+        for name in path {
+            s = self.options(&s).iter().find_map(|o| {
+                let p = o.pointer(&format!("/properties/{name}"))?;
+                Some(self.resolve(p))
+            })?;
         }
-        if let Some(e) = s.get("enum").and_then(Value::as_array) {
-            consts.extend(e.iter().filter_map(Value::as_str).map(str::to_string));
+        Some(s)
+    }
+
+    /// What a schema takes, in words.
+    fn takes(&self, s: &Value) -> String {
+        let options = self.options(s);
+        let words: Vec<&str> = options
+            .iter()
+            .flat_map(words)
+            .filter_map(Value::as_str)
+            .collect();
+        if !words.is_empty() {
+            return format!("one of: {}", words.join(", "));
         }
-        match s.get("type") {
-            Some(Value::String(t)) => types.push(t.clone()),
-            Some(Value::Array(ts)) => {
-                types.extend(ts.iter().filter_map(Value::as_str).map(str::to_string))
+        let types = options.iter().flat_map(|o| match o.get("type") {
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(t)) => vec![t.as_str()],
+            _ => Vec::new(),
+        });
+        let words = types.filter_map(|t| match t {
+            "integer" => Some("a whole number, e.g. 7"),
+            "number" => Some("a number, e.g. 7.5"),
+            "boolean" => Some("true or false"),
+            "string" => Some("a string"),
+            "array" => Some("a list"),
+            "object" => Some("a JSON object"),
+            _ => None,
+        });
+        words.collect::<Vec<_>>().join(" or ")
+    }
+
+    fn check(&self, v: &Value, s: &Value, path: &mut Vec<String>) -> Found {
+        let mut options = self.options(s);
+        // Entries are told apart by their kind (the schema's `const`): check the one named.
+        let kind_of = |o: &Value| o.pointer("/properties/kind/const").cloned();
+        if options.len() > 1 && options.iter().all(|o| kind_of(o).is_some()) {
+            let kinds: Vec<Value> = options.iter().filter_map(kind_of).collect();
+            let given = v.get("kind");
+            let Some(at) = given.and_then(|k| kinds.iter().position(|c| c == k)) else {
+                path.push("kind".into());
+                let names: Vec<&str> = kinds.iter().filter_map(Value::as_str).collect();
+                let problem = if given.is_none() {
+                    "this field is missing"
+                } else {
+                    "unknown kind"
+                };
+                return Some((
+                    path.clone(),
+                    format!("{problem}; give one of: {}", names.join(", ")),
+                ));
+            };
+            options = vec![options.swap_remove(at)];
+        }
+        let fits = |o: &&Value| {
+            let typed = match o.get("type") {
+                Some(Value::String(t)) => type_fits(t, v),
+                Some(Value::Array(ts)) => {
+                    ts.iter().filter_map(Value::as_str).any(|t| type_fits(t, v))
+                }
+                _ => true,
+            };
+            let listed = words(o);
+            typed && (listed.is_empty() || listed.contains(&v))
+        };
+        let Some(s) = options.iter().find(fits) else {
+            return Some((path.clone(), format!("give {}", self.takes(s))));
+        };
+        match v {
+            Value::Object(map) => self.check_object(map, s, path),
+            // A problem in a list names the list.
+            Value::Array(items) => {
+                let item = s.get("items").filter(|i| i.is_object())?;
+                items.iter().find_map(|v| self.check(v, item, path))
             }
-            _ => {}
+            _ => None,
         }
     }
-    if !consts.is_empty() {
-        return Some(format!("one of: {}", consts.join(", ")));
+
+    fn check_object(&self, map: &Map<String, Value>, s: &Value, path: &mut Vec<String>) -> Found {
+        let props = s.get("properties").and_then(Value::as_object);
+        let known = |k: &String| props.is_some_and(|p| p.contains_key(k));
+        if s.get("additionalProperties") == Some(&Value::Bool(false))
+            && let Some(k) = map.keys().find(|k| !known(k))
+        {
+            let what = match map.get("kind").and_then(Value::as_str) {
+                _ if path.is_empty() => "this request".to_string(),
+                Some(kind) => format!("a {kind} entry"),
+                None => path.join("."),
+            };
+            // An entry's kind is its tag, not one of its fields.
+            let field = |k: &&str| path.is_empty() || *k != "kind";
+            let names: Vec<&str> = props
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.as_str())
+                .filter(field)
+                .collect();
+            path.push(k.clone());
+            let takes = if names.is_empty() {
+                "no fields".to_string()
+            } else {
+                names.join(", ")
+            };
+            return Some((
+                path.clone(),
+                format!("there is no such field; {what} takes: {takes}"),
+            ));
+        }
+        let mut required = s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        let missing = |k: &&str| map.get(*k).is_none_or(Value::is_null);
+        if let Some(k) = required.by_ref().filter_map(Value::as_str).find(missing) {
+            let takes = props
+                .and_then(|p| p.get(k))
+                .map(|p| self.takes(p))
+                .unwrap_or_default();
+            path.push(k.to_string());
+            return Some((path.clone(), format!("this field is missing; give {takes}")));
+        }
+        for (k, v) in map {
+            let Some(p) = props.and_then(|p| p.get(k)) else {
+                continue;
+            };
+            path.push(k.clone());
+            if let Some(found) = self.check(v, p, path) {
+                return Some(found);
+            }
+            path.pop();
+        }
+        None
     }
-    let words = types.iter().find_map(|t| match t.as_str() {
-        "integer" => Some("a whole number, e.g. 7"),
-        "number" => Some("a number, e.g. 7.5"),
-        "boolean" => Some("true or false"),
-        "string" => Some("a string"),
-        "array" => Some("a list"),
-        "object" => Some("a JSON object"),
-        _ => None,
-    })?;
-    Some(words.to_string())
+}
+
+/// The words of a vocabulary: a `const`, or an `enum`.
+fn words(o: &Value) -> Vec<&Value> {
+    let one = o.get("const").into_iter();
+    one.chain(
+        o.get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    )
+    .collect()
+}
+
+fn type_fits(t: &str, v: &Value) -> bool {
+    match t {
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "string" => v.is_string(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        "null" => v.is_null(),
+        _ => true,
+    }
 }
 
 /// A JSON answer with the status `S` (200, or 201 for something recorded), with the session

@@ -853,6 +853,13 @@ fn build(doc: &mut OpenApi) -> Router<Shared> {
             .security_scheme("session", scheme("cookie", SESSION_COOKIE, "Set by POST /api/v1/unlock and /setup (HttpOnly, SameSite=Strict)."))
             .security_scheme("csrf", scheme("header", "X-CSRF-Token", "The csrf_token of the current session, from POST /api/v1/unlock or /setup (the amends_csrf cookie holds it too); a new one comes with every unlock and passphrase change."))
     });
+    // The rows' paths are below the prefix the router is nested at.
+    if let Some(paths) = doc.paths.as_mut() {
+        let rows = std::mem::take(&mut paths.paths).into_iter();
+        paths.paths = rows
+            .map(|(p, item)| (format!("{PREFIX}{p}"), item))
+            .collect();
+    }
     doc.openapi = "3.1.0".into();
     doc.info = Info {
         license: Some(License {
