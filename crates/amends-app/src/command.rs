@@ -1077,12 +1077,12 @@ impl FormList {
         let questionnaires = FormId::ALL.iter().map(|id| FormEntry {
             kind: "questionnaire",
             submit: format!("{prefix}/assessments/{}", id.as_str()),
-            form: id.form().clone(),
+            form: *id.form(),
         });
         let sections = amends_core::WORKBOOK.iter().map(|s| FormEntry {
             kind: "workbook",
             submit: format!("{prefix}/workbook/{}", s.id),
-            form: s.form.clone(),
+            form: s.form,
         });
         FormList {
             forms: questionnaires.chain(sections).collect(),

@@ -144,528 +144,151 @@ pub struct Op {
     route: ApiMethodRouter<Shared>,
 }
 
-/// Every operation of the API.
+/// The table of [`ops`], one row per operation, kept as a table.
+macro_rules! rows {
+    ($($method:ident $path:literal, $access:expr, $handler:expr, $id:literal, $tag:literal,
+       $summary:literal $(, $about:literal)?;)*) => {
+        vec![$(op(Method::$method, $path, $access, $handler, $id, $tag, $summary,
+            concat!($($about)?)),)*]
+    };
+}
+
+/// Every operation of the API: method, path, who may call it, handler, operation id, tag,
+/// summary and (optionally) more words for the document.
 pub fn ops() -> Vec<Op> {
     use cmd::*;
     use h::log;
-    let (get, post, put) = (Method::GET, Method::POST, Method::PUT);
-    vec![
-        op(
-            get.clone(),
-            "/openapi.json",
-            PUBLIC,
-            serve,
-            "openapi",
-            "meta",
-            "This document",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/setup",
-            OPEN,
-            h::setup,
-            "setup",
-            "session",
+    rows! {
+        GET "/openapi.json", PUBLIC, serve, "openapi", "meta",
+            "This document";
+        POST "/setup", OPEN, h::setup, "setup", "session",
             "First run: choose the passphrase and create the store",
-            "Creates the encrypted store and starts a session at once, as POST /unlock would: \
-             the session cookie, the CSRF cookie and csrf_token in the answer. Refused with \
-             409 once amends is set up.",
-        ),
-        op(
-            post.clone(),
-            "/unlock",
-            OPEN,
-            h::unlock,
-            "unlock",
-            "session",
+            "Creates the encrypted store and starts a session at once, as POST /unlock would: the \
+             session cookie, the CSRF cookie and csrf_token in the answer. Refused with 409 once \
+             amends is set up.";
+        POST "/unlock", OPEN, h::unlock, "unlock", "session",
             "Unlock amends with the passphrase",
             "Sets the HttpOnly, SameSite=Strict session cookie, as the unlock page does. After \
-             five wrong passphrases in a row each try waits (429), doubling up to 15 minutes.",
-        ),
-        op(
-            post.clone(),
-            "/lock",
-            PUBLIC,
-            h::lock,
-            "lock",
-            "session",
+             five wrong passphrases in a row each try waits (429), doubling up to 15 minutes.";
+        POST "/lock", PUBLIC, h::lock, "lock", "session",
             "Lock amends and forget the key",
-            "Locking while locked changes nothing.",
-        ),
-        op(
-            get.clone(),
-            "/session",
-            PUBLIC,
-            h::session,
-            "session",
-            "session",
-            "Whether amends is set up and unlocked",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/passphrase",
-            SESSION,
-            h::change_passphrase,
-            "changePassphrase",
-            "settings",
+            "Locking while locked changes nothing.";
+        GET "/session", PUBLIC, h::session, "session", "session",
+            "Whether amends is set up and unlocked";
+        POST "/passphrase", SESSION, h::change_passphrase, "changePassphrase", "settings",
             "Change the passphrase",
             "A wrong current passphrase is a 422 naming current and changes nothing. The old \
-             session cookie and csrf_token stop working; the answer has the new ones.",
-        ),
-        op(
-            post.clone(),
-            "/wipe",
-            SESSION,
-            h::wipe,
-            "wipe",
-            "settings",
+             session cookie and csrf_token stop working; the answer has the new ones.";
+        POST "/wipe", SESSION, h::wipe, "wipe", "settings",
             "Delete everything",
             "Deletes the whole store, then locks. Anything but the exact phrase is a 422 naming \
-             confirm, and nothing is deleted. There is no undo.",
-        ),
-        op(
-            post.clone(),
-            "/check",
-            Access {
+             confirm, and nothing is deleted. There is no undo.";
+        POST "/check", Access {
                 csrf_exempt: true,
                 ..EITHER
-            },
-            h::check,
-            "check",
-            "coach",
+            }, h::check, "check", "coach",
             "Check a text with the message coach",
             "Answers DESIGN.md's report exactly; spans are byte offsets into the UTF-8 text, \
-             end-exclusive. Works while locked and stores nothing.",
-        ),
-        op(
-            get.clone(),
-            "/cases",
-            SESSION,
-            h::cases,
-            "listCases",
-            "cases",
-            "The cases, and which one the session is on",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/cases",
-            SESSION,
-            h::create_case,
-            "createCase",
-            "cases",
-            "Create a case and make it the current one",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/cases/{id}/select",
-            SESSION,
-            h::select_case,
-            "selectCase",
-            "cases",
-            "Make a case the current one (by id, number or name)",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/status",
-            SESSION,
-            h::status,
-            "status",
-            "plan",
+             end-exclusive. Works while locked and stores nothing.";
+        GET "/cases", SESSION, h::cases, "listCases", "cases",
+            "The cases, and which one the session is on";
+        POST "/cases", SESSION, h::create_case, "createCase", "cases",
+            "Create a case and make it the current one";
+        POST "/cases/{id}/select", SESSION, h::select_case, "selectCase", "cases",
+            "Make a case the current one (by id, number or name)";
+        GET "/status", SESSION, h::status, "status", "plan",
             "The plan: phase, gates with reasons and opening times, no contact, next steps",
-            "The same JSON as `amends status --json`.",
-        ),
-        op(
-            post.clone(),
-            "/contacts",
-            SESSION,
-            log::<LogContact>,
-            "logContact",
-            "log",
-            "Log a contact, either way (NC-1)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/signals",
-            SESSION,
-            log::<LogSignal>,
-            "logSignal",
-            "log",
-            "Log what they showed or said",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/passive",
-            SESSION,
-            log::<LogPassive>,
-            "logPassive",
-            "log",
-            "Log a passive sign of theirs: a like, a reaction, a view, word passed on",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/invitations",
-            SESSION,
-            log::<LogInvitation>,
-            "logInvitation",
-            "log",
-            "Log that they got in touch and invited contact, with what they said",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/slips",
-            SESSION,
-            log::<LogSlip>,
-            "logSlip",
-            "log",
-            "Log a no-contact slip that was not a message (SAFE-7)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/urges",
-            SESSION,
-            log::<LogUrge>,
-            "logUrge",
-            "log",
-            "Log an urge to reach out, and what you did instead (NC-6)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/habits",
-            SESSION,
-            log::<LogHabit>,
-            "logHabit",
-            "log",
-            "Log a self-work entry (SI-1 to SI-9, DMG-9)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/assessments/{form}",
-            SESSION,
-            h::assess,
-            "assess",
-            "log",
-            "Answer a questionnaire (GET /forms/{id} describes it)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/workbook/{section}",
-            SESSION,
-            h::workbook,
-            "workbook",
-            "log",
-            "Add a workbook entry (GET /forms/{id} describes the section)",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/promises",
-            SESSION,
-            h::promises,
-            "listPromises",
-            "promises",
-            "The promises and the reliability score (TR-3, TR-4)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/promises",
-            SESSION,
-            log::<AddPromise>,
-            "addPromise",
-            "promises",
-            "Make a promise",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/promises/{id}",
-            SESSION,
-            h::update_promise,
-            "updatePromise",
-            "promises",
-            "Say what became of a promise",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/checkins",
-            SESSION,
-            log::<CheckIn>,
-            "checkin",
-            "promises",
-            "Log a check-in they agreed to (TR-5)",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/amends",
-            SESSION,
-            h::amends,
-            "listAmends",
-            "amends",
-            "The amends ledger and the gestures",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/amends",
-            SESSION,
-            log::<AddAmends>,
-            "addAmends",
-            "amends",
-            "Record what they asked for (AM-2, SAFE-9)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/amends/{id}",
-            SESSION,
-            h::update_amends,
-            "updateAmends",
-            "amends",
-            "Update where an amends item stands",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/gestures",
-            SESSION,
-            log::<LogGesture>,
-            "logGesture",
-            "amends",
-            "Log a kind gesture (KG-1, KG-3); it is contact you started",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/needs",
-            SESSION,
-            log::<LogNeed>,
-            "logNeed",
-            "log",
-            "Log what they said they need (LS-6 to LS-8)",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/questions",
-            SESSION,
-            h::questions,
-            "listQuestions",
-            "questions",
-            "Their questions, oldest first, and whether each is answered (LS-1)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/questions",
-            SESSION,
-            h::record::<AddQuestion>,
-            "addQuestion",
-            "questions",
-            "Log a question they asked, to answer fully and honestly (LS-1)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/questions/{id}/answered",
-            SESSION,
-            h::answer_question,
-            "answerQuestion",
-            "questions",
+            "The same JSON as `amends status --json`.";
+        POST "/contacts", SESSION, log::<LogContact>, "logContact", "log",
+            "Log a contact, either way (NC-1)";
+        POST "/signals", SESSION, log::<LogSignal>, "logSignal", "log",
+            "Log what they showed or said";
+        POST "/passive", SESSION, log::<LogPassive>, "logPassive", "log",
+            "Log a passive sign of theirs: a like, a reaction, a view, word passed on";
+        POST "/invitations", SESSION, log::<LogInvitation>, "logInvitation", "log",
+            "Log that they got in touch and invited contact, with what they said";
+        POST "/slips", SESSION, log::<LogSlip>, "logSlip", "log",
+            "Log a no-contact slip that was not a message (SAFE-7)";
+        POST "/urges", SESSION, log::<LogUrge>, "logUrge", "log",
+            "Log an urge to reach out, and what you did instead (NC-6)";
+        POST "/habits", SESSION, log::<LogHabit>, "logHabit", "log",
+            "Log a self-work entry (SI-1 to SI-9, DMG-9)";
+        POST "/assessments/{form}", SESSION, h::assess, "assess", "log",
+            "Answer a questionnaire (GET /forms/{id} describes it)";
+        POST "/workbook/{section}", SESSION, h::workbook, "workbook", "log",
+            "Add a workbook entry (GET /forms/{id} describes the section)";
+        GET "/promises", SESSION, h::promises, "listPromises", "promises",
+            "The promises and the reliability score (TR-3, TR-4)";
+        POST "/promises", SESSION, log::<AddPromise>, "addPromise", "promises",
+            "Make a promise";
+        POST "/promises/{id}", SESSION, h::update_promise, "updatePromise", "promises",
+            "Say what became of a promise";
+        POST "/checkins", SESSION, log::<CheckIn>, "checkin", "promises",
+            "Log a check-in they agreed to (TR-5)";
+        GET "/amends", SESSION, h::amends, "listAmends", "amends",
+            "The amends ledger and the gestures";
+        POST "/amends", SESSION, log::<AddAmends>, "addAmends", "amends",
+            "Record what they asked for (AM-2, SAFE-9)";
+        POST "/amends/{id}", SESSION, h::update_amends, "updateAmends", "amends",
+            "Update where an amends item stands";
+        POST "/gestures", SESSION, log::<LogGesture>, "logGesture", "amends",
+            "Log a kind gesture (KG-1, KG-3); it is contact you started";
+        POST "/needs", SESSION, log::<LogNeed>, "logNeed", "log",
+            "Log what they said they need (LS-6 to LS-8)";
+        GET "/questions", SESSION, h::questions, "listQuestions", "questions",
+            "Their questions, oldest first, and whether each is answered (LS-1)";
+        POST "/questions", SESSION, h::record::<AddQuestion>, "addQuestion", "questions",
+            "Log a question they asked, to answer fully and honestly (LS-1)";
+        POST "/questions/{id}/answered", SESSION, h::answer_question, "answerQuestion", "questions",
             "Mark a question as answered",
             "Recorded as a correction of the question, so it gets a new id (in the answer). A \
-             question already answered is a 409 (already-answered), and nothing changes.",
-        ),
-        op(
-            get.clone(),
-            "/journal",
-            SESSION,
-            h::journal,
-            "listJournal",
-            "journal",
-            "The private journal, oldest first (MO-2)",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/journal",
-            SESSION,
-            h::journal_add,
-            "addJournal",
-            "journal",
-            "Write a journal entry; it can never be sent",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/drafts/{kind}",
-            SESSION,
-            h::draft,
-            "getDraft",
-            "drafts",
-            "The working draft of a kind (kept encrypted as you type)",
-            "",
-        ),
-        op(
-            put.clone(),
-            "/drafts/{kind}",
-            SESSION,
-            h::save_draft,
-            "saveDraft",
-            "drafts",
+             question already answered is a 409 (already-answered), and nothing changes.";
+        GET "/journal", SESSION, h::journal, "listJournal", "journal",
+            "The private journal, oldest first (MO-2)";
+        POST "/journal", SESSION, h::journal_add, "addJournal", "journal",
+            "Write a journal entry; it can never be sent";
+        GET "/drafts/{kind}", SESSION, h::draft, "getDraft", "drafts",
+            "The working draft of a kind (kept encrypted as you type)";
+        PUT "/drafts/{kind}", SESSION, h::save_draft, "saveDraft", "drafts",
             "Replace the working draft of a kind",
-            "Refused (409) while the composer is off for this person (SAFE-1, SAFE-2, \
-             SAFE-8); an empty text, which clears the draft, is always allowed.",
-        ),
-        op(
-            post.clone(),
-            "/drafts/{kind}/sent",
-            SESSION,
-            h::mark_sent,
-            "markSent",
-            "drafts",
-            "Log that you sent a draft yourself",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/forms",
-            SESSION,
-            h::forms,
-            "listForms",
-            "forms",
-            "The questionnaires and workbook sections, to render them",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/forms/{id}",
-            SESSION,
-            h::form,
-            "getForm",
-            "forms",
-            "One questionnaire or workbook section",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/export",
-            SESSION,
-            h::export,
-            "export",
-            "files",
+            "Refused (409) while the composer is off for this person (SAFE-1, SAFE-2, SAFE-8); an \
+             empty text, which clears the draft, is always allowed.";
+        POST "/drafts/{kind}/sent", SESSION, h::mark_sent, "markSent", "drafts",
+            "Log that you sent a draft yourself";
+        GET "/forms", SESSION, h::forms, "listForms", "forms",
+            "The questionnaires and workbook sections, to render them";
+        GET "/forms/{id}", SESSION, h::form, "getForm", "forms",
+            "One questionnaire or workbook section";
+        GET "/export", SESSION, h::export, "export", "files",
             "Everything, decrypted, as JSON or Markdown",
-            "The file is not encrypted. Notes about their part (SAFE-10) are left out.",
-        ),
-        op(
-            get.clone(),
-            "/calendar.ics",
-            SESSION,
-            h::calendar,
-            "calendar",
-            "files",
+            "The file is not encrypted. Notes about their part (SAFE-10) are left out.";
+        GET "/calendar.ics", SESSION, h::calendar, "calendar", "files",
             "Agreed check-ins, promise dates and habit reminders as iCalendar",
-            "Never a reminder to reach out (SAFE-6).",
-        ),
-        op(
-            get.clone(),
-            "/charts",
-            SESSION,
-            h::charts,
-            "charts",
-            "plan",
-            "Day-by-day series of sleep, exercise, therapy and no contact",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/events",
-            SESSION,
-            h::events,
-            "listEvents",
-            "events",
+            "Never a reminder to reach out (SAFE-6).";
+        GET "/charts", SESSION, h::charts, "charts", "plan",
+            "Day-by-day series of sleep, exercise, therapy and no contact";
+        GET "/events", SESSION, h::events, "listEvents", "events",
             "The entries of the current case that count now, oldest first",
             "Corrected entries appear as their correction, each in the shape POST \
-             /events/{id}/correct takes.",
-        ),
-        op(
-            get.clone(),
-            "/events/{id}",
-            SESSION,
-            h::event,
-            "getEvent",
-            "events",
-            "One entry of the current case, as stored",
-            "",
-        ),
-        op(
-            post.clone(),
-            "/events/{id}/correct",
-            SESSION,
-            h::correct,
-            "correctEvent",
-            "events",
+             /events/{id}/correct takes.";
+        GET "/events/{id}", SESSION, h::event, "getEvent", "events",
+            "One entry of the current case, as stored";
+        POST "/events/{id}/correct", SESSION, h::correct, "correctEvent", "events",
             "Correct an entry: replace it with what should have been recorded",
-            "A 409 (refused) when a rule forbids it: a \"no\" cannot be corrected away \
-             (SAFE-1), nor recorded dangerous harm (SAFE-2) or harm done to you (SAFE-8); an \
-             entry already corrected is corrected through its correction (corrected_by).",
-        ),
-        op(
-            get.clone(),
-            "/help",
-            EITHER,
-            h::help,
-            "help",
-            "help",
+            "A 409 (refused) when a rule forbids it: a \"no\" cannot be corrected away (SAFE-1), \
+             nor recorded dangerous harm (SAFE-2) or harm done to you (SAFE-8); an entry already \
+             corrected is corrected through its correction (corrected_by).";
+        GET "/help", EITHER, h::help, "help", "help",
             "Help now: crisis lines, behaviour-change and support services (SAFE-3)",
-            "Works while locked, like the page. Each entry names its source and the date it \
-             was last checked; amends never fetches them.",
-        ),
-        op(
-            put.clone(),
-            "/help/local",
-            SESSION,
-            h::help_local,
-            "setLocalHelp",
-            "help",
-            "Add, change or remove your own local help number",
-            "",
-        ),
-        op(
-            get.clone(),
-            "/settings",
-            SESSION,
-            h::settings,
-            "getSettings",
-            "settings",
-            "Time zone, calendar reminders and the gesture cost limit",
-            "",
-        ),
-        op(
-            put,
-            "/settings",
-            SESSION,
-            h::update_settings,
-            "updateSettings",
-            "settings",
-            "Change the time zone or tune METHOD defaults",
-            "",
-        ),
-    ]
+            "Works while locked, like the page. Each entry names its source and the date it was \
+             last checked; amends never fetches them.";
+        PUT "/help/local", SESSION, h::help_local, "setLocalHelp", "help",
+            "Add, change or remove your own local help number";
+        GET "/settings", SESSION, h::settings, "getSettings", "settings",
+            "Time zone, calendar reminders and the gesture cost limit";
+        PUT "/settings", SESSION, h::update_settings, "updateSettings", "settings",
+            "Change the time zone or tune METHOD defaults";
+    }
 }
 
 /// One row: the handler routed, and its operation described from the row.
