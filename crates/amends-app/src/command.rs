@@ -380,11 +380,8 @@ impl Command for AddQuestion {
 
     async fn run(self, app: &App, case: &CaseSummary, now: Timestamp) -> Result<Recorded> {
         let at = at(app, self.at.as_ref(), now).await?;
-        let logged = app
-            .log_question(case, &self.text, at, now)
-            .await
-            .map_err(blame("text"))?;
-        Ok(Recorded::question(logged.id, at))
+        let logged = app.log_question(case, &self.text, at, now).await;
+        Ok(Recorded::question(logged.map_err(blame("text"))?.id, at))
     }
 }
 
@@ -713,24 +710,15 @@ pub struct CaseList {
 /// Change the time zone or tune METHOD defaults; only the fields given change. Targets and
 /// reminders belong to the current case.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct UpdateSettings {
     /// An IANA name such as Europe/Berlin; days are counted in it.
     pub time_zone: Option<String>,
-    /// SI-2: exercise sessions a week, above 0.
-    pub exercise_per_week: Option<f64>,
-    /// SI-7: hobby sessions a week, above 0.
-    pub hobby_per_week: Option<f64>,
-    /// SI-8: social contacts a week, above 0.
-    pub social_per_week: Option<f64>,
-    /// SI-4: therapy sessions a week, above 0.
-    pub therapy_per_week: Option<f64>,
-    /// SI-1: nutritious meals a day, above 0.
-    pub meals_per_day: Option<f64>,
-    /// L-21, KG-3: the most a gesture should cost.
-    pub gesture_cost_limit: Option<f64>,
-    /// The habits to have calendar reminders for ([] for none); never a reminder to reach out.
-    pub reminders: Option<Vec<HabitKind>>,
+    /// The targets, each above 0 (a METHOD default, never a SAFE rule). A field neither has
+    /// is refused by the schema's walk before serde reads the rest (serde cannot refuse
+    /// unknown fields beside a flattened struct).
+    #[serde(flatten)]
+    pub targets: Settings,
 }
 
 /// The time zone, the calendar reminders and the gesture cost limit.
@@ -777,15 +765,7 @@ impl UpdateSettings {
             app.set_time_zone(name).await.map_err(blame("time_zone"))?;
             changed = true;
         }
-        let settings = Settings {
-            exercise_per_week: self.exercise_per_week,
-            hobby_per_week: self.hobby_per_week,
-            social_per_week: self.social_per_week,
-            therapy_per_week: self.therapy_per_week,
-            meals_per_day: self.meals_per_day,
-            gesture_cost_limit: self.gesture_cost_limit,
-            reminders: self.reminders,
-        };
+        let settings = self.targets;
         if settings != Settings::default() {
             let case = case.ok_or(AppError::NoCase)?;
             app.update_settings(case, settings, now).await?;

@@ -4,21 +4,12 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What the draft is for. Decides which rules run (METHOD.md, "Message linter rules").
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -92,17 +83,7 @@ impl FromStr for Kind {
 
 /// How much a finding matters. Ordered: `Advise < Warn < Block`.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -126,7 +107,7 @@ impl Severity {
 }
 
 /// The overall outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No block or warn finding (advisories may remain).
@@ -160,7 +141,7 @@ pub struct Span {
 }
 
 /// `[start, end]`, as serde writes it.
-impl schemars::JsonSchema for Span {
+impl JsonSchema for Span {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Span".into()
     }
@@ -216,7 +197,7 @@ impl From<Span> for [usize; 2] {
 }
 
 /// One element a good message of this kind shows, with the evidence for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "Component", deny_unknown_fields)]
 pub struct ComponentReport {
     /// `specific_action`, `impact`, `remorse`, `responsibility`, `repair`, `respectful_close`,
@@ -288,7 +269,7 @@ impl Finding {
 }
 
 /// One problem, with the exact words and why it matters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Finding {
     /// Rule id in kebab case (`blame-shift`).
@@ -308,7 +289,7 @@ pub struct Finding {
 }
 
 /// The result of checking one draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Report {
     /// What the draft was checked as.
