@@ -11,8 +11,10 @@ use serde::Serialize;
 use crate::{App, CaseSummary, Result};
 
 /// One calendar day in the user's time zone.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DayPoint {
+    #[schemars(with = "amends_core::schema::Date")]
     pub date: Date,
     /// SI-3: hours slept, the latest entry of the day when there are several.
     pub sleep_hours: Option<f64>,
@@ -30,7 +32,9 @@ pub struct DayPoint {
     pub stretch_days: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Day-by-day series, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Series {
     pub days: Vec<DayPoint>,
 }

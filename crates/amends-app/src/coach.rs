@@ -182,6 +182,7 @@ impl App {
             return Err(AppError::TooLong {
                 size: text.len(),
                 limit: crate::MAX_TEXT_BYTES,
+                field: None,
             });
         }
         self.store

@@ -56,7 +56,12 @@ pub enum AppError {
     #[error(
         "the text is {size} bytes, over the limit of {limit} bytes (1 MiB). Split it into smaller entries."
     )]
-    TooLong { size: usize, limit: usize },
+    TooLong {
+        size: usize,
+        limit: usize,
+        /// The field that holds the text, when a front end named it.
+        field: Option<&'static str>,
+    },
 
     #[error(
         "the text is not valid UTF-8 (the first bad byte is at offset {offset}). Save it as UTF-8 and try again."
@@ -228,7 +233,7 @@ impl AppError {
     /// The field to blame, when the use case knows it.
     pub fn blamed_field(&self) -> Option<&'static str> {
         match self {
-            AppError::Invalid { field, .. } => *field,
+            AppError::Invalid { field, .. } | AppError::TooLong { field, .. } => *field,
             _ => None,
         }
     }
@@ -273,6 +278,8 @@ pub enum Refusal {
     },
     /// SAFE-1: an invitation lifted a stop, so it is never rewritten afterwards.
     InvitationStands { id: String },
+    /// LS-1: a question marked answered once; a second mark would change nothing.
+    AlreadyAnswered,
 }
 
 /// "text (METHOD)", the way every front end shows a reason.
@@ -293,6 +300,7 @@ impl Refusal {
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotSendable { .. } => "not-sendable",
+            Refusal::AlreadyAnswered => "already-answered",
             _ => "refused",
         }
     }
@@ -385,6 +393,9 @@ impl fmt::Display for Refusal {
                  afterwards: it is what lifted a stop. If it was recorded by mistake, record \
                  their wish again (for example that they said no) and it holds from then."
             ),
+            Refusal::AlreadyAnswered => {
+                f.write_str("That question is already marked answered; nothing was changed.")
+            }
         }
     }
 }

@@ -17,9 +17,12 @@ pub(crate) struct CaseExport {
     pub drafts: Vec<(DraftKind, String)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// json or markdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Json,
+    #[serde(alias = "md")]
     Markdown,
 }
 

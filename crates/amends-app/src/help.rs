@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{App, AppError, Result};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One service: who it is for, how to reach it, and where the entry was checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "HelpResource")]
 pub struct Resource {
     pub region: String,
     pub name: String,
@@ -46,7 +48,7 @@ impl Resource {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HelpResources {
     /// SAFE-3: for anyone thinking about hurting themselves.

@@ -7,6 +7,7 @@
 mod calendar;
 pub mod charts;
 pub mod coach;
+pub mod command;
 mod correction;
 pub mod demo;
 mod error;
@@ -50,12 +51,15 @@ pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// A case as the front ends show it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Case", deny_unknown_fields)]
 pub struct CaseSummary {
     pub number: i64,
     pub id: String,
     pub name: String,
+    #[schemars(with = "amends_core::Relationship")]
     pub relationship: String,
+    #[schemars(with = "amends_core::schema::Time")]
     pub created_at: Timestamp,
 }
 
@@ -674,9 +678,11 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct JournalEntry {
     pub id: String,
+    #[schemars(with = "amends_core::schema::Time")]
     pub at: Timestamp,
     pub text: String,
 }

@@ -8,9 +8,12 @@ use tracing::instrument;
 use crate::method::Logged;
 use crate::{App, AppError, CaseSummary, Result};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A question they asked (LS-1), and whether it has had a full, honest answer.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "TheirQuestion", deny_unknown_fields)]
 pub struct Question {
     pub id: String,
+    #[schemars(with = "amends_core::schema::Time")]
     pub at: Timestamp,
     pub text: String,
     pub answered: bool,

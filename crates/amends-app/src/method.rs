@@ -24,10 +24,15 @@ use crate::{App, AppError, CaseSummary, Refusal, Result};
 const TIME_ZONE_KEY: &str = "time_zone";
 
 /// What a front end gets back after logging something.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The outreach gate just before (only for contact you started) and now. `slip` is true when
+/// contact you started happened while outreach was closed: it is recorded all the same.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Logged {
     pub id: String,
+    /// The kind of entry stored.
     pub kind: &'static str,
+    #[schemars(with = "amends_core::schema::Time")]
     pub at: Timestamp,
     /// For contact the user started: the outreach gate as it stood just before. When it was
     /// closed, this was a slip: recorded all the same, because the truth matters.

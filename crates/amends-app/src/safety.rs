@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::{App, AppError, Result};
 
 /// What the safety checks found in something the user wrote.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[schemars(deny_unknown_fields)]
 pub struct SafetyFlags {
     /// SAFE-3: self-harm or suicide language.
     pub crisis: bool,

@@ -12,6 +12,7 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String> {
         return Err(AppError::TooLong {
             size: bytes.len(),
             limit: MAX_TEXT_BYTES,
+            field: None,
         });
     }
     String::from_utf8(bytes).map_err(|e| AppError::InvalidUtf8 {
@@ -24,6 +25,7 @@ pub(crate) fn check_entry(text: &str) -> Result<&str> {
         return Err(AppError::TooLong {
             size: text.len(),
             limit: MAX_TEXT_BYTES,
+            field: None,
         });
     }
     if text.trim().is_empty() {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::forms::{Answer, FormId};
 
 /// Who the other person is to the user (GO-12: the wording adjusts to it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Relationship {
     Partner,
@@ -71,6 +71,18 @@ macro_rules! vocabulary {
             /// Every valid spelling, comma-separated, for error messages and help.
             pub fn valid() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        /// The words, in the order `ALL` lists them (the API's document and its messages).
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                schemars::json_schema!({ "type": "string", "enum": words })
             }
         }
 
@@ -323,7 +335,8 @@ vocabulary! {
 }
 
 /// SAFE-9, AM-3: the user's own check on an amends request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Bounds {
     pub affordable: bool,
     pub legal: bool,
@@ -343,8 +356,9 @@ impl Bounds {
 }
 
 /// Per-user settings that tune METHOD defaults (never a SAFE rule).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct Settings {
     /// SI-2: exercise sessions a week.
     pub exercise_per_week: Option<f64>,
@@ -379,8 +393,9 @@ pub struct Event {
 pub type Answers = BTreeMap<String, Answer>;
 
 /// The payload of an event. The tag is the stored `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[schemars(rename = "Entry", deny_unknown_fields)]
 pub enum EventData {
     /// MO-2: a private journal entry. It has no send function, anywhere.
     Journal { text: String },
@@ -494,6 +509,7 @@ pub enum EventData {
     PromiseMade {
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Option<crate::schema::Time>")]
         due: Option<Timestamp>,
     },
     /// TR-3: what became of a promise (by the id of its `promise-made` event).
@@ -501,6 +517,7 @@ pub enum EventData {
         promise: String,
         outcome: PromiseOutcome,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Option<crate::schema::Time>")]
         due: Option<Timestamp>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,

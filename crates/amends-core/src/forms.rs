@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Answers, Danger, EventData, HabitKind, Relationship, SlipKind, YesNoUnsure};
 
 /// One answer. Choices are stored by their option id; several choices as a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),
@@ -69,7 +69,7 @@ impl Answer {
 }
 
 /// How a question is answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnswerType {
     /// Yes or no.
@@ -93,7 +93,7 @@ pub enum AnswerType {
 }
 
 /// One option of a choice question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Opt {
     pub id: &'static str,
     pub label: &'static str,
@@ -105,7 +105,7 @@ const fn opt(id: &'static str, label: &'static str) -> Opt {
 }
 
 /// Show a question only when another one was answered a certain way.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct When {
     pub question: &'static str,
     /// The option id (or `true`/`false`) that makes this question apply.
@@ -113,7 +113,7 @@ pub struct When {
 }
 
 /// One question or workbook field.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Question {
     pub id: &'static str,
     pub method: &'static str,
@@ -122,13 +122,13 @@ pub struct Question {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'static str>,
     pub answer: AnswerType,
-    #[serde(skip_serializing_if = "<[Opt]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[Opt]>::is_empty")]
     pub options: &'static [Opt],
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
     /// For `Lines`: how many lines at least.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub min_items: usize,
 }
 
@@ -282,7 +282,7 @@ impl Question {
 }
 
 /// The questionnaires.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FormId {
     /// Phase 0, GO-1 to GO-12.
@@ -347,7 +347,7 @@ impl std::str::FromStr for FormId {
 }
 
 /// A questionnaire or a workbook section.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Form {
     pub id: &'static str,
     pub method: &'static str,

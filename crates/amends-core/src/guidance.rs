@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// One card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Card {
     pub method: &'static str,
     pub title: &'static str,

@@ -10,6 +10,7 @@ pub mod event;
 pub mod forms;
 pub mod guidance;
 pub mod plan;
+pub mod schema;
 
 pub use config::Config;
 pub use event::{

@@ -4,10 +4,13 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What the draft is for. Decides which rules run (METHOD.md, "Message linter rules").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The first, short message after no contact (RC-3, L-26).
@@ -79,7 +82,9 @@ impl FromStr for Kind {
 }
 
 /// How much a finding matters. Ordered: `Advise < Warn < Block`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// A checklist hint; does not change the verdict.
@@ -102,7 +107,7 @@ impl Severity {
 }
 
 /// The overall outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// No block or warn finding (advisories may remain).
@@ -133,6 +138,28 @@ pub struct Span {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+}
+
+/// `[start, end]`, as serde writes it.
+impl JsonSchema for Span {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Span".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "array",
+            "description": "[start, end]: byte offsets into the UTF-8 text, end-exclusive, on \
+                character boundaries.",
+            "prefixItems": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "integer", "minimum": 0 }
+            ],
+            "minItems": 2,
+            "maxItems": 2,
+            "items": false
+        })
+    }
 }
 
 impl Span {
@@ -170,7 +197,8 @@ impl From<Span> for [usize; 2] {
 }
 
 /// One element a good message of this kind shows, with the evidence for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Component", deny_unknown_fields)]
 pub struct ComponentReport {
     /// `specific_action`, `impact`, `remorse`, `responsibility`, `repair`, `respectful_close`,
     /// and for `ask` also `clear_wish`, `acknowledges_hesitation`, `self_work_regardless`,
@@ -241,7 +269,8 @@ impl Finding {
 }
 
 /// One problem, with the exact words and why it matters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     /// Rule id in kebab case (`blame-shift`).
     pub rule: Cow<'static, str>,
@@ -260,7 +289,8 @@ pub struct Finding {
 }
 
 /// The result of checking one draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Report {
     /// What the draft was checked as.
     pub kind: Kind,

@@ -136,8 +136,12 @@ impl ApiError {
             tracing::error!(error = %e, "an API request failed");
         }
         let mut err = Self::new(status, e.code(), crate::views::capitalise(&e.to_string()));
-        if let Some(field) = e.blamed_field() {
-            err = Self::invalid(field, e);
+        match e.blamed_field() {
+            Some(field) if status == StatusCode::UNPROCESSABLE_ENTITY => {
+                err = Self::invalid(field, e)
+            }
+            Some(field) => err = err.with("field", field),
+            None => {}
         }
         if let AppError::Refused(refusal) = e {
             err = err.with("reasons", refusal.reasons());
@@ -146,23 +150,6 @@ impl ApiError {
             }
         }
         err
-    }
-
-    /// An error from a use case that is about one field.
-    pub fn app_field(field: &str, e: &AppError) -> Self {
-        let mut err = Self::app(e);
-        if err.status == StatusCode::UNPROCESSABLE_ENTITY {
-            err = Self::invalid(field, e);
-        } else if err.status == StatusCode::PAYLOAD_TOO_LARGE {
-            err = err.with("field", field);
-        }
-        err
-    }
-
-    /// A bug in this crate (a handler asking for a field it did not declare), said plainly.
-    pub fn internal(message: String) -> Self {
-        tracing::error!(%message, "an API handler is out of step with its field list");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
 }
 
@@ -177,8 +164,18 @@ impl IntoResponse for ApiError {
         let mut body = Map::new();
         body.insert("error".into(), json!(self.code));
         body.insert("message".into(), json!(self.message));
+        // A 429 says when to try again in its header too.
+        let after = self
+            .extra
+            .get("retry_after_seconds")
+            .and_then(Value::as_u64);
         body.extend(self.extra);
-        (self.status, Json(Value::Object(body))).into_response()
+        let mut res = (self.status, Json(Value::Object(body))).into_response();
+        if let Some(secs) = after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

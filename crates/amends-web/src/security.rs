@@ -48,7 +48,7 @@ pub fn is_public(method: &Method, path: &str) -> bool {
 }
 
 /// State-changing requests that need no CSRF token: the API operations whose row says so
-/// (setup, unlock, check; `api::ops` gives the reasons). The unlock API is how a script gets
+/// (setup, unlock, check; `api::Access` gives the reasons). The unlock API is how a script gets
 /// its first token, and it changes nothing but the caller's own session; the check API reads
 /// the text it is given and stores nothing; the setup API only ever creates a store where there
 /// is none. All three take only JSON bodies, which a page on another site cannot send here

@@ -10,7 +10,7 @@ use crate::event::{
 use crate::forms::{Answer, FormId, WEAK_MOTIVES};
 
 /// Which track the intake put the user on (GO-4, C5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Path {
     /// The intake is not done yet.

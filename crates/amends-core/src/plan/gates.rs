@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::event::{DraftKind, HabitKind, Signal, YesNoUnsure};
 use crate::forms::Answer;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum GateId {
     /// Any contact the user starts: messages, calls, likes, visits, gifts.
@@ -41,11 +41,12 @@ impl GateId {
 }
 
 /// Why something is closed (or limited): a METHOD id and one plain sentence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reason {
     pub method: &'static str,
     pub text: String,
     /// When this reason stops holding, where that can be known.
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub until: Option<Timestamp>,
     /// The hold of the table (`stops.rs`) this reason stands for, if it is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,19 +100,20 @@ impl Reason {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Gate {
     pub id: GateId,
     pub open: bool,
     /// Every reason the gate is closed. Empty when open.
     pub reasons: Vec<Reason>,
     /// When the gate opens, if every reason has a known end; `null` otherwise (and when open).
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub opens_at: Option<Timestamp>,
     /// Composer only: the kinds of draft that may be written now.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allows: Vec<DraftKind>,
     /// Limits that apply while the gate is open (for example, no apology on the no-fault path).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<Reason>,
 }
 

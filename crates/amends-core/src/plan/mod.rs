@@ -28,7 +28,7 @@ pub use stops::{ActiveHold, Capability, HOLDS, Hold, HoldClass, HoldRule, Lift};
 use time::{add_days, days_between, local_date};
 
 /// Where the user is in the method. Phases 0 to 11 of METHOD.md, plus the two safety tracks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// Phase 0: the intake questions.
@@ -110,9 +110,10 @@ impl Phase {
 }
 
 /// A moment that restarted the no-contact count (NC-2) or broke it (SAFE-7).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Slip {
     pub id: String,
+    #[schemars(with = "crate::schema::Time")]
     pub at: Timestamp,
     /// The channel (`text`, `social`, ...) or the kind of slip (`checked-profile`, ...).
     pub what: String,
@@ -121,11 +122,13 @@ pub struct Slip {
 }
 
 /// NC-2: the day counter. A slip restarts the current stretch and erases nothing.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NoContact {
     /// Where the count began: the last contact the intake gave, else the first entry.
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub counted_from: Option<Timestamp>,
     /// When the current stretch started.
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub since: Option<Timestamp>,
     /// Whole days in the current stretch, in the user's time zone.
     pub days: i64,
@@ -142,7 +145,7 @@ pub struct NoContact {
 }
 
 /// One tracker over a window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Tracker {
     pub habit: HabitKind,
     pub method: &'static str,
@@ -157,7 +160,7 @@ pub struct Tracker {
 }
 
 /// SI-3's own measure: nights in the 7 to 9 hour band.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Sleep {
     pub nights: usize,
     pub average_hours: Option<f64>,
@@ -166,7 +169,7 @@ pub struct Sleep {
     pub score: u8,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scores {
     pub days: i64,
     pub sleep: Sleep,
@@ -176,7 +179,7 @@ pub struct Scores {
 }
 
 /// DMG-9: a prevention plan and how often it was practised.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PreventionHabit {
     pub id: String,
     pub behaviour: String,
@@ -184,7 +187,7 @@ pub struct PreventionHabit {
     pub practised_30: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SelfWork {
     pub last_7: Scores,
     pub last_30: Scores,
@@ -194,7 +197,7 @@ pub struct SelfWork {
     pub prevention: Vec<PreventionHabit>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WorkbookProgress {
     pub done: bool,
     /// The sections still to write, by METHOD id and section name.
@@ -202,13 +205,13 @@ pub struct WorkbookProgress {
     pub acts: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WorkbookGap {
     pub method: &'static str,
     pub section: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PromiseStatus {
     Open,
@@ -216,11 +219,13 @@ pub enum PromiseStatus {
     Broken,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PromiseEntry {
     pub id: String,
     pub text: String,
+    #[schemars(with = "crate::schema::Time")]
     pub made_at: Timestamp,
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub due: Option<Timestamp>,
     pub status: PromiseStatus,
     pub renegotiated: u32,
@@ -228,7 +233,7 @@ pub struct PromiseEntry {
 }
 
 /// TR-3, TR-4: the promise ledger.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Promises {
     pub items: Vec<PromiseEntry>,
     pub open: usize,
@@ -242,10 +247,11 @@ pub struct Promises {
     pub can_add: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AmendsEntry {
     pub id: String,
     pub request: String,
+    #[schemars(with = "crate::schema::Time")]
     pub at: Timestamp,
     pub status: AmendsStatus,
     pub bounds: Bounds,
@@ -253,9 +259,10 @@ pub struct AmendsEntry {
     pub within_bounds: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GestureEntry {
     pub id: String,
+    #[schemars(with = "crate::schema::Time")]
     pub at: Timestamp,
     pub what: String,
     pub cost: f64,
@@ -263,7 +270,7 @@ pub struct GestureEntry {
     pub over_limit: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Gestures {
     pub items: Vec<GestureEntry>,
     pub total_cost: f64,
@@ -271,33 +278,37 @@ pub struct Gestures {
 }
 
 /// TR-5: the fortnightly check-in, on only once they agreed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CheckIns {
     pub agreed: bool,
     pub every_days: i64,
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub last: Option<Timestamp>,
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub next_due: Option<Timestamp>,
 }
 
 /// TR-8, C9: the optional follow-up about a month after re-entry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FollowUp {
     pub method: &'static str,
+    #[schemars(with = "crate::schema::Time")]
     pub around: Timestamp,
     pub text: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WalkAway {
     /// WA-*: signs that suggest the assessment.
     pub suggested: bool,
     pub reasons: Vec<Reason>,
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub assessed_at: Option<Timestamp>,
     /// `move-on` or `keep-space`, from the latest assessment.
     pub decision: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MoveOn {
     pub active: bool,
     pub reasons: Vec<Reason>,
@@ -306,7 +317,7 @@ pub struct MoveOn {
 }
 
 /// SAFE-2, SAFE-8: the safety tracks and their resources.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Safety {
     pub stop: bool,
     pub user_harmed: bool,
@@ -315,7 +326,7 @@ pub struct Safety {
 
 /// What the message coach checks drafts against (L-13, L-16, L-21). Whole days back from now.
 /// The logged steps are also what an apology may cite as change (AP-11, SI-9).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Evidence {
     pub therapy_sessions: u32,
     pub therapy_first_session_days_ago: Option<i64>,
@@ -328,14 +339,14 @@ pub struct Evidence {
     pub gift_cost_limit: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StepEvidence {
     pub label: String,
     pub days_ago: i64,
 }
 
 /// One capability towards them, as the plan stands.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CapabilityState {
     pub capability: Capability,
     pub open: bool,
@@ -379,8 +390,9 @@ fn capabilities(c: &Ctx, gates: [&Gate; 4]) -> Vec<CapabilityState> {
 }
 
 /// The plan at one moment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Plan {
+    #[schemars(with = "crate::schema::Time")]
     pub at: Timestamp,
     pub time_zone: String,
     pub phase: Phase,

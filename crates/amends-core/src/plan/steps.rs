@@ -14,11 +14,13 @@ use crate::guidance::{Card, card_for};
 
 /// One thing to do next: a METHOD id, a plain sentence, and the command (after `amends`) that
 /// does it, which the web app maps to a page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextStep {
     pub method: &'static str,
     pub text: String,
+    /// The command that does it, e.g. `journal add`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub action: Option<Action>,
 }
 

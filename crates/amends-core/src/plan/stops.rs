@@ -25,7 +25,9 @@ use crate::forms::Answer;
 
 /// What amends can do towards the other person. Everything else (journal, self-work, the
 /// moving-on path, help) is the user's own track and is never closed by a hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Capability {
     /// Contact the user starts, on any channel (NC-1).
@@ -103,7 +105,7 @@ impl Capability {
 
 /// Whether a hold closes everything aimed at them, for good unless lifted, or pauses what would
 /// reach them until they get in touch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum HoldClass {
     Stop,
@@ -111,7 +113,7 @@ pub enum HoldClass {
 }
 
 /// What lifts a hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lift {
     /// Nothing inside amends.
@@ -149,7 +151,9 @@ impl Lift {
 }
 
 /// Every hold amends knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hold {
     /// SAFE-8: the user was the one harmed.
@@ -348,12 +352,13 @@ impl Hold {
 }
 
 /// A hold in force at the plan's moment.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ActiveHold {
     pub hold: Hold,
     pub class: HoldClass,
     pub method: &'static str,
     /// When it began, where a moment is recorded (danger from the intake has one too).
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub since: Option<Timestamp>,
     pub lifted_by: Lift,
 }
