@@ -9,9 +9,6 @@
 
 mod api;
 mod assets;
-mod charts;
-mod fmt;
-mod form_view;
 mod http;
 mod pages;
 mod security;
@@ -93,7 +90,7 @@ pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> 
 /// Every route of the app. `loopback_only` turns on the Host-header check against DNS rebinding.
 pub fn router(state: Shared, loopback_only: bool) -> Router {
     Router::new()
-        .route("/", get(pages::home))
+        .route("/", get(pages::today::show))
         .route(
             "/setup",
             get(pages::auth::setup_form).post(pages::auth::setup),

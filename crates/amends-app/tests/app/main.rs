@@ -10,6 +10,7 @@ mod hardening;
 mod method;
 mod records;
 mod stops;
+mod views;
 
 use amends_app::{App, CaseSummary, KdfParams, Passphrase};
 use amends_core::Relationship;
