@@ -454,47 +454,38 @@ pub fn reminders(plan: Option<&Plan>) -> Vec<(&'static str, &'static str, bool)>
         .collect()
 }
 
-/// A target's place in the settings.
-type Slot = fn(&mut Settings) -> &mut Option<f64>;
-
-/// The targets a form may set: (field, label, the tracker whose weekly target shows it, its
-/// place in the settings).
-const TARGETS: &[(&str, &str, Option<HabitKind>, Slot)] = &[
+/// The targets a form may set, each by its name in [`Settings`]: (field, label, the tracker
+/// whose weekly target shows it).
+const TARGETS: &[(&str, &str, Option<HabitKind>)] = &[
     (
         "exercise_per_week",
         "Exercise sessions a week (SI-2)",
         Some(HabitKind::Exercise),
-        |s| &mut s.exercise_per_week,
     ),
     (
         "hobby_per_week",
         "Hobby sessions a week (SI-7)",
         Some(HabitKind::Hobby),
-        |s| &mut s.hobby_per_week,
     ),
     (
         "social_per_week",
         "Time with friends or family, times a week (SI-8)",
         Some(HabitKind::Social),
-        |s| &mut s.social_per_week,
     ),
     (
         "therapy_per_week",
         "Therapy sessions a week (SI-4)",
         Some(HabitKind::Therapy),
-        |s| &mut s.therapy_per_week,
     ),
     (
         "meals_per_day",
         "Nutritious meals a day (SI-1)",
         Some(HabitKind::Meals),
-        |s| &mut s.meals_per_day,
     ),
     (
         "gesture_cost_limit",
         "The most a gesture should cost (KG-3)",
         None,
-        |s| &mut s.gesture_cost_limit,
     ),
 ];
 
@@ -512,7 +503,7 @@ pub fn targets(plan: Option<&Plan>) -> Vec<(&'static str, &'static str, String)>
     };
     TARGETS
         .iter()
-        .map(|(field, label, habit, _)| {
+        .map(|(field, label, habit)| {
             let value = match habit {
                 // Meals are a daily target, tracked by the week.
                 Some(HabitKind::Meals) => week(HabitKind::Meals).map(|w| w / 7.0),
@@ -531,26 +522,26 @@ pub fn targets(plan: Option<&Plan>) -> Vec<(&'static str, &'static str, String)>
 /// The method settings from a form's fields: each target a number (empty leaves it as it
 /// is), and the reminders ticked. Fields it does not know are passed over.
 pub fn settings_from_fields(fields: &[(String, String)]) -> Result<Settings, String> {
-    let mut settings = Settings {
-        reminders: Some(Vec::new()),
-        ..Settings::default()
-    };
+    let mut reminders = Vec::new();
+    let mut targets = serde_json::Map::new();
     for (key, value) in fields {
         let value = value.trim();
         if key == "reminder" {
-            let habit = value.parse::<HabitKind>()?;
-            settings.reminders.get_or_insert_default().push(habit);
-        } else if let Some((.., slot)) = TARGETS.iter().find(|t| t.0 == key)
-            && !value.is_empty()
-        {
-            *slot(&mut settings) = Some(value.parse::<f64>().map_err(|_| {
-                format!(
-                    "\u{201c}{value}\u{201d} is not a number (in the field \u{201c}{key}\u{201d})."
-                )
-            })?);
+            reminders.push(value.parse::<HabitKind>()?);
+        } else if TARGETS.iter().any(|t| t.0 == key) && !value.is_empty() {
+            // JSON has no infinity, and no target is one.
+            let n = value.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| {
+                format!("\u{201c}{value}\u{201d} is not a number (in the field \u{201c}{key}\u{201d}).")
+            })?;
+            targets.insert(key.clone(), n.into());
         }
     }
-    Ok(settings)
+    // The targets go by their names in the settings, so the table above is the only list.
+    let settings = serde_json::from_value(targets.into()).map_err(|e| e.to_string())?;
+    Ok(Settings {
+        reminders: Some(reminders),
+        ..settings
+    })
 }
 
 // --- The composer ---------------------------------------------------------------------------------

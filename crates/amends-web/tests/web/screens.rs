@@ -684,3 +684,28 @@ async fn the_safety_plan_is_there_while_locked() {
     let r = c.get("/safety-plan").await;
     assert!(r.status.is_redirection());
 }
+
+/// The charts are drawn by a template from the app's geometry (issue 13); each keeps its
+/// title and description for screen readers, labelled axes, and no inline style (the CSP).
+#[tokio::test]
+async fn self_work_charts_are_labelled_svg_without_inline_style() {
+    let mut c = Client::new();
+    c.ready().await;
+    c.post("/self-work", &[("habit", "sleep"), ("value", "5.5")])
+        .await;
+    let body = c.get("/self-work").await.body;
+    for id in ["sleep-30", "exercise-30", "nocontact-30"] {
+        assert!(body.contains(&format!("<title id=\"{id}-title\">")), "{id}");
+        assert!(body.contains(&format!("<desc id=\"{id}-desc\">")), "{id}");
+    }
+    assert_eq!(body.matches("role=\"img\"").count(), 3);
+    assert_eq!(body.matches("class=\"axis-label\"").count(), 6);
+    assert!(body.contains("7–9 h target"), "the sleep band is labelled");
+    assert_eq!(
+        body.matches("<rect class=\"bar off\"").count(),
+        1,
+        "5.5 h is outside the band"
+    );
+    let svg = &body[body.find("<svg").unwrap()..body.rfind("</svg>").unwrap()];
+    assert!(!svg.contains("style="), "inline style would break the CSP");
+}
