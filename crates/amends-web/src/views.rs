@@ -18,19 +18,14 @@ const fn nav(id: &'static str, href: &'static str, label: &'static str) -> NavIt
 }
 
 /// The screens of the method in the order a person meets them.
+#[rustfmt::skip]
 pub const NAV: &[NavItem] = &[
-    nav("today", "/", "Today"),
-    nav("intake", "/assess/intake", "Intake"),
-    nav("workbook", "/workbook", "Workbook"),
-    nav("nocontact", "/no-contact", "No contact"),
-    nav("selfwork", "/self-work", "Self-work"),
-    nav("composer", "/composer", "Composer"),
-    nav("contacts", "/contacts", "Contact log"),
-    nav("amends", "/amends", "Amends"),
-    nav("promises", "/promises", "Promises"),
-    nav("journal", "/journal", "Journal"),
-    nav("moving-on", "/moving-on", "Moving on"),
-    nav("cases", "/cases", "Cases"),
+    nav("today", "/", "Today"), nav("intake", "/assess/intake", "Intake"),
+    nav("workbook", "/workbook", "Workbook"), nav("nocontact", "/no-contact", "No contact"),
+    nav("selfwork", "/self-work", "Self-work"), nav("composer", "/composer", "Composer"),
+    nav("contacts", "/contacts", "Contact log"), nav("amends", "/amends", "Amends"),
+    nav("promises", "/promises", "Promises"), nav("journal", "/journal", "Journal"),
+    nav("moving-on", "/moving-on", "Moving on"), nav("cases", "/cases", "Cases"),
     nav("settings", "/settings", "Settings"),
 ];
 

@@ -36,7 +36,9 @@ pub struct Mark {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Legend {
     pub class: &'static str,
+    /// Where the mark stands; its words follow it.
     pub x: f64,
+    /// The radius of a dot.
     pub r: f64,
     pub text: &'static str,
 }
@@ -55,14 +57,20 @@ pub struct Chart {
     pub title: String,
     /// The text alternative: what the chart shows, in one or two sentences.
     pub summary: String,
+    /// What the vertical axis counts.
     pub y_label: &'static str,
+    /// The scale: a grid line at each.
     pub y_ticks: Vec<Tick>,
+    /// About six days, whatever the range.
     pub x_ticks: Vec<Tick>,
     /// Where zero is on the vertical axis.
     pub base: f64,
     pub band: Option<Band>,
+    /// Sleep or exercise, one a day.
     pub bars: Vec<Mark>,
+    /// Therapy sessions and contact either way.
     pub dots: Vec<Mark>,
+    /// NC-2: every slip, never hidden.
     pub slips: Vec<Mark>,
     /// The no-contact stretch as runs of "x,y" points: a restart starts a new run.
     pub lines: Vec<String>,

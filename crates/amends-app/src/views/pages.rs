@@ -456,37 +456,14 @@ pub fn reminders(plan: Option<&Plan>) -> Vec<(&'static str, &'static str, bool)>
 
 /// The targets a form may set, each by its name in [`Settings`]: (field, label, the tracker
 /// whose weekly target shows it).
+#[rustfmt::skip]
 const TARGETS: &[(&str, &str, Option<HabitKind>)] = &[
-    (
-        "exercise_per_week",
-        "Exercise sessions a week (SI-2)",
-        Some(HabitKind::Exercise),
-    ),
-    (
-        "hobby_per_week",
-        "Hobby sessions a week (SI-7)",
-        Some(HabitKind::Hobby),
-    ),
-    (
-        "social_per_week",
-        "Time with friends or family, times a week (SI-8)",
-        Some(HabitKind::Social),
-    ),
-    (
-        "therapy_per_week",
-        "Therapy sessions a week (SI-4)",
-        Some(HabitKind::Therapy),
-    ),
-    (
-        "meals_per_day",
-        "Nutritious meals a day (SI-1)",
-        Some(HabitKind::Meals),
-    ),
-    (
-        "gesture_cost_limit",
-        "The most a gesture should cost (KG-3)",
-        None,
-    ),
+    ("exercise_per_week", "Exercise sessions a week (SI-2)", Some(HabitKind::Exercise)),
+    ("hobby_per_week", "Hobby sessions a week (SI-7)", Some(HabitKind::Hobby)),
+    ("social_per_week", "Time with friends or family, times a week (SI-8)", Some(HabitKind::Social)),
+    ("therapy_per_week", "Therapy sessions a week (SI-4)", Some(HabitKind::Therapy)),
+    ("meals_per_day", "Nutritious meals a day (SI-1)", Some(HabitKind::Meals)),
+    ("gesture_cost_limit", "The most a gesture should cost (KG-3)", None),
 ];
 
 /// The targets as they stand, read back from the 7-day window (SI-1 to SI-8), and the gesture
