@@ -96,10 +96,12 @@ fn nav_for(form: FormId) -> &'static str {
 }
 
 async fn form_page(ctx: &Ctx, form: FormId, typed: Option<Answers>, problems: &[String]) -> Answer {
+    let def = form.form();
+    let page = ctx.page(def.title, nav_for(form));
     let (answers, answered) = match typed {
         Some(a) => (a, None),
         None => match latest(ctx, form).await? {
-            Some((at, a)) => (a, Some(ctx.page("", "").when(&at))),
+            Some((at, a)) => (a, Some(page.when(&at))),
             None => (Answers::new(), None),
         },
     };
@@ -111,7 +113,6 @@ async fn form_page(ctx: &Ctx, form: FormId, typed: Option<Answers>, problems: &[
         [] => StatusCode::OK,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let def = form.form();
     let view = FormView::new(
         def,
         format!("/assess/{}", slug(form)),
@@ -122,7 +123,7 @@ async fn form_page(ctx: &Ctx, form: FormId, typed: Option<Answers>, problems: &[
     Ok(render_status(
         status,
         &AssessPage {
-            page: ctx.page(def.title, nav_for(form)),
+            page,
             title: def.title,
             form: view.submit("Save my answers"),
             answered,
