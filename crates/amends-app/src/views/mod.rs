@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod form;
 pub mod labels;
+pub mod outcomes;
 pub mod pages;
 
 pub use form::{FormView, form_by_slug, slug};

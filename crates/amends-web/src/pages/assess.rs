@@ -3,7 +3,7 @@
 //! one changed. The answers are checked by the core; the consequences come from the plan.
 
 use amends_app::AppError;
-use amends_app::views::pages::{Outcome, outcomes};
+use amends_app::views::outcomes::{Outcome, outcomes};
 use amends_app::views::{FormView, form_by_slug, slug};
 use amends_core::{Answers, FormId, Plan};
 use askama::Template;
