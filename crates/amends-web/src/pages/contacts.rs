@@ -35,8 +35,7 @@ pub struct ContactsPage {
 }
 
 async fn page(ctx: &Ctx, error: Option<Problem>, slip_reasons: Vec<String>) -> Answer {
-    let plan = ctx.plan().await?;
-    let records = ctx.records().await?;
+    let (plan, records) = ctx.plan_and_records().await?;
     let case = ctx.need_case()?;
     let questions = ctx.app.questions(&case).await.map_err(|e| ctx.error(&e))?;
     Ok(render_status(

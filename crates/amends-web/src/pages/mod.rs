@@ -20,6 +20,7 @@ pub mod workbook;
 
 use std::sync::Arc;
 
+use amends_app::records::Records;
 use amends_app::{App, AppError, CaseSnapshot, CaseSummary};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
@@ -158,8 +159,19 @@ impl Ctx {
         Ok(self.snapshot().await?.plan)
     }
 
+    /// The plan and the record lists from one reading of the case. The lists refuse a damaged
+    /// history (see `App::records`); only then is it read again, for that refusal.
+    pub async fn plan_and_records(&self) -> Result<(amends_core::Plan, Records), Response> {
+        let snap = self.snapshot().await?;
+        let records = match snap.damage.is_empty() {
+            true => Records::new(snap.history),
+            false => self.records().await?,
+        };
+        Ok((snap.plan, records))
+    }
+
     /// The record lists of the current case.
-    pub async fn records(&self) -> Result<amends_app::records::Records, Response> {
+    pub async fn records(&self) -> Result<Records, Response> {
         let case = self.need_case()?;
         self.app.records(&case).await.map_err(|e| self.error(&e))
     }

@@ -36,8 +36,7 @@ impl WorkbookPage {
 }
 
 async fn page(ctx: &Ctx, failed: Option<Failed>, notice: Option<String>) -> Reply {
-    let plan = ctx.plan().await?;
-    let records = ctx.records().await?;
+    let (plan, records) = ctx.plan_and_records().await?;
     let status = match failed {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
