@@ -709,3 +709,40 @@ async fn self_work_charts_are_labelled_svg_without_inline_style() {
     let svg = &body[body.find("<svg").unwrap()..body.rfind("</svg>").unwrap()];
     assert!(!svg.contains("style="), "inline style would break the CSP");
 }
+
+/// Issue 14, defect 9, on the pages: with a row removed behind amends' back, the lists that
+/// decide nothing refuse with a 409 that says what happened (the plan and the lists come from
+/// one reading, issue 13, but a damaged one is still refused), and the journal shows what can
+/// be read with a notice of what is left out.
+#[tokio::test]
+async fn a_damaged_history_is_refused_by_the_lists_and_noticed_in_the_journal() {
+    let mut c = Client::new();
+    c.ready().await;
+    for text in ["first words", "second words"] {
+        c.post("/journal", &[("text", text)]).await;
+    }
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(c.data_dir().join("amends.db"))
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    for q in [
+        "DROP TRIGGER events_are_append_only_delete",
+        "DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)",
+    ] {
+        sqlx::query(q).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    for path in ["/workbook", "/contacts", "/no-contact/urge"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{path}: {}", r.body);
+        assert!(r.body.contains("That did not work"), "{path}");
+    }
+    let journal = c.get("/journal").await;
+    assert_eq!(journal.status, StatusCode::OK, "{}", journal.body);
+    assert!(journal.body.contains("second words"));
+    assert!(
+        journal.body.contains("failed its integrity check"),
+        "{}",
+        journal.body
+    );
+}
