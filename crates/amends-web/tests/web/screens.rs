@@ -721,16 +721,14 @@ async fn a_damaged_history_is_refused_by_the_lists_and_noticed_in_the_journal() 
     for text in ["first words", "second words"] {
         c.post("/journal", &[("text", text)]).await;
     }
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(c.data_dir().join("amends.db"))
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    for q in [
-        "DROP TRIGGER events_are_append_only_delete",
-        "DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)",
-    ] {
-        sqlx::query(q).execute(&pool).await.unwrap();
-    }
+    let db = sqlx::sqlite::SqliteConnectOptions::new().filename(c.data_dir().join("amends.db"));
+    let pool = sqlx::SqlitePool::connect_with(db).await.unwrap();
+    let remove_the_first_entry = "DROP TRIGGER events_are_append_only_delete; \
+        DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)";
+    sqlx::raw_sql(remove_the_first_entry)
+        .execute(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     for path in ["/workbook", "/contacts", "/no-contact/urge"] {
         let r = c.get(path).await;
