@@ -21,6 +21,7 @@ pub mod records;
 pub mod safety;
 mod text;
 mod throttle;
+pub mod views;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -43,7 +44,7 @@ pub use method::{
 };
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
-pub use throttle::{FREE_TRIES, THROTTLE_FILE, unlock_wait, wait_in_words};
+pub use throttle::{FREE_TRIES, THROTTLE_FILE, UnlockThrottle, unlock_wait, wait_in_words};
 
 // Front ends reach the store only through this crate.
 pub use amends_store::{KdfParams, Passphrase, StoreError as StorageError};

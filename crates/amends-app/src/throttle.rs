@@ -38,6 +38,35 @@ pub fn wait_in_words(wait: Duration) -> String {
     }
 }
 
+/// The count a long-running server keeps in memory, for the page and the API alike. Pure:
+/// every call takes `now`.
+#[derive(Debug, Default)]
+pub struct UnlockThrottle {
+    failures: u32,
+    wait_until: Option<std::time::Instant>,
+}
+
+impl UnlockThrottle {
+    /// `Err(wait)` while a guess has to wait.
+    pub fn check(&self, now: std::time::Instant) -> std::result::Result<(), Duration> {
+        match self.wait_until {
+            Some(until) if until > now => Err(until - now),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&mut self, now: std::time::Instant) {
+        self.failures = self.failures.saturating_add(1);
+        if let Some(wait) = unlock_wait(self.failures) {
+            self.wait_until = Some(now + wait);
+        }
+    }
+
+    pub fn succeeded(&mut self) {
+        *self = Self::default();
+    }
+}
+
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Count {
     failures: u32,

@@ -9,9 +9,6 @@
 
 mod api;
 mod assets;
-mod charts;
-mod fmt;
-mod form_view;
 mod http;
 mod pages;
 mod security;
@@ -91,102 +88,62 @@ pub fn state(data_dir: PathBuf, idle_lock: Duration, demo: Option<DemoInfo>) -> 
 }
 
 /// Every route of the app. `loopback_only` turns on the Host-header check against DNS rebinding.
+#[rustfmt::skip]
 pub fn router(state: Shared, loopback_only: bool) -> Router {
+    use pages::*;
     Router::new()
-        .route("/", get(pages::home))
-        .route(
-            "/setup",
-            get(pages::auth::setup_form).post(pages::auth::setup),
-        )
-        .route(
-            "/unlock",
-            get(pages::auth::unlock_form).post(pages::auth::unlock),
-        )
-        .route("/lock", post(pages::auth::lock))
-        .route("/resume/{id}", get(pages::auth::resume))
-        .route("/cases", get(pages::cases::list).post(pages::cases::create))
-        .route("/cases/select", post(pages::cases::select))
-        .route("/assess", get(pages::assess::index))
-        .route(
-            "/assess/{form}",
-            get(pages::assess::show).post(pages::assess::save),
-        )
-        .route("/assess/{form}/saved", get(pages::assess::saved))
-        .route("/workbook", get(pages::workbook::show))
-        .route("/workbook/habit", post(pages::workbook::habit))
-        .route(
-            "/workbook/row/{id}",
-            get(pages::workbook::edit).post(pages::workbook::update),
-        )
-        .route("/workbook/{section}", post(pages::workbook::add))
-        .route("/moving-on", get(pages::moving_on::show))
-        .route(
-            "/journal",
-            get(pages::journal::show).post(pages::journal::add),
-        )
-        .route(
-            "/self-work",
-            get(pages::selfwork::show).post(pages::selfwork::log),
-        )
-        .route(
-            "/composer",
-            get(pages::composer::show).post(pages::composer::submit),
-        )
-        .route("/composer/live", post(pages::composer::live))
-        .route("/composer/sent", post(pages::composer::sent))
-        .route(
-            "/contacts",
-            get(pages::contacts::show).post(pages::contacts::log_contact),
-        )
-        .route("/signals", post(pages::contacts::log_signal))
-        .route("/passive", post(pages::contacts::log_passive))
-        .route("/safety/check", post(pages::safety::check))
-        .route(
-            "/safety-plan",
-            get(pages::safety::show_plan).post(pages::safety::save_plan),
-        )
-        .route("/invitations", post(pages::contacts::log_invitation))
-        .route("/questions", post(pages::contacts::log_question))
-        .route(
-            "/questions/answered",
-            post(pages::contacts::answer_question),
-        )
-        .route("/needs", post(pages::contacts::log_need))
-        .route("/no-contact", get(pages::nocontact::show))
-        .route(
-            "/no-contact/urge",
-            get(pages::nocontact::urge_form).post(pages::nocontact::log_urge),
-        )
-        .route("/no-contact/slip", post(pages::nocontact::log_slip))
-        .route(
-            "/promises",
-            get(pages::promises::show).post(pages::promises::add),
-        )
-        .route("/promises/update", post(pages::promises::update))
-        .route("/checkins", post(pages::promises::checkin))
-        .route(
-            "/amends",
-            get(pages::amendsgifts::show).post(pages::amendsgifts::add_item),
-        )
-        .route("/amends/update", post(pages::amendsgifts::update_item))
-        .route("/gestures", post(pages::amendsgifts::add_gesture))
-        .route("/settings", get(pages::settings::show))
-        .route("/settings/passphrase", post(pages::settings::passphrase))
-        .route("/settings/export", get(pages::settings::export))
-        .route("/settings/wipe", post(pages::settings::wipe))
-        .route("/settings/time-zone", post(pages::settings::time_zone))
-        .route("/settings/method", post(pages::settings::method_settings))
-        .route("/settings/calendar.ics", get(pages::settings::calendar))
-        .route("/help", get(pages::help::show))
-        .route("/help/local", post(pages::help::set_local))
+        .route("/", get(today::show))
+        .route("/setup", get(auth::setup_form).post(auth::setup))
+        .route("/unlock", get(auth::unlock_form).post(auth::unlock))
+        .route("/lock", post(auth::lock))
+        .route("/resume/{id}", get(auth::resume))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/select", post(cases::select))
+        .route("/assess", get(assess::index))
+        .route("/assess/{form}", get(assess::show).post(assess::save))
+        .route("/assess/{form}/saved", get(assess::saved))
+        .route("/workbook", get(workbook::show))
+        .route("/workbook/habit", post(workbook::habit))
+        .route("/workbook/row/{id}", get(workbook::edit).post(workbook::update))
+        .route("/workbook/{section}", post(workbook::add))
+        .route("/moving-on", get(moving_on::show))
+        .route("/journal", get(journal::show).post(journal::add))
+        .route("/self-work", get(selfwork::show).post(selfwork::log))
+        .route("/composer", get(composer::show).post(composer::submit))
+        .route("/composer/live", post(composer::live))
+        .route("/composer/sent", post(composer::sent))
+        .route("/contacts", get(contacts::show).post(contacts::log_contact))
+        .route("/signals", post(contacts::log_signal))
+        .route("/passive", post(contacts::log_passive))
+        .route("/invitations", post(contacts::log_invitation))
+        .route("/questions", post(contacts::log_question))
+        .route("/questions/answered", post(contacts::answer_question))
+        .route("/needs", post(contacts::log_need))
+        .route("/safety/check", post(safety::check))
+        .route("/safety-plan", get(safety::show_plan).post(safety::save_plan))
+        .route("/no-contact", get(nocontact::show))
+        .route("/no-contact/urge", get(nocontact::urge_form).post(nocontact::log_urge))
+        .route("/no-contact/slip", post(nocontact::log_slip))
+        .route("/promises", get(promises::show).post(promises::add))
+        .route("/promises/update", post(promises::update))
+        .route("/checkins", post(promises::checkin))
+        .route("/amends", get(amendsgifts::show).post(amendsgifts::add_item))
+        .route("/amends/update", post(amendsgifts::update_item))
+        .route("/gestures", post(amendsgifts::add_gesture))
+        .route("/settings", get(settings::show))
+        .route("/settings/passphrase", post(settings::passphrase))
+        .route("/settings/export", get(settings::export))
+        .route("/settings/wipe", post(settings::wipe))
+        .route("/settings/time-zone", post(settings::time_zone))
+        .route("/settings/method", post(settings::method_settings))
+        .route("/settings/calendar.ics", get(settings::calendar))
+        .route("/help", get(help::show))
+        .route("/help/local", post(help::set_local))
         .nest(api::PREFIX, api::router())
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{*path}", get(assets::serve))
-        .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::guard,
-        ))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::guard))
         .layer(axum::Extension(security::HostPolicy { loopback_only }))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -92,39 +92,9 @@ pub struct WebState {
     pub safety_plan: std::sync::Mutex<Option<amends_app::safety::SafetyPlan>>,
 }
 
-/// Slows down guessing at the passphrase, through the page or the API. Argon2id already makes
-/// each guess cost a moment; after a few wrong ones in a row each further guess has to wait,
-/// doubling each time. The right passphrase resets it. Pure: every call takes `now`.
-#[derive(Debug, Default)]
-pub struct UnlockThrottle {
-    failures: u32,
-    wait_until: Option<Instant>,
-}
-
-impl UnlockThrottle {
-    /// Wrong passphrases allowed in a row before any wait: enough for typos and caps lock.
-    pub const FREE_TRIES: u32 = amends_app::FREE_TRIES;
-
-    /// `Err(wait)` while a guess has to wait.
-    pub fn check(&self, now: Instant) -> Result<(), Duration> {
-        match self.wait_until {
-            Some(until) if until > now => Err(until - now),
-            _ => Ok(()),
-        }
-    }
-
-    /// The wait follows the same policy as the command line's (amends_app::unlock_wait).
-    pub fn failed(&mut self, now: Instant) {
-        self.failures = self.failures.saturating_add(1);
-        if let Some(wait) = amends_app::unlock_wait(self.failures) {
-            self.wait_until = Some(now + wait);
-        }
-    }
-
-    pub fn succeeded(&mut self) {
-        *self = Self::default();
-    }
-}
+/// Slows down guessing at the passphrase, through the page or the API: the app's policy, the
+/// same as the command line's.
+pub use amends_app::UnlockThrottle;
 
 /// "Wait 30 seconds" / "Wait 2 minutes": the wait in words, rounded up.
 pub use amends_app::wait_in_words;
@@ -370,44 +340,5 @@ impl WebState {
 
     pub async fn take_form(&self, id: &str) -> Option<PendingForm> {
         self.pending.lock().await.remove(id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn five_wrong_tries_are_free_then_the_wait_doubles_up_to_fifteen_minutes() {
-        let t0 = Instant::now();
-        let mut t = UnlockThrottle::default();
-        for _ in 0..UnlockThrottle::FREE_TRIES - 1 {
-            t.failed(t0);
-            assert_eq!(t.check(t0), Ok(()));
-        }
-        t.failed(t0);
-        assert_eq!(t.check(t0), Err(Duration::from_secs(30)));
-        assert_eq!(t.check(t0 + Duration::from_secs(30)), Ok(()));
-
-        let t1 = t0 + Duration::from_secs(31);
-        t.failed(t1);
-        assert_eq!(t.check(t1), Err(Duration::from_secs(60)));
-        for _ in 0..20 {
-            t.failed(t1);
-        }
-        assert_eq!(t.check(t1), Err(Duration::from_secs(15 * 60)));
-
-        t.succeeded();
-        assert_eq!(t.check(t1), Ok(()));
-        t.failed(t1);
-        assert_eq!(t.check(t1), Ok(()), "a success starts the count again");
-    }
-
-    #[test]
-    fn waits_read_in_words_rounded_up() {
-        assert_eq!(wait_in_words(Duration::from_millis(200)), "1 second");
-        assert_eq!(wait_in_words(Duration::from_millis(29_100)), "30 seconds");
-        assert_eq!(wait_in_words(Duration::from_secs(120)), "2 minutes");
-        assert_eq!(wait_in_words(Duration::from_secs(15 * 60)), "15 minutes");
     }
 }

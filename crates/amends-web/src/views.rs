@@ -18,19 +18,14 @@ const fn nav(id: &'static str, href: &'static str, label: &'static str) -> NavIt
 }
 
 /// The screens of the method in the order a person meets them.
+#[rustfmt::skip]
 pub const NAV: &[NavItem] = &[
-    nav("today", "/", "Today"),
-    nav("intake", "/assess/intake", "Intake"),
-    nav("workbook", "/workbook", "Workbook"),
-    nav("nocontact", "/no-contact", "No contact"),
-    nav("selfwork", "/self-work", "Self-work"),
-    nav("composer", "/composer", "Composer"),
-    nav("contacts", "/contacts", "Contact log"),
-    nav("amends", "/amends", "Amends"),
-    nav("promises", "/promises", "Promises"),
-    nav("journal", "/journal", "Journal"),
-    nav("moving-on", "/moving-on", "Moving on"),
-    nav("cases", "/cases", "Cases"),
+    nav("today", "/", "Today"), nav("intake", "/assess/intake", "Intake"),
+    nav("workbook", "/workbook", "Workbook"), nav("nocontact", "/no-contact", "No contact"),
+    nav("selfwork", "/self-work", "Self-work"), nav("composer", "/composer", "Composer"),
+    nav("contacts", "/contacts", "Contact log"), nav("amends", "/amends", "Amends"),
+    nav("promises", "/promises", "Promises"), nav("journal", "/journal", "Journal"),
+    nav("moving-on", "/moving-on", "Moving on"), nav("cases", "/cases", "Cases"),
     nav("settings", "/settings", "Settings"),
 ];
 
@@ -91,6 +86,19 @@ impl Page {
 
     pub fn nav_items(&self) -> &'static [NavItem] {
         if self.unlocked { NAV } else { &[] }
+    }
+
+    /// A moment as people read it, in the user's time zone.
+    pub fn when(&self, t: &jiff::Timestamp) -> String {
+        t.to_zoned_datetime(self.tz.clone())
+            .strftime("%a %-d %b %Y, %H:%M")
+            .to_string()
+    }
+
+    /// The page with a notice at the top (something saved, a slip recorded).
+    pub fn notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
     }
 }
 
@@ -160,24 +168,4 @@ pub fn download(body: String, mime: &'static str, filename: &str) -> Response {
         .into_response()
 }
 
-/// An error from below as a sentence for the page: capitalised, with a full stop. The app's
-/// messages are written to be read after "error:" on a terminal, in lower case.
-pub fn sentence(e: &impl std::fmt::Display) -> String {
-    let mut out = capitalise(e.to_string().trim());
-    if out.is_empty() {
-        return out;
-    }
-    if !out.ends_with(['.', '!', '?', ')', '"', '\u{201d}']) {
-        out.push('.');
-    }
-    out
-}
-
-/// The same words with a capital first letter.
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use amends_app::views::{capitalise, sentence};

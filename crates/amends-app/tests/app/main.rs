@@ -11,6 +11,7 @@ mod kept;
 mod method;
 mod records;
 mod stops;
+mod views;
 
 use amends_app::{App, AppError, CaseSummary, KdfParams, Logged, Passphrase};
 use amends_core::{DraftKind, EventData, Relationship, Signal};

@@ -9,10 +9,10 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Ctx, Token};
+use super::{Ctx, Token, to};
 use crate::http::{clear_session_cookie, session_cookie};
 use crate::state::{Shared, UnlockRefused, wait_in_words};
-use crate::views::{Page, render, render_status};
+use crate::views::{Page, render, render_status, sentence};
 
 #[derive(Template)]
 #[template(path = "setup.html")]
@@ -48,14 +48,16 @@ impl ResumePage {
     }
 }
 
+fn setup_page(csrf: &str, status: StatusCode, error: Option<String>) -> Response {
+    let page = Page::new("Welcome", csrf);
+    render_status(status, &SetupPage { page, error })
+}
+
 pub async fn setup_form(State(state): State<Shared>, Token(csrf): Token) -> Response {
     if state.data_dir_initialised() {
-        return Redirect::to("/unlock").into_response();
+        return to("/unlock");
     }
-    render(&SetupPage {
-        page: Page::new("Welcome", &csrf),
-        error: None,
-    })
+    setup_page(&csrf, StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
@@ -71,72 +73,33 @@ pub async fn setup(
     Form(form): Form<SetupForm>,
 ) -> Response {
     if state.data_dir_initialised() {
-        return Redirect::to("/unlock").into_response();
+        return to("/unlock");
     }
-    let again = |msg: &str| {
-        render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                page: Page::new("Welcome", &csrf),
-                error: Some(msg.to_string()),
-            },
-        )
-    };
+    let again = |msg: String| setup_page(&csrf, StatusCode::UNPROCESSABLE_ENTITY, Some(msg));
     let pass = form.passphrase.unwrap_or_default();
     if form.confirm.as_deref() != Some(pass.as_str()) {
-        return again("The two passphrases are not the same. Type them again.");
+        return again("The two passphrases are not the same. Type them again.".into());
     }
     if form.understood.is_none() {
         return again(
-            "Please tick the box to confirm you understand a forgotten passphrase cannot be recovered.",
+            "Please tick the box to confirm you understand a forgotten passphrase cannot be recovered.".into(),
         );
     }
-    let pass = match Passphrase::new(pass) {
-        Ok(p) => p,
-        Err(e) => return again(&crate::views::sentence(&e)),
+    let app = match Passphrase::new(pass) {
+        Ok(pass) => App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await,
+        Err(e) => return again(sentence(&e)),
     };
-    match App::init(&state.data_dir, &pass, KdfParams::DEFAULT).await {
+    match app {
         Ok(app) => {
             let token = state.start(app, None).await;
-            (
-                [(SET_COOKIE, session_cookie(&token))],
-                Redirect::to("/cases?first=1"),
-            )
-                .into_response()
+            ([(SET_COOKIE, session_cookie(&token))], to("/cases?first=1")).into_response()
         }
-        Err(e) => again(&crate::views::sentence(&e)),
+        Err(e) => again(sentence(&e)),
     }
 }
 
-#[derive(Deserialize)]
-pub struct UnlockQuery {
-    next: Option<String>,
-    kept: Option<String>,
-}
-
-pub async fn unlock_form(
-    State(state): State<Shared>,
-    Token(csrf): Token,
-    Query(q): Query<UnlockQuery>,
-) -> Response {
-    if !state.data_dir_initialised() {
-        return Redirect::to("/setup").into_response();
-    }
-    let mut page = Page::new("Unlock", &csrf);
-    if q.kept.is_some() {
-        page.notice = Some(
-            "amends locked while you were away. What you typed is kept: unlock to continue.".into(),
-        );
-    }
-    render(&UnlockPage {
-        page,
-        error: None,
-        next: safe_next(q.next.as_deref()),
-        kept: safe_kept(q.kept),
-        demo_passphrase: state.demo.as_ref().map(|d| d.passphrase.clone()),
-    })
-}
-
+/// The unlock form; `next` and `kept` say where it goes on to: a page of ours, or a form
+/// kept across the lock.
 #[derive(Deserialize)]
 pub struct UnlockForm {
     passphrase: Option<String>,
@@ -144,53 +107,87 @@ pub struct UnlockForm {
     kept: Option<String>,
 }
 
+fn unlock_page(
+    state: &Shared,
+    csrf: &str,
+    status: StatusCode,
+    error: Option<String>,
+    form: UnlockForm,
+) -> Response {
+    let mut page = Page::new("Unlock", csrf);
+    if form.kept.is_some() && error.is_none() {
+        page.notice = Some(
+            "amends locked while you were away. What you typed is kept: unlock to continue.".into(),
+        );
+    }
+    let demo_passphrase = state.demo.as_ref().map(|d| d.passphrase.clone());
+    let (next, kept) = (safe_next(form.next.as_deref()), safe_kept(form.kept));
+    render_status(
+        status,
+        &UnlockPage {
+            page,
+            error,
+            next,
+            kept,
+            demo_passphrase,
+        },
+    )
+}
+
+pub async fn unlock_form(
+    State(state): State<Shared>,
+    Token(csrf): Token,
+    Query(q): Query<UnlockForm>,
+) -> Response {
+    if !state.data_dir_initialised() {
+        return to("/setup");
+    }
+    unlock_page(&state, &csrf, StatusCode::OK, None, q)
+}
+
 pub async fn unlock(
     State(state): State<Shared>,
     Token(csrf): Token,
-    Form(form): Form<UnlockForm>,
+    Form(mut form): Form<UnlockForm>,
 ) -> Response {
-    let next = safe_next(form.next.as_deref());
-    let kept = safe_kept(form.kept);
-    let fail = |status: StatusCode, msg: String| {
-        render_status(
-            status,
-            &UnlockPage {
-                page: Page::new("Unlock", &csrf),
-                error: Some(msg),
-                next: next.clone(),
-                kept: kept.clone(),
-                demo_passphrase: state.demo.as_ref().map(|d| d.passphrase.clone()),
-            },
-        )
+    let pass = Passphrase::new(form.passphrase.take().unwrap_or_default());
+    let tried = match pass {
+        Ok(pass) => state.try_unlock(&pass).await,
+        Err(e) => {
+            return unlock_page(
+                &state,
+                &csrf,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(sentence(&e)),
+                form,
+            );
+        }
     };
-    let pass = match Passphrase::new(form.passphrase.unwrap_or_default()) {
-        Ok(p) => p,
-        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, crate::views::sentence(&e)),
-    };
-    match state.try_unlock(&pass).await {
+    let (status, msg) = match tried {
         Ok(app) => {
             let token = state.start_on_first_case(app).await;
-            let to = if kept.is_empty() { next } else { format!("/resume/{kept}") };
-            ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response()
+            let to = match safe_kept(form.kept) {
+                kept if kept.is_empty() => safe_next(form.next.as_deref()),
+                kept => format!("/resume/{kept}"),
+            };
+            return ([(SET_COOKIE, session_cookie(&token))], Redirect::to(&to)).into_response();
         }
         Err(UnlockRefused::Wait(wait)) => {
-            let mut res = fail(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!(
-                    "Too many wrong passphrases in a row. Wait {} and try again; nothing was changed.",
-                    wait_in_words(wait)
-                ),
+            let msg = format!(
+                "Too many wrong passphrases in a row. Wait {} and try again; nothing was changed.",
+                wait_in_words(wait)
             );
-            res.headers_mut()
-                .insert(RETRY_AFTER, crate::http::retry_after(wait));
-            res
+            let mut res = unlock_page(&state, &csrf, StatusCode::TOO_MANY_REQUESTS, Some(msg), form);
+            res.headers_mut().insert(RETRY_AFTER, crate::http::retry_after(wait));
+            return res;
         }
-        Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => fail(
+        Err(UnlockRefused::App(AppError::Store(amends_app::StorageError::WrongPassphrase))) => (
             StatusCode::UNAUTHORIZED,
             "That passphrase does not open amends. Check caps lock and the keyboard layout, and try again.".into(),
         ),
-        Err(UnlockRefused::App(e)) => fail(StatusCode::INTERNAL_SERVER_ERROR, crate::views::sentence(&e)),
-    }
+        Err(UnlockRefused::App(e)) => (StatusCode::INTERNAL_SERVER_ERROR, sentence(&e)),
+    };
+    unlock_page(&state, &csrf, status, Some(msg), form)
 }
 
 /// The pages an unlock may lead back to: each is a path, or a folder of paths, of the router's
@@ -257,11 +254,7 @@ fn safe_kept(kept: Option<String>) -> String {
 
 pub async fn lock(State(state): State<Shared>) -> Response {
     state.lock().await;
-    (
-        [(SET_COOKIE, clear_session_cookie())],
-        Redirect::to("/unlock"),
-    )
-        .into_response()
+    ([(SET_COOKIE, clear_session_cookie())], to("/unlock")).into_response()
 }
 
 pub async fn resume(ctx: Ctx, Path(id): Path<String>) -> Response {

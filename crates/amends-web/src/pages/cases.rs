@@ -6,10 +6,9 @@ use amends_core::Relationship;
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Ctx, required};
+use super::{Answer, Ctx, required, to};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -29,22 +28,17 @@ pub struct CasesQuery {
     first: Option<String>,
 }
 
-async fn page(ctx: &Ctx, first: bool, error: Option<Problem>, name: String) -> Response {
-    let cases = match ctx.app.cases().await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(&e),
+async fn page(ctx: &Ctx, first: bool, error: Option<Problem>, name: String) -> Answer {
+    let cases = ctx.app.cases().await.map_err(|e| ctx.error(&e))?;
+    let title = if cases.is_empty() {
+        "Who is this about?"
+    } else {
+        "Cases"
     };
-    render_status(
+    Ok(render_status(
         super::status_for(&error),
         &CasesPage {
-            page: ctx.page(
-                if cases.is_empty() {
-                    "Who is this about?"
-                } else {
-                    "Cases"
-                },
-                "cases",
-            ),
+            page: ctx.page(title, "cases"),
             first: first || cases.is_empty(),
             current: ctx.case.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
             cases,
@@ -52,56 +46,41 @@ async fn page(ctx: &Ctx, first: bool, error: Option<Problem>, name: String) -> R
             name,
             relationships: Relationship::ALL.iter().map(|r| r.as_str()).collect(),
         },
-    )
+    ))
 }
 
-pub async fn list(ctx: Ctx, Query(q): Query<CasesQuery>) -> Response {
+pub async fn list(ctx: Ctx, Query(q): Query<CasesQuery>) -> Answer {
     page(&ctx, q.first.is_some(), None, String::new()).await
 }
 
 #[derive(Deserialize)]
-pub struct NewCase {
+pub struct CaseForm {
     name: Option<String>,
     relationship: Option<String>,
+    id: Option<String>,
 }
 
-pub async fn create(ctx: Ctx, Form(form): Form<NewCase>) -> Response {
-    let name = match required(&form.name, "name", &ctx.csrf) {
-        Ok(n) => n.to_string(),
-        Err(r) => return r,
-    };
-    let rel = match required(&form.relationship, "relationship", &ctx.csrf) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let relationship: Relationship = match rel.parse() {
-        Ok(r) => r,
+pub async fn create(ctx: Ctx, Form(form): Form<CaseForm>) -> Answer {
+    let name = required(&form.name, "name", &ctx.csrf)?.to_string();
+    let relationship = required(&form.relationship, "relationship", &ctx.csrf)?.parse();
+    let created = match relationship {
+        Ok(relationship) => ctx.app.create_case(&name, relationship).await,
         Err(e) => return page(&ctx, false, Some(Problem::from(e)), name).await,
     };
-    match ctx.app.create_case(&name, relationship).await {
-        Ok(case) => {
-            ctx.state.set_case(case.id).await;
-            Redirect::to("/").into_response()
-        }
+    match created {
+        Ok(case) => select_and_go(&ctx, case).await,
         Err(e) => page(&ctx, false, Some(Problem::app(&e)), name).await,
     }
 }
 
-#[derive(Deserialize)]
-pub struct Select {
-    id: Option<String>,
+pub async fn select(ctx: Ctx, Form(form): Form<CaseForm>) -> Answer {
+    let id = required(&form.id, "id", &ctx.csrf)?;
+    let case = ctx.app.case(Some(id)).await.map_err(|e| ctx.error(&e))?;
+    select_and_go(&ctx, case).await
 }
 
-pub async fn select(ctx: Ctx, Form(form): Form<Select>) -> Response {
-    let id = match required(&form.id, "id", &ctx.csrf) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match ctx.app.case(Some(id)).await {
-        Ok(case) => {
-            ctx.state.set_case(case.id).await;
-            Redirect::to("/").into_response()
-        }
-        Err(e) => ctx.error(&e),
-    }
+/// The pages are about `case` from now on, starting with Today.
+async fn select_and_go(ctx: &Ctx, case: CaseSummary) -> Answer {
+    ctx.state.set_case(case.id).await;
+    Ok(to("/"))
 }

@@ -3,97 +3,20 @@
 //! open and the verdict allows it. amends never sends anything itself.
 
 use crate::http::Problem;
-use amends_app::coach::{DraftCheck, Finding, Report, Severity};
-use amends_core::{Channel, DraftKind, GateId, Plan};
+use amends_app::coach::{DraftCheck, Report};
+use amends_app::views::labels;
+use amends_app::views::pages::{Segment, draft_kinds, segments};
+use amends_core::{Channel, DraftKind, GateId};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse};
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::Ctx;
+use super::{Answer, Ctx, to};
 use crate::views::{Page, render_status};
-
-/// What each kind is for, in our words, with the METHOD ids behind it.
-fn kind_intro(kind: DraftKind) -> &'static str {
-    match kind {
-        DraftKind::First => {
-            "The first message after no contact: short and light, a good memory or a kind wish, and no question they must answer (RC-3, L-26). Nothing about the relationship yet."
-        }
-        DraftKind::Apology => {
-            "Name what you did and what it did to them, say you are sorry and that it was your doing, and what you are changing. No excuses, no \"but\" (AP-2 to AP-11)."
-        }
-        DraftKind::Email => {
-            "The longer letter, only if they said they would like one: why it happened, what was going on in you, and what you have changed, without retelling the hurt (EM-1 to EM-6)."
-        }
-        DraftKind::Ask => {
-            "Only if the conversation is going well: what you hope for, said plainly, with room for them to hesitate or say no, and your self-work going on either way (RC-7 to RC-9)."
-        }
-        DraftKind::Gift => {
-            "A note with a small, welcome gesture: light and kind, with no request, no guilt and no mention of the hurt (KG-6, L-27)."
-        }
-    }
-}
-
-fn kind_label(kind: DraftKind) -> &'static str {
-    match kind {
-        DraftKind::First => "First message",
-        DraftKind::Apology => "Apology",
-        DraftKind::Email => "Letter",
-        DraftKind::Ask => "Asking for a chance",
-        DraftKind::Gift => "Gift note",
-    }
-}
-
-/// A run of the draft with the findings that cover it.
-pub struct Segment {
-    pub text: String,
-    /// The highest severity over this run, if any finding covers it.
-    pub severity: Option<&'static str>,
-    /// Indexes into the findings list, for `aria-describedby`.
-    pub findings: Vec<usize>,
-}
-
-/// Splits the text at every phrase finding's boundary so overlapping findings all show.
-pub fn segments(text: &str, all: &[Finding]) -> Vec<Segment> {
-    let findings: Vec<(usize, &Finding)> = all
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.scope() == amends_lint::Scope::Phrase)
-        .collect();
-    let mut cuts: Vec<usize> = vec![0, text.len()];
-    for (_, f) in &findings {
-        cuts.push(f.span.start.min(text.len()));
-        cuts.push(f.span.end.min(text.len()));
-    }
-    cuts.retain(|c| text.is_char_boundary(*c));
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts.windows(2)
-        .filter(|w| w[0] < w[1])
-        .map(|w| {
-            let covering: Vec<usize> = findings
-                .iter()
-                .filter(|(_, f)| {
-                    f.span.start <= w[0] && w[1] <= f.span.end && f.span.start < f.span.end
-                })
-                .map(|(i, _)| *i)
-                .collect();
-            let severity = covering
-                .iter()
-                .map(|i| all[*i].severity)
-                .max()
-                .map(Severity::as_str);
-            Segment {
-                text: text[w[0]..w[1]].to_string(),
-                severity,
-                findings: covering,
-            }
-        })
-        .collect()
-}
 
 /// The coach's answer, rendered as a fragment for htmx or inside the full page.
 #[derive(Template)]
@@ -161,7 +84,7 @@ pub struct ComposerPage {
 
 impl ComposerPage {
     pub fn label(&self, kind: &DraftKind) -> &'static str {
-        kind_label(*kind)
+        labels::draft_kind(*kind)
     }
 }
 
@@ -187,57 +110,46 @@ async fn page(
     channel_raw: String,
     saved: bool,
     error: Option<Problem>,
-) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let now = Timestamp::now();
-    let plan: Plan = match ctx.app.plan(&case, now).await {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
-    };
-    let composer = plan.gate(GateId::Composer);
-    let kinds = DraftKind::ALL
-        .iter()
-        .map(|k| (*k, kind_label(*k), composer.allows_kind(*k)))
-        .collect();
-    let composer_reasons = composer.reasons.iter().map(ToString::to_string).collect();
-    let stopped = amends_app::coach::composer_off(&plan);
+) -> Answer {
+    let snap = ctx.snapshot().await?;
+    let plan = &snap.plan;
+    let stopped = amends_app::coach::composer_off(plan);
     let check = if text.trim().is_empty() || !stopped.is_empty() {
         None
     } else {
-        match ctx
+        let channel = channel(Some(&channel_raw));
+        let check = ctx
             .app
-            .check_draft(&case, kind, &text, channel(Some(&channel_raw)), None, now)
-            .await
-        {
-            Ok(c) => Some(c),
-            Err(e) => return ctx.error(&e),
-        }
+            .check_draft(&snap.case, kind, &text, channel, None, Timestamp::now());
+        Some(check.await.map_err(|e| ctx.error(&e))?)
     };
     let panel = CoachPanel::new(&text, check);
     let mut page = ctx.page("Composer", "composer");
     page.crisis = panel.as_ref().is_some_and(|p| p.report.crisis);
-    render_status(
+    Ok(render_status(
         super::status_for(&error),
         &ComposerPage {
             page,
             can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
             oob: false,
             kind,
-            kinds,
-            intro: kind_intro(kind),
+            kinds: draft_kinds(plan),
+            intro: labels::draft_intro(kind),
             text,
             panel,
-            composer_reasons,
+            composer_reasons: plan
+                .gate(GateId::Composer)
+                .reasons
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             stopped,
             channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
             channel: channel_raw,
             saved,
             error,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -246,107 +158,87 @@ pub struct KindQuery {
     saved: Option<String>,
 }
 
-pub async fn show(ctx: Ctx, Query(q): Query<KindQuery>) -> Response {
-    let kind = match parse_kind(q.kind.as_deref()) {
-        Ok(k) => k,
-        Err(e) => {
-            return crate::views::error_page(
-                StatusCode::NOT_FOUND,
-                "No such kind of message",
-                &e,
-                &ctx.csrf,
-            );
-        }
-    };
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let text = match ctx.app.working_draft(&case, kind).await {
-        Ok(t) => t,
-        Err(e) => return ctx.error(&e),
-    };
+pub async fn show(ctx: Ctx, Query(q): Query<KindQuery>) -> Answer {
+    let kind = parse_kind(q.kind.as_deref()).map_err(|e| {
+        crate::views::error_page(
+            StatusCode::NOT_FOUND,
+            "No such kind of message",
+            &e,
+            &ctx.csrf,
+        )
+    })?;
+    let case = ctx.need_case()?;
+    let text = ctx.app.working_draft(&case, kind).await;
+    let text = text.map_err(|e| ctx.error(&e))?;
     page(&ctx, kind, text, "text".into(), q.saved.is_some(), None).await
 }
 
 /// The composer again, with the text kept, when the form named a kind that doesn't exist.
-async fn unknown_kind(ctx: &Ctx, form: ComposerForm, error: String) -> Response {
+async fn unknown_kind(ctx: &Ctx, form: ComposerForm, error: String) -> Answer {
+    let text = form.text.unwrap_or_default();
     page(
         ctx,
         DraftKind::Apology,
-        form.text.unwrap_or_default(),
+        text,
         String::new(),
         false,
-        Some(Problem::from(error)),
+        Some(error.into()),
     )
     .await
 }
 
 /// "Check" and "Save draft" without JavaScript: save, then show the page with the findings.
-pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+pub async fn submit(ctx: Ctx, Form(form): Form<ComposerForm>) -> Answer {
     let kind = match parse_kind(form.kind.as_deref()) {
         Ok(k) => k,
         Err(e) => return unknown_kind(&ctx, form, e).await,
     };
     let text = form.text.unwrap_or_default();
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let case = ctx.need_case()?;
     let channel_raw = form.channel.unwrap_or_else(|| "text".into());
-    match ctx
+    let saved = ctx
         .app
         .save_working_draft(&case, kind, &text, Timestamp::now())
-        .await
-    {
-        Ok(()) => page(&ctx, kind, text, channel_raw, true, None).await,
-        Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
-    }
+        .await;
+    let (saved, error) = match saved {
+        Ok(()) => (true, None),
+        Err(e) => (false, Some(Problem::app(&e))),
+    };
+    page(&ctx, kind, text, channel_raw, saved, error).await
 }
 
 /// htmx, while typing: the coach panel alone. The draft is saved first, so nothing typed is
 /// lost even if the tab closes.
-pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+pub async fn live(ctx: Ctx, Form(form): Form<ComposerForm>) -> Answer {
+    let fragment = |status, html: String| (status, Html(html)).into_response();
     let Ok(kind) = parse_kind(form.kind.as_deref()) else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html("<p class=\"error\">Unknown kind of message.</p>"),
-        )
-            .into_response();
+        let msg = "<p class=\"error\">Unknown kind of message.</p>";
+        return Ok(fragment(StatusCode::UNPROCESSABLE_ENTITY, msg.into()));
     };
     let text = form.text.unwrap_or_default();
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let case = ctx.need_case()?;
     let channel = channel(form.channel.as_deref());
-    match ctx
+    let check = ctx
         .app
-        .save_and_check_draft(&case, kind, &text, channel, Timestamp::now())
-        .await
-    {
+        .save_and_check_draft(&case, kind, &text, channel, Timestamp::now());
+    Ok(match check.await {
         Ok(None) => {
-            Html("<p class=\"muted\">Start writing; the coach reads along.</p>").into_response()
+            let msg = "<p class=\"muted\">Start writing; the coach reads along.</p>";
+            fragment(StatusCode::OK, msg.into())
         }
         Ok(Some(check)) => match CoachPanel::new(&text, Some(check)) {
-            Some(mut panel) => {
-                panel.oob = true;
-                crate::views::render(&panel)
-            }
-            None => Html("").into_response(),
+            Some(panel) => crate::views::render(&CoachPanel { oob: true, ..panel }),
+            None => fragment(StatusCode::OK, String::new()),
         },
         Err(e) => {
             let msg = crate::views::escape_text(&crate::views::sentence(&e));
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Html(format!("<p class=\"error\" role=\"alert\">{msg}</p>")),
-            )
-                .into_response()
+            let html = format!("<p class=\"error\" role=\"alert\">{msg}</p>");
+            fragment(StatusCode::UNPROCESSABLE_ENTITY, html)
         }
-    }
+    })
 }
 
-pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
+pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Answer {
     let kind = match parse_kind(form.kind.as_deref()) {
         Ok(k) => k,
         Err(e) => return unknown_kind(&ctx, form, e).await,
@@ -355,50 +247,15 @@ pub async fn sent(ctx: Ctx, Form(form): Form<ComposerForm>) -> Response {
     let channel_raw = form.channel.clone().unwrap_or_default();
     let Some(ch) = channel(Some(&channel_raw)) else {
         let msg = format!("Choose how you sent it (one of: {}).", Channel::valid());
-        return page(
-            &ctx,
-            kind,
-            text,
-            channel_raw,
-            false,
-            Some(Problem::from(msg)),
-        )
-        .await;
+        return page(&ctx, kind, text, channel_raw, false, Some(msg.into())).await;
     };
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let case = ctx.need_case()?;
     match ctx
         .app
         .mark_sent(&case, kind, ch, &text, Timestamp::now())
         .await
     {
-        Ok(_) => Redirect::to("/?sent=1").into_response(),
+        Ok(_) => Ok(to("/?sent=1")),
         Err(e) => page(&ctx, kind, text, channel_raw, false, Some(Problem::app(&e))).await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overlapping_findings_split_into_segments_that_keep_every_byte() {
-        let text = "I’m sorry, but you made me do it";
-        let report = amends_app::coach::check_text(text, amends_app::coach::Kind::Apology).unwrap();
-        let segs = segments(text, &report.findings);
-        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(joined, text);
-        let marked: String = segs
-            .iter()
-            .filter(|s| s.severity == Some("block"))
-            .map(|s| s.text.as_str())
-            .collect();
-        assert!(
-            marked.contains("made me"),
-            "{marked:?} in {:?}",
-            report.findings
-        );
     }
 }

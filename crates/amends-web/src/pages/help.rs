@@ -3,10 +3,10 @@
 use amends_app::help::{HelpResources, resources};
 use askama::Template;
 use axum::Form;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Ctx, Token};
+use super::{Answer, Ctx, Token, to};
 use crate::views::{Page, render};
 
 #[derive(Template)]
@@ -46,13 +46,11 @@ pub struct LocalForm {
     local: Option<String>,
 }
 
-pub async fn set_local(ctx: Ctx, Form(form): Form<LocalForm>) -> Response {
-    match ctx
-        .app
-        .set_local_help(form.local.as_deref().unwrap_or(""))
+pub async fn set_local(ctx: Ctx, Form(form): Form<LocalForm>) -> Answer {
+    let local = form.local.as_deref().unwrap_or("");
+    ctx.app
+        .set_local_help(local)
         .await
-    {
-        Ok(()) => Redirect::to("/help").into_response(),
-        Err(e) => ctx.error(&e),
-    }
+        .map_err(|e| ctx.error(&e))?;
+    Ok(to("/help"))
 }

@@ -20,16 +20,18 @@ pub mod workbook;
 
 use std::sync::Arc;
 
-use amends_app::{App, AppError, CaseSummary};
+use amends_app::records::Records;
+use amends_app::{App, AppError, CaseSnapshot, CaseSummary};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::http::{SESSION_COOKIE, cookie};
+use crate::http::{Problem, SESSION_COOKIE, cookie};
 use crate::security::Csrf;
 use crate::state::Shared;
 use crate::views::{Page, error_page};
+use jiff::Timestamp;
 
 /// The CSRF token for forms on pages that work while locked.
 pub struct Token(pub String);
@@ -85,7 +87,7 @@ impl FromRequestParts<Shared> for Ctx {
             .time_zone()
             .await
             .unwrap_or_else(|_| jiff::tz::TimeZone::system());
-        let safety = app.recent_safety(jiff::Timestamp::now()).await;
+        let safety = app.recent_safety(Timestamp::now()).await;
         let safety_plan = if safety.any() {
             app.safety_plan().await.ok().flatten()
         } else {
@@ -143,20 +145,49 @@ impl Ctx {
             .ok_or_else(|| Redirect::to("/cases?first=1").into_response())
     }
 
-    /// The current case and its plan as of now, or the page that says why not.
-    pub async fn plan_now(&self) -> Result<(CaseSummary, amends_core::Plan), Response> {
+    /// The current case read once, with its plan as of now, or the page that says why not.
+    pub async fn snapshot(&self) -> Result<CaseSnapshot, Response> {
         let case = self.need_case()?;
-        let plan = self
-            .app
-            .plan(&case, jiff::Timestamp::now())
+        self.app
+            .snapshot(&case, Timestamp::now())
             .await
-            .map_err(|e| self.error(&e))?;
-        Ok((case, plan))
+            .map_err(|e| self.error(&e))
+    }
+
+    /// The current case's plan as of now.
+    pub async fn plan(&self) -> Result<amends_core::Plan, Response> {
+        Ok(self.snapshot().await?.plan)
+    }
+
+    /// The plan and the record lists from one reading of the case. The lists refuse a damaged
+    /// history (see `App::records`); only then is it read again, for that refusal.
+    pub async fn plan_and_records(&self) -> Result<(amends_core::Plan, Records), Response> {
+        let snap = self.snapshot().await?;
+        let records = match snap.damage.is_empty() {
+            true => Records::new(snap.history),
+            false => self.records().await?,
+        };
+        Ok((snap.plan, records))
+    }
+
+    /// The record lists of the current case.
+    pub async fn records(&self) -> Result<Records, Response> {
+        let case = self.need_case()?;
+        self.app.records(&case).await.map_err(|e| self.error(&e))
     }
 
     pub fn error(&self, e: &AppError) -> Response {
         app_error(e, &self.csrf)
     }
+}
+
+/// What a page handler answers: the page, a redirect, or the whole answer that stopped it
+/// (the redirect to create the first case, an error page), so `?` ends a handler early.
+pub type Answer = Result<Response, Response>;
+
+/// A redirect after a form was handled (so a reload does not send it again).
+pub fn to(path: &str) -> Response {
+    Redirect::to(path).into_response()
 }
 
 /// An app error as a page that says what went wrong and what to do.
@@ -187,11 +218,6 @@ pub fn required<'a>(
     })
 }
 
-/// `/`: the Today screen once there is a case; the first-run screens before that.
-pub async fn home(ctx: Ctx) -> Response {
-    today::show(ctx).await
-}
-
 pub async fn not_found(Token(csrf): Token) -> Response {
     error_page(
         StatusCode::NOT_FOUND,
@@ -201,32 +227,18 @@ pub async fn not_found(Token(csrf): Token) -> Response {
     )
 }
 
-/// The moment a form says something happened: its date or date-and-time in the user's zone, or
-/// now when left empty. A wrong value gets a message naming the formats.
-pub async fn at_or_now(
-    ctx: &Ctx,
-    raw: Option<&str>,
-    now: jiff::Timestamp,
-) -> Result<jiff::Timestamp, String> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty());
-    ctx.app
-        .when(raw, now)
-        .await
-        .map_err(|e| crate::views::sentence(&e))
-}
-
 /// The problem's status when a form came back with one to show (422 for input to fix, 409
 /// for a refusal, as the API answers), 200 otherwise.
-pub fn status_for(error: &Option<crate::http::Problem>) -> StatusCode {
+pub fn status_for(error: &Option<Problem>) -> StatusCode {
     error.as_ref().map_or(StatusCode::OK, |p| p.status)
 }
 
 /// Why a form handler stopped before its happy end: a whole answer of its own (a redirect to
 /// create the first case, an error page), or a problem to show beside the form, kept. With
-/// `?` a handler reads as its use case; the page it returns to is said once, in `finish`.
+/// `?` a handler reads as its use case; the page it returns to is said once, in `Ctx::run`.
 pub enum Stop {
     Answer(Response),
-    Problem(crate::http::Problem),
+    Problem(Problem),
 }
 
 pub type Step<T> = Result<T, Stop>;
@@ -237,8 +249,8 @@ impl From<Response> for Stop {
     }
 }
 
-impl From<crate::http::Problem> for Stop {
-    fn from(p: crate::http::Problem) -> Self {
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Self {
         Stop::Problem(p)
     }
 }
@@ -246,7 +258,7 @@ impl From<crate::http::Problem> for Stop {
 /// An error of a use case, with the status the app gives it.
 impl From<AppError> for Stop {
     fn from(e: AppError) -> Self {
-        Stop::Problem(crate::http::Problem::app(&e))
+        Stop::Problem(Problem::app(&e))
     }
 }
 
@@ -254,19 +266,6 @@ impl From<AppError> for Stop {
 impl From<String> for Stop {
     fn from(message: String) -> Self {
         Stop::Problem(message.into())
-    }
-}
-
-/// The answer of a form handler: its own on success or a whole answer, else `again` with the
-/// problem beside the form.
-pub async fn finish<F, Fut>(done: Step<Response>, again: F) -> Response
-where
-    F: FnOnce(crate::http::Problem) -> Fut,
-    Fut: std::future::Future<Output = Response>,
-{
-    match done {
-        Ok(r) | Err(Stop::Answer(r)) => r,
-        Err(Stop::Problem(p)) => again(p).await,
     }
 }
 
@@ -280,8 +279,30 @@ where
 
 impl Ctx {
     /// When a form says something happened (now when left empty), and now.
-    pub async fn when(&self, raw: Option<&str>) -> Step<(jiff::Timestamp, jiff::Timestamp)> {
-        let now = jiff::Timestamp::now();
-        Ok((at_or_now(self, raw, now).await?, now))
+    pub async fn when(&self, raw: Option<&str>) -> Step<(Timestamp, Timestamp)> {
+        let now = Timestamp::now();
+        let raw = raw.map(str::trim).filter(|s| !s.is_empty());
+        let at = self.app.when(raw, now).await;
+        Ok((at.map_err(|e| crate::views::sentence(&e))?, now))
+    }
+
+    /// Every form that records something takes this shape: the case, the moment the form
+    /// names (now when left empty), then `act`, whose answer is a redirect; or, when it stops
+    /// on a problem, `again`: the page with the problem beside the form, what was typed kept.
+    pub async fn run<R: IntoResponse>(
+        &self,
+        at: Option<&str>,
+        act: impl AsyncFnOnce(CaseSummary, Timestamp, Timestamp) -> Step<Response>,
+        again: impl AsyncFnOnce(Problem) -> R,
+    ) -> Response {
+        let done = async {
+            let case = self.need_case()?;
+            let (at, now) = self.when(at).await?;
+            act(case, at, now).await
+        };
+        match done.await {
+            Ok(r) | Err(Stop::Answer(r)) => r,
+            Err(Stop::Problem(p)) => again(p).await.into_response(),
+        }
     }
 }

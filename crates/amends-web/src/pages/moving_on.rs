@@ -2,14 +2,13 @@
 //! it. Accepting a no and moving on is a complete, good outcome, not a failure (principle 5,
 //! WA-10); the page says so plainly and never counts it as a loss.
 
+use amends_app::views::FormView;
 use amends_core::guidance::{self, Card};
 use amends_core::{Answers, FormId, Plan};
 use askama::Template;
-use axum::response::Response;
 
-use super::Ctx;
 use super::assess::latest;
-use crate::form_view::FormView;
+use super::{Answer, Ctx};
 use crate::views::{Page, render};
 
 #[derive(Template)]
@@ -26,50 +25,40 @@ pub struct MovingOnPage {
     pub form: Option<FormView>,
 }
 
-pub async fn show(ctx: Ctx) -> Response {
-    let plan = match ctx.plan_now().await {
-        Ok((_, p)) => p,
-        Err(r) => return r,
-    };
-    let written = match latest(&ctx, FormId::Reflection).await {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
+pub async fn show(ctx: Ctx) -> Answer {
+    let plan = ctx.plan().await?;
     let def = FormId::Reflection.form();
-    let (reflection, reflected_at, form) = match written {
+    let page = ctx.page("Moving on", "moving-on");
+    let (reflection, reflected_at, form) = match latest(&ctx, FormId::Reflection).await? {
         Some((at, answers)) => (
             def.questions
                 .iter()
                 .filter_map(|q| answers.get(q.id).map(|a| (q.prompt, a.to_string())))
                 .collect(),
-            Some(crate::fmt::local(at, &ctx.tz)),
+            Some(page.when(&at)),
             None,
         ),
-        None => (
-            Vec::new(),
-            None,
-            Some(
-                FormView::new(
-                    def,
-                    "/assess/reflection",
-                    "reflection",
-                    &Answers::new(),
-                    &[],
-                )
-                .submit("Keep my reflection"),
-            ),
-        ),
+        None => {
+            let form = FormView::new(
+                def,
+                "/assess/reflection",
+                "reflection",
+                &Answers::new(),
+                &[],
+            );
+            (Vec::new(), None, Some(form.submit("Keep my reflection")))
+        }
     };
-    let cards = ["MO-1", "MO-5", "MO-6", "WA-10"]
-        .iter()
-        .filter_map(|id| guidance::card_for(id))
-        .collect();
-    render(&MovingOnPage {
-        page: ctx.page("Moving on", "moving-on"),
+    let cards = ["MO-1", "MO-5", "MO-6", "WA-10"];
+    Ok(render(&MovingOnPage {
+        page,
         plan,
-        cards,
+        cards: cards
+            .iter()
+            .filter_map(|id| guidance::card_for(id))
+            .collect(),
         reflection,
         reflected_at,
         form,
-    })
+    }))
 }

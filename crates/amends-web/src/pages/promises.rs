@@ -7,11 +7,11 @@ use amends_core::plan::{CheckIns, FollowUp, Promises};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, finish, word};
+use super::{Answer, Ctx, Step, to, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -27,10 +27,6 @@ pub struct PromisesPage {
 }
 
 impl PromisesPage {
-    pub fn when(&self, t: &Timestamp) -> String {
-        crate::fmt::local(*t, &self.page.tz)
-    }
-
     pub fn reliability(&self) -> String {
         self.promises
             .reliability_pct
@@ -38,37 +34,26 @@ impl PromisesPage {
     }
 }
 
-async fn page(ctx: &Ctx, error: Option<Problem>) -> Response {
-    page_with(ctx, error, None, String::new()).await
-}
-
-async fn page_with(
+async fn page(
     ctx: &Ctx,
     error: Option<Problem>,
     notice: Option<String>,
     kept_text: String,
-) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let plan = match ctx.app.plan(&case, Timestamp::now()).await {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
-    };
-    let mut page = ctx.page("Promises and check-ins", "promises");
-    page.notice = notice;
-    render_status(
+) -> Answer {
+    let plan = ctx.plan().await?;
+    Ok(render_status(
         super::status_for(&error),
         &PromisesPage {
-            page,
+            page: ctx
+                .page("Promises and check-ins", "promises")
+                .notice(notice),
             promises: plan.promises,
             checkins: plan.checkins,
             follow_up: plan.follow_up,
             error,
             kept_text,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -76,7 +61,7 @@ pub struct Shown {
     note: Option<String>,
 }
 
-pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Response {
+pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Answer {
     let notice = (q.note.as_deref() == Some("big")).then(|| {
         "Saved. \u{201c}Never\u{201d}, \u{201c}always\u{201d} and \u{201c}whatever you \
          want\u{201d} are hard to keep: a smaller promise you keep builds more trust than a big \
@@ -84,13 +69,7 @@ pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Response {
          one with them."
             .to_string()
     });
-    page_with(&ctx, None, notice, String::new()).await
-}
-
-/// L-17 on a promise: the coach's over-promise rule, run on the promise's own words.
-fn over_promises(text: &str) -> bool {
-    amends_app::coach::check_text(text, amends_app::coach::Kind::Apology)
-        .is_ok_and(|r| r.findings.iter().any(|f| f.rule == "over-promise"))
+    page(&ctx, None, notice, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -103,57 +82,53 @@ pub struct PromiseForm {
     note: Option<String>,
 }
 
-async fn due(ctx: &Ctx, raw: Option<&str>) -> Result<Option<Timestamp>, String> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(d) => {
-            let tz = ctx
-                .app
-                .time_zone()
-                .await
-                .map_err(|e| crate::views::sentence(&e))?;
-            amends_app::method::parse_due(d, &tz, Timestamp::now())
-                .map(Some)
-                .map_err(|e| crate::views::sentence(&e))
-        }
-    }
+/// A due date as typed, in the user's zone; none when left empty.
+async fn due(ctx: &Ctx, raw: Option<&str>) -> Step<Option<Timestamp>> {
+    let Some(d) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let tz = ctx.app.time_zone().await?;
+    Ok(Some(amends_app::method::parse_due(
+        d,
+        &tz,
+        Timestamp::now(),
+    )?))
 }
 
 pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let text = form.text.clone().unwrap_or_default();
-    // TR-4: promise only what you can certainly do.
-    if form.definitely.is_none() {
-        return page_with(&ctx, Some("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".into()), None, text).await;
-    }
-    let due = match due(&ctx, form.due.as_deref()).await {
-        Ok(d) => d,
-        Err(e) => return page_with(&ctx, Some(Problem::from(e)), None, text).await,
+    let act = async |case, _, now| {
+        // TR-4: promise only what you can certainly do.
+        if form.definitely.is_none() {
+            return Err("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".to_string().into());
+        }
+        let due = due(&ctx, form.due.as_deref()).await?;
+        ctx.app.promise_add(&case, &text, due, now, now).await?;
+        let big = amends_app::views::pages::over_promises(&text);
+        Ok(to(if big {
+            "/promises?note=big"
+        } else {
+            "/promises"
+        }))
     };
-    let now = Timestamp::now();
-    match ctx.app.promise_add(&case, &text, due, now, now).await {
-        Ok(_) if over_promises(&text) => Redirect::to("/promises?note=big").into_response(),
-        Ok(_) => Redirect::to("/promises").into_response(),
-        Err(e) => page_with(&ctx, Some(Problem::app(&e)), None, text).await,
-    }
+    let again = async |p| page(&ctx, Some(p), None, text.clone()).await;
+    ctx.run(None, act, again).await
 }
 
 pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
-    let done = async {
-        let case = ctx.need_case()?;
+    let act = async |case, _, now| {
         let outcome: PromiseOutcome = word(form.outcome.as_deref())?;
         let due = due(&ctx, form.due.as_deref()).await?;
-        let now = Timestamp::now();
         let id = form.id.as_deref().unwrap_or("");
         ctx.app
             .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
             .await?;
-        Ok(Redirect::to("/promises").into_response())
+        Ok(to("/promises"))
     };
-    finish(done.await, |p| page(&ctx, Some(p))).await
+    ctx.run(None, act, async |p| {
+        page(&ctx, Some(p), None, String::new()).await
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -163,13 +138,12 @@ pub struct CheckInForm {
 }
 
 pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
-    let done = async {
-        let case = ctx.need_case()?;
-        let (at, now) = ctx.when(form.at.as_deref()).await?;
+    let act = async |case, at, now| {
         ctx.app
             .checkin(&case, form.note.as_deref(), at, now)
             .await?;
-        Ok(Redirect::to("/promises#checkins").into_response())
+        Ok(to("/promises#checkins"))
     };
-    finish(done.await, |p| page(&ctx, Some(p))).await
+    let again = async |p| page(&ctx, Some(p), None, String::new()).await;
+    ctx.run(form.at.as_deref(), act, again).await
 }

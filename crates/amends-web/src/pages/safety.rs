@@ -9,10 +9,10 @@ use crate::http::Problem;
 use amends_app::safety::{self, SafetyFlags, SafetyPlan};
 use askama::Template;
 use axum::Form;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use super::Ctx;
+use super::{Ctx, to};
 use crate::views::{Page, render, render_status};
 
 /// The panel alone, for the live check.
@@ -87,7 +87,7 @@ pub async fn save_plan(ctx: Ctx, Form(form): Form<PlanForm>) -> Response {
         Ok(()) => {
             ctx.state
                 .keep_safety_plan((!plan.is_empty()).then_some(plan));
-            Redirect::to("/safety-plan?saved=1").into_response()
+            to("/safety-plan?saved=1")
         }
         Err(e) => render_status(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,

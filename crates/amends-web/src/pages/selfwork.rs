@@ -2,16 +2,17 @@
 //! exercise and therapy, and the no-contact timeline over 30 or 90 days.
 
 use crate::http::Problem;
+use amends_app::views::charts::{self, Chart};
+use amends_app::views::pages::habit_value;
 use amends_core::{HabitKind, Plan};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Ctx, finish};
-use crate::charts::{self, Chart};
+use super::{Answer, Ctx, to, word};
 use crate::views::{Page, render_status};
 
 #[derive(Template)]
@@ -64,29 +65,15 @@ pub struct DaysQuery {
     days: Option<usize>,
 }
 
-pub async fn page(
-    ctx: &Ctx,
-    days: usize,
-    error: Option<Problem>,
-    form: HabitForm,
-    notice: Option<String>,
-) -> Response {
-    let case = match ctx.need_case() {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let now = Timestamp::now();
+async fn page(ctx: &Ctx, days: usize, error: Option<Problem>, form: HabitForm) -> Answer {
+    let case = ctx.need_case()?;
     let days = if days >= 90 { 90 } else { 30 };
-    let (plan, series) = match (
-        ctx.app.plan(&case, now).await,
-        ctx.app.chart_series(&case, now, days).await,
-    ) {
-        (Ok(p), Ok(s)) => (p, s),
-        (Err(e), _) | (_, Err(e)) => return ctx.error(&e),
-    };
-    let band = plan.self_work.last_30.sleep.band;
+    let now = Timestamp::now();
+    let series = ctx.app.chart_series(&case, now, days).await;
+    let series = series.map_err(|e| ctx.error(&e))?;
+    let plan = ctx.plan().await?;
     let charts = vec![
-        charts::sleep(&series, band),
+        charts::sleep(&series, plan.self_work.last_30.sleep.band),
         charts::exercise_and_therapy(&series),
         charts::no_contact(&series, plan.no_contact.target_days),
     ];
@@ -94,12 +81,10 @@ pub async fn page(
         .iter()
         .map(|h| (h.as_str(), h.unit(), amends_core::forms::habit_prompt(*h)))
         .collect();
-    let mut page = ctx.page("Self-work", "selfwork");
-    page.notice = notice;
-    render_status(
+    Ok(render_status(
         super::status_for(&error),
         &SelfWorkPage {
-            page,
+            page: ctx.page("Self-work", "selfwork"),
             plan,
             days,
             charts,
@@ -107,43 +92,30 @@ pub async fn page(
             error,
             form,
         },
-    )
+    ))
 }
 
-pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Response {
-    page(&ctx, q.days.unwrap_or(30), None, HabitForm::default(), None).await
+pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Answer {
+    page(&ctx, q.days.unwrap_or(30), None, HabitForm::default()).await
 }
 
 pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
-    let done = async {
-        let case = ctx.need_case()?;
-        let Some(habit) = form.habit.as_deref().filter(|h| !h.is_empty()) else {
-            return Err(
-                "Choose what you are logging (the field \u{201c}habit\u{201d})."
-                    .to_string()
-                    .into(),
-            );
-        };
-        let habit: HabitKind = habit.parse()?;
-        // A concrete step is described in words; its value is one step.
-        let raw = form.value.as_deref().unwrap_or_default().trim();
-        let value = if habit == HabitKind::Step && raw.is_empty() {
-            1.0
-        } else {
-            raw.parse::<f64>().map_err(|_| {
-                format!(
-                    "\u{201c}{raw}\u{201d} is not a number. Give the {} as a number, e.g. 7.5.",
-                    habit.unit()
-                )
-            })?
-        };
-        let (at, now) = ctx.when(form.at.as_deref()).await?;
-        let plan_id = form.plan.as_deref().filter(|p| !p.is_empty());
+    let act = async |case, at, now| {
+        if form.habit.as_deref().is_none_or(str::is_empty) {
+            let problem = "Choose what you are logging (the field \u{201c}habit\u{201d}).";
+            return Err(problem.to_string().into());
+        }
+        let habit: HabitKind = word(form.habit.as_deref())?;
+        let value = habit_value(habit, form.value.as_deref().unwrap_or_default())?;
+        let (note, plan) = (
+            form.note.as_deref(),
+            form.plan.as_deref().filter(|p| !p.is_empty()),
+        );
         ctx.app
-            .log_habit(&case, habit, value, form.note.as_deref(), plan_id, at, now)
+            .log_habit(&case, habit, value, note, plan, at, now)
             .await?;
-        Ok(Redirect::to("/self-work?logged=1").into_response())
+        Ok(to("/self-work?logged=1"))
     };
-    let done = done.await;
-    finish(done, |p| page(&ctx, 30, Some(p), form, None)).await
+    let again = async |p| page(&ctx, 30, Some(p), form.clone()).await;
+    ctx.run(form.at.as_deref(), act, again).await
 }

@@ -1,5 +1,5 @@
 //! The generic form renderer: a view model for any questionnaire or workbook section of
-//! `amends_core::forms`, shown by `templates/form.html`. The questions, their checks and their
+//! `amends_core::forms`, shown by the web's `templates/form.html`. The questions, their checks and their
 //! METHOD ids live in the core; this only decides which HTML control fits each answer type and
 //! where each problem is shown.
 
@@ -139,7 +139,7 @@ impl FormView {
 
 /// A message from the core's checks, as a sentence.
 fn sentence(s: &str) -> String {
-    crate::views::capitalise(s.trim())
+    super::capitalise(s.trim())
 }
 
 fn question_view(
@@ -303,70 +303,4 @@ pub fn form_by_slug(s: &str) -> Option<FormId> {
     FormId::ALL
         .into_iter()
         .find(|f| slug(*f) == s || f.as_str() == s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn problems_land_next_to_their_question_and_in_the_summary() {
-        let form = FormId::Intake.form();
-        let problems = vec![
-            "honest: this has to be accepted (yes) to go on.".to_string(),
-            "something the form does not know about".to_string(),
-        ];
-        let v = FormView::new(form, "/assess/intake", "intake", &Answers::new(), &problems);
-        let honest = v.questions.iter().find(|q| q.name == "honest").unwrap();
-        assert!(
-            honest
-                .error
-                .as_deref()
-                .unwrap()
-                .starts_with("This has to be")
-        );
-        assert!(honest.described_by().contains("intake-honest-error"));
-        assert_eq!(v.problems.len(), 2);
-        assert_eq!(v.problems[0].anchor.as_deref(), Some("intake-honest"));
-        assert!(v.problems[1].anchor.is_none());
-    }
-
-    #[test]
-    fn conditions_are_said_in_words_and_never_block_the_form() {
-        let form = FormId::Intake.form();
-        let v = FormView::new(form, "/", "i", &Answers::new(), &[]);
-        let q = v
-            .questions
-            .iter()
-            .find(|q| q.name == "nofault_cause")
-            .unwrap();
-        let note = q.when_note.as_deref().unwrap();
-        assert!(note.contains("\u{201c}No\u{201d}"), "{note}");
-        assert!(note.contains("Did you genuinely hurt them?"), "{note}");
-        assert!(!q.required);
-        assert!(!q.optional, "it is needed when it applies");
-        assert_eq!(q.when_question, "did_harm");
-        assert_eq!(q.when_values, "no");
-    }
-
-    #[test]
-    fn likert_ends_come_from_the_help() {
-        assert_eq!(
-            likert_ends(Some("1 = struggling, 5 = in a good place.")),
-            ("struggling".into(), "in a good place".into())
-        );
-        assert_eq!(likert_ends(None).0, "not at all");
-    }
-
-    #[test]
-    fn every_form_has_an_address() {
-        for f in FormId::ALL {
-            assert_eq!(form_by_slug(slug(f)), Some(f));
-        }
-        assert_eq!(
-            form_by_slug("conversation-review"),
-            Some(FormId::ConversationReview)
-        );
-        assert_eq!(form_by_slug("nope"), None);
-    }
 }
