@@ -127,7 +127,7 @@ const NEGATION_WINDOW: usize = 4;
 /// behind a `LazyLock`.
 pub struct Engine {
     /// Patterns, phrases and the trie over the patterns.
-    tables: Tables,
+    tables: Tables<'static>,
     lexicons: Vec<Lexicon>,
     markers: u16,
     rules: Vec<(u16, Box<dyn Rule>)>,
@@ -930,7 +930,7 @@ mod tests {
             .collect()
     }
 
-    fn by_trie(tables: &Tables, text: &str) -> BTreeSet<(u32, usize, usize)> {
+    fn by_trie(tables: &Tables<'_>, text: &str) -> BTreeSet<(u32, usize, usize)> {
         let b = text.as_bytes();
         let mut out = BTreeSet::new();
         for s in (0..b.len()).filter(|&s| s == 0 || b[s - 1] == b' ') {
