@@ -420,9 +420,14 @@ pub(crate) fn hold_reason(c: &Ctx, h: &ActiveHold) -> Reason {
 /// SAFE-2, SAFE-8, SAFE-1 and WA-3: the stops that close every gate. After a "no" even the
 /// single goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
 pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
+    hold_reasons(c, HoldClass::Stop)
+}
+
+/// The reason of each hold in force of one class, in the order the holds are kept.
+fn hold_reasons(c: &Ctx, class: HoldClass) -> Vec<Reason> {
     c.holds
         .iter()
-        .filter(|h| h.class == HoldClass::Stop)
+        .filter(|h| h.class == class)
         .map(|h| hold_reason(c, h))
         .collect()
 }
@@ -459,11 +464,7 @@ fn walkaway_decision(c: &Ctx) -> Vec<Reason> {
 /// PP-8). C1 overrides the seed's "stay patient while they date or move" (PP-6) and its
 /// "pressure sometimes works" (PP-7, C2): both lock instead.
 fn their_pauses(c: &Ctx) -> Vec<Reason> {
-    c.holds
-        .iter()
-        .filter(|h| h.class == HoldClass::Pause)
-        .map(|h| hold_reason(c, h))
-        .collect()
+    hold_reasons(c, HoldClass::Pause)
 }
 
 /// SAFE-5: silence counts. Applies until they have let the user back in.
