@@ -1021,57 +1021,67 @@ async fn bad_input_names_the_field_and_what_to_give() {
         let m = v["message"].as_str().unwrap();
         assert!(m.contains(words), "{m:?} should contain {words:?}");
     };
-    let r = c
-        .api_post("/api/v1/contacts", json!({"channel": "text"}))
-        .await;
-    invalid(&r, "dir", "out, in");
-    let r = c
-        .api_post(
+    // Each bad POST names its field and what to give instead.
+    let posts = [
+        (
+            "/api/v1/contacts",
+            json!({"channel": "text"}),
+            "dir",
+            "out, in",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "pigeon"}),
-        )
-        .await;
-    invalid(&r, "channel", "text, call, email, social, in-person, gift");
-    let r = c
-        .api_post("/api/v1/contacts", json!({"dir": "out", "chanel": "text"}))
-        .await;
-    invalid(&r, "chanel", "this request takes: at, channel, dir, note");
-    let r = c
-        .api_post(
+            "channel",
+            "text, call, email, social, in-person, gift",
+        ),
+        (
+            "/api/v1/contacts",
+            json!({"dir": "out", "chanel": "text"}),
+            "chanel",
+            "this request takes: at, channel, dir, note",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "text", "at": "last monday"}),
-        )
-        .await;
-    invalid(&r, "at", "2024-05-03");
-    let r = c
-        .api_post(
+            "at",
+            "2024-05-03",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "text", "at": "2999-01-01T00:00:00Z"}),
-        )
-        .await;
-    invalid(&r, "at", "future");
-    let r = c
-        .api_post(
+            "at",
+            "future",
+        ),
+        (
             "/api/v1/urges",
             json!({"intensity": "high", "instead": "walked"}),
-        )
-        .await;
-    invalid(&r, "intensity", "whole number");
-    let r = c
-        .api_post("/api/v1/signals", json!({"signal": "ghosted"}))
-        .await;
-    invalid(&r, "signal", "asked-no-contact");
-    let r = c
-        .api_post("/api/v1/habits", json!({"habit": "sleep"}))
-        .await;
-    invalid(&r, "value", "hours");
-    let r = c
-        .api_post(
+            "intensity",
+            "whole number",
+        ),
+        (
+            "/api/v1/signals",
+            json!({"signal": "ghosted"}),
+            "signal",
+            "asked-no-contact",
+        ),
+        (
+            "/api/v1/habits",
+            json!({"habit": "sleep"}),
+            "value",
+            "hours",
+        ),
+        (
             "/api/v1/amends",
             json!({"request": "the books", "bounds": {"legal": true}}),
-        )
-        .await;
-    invalid(&r, "bounds.affordable", "true or false");
+            "bounds.affordable",
+            "true or false",
+        ),
+    ];
+    for (path, body, field, words) in posts {
+        let r = c.api_post(path, body).await;
+        invalid(&r, field, words);
+    }
     let r = c
         .api_raw(
             "POST",

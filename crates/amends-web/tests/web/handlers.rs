@@ -56,28 +56,10 @@ async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
 #[tokio::test]
 async fn setup_refuses_mismatched_and_empty_passphrases() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "one"),
-                ("confirm", "two"),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("one", "two").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("not the same"));
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "  "),
-                ("confirm", "  "),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("  ", "  ").await;
     assert!(r.body.contains("passphrase is empty"), "{}", r.body);
     let r = c
         .post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
@@ -104,16 +86,7 @@ async fn forms_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", PASS),
-                ("confirm", PASS),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup(PASS, PASS).await;
     let session = r
         .set_cookies()
         .into_iter()
@@ -202,16 +175,7 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
 #[tokio::test]
 async fn a_new_passphrase_must_be_long_enough() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "abc"),
-                ("confirm", "abc"),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("abc", "abc").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("at least 8 characters"), "{}", r.body);
     // Errors from below read as sentences on a page, not as terminal lines.
@@ -322,15 +286,7 @@ async fn a_missing_field_is_named() {
 #[tokio::test]
 async fn user_text_is_escaped_in_html() {
     let mut c = Client::new();
-    c.post(
-        "/setup",
-        &[
-            ("passphrase", PASS),
-            ("confirm", PASS),
-            ("understood", "yes"),
-        ],
-    )
-    .await;
+    c.setup(PASS, PASS).await;
     c.post(
         "/cases",
         &[
