@@ -727,42 +727,44 @@ fn timing(c: &Ctx) -> Vec<Reason> {
     r
 }
 
-pub(crate) fn outreach(c: &Ctx) -> Gate {
+/// Issue 12: under a stop a gate lists the stop alone, so no countdown or "day 3 of 30" stands
+/// next to a lock that no date opens; otherwise `own` adds the gate's own reasons.
+fn stops_first(c: &Ctx, id: GateId, own: impl FnOnce(&mut Vec<Reason>)) -> Gate {
     let mut reasons = hard_stops(c);
-    // Issue 12: under a stop nothing else is listed, so no countdown or "day 3 of 30" stands
-    // next to a lock that no date opens.
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Outreach, reasons);
+    if reasons.is_empty() {
+        own(&mut reasons);
     }
-    reasons.extend(walkaway_decision(c));
-    reasons.extend(their_pauses(c));
-    reasons.extend(silence(c));
-    reasons.extend(preparation(c));
-    reasons.extend(timing(c));
-    Gate::from_reasons(GateId::Outreach, reasons)
+    Gate::from_reasons(id, reasons)
+}
+
+pub(crate) fn outreach(c: &Ctx) -> Gate {
+    stops_first(c, GateId::Outreach, |reasons| {
+        reasons.extend(walkaway_decision(c));
+        reasons.extend(their_pauses(c));
+        reasons.extend(silence(c));
+        reasons.extend(preparation(c));
+        reasons.extend(timing(c));
+    })
 }
 
 pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Composer, reasons);
-    }
-    if !c.intake_done() {
-        reasons.push(Reason::new(
-            "GO-8",
-            "Drafts meant to be sent wait for the intake; until then the composer is only \
-             for practice, and the journal is always open.",
-        ));
-    }
-    if !c.workbook_done() {
-        reasons.push(Reason::new(
-            "DMG-11",
-            "Drafts meant to be sent wait until the workbook is done: understand the hurt \
-             before writing to them. Until then the composer is only for practice, and the \
-             journal is always open.",
-        ));
-    }
-    let mut gate = Gate::from_reasons(GateId::Composer, reasons);
+    let mut gate = stops_first(c, GateId::Composer, |reasons| {
+        if !c.intake_done() {
+            reasons.push(Reason::new(
+                "GO-8",
+                "Drafts meant to be sent wait for the intake; until then the composer is only \
+                 for practice, and the journal is always open.",
+            ));
+        }
+        if !c.workbook_done() {
+            reasons.push(Reason::new(
+                "DMG-11",
+                "Drafts meant to be sent wait until the workbook is done: understand the hurt \
+                 before writing to them. Until then the composer is only for practice, and the \
+                 journal is always open.",
+            ));
+        }
+    });
     if gate.open {
         let mut allows = vec![DraftKind::First];
         let path = c.f.path();
@@ -816,101 +818,95 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
 
 pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Ask, reasons);
-    }
-    if f.reentry().is_some() {
-        reasons.push(Reason::new(
-            "TR-1",
-            "They have already agreed to try again; there is nothing to ask. Trust grows from \
-             here through what you do.",
-        ));
-    }
-    if let Some((t, _)) = f.latest(|s| s == Signal::FriendsOnly)
-        && f.latest(|s| s == Signal::AgreedToTryAgain)
-            .is_none_or(|(y, _)| y < t)
-    {
-        reasons.push(Reason::new(
-            "WA-6",
-            format!(
-                "On {} they said they want friendship only. Accept it; asking for more stays off \
-                 unless they raise it themselves.",
-                c.day(t)
-            ),
-        ));
-    }
-    match f.path() {
-        Path::Harm | Path::Unclear | Path::Unknown => {
-            let apologised = f
-                .outs
-                .iter()
-                .any(|o| matches!(o.draft, Some(DraftKind::Apology | DraftKind::Email)));
-            if !apologised {
-                reasons.push(Reason::new(
-                    "AP-1",
-                    "On the harm path the apology comes before any request for another chance, \
-                     and none has been logged as sent.",
-                ));
+    stops_first(c, GateId::Ask, |reasons| {
+        if f.reentry().is_some() {
+            reasons.push(Reason::new(
+                "TR-1",
+                "They have already agreed to try again; there is nothing to ask. Trust grows from \
+                 here through what you do.",
+            ));
+        }
+        if let Some((t, _)) = f.latest(|s| s == Signal::FriendsOnly)
+            && f.latest(|s| s == Signal::AgreedToTryAgain)
+                .is_none_or(|(y, _)| y < t)
+        {
+            reasons.push(Reason::new(
+                "WA-6",
+                format!(
+                    "On {} they said they want friendship only. Accept it; asking for more stays off \
+                     unless they raise it themselves.",
+                    c.day(t)
+                ),
+            ));
+        }
+        match f.path() {
+            Path::Harm | Path::Unclear | Path::Unknown => {
+                let apologised = f
+                    .outs
+                    .iter()
+                    .any(|o| matches!(o.draft, Some(DraftKind::Apology | DraftKind::Email)));
+                if !apologised {
+                    reasons.push(Reason::new(
+                        "AP-1",
+                        "On the harm path the apology comes before any request for another chance, \
+                         and none has been logged as sent.",
+                    ));
+                }
+            }
+            Path::NoFault => {
+                if f.intake_text("both_willing") != Some("yes") {
+                    reasons.push(Reason::new(
+                        "WA-9",
+                        "With no fault on either side, asking makes sense only if you are both \
+                         willing to work on the cause.",
+                    ));
+                }
             }
         }
-        Path::NoFault => {
-            if f.intake_text("both_willing") != Some("yes") {
-                reasons.push(Reason::new(
-                    "WA-9",
-                    "With no fault on either side, asking makes sense only if you are both \
-                     willing to work on the cause.",
-                ));
-            }
+        if f.reengaged().is_none() && f.reentry().is_none() {
+            reasons.push(Reason::new(
+                "RC-7",
+                "Only later, if the conversation is going well, is it time to say what you hope for. \
+                 They aren't engaging warmly now.",
+            ));
         }
-    }
-    if f.reengaged().is_none() && f.reentry().is_none() {
-        reasons.push(Reason::new(
-            "RC-7",
-            "Only later, if the conversation is going well, is it time to say what you hope for. \
-             They aren't engaging warmly now.",
-        ));
-    }
-    if !outreach.open {
-        let mut r = Reason::new(
-            "C1",
-            "Asking is contact you start, and outreach is closed (see its reasons).",
-        );
-        r.until = outreach.opens_at;
-        reasons.push(r);
-    }
-    Gate::from_reasons(GateId::Ask, reasons)
+        if !outreach.open {
+            let mut r = Reason::new(
+                "C1",
+                "Asking is contact you start, and outreach is closed (see its reasons).",
+            );
+            r.until = outreach.opens_at;
+            reasons.push(r);
+        }
+    })
 }
 
 pub(crate) fn gestures(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Gestures, reasons);
-    }
-    if !c.workbook_done() {
-        reasons.push(Reason::new(
-            "KG-7",
-            "No gestures before you understand the damage: the workbook isn't finished \
-             (DMG-11).",
-        ));
-    }
-    if f.reengaged().is_none() && f.reentry().is_none() {
-        reasons.push(Reason::new(
-            "C10",
-            "No gifts or gestures before they have re-engaged warmly. Gestures are for when \
-             they are welcome.",
-        ));
-    }
-    if !outreach.open {
-        let mut r = Reason::new(
-            "KG-4",
-            "A gift is contact you start, and outreach is closed (see its reasons).",
-        );
-        r.until = outreach.opens_at;
-        reasons.push(r);
-    }
-    let mut gate = Gate::from_reasons(GateId::Gestures, reasons);
+    let mut gate = stops_first(c, GateId::Gestures, |reasons| {
+        if !c.workbook_done() {
+            reasons.push(Reason::new(
+                "KG-7",
+                "No gestures before you understand the damage: the workbook isn't finished \
+                 (DMG-11).",
+            ));
+        }
+        if f.reengaged().is_none() && f.reentry().is_none() {
+            reasons.push(Reason::new(
+                "C10",
+                "No gifts or gestures before they have re-engaged warmly. Gestures are for when \
+                 they are welcome.",
+            ));
+        }
+        if !outreach.open {
+            let mut r = Reason::new(
+                "KG-4",
+                "A gift is contact you start, and outreach is closed (see its reasons).",
+            );
+            r.until = outreach.opens_at;
+            reasons.push(r);
+        }
+    });
     if gate.open {
         gate.limits.push(Reason::new(
             "C14",
