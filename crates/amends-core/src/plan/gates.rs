@@ -816,6 +816,19 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
     gate
 }
 
+/// C1, KG-4: asking and a gift are contact the user starts, so they wait while outreach is
+/// closed, and open no sooner than it does.
+fn waits_for_outreach(outreach: &Gate, method: &'static str, what: &str) -> Option<Reason> {
+    (!outreach.open).then(|| {
+        let mut r = Reason::new(
+            method,
+            format!("{what} is contact you start, and outreach is closed (see its reasons)."),
+        );
+        r.until = outreach.opens_at;
+        r
+    })
+}
+
 pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
     stops_first(c, GateId::Ask, |reasons| {
@@ -870,14 +883,7 @@ pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
                  They aren't engaging warmly now.",
             ));
         }
-        if !outreach.open {
-            let mut r = Reason::new(
-                "C1",
-                "Asking is contact you start, and outreach is closed (see its reasons).",
-            );
-            r.until = outreach.opens_at;
-            reasons.push(r);
-        }
+        reasons.extend(waits_for_outreach(outreach, "C1", "Asking"));
     })
 }
 
@@ -898,14 +904,7 @@ pub(crate) fn gestures(c: &Ctx, outreach: &Gate) -> Gate {
                  they are welcome.",
             ));
         }
-        if !outreach.open {
-            let mut r = Reason::new(
-                "KG-4",
-                "A gift is contact you start, and outreach is closed (see its reasons).",
-            );
-            r.until = outreach.opens_at;
-            reasons.push(r);
-        }
+        reasons.extend(waits_for_outreach(outreach, "KG-4", "A gift"));
     });
     if gate.open {
         gate.limits.push(Reason::new(
