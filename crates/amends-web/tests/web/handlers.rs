@@ -139,10 +139,8 @@ async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
     assert_eq!(c.get("/journal").await.status, StatusCode::OK);
 }
 
-/// Guessing is slowed the same way through the page and the API: after five wrong
-/// passphrases even the right one waits, so the wait cannot be probed for the answer.
-#[tokio::test]
-async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
+/// A locked store that has just refused five wrong passphrases through the page.
+async fn after_five_wrong_guesses() -> Client {
     let mut c = Client::new();
     c.ready().await;
     c.post("/lock", &[]).await;
@@ -150,15 +148,20 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
         let r = c.post("/unlock", &[("passphrase", "a guess")]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
+    c
+}
+
+/// Guessing is slowed the same way through the page and the API: after five wrong
+/// passphrases even the right one waits, so the wait cannot be probed for the answer.
+#[tokio::test]
+async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
+    let mut c = after_five_wrong_guesses().await;
     let r = c.post("/unlock", &[("passphrase", PASS)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("Too many wrong passphrases"), "{}", r.body);
     assert!(r.body.contains("Wait 30 seconds"), "{}", r.body);
 
-    let body = serde_json::json!({ "passphrase": PASS })
-        .to_string()
-        .into_bytes();
-    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"], "too-many-attempts");
@@ -633,20 +636,12 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
 /// client or a proxy reads `Retry-After`.
 #[tokio::test]
 async fn retry_after_on_429_page_and_api() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
-    for _ in 0..5 {
-        c.post("/unlock", &[("passphrase", "a guess")]).await;
-    }
+    let mut c = after_five_wrong_guesses().await;
     let r = c.post("/unlock", &[("passphrase", PASS)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&secs), "{secs}");
-    let body = serde_json::json!({ "passphrase": PASS })
-        .to_string()
-        .into_bytes();
-    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let header: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert_eq!(r.json()["retry_after_seconds"].as_u64(), Some(header));

@@ -204,6 +204,15 @@ impl Client {
         .await
     }
 
+    /// Unlocks through the API, as a script would.
+    pub async fn api_unlock(&mut self, pass: &str) -> Resp {
+        let body = serde_json::json!({ "passphrase": pass })
+            .to_string()
+            .into_bytes();
+        self.api_raw("POST", "/api/v1/unlock", Some(body), false)
+            .await
+    }
+
     /// First run: passphrase and one case.
     pub async fn ready(&mut self) {
         let r = self.setup(PASS, PASS).await;
