@@ -195,6 +195,26 @@ mod tests {
         }
     }
 
+    fn habit(id: &str, at: Timestamp, habit: HabitKind, value: f64) -> Event {
+        let data = EventData::Habit {
+            habit,
+            value,
+            note: None,
+            plan: None,
+        };
+        ev(id, at, data)
+    }
+
+    /// A text the user sent: a slip when the plan has no contact in force.
+    fn text_out(id: &str, at: Timestamp) -> Event {
+        let data = EventData::Contact {
+            dir: Direction::Out,
+            channel: Channel::Text,
+            note: None,
+        };
+        ev(id, at, data)
+    }
+
     #[test]
     fn points_fall_on_local_days_and_slips_restart_the_stretch() {
         let tz = TimeZone::get("Europe/Berlin").unwrap();
@@ -203,45 +223,10 @@ mod tests {
         let events = vec![
             start(day("2026-03-01T08:00:00Z")),
             // 23:30 UTC on the 28th is already the 29th in Berlin (after the DST change).
-            ev(
-                "b",
-                day("2026-03-28T23:30:00Z"),
-                EventData::Habit {
-                    habit: HabitKind::Sleep,
-                    value: 7.5,
-                    note: None,
-                    plan: None,
-                },
-            ),
-            ev(
-                "c",
-                day("2026-03-30T12:00:00Z"),
-                EventData::Habit {
-                    habit: HabitKind::Exercise,
-                    value: 30.0,
-                    note: None,
-                    plan: None,
-                },
-            ),
-            ev(
-                "d",
-                day("2026-03-30T18:00:00Z"),
-                EventData::Habit {
-                    habit: HabitKind::Exercise,
-                    value: 15.0,
-                    note: None,
-                    plan: None,
-                },
-            ),
-            ev(
-                "e",
-                day("2026-03-20T09:00:00Z"),
-                EventData::Contact {
-                    dir: Direction::Out,
-                    channel: Channel::Text,
-                    note: None,
-                },
-            ),
+            habit("b", day("2026-03-28T23:30:00Z"), HabitKind::Sleep, 7.5),
+            habit("c", day("2026-03-30T12:00:00Z"), HabitKind::Exercise, 30.0),
+            habit("d", day("2026-03-30T18:00:00Z"), HabitKind::Exercise, 15.0),
+            text_out("e", day("2026-03-20T09:00:00Z")),
         ];
         let slips = vec![day("2026-03-20T09:00:00Z")];
         let s = daily(&events, &slips, None, now, &tz, 30);
@@ -270,15 +255,7 @@ mod tests {
         let t = |s: &str| -> Timestamp { s.parse().unwrap() };
         let events = vec![
             start(t("2026-10-01T09:00:00Z")),
-            ev(
-                "b",
-                t("2026-11-21T18:00:00Z"),
-                EventData::Contact {
-                    dir: Direction::Out,
-                    channel: Channel::Text,
-                    note: None,
-                },
-            ),
+            text_out("b", t("2026-11-21T18:00:00Z")),
         ];
         for now in [
             "2026-11-24T10:35:00Z",

@@ -5,36 +5,35 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-/// A `jiff::Timestamp` as serde writes it: RFC 3339. Use as `#[schemars(with = "Time")]`.
-pub struct Time;
+/// A string type with a JSON Schema `format`, described inline where it is used.
+macro_rules! string_format {
+    ($(#[$doc:meta])* $ty:ident, $format:literal) => {
+        $(#[$doc])*
+        pub struct $ty;
 
-impl JsonSchema for Time {
-    fn schema_name() -> Cow<'static, str> {
-        "Time".into()
-    }
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($ty).into()
+            }
 
-    fn inline_schema() -> bool {
-        true
-    }
+            fn inline_schema() -> bool {
+                true
+            }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "format": "date-time" })
-    }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "string", "format": $format })
+            }
+        }
+    };
 }
 
-/// A `jiff::civil::Date` as serde writes it: `YYYY-MM-DD`.
-pub struct Date;
-
-impl JsonSchema for Date {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "format": "date" })
-    }
-}
+string_format!(
+    /// A `jiff::Timestamp` as serde writes it: RFC 3339. Use as `#[schemars(with = "Time")]`.
+    Time,
+    "date-time"
+);
+string_format!(
+    /// A `jiff::civil::Date` as serde writes it: `YYYY-MM-DD`.
+    Date,
+    "date"
+);

@@ -168,6 +168,21 @@ impl<'a> Document<'a> {
         let mut in_quote = false;
         let mut word_quoted = false;
         let mut clause = 0usize;
+        // Ends the word being read: at a separator and at the end of the text alike.
+        macro_rules! close_word {
+            () => {
+                canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
+                push_tokens(
+                    &mut tokens,
+                    &norm,
+                    word_start_norm,
+                    Span::new(word_start_orig, word_end_orig),
+                    &mut pending_break,
+                    &mut clause,
+                    word_quoted,
+                );
+            };
+        }
 
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -205,16 +220,7 @@ impl<'a> Document<'a> {
             // A separator: close the word, collapse runs into one space.
             if in_word {
                 in_word = false;
-                canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
-                push_tokens(
-                    &mut tokens,
-                    &norm,
-                    word_start_norm,
-                    Span::new(word_start_orig, word_end_orig),
-                    &mut pending_break,
-                    &mut clause,
-                    word_quoted,
-                );
+                close_word!();
             }
             match c {
                 '"' => in_quote = !in_quote,
@@ -231,16 +237,7 @@ impl<'a> Document<'a> {
             }
         }
         if in_word {
-            canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
-            push_tokens(
-                &mut tokens,
-                &norm,
-                word_start_norm,
-                Span::new(word_start_orig, word_end_orig),
-                &mut pending_break,
-                &mut clause,
-                word_quoted,
-            );
+            close_word!();
         }
         map.push(text.len());
         mark_subjects(&norm, &mut tokens);

@@ -71,14 +71,17 @@ fn blame_exits_2_and_is_underlined_like_a_compiler() {
     assert!(!out.contains('\u{1b}'));
 }
 
+/// `amends check --format json` of `text` as `kind`: the exit code and the report.
+fn check_json(kind: &str, text: &[u8]) -> (Option<i32>, serde_json::Value) {
+    let o = check(&["--kind", kind, "--format", "json", "-"], text);
+    let report = serde_json::from_slice(&o.stdout).unwrap();
+    (o.status.code(), report)
+}
+
 #[test]
 fn json_format_follows_the_contract() {
-    let o = check(
-        &["--kind", "first", "--format", "json", "-"],
-        b"hey can we get back together?",
-    );
-    assert_eq!(o.status.code(), Some(2));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, v) = check_json("first", b"hey can we get back together?");
+    assert_eq!(code, Some(2));
     assert_eq!(v["kind"], "first");
     assert_eq!(v["verdict"], "do-not-send");
     assert_eq!(v["crisis"], false);
@@ -109,12 +112,8 @@ fn global_json_flag_means_json_format() {
 
 #[test]
 fn journal_self_harm_sets_crisis() {
-    let o = check(
-        &["--kind", "journal", "--format", "json", "-"],
-        b"you won't have to worry about me much longer",
-    );
-    assert_eq!(o.status.code(), Some(2));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, v) = check_json("journal", b"you won't have to worry about me much longer");
+    assert_eq!(code, Some(2));
     assert_eq!(v["crisis"], true);
 }
 

@@ -420,9 +420,14 @@ pub(crate) fn hold_reason(c: &Ctx, h: &ActiveHold) -> Reason {
 /// SAFE-2, SAFE-8, SAFE-1 and WA-3: the stops that close every gate. After a "no" even the
 /// single goodbye note WA-8 would allow stays closed: SAFE-1 rules it out.
 pub(crate) fn hard_stops(c: &Ctx) -> Vec<Reason> {
+    hold_reasons(c, HoldClass::Stop)
+}
+
+/// The reason of each hold in force of one class, in the order the holds are kept.
+fn hold_reasons(c: &Ctx, class: HoldClass) -> Vec<Reason> {
     c.holds
         .iter()
-        .filter(|h| h.class == HoldClass::Stop)
+        .filter(|h| h.class == class)
         .map(|h| hold_reason(c, h))
         .collect()
 }
@@ -459,11 +464,7 @@ fn walkaway_decision(c: &Ctx) -> Vec<Reason> {
 /// PP-8). C1 overrides the seed's "stay patient while they date or move" (PP-6) and its
 /// "pressure sometimes works" (PP-7, C2): both lock instead.
 fn their_pauses(c: &Ctx) -> Vec<Reason> {
-    c.holds
-        .iter()
-        .filter(|h| h.class == HoldClass::Pause)
-        .map(|h| hold_reason(c, h))
-        .collect()
+    hold_reasons(c, HoldClass::Pause)
 }
 
 /// SAFE-5: silence counts. Applies until they have let the user back in.
@@ -726,42 +727,44 @@ fn timing(c: &Ctx) -> Vec<Reason> {
     r
 }
 
-pub(crate) fn outreach(c: &Ctx) -> Gate {
+/// Issue 12: under a stop a gate lists the stop alone, so no countdown or "day 3 of 30" stands
+/// next to a lock that no date opens; otherwise `own` adds the gate's own reasons.
+fn stops_first(c: &Ctx, id: GateId, own: impl FnOnce(&mut Vec<Reason>)) -> Gate {
     let mut reasons = hard_stops(c);
-    // Issue 12: under a stop nothing else is listed, so no countdown or "day 3 of 30" stands
-    // next to a lock that no date opens.
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Outreach, reasons);
+    if reasons.is_empty() {
+        own(&mut reasons);
     }
-    reasons.extend(walkaway_decision(c));
-    reasons.extend(their_pauses(c));
-    reasons.extend(silence(c));
-    reasons.extend(preparation(c));
-    reasons.extend(timing(c));
-    Gate::from_reasons(GateId::Outreach, reasons)
+    Gate::from_reasons(id, reasons)
+}
+
+pub(crate) fn outreach(c: &Ctx) -> Gate {
+    stops_first(c, GateId::Outreach, |reasons| {
+        reasons.extend(walkaway_decision(c));
+        reasons.extend(their_pauses(c));
+        reasons.extend(silence(c));
+        reasons.extend(preparation(c));
+        reasons.extend(timing(c));
+    })
 }
 
 pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Composer, reasons);
-    }
-    if !c.intake_done() {
-        reasons.push(Reason::new(
-            "GO-8",
-            "Drafts meant to be sent wait for the intake; until then the composer is only \
-             for practice, and the journal is always open.",
-        ));
-    }
-    if !c.workbook_done() {
-        reasons.push(Reason::new(
-            "DMG-11",
-            "Drafts meant to be sent wait until the workbook is done: understand the hurt \
-             before writing to them. Until then the composer is only for practice, and the \
-             journal is always open.",
-        ));
-    }
-    let mut gate = Gate::from_reasons(GateId::Composer, reasons);
+    let mut gate = stops_first(c, GateId::Composer, |reasons| {
+        if !c.intake_done() {
+            reasons.push(Reason::new(
+                "GO-8",
+                "Drafts meant to be sent wait for the intake; until then the composer is only \
+                 for practice, and the journal is always open.",
+            ));
+        }
+        if !c.workbook_done() {
+            reasons.push(Reason::new(
+                "DMG-11",
+                "Drafts meant to be sent wait until the workbook is done: understand the hurt \
+                 before writing to them. Until then the composer is only for practice, and the \
+                 journal is always open.",
+            ));
+        }
+    });
     if gate.open {
         let mut allows = vec![DraftKind::First];
         let path = c.f.path();
@@ -813,103 +816,96 @@ pub(crate) fn composer(c: &Ctx, ask_open: bool, gestures_open: bool) -> Gate {
     gate
 }
 
-pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
-    let f = c.f;
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Ask, reasons);
-    }
-    if f.reentry().is_some() {
-        reasons.push(Reason::new(
-            "TR-1",
-            "They have already agreed to try again; there is nothing to ask. Trust grows from \
-             here through what you do.",
-        ));
-    }
-    if let Some((t, _)) = f.latest(|s| s == Signal::FriendsOnly)
-        && f.latest(|s| s == Signal::AgreedToTryAgain)
-            .is_none_or(|(y, _)| y < t)
-    {
-        reasons.push(Reason::new(
-            "WA-6",
-            format!(
-                "On {} they said they want friendship only. Accept it; asking for more stays off \
-                 unless they raise it themselves.",
-                c.day(t)
-            ),
-        ));
-    }
-    match f.path() {
-        Path::Harm | Path::Unclear | Path::Unknown => {
-            let apologised = f
-                .outs
-                .iter()
-                .any(|o| matches!(o.draft, Some(DraftKind::Apology | DraftKind::Email)));
-            if !apologised {
-                reasons.push(Reason::new(
-                    "AP-1",
-                    "On the harm path the apology comes before any request for another chance, \
-                     and none has been logged as sent.",
-                ));
-            }
-        }
-        Path::NoFault => {
-            if f.intake_text("both_willing") != Some("yes") {
-                reasons.push(Reason::new(
-                    "WA-9",
-                    "With no fault on either side, asking makes sense only if you are both \
-                     willing to work on the cause.",
-                ));
-            }
-        }
-    }
-    if f.reengaged().is_none() && f.reentry().is_none() {
-        reasons.push(Reason::new(
-            "RC-7",
-            "Only later, if the conversation is going well, is it time to say what you hope for. \
-             They aren't engaging warmly now.",
-        ));
-    }
-    if !outreach.open {
+/// C1, KG-4: asking and a gift are contact the user starts, so they wait while outreach is
+/// closed, and open no sooner than it does.
+fn waits_for_outreach(outreach: &Gate, method: &'static str, what: &str) -> Option<Reason> {
+    (!outreach.open).then(|| {
         let mut r = Reason::new(
-            "C1",
-            "Asking is contact you start, and outreach is closed (see its reasons).",
+            method,
+            format!("{what} is contact you start, and outreach is closed (see its reasons)."),
         );
         r.until = outreach.opens_at;
-        reasons.push(r);
-    }
-    Gate::from_reasons(GateId::Ask, reasons)
+        r
+    })
+}
+
+pub(crate) fn ask(c: &Ctx, outreach: &Gate) -> Gate {
+    let f = c.f;
+    stops_first(c, GateId::Ask, |reasons| {
+        if f.reentry().is_some() {
+            reasons.push(Reason::new(
+                "TR-1",
+                "They have already agreed to try again; there is nothing to ask. Trust grows from \
+                 here through what you do.",
+            ));
+        }
+        if let Some((t, _)) = f.latest(|s| s == Signal::FriendsOnly)
+            && f.latest(|s| s == Signal::AgreedToTryAgain)
+                .is_none_or(|(y, _)| y < t)
+        {
+            reasons.push(Reason::new(
+                "WA-6",
+                format!(
+                    "On {} they said they want friendship only. Accept it; asking for more stays off \
+                     unless they raise it themselves.",
+                    c.day(t)
+                ),
+            ));
+        }
+        match f.path() {
+            Path::Harm | Path::Unclear | Path::Unknown => {
+                let apologised = f
+                    .outs
+                    .iter()
+                    .any(|o| matches!(o.draft, Some(DraftKind::Apology | DraftKind::Email)));
+                if !apologised {
+                    reasons.push(Reason::new(
+                        "AP-1",
+                        "On the harm path the apology comes before any request for another chance, \
+                         and none has been logged as sent.",
+                    ));
+                }
+            }
+            Path::NoFault => {
+                if f.intake_text("both_willing") != Some("yes") {
+                    reasons.push(Reason::new(
+                        "WA-9",
+                        "With no fault on either side, asking makes sense only if you are both \
+                         willing to work on the cause.",
+                    ));
+                }
+            }
+        }
+        if f.reengaged().is_none() && f.reentry().is_none() {
+            reasons.push(Reason::new(
+                "RC-7",
+                "Only later, if the conversation is going well, is it time to say what you hope for. \
+                 They aren't engaging warmly now.",
+            ));
+        }
+        reasons.extend(waits_for_outreach(outreach, "C1", "Asking"));
+    })
 }
 
 pub(crate) fn gestures(c: &Ctx, outreach: &Gate) -> Gate {
     let f = c.f;
-    let mut reasons = hard_stops(c);
-    if !reasons.is_empty() {
-        return Gate::from_reasons(GateId::Gestures, reasons);
-    }
-    if !c.workbook_done() {
-        reasons.push(Reason::new(
-            "KG-7",
-            "No gestures before you understand the damage: the workbook isn't finished \
-             (DMG-11).",
-        ));
-    }
-    if f.reengaged().is_none() && f.reentry().is_none() {
-        reasons.push(Reason::new(
-            "C10",
-            "No gifts or gestures before they have re-engaged warmly. Gestures are for when \
-             they are welcome.",
-        ));
-    }
-    if !outreach.open {
-        let mut r = Reason::new(
-            "KG-4",
-            "A gift is contact you start, and outreach is closed (see its reasons).",
-        );
-        r.until = outreach.opens_at;
-        reasons.push(r);
-    }
-    let mut gate = Gate::from_reasons(GateId::Gestures, reasons);
+    let mut gate = stops_first(c, GateId::Gestures, |reasons| {
+        if !c.workbook_done() {
+            reasons.push(Reason::new(
+                "KG-7",
+                "No gestures before you understand the damage: the workbook isn't finished \
+                 (DMG-11).",
+            ));
+        }
+        if f.reengaged().is_none() && f.reentry().is_none() {
+            reasons.push(Reason::new(
+                "C10",
+                "No gifts or gestures before they have re-engaged warmly. Gestures are for when \
+                 they are welcome.",
+            ));
+        }
+        reasons.extend(waits_for_outreach(outreach, "KG-4", "A gift"));
+    });
     if gate.open {
         gate.limits.push(Reason::new(
             "C14",

@@ -32,15 +32,10 @@ async fn store_in(c: Client) -> Client {
     c
 }
 
-async fn unlock(c: &mut Client, pass: &str) -> Resp {
-    let body = json!({ "passphrase": pass }).to_string().into_bytes();
-    c.api_raw("POST", "/api/v1/unlock", Some(body), false).await
-}
-
 /// The same store, unlocked through the API.
 async fn unlocked() -> Client {
     let mut c = store().await;
-    let r = unlock(&mut c, PASS).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     c
 }
@@ -53,6 +48,11 @@ fn error(r: &Resp, status: StatusCode, code: &str) -> Value {
     let message = v["message"].as_str().unwrap();
     assert!(message.len() > 20, "{message}");
     v
+}
+
+/// The field a 422 `invalid` answer names.
+fn invalid_field(r: &Resp) -> Value {
+    error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"].clone()
 }
 
 /// Whether one of an error's reasons names `method`.
@@ -188,7 +188,7 @@ fn intake_answers() -> Value {
 #[tokio::test]
 async fn a_script_unlocks_gets_a_token_and_locks_again() {
     let mut c = Client::new();
-    let r = unlock(&mut c, PASS).await;
+    let r = c.api_unlock(PASS).await;
     error(&r, StatusCode::CONFLICT, "not-initialised");
 
     let mut c = store().await;
@@ -198,17 +198,14 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
         json!({ "unlocked": false, "initialised": true, "demo": false, "case": null })
     );
 
-    let r = unlock(&mut c, "not the passphrase").await;
+    let r = c.api_unlock("not the passphrase").await;
     let v = error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
     assert!(v["message"].as_str().unwrap().contains("does not open"));
     assert!(!c.cookies.contains_key("amends_session"));
-    let r = unlock(&mut c, "   ").await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "passphrase"
-    );
+    let r = c.api_unlock("   ").await;
+    assert_eq!(invalid_field(&r), "passphrase");
 
-    let r = unlock(&mut c, PASS).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
     assert_eq!(v["unlocked"], true);
@@ -260,10 +257,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
     let r = c
         .api_raw("POST", "/api/v1/setup", Some(b"{}".to_vec()), false)
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "passphrase"
-    );
+    assert_eq!(invalid_field(&r), "passphrase");
     // A form from another site is not JSON, so it cannot set amends up.
     let r = c
         .post_raw("/api/v1/setup", "passphrase=chosen-by-someone-else".into())
@@ -319,9 +313,9 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
         "{v}"
     );
     c.api_post("/api/v1/lock", json!({})).await;
-    let r = unlock(&mut c, "a passphrase someone else chose").await;
+    let r = c.api_unlock("a passphrase someone else chose").await;
     error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
-    let r = unlock(&mut c, PASS).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
         c.api_get("/api/v1/session").await.json()["case"]["name"],
@@ -370,7 +364,7 @@ async fn the_passphrase_changes_only_with_the_current_one() {
     error(&r, StatusCode::FORBIDDEN, "csrf");
     // None of those changed it.
     c.api_post("/api/v1/lock", json!({})).await;
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
 
     let r = c
         .api_post("/api/v1/passphrase", json!({"current": PASS, "new": NEW}))
@@ -388,11 +382,11 @@ async fn the_passphrase_changes_only_with_the_current_one() {
     assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
     c.api_post("/api/v1/lock", json!({})).await;
     error(
-        &unlock(&mut c, PASS).await,
+        &c.api_unlock(PASS).await,
         StatusCode::UNAUTHORIZED,
         "wrong-passphrase",
     );
-    assert_eq!(unlock(&mut c, NEW).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(NEW).await.status, StatusCode::OK);
     assert_eq!(
         c.api_get("/api/v1/session").await.json()["case"]["name"],
         "Robin"
@@ -452,7 +446,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
         "locked",
     );
     error(
-        &unlock(&mut c, PASS).await,
+        &c.api_unlock(PASS).await,
         StatusCode::CONFLICT,
         "not-initialised",
     );
@@ -468,7 +462,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
 async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     let idle = std::time::Duration::from_millis(1200);
     let mut c = store_in(Client::with_idle(idle)).await;
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     for _ in 0..3 {
         tokio::time::sleep(idle / 4).await;
         assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
@@ -476,7 +470,7 @@ async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     tokio::time::sleep(idle / 2).await;
     assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], false);
     // Real use does keep it open.
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     for _ in 0..4 {
         tokio::time::sleep(idle / 3).await;
         assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
@@ -772,10 +766,7 @@ async fn mark_as_sent_is_refused_with_the_reasons_while_outreach_is_closed() {
     let r = c
         .api_post("/api/v1/drafts/gift/sent", json!({"channel": "text"}))
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "text"
-    );
+    assert_eq!(invalid_field(&r), "text");
 }
 
 // --- The check report ------------------------------------------------------------------------
@@ -914,10 +905,7 @@ async fn check_input_errors_name_the_problem() {
     let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     assert!(v["message"].as_str().unwrap().contains("nothing to check"));
     let r = post(json!({"kind": "apology"}).to_string().into_bytes()).await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "text"
-    );
+    assert_eq!(invalid_field(&r), "text");
     let r = post(json!({"text": "hi"}).to_string().into_bytes()).await;
     let v = error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
     assert_eq!(v["field"], "kind");
@@ -928,10 +916,7 @@ async fn check_input_errors_name_the_problem() {
             .into_bytes(),
     )
     .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "channel"
-    );
+    assert_eq!(invalid_field(&r), "channel");
 
     // Over 1 MiB of text, but within the request cap: the text limit is stated.
     let big = "a".repeat(amends_app::MAX_TEXT_BYTES + 1);
@@ -1004,10 +989,7 @@ async fn the_records_check_keeps_the_contract_and_adds_two_answers() {
             json!({"kind": "journal", "text": "a quiet day", "records": true}),
         )
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "records"
-    );
+    assert_eq!(invalid_field(&r), "records");
 }
 
 // --- Bad input -------------------------------------------------------------------------------
@@ -1021,57 +1003,67 @@ async fn bad_input_names_the_field_and_what_to_give() {
         let m = v["message"].as_str().unwrap();
         assert!(m.contains(words), "{m:?} should contain {words:?}");
     };
-    let r = c
-        .api_post("/api/v1/contacts", json!({"channel": "text"}))
-        .await;
-    invalid(&r, "dir", "out, in");
-    let r = c
-        .api_post(
+    // Each bad POST names its field and what to give instead.
+    let posts = [
+        (
+            "/api/v1/contacts",
+            json!({"channel": "text"}),
+            "dir",
+            "out, in",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "pigeon"}),
-        )
-        .await;
-    invalid(&r, "channel", "text, call, email, social, in-person, gift");
-    let r = c
-        .api_post("/api/v1/contacts", json!({"dir": "out", "chanel": "text"}))
-        .await;
-    invalid(&r, "chanel", "this request takes: at, channel, dir, note");
-    let r = c
-        .api_post(
+            "channel",
+            "text, call, email, social, in-person, gift",
+        ),
+        (
+            "/api/v1/contacts",
+            json!({"dir": "out", "chanel": "text"}),
+            "chanel",
+            "this request takes: at, channel, dir, note",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "text", "at": "last monday"}),
-        )
-        .await;
-    invalid(&r, "at", "2024-05-03");
-    let r = c
-        .api_post(
+            "at",
+            "2024-05-03",
+        ),
+        (
             "/api/v1/contacts",
             json!({"dir": "out", "channel": "text", "at": "2999-01-01T00:00:00Z"}),
-        )
-        .await;
-    invalid(&r, "at", "future");
-    let r = c
-        .api_post(
+            "at",
+            "future",
+        ),
+        (
             "/api/v1/urges",
             json!({"intensity": "high", "instead": "walked"}),
-        )
-        .await;
-    invalid(&r, "intensity", "whole number");
-    let r = c
-        .api_post("/api/v1/signals", json!({"signal": "ghosted"}))
-        .await;
-    invalid(&r, "signal", "asked-no-contact");
-    let r = c
-        .api_post("/api/v1/habits", json!({"habit": "sleep"}))
-        .await;
-    invalid(&r, "value", "hours");
-    let r = c
-        .api_post(
+            "intensity",
+            "whole number",
+        ),
+        (
+            "/api/v1/signals",
+            json!({"signal": "ghosted"}),
+            "signal",
+            "asked-no-contact",
+        ),
+        (
+            "/api/v1/habits",
+            json!({"habit": "sleep"}),
+            "value",
+            "hours",
+        ),
+        (
             "/api/v1/amends",
             json!({"request": "the books", "bounds": {"legal": true}}),
-        )
-        .await;
-    invalid(&r, "bounds.affordable", "true or false");
+            "bounds.affordable",
+            "true or false",
+        ),
+    ];
+    for (path, body, field, words) in posts {
+        let r = c.api_post(path, body).await;
+        invalid(&r, field, words);
+    }
     let r = c
         .api_raw(
             "POST",
@@ -1151,7 +1143,7 @@ async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number()
         .await;
     error(&r, StatusCode::UNAUTHORIZED, "locked");
 
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     let r = c
         .api_put(
             "/api/v1/help/local",
@@ -1190,7 +1182,7 @@ async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number()
     assert_eq!(locked["local"], Value::Null);
     assert!(!locked["crisis"].as_array().unwrap().is_empty());
     // An empty text removes it.
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     let r = c.api_put("/api/v1/help/local", json!({"text": ""})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["local"], Value::Null);
@@ -1206,10 +1198,7 @@ async fn their_questions_are_logged_and_marked_answered_once() {
 
     for body in [json!({"text": "  "}), json!({})] {
         let r = c.api_post("/api/v1/questions", body).await;
-        assert_eq!(
-            error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-            "text"
-        );
+        assert_eq!(invalid_field(&r), "text");
     }
     let r = c
         .api_post(
@@ -1217,10 +1206,7 @@ async fn their_questions_are_logged_and_marked_answered_once() {
             json!({"text": "Why did you lie to me?", "at": "2999-01-01"}),
         )
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "at"
-    );
+    assert_eq!(invalid_field(&r), "at");
     let r = c
         .api_post(
             "/api/v1/questions",
@@ -1583,10 +1569,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
             json!({"name": "Kim", "relationship": "boss"}),
         )
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "relationship"
-    );
+    assert_eq!(invalid_field(&r), "relationship");
 
     // Forms, and answering them.
     let forms = c.api_get("/api/v1/forms").await.json();
@@ -1825,10 +1808,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let r = c
         .api_put("/api/v1/settings", json!({"reminders": ["naps"]}))
         .await;
-    assert_eq!(
-        error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid")["field"],
-        "reminders"
-    );
+    assert_eq!(invalid_field(&r), "reminders");
 
     let r = c.api_get("/api/v1/calendar.ics").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -1942,13 +1922,13 @@ async fn every_use_case_answers_in_the_documented_shape() {
         .api_post("/api/v1/passphrase", json!({"current": PASS, "new": PASS}))
         .await;
     s.check("PassphraseChanged", &r.json());
-    s.check("Unlocked", &unlock(&mut c, PASS).await.json());
+    s.check("Unlocked", &c.api_unlock(PASS).await.json());
     s.check(
         "Locked",
         &c.api_post("/api/v1/lock", json!({})).await.json(),
     );
     // Starting over: delete everything, then set up again.
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     let r = c
         .api_post("/api/v1/wipe", json!({"confirm": "delete everything"}))
         .await;
@@ -1974,7 +1954,7 @@ async fn without_a_case_the_api_says_how_to_make_one() {
         .unwrap()
         .close()
         .await;
-    assert_eq!(unlock(&mut c, PASS).await.status, StatusCode::OK);
+    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
     let r = c.api_get("/api/v1/status").await;
     let v = error(&r, StatusCode::CONFLICT, "no-case");
     assert!(

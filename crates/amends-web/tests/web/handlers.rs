@@ -56,28 +56,10 @@ async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
 #[tokio::test]
 async fn setup_refuses_mismatched_and_empty_passphrases() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "one"),
-                ("confirm", "two"),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("one", "two").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("not the same"));
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "  "),
-                ("confirm", "  "),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("  ", "  ").await;
     assert!(r.body.contains("passphrase is empty"), "{}", r.body);
     let r = c
         .post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
@@ -104,16 +86,7 @@ async fn forms_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", PASS),
-                ("confirm", PASS),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup(PASS, PASS).await;
     let session = r
         .set_cookies()
         .into_iter()
@@ -166,10 +139,8 @@ async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
     assert_eq!(c.get("/journal").await.status, StatusCode::OK);
 }
 
-/// Guessing is slowed the same way through the page and the API: after five wrong
-/// passphrases even the right one waits, so the wait cannot be probed for the answer.
-#[tokio::test]
-async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
+/// A locked store that has just refused five wrong passphrases through the page.
+async fn after_five_wrong_guesses() -> Client {
     let mut c = Client::new();
     c.ready().await;
     c.post("/lock", &[]).await;
@@ -177,15 +148,20 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
         let r = c.post("/unlock", &[("passphrase", "a guess")]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
+    c
+}
+
+/// Guessing is slowed the same way through the page and the API: after five wrong
+/// passphrases even the right one waits, so the wait cannot be probed for the answer.
+#[tokio::test]
+async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
+    let mut c = after_five_wrong_guesses().await;
     let r = c.post("/unlock", &[("passphrase", PASS)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("Too many wrong passphrases"), "{}", r.body);
     assert!(r.body.contains("Wait 30 seconds"), "{}", r.body);
 
-    let body = serde_json::json!({ "passphrase": PASS })
-        .to_string()
-        .into_bytes();
-    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"], "too-many-attempts");
@@ -202,16 +178,7 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
 #[tokio::test]
 async fn a_new_passphrase_must_be_long_enough() {
     let mut c = Client::new();
-    let r = c
-        .post(
-            "/setup",
-            &[
-                ("passphrase", "abc"),
-                ("confirm", "abc"),
-                ("understood", "yes"),
-            ],
-        )
-        .await;
+    let r = c.setup("abc", "abc").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("at least 8 characters"), "{}", r.body);
     // Errors from below read as sentences on a page, not as terminal lines.
@@ -322,15 +289,7 @@ async fn a_missing_field_is_named() {
 #[tokio::test]
 async fn user_text_is_escaped_in_html() {
     let mut c = Client::new();
-    c.post(
-        "/setup",
-        &[
-            ("passphrase", PASS),
-            ("confirm", PASS),
-            ("understood", "yes"),
-        ],
-    )
-    .await;
+    c.setup(PASS, PASS).await;
     c.post(
         "/cases",
         &[
@@ -677,20 +636,12 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
 /// client or a proxy reads `Retry-After`.
 #[tokio::test]
 async fn retry_after_on_429_page_and_api() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
-    for _ in 0..5 {
-        c.post("/unlock", &[("passphrase", "a guess")]).await;
-    }
+    let mut c = after_five_wrong_guesses().await;
     let r = c.post("/unlock", &[("passphrase", PASS)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&secs), "{secs}");
-    let body = serde_json::json!({ "passphrase": PASS })
-        .to_string()
-        .into_bytes();
-    let r = c.api_raw("POST", "/api/v1/unlock", Some(body), false).await;
+    let r = c.api_unlock(PASS).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let header: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert_eq!(r.json()["retry_after_seconds"].as_u64(), Some(header));

@@ -191,18 +191,31 @@ impl Client {
             .await
     }
 
+    /// The first-run form, with the "I understand" box ticked.
+    pub async fn setup(&mut self, passphrase: &str, confirm: &str) -> Resp {
+        self.post(
+            "/setup",
+            &[
+                ("passphrase", passphrase),
+                ("confirm", confirm),
+                ("understood", "yes"),
+            ],
+        )
+        .await
+    }
+
+    /// Unlocks through the API, as a script would.
+    pub async fn api_unlock(&mut self, pass: &str) -> Resp {
+        let body = serde_json::json!({ "passphrase": pass })
+            .to_string()
+            .into_bytes();
+        self.api_raw("POST", "/api/v1/unlock", Some(body), false)
+            .await
+    }
+
     /// First run: passphrase and one case.
     pub async fn ready(&mut self) {
-        let r = self
-            .post(
-                "/setup",
-                &[
-                    ("passphrase", PASS),
-                    ("confirm", PASS),
-                    ("understood", "yes"),
-                ],
-            )
-            .await;
+        let r = self.setup(PASS, PASS).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let r = self
             .post("/cases", &[("name", "Robin"), ("relationship", "partner")])
