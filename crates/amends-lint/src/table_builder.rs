@@ -261,3 +261,28 @@ pub fn encode(b: &Built) -> Vec<u8> {
     put_u32s(&mut out, t.out.into_iter());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trie node marks its children in 64 bits (`tables::Node`): phrases that use more than
+    /// 64 different bytes must stop the build with a message, not wrap a shift.
+    #[test]
+    fn more_than_64_different_bytes_fail_the_build_with_a_reason() {
+        let words = |chars: &mut dyn Iterator<Item = char>| -> LexiconPhrases {
+            chars.map(|c| (0, format!("a{c}"), 0)).collect()
+        };
+        let fits = build(&[("small", words(&mut ('a'..='z').chain('0'..='9')))]);
+        assert!(fits.is_ok(), "{:?}", fits.err());
+        // Each accented letter adds a byte of its own after the shared lead byte.
+        let many = ('a'..='z')
+            .chain('0'..='9')
+            .chain('\u{e0}'..='\u{ff}')
+            .filter(|c| c.is_lowercase() || c.is_ascii_digit());
+        let err = build(&[("wide", words(&mut many.into_iter()))])
+            .err()
+            .expect("more than 64 bytes");
+        assert!(err.contains("different bytes"), "{err}");
+    }
+}
