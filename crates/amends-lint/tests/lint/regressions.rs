@@ -372,3 +372,20 @@ fn the_model_merge_was_cubic_on_long_texts() {
         .expect("remorse component");
     assert_eq!(remorse.spans.len(), 30_000);
 }
+
+/// SAFE-3: the round-4 check that sets aside a crisis told as over took a general time marker
+/// ("looking back", "back then") as enough, and dropped a wish to die said now in the same
+/// sentence. Any word of intent or of now keeps the finding; history told as history stays clear.
+#[test]
+fn a_past_marker_does_not_hide_a_crisis_said_now() {
+    crisis_only_in(
+        &[
+            "looking back I should just kill myself",
+            "back then I wanted to die and I do now too",
+        ],
+        &[
+            "When I was nineteen I tried to end my life. Today I'm grateful I'm still here.",
+            "years ago I used to cut, therapy helped",
+        ],
+    );
+}
