@@ -319,6 +319,11 @@ impl Report {
 
     /// True when some finding has this rule id.
     pub fn has_rule(&self, rule: &str) -> bool {
-        self.findings.iter().any(|f| f.rule == rule)
+        self.finding(rule).is_some()
+    }
+
+    /// The first finding of this rule id, in report order.
+    pub fn finding(&self, rule: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.rule == rule)
     }
 }
