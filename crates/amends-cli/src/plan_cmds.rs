@@ -9,12 +9,15 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amends_app::command::{
+    Command as _, LogContact, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge,
+};
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
 use amends_core::plan::{AmendsEntry, PromiseStatus, Promises};
 use amends_core::{
-    AmendsStatus, Answer, Answers, Bounds, Channel, Direction, DraftKind, FormId, Gate, GateId,
-    HabitKind, Passive, Plan, PromiseOutcome, Settings, Signal, SlipKind,
+    AmendsStatus, Answer, Answers, Bounds, Channel, DraftKind, FormId, Gate, GateId, HabitKind,
+    Plan, PromiseOutcome, Settings,
 };
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -100,82 +103,28 @@ pub struct WorkbookArgs {
     pub at: At,
 }
 
-#[derive(Subcommand, Debug)]
+/// The log commands take the app's typed commands as their arguments, the same types the API
+/// reads as JSON (issue 13); `sent`, `question` and `answered` are the command line's own.
+#[derive(Subcommand, Debug, Clone)]
 pub enum LogCommand {
     /// A contact, either way, on any channel. A like or a view from them is not contact: log it
     /// with `log passive`.
-    Contact {
-        /// out (you started it) or in (they did).
-        #[arg(long, value_parser = parse_vocab::<Direction>)]
-        dir: Direction,
-        /// text, call, email, social, in-person or gift.
-        #[arg(long, value_parser = parse_vocab::<Channel>)]
-        channel: Channel,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Contact(LogContact),
     /// Their signal: asked-for-space, asked-no-contact, blocked, protective-order, new-partner,
     /// major-life-change, angry, unwilling-to-talk, declined, friends-only, warm-reply,
     /// agreed-to-talk, agreed-to-try-again, agreed-to-check-ins, asked-for-explanation.
-    Signal {
-        #[arg(value_parser = parse_vocab::<Signal>)]
-        signal: Signal,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Signal(LogSignal),
     /// A passive sign of theirs: like, reaction, story-view, follow, passed-on, seen. Kept as
     /// what it is; no reply is expected and nothing opens because of it.
-    Passive {
-        #[arg(value_parser = parse_vocab::<Passive>)]
-        what: Passive,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Passive(LogPassive),
     /// They got in touch themselves and invited contact (SAFE-1): the only thing that lifts a
     /// "no". Give what they said, in their words.
-    Invitation {
-        /// How they got in touch: text, call, email, social or in-person.
-        #[arg(long, value_parser = parse_vocab::<Channel>)]
-        channel: Channel,
-        /// What they said.
-        #[arg(long)]
-        words: String,
-        /// They unblocked you (needed to lift a block).
-        #[arg(long)]
-        unblocked: bool,
-        /// They said they are no longer with their new partner (needed to lift WA-3).
-        #[arg(long)]
-        partner_ended: bool,
-        #[command(flatten)]
-        at: At,
-    },
+    Invitation(LogInvitation),
     /// An urge to reach out that you resisted, how strong (1-10), and what you did instead.
-    Urge {
-        #[arg(long)]
-        intensity: i64,
-        #[arg(long)]
-        instead: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Urge(LogUrge),
     /// A slip that wasn't a message: checked-profile, went-where-they-are, asked-about-them,
     /// other (SAFE-7).
-    Slip {
-        #[arg(value_parser = parse_vocab::<SlipKind>)]
-        what: SlipKind,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Slip(LogSlip),
     /// A message you sent yourself, by kind: first, apology, email, ask or gift.
     Sent {
         #[arg(value_parser = parse_vocab::<DraftKind>)]
@@ -195,11 +144,7 @@ pub enum LogCommand {
     /// open ones under unanswered_questions; `--json` on `log question` prints the id).
     Answered { id: String },
     /// Something they said they need, in their words (LS-6 to LS-8).
-    Need {
-        text: String,
-        #[command(flatten)]
-        at: At,
-    },
+    Need(LogNeed),
 }
 
 #[derive(Args, Debug)]
@@ -591,65 +536,23 @@ async fn log(app: &App, case: &CaseSummary, cmd: &LogCommand, now: Timestamp) ->
         let at = at.at.clone();
         async move { app.when(at.as_deref(), now).await }
     };
-    Ok(match cmd {
-        LogCommand::Contact {
-            dir,
-            channel,
-            note,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_contact(case, *dir, *channel, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Signal { signal, note, at } => {
-            let at = when(at).await?;
-            app.log_signal(case, *signal, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Passive { what, note, at } => {
-            let at = when(at).await?;
-            app.log_passive(case, *what, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Invitation {
-            channel,
-            words,
-            unblocked,
-            partner_ended,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_invitation(case, *channel, words, *unblocked, *partner_ended, at, now)
-                .await?
-        }
-        LogCommand::Urge {
-            intensity,
-            instead,
-            note,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_urge(case, *intensity, instead, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Slip { what, note, at } => {
-            let at = when(at).await?;
-            app.log_slip(case, *what, note.as_deref(), at, now).await?
-        }
+    Ok(match cmd.clone() {
+        LogCommand::Contact(c) => c.run(app, case, now).await?,
+        LogCommand::Signal(c) => c.run(app, case, now).await?,
+        LogCommand::Passive(c) => c.run(app, case, now).await?,
+        LogCommand::Invitation(c) => c.run(app, case, now).await?,
+        LogCommand::Urge(c) => c.run(app, case, now).await?,
+        LogCommand::Slip(c) => c.run(app, case, now).await?,
+        LogCommand::Need(c) => c.run(app, case, now).await?,
         LogCommand::Sent { kind, channel, at } => {
-            let at = when(at).await?;
-            app.log_sent(case, *kind, *channel, None, at, now).await?
+            let at = when(&at).await?;
+            app.log_sent(case, kind, channel, None, at, now).await?
         }
         LogCommand::Question { text, at } => {
-            let at = when(at).await?;
-            app.log_question(case, text, at, now).await?
+            let at = when(&at).await?;
+            app.log_question(case, &text, at, now).await?
         }
-        LogCommand::Answered { id } => app.answer_question(case, id, now).await?,
-        LogCommand::Need { text, at } => {
-            let at = when(at).await?;
-            app.log_need(case, text, at, now).await?
-        }
+        LogCommand::Answered { id } => app.answer_question(case, &id, now).await?,
     })
 }
 

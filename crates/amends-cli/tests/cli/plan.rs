@@ -441,3 +441,42 @@ fn unknown_answer_fields_are_refused() {
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(v["intake_done"], false, "nothing was stored");
 }
+
+/// Issue 13: the log commands take the app's typed commands as their arguments, so each field
+/// the API accepts for one is an option or argument of the command line, by the same name, and
+/// nothing else is.
+#[test]
+fn log_arguments_are_the_fields_of_the_api_commands() {
+    use amends_app::command::{
+        LogContact, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge,
+    };
+    fn names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, Vec<String>) {
+        let cli = T::augment_args(clap::Command::new("log"));
+        let mut args: Vec<String> = cli
+            .get_arguments()
+            .map(|a| a.get_id().as_str().to_string())
+            .collect();
+        let schema = schemars::schema_for!(T);
+        let mut fields: Vec<String> = schema.as_value()["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        args.sort();
+        fields.sort();
+        (args, fields)
+    }
+    for (command, (args, fields)) in [
+        ("contact", names::<LogContact>()),
+        ("signal", names::<LogSignal>()),
+        ("passive", names::<LogPassive>()),
+        ("invitation", names::<LogInvitation>()),
+        ("urge", names::<LogUrge>()),
+        ("slip", names::<LogSlip>()),
+        ("need", names::<LogNeed>()),
+    ] {
+        assert_eq!(args, fields, "log {command}");
+        assert!(args.contains(&"at".to_string()), "log {command} takes --at");
+    }
+}
