@@ -281,9 +281,11 @@ logs! {
 }
 
 logs! {
+    cli
     /// TR-5: a check-in they agreed to.
     CheckIn {
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.checkin(case, self.note.as_deref(), at, now).await
@@ -301,14 +303,17 @@ logs! {
 }
 
 logs! {
+    cli
     /// KG-1, KG-3: a kind gesture. It is contact you started, so the answer reports the
     /// outreach gate.
     LogGesture {
         /// The gesture.
         what: String,
         /// What it cost, 0 or more (KG-3: small).
+        #[cfg_attr(feature = "clap", arg(long, allow_negative_numbers = true))]
         cost: f64,
         /// KG-1: the preference of theirs it answers.
+        #[cfg_attr(feature = "clap", arg(long))]
         preference: Option<String>,
     }
     |self, app, case, at, now| app.gesture_add(case, &self.what, self.cost, self.preference.as_deref(), at, now).await

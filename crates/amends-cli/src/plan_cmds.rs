@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amends_app::command::{
-    Command as _, LogContact, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge,
+    CheckIn, Command as _, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal,
+    LogSlip, LogUrge,
 };
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
@@ -52,7 +53,7 @@ pub enum MethodCommand {
     #[command(subcommand)]
     Promise(PromiseCommand),
     /// Log a check-in you both agreed to (TR-5).
-    Checkin(CheckinArgs),
+    Checkin(CheckIn),
     /// Amends they asked for, in their words (AM-2, SAFE-9): add, done, update, list.
     #[command(subcommand)]
     Amends(AmendsCommand),
@@ -204,14 +205,6 @@ pub enum PromiseCommand {
     List,
 }
 
-#[derive(Args, Debug)]
-pub struct CheckinArgs {
-    #[arg(long)]
-    pub note: Option<String>,
-    #[command(flatten)]
-    pub at: At,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum AmendsCommand {
     /// What they asked for, in their words. Mark it if it is beyond your means, illegal or
@@ -252,17 +245,7 @@ pub enum AmendsCommand {
 #[derive(Subcommand, Debug)]
 pub enum GestureCommand {
     /// A kind gesture and what it cost (keep it small, C14).
-    Add {
-        what: String,
-        /// What it cost, in your currency.
-        #[arg(long, allow_negative_numbers = true)]
-        cost: f64,
-        /// The preference of theirs it answers (KG-1).
-        #[arg(long)]
-        preference: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Add(LogGesture),
 }
 
 #[derive(Args, Debug)]
@@ -454,10 +437,7 @@ async fn run_open(
                 .await?
             }
         },
-        MethodCommand::Checkin(c) => {
-            let at = when(&c.at).await?;
-            app.checkin(&case, c.note.as_deref(), at, now).await?
-        }
+        MethodCommand::Checkin(c) => c.clone().run(app, &case, now).await?,
         MethodCommand::Amends(a) => match a {
             AmendsCommand::List => {
                 if let Some(plan) = plan_in_words(ctx, app, &case, now, |p| &p.amends).await? {
@@ -496,16 +476,7 @@ async fn run_open(
                     .await?
             }
         },
-        MethodCommand::Gesture(GestureCommand::Add {
-            what,
-            cost,
-            preference,
-            at,
-        }) => {
-            let at = when(at).await?;
-            app.gesture_add(&case, what, *cost, preference.as_deref(), at, now)
-                .await?
-        }
+        MethodCommand::Gesture(GestureCommand::Add(g)) => g.clone().run(app, &case, now).await?,
         MethodCommand::Status(s) => {
             let at = match &s.at {
                 // "today" is now, "yesterday" its end, a later date the end of that day.

@@ -442,13 +442,14 @@ fn unknown_answer_fields_are_refused() {
     assert_eq!(v["intake_done"], false, "nothing was stored");
 }
 
-/// Issue 13: the log commands take the app's typed commands as their arguments, so each field
-/// the API accepts for one is an option or argument of the command line, by the same name, and
-/// nothing else is.
+/// Issue 13: the log commands, `checkin` and `gesture add` take the app's typed commands as
+/// their arguments, so each field the API accepts for one is an option or argument of the
+/// command line, by the same name, and nothing else is.
 #[test]
 fn log_arguments_are_the_fields_of_the_api_commands() {
     use amends_app::command::{
-        LogContact, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge,
+        CheckIn, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip,
+        LogUrge,
     };
     fn names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, Vec<String>) {
         let cli = T::augment_args(clap::Command::new("log"));
@@ -468,15 +469,17 @@ fn log_arguments_are_the_fields_of_the_api_commands() {
         (args, fields)
     }
     for (command, (args, fields)) in [
-        ("contact", names::<LogContact>()),
-        ("signal", names::<LogSignal>()),
-        ("passive", names::<LogPassive>()),
-        ("invitation", names::<LogInvitation>()),
-        ("urge", names::<LogUrge>()),
-        ("slip", names::<LogSlip>()),
-        ("need", names::<LogNeed>()),
+        ("log contact", names::<LogContact>()),
+        ("log signal", names::<LogSignal>()),
+        ("log passive", names::<LogPassive>()),
+        ("log invitation", names::<LogInvitation>()),
+        ("log urge", names::<LogUrge>()),
+        ("log slip", names::<LogSlip>()),
+        ("log need", names::<LogNeed>()),
+        ("checkin", names::<CheckIn>()),
+        ("gesture add", names::<LogGesture>()),
     ] {
-        assert_eq!(args, fields, "log {command}");
-        assert!(args.contains(&"at".to_string()), "log {command} takes --at");
+        assert_eq!(args, fields, "{command}");
+        assert!(args.contains(&"at".to_string()), "{command} takes --at");
     }
 }
