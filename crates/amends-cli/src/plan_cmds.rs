@@ -164,6 +164,17 @@ pub struct HabitArgs {
     pub at: At,
 }
 
+/// An entry of a ledger (a promise, an amends item) by its id, with a note, and when.
+#[derive(Args, Debug)]
+pub struct Entry {
+    /// Its id, as the list shows it.
+    pub id: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub at: At,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum PromiseCommand {
     /// A promise in your words. Only what you can definitely do (TR-4).
@@ -176,30 +187,15 @@ pub enum PromiseCommand {
         at: At,
     },
     /// You kept it.
-    Kept {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Kept(Entry),
     /// You broke it. Honesty here is part of rebuilding trust.
-    Broken {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Broken(Entry),
     /// You agreed a new date together.
     Renegotiated {
-        id: String,
+        #[command(flatten)]
+        promise: Entry,
         #[arg(long)]
         due: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
     },
     /// The ledger, with reliability.
     List,
@@ -221,22 +217,13 @@ pub enum AmendsCommand {
         at: At,
     },
     /// Mark an item done.
-    Done {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Done(Entry),
     /// Set an item's status: open, in-progress, done, declined-honestly, withdrawn.
     Update {
-        id: String,
+        #[command(flatten)]
+        item: Entry,
         #[arg(value_parser = parse_vocab::<AmendsStatus>)]
         status: AmendsStatus,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
     },
     /// The amends ledger.
     List,
@@ -276,19 +263,9 @@ pub struct SettingsArgs {
     /// Turn all calendar reminders off.
     #[arg(long, conflicts_with = "remind")]
     pub no_reminders: bool,
-    #[arg(long)]
-    pub exercise_per_week: Option<f64>,
-    #[arg(long)]
-    pub hobby_per_week: Option<f64>,
-    #[arg(long)]
-    pub social_per_week: Option<f64>,
-    #[arg(long)]
-    pub therapy_per_week: Option<f64>,
-    #[arg(long)]
-    pub meals_per_day: Option<f64>,
-    /// The most a gesture should cost, in your currency (L-21).
-    #[arg(long)]
-    pub gesture_cost_limit: Option<f64>,
+    /// The targets and the gesture cost limit: the settings type the API takes too.
+    #[command(flatten)]
+    pub targets: Settings,
 }
 
 fn parse_vocab<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
@@ -412,29 +389,22 @@ async fn run_open(
                 };
                 app.promise_add(&case, text, due, at, now).await?
             }
-            PromiseCommand::Kept { id, note, at } | PromiseCommand::Broken { id, note, at } => {
-                let outcome = if matches!(p, PromiseCommand::Kept { .. }) {
+            PromiseCommand::Kept(e) | PromiseCommand::Broken(e) => {
+                let outcome = if matches!(p, PromiseCommand::Kept(_)) {
                     PromiseOutcome::Kept
                 } else {
                     PromiseOutcome::Broken
                 };
-                let at = when(at).await?;
-                app.promise_update(&case, id, outcome, None, note.as_deref(), at, now)
+                let at = when(&e.at).await?;
+                app.promise_update(&case, &e.id, outcome, None, e.note.as_deref(), at, now)
                     .await?
             }
-            PromiseCommand::Renegotiated { id, due, note, at } => {
-                let at = when(at).await?;
-                let due = amends_app::method::parse_due(due, &tz, now)?;
-                app.promise_update(
-                    &case,
-                    id,
-                    PromiseOutcome::Renegotiated,
-                    Some(due),
-                    note.as_deref(),
-                    at,
-                    now,
-                )
-                .await?
+            PromiseCommand::Renegotiated { promise: e, due } => {
+                let at = when(&e.at).await?;
+                let due = Some(amends_app::method::parse_due(due, &tz, now)?);
+                let outcome = PromiseOutcome::Renegotiated;
+                app.promise_update(&case, &e.id, outcome, due, e.note.as_deref(), at, now)
+                    .await?
             }
         },
         MethodCommand::Checkin(c) => c.clone().run(app, &case, now).await?,
@@ -460,19 +430,14 @@ async fn run_open(
                 };
                 app.amends_add(&case, request, bounds, at, now).await?
             }
-            AmendsCommand::Done { id, note, at } => {
-                let at = when(at).await?;
-                app.amends_update(&case, id, AmendsStatus::Done, note.as_deref(), at, now)
+            AmendsCommand::Done(e) => {
+                let at = when(&e.at).await?;
+                app.amends_update(&case, &e.id, AmendsStatus::Done, e.note.as_deref(), at, now)
                     .await?
             }
-            AmendsCommand::Update {
-                id,
-                status,
-                note,
-                at,
-            } => {
-                let at = when(at).await?;
-                app.amends_update(&case, id, *status, note.as_deref(), at, now)
+            AmendsCommand::Update { item: e, status } => {
+                let at = when(&e.at).await?;
+                app.amends_update(&case, &e.id, *status, e.note.as_deref(), at, now)
                     .await?
             }
         },
@@ -1051,12 +1016,6 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         }
     }
     let s = Settings {
-        exercise_per_week: args.exercise_per_week,
-        hobby_per_week: args.hobby_per_week,
-        social_per_week: args.social_per_week,
-        therapy_per_week: args.therapy_per_week,
-        meals_per_day: args.meals_per_day,
-        gesture_cost_limit: args.gesture_cost_limit,
         reminders: if args.no_reminders {
             Some(Vec::new())
         } else if args.remind.is_empty() {
@@ -1064,6 +1023,7 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         } else {
             Some(args.remind.clone())
         },
+        ..args.targets.clone()
     };
     if s != Settings::default() {
         let case = ctx.case(app).await?;

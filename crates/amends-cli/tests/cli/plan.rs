@@ -442,6 +442,26 @@ fn unknown_answer_fields_are_refused() {
     assert_eq!(v["intake_done"], false, "nothing was stored");
 }
 
+/// The ids of the arguments clap reads for `T`, and the fields of `T`'s JSON schema (what the
+/// API reads), each sorted.
+fn arg_and_field_names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, Vec<String>) {
+    let cli = T::augment_args(clap::Command::new("amends"));
+    let mut args: Vec<String> = cli
+        .get_arguments()
+        .map(|a| a.get_id().as_str().to_string())
+        .collect();
+    let schema = schemars::schema_for!(T);
+    let mut fields: Vec<String> = schema.as_value()["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    args.sort();
+    fields.sort();
+    (args, fields)
+}
+
 /// Issue 13: the log commands, `checkin` and `gesture add` take the app's typed commands as
 /// their arguments, so each field the API accepts for one is an option or argument of the
 /// command line, by the same name, and nothing else is.
@@ -451,35 +471,36 @@ fn log_arguments_are_the_fields_of_the_api_commands() {
         CheckIn, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip,
         LogUrge,
     };
-    fn names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, Vec<String>) {
-        let cli = T::augment_args(clap::Command::new("log"));
-        let mut args: Vec<String> = cli
-            .get_arguments()
-            .map(|a| a.get_id().as_str().to_string())
-            .collect();
-        let schema = schemars::schema_for!(T);
-        let mut fields: Vec<String> = schema.as_value()["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        args.sort();
-        fields.sort();
-        (args, fields)
-    }
     for (command, (args, fields)) in [
-        ("log contact", names::<LogContact>()),
-        ("log signal", names::<LogSignal>()),
-        ("log passive", names::<LogPassive>()),
-        ("log invitation", names::<LogInvitation>()),
-        ("log urge", names::<LogUrge>()),
-        ("log slip", names::<LogSlip>()),
-        ("log need", names::<LogNeed>()),
-        ("checkin", names::<CheckIn>()),
-        ("gesture add", names::<LogGesture>()),
+        ("log contact", arg_and_field_names::<LogContact>()),
+        ("log signal", arg_and_field_names::<LogSignal>()),
+        ("log passive", arg_and_field_names::<LogPassive>()),
+        ("log invitation", arg_and_field_names::<LogInvitation>()),
+        ("log urge", arg_and_field_names::<LogUrge>()),
+        ("log slip", arg_and_field_names::<LogSlip>()),
+        ("log need", arg_and_field_names::<LogNeed>()),
+        ("checkin", arg_and_field_names::<CheckIn>()),
+        ("gesture add", arg_and_field_names::<LogGesture>()),
     ] {
         assert_eq!(args, fields, "{command}");
         assert!(args.contains(&"at".to_string()), "{command} takes --at");
+    }
+}
+
+/// Issue 13: `settings` takes the targets as the settings type the API takes: each of its
+/// fields is an option, but the reminders, which are `--remind` and `--no-reminders`.
+#[test]
+fn settings_options_are_the_fields_of_the_api_settings() {
+    let (args, mut fields) = arg_and_field_names::<amends_core::Settings>();
+    fields.retain(|f| f != "reminders");
+    assert_eq!(args, fields);
+    let help = Env::new().ok(&["settings", "--help"]);
+    for option in [
+        "--exercise-per-week",
+        "--gesture-cost-limit",
+        "--remind",
+        "--no-reminders",
+    ] {
+        assert!(help.contains(option), "{option} missing from: {help}");
     }
 }
