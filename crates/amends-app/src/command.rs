@@ -102,6 +102,13 @@ impl From<String> for LoggedAt {
     }
 }
 
+/// `--due` on the command line, as given: read like the API's (see [`moment`]).
+impl From<String> for Moment {
+    fn from(s: String) -> Self {
+        Moment(s)
+    }
+}
+
 /// Logs an entry; the answer carries the outreach gate (NC-1) and what the safety scan found.
 /// A command marked `cli` is also the CLI's arguments for it (`clap::Args`, with the crate's
 /// `clap` feature): its fields then say how the command line takes them.
@@ -267,11 +274,13 @@ logs! {
 }
 
 logs! {
+    cli
     /// TR-3, TR-4: a promise. At most a few may be open at once.
     AddPromise {
         /// The promise, in your words.
         text: String,
         /// When it is due; may be in the future.
+        #[cfg_attr(feature = "clap", arg(long))]
         due: Option<Moment>,
     }
     |self, app, case, at, now| {

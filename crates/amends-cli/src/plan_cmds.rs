@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amends_app::command::{
-    CheckIn, Command as _, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal,
-    LogSlip, LogUrge,
+    AddPromise, CheckIn, Command as _, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive,
+    LogSignal, LogSlip, LogUrge,
 };
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
@@ -178,14 +178,7 @@ pub struct Entry {
 #[derive(Subcommand, Debug)]
 pub enum PromiseCommand {
     /// A promise in your words. Only what you can definitely do (TR-4).
-    Add {
-        text: String,
-        /// When it is due: a date or a full time.
-        #[arg(long)]
-        due: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Add(AddPromise),
     /// You kept it.
     Kept(Entry),
     /// You broke it. Honesty here is part of rebuilding trust.
@@ -381,14 +374,7 @@ async fn run_open(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            PromiseCommand::Add { text, due, at } => {
-                let at = when(at).await?;
-                let due = match due {
-                    Some(d) => Some(amends_app::method::parse_due(d, &tz, now)?),
-                    None => None,
-                };
-                app.promise_add(&case, text, due, at, now).await?
-            }
+            PromiseCommand::Add(c) => c.clone().run(app, &case, now).await?,
             PromiseCommand::Kept(e) | PromiseCommand::Broken(e) => {
                 let outcome = if matches!(p, PromiseCommand::Kept(_)) {
                     PromiseOutcome::Kept

@@ -462,14 +462,14 @@ fn arg_and_field_names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, 
     (args, fields)
 }
 
-/// Issue 13: the log commands, `checkin` and `gesture add` take the app's typed commands as
-/// their arguments, so each field the API accepts for one is an option or argument of the
-/// command line, by the same name, and nothing else is.
+/// Issue 13: the log commands, `checkin`, `gesture add` and `promise add` take the app's typed
+/// commands as their arguments, so each field the API accepts for one is an option or argument
+/// of the command line, by the same name, and nothing else is.
 #[test]
 fn log_arguments_are_the_fields_of_the_api_commands() {
     use amends_app::command::{
-        CheckIn, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip,
-        LogUrge,
+        AddPromise, CheckIn, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal,
+        LogSlip, LogUrge,
     };
     for (command, (args, fields)) in [
         ("log contact", arg_and_field_names::<LogContact>()),
@@ -481,6 +481,7 @@ fn log_arguments_are_the_fields_of_the_api_commands() {
         ("log need", arg_and_field_names::<LogNeed>()),
         ("checkin", arg_and_field_names::<CheckIn>()),
         ("gesture add", arg_and_field_names::<LogGesture>()),
+        ("promise add", arg_and_field_names::<AddPromise>()),
     ] {
         assert_eq!(args, fields, "{command}");
         assert!(args.contains(&"at".to_string()), "{command} takes --at");
