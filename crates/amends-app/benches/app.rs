@@ -60,6 +60,19 @@ fn fixture(size: usize) -> &'static Fixture {
         .or_insert_with(|| Box::leak(Box::new(RT.block_on(build(size)))))
 }
 
+/// Times one call on the case of `size` events, run to its end on the store's runtime.
+fn bench_on_case<T, E, F>(
+    bencher: divan::Bencher,
+    size: usize,
+    call: impl Fn(&'static Fixture) -> F,
+) where
+    F: Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
+{
+    let f = fixture(size);
+    bencher.bench_local(|| RT.block_on(call(f)).unwrap());
+}
+
 /// Self-work, logged without a prevention plan.
 fn habit(habit: HabitKind, value: f64, note: Option<&str>) -> EventData {
     EventData::Habit {
@@ -166,48 +179,33 @@ async fn demo_len() -> usize {
 /// reported back.
 #[divan::bench(args = SIZES, sample_count = WRITE_SAMPLES, sample_size = 1)]
 fn write_contact(bencher: divan::Bencher, size: usize) {
-    let f = fixture(size);
-    bencher.bench_local(|| {
-        RT.block_on(f.app.log_contact(
-            &f.case,
-            Direction::In,
-            Channel::Text,
-            Some("they wrote that the dog is better"),
-            now(),
-            now(),
-        ))
-        .unwrap()
+    bench_on_case(bencher, size, |f| {
+        let note = Some("they wrote that the dog is better");
+        f.app
+            .log_contact(&f.case, Direction::In, Channel::Text, note, now(), now())
     });
 }
 
 /// One write of a journal entry: the simplest write there is.
 #[divan::bench(args = SIZES, sample_count = WRITE_SAMPLES, sample_size = 1)]
 fn write_journal(bencher: divan::Bencher, size: usize) {
-    let f = fixture(size);
-    bencher.bench_local(|| {
-        RT.block_on(f.app.journal_add(
-            &f.case,
-            "Kept to the plan today and went for a long walk instead of checking my phone.",
-            now(),
-            now(),
-        ))
-        .unwrap()
+    bench_on_case(bencher, size, |f| {
+        let text = "Kept to the plan today and went for a long walk instead of checking my phone.";
+        f.app.journal_add(&f.case, text, now(), now())
     });
 }
 
 /// `amends status`: the plan of the case now, derived from the whole history.
 #[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
 fn status(bencher: divan::Bencher, size: usize) {
-    let f = fixture(size);
-    bencher.bench_local(|| RT.block_on(f.app.plan(&f.case, now())).unwrap());
+    bench_on_case(bencher, size, |f| f.app.plan(&f.case, now()));
 }
 
 /// Where `status` spends its time, part one: reading the history (the store's query, the
 /// chain check, decrypting and decoding every event).
 #[divan::bench(args = SIZES, sample_count = 20, sample_size = 1)]
 fn status_read(bencher: divan::Bencher, size: usize) {
-    let f = fixture(size);
-    bencher.bench_local(|| RT.block_on(f.app.readable_history(&f.case)).unwrap());
+    bench_on_case(bencher, size, |f| f.app.readable_history(&f.case));
 }
 
 /// Part two: deriving the plan from the decoded history (the pure core alone).

@@ -89,15 +89,47 @@ pub async fn moment(
         .map_err(blame(field))
 }
 
+/// `--at` on the command line, worded for it.
+#[cfg(feature = "clap")]
+const AT_HELP: &str = "When it happened, if not now: 2024-05-03, yesterday, or \
+                       2024-05-03T18:30:00+02:00. A plain date counts as the end of that day, in \
+                       your time zone";
+
+/// `--at` on the command line, as given: read like the API's (see [`at`]).
+impl From<String> for LoggedAt {
+    fn from(s: String) -> Self {
+        LoggedAt(s)
+    }
+}
+
+/// `--due` on the command line, as given: read like the API's (see [`moment`]).
+impl From<String> for Moment {
+    fn from(s: String) -> Self {
+        Moment(s)
+    }
+}
+
 /// Logs an entry; the answer carries the outreach gate (NC-1) and what the safety scan found.
+/// A command marked `cli` is also the CLI's arguments for it (`clap::Args`, with the crate's
+/// `clap` feature): its fields then say how the command line takes them.
 macro_rules! logs {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty),* $(,)? }
+    (cli $($rest:tt)*) => {
+        logs! {
+            @ [#[cfg_attr(feature = "clap", derive(clap::Args))]]
+            [#[cfg_attr(feature = "clap", arg(long, value_name = "TIME", help = AT_HELP))]]
+            $($rest)*
+        }
+    };
+    (@ [$(#[$derive:meta])*] [$(#[$at_arg:meta])*]
+     $(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty),* $(,)? }
      |$s:ident, $app:ident, $case:ident, $at:ident, $now:ident| $body:expr) => {
         $(#[$doc])*
         #[derive(Clone, Debug, Deserialize, JsonSchema)]
+        $(#[$derive])*
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fdoc])* pub $field: $ty,)*
+            $(#[$at_arg])*
             pub at: Option<LoggedAt>,
         }
 
@@ -110,81 +142,103 @@ macro_rules! logs {
             }
         }
     };
+    ($($rest:tt)*) => {
+        logs! { @ [] [] $($rest)* }
+    };
 }
 
 logs! {
+    cli
     /// NC-1: a contact, either way. Recorded even while outreach is closed: the truth matters.
     /// The answer then has `slip: true` and `outreach_before` with the gate's reasons.
     LogContact {
         /// out: you reached them; in: they reached you.
+        #[cfg_attr(feature = "clap", arg(long))]
         dir: Direction,
         /// How (NC-1: every channel counts, likes too).
+        #[cfg_attr(feature = "clap", arg(long))]
         channel: Channel,
         /// A note in your own words (stored encrypted).
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.log_contact(case, self.dir, self.channel, self.note.as_deref(), at, now).await
 }
 
 logs! {
+    cli
     /// What they showed or said. A "no" (asked-no-contact, blocked, declined,
     /// protective-order) locks outreach for good (SAFE-1).
     LogSignal {
         signal: Signal,
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.log_signal(case, self.signal, self.note.as_deref(), at, now).await
 }
 
 logs! {
+    cli
     /// A passive sign of theirs (a like, a reaction, a view, word passed on), kept as what it
     /// is: no reply expected, and it changes no gate (issue 12).
     LogPassive {
         what: Passive,
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.log_passive(case, self.what, self.note.as_deref(), at, now).await
 }
 
 logs! {
+    cli
     /// SAFE-1: they got in touch and invited contact. The only record that lifts a "no" or a
     /// no-contact request; a block only with `unblocked`, a new partner (WA-3) only with
     /// `partner_ended`. Violence and a protective order never lift.
     LogInvitation {
         /// How they got in touch.
+        #[cfg_attr(feature = "clap", arg(long))]
         channel: Channel,
         /// What they said, in their words.
+        #[cfg_attr(feature = "clap", arg(long))]
         words: String,
         /// They unblocked you (default false).
         #[serde(default)]
+        #[cfg_attr(feature = "clap", arg(long))]
         unblocked: bool,
         /// They said they are no longer with their new partner (default false).
         #[serde(default)]
+        #[cfg_attr(feature = "clap", arg(long))]
         partner_ended: bool,
     }
     |self, app, case, at, now| app.log_invitation(case, self.channel, &self.words, self.unblocked, self.partner_ended, at, now).await
 }
 
 logs! {
+    cli
     /// SAFE-7: a no-contact slip that was not a message (watching them counts).
     LogSlip {
         what: SlipKind,
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.log_slip(case, self.what, self.note.as_deref(), at, now).await
 }
 
 logs! {
+    cli
     /// NC-6: an urge to reach out, and what you did instead.
     LogUrge {
         /// 1 (faint) to 10 (overwhelming).
+        #[cfg_attr(feature = "clap", arg(long))]
         intensity: i64,
         /// What you did instead.
+        #[cfg_attr(feature = "clap", arg(long))]
         instead: String,
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.log_urge(case, self.intensity, &self.instead, self.note.as_deref(), at, now).await
@@ -220,11 +274,13 @@ logs! {
 }
 
 logs! {
+    cli
     /// TR-3, TR-4: a promise. At most a few may be open at once.
     AddPromise {
         /// The promise, in your words.
         text: String,
         /// When it is due; may be in the future.
+        #[cfg_attr(feature = "clap", arg(long))]
         due: Option<Moment>,
     }
     |self, app, case, at, now| {
@@ -234,9 +290,11 @@ logs! {
 }
 
 logs! {
+    cli
     /// TR-5: a check-in they agreed to.
     CheckIn {
         /// A note in your own words.
+        #[cfg_attr(feature = "clap", arg(long))]
         note: Option<String>,
     }
     |self, app, case, at, now| app.checkin(case, self.note.as_deref(), at, now).await
@@ -254,20 +312,24 @@ logs! {
 }
 
 logs! {
+    cli
     /// KG-1, KG-3: a kind gesture. It is contact you started, so the answer reports the
     /// outreach gate.
     LogGesture {
         /// The gesture.
         what: String,
         /// What it cost, 0 or more (KG-3: small).
+        #[cfg_attr(feature = "clap", arg(long, allow_negative_numbers = true))]
         cost: f64,
         /// KG-1: the preference of theirs it answers.
+        #[cfg_attr(feature = "clap", arg(long))]
         preference: Option<String>,
     }
     |self, app, case, at, now| app.gesture_add(case, &self.what, self.cost, self.preference.as_deref(), at, now).await
 }
 
 logs! {
+    cli
     /// LS-6 to LS-8: what they said they need.
     LogNeed {
         /// What they said they need, in their words.

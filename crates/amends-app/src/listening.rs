@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use tracing::instrument;
 
-use crate::method::Logged;
+use crate::method::{Logged, log_use_cases};
 use crate::{App, AppError, CaseSummary, Result};
 
 /// A question they asked (LS-1), and whether it has had a full, honest answer.
@@ -31,21 +31,12 @@ pub(crate) fn question_text(text: &str) -> Result<String> {
 }
 
 impl App {
-    /// A question they asked, in their words (LS-1).
-    #[instrument(skip_all)]
-    pub async fn log_question(
-        &self,
-        case: &CaseSummary,
-        text: &str,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let text = question_text(text)?;
-        let data = EventData::TheirQuestion {
-            text,
-            answered: false,
-        };
-        self.log(case, data, at, now).await
+    log_use_cases! {
+        /// A question they asked, in their words (LS-1).
+        #[instrument(skip_all)]
+        fn log_question(&self, case, text: &str; at, now) {
+            EventData::TheirQuestion { text: question_text(text)?, answered: false }
+        }
     }
 
     /// Marks a question answered. The history keeps that it was once open.

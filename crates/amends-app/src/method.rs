@@ -351,6 +351,44 @@ pub(crate) fn check_settings(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
+/// The entry of the history an edit names, by its id.
+fn entry<'a>(history: &'a [Event], id: &str) -> Result<&'a Event> {
+    history
+        .iter()
+        .find(|e| e.id == id.trim())
+        .ok_or_else(|| AppError::NotFound {
+            what: "entry",
+            id: id.trim().to_string(),
+            hint: "",
+        })
+}
+
+/// The frame every use case that logs one entry shares: it takes the case, its own inputs, when
+/// it happened and now; its body checks the inputs as its kind needs (and may refuse) and gives
+/// the entry, which [`App::log`] then records with both outreach gates and the safety scan.
+/// Written once here so the use cases show only what differs: their checks and their entry.
+macro_rules! log_use_cases {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident(
+            &$self:ident, $case:ident $(, $arg:ident: $ty:ty)*; $at:ident, $now:ident
+        ) $body:block
+    )*) => {$(
+        $(#[$attr])*
+        pub async fn $name(
+            &$self,
+            $case: &CaseSummary,
+            $($arg: $ty,)*
+            $at: Timestamp,
+            $now: Timestamp,
+        ) -> Result<Logged> {
+            let data: EventData = $body;
+            $self.log($case, data, $at, $now).await
+        }
+    )*};
+}
+pub(crate) use log_use_cases;
+
 impl App {
     /// The user's time zone: the sealed setting, else the system's.
     pub async fn time_zone(&self) -> Result<TimeZone> {
@@ -488,213 +526,241 @@ impl App {
         })
     }
 
-    /// NC-1: a contact either way, on any channel. Recorded even when outreach is closed.
-    #[instrument(skip_all)]
-    pub async fn log_contact(
-        &self,
-        case: &CaseSummary,
-        dir: Direction,
-        channel: Channel,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::Contact {
-            dir,
-            channel,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
+    log_use_cases! {
+        /// NC-1: a contact either way, on any channel. Recorded even when outreach is closed.
+        #[instrument(skip_all)]
+        fn log_contact(&self, case, dir: Direction, channel: Channel, note: Option<&str>; at, now) {
+            EventData::Contact { dir, channel, note: clean_note(note)? }
+        }
 
-    /// Their signal, by its exact name. Under a stop, a warm sign (a kind reply, agreeing to
-    /// talk or to check-ins) is refused with what to record instead: it lifts nothing, and
-    /// storing it would read as if it had (issue 12). Signs that they want less are always
-    /// recorded.
-    #[instrument(skip_all)]
-    pub async fn log_signal(
-        &self,
-        case: &CaseSummary,
-        signal: Signal,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::Signal {
-            signal,
-            note: clean_note(note)?,
-        };
-        if signal.is_warm() {
-            let plan = self.plan(case, at).await?;
-            if plan.holds.iter().any(|h| h.class == HoldClass::Stop) {
-                return Err(AppError::Refused(Refusal::SignLiftsNothing {
-                    signal: signal.as_str(),
-                    reasons: plan.gate(GateId::Outreach).reasons.clone(),
-                }));
+        /// Their signal, by its exact name. Under a stop, a warm sign (a kind reply, agreeing to
+        /// talk or to check-ins) is refused with what to record instead: it lifts nothing, and
+        /// storing it would read as if it had (issue 12). Signs that they want less are always
+        /// recorded.
+        #[instrument(skip_all)]
+        fn log_signal(&self, case, signal: Signal, note: Option<&str>; at, now) {
+            let data = EventData::Signal { signal, note: clean_note(note)? };
+            if signal.is_warm() {
+                let plan = self.plan(case, at).await?;
+                if plan.holds.iter().any(|h| h.class == HoldClass::Stop) {
+                    return Err(AppError::Refused(Refusal::SignLiftsNothing {
+                        signal: signal.as_str(),
+                        reasons: plan.gate(GateId::Outreach).reasons.clone(),
+                    }));
+                }
+            }
+            data
+        }
+
+        /// A passive sign of theirs (a like, a view, word passed on). It is kept as what it is:
+        /// no reply expected, and no gate changes (issue 12).
+        #[instrument(skip_all)]
+        fn log_passive(&self, case, what: Passive, note: Option<&str>; at, now) {
+            EventData::Passive { what, note: clean_note(note)? }
+        }
+
+        /// SAFE-1: they got in touch directly and invited contact; `words` is what they said, in
+        /// their words. The only record that lifts a "no" (a block only with `unblocked`, a new
+        /// partner only with `partner_ended`); violence and a protective order never lift.
+        #[instrument(skip_all)]
+        #[allow(clippy::too_many_arguments)]
+        fn log_invitation(
+            &self, case, channel: Channel, words: &str, unblocked: bool, partner_ended: bool;
+            at, now
+        ) {
+            if !channel.is_direct() {
+                return Err(AppError::invalid(
+                    "an invitation comes as a message, a call, an email or in person, not as a \
+                     gift; log a gift they sent as contact from them"
+                        .into(),
+                ));
+            }
+            let words = required_text("what they said", words)?;
+            EventData::Invitation { channel, words, unblocked, partner_ended }
+        }
+
+        /// SAFE-7: a slip that was not a message, such as checking their profile.
+        #[instrument(skip_all)]
+        fn log_slip(&self, case, what: SlipKind, note: Option<&str>; at, now) {
+            EventData::Slip { what, note: clean_note(note)? }
+        }
+
+        /// NC-6: an urge, its intensity (1 to 10), and what the user did instead.
+        #[instrument(skip_all)]
+        fn log_urge(&self, case, intensity: i64, instead: &str, note: Option<&str>; at, now) {
+            EventData::Urge {
+                intensity: check_intensity(intensity)?,
+                instead: required_text("what you did instead", instead)?,
+                note: clean_note(note)?,
             }
         }
-        self.log(case, data, at, now).await
-    }
 
-    /// A passive sign of theirs (a like, a view, word passed on). It is kept as what it is: no
-    /// reply expected, and no gate changes (issue 12).
-    #[instrument(skip_all)]
-    pub async fn log_passive(
-        &self,
-        case: &CaseSummary,
-        what: Passive,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::Passive {
-            what,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// SAFE-1: they got in touch directly and invited contact; `words` is what they said, in
-    /// their words. The only record that lifts a "no" (a block only with `unblocked`, a new
-    /// partner only with `partner_ended`); violence and a protective order never lift.
-    #[instrument(skip_all)]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn log_invitation(
-        &self,
-        case: &CaseSummary,
-        channel: Channel,
-        words: &str,
-        unblocked: bool,
-        partner_ended: bool,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        if !channel.is_direct() {
-            return Err(AppError::invalid(
-                "an invitation comes as a message, a call, an email or in person, not as a \
-                 gift; log a gift they sent as contact from them"
-                    .into(),
-            ));
+        /// SI-1 to SI-9, DMG-9: one self-work entry. Absurd values are refused, not clipped.
+        #[instrument(skip_all, fields(habit = %habit))]
+        #[allow(clippy::too_many_arguments)]
+        fn log_habit(
+            &self, case, habit: HabitKind, value: f64, note: Option<&str>, plan: Option<&str>;
+            at, now
+        ) {
+            let note = clean_note(note)?;
+            check_habit(habit, value, note.as_deref())?;
+            // RC-1: the weeks of self-work the re-contact gate asks for have to be lived, not
+            // filled in at one sitting, so an entry may be late by a week at most.
+            let late = now.duration_since(at);
+            if late > jiff::SignedDuration::from_hours(24 * MAX_HABIT_DAYS_LATE) {
+                return Err(AppError::invalid(format!(
+                    "self-work can be logged up to {MAX_HABIT_DAYS_LATE} days after it happened. \
+                     The weeks of self-work before getting back in touch count as they are lived \
+                     (RC-1); older habits can go in the journal"
+                )));
+            }
+            if let Some(plan) = plan {
+                check_plan(&self.history(case).await?, plan)?;
+            }
+            EventData::Habit { habit, value, note, plan: plan.map(str::to_string) }
         }
-        let data = EventData::Invitation {
-            channel,
-            words: required_text("what they said", words)?,
-            unblocked,
-            partner_ended,
-        };
-        self.log(case, data, at, now).await
-    }
 
-    /// SAFE-7: a slip that was not a message, such as checking their profile.
-    #[instrument(skip_all)]
-    pub async fn log_slip(
-        &self,
-        case: &CaseSummary,
-        what: SlipKind,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::Slip {
-            what,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// NC-6: an urge, its intensity (1 to 10), and what the user did instead.
-    #[instrument(skip_all)]
-    pub async fn log_urge(
-        &self,
-        case: &CaseSummary,
-        intensity: i64,
-        instead: &str,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::Urge {
-            intensity: check_intensity(intensity)?,
-            instead: required_text("what you did instead", instead)?,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// SI-1 to SI-9, DMG-9: one self-work entry. Absurd values are refused, not clipped.
-    #[instrument(skip_all, fields(habit = %habit))]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn log_habit(
-        &self,
-        case: &CaseSummary,
-        habit: HabitKind,
-        value: f64,
-        note: Option<&str>,
-        plan: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let note = clean_note(note)?;
-        check_habit(habit, value, note.as_deref())?;
-        // RC-1: the weeks of self-work the re-contact gate asks for have to be lived, not
-        // filled in at one sitting, so an entry may be late by a week at most.
-        if now.duration_since(at) > jiff::SignedDuration::from_hours(24 * MAX_HABIT_DAYS_LATE) {
-            return Err(AppError::invalid(format!(
-                "self-work can be logged up to {MAX_HABIT_DAYS_LATE} days after it happened. \
-                 The weeks of self-work before getting back in touch count as they are lived \
-                 (RC-1); older habits can go in the journal"
-            )));
+        /// A completed questionnaire, validated against its definition.
+        #[instrument(skip_all, fields(form = form.as_str()))]
+        fn assess(&self, case, form: FormId, answers: Answers; at, now) {
+            refuse_unknown_questions(form.form(), &answers)?;
+            forms::assessment_event(form, answers).map_err(invalid)?
         }
-        if let Some(plan) = plan {
-            check_plan(&self.history(case).await?, plan)?;
+
+        /// One workbook entry, validated against its section.
+        #[instrument(skip_all)]
+        fn workbook(&self, case, section: &str, answers: Answers; at, now) {
+            let section = forms::workbook_section(section).map_err(AppError::invalid)?;
+            refuse_unknown_questions(&section.form, &answers)?;
+            let data = forms::workbook_event(section, answers).map_err(invalid)?;
+            // GO-8: the workbook opens once the intake is done, in every front end alike.
+            if !self.plan(case, now).await?.intake_done {
+                return Err(AppError::invalid(
+                    "the workbook opens after the intake (GO-8): answer the intake questions first"
+                        .into(),
+                ));
+            }
+            data
         }
-        let data = EventData::Habit {
-            habit,
-            value,
-            note,
-            plan: plan.map(str::to_string),
-        };
-        self.log(case, data, at, now).await
-    }
 
-    /// A completed questionnaire, validated against its definition.
-    #[instrument(skip_all, fields(form = form.as_str()))]
-    pub async fn assess(
-        &self,
-        case: &CaseSummary,
-        form: FormId,
-        answers: Answers,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        refuse_unknown_questions(form.form(), &answers)?;
-        let data = forms::assessment_event(form, answers).map_err(invalid)?;
-        self.log(case, data, at, now).await
-    }
-
-    /// One workbook entry, validated against its section.
-    #[instrument(skip_all)]
-    pub async fn workbook(
-        &self,
-        case: &CaseSummary,
-        section: &str,
-        answers: Answers,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let section = forms::workbook_section(section).map_err(AppError::invalid)?;
-        refuse_unknown_questions(&section.form, &answers)?;
-        let data = forms::workbook_event(section, answers).map_err(invalid)?;
-        // GO-8: the workbook opens once the intake is done, in every front end alike.
-        if !self.plan(case, now).await?.intake_done {
-            return Err(AppError::invalid(
-                "the workbook opens after the intake (GO-8): answer the intake questions first"
-                    .into(),
-            ));
+        /// TR-3, TR-4: a promise. At most the configured number may be open.
+        #[instrument(skip_all)]
+        fn promise_add(&self, case, text: &str, due: Option<Timestamp>; at, now) {
+            let text = required_text("promise", text)?;
+            check_due(due, at)?;
+            let plan = self.plan(case, now).await?;
+            require(&plan, Capability::Promise)?;
+            if !plan.promises.can_add {
+                return Err(AppError::invalid(format!(
+                    "you already have {} open promises, the most amends keeps at once (TR-4: \
+                     promise less than you deliver). Settle one first: mark it kept or broken.",
+                    plan.promises.open
+                )));
+            }
+            EventData::PromiseMade { text, due }
         }
-        self.log(case, data, at, now).await
-    }
 
+        /// TR-3: kept, broken or renegotiated.
+        #[instrument(skip_all)]
+        #[allow(clippy::too_many_arguments)]
+        fn promise_update(
+            &self, case, promise: &str, outcome: PromiseOutcome, due: Option<Timestamp>,
+            note: Option<&str>; at, now
+        ) {
+            let plan = self.plan(case, now).await?;
+            let Some(entry) = plan.promises.items.iter().find(|p| p.id == promise.trim()) else {
+                return Err(AppError::NotFound {
+                    what: "promise",
+                    id: promise.trim().to_string(),
+                    hint: "; the promise list shows their ids",
+                });
+            };
+            if entry.status != amends_core::plan::PromiseStatus::Open {
+                return Err(AppError::invalid(format!(
+                    "promise {} is already settled; make a new one if you agreed something new",
+                    entry.id
+                )));
+            }
+            check_renegotiation(outcome, due)?;
+            let promise = entry.id.clone();
+            EventData::PromiseUpdate { promise, outcome, due, note: clean_note(note)? }
+        }
+
+        /// TR-5: a check-in. Only once they agreed to check-ins.
+        #[instrument(skip_all)]
+        fn checkin(&self, case, note: Option<&str>; at, now) {
+            let plan = self.plan(case, at).await?;
+            require(&plan, Capability::CheckIn)?;
+            if !plan.checkins.agreed {
+                return Err(AppError::invalid(
+                    "check-ins are on only once they agreed to them (TR-5). If they did, log \
+                     that they agreed to check-ins first; any other contact goes in the contact \
+                     log."
+                        .into(),
+                ));
+            }
+            EventData::CheckIn { note: clean_note(note)? }
+        }
+
+        /// AM-2, AM-3, SAFE-9: what they asked for, in their words, and the user's own bounds
+        /// check.
+        #[instrument(skip_all)]
+        fn amends_add(&self, case, request: &str, bounds: Bounds; at, now) {
+            require(&self.plan(case, now).await?, Capability::AmendsOffer)?;
+            EventData::AmendsItem { request: required_text("request", request)?, bounds }
+        }
+
+        /// AM-2: where an amends item stands now.
+        #[instrument(skip_all)]
+        fn amends_update(
+            &self, case, item: &str, status: AmendsStatus, note: Option<&str>; at, now
+        ) {
+            let plan = self.plan(case, now).await?;
+            if !plan.amends.iter().any(|a| a.id == item.trim()) {
+                return Err(AppError::NotFound {
+                    what: "amends item",
+                    id: item.trim().to_string(),
+                    hint: "; the amends list shows their ids",
+                });
+            }
+            let item = item.trim().to_string();
+            EventData::AmendsUpdate { item, status, note: clean_note(note)? }
+        }
+
+        /// KG-1, KG-3: a gesture. It is contact the user started, so the gate is reported.
+        #[instrument(skip_all)]
+        fn gesture_add(
+            &self, case, what: &str, cost: f64, preference: Option<&str>; at, now
+        ) {
+            check_cost(cost)?;
+            // Issue 12: under a stop or a pause no gesture is planned or kept here. One already
+            // given is contact, and is logged as such (where it counts as a slip).
+            // The plan is derived once: it used to be built twice here.
+            let plan = self.plan(case, now).await?;
+            let gesture = plan.capability(Capability::Gesture);
+            if !gesture.open && gesture.reasons.iter().any(|r| r.hold.is_some()) {
+                return Err(AppError::Refused(Refusal::GestureHeld {
+                    reasons: gesture.reasons.clone(),
+                }));
+            }
+            let what = required_text("gesture", what)?;
+            EventData::Gesture { what, cost, preference: clean_note(preference)? }
+        }
+
+        /// A draft the user sent themselves, with its kind (AP-1 needs the apology logged).
+        #[instrument(skip_all)]
+        fn log_sent(
+            &self, case, draft: DraftKind, channel: Channel, text: Option<&str>; at, now
+        ) {
+            EventData::DraftSent { draft, channel, text: clean_note(text)? }
+        }
+
+        /// LS-6 to LS-8: what they said they need, in their words.
+        #[instrument(skip_all)]
+        fn log_need(&self, case, text: &str; at, now) {
+            EventData::TheirNeed { text: required_text("need", text)? }
+        }
+    }
     /// Changes a workbook row in place, from the answers of its section's form: the same
     /// checks as a new row (DMG-1, DMG-6), kept as a correction so the history keeps both, on
     /// the row's own date. Recorded danger cannot be taken back (SAFE-2).
@@ -708,13 +774,7 @@ impl App {
         now: Timestamp,
     ) -> Result<String> {
         let history = self.history(case).await?;
-        let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
-            return Err(AppError::NotFound {
-                what: "entry",
-                id: id.trim().to_string(),
-                hint: "",
-            });
-        };
+        let old = entry(&history, id)?;
         let Some((row_section, _)) = forms::workbook_answers(&old.data) else {
             return Err(AppError::invalid(format!(
                 "entry {} is a {}, not a workbook row",
@@ -733,205 +793,6 @@ impl App {
         refuse_unknown_questions(&section.form, &answers)?;
         let data = forms::workbook_event(section, answers).map_err(invalid)?;
         self.correct(case, &old.id, data, old.at, now).await
-    }
-
-    /// TR-3, TR-4: a promise. At most the configured number may be open.
-    #[instrument(skip_all)]
-    pub async fn promise_add(
-        &self,
-        case: &CaseSummary,
-        text: &str,
-        due: Option<Timestamp>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let text = required_text("promise", text)?;
-        check_due(due, at)?;
-        let plan = self.plan(case, now).await?;
-        require(&plan, Capability::Promise)?;
-        if !plan.promises.can_add {
-            return Err(AppError::invalid(format!(
-                "you already have {} open promises, the most amends keeps at once (TR-4: promise \
-                 less than you deliver). Settle one first: mark it kept or broken.",
-                plan.promises.open
-            )));
-        }
-        self.log(case, EventData::PromiseMade { text, due }, at, now)
-            .await
-    }
-
-    /// TR-3: kept, broken or renegotiated.
-    #[instrument(skip_all)]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn promise_update(
-        &self,
-        case: &CaseSummary,
-        promise: &str,
-        outcome: PromiseOutcome,
-        due: Option<Timestamp>,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let plan = self.plan(case, now).await?;
-        let Some(entry) = plan.promises.items.iter().find(|p| p.id == promise.trim()) else {
-            return Err(AppError::NotFound {
-                what: "promise",
-                id: promise.trim().to_string(),
-                hint: "; the promise list shows their ids",
-            });
-        };
-        if entry.status != amends_core::plan::PromiseStatus::Open {
-            return Err(AppError::invalid(format!(
-                "promise {} is already settled; make a new one if you agreed something new",
-                entry.id
-            )));
-        }
-        check_renegotiation(outcome, due)?;
-        let data = EventData::PromiseUpdate {
-            promise: entry.id.clone(),
-            outcome,
-            due,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// TR-5: a check-in. Only once they agreed to check-ins.
-    #[instrument(skip_all)]
-    pub async fn checkin(
-        &self,
-        case: &CaseSummary,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let plan = self.plan(case, at).await?;
-        require(&plan, Capability::CheckIn)?;
-        if !plan.checkins.agreed {
-            return Err(AppError::invalid(
-                "check-ins are on only once they agreed to them (TR-5). If they did, log that \
-                 they agreed to check-ins first; any other contact goes in the contact log."
-                    .into(),
-            ));
-        }
-        self.log(
-            case,
-            EventData::CheckIn {
-                note: clean_note(note)?,
-            },
-            at,
-            now,
-        )
-        .await
-    }
-
-    /// AM-2, AM-3, SAFE-9: what they asked for, in their words, and the user's own bounds check.
-    #[instrument(skip_all)]
-    pub async fn amends_add(
-        &self,
-        case: &CaseSummary,
-        request: &str,
-        bounds: Bounds,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        require(&self.plan(case, now).await?, Capability::AmendsOffer)?;
-        let data = EventData::AmendsItem {
-            request: required_text("request", request)?,
-            bounds,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    #[instrument(skip_all)]
-    pub async fn amends_update(
-        &self,
-        case: &CaseSummary,
-        item: &str,
-        status: AmendsStatus,
-        note: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let plan = self.plan(case, now).await?;
-        if !plan.amends.iter().any(|a| a.id == item.trim()) {
-            return Err(AppError::NotFound {
-                what: "amends item",
-                id: item.trim().to_string(),
-                hint: "; the amends list shows their ids",
-            });
-        }
-        let data = EventData::AmendsUpdate {
-            item: item.trim().to_string(),
-            status,
-            note: clean_note(note)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// KG-1, KG-3: a gesture. It is contact the user started, so the gate is reported.
-    #[instrument(skip_all)]
-    pub async fn gesture_add(
-        &self,
-        case: &CaseSummary,
-        what: &str,
-        cost: f64,
-        preference: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        check_cost(cost)?;
-        // Issue 12: under a stop or a pause no gesture is planned or kept here. One already
-        // given is contact, and is logged as such (where it counts as a slip).
-        // The plan is derived once: it used to be built twice here.
-        let plan = self.plan(case, now).await?;
-        let gesture = plan.capability(Capability::Gesture);
-        if !gesture.open && gesture.reasons.iter().any(|r| r.hold.is_some()) {
-            return Err(AppError::Refused(Refusal::GestureHeld {
-                reasons: gesture.reasons.clone(),
-            }));
-        }
-        let data = EventData::Gesture {
-            what: required_text("gesture", what)?,
-            cost,
-            preference: clean_note(preference)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// A draft the user sent themselves, with its kind (AP-1 needs the apology logged).
-    #[instrument(skip_all)]
-    pub async fn log_sent(
-        &self,
-        case: &CaseSummary,
-        draft: DraftKind,
-        channel: Channel,
-        text: Option<&str>,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::DraftSent {
-            draft,
-            channel,
-            text: clean_note(text)?,
-        };
-        self.log(case, data, at, now).await
-    }
-
-    /// LS-6 to LS-8: what they said they need, in their words.
-    #[instrument(skip_all)]
-    pub async fn log_need(
-        &self,
-        case: &CaseSummary,
-        text: &str,
-        at: Timestamp,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let data = EventData::TheirNeed {
-            text: required_text("need", text)?,
-        };
-        self.log(case, data, at, now).await
     }
 
     /// Settings that tune METHOD defaults (habit targets, reminders). SAFE rules have none.
@@ -961,13 +822,7 @@ impl App {
         now: Timestamp,
     ) -> Result<String> {
         let history = self.history(case).await?;
-        let Some(old) = history.iter().find(|e| e.id == id.trim()) else {
-            return Err(AppError::NotFound {
-                what: "entry",
-                id: id.trim().to_string(),
-                hint: "",
-            });
-        };
+        let old = entry(&history, id)?;
         if old.data.kind() != data.kind() {
             return Err(AppError::invalid(format!(
                 "entry {} is a {}; a correction must be one too (it was given a {})",
@@ -1106,20 +961,40 @@ pub(crate) fn checkin_dates(plan: &Plan, tz: &TimeZone, count: i64) -> Vec<Times
 mod tests {
     use super::*;
 
+    /// Central European time, with its summer time.
+    fn cet() -> TimeZone {
+        TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap()
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    /// Each input read at `now` in central European time, and the moment it must give.
+    fn assert_parsed(now: &str, cases: &[(&str, &str)]) {
+        for (input, expected) in cases {
+            let t = parse_at(input, &cet(), ts(now)).unwrap();
+            assert_eq!(t, ts(expected), "{input:?} at {now}");
+        }
+    }
+
     #[test]
     fn plain_dates_mean_the_end_of_that_day_never_later_than_now() {
-        let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
-        let now: Timestamp = "2024-05-10T08:00:00Z".parse().unwrap();
-        let t = parse_at("2024-05-06", &tz, now).unwrap();
-        assert_eq!(t, "2024-05-06T21:59:59Z".parse::<Timestamp>().unwrap());
-        assert_eq!(parse_at("today", &tz, now).unwrap(), now);
+        let now = "2024-05-10T08:00:00Z";
+        assert_parsed(
+            now,
+            &[
+                ("2024-05-06", "2024-05-06T21:59:59Z"),
+                ("today", now),
+                ("yesterday", "2024-05-09T21:59:59Z"),
+                ("2024-05-06T18:30:00+02:00", "2024-05-06T16:30:00Z"),
+            ],
+        );
         // Regression: a future plain date was clamped to now and so accepted as a past event.
-        assert!(parse_at("2024-05-11", &tz, now).unwrap() > now);
-        let y = parse_at("yesterday", &tz, now).unwrap();
-        assert_eq!(y, "2024-05-09T21:59:59Z".parse::<Timestamp>().unwrap());
-        let full = parse_at("2024-05-06T18:30:00+02:00", &tz, now).unwrap();
-        assert_eq!(full, "2024-05-06T16:30:00Z".parse::<Timestamp>().unwrap());
-        let err = parse_at("last monday", &tz, now).unwrap_err().to_string();
+        assert!(parse_at("2024-05-11", &cet(), ts(now)).unwrap() > ts(now));
+        let err = parse_at("last monday", &cet(), ts(now))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("2024-05-03"), "{err}");
     }
 
@@ -1127,12 +1002,13 @@ mod tests {
     /// dropped and the event filed at 23:59 that day.
     #[test]
     fn a_local_date_and_time_keeps_its_time() {
-        let tz = TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
-        let now: Timestamp = "2026-11-24T10:00:00Z".parse().unwrap();
-        let t = parse_at("2026-11-20T08:30", &tz, now).unwrap();
-        assert_eq!(t, "2026-11-20T07:30:00Z".parse::<Timestamp>().unwrap());
-        let t = parse_at("2026-11-21 14:45", &tz, now).unwrap();
-        assert_eq!(t, "2026-11-21T13:45:00Z".parse::<Timestamp>().unwrap());
+        assert_parsed(
+            "2026-11-24T10:00:00Z",
+            &[
+                ("2026-11-20T08:30", "2026-11-20T07:30:00Z"),
+                ("2026-11-21 14:45", "2026-11-21T13:45:00Z"),
+            ],
+        );
     }
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

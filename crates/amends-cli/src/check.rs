@@ -18,36 +18,6 @@ pub const MAX_INPUT: usize = amends_app::MAX_TEXT_BYTES;
 /// Exit code for a usage or input error (BSD's EX_USAGE), shared with the rest of the CLI.
 const EXIT_INPUT: u8 = 64;
 
-/// What the draft is for (decides which rules run).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KindArg {
-    /// The first short message after no contact.
-    First,
-    /// An apology.
-    Apology,
-    /// The long explanatory letter.
-    Email,
-    /// Asking for another chance.
-    Ask,
-    /// The note with a small gesture.
-    Gift,
-    /// A private journal entry: only the safety check runs.
-    Journal,
-}
-
-impl From<KindArg> for Kind {
-    fn from(k: KindArg) -> Kind {
-        match k {
-            KindArg::First => Kind::First,
-            KindArg::Apology => Kind::Apology,
-            KindArg::Email => Kind::Email,
-            KindArg::Ask => Kind::Ask,
-            KindArg::Gift => Kind::Gift,
-            KindArg::Journal => Kind::Journal,
-        }
-    }
-}
-
 /// Output format.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
@@ -72,7 +42,7 @@ pub enum Format {
 pub struct CheckArgs {
     /// What the draft is for.
     #[arg(long, value_enum, default_value = "apology")]
-    pub kind: KindArg,
+    pub kind: Kind,
 
     /// How to print the report.
     #[arg(long, value_enum, default_value = "human")]
@@ -174,7 +144,7 @@ pub fn run_with_context(args: &CheckArgs, context: Option<Context>) -> ExitCode 
         Ok(t) => t,
         Err(e) => return input_error(&e),
     };
-    let report = match amends_lint::check(text, args.kind.into(), context.as_ref()) {
+    let report = match amends_lint::check(text, args.kind, context.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: the message coach could not start: {e}");

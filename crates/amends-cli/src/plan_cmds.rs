@@ -9,12 +9,16 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amends_app::command::{
+    AddPromise, CheckIn, Command as _, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive,
+    LogSignal, LogSlip, LogUrge,
+};
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
 use amends_core::plan::{AmendsEntry, PromiseStatus, Promises};
 use amends_core::{
-    AmendsStatus, Answer, Answers, Bounds, Channel, Direction, DraftKind, FormId, Gate, GateId,
-    HabitKind, Passive, Plan, PromiseOutcome, Settings, Signal, SlipKind,
+    AmendsStatus, Answer, Answers, Bounds, Channel, DraftKind, FormId, Gate, GateId, HabitKind,
+    Plan, PromiseOutcome, Settings,
 };
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -49,7 +53,7 @@ pub enum MethodCommand {
     #[command(subcommand)]
     Promise(PromiseCommand),
     /// Log a check-in you both agreed to (TR-5).
-    Checkin(CheckinArgs),
+    Checkin(CheckIn),
     /// Amends they asked for, in their words (AM-2, SAFE-9): add, done, update, list.
     #[command(subcommand)]
     Amends(AmendsCommand),
@@ -100,82 +104,28 @@ pub struct WorkbookArgs {
     pub at: At,
 }
 
-#[derive(Subcommand, Debug)]
+/// The log commands take the app's typed commands as their arguments, the same types the API
+/// reads as JSON (issue 13); `sent`, `question` and `answered` are the command line's own.
+#[derive(Subcommand, Debug, Clone)]
 pub enum LogCommand {
     /// A contact, either way, on any channel. A like or a view from them is not contact: log it
     /// with `log passive`.
-    Contact {
-        /// out (you started it) or in (they did).
-        #[arg(long, value_parser = parse_vocab::<Direction>)]
-        dir: Direction,
-        /// text, call, email, social, in-person or gift.
-        #[arg(long, value_parser = parse_vocab::<Channel>)]
-        channel: Channel,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Contact(LogContact),
     /// Their signal: asked-for-space, asked-no-contact, blocked, protective-order, new-partner,
     /// major-life-change, angry, unwilling-to-talk, declined, friends-only, warm-reply,
     /// agreed-to-talk, agreed-to-try-again, agreed-to-check-ins, asked-for-explanation.
-    Signal {
-        #[arg(value_parser = parse_vocab::<Signal>)]
-        signal: Signal,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Signal(LogSignal),
     /// A passive sign of theirs: like, reaction, story-view, follow, passed-on, seen. Kept as
     /// what it is; no reply is expected and nothing opens because of it.
-    Passive {
-        #[arg(value_parser = parse_vocab::<Passive>)]
-        what: Passive,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Passive(LogPassive),
     /// They got in touch themselves and invited contact (SAFE-1): the only thing that lifts a
     /// "no". Give what they said, in their words.
-    Invitation {
-        /// How they got in touch: text, call, email, social or in-person.
-        #[arg(long, value_parser = parse_vocab::<Channel>)]
-        channel: Channel,
-        /// What they said.
-        #[arg(long)]
-        words: String,
-        /// They unblocked you (needed to lift a block).
-        #[arg(long)]
-        unblocked: bool,
-        /// They said they are no longer with their new partner (needed to lift WA-3).
-        #[arg(long)]
-        partner_ended: bool,
-        #[command(flatten)]
-        at: At,
-    },
+    Invitation(LogInvitation),
     /// An urge to reach out that you resisted, how strong (1-10), and what you did instead.
-    Urge {
-        #[arg(long)]
-        intensity: i64,
-        #[arg(long)]
-        instead: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Urge(LogUrge),
     /// A slip that wasn't a message: checked-profile, went-where-they-are, asked-about-them,
     /// other (SAFE-7).
-    Slip {
-        #[arg(value_parser = parse_vocab::<SlipKind>)]
-        what: SlipKind,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Slip(LogSlip),
     /// A message you sent yourself, by kind: first, apology, email, ask or gift.
     Sent {
         #[arg(value_parser = parse_vocab::<DraftKind>)]
@@ -195,11 +145,7 @@ pub enum LogCommand {
     /// open ones under unanswered_questions; `--json` on `log question` prints the id).
     Answered { id: String },
     /// Something they said they need, in their words (LS-6 to LS-8).
-    Need {
-        text: String,
-        #[command(flatten)]
-        at: At,
-    },
+    Need(LogNeed),
 }
 
 #[derive(Args, Debug)]
@@ -218,53 +164,34 @@ pub struct HabitArgs {
     pub at: At,
 }
 
-#[derive(Subcommand, Debug)]
-pub enum PromiseCommand {
-    /// A promise in your words. Only what you can definitely do (TR-4).
-    Add {
-        text: String,
-        /// When it is due: a date or a full time.
-        #[arg(long)]
-        due: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
-    /// You kept it.
-    Kept {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
-    /// You broke it. Honesty here is part of rebuilding trust.
-    Broken {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
-    /// You agreed a new date together.
-    Renegotiated {
-        id: String,
-        #[arg(long)]
-        due: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
-    /// The ledger, with reliability.
-    List,
-}
-
+/// An entry of a ledger (a promise, an amends item) by its id, with a note, and when.
 #[derive(Args, Debug)]
-pub struct CheckinArgs {
+pub struct Entry {
+    /// Its id, as the list shows it.
+    pub id: String,
     #[arg(long)]
     pub note: Option<String>,
     #[command(flatten)]
     pub at: At,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PromiseCommand {
+    /// A promise in your words. Only what you can definitely do (TR-4).
+    Add(AddPromise),
+    /// You kept it.
+    Kept(Entry),
+    /// You broke it. Honesty here is part of rebuilding trust.
+    Broken(Entry),
+    /// You agreed a new date together.
+    Renegotiated {
+        #[command(flatten)]
+        promise: Entry,
+        #[arg(long)]
+        due: String,
+    },
+    /// The ledger, with reliability.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -283,22 +210,13 @@ pub enum AmendsCommand {
         at: At,
     },
     /// Mark an item done.
-    Done {
-        id: String,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Done(Entry),
     /// Set an item's status: open, in-progress, done, declined-honestly, withdrawn.
     Update {
-        id: String,
+        #[command(flatten)]
+        item: Entry,
         #[arg(value_parser = parse_vocab::<AmendsStatus>)]
         status: AmendsStatus,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        at: At,
     },
     /// The amends ledger.
     List,
@@ -307,17 +225,7 @@ pub enum AmendsCommand {
 #[derive(Subcommand, Debug)]
 pub enum GestureCommand {
     /// A kind gesture and what it cost (keep it small, C14).
-    Add {
-        what: String,
-        /// What it cost, in your currency.
-        #[arg(long, allow_negative_numbers = true)]
-        cost: f64,
-        /// The preference of theirs it answers (KG-1).
-        #[arg(long)]
-        preference: Option<String>,
-        #[command(flatten)]
-        at: At,
-    },
+    Add(LogGesture),
 }
 
 #[derive(Args, Debug)]
@@ -348,19 +256,9 @@ pub struct SettingsArgs {
     /// Turn all calendar reminders off.
     #[arg(long, conflicts_with = "remind")]
     pub no_reminders: bool,
-    #[arg(long)]
-    pub exercise_per_week: Option<f64>,
-    #[arg(long)]
-    pub hobby_per_week: Option<f64>,
-    #[arg(long)]
-    pub social_per_week: Option<f64>,
-    #[arg(long)]
-    pub therapy_per_week: Option<f64>,
-    #[arg(long)]
-    pub meals_per_day: Option<f64>,
-    /// The most a gesture should cost, in your currency (L-21).
-    #[arg(long)]
-    pub gesture_cost_limit: Option<f64>,
+    /// The targets and the gesture cost limit: the settings type the API takes too.
+    #[command(flatten)]
+    pub targets: Settings,
 }
 
 fn parse_vocab<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
@@ -476,43 +374,26 @@ async fn run_open(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            PromiseCommand::Add { text, due, at } => {
-                let at = when(at).await?;
-                let due = match due {
-                    Some(d) => Some(amends_app::method::parse_due(d, &tz, now)?),
-                    None => None,
-                };
-                app.promise_add(&case, text, due, at, now).await?
-            }
-            PromiseCommand::Kept { id, note, at } | PromiseCommand::Broken { id, note, at } => {
-                let outcome = if matches!(p, PromiseCommand::Kept { .. }) {
+            PromiseCommand::Add(c) => c.clone().run(app, &case, now).await?,
+            PromiseCommand::Kept(e) | PromiseCommand::Broken(e) => {
+                let outcome = if matches!(p, PromiseCommand::Kept(_)) {
                     PromiseOutcome::Kept
                 } else {
                     PromiseOutcome::Broken
                 };
-                let at = when(at).await?;
-                app.promise_update(&case, id, outcome, None, note.as_deref(), at, now)
+                let at = when(&e.at).await?;
+                app.promise_update(&case, &e.id, outcome, None, e.note.as_deref(), at, now)
                     .await?
             }
-            PromiseCommand::Renegotiated { id, due, note, at } => {
-                let at = when(at).await?;
-                let due = amends_app::method::parse_due(due, &tz, now)?;
-                app.promise_update(
-                    &case,
-                    id,
-                    PromiseOutcome::Renegotiated,
-                    Some(due),
-                    note.as_deref(),
-                    at,
-                    now,
-                )
-                .await?
+            PromiseCommand::Renegotiated { promise: e, due } => {
+                let at = when(&e.at).await?;
+                let due = Some(amends_app::method::parse_due(due, &tz, now)?);
+                let outcome = PromiseOutcome::Renegotiated;
+                app.promise_update(&case, &e.id, outcome, due, e.note.as_deref(), at, now)
+                    .await?
             }
         },
-        MethodCommand::Checkin(c) => {
-            let at = when(&c.at).await?;
-            app.checkin(&case, c.note.as_deref(), at, now).await?
-        }
+        MethodCommand::Checkin(c) => c.clone().run(app, &case, now).await?,
         MethodCommand::Amends(a) => match a {
             AmendsCommand::List => {
                 if let Some(plan) = plan_in_words(ctx, app, &case, now, |p| &p.amends).await? {
@@ -535,32 +416,18 @@ async fn run_open(
                 };
                 app.amends_add(&case, request, bounds, at, now).await?
             }
-            AmendsCommand::Done { id, note, at } => {
-                let at = when(at).await?;
-                app.amends_update(&case, id, AmendsStatus::Done, note.as_deref(), at, now)
+            AmendsCommand::Done(e) => {
+                let at = when(&e.at).await?;
+                app.amends_update(&case, &e.id, AmendsStatus::Done, e.note.as_deref(), at, now)
                     .await?
             }
-            AmendsCommand::Update {
-                id,
-                status,
-                note,
-                at,
-            } => {
-                let at = when(at).await?;
-                app.amends_update(&case, id, *status, note.as_deref(), at, now)
+            AmendsCommand::Update { item: e, status } => {
+                let at = when(&e.at).await?;
+                app.amends_update(&case, &e.id, *status, e.note.as_deref(), at, now)
                     .await?
             }
         },
-        MethodCommand::Gesture(GestureCommand::Add {
-            what,
-            cost,
-            preference,
-            at,
-        }) => {
-            let at = when(at).await?;
-            app.gesture_add(&case, what, *cost, preference.as_deref(), at, now)
-                .await?
-        }
+        MethodCommand::Gesture(GestureCommand::Add(g)) => g.clone().run(app, &case, now).await?,
         MethodCommand::Status(s) => {
             let at = match &s.at {
                 // "today" is now, "yesterday" its end, a later date the end of that day.
@@ -591,65 +458,23 @@ async fn log(app: &App, case: &CaseSummary, cmd: &LogCommand, now: Timestamp) ->
         let at = at.at.clone();
         async move { app.when(at.as_deref(), now).await }
     };
-    Ok(match cmd {
-        LogCommand::Contact {
-            dir,
-            channel,
-            note,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_contact(case, *dir, *channel, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Signal { signal, note, at } => {
-            let at = when(at).await?;
-            app.log_signal(case, *signal, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Passive { what, note, at } => {
-            let at = when(at).await?;
-            app.log_passive(case, *what, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Invitation {
-            channel,
-            words,
-            unblocked,
-            partner_ended,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_invitation(case, *channel, words, *unblocked, *partner_ended, at, now)
-                .await?
-        }
-        LogCommand::Urge {
-            intensity,
-            instead,
-            note,
-            at,
-        } => {
-            let at = when(at).await?;
-            app.log_urge(case, *intensity, instead, note.as_deref(), at, now)
-                .await?
-        }
-        LogCommand::Slip { what, note, at } => {
-            let at = when(at).await?;
-            app.log_slip(case, *what, note.as_deref(), at, now).await?
-        }
+    Ok(match cmd.clone() {
+        LogCommand::Contact(c) => c.run(app, case, now).await?,
+        LogCommand::Signal(c) => c.run(app, case, now).await?,
+        LogCommand::Passive(c) => c.run(app, case, now).await?,
+        LogCommand::Invitation(c) => c.run(app, case, now).await?,
+        LogCommand::Urge(c) => c.run(app, case, now).await?,
+        LogCommand::Slip(c) => c.run(app, case, now).await?,
+        LogCommand::Need(c) => c.run(app, case, now).await?,
         LogCommand::Sent { kind, channel, at } => {
-            let at = when(at).await?;
-            app.log_sent(case, *kind, *channel, None, at, now).await?
+            let at = when(&at).await?;
+            app.log_sent(case, kind, channel, None, at, now).await?
         }
         LogCommand::Question { text, at } => {
-            let at = when(at).await?;
-            app.log_question(case, text, at, now).await?
+            let at = when(&at).await?;
+            app.log_question(case, &text, at, now).await?
         }
-        LogCommand::Answered { id } => app.answer_question(case, id, now).await?,
-        LogCommand::Need { text, at } => {
-            let at = when(at).await?;
-            app.log_need(case, text, at, now).await?
-        }
+        LogCommand::Answered { id } => app.answer_question(case, &id, now).await?,
     })
 }
 
@@ -1177,12 +1002,6 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         }
     }
     let s = Settings {
-        exercise_per_week: args.exercise_per_week,
-        hobby_per_week: args.hobby_per_week,
-        social_per_week: args.social_per_week,
-        therapy_per_week: args.therapy_per_week,
-        meals_per_day: args.meals_per_day,
-        gesture_cost_limit: args.gesture_cost_limit,
         reminders: if args.no_reminders {
             Some(Vec::new())
         } else if args.remind.is_empty() {
@@ -1190,6 +1009,7 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         } else {
             Some(args.remind.clone())
         },
+        ..args.targets.clone()
     };
     if s != Settings::default() {
         let case = ctx.case(app).await?;

@@ -359,20 +359,29 @@ impl Bounds {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 #[schemars(deny_unknown_fields)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct Settings {
     /// SI-2: exercise sessions a week.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub exercise_per_week: Option<f64>,
     /// SI-7: hobby sessions a week.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub hobby_per_week: Option<f64>,
     /// SI-8: social contacts a week.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub social_per_week: Option<f64>,
     /// SI-4: therapy sessions a week.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub therapy_per_week: Option<f64>,
     /// SI-1: nutritious meals a day.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub meals_per_day: Option<f64>,
     /// L-21, KG-3: the most a gesture should cost, in the user's currency.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub gesture_cost_limit: Option<f64>,
     /// Habits the user wants a calendar reminder for (never a reminder to reach out, SAFE-6).
+    // On the command line these are `--remind` and `--no-reminders` (see the CLI's settings).
+    #[cfg_attr(feature = "clap", arg(skip))]
     pub reminders: Option<Vec<HabitKind>>,
 }
 

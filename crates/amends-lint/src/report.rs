@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Kind {
     /// The first, short message after no contact (RC-3, L-26).
     First,
@@ -318,6 +319,11 @@ impl Report {
 
     /// True when some finding has this rule id.
     pub fn has_rule(&self, rule: &str) -> bool {
-        self.findings.iter().any(|f| f.rule == rule)
+        self.finding(rule).is_some()
+    }
+
+    /// The first finding of this rule id, in report order.
+    pub fn finding(&self, rule: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.rule == rule)
     }
 }

@@ -5,11 +5,16 @@
 // bans are for the library.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
-use amends_lint::{Kind, check};
+use amends_lint::{Context, Kind, check};
 
 /// Whether `rule` fires on `text` as a draft of `kind`, with no records.
 pub(crate) fn has(text: &str, kind: Kind, rule: &str) -> bool {
     check(text, kind, None).unwrap().has_rule(rule)
+}
+
+/// Whether `rule` fires on `text` as a draft of `kind`, checked against the records in `ctx`.
+pub(crate) fn has_with(text: &str, kind: Kind, ctx: &Context, rule: &str) -> bool {
+    check(text, kind, Some(ctx)).unwrap().has_rule(rule)
 }
 
 /// `rule` fires on every text of `caught` and on none of `cleared`, each a draft of `kind`.

@@ -23,6 +23,14 @@ async fn journal(f: &Fixture, text: &str, d: f64) {
         .unwrap();
 }
 
+/// A case with one journal entry written here on day 1, its history read (and so kept).
+async fn kept_with_one_entry(text: &str) -> Fixture {
+    let f = fixture().await;
+    journal(&f, text, 1.0).await;
+    assert_eq!(f.app.history(&f.case).await.unwrap().len(), 1);
+    f
+}
+
 /// What a fresh reading of the store gives for the case: the history and the plan at `now`.
 async fn fresh(f: &Fixture, now: Timestamp) -> (Vec<amends_core::Event>, Plan) {
     let other = second(f).await;
@@ -30,6 +38,13 @@ async fn fresh(f: &Fixture, now: Timestamp) -> (Vec<amends_core::Event>, Plan) {
     let plan = other.plan(&f.case, now).await.unwrap();
     other.close().await;
     (history, plan)
+}
+
+/// The kept history is what a fresh reading of the store gives, `len` entries long.
+async fn assert_kept_is_fresh(f: &Fixture, now: Timestamp, len: usize) {
+    let (history, _) = fresh(f, now).await;
+    assert_eq!(history.len(), len);
+    assert_eq!(f.app.history(&f.case).await.unwrap(), history);
 }
 
 /// Every write adds to the kept history what the store holds, and the gates a write reports
@@ -57,34 +72,23 @@ async fn what_is_kept_is_what_the_store_holds_after_every_kind_of_write() {
         .await
         .unwrap();
     }
-    let out = app
-        .log_contact(&f.case, Direction::Out, Channel::Text, None, day(12.0), now)
-        .await
-        .unwrap();
+    // A contact on day `d`, logged now.
+    let contact = async |dir, channel, d| {
+        let logged = app.log_contact(&f.case, dir, channel, None, day(d), now);
+        logged.await.unwrap()
+    };
+    let out = contact(Direction::Out, Channel::Text, 12.0).await;
     gates.push((day(12.0), out.outreach_before.clone().unwrap()));
     gates.push((now, out.outreach_now.clone()));
     // At the same moment as the last entry, then logged late (before it).
-    let same = app
-        .log_contact(&f.case, Direction::In, Channel::Text, None, day(12.0), now)
-        .await
-        .unwrap();
+    let same = contact(Direction::In, Channel::Text, 12.0).await;
     gates.push((now, same.outreach_now.clone()));
     let late = app
         .log_signal(&f.case, Signal::AskedForSpace, None, day(11.0), now)
         .await
         .unwrap();
     gates.push((now, late.outreach_now.clone()));
-    let sent = app
-        .log_contact(
-            &f.case,
-            Direction::Out,
-            Channel::Email,
-            None,
-            day(11.5),
-            now,
-        )
-        .await
-        .unwrap();
+    let sent = contact(Direction::Out, Channel::Email, 11.5).await;
     gates.push((day(11.5), sent.outreach_before.clone().unwrap()));
     gates.push((now, sent.outreach_now.clone()));
     // A correction: the corrected entry stops counting.
@@ -100,10 +104,7 @@ async fn what_is_kept_is_what_the_store_holds_after_every_kind_of_write() {
     )
     .await
     .unwrap();
-    let after = app
-        .log_contact(&f.case, Direction::Out, Channel::Call, None, day(13.0), now)
-        .await
-        .unwrap();
+    let after = contact(Direction::Out, Channel::Call, 13.0).await;
     gates.push((now, after.outreach_now.clone()));
 
     let (history, plan) = fresh(&f, now).await;
@@ -151,10 +152,8 @@ async fn a_row_changed_after_the_history_was_kept_is_noticed() {
 /// and is kept with it.
 #[tokio::test]
 async fn another_writer_is_seen_by_the_next_request() {
-    let f = fixture().await;
+    let f = kept_with_one_entry("from here").await;
     let now = Timestamp::now();
-    journal(&f, "from here", 1.0).await;
-    assert_eq!(f.app.history(&f.case).await.unwrap().len(), 1);
     let other = second(&f).await;
     other
         .journal_add(&f.case, "from elsewhere", day(2.0), now)
@@ -166,18 +165,14 @@ async fn another_writer_is_seen_by_the_next_request() {
         .log_contact(&f.case, Direction::In, Channel::Text, None, day(3.0), now)
         .await
         .unwrap();
-    let (history, _) = fresh(&f, now).await;
-    assert_eq!(history.len(), 3);
-    assert_eq!(f.app.history(&f.case).await.unwrap(), history);
+    assert_kept_is_fresh(&f, now, 3).await;
 }
 
 /// A refused append leaves nothing behind: the kept history is still the store's.
 #[tokio::test]
 async fn a_failed_append_keeps_nothing_of_it() {
-    let f = fixture().await;
+    let f = kept_with_one_entry("the first").await;
     let now = Timestamp::now();
-    journal(&f, "the first", 1.0).await;
-    assert_eq!(f.app.history(&f.case).await.unwrap().len(), 1);
     let err = f
         .app
         .record(
@@ -192,7 +187,5 @@ async fn a_failed_append_keeps_nothing_of_it() {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Store(_)), "{err}");
-    let (history, _) = fresh(&f, now).await;
-    assert_eq!(history.len(), 1);
-    assert_eq!(f.app.history(&f.case).await.unwrap(), history);
+    assert_kept_is_fresh(&f, now, 1).await;
 }

@@ -166,8 +166,7 @@ fn help_documents_the_exit_codes() {
 
 #[test]
 fn with_a_case_claims_are_checked_against_the_records() {
-    let env = crate::Env::new();
-    env.ready();
+    let env = crate::Env::with_case();
     let claim = "I lied to you about where I was, and it left you doubting yourself. I'm sorry; \
                  it was my fault. I've had months of therapy since. Take all the time you need.";
     // Without --case the claim cannot be checked: there are no records to check it against.
@@ -182,12 +181,7 @@ fn with_a_case_claims_are_checked_against_the_records() {
         claim.as_bytes(),
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = crate::strings(&report["findings"], "rule");
     assert!(
         rules.contains(&"dishonesty"),
         "months of therapy with none logged (L-13): {rules:?}"

@@ -190,8 +190,7 @@ fn proc_line(pid: u32, file: &str, prefix: &str) -> String {
 #[test]
 #[cfg(target_os = "linux")]
 fn key_material_after_lock_is_gone_from_memory() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "an entry the server will read back"]);
     let key = data_key(&env.dir());
     let (server, port) = serve(&env);
@@ -259,8 +258,7 @@ fn tamper(dir: &Path, sql: &'static str, bind: &str) {
 /// why, and export rescues the rest.
 #[test]
 fn one_damaged_row_no_longer_blocks_the_case() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     for text in ["first words", "second words", "third words"] {
         env.ok(&["journal", "add", text]);
     }
@@ -300,12 +298,7 @@ fn one_damaged_row_no_longer_blocks_the_case() {
     let out = env.run(&["export", "--format", "json"]);
     assert!(out.status.success(), "{}", crate::text(&out.stderr));
     let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let texts: Vec<&str> = export["cases"][0]["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["text"].as_str())
-        .collect();
+    let texts = crate::strings(&export["cases"][0]["events"], "text");
     assert_eq!(texts, ["first words", "third words"]);
     assert_eq!(export["cases"][0]["damaged"][0]["id"], second.as_str());
 
@@ -317,8 +310,7 @@ fn one_damaged_row_no_longer_blocks_the_case() {
 /// Issue 14, defect 6: removing a "no" from the file went unnoticed and reopened outreach.
 #[test]
 fn deleting_a_no_is_reported_and_outreach_stays_closed() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["settings", "--time-zone", "UTC"]);
     env.ok(&["log", "signal", "blocked", "--at", "2024-03-01"]);
     env.ok(&["journal", "add", "later words"]);
@@ -334,8 +326,7 @@ fn deleting_a_no_is_reported_and_outreach_stays_closed() {
 /// accepting writes (201) and serving the wiped data. It now notices and locks.
 #[test]
 fn wipe_while_the_server_is_unlocked_locks_it() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "words from before the wipe"]);
     let (server, port) = serve(&env);
     let (cookie, csrf) = unlock(port);
@@ -362,8 +353,7 @@ fn wipe_while_the_server_is_unlocked_locks_it() {
 /// which whoever changed it chose; an escape sequence there must not reach the terminal.
 #[test]
 fn a_tampered_row_cannot_write_to_the_terminal() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "some words"]);
     env.ok(&["journal", "add", "more words"]);
     tamper(

@@ -54,6 +54,16 @@ impl Env {
         self.cmd(args).output().unwrap()
     }
 
+    /// Runs with another passphrase in `AMENDS_PASSPHRASE`, or with none set.
+    pub fn run_with_passphrase(&self, args: &[&str], passphrase: Option<&str>) -> Output {
+        let mut cmd = self.cmd(args);
+        match passphrase {
+            Some(p) => cmd.env("AMENDS_PASSPHRASE", p),
+            None => cmd.env_remove("AMENDS_PASSPHRASE"),
+        };
+        cmd.output().unwrap()
+    }
+
     pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
         let mut child = self
             .cmd(args)
@@ -85,6 +95,13 @@ impl Env {
         failed_saying(&self.run(args), words)
     }
 
+    /// A data folder set up with one case, where most tests start.
+    pub fn with_case() -> Self {
+        let env = Self::new();
+        env.ready();
+        env
+    }
+
     pub fn ready(&self) {
         self.ok(&["init"]);
         self.ok(&[
@@ -108,6 +125,22 @@ pub fn failed_saying(out: &Output, words: &str) -> String {
 
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An output stream says `words`; the failure shows all it said.
+pub fn assert_says(stream: &[u8], words: &str) {
+    let said = text(stream);
+    assert!(said.contains(words), "expected {words:?} in: {said}");
+}
+
+/// The `field` string of each object in a JSON list (the rule of each finding, the id of each
+/// question).
+pub fn strings<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[field].as_str().unwrap())
+        .collect()
 }
 
 pub fn all_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,7 +1,7 @@
 //! The method's commands end to end: assessments, the workbook, logs, habits, promises, status
 //! and the calendar, with their errors.
 
-use crate::{Env, text};
+use crate::{Env, strings, text};
 
 const INTAKE_TOML: &str = r#"
 motives = ["put-right", "this-person"]
@@ -30,10 +30,22 @@ fn fails(env: &Env, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap(), text(&out.stderr))
 }
 
+/// The command fails with exit `code` and says each of `says`; gives what it said.
+fn refused(env: &Env, args: &[&str], code: i32, says: &[&str]) -> String {
+    let (exit, err) = fails(env, args);
+    assert_eq!(exit, code, "amends {args:?}: {err}");
+    for words in says {
+        assert!(
+            err.contains(words),
+            "amends {args:?} should say {words:?}: {err}"
+        );
+    }
+    err
+}
+
 #[test]
 fn status_json_has_the_documented_shape_and_outreach_starts_closed() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["settings", "--time-zone", "UTC"]);
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(v["phase"], "intake");
@@ -125,11 +137,10 @@ fn a_workbook_row_is_corrected_by_its_id() {
         "{listed}"
     );
 
-    let (_, err) = fails(
-        &env,
+    env.fails(
         &["workbook", "why", "--correct", &id, "chain=a", "chain=b"],
+        "\"loss\"",
     );
-    assert!(err.contains("\"loss\""), "{err}");
     let v = json(&env.ok(&[
         "--json",
         "workbook",
@@ -145,46 +156,41 @@ fn a_workbook_row_is_corrected_by_its_id() {
         !listed.contains(&format!("{id} ")),
         "the old version is not listed: {listed}"
     );
-    let (_, err) = fails(&env, &["workbook", "loss", "--correct", &id, "text=again"]);
-    assert!(
-        err.contains("correct"),
-        "correcting the old version again is refused: {err}"
+    // Correcting the old version again is refused.
+    env.fails(
+        &["workbook", "loss", "--correct", &id, "text=again"],
+        "correct",
     );
 }
 
 #[test]
 fn bad_answers_are_refused_with_what_to_do_and_nothing_is_stored() {
-    let env = Env::new();
-    env.ready();
-    let (code, err) = fails(&env, &["assess", "intake", "commitment=9"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("commitment"), "{err}");
-    assert!(err.contains("motives: missing"), "{err}");
-    let (_, err) = fails(
+    let env = Env::with_case();
+    refused(
         &env,
-        &[
-            "workbook",
-            "act",
-            "act=everything",
-            "impact=x",
-            "feelings=x",
-            "their_shoes=x",
-        ],
+        &["assess", "intake", "commitment=9"],
+        1,
+        &["commitment", "motives: missing"],
     );
-    assert!(err.contains("DMG-1"), "{err}");
-    let (_, err) = fails(&env, &["workbook", "why", "chain=only one level"]);
-    assert!(err.contains("at least 2"), "{err}");
+    let act = [
+        "workbook",
+        "act",
+        "act=everything",
+        "impact=x",
+        "feelings=x",
+        "their_shoes=x",
+    ];
+    env.fails(&act, "DMG-1");
+    env.fails(&["workbook", "why", "chain=only one level"], "at least 2");
     // With no terminal and no answers, it says how to give them.
-    let (_, err) = fails(&env, &["assess", "walkaway"]);
-    assert!(err.contains("--from FILE"), "{err}");
+    env.fails(&["assess", "walkaway"], "--from FILE");
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(v["phase"], "intake");
 }
 
 #[test]
 fn unknown_signals_and_channels_list_the_valid_ones() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     for (args, listed) in [
         (
             &["log", "signal", "ghosted"][..],
@@ -199,21 +205,14 @@ fn unknown_signals_and_channels_list_the_valid_ones() {
             &["out, in"],
         ),
     ] {
-        let (code, err) = fails(&env, args);
-        assert_eq!(code, 64, "{args:?}");
-        for valid in listed {
-            assert!(err.contains(valid), "{err}");
-        }
+        refused(&env, args, 64, listed);
     }
 }
 
 #[test]
 fn absurd_values_and_future_times_are_refused() {
-    let env = Env::new();
-    env.ready();
-    let (code, err) = fails(&env, &["habit", "sleep", "30"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("0 to 20"), "{err}");
+    let env = Env::with_case();
+    refused(&env, &["habit", "sleep", "30"], 1, &["0 to 20"]);
     for (args, says) in [
         (&["habit", "exercise", "-10"][..], "not believable"),
         (&["gesture", "add", "flowers", "--cost", "-5"], "-5"),
@@ -240,20 +239,18 @@ fn absurd_values_and_future_times_are_refused() {
 /// Issue 13: a refusal by a rule of the method exits 3, told apart from input to fix (1).
 #[test]
 fn a_promise_under_a_final_no_is_refused_with_exit_code_3() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["log", "signal", "asked-no-contact"]);
-    let (code, err) = fails(&env, &["promise", "add", "Call on Sunday"]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("SAFE-1"), "{err}");
+    refused(&env, &["promise", "add", "Call on Sunday"], 3, &["SAFE-1"]);
 }
 
 #[test]
 fn unknown_promise_ids_are_reported() {
-    let env = Env::new();
-    env.ready();
-    let (_, err) = fails(&env, &["promise", "kept", "no-such-id"]);
-    assert!(err.contains("no promise with id \"no-such-id\""), "{err}");
+    let env = Env::with_case();
+    env.fails(
+        &["promise", "kept", "no-such-id"],
+        "no promise with id \"no-such-id\"",
+    );
     let v = json(&env.ok(&[
         "--json",
         "promise",
@@ -273,8 +270,7 @@ fn unknown_promise_ids_are_reported() {
 
 #[test]
 fn a_contact_while_outreach_is_closed_is_recorded_and_answered_with_the_reasons() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let out = env.ok(&[
         "log",
         "contact",
@@ -301,8 +297,7 @@ fn a_contact_while_outreach_is_closed_is_recorded_and_answered_with_the_reasons(
 
 #[test]
 fn a_no_locks_outreach_and_the_status_says_why_without_a_date() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let out = env.ok(&["log", "signal", "asked-no-contact"]);
     assert!(out.contains("SAFE-1"), "{out}");
     let v = json(&env.ok(&["--json", "status"]));
@@ -319,8 +314,7 @@ fn a_no_locks_outreach_and_the_status_says_why_without_a_date() {
 
 #[test]
 fn status_at_an_earlier_moment_ignores_what_came_later() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["settings", "--time-zone", "UTC"]);
     env.ok(&["log", "signal", "blocked", "--at", "2024-03-01"]);
     let then = json(&env.ok(&["--json", "status", "--at", "2024-02-01"]));
@@ -338,8 +332,7 @@ fn status_at_an_earlier_moment_ignores_what_came_later() {
 
 #[test]
 fn the_calendar_is_written_privately_and_holds_no_reach_out_reminder() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["settings", "--remind", "sleep"]);
     env.ok(&["log", "signal", "agreed-to-check-ins"]);
     env.ok(&["checkin", "--note", "went well"]);
@@ -356,17 +349,16 @@ fn the_calendar_is_written_privately_and_holds_no_reach_out_reminder() {
         std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let (_, err) = fails(&env, &["calendar", "--output", path.to_str().unwrap()]);
-    assert!(err.contains("already exists"), "{err}");
+    env.fails(
+        &["calendar", "--output", path.to_str().unwrap()],
+        "already exists",
+    );
 }
 
 #[test]
 fn check_ins_need_their_agreement_and_amends_keep_their_bounds() {
-    let env = Env::new();
-    env.ready();
-    let (code, err) = fails(&env, &["checkin"]);
-    assert!(err.contains("TR-5"), "{err}");
-    assert_eq!(code, 1, "{err}");
+    let env = Env::with_case();
+    refused(&env, &["checkin"], 1, &["TR-5"]);
     let v = json(&env.ok(&[
         "--json",
         "amends",
@@ -378,8 +370,7 @@ fn check_ins_need_their_agreement_and_amends_keep_their_bounds() {
     let list = json(&env.ok(&["--json", "amends", "list"]));
     assert_eq!(list[0]["within_bounds"], false);
     env.ok(&["amends", "done", &id]);
-    let (_, err) = fails(&env, &["amends", "done", "nope"]);
-    assert!(err.contains("no amends item"), "{err}");
+    env.fails(&["amends", "done", "nope"], "no amends item");
     let human = env.ok(&["habit", "step", "first anger-management class"]);
     assert!(human.contains("Logged (habit)"), "{human}");
 }
@@ -388,12 +379,7 @@ fn check_ins_need_their_agreement_and_amends_keep_their_bounds() {
 fn questions_are_listed_from_the_shared_definitions() {
     let env = Env::new();
     let v = json(&env.ok(&["--json", "assess", "intake", "--questions"]));
-    let ids: Vec<&str> = v["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["id"].as_str().unwrap())
-        .collect();
+    let ids = strings(&v["questions"], "id");
     assert!(
         ids.contains(&"motives") && ids.contains(&"dangerous_harm"),
         "{ids:?}"
@@ -403,8 +389,7 @@ fn questions_are_listed_from_the_shared_definitions() {
 
 #[test]
 fn their_questions_are_logged_and_answered_ls_1() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let logged = json(&env.ok(&[
         "--json",
         "log",
@@ -421,17 +406,19 @@ fn their_questions_are_logged_and_answered_ls_1() {
         json(&env.ok(&["--json", "status"]))["unanswered_questions"],
         0
     );
-    let (code, err) = fails(&env, &["log", "answered", "no-such-question"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("no question with id"), "{err}");
+    refused(
+        &env,
+        &["log", "answered", "no-such-question"],
+        1,
+        &["no question with id"],
+    );
 }
 
 /// Issue 14, defect 3: `--at today` showed the plan of 9999-12-29 with a 2,912,100-day
 /// no-contact count, and `--at yesterday` could fail with "timestamp overflowed".
 #[test]
 fn status_at_today_or_yesterday_is_about_this_week() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["settings", "--time-zone", "Pacific/Kiritimati"]);
     let today = json(&env.ok(&["--json", "status"]));
     for at in ["today", "yesterday", "Today", " yesterday "] {
@@ -446,16 +433,75 @@ fn status_at_today_or_yesterday_is_about_this_week() {
 /// silently, from a file and from the arguments alike; it is refused with the question list.
 #[test]
 fn unknown_answer_fields_are_refused() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let file = env.tmp.path().join("intake.toml");
     std::fs::write(&file, format!("{INTAKE_TOML}\nhonnest = true\n")).unwrap();
-    let (code, err) = fails(
-        &env,
-        &["assess", "intake", "--from", file.to_str().unwrap()],
-    );
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("honnest: there is no such question"), "{err}");
+    let from_file = ["assess", "intake", "--from", file.to_str().unwrap()];
+    refused(&env, &from_file, 1, &["honnest: there is no such question"]);
     let v = json(&env.ok(&["--json", "status"]));
     assert_eq!(v["intake_done"], false, "nothing was stored");
+}
+
+/// The ids of the arguments clap reads for `T`, and the fields of `T`'s JSON schema (what the
+/// API reads), each sorted.
+fn arg_and_field_names<T: clap::Args + schemars::JsonSchema>() -> (Vec<String>, Vec<String>) {
+    let cli = T::augment_args(clap::Command::new("amends"));
+    let mut args: Vec<String> = cli
+        .get_arguments()
+        .map(|a| a.get_id().as_str().to_string())
+        .collect();
+    let schema = schemars::schema_for!(T);
+    let mut fields: Vec<String> = schema.as_value()["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    args.sort();
+    fields.sort();
+    (args, fields)
+}
+
+/// Issue 13: the log commands, `checkin`, `gesture add` and `promise add` take the app's typed
+/// commands as their arguments, so each field the API accepts for one is an option or argument
+/// of the command line, by the same name, and nothing else is.
+#[test]
+fn log_arguments_are_the_fields_of_the_api_commands() {
+    use amends_app::command::{
+        AddPromise, CheckIn, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive, LogSignal,
+        LogSlip, LogUrge,
+    };
+    for (command, (args, fields)) in [
+        ("log contact", arg_and_field_names::<LogContact>()),
+        ("log signal", arg_and_field_names::<LogSignal>()),
+        ("log passive", arg_and_field_names::<LogPassive>()),
+        ("log invitation", arg_and_field_names::<LogInvitation>()),
+        ("log urge", arg_and_field_names::<LogUrge>()),
+        ("log slip", arg_and_field_names::<LogSlip>()),
+        ("log need", arg_and_field_names::<LogNeed>()),
+        ("checkin", arg_and_field_names::<CheckIn>()),
+        ("gesture add", arg_and_field_names::<LogGesture>()),
+        ("promise add", arg_and_field_names::<AddPromise>()),
+    ] {
+        assert_eq!(args, fields, "{command}");
+        assert!(args.contains(&"at".to_string()), "{command} takes --at");
+    }
+}
+
+/// Issue 13: `settings` takes the targets as the settings type the API takes: each of its
+/// fields is an option, but the reminders, which are `--remind` and `--no-reminders`.
+#[test]
+fn settings_options_are_the_fields_of_the_api_settings() {
+    let (args, mut fields) = arg_and_field_names::<amends_core::Settings>();
+    fields.retain(|f| f != "reminders");
+    assert_eq!(args, fields);
+    let help = Env::new().ok(&["settings", "--help"]);
+    for option in [
+        "--exercise-per-week",
+        "--gesture-cost-limit",
+        "--remind",
+        "--no-reminders",
+    ] {
+        assert!(help.contains(option), "{option} missing from: {help}");
+    }
 }

@@ -1,6 +1,6 @@
 //! The storage commands end to end: init, case, journal, export, passwd, wipe, and the errors.
 
-use crate::{Env, PASS, all_files, contains, failed_saying, text};
+use crate::{Env, PASS, all_files, assert_says, contains, failed_saying, strings, text};
 
 #[test]
 fn init_case_journal_and_list_round_trip() {
@@ -31,12 +31,7 @@ fn init_case_journal_and_list_round_trip() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let list: serde_json::Value =
         serde_json::from_str(&env.ok(&["--json", "journal", "list"])).unwrap();
-    let texts: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap())
-        .collect();
+    let texts = strings(&list, "text");
     assert_eq!(texts, ["first entry", "second entry\nover two lines\n"]);
     let human = env.ok(&["journal", "list"]);
     assert!(human.contains("    over two lines"), "{human}");
@@ -44,8 +39,7 @@ fn init_case_journal_and_list_round_trip() {
 
 #[test]
 fn no_plaintext_on_disk_and_export_finds_it() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let marker = format!("UNIQUE-MARKER-{}", std::process::id());
     env.ok(&[
         "journal",
@@ -81,8 +75,7 @@ fn no_plaintext_on_disk_and_export_finds_it() {
 #[test]
 fn export_to_a_file_is_private_and_not_overwritten_by_accident() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "exported words"]);
     let file = env.tmp.path().join("out.md");
     let path = file.to_str().unwrap();
@@ -111,16 +104,11 @@ fn export_to_a_file_is_private_and_not_overwritten_by_accident() {
 
 #[test]
 fn wrong_passphrase_exits_non_zero_and_changes_nothing() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "kept safe"]);
     let db = env.dir().join("amends.db");
     let before = std::fs::read(&db).unwrap();
-    let out = env
-        .cmd(&["journal", "add", "intruder"])
-        .env("AMENDS_PASSPHRASE", "wrong")
-        .output()
-        .unwrap();
+    let out = env.run_with_passphrase(&["journal", "add", "intruder"], Some("wrong"));
     failed_saying(&out, "does not open");
     assert_eq!(std::fs::read(&db).unwrap(), before);
     assert_eq!(
@@ -133,8 +121,7 @@ fn wrong_passphrase_exits_non_zero_and_changes_nothing() {
 
 #[test]
 fn passwd_rewraps_old_fails_new_opens_everything() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["journal", "add", "before the change"]);
     let out = env
         .cmd(&["passwd"])
@@ -143,19 +130,14 @@ fn passwd_rewraps_old_fails_new_opens_everything() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     env.fails(&["journal", "list"], "does not open");
-    let new = env
-        .cmd(&["journal", "list"])
-        .env("AMENDS_PASSPHRASE", "a brand new passphrase")
-        .output()
-        .unwrap();
+    let new = env.run_with_passphrase(&["journal", "list"], Some("a brand new passphrase"));
     assert!(new.status.success());
     assert!(text(&new.stdout).contains("before the change"));
 }
 
 #[test]
 fn passwd_without_a_new_passphrase_changes_nothing() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.fails(&["passwd"], "AMENDS_NEW_PASSPHRASE");
     env.ok(&["journal", "list"]);
 }
@@ -163,11 +145,7 @@ fn passwd_without_a_new_passphrase_changes_nothing() {
 #[test]
 fn an_empty_passphrase_is_refused_at_init() {
     let env = Env::new();
-    let out = env
-        .cmd(&["init"])
-        .env("AMENDS_PASSPHRASE", "   ")
-        .output()
-        .unwrap();
+    let out = env.run_with_passphrase(&["init"], Some("   "));
     failed_saying(&out, "passphrase is empty");
     assert!(!env.dir().join("amends.db").exists());
 }
@@ -175,18 +153,13 @@ fn an_empty_passphrase_is_refused_at_init() {
 #[test]
 fn without_a_terminal_or_variable_the_passphrase_is_asked_for_by_name() {
     let env = Env::new();
-    let out = env
-        .cmd(&["init"])
-        .env_remove("AMENDS_PASSPHRASE")
-        .output()
-        .unwrap();
+    let out = env.run_with_passphrase(&["init"], None);
     failed_saying(&out, "AMENDS_PASSPHRASE");
 }
 
 #[test]
 fn init_twice_is_refused() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.fails(&["init"], "already set up");
 }
 
@@ -204,8 +177,7 @@ fn commands_before_init_say_how_to_start() {
 
 #[test]
 fn invalid_utf8_on_stdin_is_refused_with_its_offset() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let out = env.run_with_stdin(&["journal", "add"], b"fine so far \xc3\x28 then broken");
     failed_saying(&out, "offset 12");
     assert_eq!(env.ok(&["--json", "journal", "list"]).trim(), "[]");
@@ -213,8 +185,7 @@ fn invalid_utf8_on_stdin_is_refused_with_its_offset() {
 
 #[test]
 fn a_journal_entry_over_one_mib_is_refused_with_the_limit() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let big = vec![b'a'; 1024 * 1024 + 10];
     let out = env.run_with_stdin(&["journal", "add"], &big);
     failed_saying(&out, "1048576");
@@ -223,8 +194,7 @@ fn a_journal_entry_over_one_mib_is_refused_with_the_limit() {
 
 #[test]
 fn an_empty_entry_is_refused() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let out = env.run_with_stdin(&["journal", "add"], b"  \n");
     failed_saying(&out, "empty");
 }
@@ -284,8 +254,7 @@ fn the_data_dir_can_come_from_the_environment() {
 
 #[test]
 fn two_processes_writing_at_once_both_land() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let children: Vec<_> = (0..2)
         .map(|i| {
             env.cmd(&["journal", "add", &format!("concurrent entry {i}")])
@@ -307,8 +276,7 @@ fn two_processes_writing_at_once_both_land() {
 
 #[test]
 fn wipe_needs_confirmation_without_a_terminal() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.fails(&["wipe"], "--yes");
     assert!(env.dir().join("amends.db").exists());
     env.ok(&["wipe", "--yes"]);
@@ -322,17 +290,12 @@ fn an_unknown_relationship_lists_the_valid_ones() {
     env.ok(&["init"]);
     let out = env.run(&["case", "new", "--name", "X", "--relationship", "cousin"]);
     assert_eq!(out.status.code(), Some(64));
-    assert!(
-        text(&out.stderr).contains("partner, spouse, friend, family"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_says(&out.stderr, "partner, spouse, friend, family");
 }
 
 #[test]
 fn several_cases_need_a_case_flag() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["case", "new", "--name", "Alex", "--relationship", "friend"]);
     env.fails(&["journal", "add", "which one?"], "--case");
     env.ok(&["--case", "alex", "journal", "add", "for Alex"]);
@@ -380,18 +343,10 @@ fn init_on_a_terminal_asks_twice_and_again_when_they_differ() {
     assert!(shown.contains("did not match"), "{shown}");
     assert!(shown.contains("cannot be recovered"));
     // The passphrase typed on the terminal is the one that opens the store.
-    let list = env
-        .cmd(&["case", "list"])
-        .env("AMENDS_PASSPHRASE", "correct horse")
-        .output()
-        .unwrap();
+    let list = env.run_with_passphrase(&["case", "list"], Some("correct horse"));
     assert!(list.status.success(), "{}", text(&list.stderr));
     let listed = on_a_terminal(&env, "case list", "correct horse\n");
-    assert!(
-        text(&listed.stdout).contains("No cases yet"),
-        "{}",
-        text(&listed.stdout)
-    );
+    assert_says(&listed.stdout, "No cases yet");
 }
 
 #[test]
@@ -399,18 +354,13 @@ fn three_mismatched_passphrases_create_nothing() {
     let env = Env::new();
     let out = on_a_terminal(&env, "init", "a1\nb1\na2\nb2\na3\nb3\n");
     assert!(!out.status.success());
-    assert!(
-        text(&out.stdout).contains("did not match; nothing was changed"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert_says(&out.stdout, "did not match; nothing was changed");
     assert!(!env.dir().join("amends.db").exists());
 }
 
 #[test]
 fn a_journal_entry_with_self_harm_words_shows_the_crisis_lines_safe_3() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let out = env.run_with_stdin(&["journal", "add"], b"honestly i dont want to live anymore");
     assert!(out.status.success());
     let err = text(&out.stderr);
@@ -432,8 +382,7 @@ fn a_journal_entry_with_self_harm_words_shows_the_crisis_lines_safe_3() {
 /// apart by `--case`; such names are refused when the case is made.
 #[test]
 fn case_selector_that_could_mean_two_cases_is_refused() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     env.ok(&["case", "new", "--name", "Alex", "--relationship", "friend"]);
     for name in ["1", "2", "robin", " ALEX "] {
         let out = env.run(&["case", "new", "--name", name, "--relationship", "friend"]);
@@ -459,8 +408,7 @@ fn case_selector_that_could_mean_two_cases_is_refused() {
 /// stored are shown escaped.
 #[test]
 fn ansi_escapes_and_newlines_in_names_are_not_printed_raw() {
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     for name in ["Sam\u{1b}[2J", "Sam\nDone.", "Sam\u{202e}maS"] {
         let out = env.run(&["case", "new", "--name", name, "--relationship", "friend"]);
         assert!(!out.status.success(), "{name:?} was accepted");
@@ -502,8 +450,7 @@ fn ansi_escapes_and_newlines_in_names_are_not_printed_raw() {
 #[test]
 fn the_cli_has_an_unlock_throttle() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
-    env.ready();
+    let env = Env::with_case();
     let guess = |pass: &str| {
         env.cmd(&["journal", "list"])
             .env("AMENDS_PASSPHRASE", pass)

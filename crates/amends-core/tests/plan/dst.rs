@@ -46,27 +46,42 @@ fn days_and_nc2_end(h: &History, at: &str) -> (i64, Option<Timestamp>) {
     (p.no_contact.days, end)
 }
 
+/// After a call out at `contact`, each row: a moment, the no-contact day count then, and when
+/// NC-2's thirty days are up (none once they are).
+fn assert_nc2(contact: &str, rows: &[(&str, i64, Option<&str>)]) {
+    let h = history_with_contact_out(contact);
+    for &(at, days, end) in rows {
+        let expected = (days, end.map(ts));
+        assert_eq!(days_and_nc2_end(&h, at), expected, "at {at}");
+    }
+}
+
 #[test]
 fn nc_2_thirty_days_span_the_spring_change_at_the_same_wall_clock_time() {
-    // Noon in Berlin on 20 March (CET); clocks go forward on 31 March.
-    let h = history_with_contact_out("2024-03-20T12:00:00+01:00");
-    // Thirty calendar days later is noon CEST, which is 719 hours, not 720.
-    assert_eq!(
-        days_and_nc2_end(&h, "2024-04-19T11:30:00+02:00"),
-        (29, Some(ts("2024-04-19T12:00:00+02:00")))
-    );
-    assert_eq!(
-        days_and_nc2_end(&h, "2024-04-19T12:00:00+02:00"),
-        (30, None)
+    // Noon in Berlin on 20 March (CET); clocks go forward on 31 March. Thirty calendar days
+    // later is noon CEST, which is 719 hours, not 720.
+    assert_nc2(
+        "2024-03-20T12:00:00+01:00",
+        &[
+            (
+                "2024-04-19T11:30:00+02:00",
+                29,
+                Some("2024-04-19T12:00:00+02:00"),
+            ),
+            ("2024-04-19T12:00:00+02:00", 30, None),
+        ],
     );
 }
 
 #[test]
 fn nc_2_thirty_days_span_the_autumn_change_at_the_same_wall_clock_time() {
-    let h = history_with_contact_out("2024-10-20T12:00:00+02:00");
-    assert_eq!(
-        days_and_nc2_end(&h, "2024-11-19T11:59:00+01:00"),
-        (29, Some(ts("2024-11-19T12:00:00+01:00")))
+    assert_nc2(
+        "2024-10-20T12:00:00+02:00",
+        &[(
+            "2024-11-19T11:59:00+01:00",
+            29,
+            Some("2024-11-19T12:00:00+01:00"),
+        )],
     );
 }
 

@@ -3,7 +3,7 @@
 
 use amends_lint::{Context, Kind, LoggedStep, Severity, Verdict, check};
 
-use crate::{fires_on, has};
+use crate::{fires_on, has, has_with};
 
 #[test]
 fn json_matches_the_design_contract() {
@@ -292,13 +292,8 @@ fn dishonesty_with_records_checks_claims() {
         records_known: true,
         ..Context::default()
     };
-    let r = check(
-        "After months of therapy I see it.",
-        Kind::Apology,
-        Some(&none),
-    )
-    .unwrap();
-    assert!(r.has_rule("dishonesty"));
+    let claim = "After months of therapy I see it.";
+    assert!(has_with(claim, Kind::Apology, &none, "dishonesty"));
     let real = Context {
         records_known: true,
         therapy_sessions: 10,
@@ -320,11 +315,8 @@ fn dishonesty_with_records_checks_claims() {
         times_happened: Some(3),
         ..Context::default()
     };
-    assert!(
-        check("It was only once.", Kind::Apology, Some(&counted))
-            .unwrap()
-            .has_rule("dishonesty")
-    );
+    let once = "It was only once.";
+    assert!(has_with(once, Kind::Apology, &counted, "dishonesty"));
 }
 
 #[test]
@@ -352,11 +344,7 @@ fn frequency_needs_records_and_blocks_each_cadence_breach() {
     ];
     for ctx in &cases {
         let r = check(text, Kind::Apology, Some(ctx)).unwrap();
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.rule == "frequency")
-            .unwrap_or_else(|| panic!("{ctx:?}"));
+        let f = r.finding("frequency").unwrap_or_else(|| panic!("{ctx:?}"));
         assert_eq!(f.severity, Severity::Block);
         assert_eq!(r.verdict, Verdict::DoNotSend);
     }
@@ -372,11 +360,7 @@ fn frequency_needs_records_and_blocks_each_cadence_breach() {
         days_since_last_outbound: Some(7),
         ..Context::default()
     };
-    assert!(
-        !check(text, Kind::Apology, Some(&fine))
-            .unwrap()
-            .has_rule("frequency")
-    );
+    assert!(!has_with(text, Kind::Apology, &fine, "frequency"));
 }
 
 #[test]
@@ -395,21 +379,9 @@ fn gift_cost_uses_the_threshold() {
         ..Context::default()
     };
     let text = "Something small for your desk.";
-    assert!(
-        !check(text, Kind::Gift, Some(&cheap))
-            .unwrap()
-            .has_rule("expensive-gift")
-    );
-    assert!(
-        check(text, Kind::Gift, Some(&dear))
-            .unwrap()
-            .has_rule("expensive-gift")
-    );
-    assert!(
-        !check(text, Kind::Gift, Some(&generous))
-            .unwrap()
-            .has_rule("expensive-gift")
-    );
+    assert!(!has_with(text, Kind::Gift, &cheap, "expensive-gift"));
+    assert!(has_with(text, Kind::Gift, &dear, "expensive-gift"));
+    assert!(!has_with(text, Kind::Gift, &generous, "expensive-gift"));
     assert!(
         check("It cost £120 but you're worth it.", Kind::Gift, None)
             .unwrap()

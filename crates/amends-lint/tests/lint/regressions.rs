@@ -304,11 +304,7 @@ fn the_gap_message_reads_today_not_today_ago() {
         Some(&ctx),
     )
     .unwrap();
-    let gap = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "frequency")
-        .expect("the 7-day gap is found");
+    let gap = r.finding("frequency").expect("the 7-day gap is found");
     assert!(
         gap.message.starts_with("Your last message went out today."),
         "{}",
