@@ -272,6 +272,25 @@ pub struct Group {
     pub dedup: u16,
 }
 
+impl Group {
+    /// A group with nothing of its own: no message, label, filter, record claim or cue class.
+    /// The marker lists and a rule's exceptions load as these; `dedup` is its own index.
+    fn plain(name: &str, dedup: u16) -> Group {
+        Group {
+            name: name.to_owned(),
+            message: None,
+            suggestion: None,
+            label: None,
+            filters: 0,
+            labels: Vec::new(),
+            therapy: false,
+            min_days: 0,
+            cue: None,
+            dedup,
+        }
+    }
+}
+
 /// A co-occurrence of cue classes that makes a finding (the `[[combine]]` tables of a lexicon
 /// file): one hit of every class in `all` within `window` words, the hits sharing no words,
 /// and no hit of an `unless` class within `window` words of them.
@@ -376,18 +395,6 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     if file.starts_with("markers") {
         let m: MarkerFile =
             toml::from_str(src).map_err(|source| LexiconError::Toml { file, source })?;
-        let mk = |name: &str, dedup: u16| Group {
-            name: name.to_owned(),
-            message: None,
-            suggestion: None,
-            label: None,
-            filters: 0,
-            labels: Vec::new(),
-            therapy: false,
-            min_days: 0,
-            cue: None,
-            dedup,
-        };
         let mut phrases = Vec::new();
         phrases.extend(m.reported.into_iter().map(|p| (0u16, p, 8)));
         phrases.extend(m.hypothetical.into_iter().map(|p| (1u16, p, 8)));
@@ -405,9 +412,9 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
                 message: String::new(),
                 suggestion: String::new(),
                 groups: vec![
-                    mk("reported", 0),
-                    mk("hypothetical", 1),
-                    mk("reported_own", 2),
+                    Group::plain("reported", 0),
+                    Group::plain("hypothetical", 1),
+                    Group::plain("reported_own", 2),
                 ],
                 cue_classes: Vec::new(),
                 combines: Vec::new(),
@@ -487,18 +494,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     if !exceptions.is_empty() {
         let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
         phrases.extend(exceptions.into_iter().map(|p| (gi, p, 8)));
-        groups.push(Group {
-            name: EXCEPT_GROUP.to_owned(),
-            message: None,
-            suggestion: None,
-            label: None,
-            filters: 0,
-            labels: Vec::new(),
-            therapy: false,
-            min_days: 0,
-            cue: None,
-            dedup: gi,
-        });
+        groups.push(Group::plain(EXCEPT_GROUP, gi));
     }
     let kinds = f.kinds.iter().fold(0u8, |acc, k| acc | k.bit());
     Ok(Loaded {
@@ -677,44 +673,9 @@ mod tests {
         assert_eq!(e.len(), 2);
     }
 
-    const CUE_FILE: &str = r#"
-rule = "cue-test"
-method = "L-99"
-kinds = ["journal"]
-severity = "block"
-message = "m"
-suggestion = "s"
-
-[[group]]
-name = "said outright"
-phrases = ["a phrase"]
-
-[[group]]
-name = "means"
-cue = "means"
-phrases = ["pills"]
-
-[[group]]
-name = "kept"
-cue = "kept"
-phrases = ["saved up"]
-
-[[group]]
-name = "kept too"
-cue = "kept"
-phrases = ["stockpiled"]
-
-[[group]]
-name = "everyday"
-cue = "everyday"
-phrases = ["prescribed"]
-
-[[combine]]
-name = "kept back"
-all = ["means", "kept|means"]
-unless = ["everyday"]
-window = 12
-"#;
+    /// A small rule lexicon with cue classes and a combine table, kept as the data file it
+    /// stands for.
+    const CUE_FILE: &str = include_str!("../tests/data/cue-test.toml");
 
     /// The error loading `src` as a rule's lexicon gives; `what` says what should not load.
     fn load_error(src: &str, what: &str) -> String {
