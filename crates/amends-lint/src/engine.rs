@@ -138,6 +138,8 @@ pub struct Engine {
     model_lex: Vec<Option<u16>>,
     /// The model's weights laid out for scoring (see [`model::Rows`]).
     model_rows: Option<model::Rows>,
+    /// The lexicons' ids as the model's features hash them, once.
+    lex_ids: model::LexIds,
 }
 
 impl std::fmt::Debug for Engine {
@@ -207,6 +209,7 @@ impl Engine {
                 .collect()
         });
         let model_rows = model.as_ref().map(Model::rows);
+        let lex_ids = model::LexIds::new(&lexicons);
         Ok(Engine {
             tables,
             lexicons,
@@ -216,6 +219,7 @@ impl Engine {
             model,
             model_lex,
             model_rows,
+            lex_ids,
         })
     }
 
@@ -329,7 +333,7 @@ impl Engine {
         if !matches!(kind, Kind::Apology | Kind::Email | Kind::Ask) {
             return None;
         }
-        let fz = Featurizer::new(doc, hits, &self.lexicons);
+        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
         let (probs, narrowed) = self
             .model_rows
             .as_ref()?
