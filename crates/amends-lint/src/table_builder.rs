@@ -149,7 +149,8 @@ fn offsets<T>(lists: &[Vec<T>]) -> Vec<u32> {
 /// rank among the set bits. The ids are given depth first, a node's children as one block when
 /// the node is reached: a chain of single children (most of the trie: the long phrases) then
 /// lies in consecutive nodes, and the walk reads on along a cache line instead of jumping across
-/// the table at every byte, as it did with ids given breadth first.
+/// the table at every byte, as it did with ids given breadth first. The nodes of the first two
+/// words of the patterns are numbered before all others (see below).
 struct TrieOut {
     class: Vec<u8>,
     bits: Vec<u64>,
