@@ -294,6 +294,13 @@ impl<'a> Document<'a> {
         &self.norm[t.norm_start..t.norm_end]
     }
 
+    /// The normalised bytes of token `i`: [`Self::token_text`] without the check that its
+    /// ends are char boundaries (they are), for the model's hashing of every word.
+    pub fn token_bytes(&self, i: usize) -> &[u8] {
+        let t = &self.tokens[i];
+        &self.norm.as_bytes()[t.norm_start..t.norm_end]
+    }
+
     /// Maps a byte range of the normalised text back to the original, on char boundaries.
     pub fn orig_span(&self, norm_start: usize, norm_end: usize) -> Span {
         if norm_end <= norm_start || norm_start >= self.map.len() {

@@ -138,6 +138,8 @@ pub struct Engine {
     model_lex: Vec<Option<u16>>,
     /// The model's weights laid out for scoring (see [`model::Rows`]).
     model_rows: Option<model::Rows>,
+    /// The lexicons' ids as the model's features hash them, once.
+    lex_ids: model::LexIds,
 }
 
 impl std::fmt::Debug for Engine {
@@ -207,6 +209,7 @@ impl Engine {
                 .collect()
         });
         let model_rows = model.as_ref().map(Model::rows);
+        let lex_ids = model::LexIds::new(&lexicons);
         Ok(Engine {
             tables,
             lexicons,
@@ -216,6 +219,7 @@ impl Engine {
             model,
             model_lex,
             model_rows,
+            lex_ids,
         })
     }
 
@@ -329,7 +333,7 @@ impl Engine {
         if !matches!(kind, Kind::Apology | Kind::Email | Kind::Ask) {
             return None;
         }
-        let fz = Featurizer::new(doc, hits, &self.lexicons);
+        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
         let (probs, narrowed) = self
             .model_rows
             .as_ref()?
@@ -543,6 +547,17 @@ impl Engine {
             });
         }
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
+        // Where each token's hits start in `raw` (every hit starts at a token, so they come
+        // token by token): the joins look up the hits at a token here instead of by a binary
+        // search over all of them, once per phrase a hit starts.
+        let mut at_token: Vec<u32> = Vec::with_capacity(tokens.len() + 1);
+        let mut ri = 0;
+        for t in 0..=tokens.len() {
+            while raw.get(ri).is_some_and(|r| r.tok_start < t) {
+                ri += 1;
+            }
+            at_token.push(ri as u32);
+        }
 
         let mut cands: Vec<Hit> = Vec::new();
         let mut ends: Vec<(usize, usize)> = Vec::new();
@@ -558,10 +573,11 @@ impl Engine {
                     segs.clear();
                     segs.extend(self.tables.rest(pi));
                     let at = (r.end, r.tok_end);
-                    join_word_to_word(&raw, tokens, &segs, r.tok_start, at, &mut ends);
+                    let next = (&raw[..], &at_token[..]);
+                    join_word_to_word(next, tokens, &segs, r.tok_start, at, &mut ends);
                 } else {
                     ends.extend(join_across_gaps(
-                        &raw,
+                        (&raw, &at_token),
                         tokens,
                         ri,
                         self.tables.rest(pi),
@@ -789,7 +805,7 @@ impl Engine {
 /// The end (normalised byte, last token) of the parts `segs` after the hit `raw[ri]`, each
 /// taken at its first match within `gap` words of the part before, all in one sentence.
 fn join_across_gaps<'t>(
-    raw: &[Raw],
+    (raw, at_token): (&[Raw], &[u32]),
     tokens: &[crate::doc::Token],
     ri: usize,
     segs: impl Iterator<Item = &'t [u32]>,
@@ -800,7 +816,8 @@ fn join_across_gaps<'t>(
     let (mut end, mut tok_end) = (r.end, r.tok_end);
     let mut from = ri + 1;
     for seg in segs {
-        let lo = from.max(raw.partition_point(|q| q.start <= end));
+        // The hits after the part before: those at later tokens (a part ends a token).
+        let lo = from.max(at_token[tok_end + 1] as usize);
         let qi = raw
             .iter()
             .enumerate()
@@ -822,7 +839,7 @@ fn join_across_gaps<'t>(
 /// what it would match written out whole, even where one form of a part is a prefix of
 /// another.
 fn join_word_to_word(
-    raw: &[Raw],
+    (raw, at_token): (&[Raw], &[u32]),
     tokens: &[crate::doc::Token],
     segs: &[&[u32]],
     first: usize,
@@ -843,10 +860,17 @@ fn join_word_to_word(
     if next.sentence != sentence {
         return;
     }
-    let lo = raw.partition_point(|q| q.start < next.norm_start);
-    for q in raw[lo..].iter().take_while(|q| q.start == next.norm_start) {
+    let hits = &raw[at_token[tok_end + 1] as usize..at_token[tok_end + 2] as usize];
+    for q in hits {
         if seg.binary_search(&q.pat).is_ok() {
-            join_word_to_word(raw, tokens, rest, first, (q.end, q.tok_end), out);
+            join_word_to_word(
+                (raw, at_token),
+                tokens,
+                rest,
+                first,
+                (q.end, q.tok_end),
+                out,
+            );
         }
     }
 }

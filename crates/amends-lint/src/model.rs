@@ -22,6 +22,8 @@
 //! rule's hit as one of its features. Safety rules (L-11, L-28) are never taken away: the model
 //! is not used for them (issue 10, point 4).
 
+use std::borrow::Cow;
+
 use crate::doc::{Document, NEGATOR};
 use crate::engine::Hits;
 use crate::lexicon::Lexicon;
@@ -262,18 +264,32 @@ struct WordRow([i16; ROW]);
 /// scores and narrowing are the same as feature by feature.
 #[derive(Default)]
 struct Words {
-    /// Open addressing on the word's hash: index + 1 into `rows`, 0 for an empty slot.
-    slots: Vec<u32>,
-    hashes: Vec<u64>,
-    text: String,
-    ends: Vec<u32>,
+    /// Open addressing on the word's hash.
+    slots: Vec<Slot>,
     rows: Vec<WordRow>,
+}
+
+/// The longest word [`Words`] holds. A longer one is scored feature by feature, which gives
+/// the same sums.
+const SLOT_WORD: usize = 19;
+
+/// One slot of [`Words`]: the word's hash and letters beside its row's index, so a probe
+/// reads one half cache line (from four arrays it was up to four misses a word).
+#[derive(Clone, Copy, Default)]
+#[repr(align(32))]
+struct Slot {
+    hash: u64,
+    /// Index + 1 into `rows`, 0 for an empty slot.
+    row: u32,
+    len: u8,
+    word: [u8; SLOT_WORD],
 }
 
 impl Words {
     fn new<'w>(rows: &Rows, vocab: impl Iterator<Item = &'w str>) -> Words {
         let mut w = Words::default();
-        for word in vocab {
+        let mut held = Vec::new();
+        for word in vocab.filter(|v| v.len() <= SLOT_WORD) {
             let mut sum = [0i32; ROW];
             word_features(word.as_bytes(), &mut |h: Fnv| {
                 rows.add(&mut sum, h.finish())
@@ -289,19 +305,23 @@ impl Words {
             let mut r = [0i16; ROW];
             r.copy_from_slice(&row);
             w.rows.push(WordRow(r));
-            w.hashes
-                .push(Fnv::new(b'w').bytes(word.as_bytes()).finish());
-            w.text.push_str(word);
-            w.ends.push(w.text.len() as u32);
+            let mut slot = Slot {
+                hash: Fnv::new(b'w').bytes(word.as_bytes()).finish(),
+                row: w.rows.len() as u32,
+                len: word.len() as u8,
+                word: [0; SLOT_WORD],
+            };
+            slot.word[..word.len()].copy_from_slice(word.as_bytes());
+            held.push(slot);
         }
         let size = (w.rows.len() * 2).next_power_of_two().max(2);
-        w.slots = vec![0; size];
-        for (i, &h) in w.hashes.iter().enumerate() {
-            let mut s = h as usize & (size - 1);
-            while w.slots[s] != 0 {
+        w.slots = vec![Slot::default(); size];
+        for slot in held {
+            let mut s = slot.hash as usize & (size - 1);
+            while w.slots[s].row != 0 {
                 s = (s + 1) & (size - 1);
             }
-            w.slots[s] = i as u32 + 1;
+            w.slots[s] = slot;
         }
         w
     }
@@ -313,12 +333,13 @@ impl Words {
         }
         let mut s = hash as usize & (size - 1);
         loop {
-            let i = self.slots[s].checked_sub(1)? as usize;
-            if self.hashes[i] == hash {
-                let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
-                if &self.text.as_bytes()[start..self.ends[i] as usize] == word {
-                    return Some(i as u32);
-                }
+            let slot = &self.slots[s];
+            let i = slot.row.checked_sub(1)?;
+            if slot.hash == hash
+                && usize::from(slot.len) == word.len()
+                && slot.word.iter().zip(word).all(|(a, b)| a == b)
+            {
+                return Some(i);
             }
             s = (s + 1) & (size - 1);
         }
@@ -606,6 +627,17 @@ pub struct SentenceFeatures {
 
 /// Words that say who a sentence is about.
 fn person(w: &str) -> Option<&'static str> {
+    // Most words are none of these: a test of the length and the first letter turns them
+    // away before the string comparisons (a word in two of a sentence's features).
+    let first = w.as_bytes().first()?;
+    if w.len() > 9
+        || !matches!(
+            first,
+            b'h' | b'i' | b'm' | b'o' | b's' | b't' | b'u' | b'w' | b'y'
+        )
+    {
+        return None;
+    }
     Some(match w {
         "i" | "i'm" | "im" | "i've" | "ive" | "i'd" | "id" | "i'll" | "ill" | "me" | "my"
         | "myself" | "mine" => "i",
@@ -623,8 +655,25 @@ fn person(w: &str) -> Option<&'static str> {
 const LEX_NAMESPACES: [u8; 5] = [b'h', b'g', b'p', b'n', b'd'];
 
 /// The hash states of one lexicon's id in each namespace of [`LEX_NAMESPACES`], computed once
-/// per draft instead of once per hit and sentence.
+/// instead of once per hit and sentence.
 type LexHashes = [Fnv; 5];
+
+/// The lexicons' ids as the features hash them ([`LexHashes`], by lexicon): the same for every
+/// draft, so the engine computes them once (hashing every id five times was a few
+/// microseconds of every check).
+pub struct LexIds(Vec<LexHashes>);
+
+impl LexIds {
+    /// The hash states of `lexicons`' ids, indexed like them.
+    pub fn new(lexicons: &[Lexicon]) -> LexIds {
+        LexIds(
+            lexicons
+                .iter()
+                .map(|l| LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes())))
+                .collect(),
+        )
+    }
+}
 
 /// What the features of a draft's sentences are computed from: the draft and the engine's hits,
 /// gathered once. Features are emitted to a sink rather than collected, so that scoring adds
@@ -635,19 +684,29 @@ pub struct Featurizer<'d, 't> {
     per_sentence: Vec<Vec<(u16, u16)>>,
     /// The lexicons that hit anywhere in the draft.
     anywhere: Vec<u16>,
-    lex: Vec<LexHashes>,
+    lex: Cow<'d, [LexHashes]>,
     words: usize,
 }
 
 impl<'d, 't> Featurizer<'d, 't> {
     /// `lexicons` are the engine's, indexed like the hits.
     pub fn new(doc: &'d Document<'t>, hits: &Hits, lexicons: &[Lexicon]) -> Self {
+        Self::build(doc, hits, Cow::Owned(LexIds::new(lexicons).0))
+    }
+
+    /// [`Self::new`] with the lexicons' ids hashed ahead ([`LexIds::new`] over the same
+    /// lexicons).
+    pub fn with_ids(doc: &'d Document<'t>, hits: &Hits, ids: &'d LexIds) -> Self {
+        Self::build(doc, hits, Cow::Borrowed(&ids.0))
+    }
+
+    fn build(doc: &'d Document<'t>, hits: &Hits, lex: Cow<'d, [LexHashes]>) -> Self {
         let n = doc.sentences().len();
         let mut per_sentence: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n];
         let mut anywhere: Vec<u16> = Vec::new();
         // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
         // claim of the user's own, which the rules use as filters.
-        for (li, _) in lexicons.iter().enumerate() {
+        for li in 0..lex.len() {
             let Ok(li) = u16::try_from(li) else { continue };
             for h in hits.of(li) {
                 if let Some(v) = per_sentence.get_mut(h.sentence) {
@@ -658,10 +717,6 @@ impl<'d, 't> Featurizer<'d, 't> {
                 }
             }
         }
-        let lex = lexicons
-            .iter()
-            .map(|l| LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes())))
-            .collect();
         Featurizer {
             doc,
             per_sentence,
@@ -735,7 +790,7 @@ impl<'d, 't> Featurizer<'d, 't> {
                 push!(Fnv::new(b'x').bytes($name), (0, 0))
             };
         }
-        let word = |t: usize| doc.token_text(t).as_bytes();
+        let word = |t: usize| doc.token_bytes(t);
         // Words and word pairs, with the sentence's edges as words of their own. (Triples
         // cost a fifth of the scoring time and, held out by writer, added nothing: 0.775
         // with them, 0.780 without.)
@@ -820,9 +875,18 @@ impl<'d, 't> Featurizer<'d, 't> {
             flag!(b"exclaim");
         }
         let (mut letters, mut upper) = (0usize, 0usize);
-        for c in text.chars().filter(|c| c.is_alphabetic()) {
-            letters += 1;
-            upper += usize::from(c.is_uppercase());
+        if text.is_ascii() {
+            // Most sentences are ASCII: counted byte by byte, a loop the compiler vectorises,
+            // where decoding every char was a fifth of emitting a sentence's features.
+            for &c in text.as_bytes() {
+                letters += usize::from(c.is_ascii_alphabetic());
+                upper += usize::from(c.is_ascii_uppercase());
+            }
+        } else {
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            }
         }
         if letters >= 6 && upper == letters {
             flag!(b"shouting");

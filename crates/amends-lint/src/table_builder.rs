@@ -149,7 +149,8 @@ fn offsets<T>(lists: &[Vec<T>]) -> Vec<u32> {
 /// rank among the set bits. The ids are given depth first, a node's children as one block when
 /// the node is reached: a chain of single children (most of the trie: the long phrases) then
 /// lies in consecutive nodes, and the walk reads on along a cache line instead of jumping across
-/// the table at every byte, as it did with ids given breadth first.
+/// the table at every byte, as it did with ids given breadth first. The nodes of the first two
+/// words of the patterns are numbered before all others (see below).
 struct TrieOut {
     class: Vec<u8>,
     bits: Vec<u64>,
@@ -190,8 +191,17 @@ fn trie(patterns: &[String]) -> TrieOut {
     let mut order = vec![0u32];
     let mut bits = vec![0u64; n];
     let mut child = vec![0u32; n];
-    let mut stack = vec![0usize];
-    while let Some(id) = stack.pop() {
+    // Spaces on the way to each node (by new id): its word, counted from the pattern's start.
+    let mut words = vec![0u8; n];
+    // The nodes of the first two words of every pattern are numbered first, depth first among
+    // themselves, and the rest after: nearly every walk ends in the second word, so the nodes
+    // walks visit share cache lines with each other rather than with the long tails of phrases
+    // that few walks reach.
+    let (mut stack, mut later) = (vec![0usize], Vec::new());
+    while let Some(id) = stack.pop().or_else(|| {
+        stack.append(&mut later);
+        stack.pop()
+    }) {
         let kids = &children[order[id] as usize];
         if kids.is_empty() {
             continue;
@@ -201,9 +211,16 @@ fn trie(patterns: &[String]) -> TrieOut {
         for &(b, c) in kids {
             bits[id] |= 1 << class[usize::from(b)];
             order.push(c);
+            words[order.len() - 1] = words[id].saturating_add(u8::from(b == b' '));
         }
         // The first child is numbered next.
-        stack.extend((start..order.len()).rev());
+        for k in (start..order.len()).rev() {
+            if words[k] <= 1 || words[id] > 1 {
+                stack.push(k);
+            } else {
+                later.push(k);
+            }
+        }
     }
     let outs: Vec<Vec<u32>> = order.iter().map(|&n| outputs[n as usize].clone()).collect();
     TrieOut {
