@@ -36,7 +36,7 @@ async fn store_in(c: Client) -> Client {
 async fn unlocked() -> Client {
     let mut c = store().await;
     let r = c.api_unlock(PASS).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     c
 }
 
@@ -94,7 +94,7 @@ struct Schemas(
 impl Schemas {
     async fn fetch(c: &mut Client) -> Self {
         let r = c.api_get("/api/v1/openapi.json").await;
-        assert_eq!(r.status, StatusCode::OK);
+        r.status_is(StatusCode::OK);
         Schemas(r.json(), Default::default())
     }
 
@@ -206,7 +206,7 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     assert_eq!(invalid_field(&r), "passphrase");
 
     let r = c.api_unlock(PASS).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let v = r.json();
     assert_eq!(v["unlocked"], true);
     assert_eq!(
@@ -227,14 +227,14 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     assert_eq!(s["case"]["name"], "Robin");
 
     let r = c.api_post("/api/v1/lock", json!({})).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     assert_eq!(r.json(), json!({ "unlocked": false }));
     assert!(!c.cookies.contains_key("amends_session"), "cookie cleared");
     let s = c.api_get("/api/v1/session").await.json();
     assert_eq!(s["unlocked"], false);
     // Locking while locked is harmless.
     let r = c.api_post("/api/v1/lock", json!({})).await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
 }
 
 async fn setup(c: &mut Client, pass: &str) -> Resp {
@@ -272,7 +272,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
     // No session and no token yet: a script starts with nothing but the passphrase.
     let mut c = Client::new();
     let r = setup(&mut c, PASS).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let v = r.json();
     s.check("SetUp", &v);
     assert_eq!(v["unlocked"], true);
@@ -303,7 +303,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
             json!({"name": "Robin", "relationship": "partner"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
 
     // Once set up, never again: the store and its passphrase stay as they are.
     let r = setup(&mut c, "a passphrase someone else chose").await;
@@ -316,7 +316,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
     let r = c.api_unlock("a passphrase someone else chose").await;
     error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
     let r = c.api_unlock(PASS).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     assert_eq!(
         c.api_get("/api/v1/session").await.json()["case"]["name"],
         "Robin"
@@ -364,12 +364,12 @@ async fn the_passphrase_changes_only_with_the_current_one() {
     error(&r, StatusCode::FORBIDDEN, "csrf");
     // None of those changed it.
     c.api_post("/api/v1/lock", json!({})).await;
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
 
     let r = c
         .api_post("/api/v1/passphrase", json!({"current": PASS, "new": NEW}))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let v = r.json();
     s.check("PassphraseChanged", &v);
     assert!(
@@ -379,14 +379,14 @@ async fn the_passphrase_changes_only_with_the_current_one() {
             .contains("cannot be recovered")
     );
     // The session goes on; from now on only the new passphrase opens amends.
-    assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+    c.api_get("/api/v1/status").await.status_is(StatusCode::OK);
     c.api_post("/api/v1/lock", json!({})).await;
     error(
         &c.api_unlock(PASS).await,
         StatusCode::UNAUTHORIZED,
         "wrong-passphrase",
     );
-    assert_eq!(c.api_unlock(NEW).await.status, StatusCode::OK);
+    c.api_unlock(NEW).await.status_is(StatusCode::OK);
     assert_eq!(
         c.api_get("/api/v1/session").await.json()["case"]["name"],
         "Robin"
@@ -400,7 +400,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
     let r = c
         .api_post("/api/v1/journal", json!({"text": "Kept until I say so."}))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     for body in [
         json!({"confirm": "delete"}),
         json!({"confirm": "Delete Everything!"}),
@@ -430,7 +430,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
     let r = c
         .api_post("/api/v1/wipe", json!({"confirm": " delete everything "}))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let v = r.json();
     s.check("Wiped", &v);
     assert_eq!(v, json!({"deleted": true, "unlocked": false}));
@@ -451,7 +451,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
         "not-initialised",
     );
     // Starting over works, and starts empty.
-    assert_eq!(setup(&mut c, PASS).await.status, StatusCode::CREATED);
+    setup(&mut c, PASS).await.status_is(StatusCode::CREATED);
     assert_eq!(
         c.api_get("/api/v1/cases").await.json(),
         json!({"cases": [], "current": null})
@@ -462,7 +462,7 @@ async fn delete_everything_needs_the_exact_phrase_and_then_leaves_nothing() {
 async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     let idle = std::time::Duration::from_millis(1200);
     let mut c = store_in(Client::with_idle(idle)).await;
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     for _ in 0..3 {
         tokio::time::sleep(idle / 4).await;
         assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
@@ -470,10 +470,10 @@ async fn asking_whether_it_is_unlocked_does_not_keep_it_unlocked() {
     tokio::time::sleep(idle / 2).await;
     assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], false);
     // Real use does keep it open.
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     for _ in 0..4 {
         tokio::time::sleep(idle / 3).await;
-        assert_eq!(c.api_get("/api/v1/status").await.status, StatusCode::OK);
+        c.api_get("/api/v1/status").await.status_is(StatusCode::OK);
     }
     assert_eq!(c.api_get("/api/v1/session").await.json()["unlocked"], true);
 }
@@ -640,7 +640,7 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
             json!({"dir": "out", "channel": "text", "note": "wished them a happy birthday"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let logged = r.json();
     assert_eq!(logged["kind"], "contact");
     assert_eq!(logged["slip"], true);
@@ -670,13 +670,13 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
     let r = c
         .api_post("/api/v1/signals", json!({"signal": "asked-no-contact"}))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let logged = r.json();
     assert_eq!(logged["outreach_now"]["open"], false);
     assert_eq!(logged["outreach_now"]["opens_at"], Value::Null);
     assert!(reasons(&logged["outreach_now"]).contains(&"SAFE-1".to_string()));
     let later = c.api_get("/api/v1/status?at=2099-01-01").await;
-    assert_eq!(later.status, StatusCode::OK, "{}", later.body);
+    later.status_is(StatusCode::OK);
     let gate = outreach(&later.json());
     assert_eq!(gate["open"], false);
     assert_eq!(gate["opens_at"], Value::Null);
@@ -700,8 +700,8 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
             &[("kind", "first"), ("text", "Hi, I hope you are well.")],
         )
         .await;
-    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
-    assert!(page.body.contains("SAFE-1"), "{}", page.body);
+    page.status_is(StatusCode::CONFLICT);
+    page.has("SAFE-1");
     let r = c
         .api_post(
             "/api/v1/drafts/first/sent",
@@ -719,7 +719,7 @@ async fn mark_as_sent_is_refused_with_the_reasons_while_outreach_is_closed() {
     let r = c
         .api_put("/api/v1/drafts/apology", json!({ "text": text }))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     assert_eq!(
         r.json(),
         json!({"kind": "apology", "saved": true, "bytes": text.len()})
@@ -734,7 +734,7 @@ async fn mark_as_sent_is_refused_with_the_reasons_while_outreach_is_closed() {
             json!({"kind": "apology", "text": text, "records": true, "channel": "text"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let checked = r.json();
     assert_eq!(checked["can_mark_sent"], false);
     let blocked = checked["blocked_because"].as_array().unwrap().clone();
@@ -786,7 +786,7 @@ async fn the_check_report_is_the_design_contract_even_without_a_session() {
         .to_string()
         .into_bytes();
     let r = c.api_raw("POST", "/api/v1/check", Some(body), false).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let report = r.json();
     assert_eq!(
         keys(&report),
@@ -871,7 +871,7 @@ async fn the_check_report_is_the_design_contract_even_without_a_session() {
                 false,
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.status_is(StatusCode::OK);
         assert_eq!(r.json()["crisis"], true, "{kind}");
     }
 }
@@ -967,7 +967,7 @@ async fn the_records_check_keeps_the_contract_and_adds_two_answers() {
                    "channel": "gift", "gift_cost": 12.5}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let v = r.json();
     assert_eq!(
         keys(&v),
@@ -1115,7 +1115,7 @@ async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number()
     let mut c = store().await;
     let s = Schemas::fetch(&mut c).await;
     let r = c.api_get("/api/v1/help").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let help = r.json();
     s.check("Help", &help);
     let lists = amends_app::help::resources();
@@ -1143,14 +1143,14 @@ async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number()
         .await;
     error(&r, StatusCode::UNAUTHORIZED, "locked");
 
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     let r = c
         .api_put(
             "/api/v1/help/local",
             json!({"text": " Dr Okafor 555 0100 "}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let help = r.json();
     s.check("Help", &help);
     assert_eq!(help["local"], "Dr Okafor 555 0100");
@@ -1182,9 +1182,9 @@ async fn help_now_answers_while_locked_with_sources_dates_and_the_local_number()
     assert_eq!(locked["local"], Value::Null);
     assert!(!locked["crisis"].as_array().unwrap().is_empty());
     // An empty text removes it.
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     let r = c.api_put("/api/v1/help/local", json!({"text": ""})).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     assert_eq!(r.json()["local"], Value::Null);
 }
 
@@ -1213,7 +1213,7 @@ async fn their_questions_are_logged_and_marked_answered_once() {
             json!({"text": "Why did you lie to me?", "at": "yesterday"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let asked = r.json();
     s.check("Recorded", &asked);
     assert_eq!(asked["kind"], "their-question");
@@ -1241,7 +1241,7 @@ async fn their_questions_are_logged_and_marked_answered_once() {
     let r = c
         .api_post(&format!("/api/v1/questions/{old}/answered"), json!({}))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let answered = r.json();
     s.check("Recorded", &answered);
     assert_ne!(answered["id"], asked["id"], "a correction has its own id");
@@ -1298,7 +1298,7 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
         1
     );
     let r = c.api_get(&format!("/api/v1/events/{id}")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let shown = r.json();
     s.check("EventRecord", &shown);
     assert_eq!(
@@ -1403,7 +1403,7 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
             json!({"entry": {"kind": "contact", "dir": "in", "channel": "call", "note": " they called "}}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let fixed = r.json();
     s.check("Recorded", &fixed);
     assert_eq!(fixed["kind"], "contact");
@@ -1423,7 +1423,7 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
     );
     // The list shows the version that counts, not the one it replaced.
     let r = c.api_get("/api/v1/events?kind=contact").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let list = r.json();
     s.check("EventList", &list);
     assert_eq!(list["events"].as_array().unwrap().len(), 1);
@@ -1444,13 +1444,13 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
     let r = c
         .api_post(&format!("/api/v1/events/{new}/correct"), with_time)
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     assert_ne!(r.json()["at"], logged["at"], "a corrected time is kept");
 }
 
 async fn shown_again(c: &mut Client, id: &str) -> Value {
     let r = c.api_get(&format!("/api/v1/events/{id}")).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     r.json()
 }
 
@@ -1482,7 +1482,7 @@ async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
     let r = c
         .api_post("/api/v1/assessments/intake", intake_answers())
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
     let row = c
         .api_post(
             "/api/v1/workbook/act",
@@ -1495,7 +1495,7 @@ async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
             }}),
         )
         .await;
-    assert_eq!(row.status, StatusCode::CREATED, "{}", row.body);
+    row.status_is(StatusCode::CREATED);
     let row_id = row.json()["id"].as_str().unwrap().to_string();
     let mut entry = shown_again(&mut c, &row_id).await["entry"].clone();
     assert_eq!(entry["danger"], json!(["threats"]));
@@ -1519,7 +1519,7 @@ async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
             json!({ "entry": entry }),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.status_is(StatusCode::CREATED);
 }
 
 // --- Every use case, with answers checked against the document ------------------------------
@@ -1529,7 +1529,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let mut c = unlocked().await;
     let s = Schemas::fetch(&mut c).await;
     let created = |r: Resp| -> Value {
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.status_is(StatusCode::CREATED);
         r.json()
     };
 
@@ -1555,7 +1555,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let r = c
         .api_post(&format!("/api/v1/cases/{robin}/select"), json!({}))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     s.check("Case", &r.json());
     assert_eq!(
         c.api_get("/api/v1/cases").await.json()["current"],
@@ -1798,7 +1798,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
             json!({"time_zone": "Europe/Berlin", "gesture_cost_limit": 20, "reminders": ["sleep"]}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let settings = r.json();
     s.check("SettingsState", &settings);
     assert_eq!(
@@ -1811,7 +1811,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     assert_eq!(invalid_field(&r), "reminders");
 
     let r = c.api_get("/api/v1/calendar.ics").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     assert!(
         r.headers["content-type"]
             .to_str()
@@ -1826,7 +1826,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     );
 
     let r = c.api_get("/api/v1/export").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     assert_eq!(r.headers["content-type"], "application/json");
     assert!(
         r.headers["content-disposition"]
@@ -1834,7 +1834,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
             .unwrap()
             .contains("attachment")
     );
-    assert!(r.body.contains("pay back the loan"));
+    r.has("pay back the loan");
     let r = c.api_get("/api/v1/export?format=markdown").await;
     assert!(
         r.headers["content-type"]
@@ -1842,7 +1842,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
             .unwrap()
             .starts_with("text/markdown")
     );
-    assert!(r.body.contains("Robin"));
+    r.has("Robin");
 
     // The coach with the case's records.
     let r = c
@@ -1876,7 +1876,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let entry = c
         .api_get(&format!("/api/v1/events/{}", row["id"].as_str().unwrap()))
         .await;
-    assert_eq!(entry.status, StatusCode::OK, "{}", entry.body);
+    entry.status_is(StatusCode::OK);
     let entry = entry.json();
     s.check("EventRecord", &entry);
     assert_eq!(entry["entry"]["kind"], "workbook-act");
@@ -1928,7 +1928,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
         &c.api_post("/api/v1/lock", json!({})).await.json(),
     );
     // Starting over: delete everything, then set up again.
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     let r = c
         .api_post("/api/v1/wipe", json!({"confirm": "delete everything"}))
         .await;
@@ -1954,7 +1954,7 @@ async fn without_a_case_the_api_says_how_to_make_one() {
         .unwrap()
         .close()
         .await;
-    assert_eq!(c.api_unlock(PASS).await.status, StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     let r = c.api_get("/api/v1/status").await;
     let v = error(&r, StatusCode::CONFLICT, "no-case");
     assert!(
@@ -2121,13 +2121,12 @@ async fn a_second_answer_to_a_question_is_a_409() {
             json!({"text": "Why did you not tell me?"}),
         )
         .await;
-    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    asked.status_is(StatusCode::CREATED);
     let id = asked.json()["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/questions/{id}/answered");
-    assert_eq!(
-        c.api_post(&path, json!({})).await.status,
-        StatusCode::CREATED
-    );
+    c.api_post(&path, json!({}))
+        .await
+        .status_is(StatusCode::CREATED);
     let r = c.api_post(&path, json!({})).await;
     let v = error(&r, StatusCode::CONFLICT, "already-answered");
     assert!(
@@ -2153,7 +2152,7 @@ async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
     let mut c = unlocked().await;
     for text in ["first words", "second words"] {
         let r = c.api_post("/api/v1/journal", json!({ "text": text })).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.status_is(StatusCode::CREATED);
     }
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(c.data_dir().join("amends.db"))
@@ -2170,15 +2169,15 @@ async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
     pool.close().await;
 
     let plan = c.api_get("/api/v1/status").await;
-    assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
+    plan.status_is(StatusCode::OK);
     let plan = plan.json();
     for gate in plan["gates"].as_array().unwrap() {
         assert_eq!(gate["open"], false);
         assert_eq!(gate["reasons"][0]["method"], "SAFE-1");
     }
     let journal = c.api_get("/api/v1/journal").await;
-    assert_eq!(journal.status, StatusCode::OK, "{}", journal.body);
-    assert!(journal.body.contains("second words"));
+    journal.status_is(StatusCode::OK);
+    journal.has("second words");
     let r = c
         .api_post("/api/v1/signals", json!({ "signal": "warm-reply" }))
         .await;

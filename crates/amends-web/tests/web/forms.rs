@@ -54,10 +54,9 @@ async fn plan(c: &Client) -> Plan {
 }
 
 async fn after_intake() -> Client {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     c
 }
 
@@ -77,10 +76,9 @@ const ACT: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn the_intake_renders_every_answer_type_as_its_own_control() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/intake").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     let b = &r.body;
     // Multi: checkboxes in a fieldset with a legend, the METHOD id shown.
     assert!(b.contains(r#"<fieldset id="intake-motives""#), "{b}");
@@ -117,35 +115,24 @@ async fn the_intake_renders_every_answer_type_as_its_own_control() {
 
 #[tokio::test]
 async fn intake_round_trip_saves_says_what_changed_and_prefills() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     assert!(!plan(&c).await.intake_done);
     // Today's next step leads to the form.
-    assert!(
-        c.get("/")
-            .await
-            .body
-            .contains(r#"<a href="/assess/intake">"#)
-    );
+    c.get("/").await.has(r#"<a href="/assess/intake">"#);
     let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/assess/intake/saved");
     let done = c.get(r.location()).await;
-    assert_eq!(done.status, StatusCode::OK);
-    assert!(done.body.contains("Next: the workbook"), "{}", done.body);
-    assert!(done.body.contains(r#"href="/workbook""#));
-    assert!(done.body.contains("Phase 1"), "{}", done.body);
+    done.status_is(StatusCode::OK);
+    done.has("Next: the workbook");
+    done.has(r#"href="/workbook""#);
+    done.has("Phase 1");
 
     let p = plan(&c).await;
     assert!(p.intake_done);
     assert!(!p.safety.stop);
     // ...and now to the workbook section that is missing.
-    assert!(
-        c.get("/")
-            .await
-            .body
-            .contains(r##"<a href="/workbook#wb-act">"##)
-    );
+    c.get("/").await.has(r##"<a href="/workbook#wb-act">"##);
 
     // The answers come back filled in: ticked boxes, chosen radios, text, date, number.
     let again = c.get("/assess/intake").await;
@@ -164,15 +151,14 @@ async fn intake_round_trip_saves_says_what_changed_and_prefills() {
 
 #[tokio::test]
 async fn a_missing_answer_names_the_question_and_keeps_the_rest() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/assess/intake",
             &without(INTAKE, &["breakup_reason", "honest"]),
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     let b = &r.body;
     assert!(b.contains("Some answers need another look"), "{b}");
     // The summary links to the question by its prompt, and the problem sits next to it.
@@ -205,26 +191,24 @@ async fn a_missing_answer_names_the_question_and_keeps_the_rest() {
 
 #[tokio::test]
 async fn a_bad_number_is_named_next_to_its_question() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let mut fields = without(INTAKE, &["commitment"]);
     fields.push(("commitment", "7"));
     let r = c.post("/assess/intake", &fields).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#);
 }
 
 #[tokio::test]
 async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/assess/intake",
             &with(INTAKE, &[("dangerous_harm", "threats")]),
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
     let b = &done.body;
     assert!(
@@ -247,52 +231,43 @@ async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
         assert!(!p.gate(gate).open, "{gate:?}");
     }
     let today = c.get("/").await;
-    assert!(
-        today.body.contains("Reaching out is off for good"),
-        "{}",
-        today.body
-    );
+    today.has("Reaching out is off for good");
 
     // Answering again without it changes nothing: the stop is sticky.
     c.post("/assess/intake", INTAKE).await;
     assert!(plan(&c).await.safety.stop);
     let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("Contact help is off for good"));
+    wb.has("Contact help is off for good");
 }
 
 /// SAFE-2: the composer stays off for that person, and that means no practice drafts either.
 /// Text that arrives anyway is handed back, unsaved, with a way to keep it in the journal.
 #[tokio::test]
 async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/assess/intake",
             &with(INTAKE, &[("dangerous_harm", "threats")]),
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
 
     let page = c.get("/composer").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("Messages to them are off"),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains("SAFE-2"));
-    assert!(page.body.contains(r#"href="/journal""#));
+    page.status_is(StatusCode::OK);
+    page.has("Messages to them are off");
+    page.has("SAFE-2");
+    page.has(r#"href="/journal""#);
     assert!(!page.body.contains(r#"id="composer-form""#), "no editor");
 
     let words = "I only want to explain myself one more time";
     let r = c
         .post("/composer", &[("kind", "apology"), ("text", words)])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert!(r.body.contains("Drafts to them are off"), "{}", r.body);
+    r.status_is(StatusCode::CONFLICT);
+    r.has("Drafts to them are off");
     assert!(r.body.contains(words), "the text is handed back");
-    assert!(r.body.contains("Keep it in my journal"));
+    r.has("Keep it in my journal");
     assert!(
         !r.body.contains(r#"id="coach""#),
         "no coaching of a message to them"
@@ -301,14 +276,14 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
     let r = c
         .post("/composer/live", &[("kind", "apology"), ("text", words)])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     let r = c
         .api_put(
             "/api/v1/drafts/apology",
             serde_json::json!({ "text": words }),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    r.status_is(StatusCode::CONFLICT);
     assert!(
         !c.get("/composer").await.body.contains(words),
         "nothing saved"
@@ -316,13 +291,12 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
 
     // The journal takes the words.
     let r = c.post("/journal", &[("text", words)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
 async fn a_safe_8_answer_offers_support_instead() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/assess/intake",
@@ -332,45 +306,42 @@ async fn a_safe_8_answer_offers_support_instead() {
             ),
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
-    assert!(done.body.contains("Support for you"), "{}", done.body);
-    assert!(done.body.contains(r#"href="/help#support-title""#));
-    assert!(done.body.contains("not your fault"));
+    done.has("Support for you");
+    done.has(r#"href="/help#support-title""#);
+    done.has("not your fault");
     assert!(plan(&c).await.safety.user_harmed);
 }
 
 #[tokio::test]
 async fn unknown_questionnaires_and_sections_list_the_real_ones() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/nope").await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    r.status_is(StatusCode::NOT_FOUND);
     for slug in ["intake", "walkaway", "readiness", "reflection", "review"] {
         assert!(
             r.body.contains(&format!(r#"href="/assess/{slug}""#)),
             "{slug}"
         );
     }
-    assert_eq!(c.get("/assess/review").await.status, StatusCode::OK);
-    assert_eq!(
-        c.get("/assess/conversation-review").await.status,
-        StatusCode::OK
-    );
+    c.get("/assess/review").await.status_is(StatusCode::OK);
+    c.get("/assess/conversation-review")
+        .await
+        .status_is(StatusCode::OK);
     let r = c.post("/workbook/nope", &[("text", "x")]).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.body.contains("act, loss, why"), "{}", r.body);
+    r.status_is(StatusCode::NOT_FOUND);
+    r.has("act, loss, why");
 }
 
 #[tokio::test]
 async fn the_workbook_waits_for_the_intake_go_8() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/workbook").await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("The intake comes first"), "{}", r.body);
-    assert!(r.body.contains("GO-8"));
-    assert!(!r.body.contains(r#"action="/workbook/act""#));
+    r.status_is(StatusCode::OK);
+    r.has("The intake comes first");
+    r.has("GO-8");
+    r.lacks(r#"action="/workbook/act""#);
 }
 
 #[tokio::test]
@@ -379,7 +350,7 @@ async fn a_vague_act_is_refused_with_the_dmg_1_message_next_to_it() {
     let mut fields = without(ACT, &["act"]);
     fields.push(("act", "everything"));
     let r = c.post("/workbook/act", &fields).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     let b = &r.body;
     assert!(
         b.contains(r#"<p class="field-error" id="wb-act-act-error">"#),
@@ -406,7 +377,7 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
     let r = c
         .post("/workbook/why", &[("chain", "I wanted attention")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body
             .contains(r#"id="wb-why-chain-error">Give at least 2 item(s), one per line"#)
@@ -415,7 +386,7 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
         "{}",
         r.body
     );
-    assert!(r.body.contains(">I wanted attention</textarea>"));
+    r.has(">I wanted attention</textarea>");
     let r = c
         .post(
             "/workbook/why",
@@ -428,15 +399,11 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/workbook?saved=why#wb-why");
     let wb = c.get("/workbook?saved=why").await;
-    assert!(
-        wb.body.contains("Saved to \u{201c}Why I did it\u{201d}."),
-        "{}",
-        wb.body
-    );
-    assert!(wb.body.contains(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#), "{}", wb.body);
+    wb.has("Saved to \u{201c}Why I did it\u{201d}.");
+    wb.has(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#);
 }
 
 #[tokio::test]
@@ -455,20 +422,12 @@ async fn workbook_progress_follows_the_sections_written() {
         );
         assert!(wb.body.contains(method), "{method}");
     }
-    assert!(
-        wb.body
-            .contains(r##"<li class="status-missing"><a href="#wb-act">"##)
-    );
+    wb.has(r##"<li class="status-missing"><a href="#wb-act">"##);
 
     let r = c.post("/workbook/act", ACT).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let wb = c.get("/workbook").await;
-    assert!(
-        wb.body
-            .contains(r##"<li class="status-done"><a href="#wb-act">"##),
-        "{}",
-        wb.body
-    );
+    wb.has(r##"<li class="status-done"><a href="#wb-act">"##);
     // The row reads act, impact, feelings (one per line), in their shoes.
     let b = &wb.body;
     let order = [
@@ -521,13 +480,8 @@ async fn workbook_progress_follows_the_sections_written() {
     let p = plan(&c).await;
     assert!(p.workbook.done, "{:?}", p.workbook.missing);
     let wb = c.get("/workbook").await;
-    assert!(
-        wb.body
-            .contains("The workbook is complete, with 1 act written."),
-        "{}",
-        wb.body
-    );
-    assert!(wb.body.contains("Tracked as a habit."));
+    wb.has("The workbook is complete, with 1 act written.");
+    wb.has("Tracked as a habit.");
 }
 
 #[tokio::test]
@@ -542,23 +496,23 @@ async fn a_prevention_plan_can_become_a_habit() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1);
     assert!(!p.self_work.prevention[0].tracked);
     let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("Track it as a habit"));
+    wb.has("Track it as a habit");
     let id = p.self_work.prevention[0].id.clone();
     let r = c
         .post("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1, "corrected, not duplicated");
     assert!(p.self_work.prevention[0].tracked);
     assert_eq!(p.self_work.prevention[0].behaviour, "Snapping when tired");
     let r = c.post("/workbook/habit", &[("id", "no-such-plan")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
@@ -566,11 +520,11 @@ async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
     let mut c = after_intake().await;
     let secret = "THEIR-PART-they shut me out for weeks";
     let r = c.post("/workbook/their-part", &[("text", secret)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let wb = c.get("/workbook").await;
-    assert!(wb.body.contains(secret));
-    assert!(wb.body.contains("Private, for you alone."));
-    assert!(wb.body.contains("never exported"));
+    wb.has(secret);
+    wb.has("Private, for you alone.");
+    wb.has("never exported");
     for format in ["json", "markdown"] {
         let export = c.get(&format!("/settings/export?format={format}")).await;
         assert_eq!(export.status, StatusCode::OK, "{format}");
@@ -581,11 +535,7 @@ async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
         );
     }
     let json = c.get("/settings/export?format=json").await;
-    assert!(
-        json.body.contains("\"withheld_private_notes\": 1"),
-        "{}",
-        json.body
-    );
+    json.has("\"withheld_private_notes\": 1");
 }
 
 #[tokio::test]
@@ -595,13 +545,10 @@ async fn user_text_is_escaped_everywhere_it_comes_back() {
     let mut fields = without(ACT, &["act"]);
     fields.push(("act", "I shouted <script>alert(1)</script> at you"));
     let r = c.post("/workbook/act", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let wb = c.get("/workbook").await;
-    assert!(!wb.body.contains(evil));
-    assert!(
-        wb.body
-            .contains("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you")
-    );
+    wb.lacks(evil);
+    wb.has("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you");
     // A form sent back with a problem escapes what was typed, too.
     let r = c
         .post(
@@ -609,20 +556,16 @@ async fn user_text_is_escaped_everywhere_it_comes_back() {
             &[("breakup_reason", "\"><script>alert(2)</script>")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!r.body.contains("<script>alert(2)"));
-    assert!(
-        r.body.contains("&#34;&#62;&#60;script&#62;alert(2)"),
-        "{}",
-        r.body
-    );
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.lacks("<script>alert(2)");
+    r.has("&#34;&#62;&#60;script&#62;alert(2)");
 }
 
 #[tokio::test]
 async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
     let mut c = after_intake().await;
     let r = c.get("/moving-on").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     let b = &r.body;
     assert!(b.contains("complete, good outcome"));
     for id in ["MO-1", "MO-5", "MO-6"] {
@@ -643,20 +586,20 @@ async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
-    assert!(done.body.contains("Kept for you alone"));
+    done.has("Kept for you alone");
     assert!(plan(&c).await.move_on.reflection_done);
     let r = c.get("/moving-on").await;
-    assert!(r.body.contains("To ask instead of checking"));
-    assert!(!r.body.contains(r#"action="/assess/reflection""#));
+    r.has("To ask instead of checking");
+    r.lacks(r#"action="/assess/reflection""#);
 }
 
 #[tokio::test]
 async fn the_walk_away_assessment_leads_to_moving_on() {
     let mut c = after_intake().await;
     let r = c.get("/assess/walkaway").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     let fields = [
         ("they_communicate", "no"),
         ("still_angry", "unsure"),
@@ -668,14 +611,10 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
         ("decision", "move-on"),
     ];
     let r = c.post("/assess/walkaway", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
-    assert!(
-        done.body.contains("You chose to accept it and move on"),
-        "{}",
-        done.body
-    );
-    assert!(done.body.contains(r#"href="/moving-on""#));
+    done.has("You chose to accept it and move on");
+    done.has(r#"href="/moving-on""#);
     assert_eq!(
         plan(&c).await.walk_away.decision.as_deref(),
         Some("move-on")
@@ -684,30 +623,27 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
 
 #[tokio::test]
 async fn a_form_without_its_token_changes_nothing() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let body = serde_urlencoded::to_string(INTAKE).unwrap();
     let r = c.post_raw("/assess/intake", body).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    r.status_is(StatusCode::FORBIDDEN);
     assert!(!plan(&c).await.intake_done);
 }
 
 #[tokio::test]
 async fn nothing_saved_means_no_result_page() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/walkaway/saved").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/assess/walkaway");
 }
 
 #[tokio::test]
 async fn an_intake_sent_after_the_lock_comes_back_whole() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     c.post("/lock", &[]).await;
     let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     let kept = r.location().trim_start_matches("/unlock?kept=").to_string();
     assert!(
         r.location().starts_with("/unlock?kept="),
@@ -726,7 +662,7 @@ async fn an_intake_sent_after_the_lock_comes_back_whole() {
     assert!(!plan(&c).await.intake_done);
     // Sending it again saves it.
     let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     assert!(plan(&c).await.intake_done);
 }
 
@@ -736,17 +672,11 @@ async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
     let r = c
         .post("/workbook/act", &with(ACT, &[("danger", "monitoring")]))
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/workbook?saved=act#stop-title");
     let wb = c.get("/workbook?saved=act").await;
-    assert!(
-        wb.body
-            .contains(r#"<h2 id="stop-title">Contact help is off for good</h2>"#)
-    );
-    assert!(
-        wb.body
-            .contains("Checking their phone, location or accounts")
-    );
+    wb.has(r#"<h2 id="stop-title">Contact help is off for good</h2>"#);
+    wb.has("Checking their phone, location or accounts");
     assert!(plan(&c).await.safety.stop);
 }
 
@@ -765,34 +695,27 @@ fn row_ids(body: &str) -> Vec<String> {
 async fn a_workbook_row_can_be_changed_in_its_own_form() {
     let mut c = after_intake().await;
     let r = c.post("/workbook/act", ACT).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let ids = row_ids(&c.get("/workbook").await.body);
     assert_eq!(ids.len(), 1);
     let old = &ids[0];
 
     let form = c.get(&format!("/workbook/row/{old}")).await;
-    assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("Change what you wrote"));
+    form.status_is(StatusCode::OK);
+    form.has("Change what you wrote");
     assert!(
         form.body.contains("I read your messages without asking"),
         "filled in"
     );
-    assert!(
-        form.body.contains("betrayed\nwatched\nsmall"),
-        "{}",
-        form.body
-    );
-    assert!(
-        form.body
-            .contains(&format!(r#"action="/workbook/row/{old}""#))
-    );
+    form.has("betrayed\nwatched\nsmall");
+    form.has(&format!(r#"action="/workbook/row/{old}""#));
 
     // A vague act is refused here too, with what was typed kept.
     let mut vague: Vec<(&str, &str)> = ACT.to_vec();
     vague[0] = ("act", "everything");
     let r = c.post(&format!("/workbook/row/{old}"), &vague).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("too vague"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("too vague");
     assert!(r.body.contains("You stopped feeling safe"), "kept");
 
     let mut changed: Vec<(&str, &str)> = ACT.to_vec();
@@ -801,7 +724,7 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
         "You started locking your phone, even around your friends",
     );
     let r = c.post(&format!("/workbook/row/{old}"), &changed).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     assert!(
         r.location().starts_with("/workbook?saved=act#row-"),
         "{}",
@@ -809,7 +732,7 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     );
 
     let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("You started locking your phone"));
+    wb.has("You started locking your phone");
     assert!(
         !wb.body.contains("You stopped feeling safe"),
         "the old words no longer show"
@@ -818,8 +741,8 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     assert_eq!(now.len(), 1, "still one row");
     assert_ne!(&now[0], old);
     let stale = c.get(&format!("/workbook/row/{old}")).await;
-    assert_eq!(stale.status, StatusCode::NOT_FOUND);
-    assert!(stale.body.contains("That row is not there"));
+    stale.status_is(StatusCode::NOT_FOUND);
+    stale.has("That row is not there");
 }
 
 /// SAFE-2: the edit form cannot take back recorded danger; it says why and keeps the text.
@@ -829,16 +752,16 @@ async fn changing_a_row_cannot_untick_recorded_danger_safe_2() {
     let mut with_danger: Vec<(&str, &str)> = ACT.to_vec();
     with_danger.push(("danger", "monitoring"));
     let r = c.post("/workbook/act", &with_danger).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let id = row_ids(&c.get("/workbook").await.body).remove(0);
 
     let form = c.get(&format!("/workbook/row/{id}")).await;
-    assert!(form.body.contains("cannot be unticked"), "{}", form.body);
+    form.has("cannot be unticked");
     let mut softer: Vec<(&str, &str)> = ACT.to_vec();
     softer[0] = ("act", "I looked at your phone a few times");
     let r = c.post(&format!("/workbook/row/{id}"), &softer).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert!(r.body.contains("SAFE-2"), "{}", r.body);
+    r.status_is(StatusCode::CONFLICT);
+    r.has("SAFE-2");
     assert!(
         r.body.contains("I looked at your phone a few times"),
         "kept"

@@ -49,6 +49,35 @@ impl Resp {
             .unwrap_or("")
     }
 
+    /// Asserts the status; the panic shows the body, which says why.
+    #[track_caller]
+    pub fn status_is(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{}", self.body);
+        self
+    }
+
+    /// Asserts that the body holds `text`; the panic shows the body.
+    #[track_caller]
+    pub fn has(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "{text:?} missing from: {}",
+            self.body
+        );
+        self
+    }
+
+    /// Asserts that the body does not hold `text`; the panic shows the body.
+    #[track_caller]
+    pub fn lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.body.contains(text),
+            "{text:?} present in: {}",
+            self.body
+        );
+        self
+    }
+
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers
             .get_all(header::SET_COOKIE)
@@ -211,6 +240,13 @@ impl Client {
             .into_bytes();
         self.api_raw("POST", "/api/v1/unlock", Some(body), false)
             .await
+    }
+
+    /// A new client past the first run, on one case (see [`Client::ready`]).
+    pub async fn with_case() -> Self {
+        let mut c = Self::new();
+        c.ready().await;
+        c
     }
 
     /// First run: passphrase and one case.

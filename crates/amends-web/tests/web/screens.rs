@@ -6,8 +6,7 @@ use crate::Client;
 
 #[tokio::test]
 async fn every_screen_renders_for_a_new_case() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     for path in [
         "/",
         "/no-contact",
@@ -33,8 +32,7 @@ async fn every_screen_renders_for_a_new_case() {
 
 #[tokio::test]
 async fn a_contact_while_outreach_is_closed_is_recorded_as_a_slip_with_the_reasons() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/contacts",
@@ -45,62 +43,54 @@ async fn a_contact_while_outreach_is_closed_is_recorded_as_a_slip_with_the_reaso
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("counts as a slip"), "{}", r.body);
+    r.status_is(StatusCode::OK);
+    r.has("counts as a slip");
     assert!(
         r.body.contains("(GO-8)") || r.body.contains("(RC-1)"),
         "the reasons that held: {}",
         r.body
     );
     let log = c.get("/contacts").await;
-    assert!(log.body.contains("happy birthday") && log.body.contains("slip-tag"));
+    log.has("happy birthday").has("slip-tag");
 }
 
 #[tokio::test]
 async fn unknown_channels_and_signals_list_the_valid_ones() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post("/contacts", &[("dir", "out"), ("channel", "pigeon")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body
-            .contains("text, call, email, social, in-person, gift"),
-        "{}",
-        r.body
-    );
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("text, call, email, social, in-person, gift");
     let r = c.post("/signals", &[("signal", "ghosted")]).await;
-    assert!(r.body.contains("asked-for-space"), "{}", r.body);
+    r.has("asked-for-space");
 }
 
 #[tokio::test]
 async fn an_invalid_date_names_the_expected_format() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/contacts",
             &[("dir", "in"), ("channel", "call"), ("at", "last tuesday")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("2024-05-03"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("2024-05-03");
     let r = c
         .post(
             "/self-work",
             &[("habit", "sleep"), ("value", "7"), ("at", "2999-01-01")],
         )
         .await;
-    assert!(r.body.contains("future"), "{}", r.body);
+    r.has("future");
 }
 
 #[tokio::test]
 async fn asked_for_no_contact_locks_outreach_with_no_date() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.post("/signals", &[("signal", "asked-no-contact")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     let today = c.get("/").await.body;
     let gate = today
         .split("id=\"gate-outreach\"")
@@ -124,10 +114,9 @@ async fn asked_for_no_contact_locks_outreach_with_no_date() {
 
 #[tokio::test]
 async fn the_urge_is_logged_and_the_pad_goes_to_the_journal_never_out() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let form = c.get("/no-contact/urge").await;
-    assert!(form.body.contains("cannot be sent"));
+    form.has("cannot be sent");
     assert!(
         !form.body.contains("/composer/sent"),
         "the pad has no send action"
@@ -142,44 +131,31 @@ async fn the_urge_is_logged_and_the_pad_goes_to_the_journal_never_out() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(
-        c.get("/no-contact")
-            .await
-            .body
-            .contains("1 in the last 7 days")
-    );
-    assert!(
-        c.get("/journal")
-            .await
-            .body
-            .contains("all the things I wanted to say")
-    );
+    r.status_is(StatusCode::SEE_OTHER);
+    c.get("/no-contact").await.has("1 in the last 7 days");
+    c.get("/journal")
+        .await
+        .has("all the things I wanted to say");
     let r = c
         .post("/no-contact/urge", &[("intensity", "11"), ("instead", "x")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("1 (faint) to 10"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("1 (faint) to 10");
 }
 
 #[tokio::test]
 async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/journal",
             &[("text", "some nights i dont want to live anymore")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.body.contains("safety-panel") && r.body.contains("href=\"/help\""),
-        "{}",
-        r.body
-    );
+    r.status_is(StatusCode::OK);
+    r.has("safety-panel").has("href=\"/help\"");
     // Coming back to the journal later, the help is still in front.
-    assert!(c.get("/journal").await.body.contains("safety-panel"));
+    c.get("/journal").await.has("safety-panel");
     let r = c
         .post(
             "/no-contact/urge",
@@ -190,19 +166,14 @@ async fn self_harm_words_on_the_pad_or_in_the_journal_bring_help_forward() {
             ],
         )
         .await;
-    assert!(r.body.contains("safety-panel"), "{}", r.body);
+    r.has("safety-panel");
     // The lines themselves are in the banner: no extra click between the person and help.
-    assert!(
-        r.body.contains("Samaritans") && r.body.contains("988"),
-        "{}",
-        r.body
-    );
+    r.has("Samaritans").has("988");
 }
 
 #[tokio::test]
 async fn the_live_coach_saves_the_draft_and_marks_the_phrase() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/composer/live",
@@ -212,16 +183,12 @@ async fn the_live_coach_saves_the_draft_and_marks_the_phrase() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("<mark class=\"sev-block\""), "{}", r.body);
-    assert!(r.body.contains("data-rule=\"blame-shift\""));
+    r.status_is(StatusCode::OK);
+    r.has("<mark class=\"sev-block\"");
+    r.has("data-rule=\"blame-shift\"");
     // The send button follows the draft: replaced out of band, and disabled here.
-    assert!(
-        r.body.contains("id=\"send-button\" hx-swap-oob=\"true\""),
-        "{}",
-        r.body
-    );
-    assert!(r.body.contains("id=\"mark-sent\" disabled"), "{}", r.body);
+    r.has("id=\"send-button\" hx-swap-oob=\"true\"");
+    r.has("id=\"mark-sent\" disabled");
     assert!(
         r.body.contains("can&#39;t be marked as sent")
             || r.body.contains("can't be marked as sent")
@@ -242,8 +209,7 @@ async fn the_live_coach_saves_the_draft_and_marks_the_phrase() {
 
 #[tokio::test]
 async fn mark_as_sent_is_refused_while_outreach_is_closed() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let text = "Hi Robin, the first snow fell today and I thought of our walk by the river. I hope you're well.";
     let r = c
         .post(
@@ -251,32 +217,26 @@ async fn mark_as_sent_is_refused_while_outreach_is_closed() {
             &[("kind", "first"), ("channel", "text"), ("text", text)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("cannot be marked as sent"), "{}", r.body);
-    assert!(
-        !c.get("/contacts")
-            .await
-            .body
-            .contains("You sent a first message")
-    );
+    r.status_is(StatusCode::CONFLICT);
+    r.has("cannot be marked as sent");
+    c.get("/contacts").await.lacks("You sent a first message");
 }
 
 #[tokio::test]
 async fn promises_need_the_tr_4_check_and_settle_into_reliability() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post("/promises", &[("text", "Call when I say I will")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("TR-4"));
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("TR-4");
     let r = c
         .post(
             "/promises",
             &[("text", "Call when I say I will"), ("definitely", "yes")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let page = c.get("/promises").await.body;
     let id = page
         .split("name=\"id\" value=\"")
@@ -286,25 +246,17 @@ async fn promises_need_the_tr_4_check_and_settle_into_reliability() {
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(
-        c.post("/promises/update", &[("id", &id), ("outcome", "kept")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert!(
-        c.get("/promises")
-            .await
-            .body
-            .contains("<strong>100%</strong>")
-    );
+    c.post("/promises/update", &[("id", &id), ("outcome", "kept")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
+    c.get("/promises").await.has("<strong>100%</strong>");
     let r = c
         .post(
             "/promises/update",
             &[("id", "no-such-id"), ("outcome", "kept")],
         )
         .await;
-    assert!(r.body.contains("no promise with id"), "{}", r.body);
+    r.has("no promise with id");
     let r = c.post("/checkins", &[("note", "we talked")]).await;
     assert!(
         r.body.contains("TR-5"),
@@ -315,8 +267,7 @@ async fn promises_need_the_tr_4_check_and_settle_into_reliability() {
 
 #[tokio::test]
 async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagged() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     // Regression: the honest check started ticked, so a request went in as affordable unless
     // the user unticked it. Now each answer is asked for, and the request is kept meanwhile.
     let r = c
@@ -329,13 +280,13 @@ async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagge
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("can you afford it?"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("can you afford it?");
     assert!(
         r.body.contains("value=\"pay back the 20,000 at once\""),
         "kept"
     );
-    assert!(!c.get("/amends").await.body.contains("pay back the 20,000"));
+    c.get("/amends").await.lacks("pay back the 20,000");
     let r = c
         .post(
             "/amends",
@@ -347,7 +298,7 @@ async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagge
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     let page = c.get("/amends").await.body;
     assert!(
         page.contains("beyond your means") && page.contains("SAFE-9"),
@@ -360,33 +311,32 @@ async fn amends_outside_the_bounds_are_marked_and_gestures_over_the_limit_flagge
         )
         .await;
     // Answered with a redirect, so a reload cannot log it twice; the page then says why.
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     let shown = c.get(r.location()).await.body;
     assert!(
         shown.contains("counts as a slip") && shown.contains("GO-8"),
         "a gesture while closed is a slip, with the reasons: {shown}"
     );
-    assert!(c.get("/amends").await.body.contains("over your limit"));
+    c.get("/amends").await.has("over your limit");
     let r = c
         .post("/gestures", &[("what", "flowers"), ("cost", "-5")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("0 or more"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("0 or more");
 }
 
 #[tokio::test]
 async fn settings_set_the_time_zone_targets_and_offer_the_calendar() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post("/settings/time-zone", &[("time_zone", "Mars/Olympus")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("Europe/Berlin"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("Europe/Berlin");
     let r = c
         .post("/settings/time-zone", &[("time_zone", "Europe/Berlin")])
         .await;
-    assert!(r.body.contains("Time zone set to Europe/Berlin"));
+    r.has("Time zone set to Europe/Berlin");
     let r = c
         .post(
             "/settings/method",
@@ -397,13 +347,8 @@ async fn settings_set_the_time_zone_targets_and_offer_the_calendar() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(
-        r.body
-            .contains("id=\"r-sleep\" name=\"reminder\" value=\"sleep\" checked"),
-        "{}",
-        r.body
-    );
+    r.status_is(StatusCode::OK);
+    r.has("id=\"r-sleep\" name=\"reminder\" value=\"sleep\" checked");
     let ics = c.get("/settings/calendar.ics").await;
     assert!(ics.body.starts_with("BEGIN:VCALENDAR"), "{}", ics.body);
     assert!(
@@ -414,20 +359,13 @@ async fn settings_set_the_time_zone_targets_and_offer_the_calendar() {
 
 #[tokio::test]
 async fn their_questions_and_needs_are_kept_in_their_words() {
-    let mut c = Client::new();
-    c.ready().await;
-    assert_eq!(
-        c.post("/questions", &[("text", "Were you ever going to tell me?")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        c.post("/needs", &[("text", "Time, and no surprises")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    let mut c = Client::with_case().await;
+    c.post("/questions", &[("text", "Were you ever going to tell me?")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
+    c.post("/needs", &[("text", "Time, and no surprises")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     let page = c.get("/contacts").await.body;
     assert!(
         page.contains("Were you ever going to tell me?") && page.contains("Time, and no surprises")
@@ -443,25 +381,20 @@ async fn their_questions_and_needs_are_kept_in_their_words() {
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(
-        c.post("/questions/answered", &[("id", &id)]).await.status,
-        StatusCode::SEE_OTHER
-    );
-    assert!(
-        c.get("/contacts")
-            .await
-            .body
-            .contains("<span class=\"badge\">answered</span>")
-    );
+    c.post("/questions/answered", &[("id", &id)])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
+    c.get("/contacts")
+        .await
+        .has("<span class=\"badge\">answered</span>");
     let r = c.post("/needs", &[("text", "  ")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("empty"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("empty");
 }
 
 #[tokio::test]
 async fn self_harm_words_in_a_draft_show_the_crisis_lines_and_block_sending() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/composer/live",
@@ -474,30 +407,25 @@ async fn self_harm_words_in_a_draft_show_the_crisis_lines_and_block_sending() {
             ],
         )
         .await;
-    assert!(
-        r.body.contains("banner crisis") && r.body.contains("Samaritans"),
-        "{}",
-        r.body
-    );
-    assert!(r.body.contains("id=\"mark-sent\" disabled"));
+    r.has("banner crisis").has("Samaritans");
+    r.has("id=\"mark-sent\" disabled");
 }
 
 /// SAFE-7, NC-2: a slip that was not a message is logged from the no-contact page, shown in
 /// words, and answered with a redirect so a reload does not log it twice.
 #[tokio::test]
 async fn a_slip_is_logged_once_and_listed_in_words() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post("/no-contact/slip", &[("what", "checked-profile")])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let page = c.get(r.location()).await.body;
     assert!(page.contains("The count starts again"), "{page}");
     assert!(page.contains("Looked at their profile or posts"), "{page}");
     assert!(!page.contains(": checked-profile"), "no raw ids: {page}");
     let r = c.post("/no-contact/slip", &[("what", "telepathy")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("checked-profile"),
         "lists the valid ones: {}",
@@ -509,17 +437,12 @@ async fn a_slip_is_logged_once_and_listed_in_words() {
 /// promise that came back with a problem keeps its words.
 #[tokio::test]
 async fn a_sweeping_promise_is_saved_with_a_caution_and_a_refused_one_keeps_its_words() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post("/promises", &[("text", "I will never let you down again")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("value=\"I will never let you down again\""),
-        "{}",
-        r.body
-    );
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("value=\"I will never let you down again\"");
     let r = c
         .post(
             "/promises",
@@ -529,7 +452,7 @@ async fn a_sweeping_promise_is_saved_with_a_caution_and_a_refused_one_keeps_its_
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     let page = c.get(r.location()).await.body;
     assert!(
         page.contains("L-17") && page.contains("smaller promise"),
@@ -552,8 +475,7 @@ async fn a_sweeping_promise_is_saved_with_a_caution_and_a_refused_one_keeps_its_
 #[tokio::test]
 async fn under_a_stop_today_shows_no_countdown_and_nothing_open() {
     for stop in ["declined", "blocked", "new-partner", "asked-no-contact"] {
-        let mut c = Client::new();
-        c.ready().await;
+        let mut c = Client::with_case().await;
         let r = c.post("/signals", &[("signal", stop)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{stop}: {}", r.body);
         let r = c.post("/passive", &[("what", "like")]).await;
@@ -596,8 +518,7 @@ async fn under_a_stop_today_shows_no_countdown_and_nothing_open() {
 /// for people worried about their own anger.
 #[tokio::test]
 async fn crisis_words_in_any_field_put_help_at_the_top_of_every_page() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let before = c.get("/").await;
     assert!(!before.body.contains("safety-panel"), "no panel before");
     let r = c
@@ -620,9 +541,9 @@ async fn crisis_words_in_any_field_put_help_at_the_top_of_every_page() {
             )],
         )
         .await;
-    assert_eq!(live.status, StatusCode::OK);
-    assert!(live.body.contains("safety-panel"), "{}", live.body);
-    assert!(live.body.contains("href=\"tel:"), "{}", live.body);
+    live.status_is(StatusCode::OK);
+    live.has("safety-panel");
+    live.has("href=\"tel:");
     // Saved words keep the panel on every page for a day.
     let r = c
         .post(
@@ -657,8 +578,7 @@ async fn crisis_words_in_any_field_put_help_at_the_top_of_every_page() {
 /// tap on Help now while amends is locked.
 #[tokio::test]
 async fn the_safety_plan_is_there_while_locked() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c
         .post(
             "/safety-plan",
@@ -670,16 +590,16 @@ async fn the_safety_plan_is_there_while_locked() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
     let plan = c.get("/safety-plan").await;
-    assert!(plan.body.contains("walking the dog"));
+    plan.has("walking the dog");
     let r = c.post("/lock", &[]).await;
     assert!(r.status.is_redirection(), "{}", r.body);
     let help = c.get("/help").await;
-    assert_eq!(help.status, StatusCode::OK);
-    assert!(help.body.contains("Show my safety plan"), "{}", help.body);
-    assert!(help.body.contains("walking the dog"));
-    assert!(help.body.contains("href=\"tel:"));
+    help.status_is(StatusCode::OK);
+    help.has("Show my safety plan");
+    help.has("walking the dog");
+    help.has("href=\"tel:");
     // The rest stays locked.
     let r = c.get("/safety-plan").await;
     assert!(r.status.is_redirection());
@@ -689,8 +609,7 @@ async fn the_safety_plan_is_there_while_locked() {
 /// title and description for screen readers, labelled axes, and no inline style (the CSP).
 #[tokio::test]
 async fn self_work_charts_are_labelled_svg_without_inline_style() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     c.post("/self-work", &[("habit", "sleep"), ("value", "5.5")])
         .await;
     let body = c.get("/self-work").await.body;
@@ -716,8 +635,7 @@ async fn self_work_charts_are_labelled_svg_without_inline_style() {
 /// be read with a notice of what is left out.
 #[tokio::test]
 async fn a_damaged_history_is_refused_by_the_lists_and_noticed_in_the_journal() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     for text in ["first words", "second words"] {
         c.post("/journal", &[("text", text)]).await;
     }
@@ -736,11 +654,7 @@ async fn a_damaged_history_is_refused_by_the_lists_and_noticed_in_the_journal() 
         assert!(r.body.contains("That did not work"), "{path}");
     }
     let journal = c.get("/journal").await;
-    assert_eq!(journal.status, StatusCode::OK, "{}", journal.body);
-    assert!(journal.body.contains("second words"));
-    assert!(
-        journal.body.contains("failed its integrity check"),
-        "{}",
-        journal.body
-    );
+    journal.status_is(StatusCode::OK);
+    journal.has("second words");
+    journal.has("failed its integrity check");
 }
