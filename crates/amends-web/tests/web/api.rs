@@ -35,8 +35,7 @@ async fn store_in(c: Client) -> Client {
 /// The same store, unlocked through the API.
 async fn unlocked() -> Client {
     let mut c = store().await;
-    let r = c.api_unlock(PASS).await;
-    r.status_is(StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     c
 }
 
@@ -233,8 +232,9 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
     let s = c.api_get("/api/v1/session").await.json();
     assert_eq!(s["unlocked"], false);
     // Locking while locked is harmless.
-    let r = c.api_post("/api/v1/lock", json!({})).await;
-    r.status_is(StatusCode::OK);
+    c.api_post("/api/v1/lock", json!({}))
+        .await
+        .status_is(StatusCode::OK);
 }
 
 async fn setup(c: &mut Client, pass: &str) -> Resp {
@@ -297,13 +297,12 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
         json!({ "unlocked": true, "initialised": true, "demo": false, "case": null })
     );
     // The session is a real one: it can create the first case.
-    let r = c
-        .api_post(
-            "/api/v1/cases",
-            json!({"name": "Robin", "relationship": "partner"}),
-        )
-        .await;
-    r.status_is(StatusCode::CREATED);
+    c.api_post(
+        "/api/v1/cases",
+        json!({"name": "Robin", "relationship": "partner"}),
+    )
+    .await
+    .status_is(StatusCode::CREATED);
 
     // Once set up, never again: the store and its passphrase stay as they are.
     let r = setup(&mut c, "a passphrase someone else chose").await;
@@ -315,8 +314,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
     c.api_post("/api/v1/lock", json!({})).await;
     let r = c.api_unlock("a passphrase someone else chose").await;
     error(&r, StatusCode::UNAUTHORIZED, "wrong-passphrase");
-    let r = c.api_unlock(PASS).await;
-    r.status_is(StatusCode::OK);
+    c.api_unlock(PASS).await.status_is(StatusCode::OK);
     assert_eq!(
         c.api_get("/api/v1/session").await.json()["case"]["name"],
         "Robin"
@@ -694,14 +692,13 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
     assert!(v["message"].as_str().unwrap().contains("SAFE-1"), "{v}");
     assert!(names_in_reasons(&v, "SAFE-1"), "{v}");
     // Issue 13: the page answers the same refusal with the same status (it said 422).
-    let page = c
-        .post(
-            "/composer",
-            &[("kind", "first"), ("text", "Hi, I hope you are well.")],
-        )
-        .await;
-    page.status_is(StatusCode::CONFLICT);
-    page.has("SAFE-1");
+    c.post(
+        "/composer",
+        &[("kind", "first"), ("text", "Hi, I hope you are well.")],
+    )
+    .await
+    .status_is(StatusCode::CONFLICT)
+    .has("SAFE-1");
     let r = c
         .api_post(
             "/api/v1/drafts/first/sent",
@@ -1479,10 +1476,9 @@ async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
     assert!(reasons(&gate).contains(&"SAFE-1".to_string()));
 
     // SAFE-2: dangerous harm recorded in the workbook stays.
-    let r = c
-        .api_post("/api/v1/assessments/intake", intake_answers())
-        .await;
-    r.status_is(StatusCode::CREATED);
+    c.api_post("/api/v1/assessments/intake", intake_answers())
+        .await
+        .status_is(StatusCode::CREATED);
     let row = c
         .api_post(
             "/api/v1/workbook/act",
@@ -1513,13 +1509,12 @@ async fn a_no_cannot_be_corrected_away_nor_recorded_danger() {
     // The rest of the row can still be put right, the danger kept.
     entry["danger"] = json!(["threats"]);
     entry["act"] = json!("I shouted threats at you, more than once");
-    let r = c
-        .api_post(
-            &format!("/api/v1/events/{row_id}/correct"),
-            json!({ "entry": entry }),
-        )
-        .await;
-    r.status_is(StatusCode::CREATED);
+    c.api_post(
+        &format!("/api/v1/events/{row_id}/correct"),
+        json!({ "entry": entry }),
+    )
+    .await
+    .status_is(StatusCode::CREATED);
 }
 
 // --- Every use case, with answers checked against the document ------------------------------
@@ -1875,9 +1870,9 @@ async fn every_use_case_answers_in_the_documented_shape() {
     s.check("Help", &r.json());
     let entry = c
         .api_get(&format!("/api/v1/events/{}", row["id"].as_str().unwrap()))
-        .await;
-    entry.status_is(StatusCode::OK);
-    let entry = entry.json();
+        .await
+        .status_is(StatusCode::OK)
+        .json();
     s.check("EventRecord", &entry);
     assert_eq!(entry["entry"]["kind"], "workbook-act");
     let mut fixed = entry["entry"].clone();
@@ -2151,8 +2146,9 @@ async fn a_second_answer_to_a_question_is_a_409() {
 async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
     let mut c = unlocked().await;
     for text in ["first words", "second words"] {
-        let r = c.api_post("/api/v1/journal", json!({ "text": text })).await;
-        r.status_is(StatusCode::CREATED);
+        c.api_post("/api/v1/journal", json!({ "text": text }))
+            .await
+            .status_is(StatusCode::CREATED);
     }
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(c.data_dir().join("amends.db"))
@@ -2168,16 +2164,19 @@ async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
         .unwrap();
     pool.close().await;
 
-    let plan = c.api_get("/api/v1/status").await;
-    plan.status_is(StatusCode::OK);
-    let plan = plan.json();
+    let plan = c
+        .api_get("/api/v1/status")
+        .await
+        .status_is(StatusCode::OK)
+        .json();
     for gate in plan["gates"].as_array().unwrap() {
         assert_eq!(gate["open"], false);
         assert_eq!(gate["reasons"][0]["method"], "SAFE-1");
     }
-    let journal = c.api_get("/api/v1/journal").await;
-    journal.status_is(StatusCode::OK);
-    journal.has("second words");
+    c.api_get("/api/v1/journal")
+        .await
+        .status_is(StatusCode::OK)
+        .has("second words");
     let r = c
         .api_post("/api/v1/signals", json!({ "signal": "warm-reply" }))
         .await;

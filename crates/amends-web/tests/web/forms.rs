@@ -55,8 +55,9 @@ async fn plan(c: &Client) -> Plan {
 
 async fn after_intake() -> Client {
     let mut c = Client::with_case().await;
-    let r = c.post("/assess/intake", INTAKE).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post("/assess/intake", INTAKE)
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     c
 }
 
@@ -122,11 +123,12 @@ async fn intake_round_trip_saves_says_what_changed_and_prefills() {
     let r = c.post("/assess/intake", INTAKE).await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/assess/intake/saved");
-    let done = c.get(r.location()).await;
-    done.status_is(StatusCode::OK);
-    done.has("Next: the workbook");
-    done.has(r#"href="/workbook""#);
-    done.has("Phase 1");
+    c.get(r.location())
+        .await
+        .status_is(StatusCode::OK)
+        .has("Next: the workbook")
+        .has(r#"href="/workbook""#)
+        .has("Phase 1");
 
     let p = plan(&c).await;
     assert!(p.intake_done);
@@ -194,9 +196,7 @@ async fn a_bad_number_is_named_next_to_its_question() {
     let mut c = Client::with_case().await;
     let mut fields = without(INTAKE, &["commitment"]);
     fields.push(("commitment", "7"));
-    let r = c.post("/assess/intake", &fields).await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.has(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#);
+    c.post("/assess/intake", &fields).await.status_is(StatusCode::UNPROCESSABLE_ENTITY).has(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#);
 }
 
 #[tokio::test]
@@ -230,14 +230,12 @@ async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
     ] {
         assert!(!p.gate(gate).open, "{gate:?}");
     }
-    let today = c.get("/").await;
-    today.has("Reaching out is off for good");
+    c.get("/").await.has("Reaching out is off for good");
 
     // Answering again without it changes nothing: the stop is sticky.
     c.post("/assess/intake", INTAKE).await;
     assert!(plan(&c).await.safety.stop);
-    let wb = c.get("/workbook").await;
-    wb.has("Contact help is off for good");
+    c.get("/workbook").await.has("Contact help is off for good");
 }
 
 /// SAFE-2: the composer stays off for that person, and that means no practice drafts either.
@@ -254,18 +252,18 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
     r.status_is(StatusCode::SEE_OTHER);
 
     let page = c.get("/composer").await;
-    page.status_is(StatusCode::OK);
-    page.has("Messages to them are off");
-    page.has("SAFE-2");
-    page.has(r#"href="/journal""#);
+    page.status_is(StatusCode::OK)
+        .has("Messages to them are off")
+        .has("SAFE-2")
+        .has(r#"href="/journal""#);
     assert!(!page.body.contains(r#"id="composer-form""#), "no editor");
 
     let words = "I only want to explain myself one more time";
     let r = c
         .post("/composer", &[("kind", "apology"), ("text", words)])
         .await;
-    r.status_is(StatusCode::CONFLICT);
-    r.has("Drafts to them are off");
+    r.status_is(StatusCode::CONFLICT)
+        .has("Drafts to them are off");
     assert!(r.body.contains(words), "the text is handed back");
     r.has("Keep it in my journal");
     assert!(
@@ -273,25 +271,24 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
         "no coaching of a message to them"
     );
 
-    let r = c
-        .post("/composer/live", &[("kind", "apology"), ("text", words)])
-        .await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c
-        .api_put(
-            "/api/v1/drafts/apology",
-            serde_json::json!({ "text": words }),
-        )
-        .await;
-    r.status_is(StatusCode::CONFLICT);
+    c.post("/composer/live", &[("kind", "apology"), ("text", words)])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.api_put(
+        "/api/v1/drafts/apology",
+        serde_json::json!({ "text": words }),
+    )
+    .await
+    .status_is(StatusCode::CONFLICT);
     assert!(
         !c.get("/composer").await.body.contains(words),
         "nothing saved"
     );
 
     // The journal takes the words.
-    let r = c.post("/journal", &[("text", words)]).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post("/journal", &[("text", words)])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -307,10 +304,11 @@ async fn a_safe_8_answer_offers_support_instead() {
         )
         .await;
     r.status_is(StatusCode::SEE_OTHER);
-    let done = c.get(r.location()).await;
-    done.has("Support for you");
-    done.has(r#"href="/help#support-title""#);
-    done.has("not your fault");
+    c.get(r.location())
+        .await
+        .has("Support for you")
+        .has(r#"href="/help#support-title""#)
+        .has("not your fault");
     assert!(plan(&c).await.safety.user_harmed);
 }
 
@@ -329,19 +327,21 @@ async fn unknown_questionnaires_and_sections_list_the_real_ones() {
     c.get("/assess/conversation-review")
         .await
         .status_is(StatusCode::OK);
-    let r = c.post("/workbook/nope", &[("text", "x")]).await;
-    r.status_is(StatusCode::NOT_FOUND);
-    r.has("act, loss, why");
+    c.post("/workbook/nope", &[("text", "x")])
+        .await
+        .status_is(StatusCode::NOT_FOUND)
+        .has("act, loss, why");
 }
 
 #[tokio::test]
 async fn the_workbook_waits_for_the_intake_go_8() {
     let mut c = Client::with_case().await;
-    let r = c.get("/workbook").await;
-    r.status_is(StatusCode::OK);
-    r.has("The intake comes first");
-    r.has("GO-8");
-    r.lacks(r#"action="/workbook/act""#);
+    c.get("/workbook")
+        .await
+        .status_is(StatusCode::OK)
+        .has("The intake comes first")
+        .has("GO-8")
+        .lacks(r#"action="/workbook/act""#);
 }
 
 #[tokio::test]
@@ -401,9 +401,7 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
         .await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/workbook?saved=why#wb-why");
-    let wb = c.get("/workbook?saved=why").await;
-    wb.has("Saved to \u{201c}Why I did it\u{201d}.");
-    wb.has(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#);
+    c.get("/workbook?saved=why").await.has("Saved to \u{201c}Why I did it\u{201d}.").has(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#);
 }
 
 #[tokio::test]
@@ -479,52 +477,53 @@ async fn workbook_progress_follows_the_sections_written() {
     }
     let p = plan(&c).await;
     assert!(p.workbook.done, "{:?}", p.workbook.missing);
-    let wb = c.get("/workbook").await;
-    wb.has("The workbook is complete, with 1 act written.");
-    wb.has("Tracked as a habit.");
+    c.get("/workbook")
+        .await
+        .has("The workbook is complete, with 1 act written.")
+        .has("Tracked as a habit.");
 }
 
 #[tokio::test]
 async fn a_prevention_plan_can_become_a_habit() {
     let mut c = after_intake().await;
-    let r = c
-        .post(
-            "/workbook/prevention",
-            &[
-                ("behaviour", "Snapping when tired"),
-                ("plan", "Walk away for ten minutes first"),
-            ],
-        )
-        .await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post(
+        "/workbook/prevention",
+        &[
+            ("behaviour", "Snapping when tired"),
+            ("plan", "Walk away for ten minutes first"),
+        ],
+    )
+    .await
+    .status_is(StatusCode::SEE_OTHER);
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1);
     assert!(!p.self_work.prevention[0].tracked);
-    let wb = c.get("/workbook").await;
-    wb.has("Track it as a habit");
+    c.get("/workbook").await.has("Track it as a habit");
     let id = p.self_work.prevention[0].id.clone();
-    let r = c
-        .post("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
-        .await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1, "corrected, not duplicated");
     assert!(p.self_work.prevention[0].tracked);
     assert_eq!(p.self_work.prevention[0].behaviour, "Snapping when tired");
-    let r = c.post("/workbook/habit", &[("id", "no-such-plan")]).await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.post("/workbook/habit", &[("id", "no-such-plan")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
 async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
     let mut c = after_intake().await;
     let secret = "THEIR-PART-they shut me out for weeks";
-    let r = c.post("/workbook/their-part", &[("text", secret)]).await;
-    r.status_is(StatusCode::SEE_OTHER);
-    let wb = c.get("/workbook").await;
-    wb.has(secret);
-    wb.has("Private, for you alone.");
-    wb.has("never exported");
+    c.post("/workbook/their-part", &[("text", secret)])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
+    c.get("/workbook")
+        .await
+        .has(secret)
+        .has("Private, for you alone.")
+        .has("never exported");
     for format in ["json", "markdown"] {
         let export = c.get(&format!("/settings/export?format={format}")).await;
         assert_eq!(export.status, StatusCode::OK, "{format}");
@@ -534,8 +533,9 @@ async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
             export.body
         );
     }
-    let json = c.get("/settings/export?format=json").await;
-    json.has("\"withheld_private_notes\": 1");
+    c.get("/settings/export?format=json")
+        .await
+        .has("\"withheld_private_notes\": 1");
 }
 
 #[tokio::test]
@@ -544,21 +544,22 @@ async fn user_text_is_escaped_everywhere_it_comes_back() {
     let evil = "<script>alert(1)</script>";
     let mut fields = without(ACT, &["act"]);
     fields.push(("act", "I shouted <script>alert(1)</script> at you"));
-    let r = c.post("/workbook/act", &fields).await;
-    r.status_is(StatusCode::SEE_OTHER);
-    let wb = c.get("/workbook").await;
-    wb.lacks(evil);
-    wb.has("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you");
+    c.post("/workbook/act", &fields)
+        .await
+        .status_is(StatusCode::SEE_OTHER);
+    c.get("/workbook")
+        .await
+        .lacks(evil)
+        .has("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you");
     // A form sent back with a problem escapes what was typed, too.
-    let r = c
-        .post(
-            "/assess/intake",
-            &[("breakup_reason", "\"><script>alert(2)</script>")],
-        )
-        .await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.lacks("<script>alert(2)");
-    r.has("&#34;&#62;&#60;script&#62;alert(2)");
+    c.post(
+        "/assess/intake",
+        &[("breakup_reason", "\"><script>alert(2)</script>")],
+    )
+    .await
+    .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+    .lacks("<script>alert(2)")
+    .has("&#34;&#62;&#60;script&#62;alert(2)");
 }
 
 #[tokio::test]
@@ -587,19 +588,18 @@ async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
         )
         .await;
     r.status_is(StatusCode::SEE_OTHER);
-    let done = c.get(r.location()).await;
-    done.has("Kept for you alone");
+    c.get(r.location()).await.has("Kept for you alone");
     assert!(plan(&c).await.move_on.reflection_done);
-    let r = c.get("/moving-on").await;
-    r.has("To ask instead of checking");
-    r.lacks(r#"action="/assess/reflection""#);
+    c.get("/moving-on")
+        .await
+        .has("To ask instead of checking")
+        .lacks(r#"action="/assess/reflection""#);
 }
 
 #[tokio::test]
 async fn the_walk_away_assessment_leads_to_moving_on() {
     let mut c = after_intake().await;
-    let r = c.get("/assess/walkaway").await;
-    r.status_is(StatusCode::OK);
+    c.get("/assess/walkaway").await.status_is(StatusCode::OK);
     let fields = [
         ("they_communicate", "no"),
         ("still_angry", "unsure"),
@@ -612,9 +612,10 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
     ];
     let r = c.post("/assess/walkaway", &fields).await;
     r.status_is(StatusCode::SEE_OTHER);
-    let done = c.get(r.location()).await;
-    done.has("You chose to accept it and move on");
-    done.has(r#"href="/moving-on""#);
+    c.get(r.location())
+        .await
+        .has("You chose to accept it and move on")
+        .has(r#"href="/moving-on""#);
     assert_eq!(
         plan(&c).await.walk_away.decision.as_deref(),
         Some("move-on")
@@ -625,8 +626,9 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
 async fn a_form_without_its_token_changes_nothing() {
     let mut c = Client::with_case().await;
     let body = serde_urlencoded::to_string(INTAKE).unwrap();
-    let r = c.post_raw("/assess/intake", body).await;
-    r.status_is(StatusCode::FORBIDDEN);
+    c.post_raw("/assess/intake", body)
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert!(!plan(&c).await.intake_done);
 }
 
@@ -661,8 +663,9 @@ async fn an_intake_sent_after_the_lock_comes_back_whole() {
     assert!(b.contains(r#"name="motives" value="this-person""#), "{b}");
     assert!(!plan(&c).await.intake_done);
     // Sending it again saves it.
-    let r = c.post("/assess/intake", INTAKE).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post("/assess/intake", INTAKE)
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     assert!(plan(&c).await.intake_done);
 }
 
@@ -674,9 +677,10 @@ async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
         .await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/workbook?saved=act#stop-title");
-    let wb = c.get("/workbook?saved=act").await;
-    wb.has(r#"<h2 id="stop-title">Contact help is off for good</h2>"#);
-    wb.has("Checking their phone, location or accounts");
+    c.get("/workbook?saved=act")
+        .await
+        .has(r#"<h2 id="stop-title">Contact help is off for good</h2>"#)
+        .has("Checking their phone, location or accounts");
     assert!(plan(&c).await.safety.stop);
 }
 
@@ -701,21 +705,20 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     let old = &ids[0];
 
     let form = c.get(&format!("/workbook/row/{old}")).await;
-    form.status_is(StatusCode::OK);
-    form.has("Change what you wrote");
+    form.status_is(StatusCode::OK).has("Change what you wrote");
     assert!(
         form.body.contains("I read your messages without asking"),
         "filled in"
     );
-    form.has("betrayed\nwatched\nsmall");
-    form.has(&format!(r#"action="/workbook/row/{old}""#));
+    form.has("betrayed\nwatched\nsmall")
+        .has(&format!(r#"action="/workbook/row/{old}""#));
 
     // A vague act is refused here too, with what was typed kept.
     let mut vague: Vec<(&str, &str)> = ACT.to_vec();
     vague[0] = ("act", "everything");
     let r = c.post(&format!("/workbook/row/{old}"), &vague).await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.has("too vague");
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("too vague");
     assert!(r.body.contains("You stopped feeling safe"), "kept");
 
     let mut changed: Vec<(&str, &str)> = ACT.to_vec();
@@ -740,9 +743,10 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     let now = row_ids(&wb.body);
     assert_eq!(now.len(), 1, "still one row");
     assert_ne!(&now[0], old);
-    let stale = c.get(&format!("/workbook/row/{old}")).await;
-    stale.status_is(StatusCode::NOT_FOUND);
-    stale.has("That row is not there");
+    c.get(&format!("/workbook/row/{old}"))
+        .await
+        .status_is(StatusCode::NOT_FOUND)
+        .has("That row is not there");
 }
 
 /// SAFE-2: the edit form cannot take back recorded danger; it says why and keeps the text.
@@ -751,17 +755,18 @@ async fn changing_a_row_cannot_untick_recorded_danger_safe_2() {
     let mut c = after_intake().await;
     let mut with_danger: Vec<(&str, &str)> = ACT.to_vec();
     with_danger.push(("danger", "monitoring"));
-    let r = c.post("/workbook/act", &with_danger).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    c.post("/workbook/act", &with_danger)
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     let id = row_ids(&c.get("/workbook").await.body).remove(0);
 
-    let form = c.get(&format!("/workbook/row/{id}")).await;
-    form.has("cannot be unticked");
+    c.get(&format!("/workbook/row/{id}"))
+        .await
+        .has("cannot be unticked");
     let mut softer: Vec<(&str, &str)> = ACT.to_vec();
     softer[0] = ("act", "I looked at your phone a few times");
     let r = c.post(&format!("/workbook/row/{id}"), &softer).await;
-    r.status_is(StatusCode::CONFLICT);
-    r.has("SAFE-2");
+    r.status_is(StatusCode::CONFLICT).has("SAFE-2");
     assert!(
         r.body.contains("I looked at your phone a few times"),
         "kept"

@@ -46,8 +46,7 @@ async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/setup");
     let cookies = r.set_cookies();
-    let r = c.get("/setup").await;
-    r.has("cannot be recovered");
+    c.get("/setup").await.has("cannot be recovered");
     assert!(cookies.iter().any(|c| c.starts_with("amends_csrf=")
         && c.contains("HttpOnly")
         && c.contains("SameSite=Strict")));
@@ -56,15 +55,14 @@ async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
 #[tokio::test]
 async fn setup_refuses_mismatched_and_empty_passphrases() {
     let mut c = Client::new();
-    let r = c.setup("one", "two").await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.has("not the same");
-    let r = c.setup("  ", "  ").await;
-    r.has("passphrase is empty");
-    let r = c
-        .post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
-        .await;
-    r.has("cannot be recovered");
+    c.setup("one", "two")
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("not the same");
+    c.setup("  ", "  ").await.has("passphrase is empty");
+    c.post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
+        .await
+        .has("cannot be recovered");
     assert!(!c.data_dir().join("amends.db").exists());
 }
 
@@ -73,13 +71,13 @@ async fn forms_without_the_csrf_token_are_refused() {
     let mut c = Client::new();
     c.get("/setup").await;
     let body = format!("passphrase={PASS}&confirm={PASS}&understood=yes");
-    let r = c.post_raw("/setup", body.clone()).await;
-    r.status_is(StatusCode::FORBIDDEN);
-    r.has("did not come from amends");
-    let r = c
-        .post_raw("/setup", format!("{body}&_csrf={}", "0".repeat(64)))
-        .await;
-    r.status_is(StatusCode::FORBIDDEN);
+    c.post_raw("/setup", body.clone())
+        .await
+        .status_is(StatusCode::FORBIDDEN)
+        .has("did not come from amends");
+    c.post_raw("/setup", format!("{body}&_csrf={}", "0".repeat(64)))
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert!(!c.data_dir().join("amends.db").exists());
 }
 
@@ -124,11 +122,10 @@ async fn a_stolen_old_session_cookie_does_not_work_after_lock() {
 async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
     let mut c = Client::with_case().await;
     c.post("/lock", &[]).await;
-    let r = c
-        .post("/unlock", &[("passphrase", "wrong"), ("next", "/journal")])
-        .await;
-    r.status_is(StatusCode::UNAUTHORIZED);
-    r.has("does not open amends");
+    c.post("/unlock", &[("passphrase", "wrong"), ("next", "/journal")])
+        .await
+        .status_is(StatusCode::UNAUTHORIZED)
+        .has("does not open amends");
     let r = c
         .post("/unlock", &[("passphrase", PASS), ("next", "/journal")])
         .await;
@@ -142,8 +139,9 @@ async fn after_five_wrong_guesses() -> Client {
     let mut c = Client::with_case().await;
     c.post("/lock", &[]).await;
     for _ in 0..5 {
-        let r = c.post("/unlock", &[("passphrase", "a guess")]).await;
-        r.status_is(StatusCode::UNAUTHORIZED);
+        c.post("/unlock", &[("passphrase", "a guess")])
+            .await
+            .status_is(StatusCode::UNAUTHORIZED);
     }
     c
 }
@@ -153,10 +151,11 @@ async fn after_five_wrong_guesses() -> Client {
 #[tokio::test]
 async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
     let mut c = after_five_wrong_guesses().await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
-    r.status_is(StatusCode::TOO_MANY_REQUESTS);
-    r.has("Too many wrong passphrases");
-    r.has("Wait 30 seconds");
+    c.post("/unlock", &[("passphrase", PASS)])
+        .await
+        .status_is(StatusCode::TOO_MANY_REQUESTS)
+        .has("Too many wrong passphrases")
+        .has("Wait 30 seconds");
 
     let r = c.api_unlock(PASS).await;
     r.status_is(StatusCode::TOO_MANY_REQUESTS);
@@ -176,18 +175,17 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
 async fn a_new_passphrase_must_be_long_enough() {
     let mut c = Client::new();
     let r = c.setup("abc", "abc").await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.has("at least 8 characters");
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("at least 8 characters");
     // Errors from below read as sentences on a page, not as terminal lines.
     r.has("That passphrase is too short");
     c.ready().await;
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[("current", PASS), ("new", "x"), ("confirm", "x")],
-        )
-        .await;
-    r.has("at least 8 characters");
+    c.post(
+        "/settings/passphrase",
+        &[("current", PASS), ("new", "x"), ("confirm", "x")],
+    )
+    .await
+    .has("at least 8 characters");
     c.post("/lock", &[]).await;
     let r = c.post("/unlock", &[("passphrase", PASS)]).await;
     assert_eq!(
@@ -220,16 +218,16 @@ async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
     let to = r.location().to_string();
     assert!(to.starts_with("/unlock?kept="), "{to}");
     let kept = to.trim_start_matches("/unlock?kept=").to_string();
-    let page = c.get(&to).await;
-    page.has("What you typed is kept");
+    c.get(&to).await.has("What you typed is kept");
     let r = c
         .post("/unlock", &[("passphrase", PASS), ("kept", &kept)])
         .await;
     assert_eq!(r.location(), format!("/resume/{kept}"));
     let resume = c.get(r.location()).await;
-    resume.status_is(StatusCode::OK);
-    resume.has(words);
-    resume.has("action=\"/journal\"");
+    resume
+        .status_is(StatusCode::OK)
+        .has(words)
+        .has("action=\"/journal\"");
     // Handed back once only.
     c.get(&format!("/resume/{kept}"))
         .await
@@ -250,9 +248,10 @@ async fn an_idle_session_locks_itself() {
 async fn an_oversized_body_gets_a_clear_413() {
     let mut c = Client::with_case().await;
     let huge = "a".repeat(amends_web::MAX_BODY_BYTES + 10);
-    let r = c.post("/journal", &[("text", &huge)]).await;
-    r.status_is(StatusCode::PAYLOAD_TOO_LARGE);
-    r.has("1 MiB");
+    c.post("/journal", &[("text", &huge)])
+        .await
+        .status_is(StatusCode::PAYLOAD_TOO_LARGE)
+        .has("1 MiB");
 }
 
 #[tokio::test]
@@ -260,17 +259,17 @@ async fn a_journal_entry_over_the_limit_is_refused_and_kept_in_the_box() {
     let mut c = Client::with_case().await;
     let big = "b".repeat(1024 * 1024 + 5);
     let r = c.post("/journal", &[("text", &big)]).await;
-    r.status_is(StatusCode::PAYLOAD_TOO_LARGE);
-    r.has("1048576");
+    r.status_is(StatusCode::PAYLOAD_TOO_LARGE).has("1048576");
     assert!(r.body.contains(&big[..1000]), "the text stays in the box");
 }
 
 #[tokio::test]
 async fn a_missing_field_is_named() {
     let mut c = Client::with_case().await;
-    let r = c.post("/cases", &[("relationship", "friend")]).await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    r.has("\u{201c}name\u{201d}");
+    c.post("/cases", &[("relationship", "friend")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("\u{201c}name\u{201d}");
 }
 
 #[tokio::test]
@@ -313,15 +312,16 @@ async fn a_foreign_host_header_is_refused() {
 #[tokio::test]
 async fn help_now_works_while_locked_and_lists_sources_and_dates() {
     let mut c = Client::new();
-    let r = c.get("/help").await;
-    r.status_is(StatusCode::OK);
-    r.has("Source:").has("last checked");
-    r.has("Unlock amends to add a number");
+    c.get("/help")
+        .await
+        .status_is(StatusCode::OK)
+        .has("Source:")
+        .has("last checked")
+        .has("Unlock amends to add a number");
     c.ready().await;
     c.post("/help/local", &[("local", "Dr Okafor 555 0100")])
         .await;
-    let r = c.get("/help").await;
-    r.has("Dr Okafor 555 0100");
+    c.get("/help").await.has("Dr Okafor 555 0100");
     // The footer link is on every page.
     c.get("/journal").await.has("href=\"/help\"");
 }
@@ -341,8 +341,9 @@ async fn export_downloads_and_wipe_needs_the_typed_phrase() {
             .starts_with("attachment")
     );
     r.has("for the export");
-    let r = c.post("/settings/wipe", &[("confirm", "delete")]).await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.post("/settings/wipe", &[("confirm", "delete")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(c.data_dir().join("amends.db").exists());
     let r = c
         .post("/settings/wipe", &[("confirm", "delete everything")])
@@ -354,25 +355,23 @@ async fn export_downloads_and_wipe_needs_the_typed_phrase() {
 #[tokio::test]
 async fn the_passphrase_can_be_changed_from_settings() {
     let mut c = Client::with_case().await;
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[("current", "wrong"), ("new", "n2"), ("confirm", "n2")],
-        )
-        .await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
-        .await;
-    r.status_is(StatusCode::OK);
-    r.has("Passphrase changed");
+    c.post(
+        "/settings/passphrase",
+        &[("current", "wrong"), ("new", "n2"), ("confirm", "n2")],
+    )
+    .await
+    .status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.post(
+        "/settings/passphrase",
+        &[
+            ("current", PASS),
+            ("new", "the second one"),
+            ("confirm", "the second one"),
+        ],
+    )
+    .await
+    .status_is(StatusCode::OK)
+    .has("Passphrase changed");
     c.post("/lock", &[]).await;
     c.post("/unlock", &[("passphrase", PASS)])
         .await
@@ -468,8 +467,7 @@ async fn open_redirect_after_unlock_is_refused() {
     c.post("/lock", &[]).await;
     let r = c.get("/journal").await;
     assert_eq!(r.location(), "/unlock?next=%2Fjournal");
-    let page = c.get(r.location()).await;
-    page.has("value=\"/journal\"");
+    c.get(r.location()).await.has("value=\"/journal\"");
 }
 
 /// A POST with the given CSRF token and extra headers, sent with the client's cookies.
@@ -513,8 +511,9 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     // A planted cookie and the same value in the form: refused, nothing written.
     let planted = "ab".repeat(32);
     c.cookies.insert("amends_csrf".into(), planted.clone());
-    let r = post_with(&mut c, "/journal", &planted, &[], &[("text", "planted")]).await;
-    r.status_is(StatusCode::FORBIDDEN);
+    post_with(&mut c, "/journal", &planted, &[], &[("text", "planted")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert_eq!(
         c.cookies.get("amends_csrf"),
         Some(&good),
@@ -562,9 +561,10 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
             "{{\"passphrase\": \"{PASS}\"}}"
         )))
         .unwrap();
-    let r = c.send(req).await;
-    r.status_is(StatusCode::FORBIDDEN);
-    r.has("cross-origin");
+    c.send(req)
+        .await
+        .status_is(StatusCode::FORBIDDEN)
+        .has("cross-origin");
     // That request carried no cookies, so its answer handed out the locked token: put the
     // session's back, as the next page would.
     c.cookies.insert("amends_csrf".into(), good.clone());
@@ -577,8 +577,9 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     let second = c.csrf();
     assert_ne!(second, good);
     assert_ne!(second, locked);
-    let r = post_with(&mut c, "/journal", &good, &[], &[("text", "x")]).await;
-    r.status_is(StatusCode::FORBIDDEN);
+    post_with(&mut c, "/journal", &good, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
 
     // So does a passphrase change, with a new session cookie; the old cookie stops working.
     let old_session = c.cookies.get("amends_session").cloned().unwrap();
@@ -600,10 +601,12 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
         "the page's forms carry the new token"
     );
     assert_ne!(c.cookies.get("amends_session"), Some(&old_session));
-    let r = post_with(&mut c, "/journal", &second, &[], &[("text", "x")]).await;
-    r.status_is(StatusCode::FORBIDDEN);
-    let r = post_with(&mut c, "/journal", &third, &[], &[("text", "x")]).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    post_with(&mut c, "/journal", &second, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
+    post_with(&mut c, "/journal", &third, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     let new_session = c.cookies.get("amends_session").cloned().unwrap();
     c.cookies.insert("amends_session".into(), old_session);
     c.get("/journal").await.status_is(StatusCode::SEE_OTHER);

@@ -21,6 +21,18 @@ use tower::ServiceExt;
 
 pub const PASS: &str = "a passphrase for the tests";
 
+/// The part of `text` after the first `start` and before the next `end`; panics with the text
+/// when either is missing.
+#[track_caller]
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let (_, rest) = text
+        .split_once(start)
+        .unwrap_or_else(|| panic!("{start:?} missing from: {text}"));
+    rest.split_once(end)
+        .unwrap_or_else(|| panic!("{end:?} missing after {start:?} in: {text}"))
+        .0
+}
+
 /// A browser stand-in: a cookie jar in front of the router.
 pub struct Client {
     pub router: Router,
