@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 /// The coach's answer, rendered as a fragment for htmx or inside the full page.
 #[derive(Template)]
@@ -126,30 +126,27 @@ async fn page(
     let panel = CoachPanel::new(&text, check);
     let mut page = ctx.page("Composer", "composer");
     page.crisis = panel.as_ref().is_some_and(|p| p.report.crisis);
-    Ok(render_status(
-        super::status_for(&error),
-        &ComposerPage {
-            page,
-            can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
-            oob: false,
-            kind,
-            kinds: draft_kinds(plan),
-            intro: labels::draft_intro(kind),
-            text,
-            panel,
-            composer_reasons: plan
-                .gate(GateId::Composer)
-                .reasons
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            stopped,
-            channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
-            channel: channel_raw,
-            saved,
-            error,
-        },
-    ))
+    super::problem_page(error, |error| ComposerPage {
+        page,
+        can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
+        oob: false,
+        kind,
+        kinds: draft_kinds(plan),
+        intro: labels::draft_intro(kind),
+        text,
+        panel,
+        composer_reasons: plan
+            .gate(GateId::Composer)
+            .reasons
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        stopped,
+        channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+        channel: channel_raw,
+        saved,
+        error,
+    })
 }
 
 #[derive(Deserialize)]

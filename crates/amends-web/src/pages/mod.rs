@@ -233,6 +233,18 @@ pub fn status_for(error: &Option<Problem>) -> StatusCode {
     error.as_ref().map_or(StatusCode::OK, |p| p.status)
 }
 
+/// A page that may carry its form's problem, answered with that problem's status (422, 409...)
+/// or 200: the status and the page come from the same problem, so they cannot disagree.
+pub fn problem_page<T: askama::Template>(
+    error: Option<Problem>,
+    page: impl FnOnce(Option<Problem>) -> T,
+) -> Answer {
+    Ok(crate::views::render_status(
+        status_for(&error),
+        &page(error),
+    ))
+}
+
 /// Why a form handler stopped before its happy end: a whole answer of its own (a redirect to
 /// create the first case, an error page), or a problem to show beside the form, kept. With
 /// `?` a handler reads as its use case; the page it returns to is said once, in `Ctx::run`.
