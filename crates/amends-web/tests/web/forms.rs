@@ -4,7 +4,7 @@
 use amends_core::{GateId, Plan, guidance};
 use axum::http::StatusCode;
 
-use crate::Client;
+use crate::{Client, Resp};
 
 /// A complete, honest intake on the harm path, as the browser sends it. Unticked boxes and
 /// blank optional fields are simply absent, as they are from a real form.
@@ -53,11 +53,16 @@ async fn plan(c: &Client) -> Plan {
     app.plan(&case, jiff::Timestamp::now()).await.unwrap()
 }
 
-async fn after_intake() -> Client {
+/// A new case whose intake was sent as `fields`, and the answer to it.
+async fn intake(fields: &[(&str, &str)]) -> (Client, Resp) {
     let mut c = Client::with_case().await;
-    c.post("/assess/intake", INTAKE)
-        .await
-        .status_is(StatusCode::SEE_OTHER);
+    let r = c.post("/assess/intake", fields).await;
+    (c, r)
+}
+
+async fn after_intake() -> Client {
+    let (c, r) = intake(INTAKE).await;
+    r.status_is(StatusCode::SEE_OTHER);
     c
 }
 
@@ -80,38 +85,35 @@ async fn the_intake_renders_every_answer_type_as_its_own_control() {
     let mut c = Client::with_case().await;
     let r = c.get("/assess/intake").await;
     r.status_is(StatusCode::OK);
-    let b = &r.body;
     // Multi: checkboxes in a fieldset with a legend, the METHOD id shown.
-    assert!(b.contains(r#"<fieldset id="intake-motives""#), "{b}");
-    assert!(b.contains(
-        r#"type="checkbox" id="intake-motives-put-right" name="motives" value="put-right""#
-    ));
-    assert!(b.contains("<legend>Why do you want to make this right?"));
-    assert!(b.contains(r#"<span class="method">GO-1</span>"#));
+    r.has(r#"<fieldset id="intake-motives""#)
+        .has(r#"type="checkbox" id="intake-motives-put-right" name="motives" value="put-right""#)
+        .has("<legend>Why do you want to make this right?")
+        .has(r#"<span class="method">GO-1</span>"#);
     // Help text is tied to its control.
-    assert!(b.contains(r#"aria-describedby="intake-motives-help""#));
-    assert!(b.contains(r#"id="intake-motives-help""#));
+    r.has(r#"aria-describedby="intake-motives-help""#)
+        .has(r#"id="intake-motives-help""#);
     // Choice and yes/no: radios. Likert: five radios with labelled ends.
-    assert!(b.contains(r#"type="radio" id="intake-severity-minor" name="severity" value="minor""#));
-    assert!(b.contains(r#"id="intake-good_times_only-yes" name="good_times_only" value="yes""#));
-    assert!(b.contains(r#"id="intake-commitment-5" name="commitment" value="5""#));
-    assert!(b.contains(">1, not at all</label>") && b.contains(">5, completely</label>"));
+    r.has(r#"type="radio" id="intake-severity-minor" name="severity" value="minor""#)
+        .has(r#"id="intake-good_times_only-yes" name="good_times_only" value="yes""#)
+        .has(r#"id="intake-commitment-5" name="commitment" value="5""#)
+        .has(">1, not at all</label>")
+        .has(">5, completely</label>");
     // Text, date, and the required acknowledgement.
-    assert!(b.contains(r#"<textarea id="intake-breakup_reason" name="breakup_reason""#));
-    assert!(b.contains(r#"<input type="date" id="intake-last_contact" name="last_contact""#));
-    assert!(b.contains(
-        r#"<input type="checkbox" id="intake-honest" name="honest" value="yes" required"#
-    ));
+    r.has(r#"<textarea id="intake-breakup_reason" name="breakup_reason""#)
+        .has(r#"<input type="date" id="intake-last_contact" name="last_contact""#)
+        .has(r#"<input type="checkbox" id="intake-honest" name="honest" value="yes" required"#);
     // A conditional question says when it applies and does not block the form.
-    assert!(b.contains(
-        "Only if you answered \u{201c}No\u{201d} to \u{201c}Did you genuinely hurt them?\u{201d}"
-    ));
-    assert!(b.contains(r#"data-when="did_harm" data-when-is="no unsure""#));
-    assert!(!b.contains(r#"name="nofault_cause" rows="3" required"#));
+    r.has(
+        "Only if you answered \u{201c}No\u{201d} to \u{201c}Did you genuinely hurt them?\u{201d}",
+    )
+    .has(r#"data-when="did_harm" data-when-is="no unsure""#)
+    .lacks(r#"name="nofault_cause" rows="3" required"#);
     // Every form carries the CSRF token; the nav leads here.
-    assert!(b.contains(&format!(r#"name="_csrf" value="{}""#, c.csrf())));
-    assert!(b.contains(r#"href="/assess/intake" aria-current="page""#));
-    assert!(b.contains(r#"href="/workbook""#) && b.contains(r#"href="/moving-on""#));
+    r.has(&format!(r#"name="_csrf" value="{}""#, c.csrf()))
+        .has(r#"href="/assess/intake" aria-current="page""#)
+        .has(r#"href="/workbook""#)
+        .has(r#"href="/moving-on""#);
 }
 
 #[tokio::test]
@@ -137,88 +139,59 @@ async fn intake_round_trip_saves_says_what_changed_and_prefills() {
     c.get("/").await.has(r##"<a href="/workbook#wb-act">"##);
 
     // The answers come back filled in: ticked boxes, chosen radios, text, date, number.
-    let again = c.get("/assess/intake").await;
-    let b = &again.body;
-    assert!(b.contains("You last answered on"), "{b}");
-    assert!(b.contains(r#"value="put-right" checked"#));
-    assert!(b.contains(r#"value="this-person" checked"#));
-    assert!(!b.contains(r#"value="loneliness" checked"#));
-    assert!(b.contains(r#"name="severity" value="serious" checked"#));
-    assert!(b.contains(r#"name="good_times_only" value="no" checked"#));
-    assert!(b.contains(r#"name="commitment" value="4" checked"#));
-    assert!(b.contains(">I lied about where I was that weekend</textarea>"));
-    assert!(b.contains(r#"value="2024-01-15""#));
-    assert!(b.contains(r#"name="honest" value="yes" checked"#));
+    c.get("/assess/intake")
+        .await
+        .has("You last answered on")
+        .has(r#"value="put-right" checked"#)
+        .has(r#"value="this-person" checked"#)
+        .lacks(r#"value="loneliness" checked"#)
+        .has(r#"name="severity" value="serious" checked"#)
+        .has(r#"name="good_times_only" value="no" checked"#)
+        .has(r#"name="commitment" value="4" checked"#)
+        .has(">I lied about where I was that weekend</textarea>")
+        .has(r#"value="2024-01-15""#)
+        .has(r#"name="honest" value="yes" checked"#);
 }
 
 #[tokio::test]
 async fn a_missing_answer_names_the_question_and_keeps_the_rest() {
-    let mut c = Client::with_case().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &without(INTAKE, &["breakup_reason", "honest"]),
-        )
-        .await;
-    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    let b = &r.body;
-    assert!(b.contains("Some answers need another look"), "{b}");
+    let (c, r) = intake(&without(INTAKE, &["breakup_reason", "honest"])).await;
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("Some answers need another look");
     // The summary links to the question by its prompt, and the problem sits next to it.
-    assert!(
-        b.contains(
-            r##"<a href="#intake-breakup_reason">In a few words, what really ended things"##
-        ),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"<p class="field-error" id="intake-breakup_reason-error">Missing an answer"#),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"id="intake-honest-error">Missing an answer"#),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"aria-describedby="intake-breakup_reason-error" aria-invalid="true""#),
-        "{b}"
-    );
+    r.has(r##"<a href="#intake-breakup_reason">In a few words, what really ended things"##)
+        .has(r#"<p class="field-error" id="intake-breakup_reason-error">Missing an answer"#)
+        .has(r#"id="intake-honest-error">Missing an answer"#)
+        .has(r#"aria-describedby="intake-breakup_reason-error" aria-invalid="true""#);
     // Everything else is still there.
-    assert!(b.contains(r#"value="put-right" checked"#));
-    assert!(b.contains(r#"name="severity" value="serious" checked"#));
-    assert!(b.contains(">Sunday walks by the river</textarea>"));
-    assert!(b.contains(r#"name="no_guarantee" value="yes" checked"#));
+    r.has(r#"value="put-right" checked"#)
+        .has(r#"name="severity" value="serious" checked"#)
+        .has(">Sunday walks by the river</textarea>")
+        .has(r#"name="no_guarantee" value="yes" checked"#);
     // Nothing was saved.
     assert!(!plan(&c).await.intake_done);
 }
 
 #[tokio::test]
 async fn a_bad_number_is_named_next_to_its_question() {
-    let mut c = Client::with_case().await;
     let mut fields = without(INTAKE, &["commitment"]);
     fields.push(("commitment", "7"));
-    c.post("/assess/intake", &fields).await.status_is(StatusCode::UNPROCESSABLE_ENTITY).has(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#);
+    let (_, r) = intake(&fields).await;
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY).has(
+        r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#,
+    );
 }
 
 #[tokio::test]
 async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
-    let mut c = Client::with_case().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(INTAKE, &[("dangerous_harm", "threats")]),
-        )
-        .await;
+    let (mut c, r) = intake(&with(INTAKE, &[("dangerous_harm", "threats")])).await;
     r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
-    let b = &done.body;
-    assert!(
-        b.contains("Help with contacting them is off, for good"),
-        "{b}"
-    );
-    assert!(b.contains("SAFE-2"));
-    assert!(b.contains(r#"href="/help#change-title""#));
+    done.has("Help with contacting them is off, for good")
+        .has("SAFE-2")
+        .has(r#"href="/help#change-title""#);
     // The method's next step is not offered as if nothing happened.
-    assert!(!b.contains("Next: the workbook"));
+    done.lacks("Next: the workbook");
 
     let p = plan(&c).await;
     assert!(p.safety.stop);
@@ -242,13 +215,7 @@ async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
 /// Text that arrives anyway is handed back, unsaved, with a way to keep it in the journal.
 #[tokio::test]
 async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
-    let mut c = Client::with_case().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(INTAKE, &[("dangerous_harm", "threats")]),
-        )
-        .await;
+    let (mut c, r) = intake(&with(INTAKE, &[("dangerous_harm", "threats")])).await;
     r.status_is(StatusCode::SEE_OTHER);
 
     let page = c.get("/composer").await;
@@ -293,16 +260,11 @@ async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
 
 #[tokio::test]
 async fn a_safe_8_answer_offers_support_instead() {
-    let mut c = Client::with_case().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(
-                INTAKE,
-                &[("harmed_by_them", "fear"), ("harmed_by_them", "threats")],
-            ),
-        )
-        .await;
+    let (mut c, r) = intake(&with(
+        INTAKE,
+        &[("harmed_by_them", "fear"), ("harmed_by_them", "threats")],
+    ))
+    .await;
     r.status_is(StatusCode::SEE_OTHER);
     c.get(r.location())
         .await
@@ -566,16 +528,16 @@ async fn user_text_is_escaped_everywhere_it_comes_back() {
 async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
     let mut c = after_intake().await;
     let r = c.get("/moving-on").await;
-    r.status_is(StatusCode::OK);
-    let b = &r.body;
-    assert!(b.contains("complete, good outcome"));
+    r.status_is(StatusCode::OK).has("complete, good outcome");
     for id in ["MO-1", "MO-5", "MO-6"] {
         let card = guidance::card_for(id).unwrap();
-        assert!(b.contains(card.text), "{id}");
+        assert!(r.body.contains(card.text), "{id}");
     }
-    assert!(b.contains(r#"action="/assess/reflection""#));
-    assert!(b.contains(r#"href="/journal""#) && b.contains(r#"href="/self-work""#));
-    assert!(b.contains("MO-2") && b.contains("MO-3"));
+    r.has(r#"action="/assess/reflection""#)
+        .has(r#"href="/journal""#)
+        .has(r#"href="/self-work""#)
+        .has("MO-2")
+        .has("MO-3");
 
     let r = c
         .post(
@@ -643,7 +605,7 @@ async fn nothing_saved_means_no_result_page() {
 #[tokio::test]
 async fn an_intake_sent_after_the_lock_comes_back_whole() {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c.post("/assess/intake", INTAKE).await;
     r.status_is(StatusCode::SEE_OTHER);
     let kept = r.location().trim_start_matches("/unlock?kept=").to_string();
@@ -652,15 +614,13 @@ async fn an_intake_sent_after_the_lock_comes_back_whole() {
         "{}",
         r.location()
     );
-    let r = c
-        .post("/unlock", &[("passphrase", crate::PASS), ("kept", &kept)])
-        .await;
+    let r = c.unlock(crate::PASS, &[("kept", &kept)]).await;
     let resume = c.get(r.location()).await;
-    let b = &resume.body;
-    assert!(b.contains(r#"action="/assess/intake""#), "{b}");
+    resume.has(r#"action="/assess/intake""#);
     // Both ticked boxes survive, not just the last one.
-    assert!(b.contains(r#"name="motives" value="put-right""#), "{b}");
-    assert!(b.contains(r#"name="motives" value="this-person""#), "{b}");
+    resume
+        .has(r#"name="motives" value="put-right""#)
+        .has(r#"name="motives" value="this-person""#);
     assert!(!plan(&c).await.intake_done);
     // Sending it again saves it.
     c.post("/assess/intake", INTAKE)

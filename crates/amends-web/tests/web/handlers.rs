@@ -97,7 +97,7 @@ async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     c.post("/cases", &[("name", "Robin"), ("relationship", "partner")])
         .await;
     c.get("/journal").await.status_is(StatusCode::OK);
-    let r = c.post("/lock", &[]).await;
+    let r = c.lock().await;
     assert!(
         r.set_cookies()
             .iter()
@@ -113,7 +113,7 @@ async fn the_session_cookie_is_strict_and_cleared_on_lock() {
 async fn a_stolen_old_session_cookie_does_not_work_after_lock() {
     let mut c = Client::with_case().await;
     let old = c.cookies.get("amends_session").cloned().unwrap();
-    c.post("/lock", &[]).await;
+    c.lock().await;
     c.cookies.insert("amends_session".into(), old);
     c.get("/journal").await.status_is(StatusCode::SEE_OTHER);
 }
@@ -121,14 +121,12 @@ async fn a_stolen_old_session_cookie_does_not_work_after_lock() {
 #[tokio::test]
 async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
-    c.post("/unlock", &[("passphrase", "wrong"), ("next", "/journal")])
+    c.lock().await;
+    c.unlock("wrong", &[("next", "/journal")])
         .await
         .status_is(StatusCode::UNAUTHORIZED)
         .has("does not open amends");
-    let r = c
-        .post("/unlock", &[("passphrase", PASS), ("next", "/journal")])
-        .await;
+    let r = c.unlock(PASS, &[("next", "/journal")]).await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/journal");
     c.get("/journal").await.status_is(StatusCode::OK);
@@ -137,9 +135,9 @@ async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
 /// A locked store that has just refused five wrong passphrases through the page.
 async fn after_five_wrong_guesses() -> Client {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
+    c.lock().await;
     for _ in 0..5 {
-        c.post("/unlock", &[("passphrase", "a guess")])
+        c.unlock("a guess", &[])
             .await
             .status_is(StatusCode::UNAUTHORIZED);
     }
@@ -151,7 +149,7 @@ async fn after_five_wrong_guesses() -> Client {
 #[tokio::test]
 async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
     let mut c = after_five_wrong_guesses().await;
-    c.post("/unlock", &[("passphrase", PASS)])
+    c.unlock(PASS, &[])
         .await
         .status_is(StatusCode::TOO_MANY_REQUESTS)
         .has("Too many wrong passphrases")
@@ -180,14 +178,11 @@ async fn a_new_passphrase_must_be_long_enough() {
     // Errors from below read as sentences on a page, not as terminal lines.
     r.has("That passphrase is too short");
     c.ready().await;
-    c.post(
-        "/settings/passphrase",
-        &[("current", PASS), ("new", "x"), ("confirm", "x")],
-    )
-    .await
-    .has("at least 8 characters");
-    c.post("/lock", &[]).await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    c.change_passphrase(PASS, "x", "x")
+        .await
+        .has("at least 8 characters");
+    c.lock().await;
+    let r = c.unlock(PASS, &[]).await;
     assert_eq!(
         r.status,
         StatusCode::SEE_OTHER,
@@ -198,20 +193,15 @@ async fn a_new_passphrase_must_be_long_enough() {
 #[tokio::test]
 async fn unlock_never_redirects_off_site() {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
-    let r = c
-        .post(
-            "/unlock",
-            &[("passphrase", PASS), ("next", "//evil.example/")],
-        )
-        .await;
+    c.lock().await;
+    let r = c.unlock(PASS, &[("next", "//evil.example/")]).await;
     assert_eq!(r.location(), "/");
 }
 
 #[tokio::test]
 async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let words = "what I wanted to write down before the lock";
     let r = c.post("/journal", &[("text", words)]).await;
     r.status_is(StatusCode::SEE_OTHER);
@@ -219,9 +209,7 @@ async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
     assert!(to.starts_with("/unlock?kept="), "{to}");
     let kept = to.trim_start_matches("/unlock?kept=").to_string();
     c.get(&to).await.has("What you typed is kept");
-    let r = c
-        .post("/unlock", &[("passphrase", PASS), ("kept", &kept)])
-        .await;
+    let r = c.unlock(PASS, &[("kept", &kept)]).await;
     assert_eq!(r.location(), format!("/resume/{kept}"));
     let resume = c.get(r.location()).await;
     resume
@@ -355,28 +343,18 @@ async fn export_downloads_and_wipe_needs_the_typed_phrase() {
 #[tokio::test]
 async fn the_passphrase_can_be_changed_from_settings() {
     let mut c = Client::with_case().await;
-    c.post(
-        "/settings/passphrase",
-        &[("current", "wrong"), ("new", "n2"), ("confirm", "n2")],
-    )
-    .await
-    .status_is(StatusCode::UNPROCESSABLE_ENTITY);
-    c.post(
-        "/settings/passphrase",
-        &[
-            ("current", PASS),
-            ("new", "the second one"),
-            ("confirm", "the second one"),
-        ],
-    )
-    .await
-    .status_is(StatusCode::OK)
-    .has("Passphrase changed");
-    c.post("/lock", &[]).await;
-    c.post("/unlock", &[("passphrase", PASS)])
+    c.change_passphrase("wrong", "n2", "n2")
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.change_passphrase(PASS, "the second one", "the second one")
+        .await
+        .status_is(StatusCode::OK)
+        .has("Passphrase changed");
+    c.lock().await;
+    c.unlock(PASS, &[])
         .await
         .status_is(StatusCode::UNAUTHORIZED);
-    c.post("/unlock", &[("passphrase", "the second one")])
+    c.unlock("the second one", &[])
         .await
         .status_is(StatusCode::SEE_OTHER);
 }
@@ -424,29 +402,21 @@ async fn open_redirect_after_unlock_is_refused() {
         "journal",
     ];
     for next in hostile {
-        c.post("/lock", &[]).await;
-        let r = c
-            .post("/unlock", &[("passphrase", PASS), ("next", next)])
-            .await;
+        c.lock().await;
+        let r = c.unlock(PASS, &[("next", next)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
         assert_eq!(r.location(), "/", "{next:?}");
     }
     // A kept-form id that is not one of ours is ignored, never put in a header.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c
-        .post(
-            "/unlock",
-            &[
-                ("passphrase", PASS),
-                ("kept", "x\r\nLocation: //evil.example"),
-            ],
-        )
+        .unlock(PASS, &[("kept", "x\r\nLocation: //evil.example")])
         .await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/");
 
     // The unlock page carries only the parsed path forward, and never fails on one.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     for query in [
         "/%09/evil.example",
         "%2F%0A%2Fevil.example",
@@ -457,14 +427,9 @@ async fn open_redirect_after_unlock_is_refused() {
         assert!(!r.body.contains("evil.example"), "{query}: {}", r.body);
     }
     // Our own pages still come back, with their query.
-    let r = c
-        .post(
-            "/unlock",
-            &[("passphrase", PASS), ("next", "/assess/intake?step=2")],
-        )
-        .await;
+    let r = c.unlock(PASS, &[("next", "/assess/intake?step=2")]).await;
     assert_eq!(r.location(), "/assess/intake?step=2");
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c.get("/journal").await;
     assert_eq!(r.location(), "/unlock?next=%2Fjournal");
     c.get(r.location()).await.has("value=\"/journal\"");
@@ -570,10 +535,10 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     c.cookies.insert("amends_csrf".into(), good.clone());
 
     // A new unlock means a new token; the old one is refused.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let locked = c.csrf();
     assert_ne!(locked, good);
-    c.post("/unlock", &[("passphrase", PASS)]).await;
+    c.unlock(PASS, &[]).await;
     let second = c.csrf();
     assert_ne!(second, good);
     assert_ne!(second, locked);
@@ -584,14 +549,7 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     // So does a passphrase change, with a new session cookie; the old cookie stops working.
     let old_session = c.cookies.get("amends_session").cloned().unwrap();
     let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
+        .change_passphrase(PASS, "the second one", "the second one")
         .await;
     r.status_is(StatusCode::OK);
     let third = c.csrf();
@@ -619,7 +577,7 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
 #[tokio::test]
 async fn retry_after_on_429_page_and_api() {
     let mut c = after_five_wrong_guesses().await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    let r = c.unlock(PASS, &[]).await;
     r.status_is(StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&secs), "{secs}");
@@ -634,16 +592,9 @@ async fn retry_after_on_429_page_and_api() {
 #[tokio::test]
 async fn key_material_after_lock_passphrase_forms_are_not_kept() {
     let mut c = Client::with_case().await;
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
+        .change_passphrase(PASS, "the second one", "the second one")
         .await;
     r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(

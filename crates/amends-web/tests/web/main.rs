@@ -245,6 +245,24 @@ impl Client {
         .await
     }
 
+    /// Locks through the page's form.
+    pub async fn lock(&mut self) -> Resp {
+        self.post("/lock", &[]).await
+    }
+
+    /// Unlocks through the page's form with `pass` and any `more` fields (`next`, `kept`).
+    pub async fn unlock(&mut self, pass: &str, more: &[(&str, &str)]) -> Resp {
+        let mut fields = vec![("passphrase", pass)];
+        fields.extend_from_slice(more);
+        self.post("/unlock", &fields).await
+    }
+
+    /// The settings page's change of passphrase.
+    pub async fn change_passphrase(&mut self, current: &str, new: &str, confirm: &str) -> Resp {
+        let fields = [("current", current), ("new", new), ("confirm", confirm)];
+        self.post("/settings/passphrase", &fields).await
+    }
+
     /// Unlocks through the API, as a script would.
     pub async fn api_unlock(&mut self, pass: &str) -> Resp {
         let body = serde_json::json!({ "passphrase": pass })

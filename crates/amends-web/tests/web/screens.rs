@@ -557,7 +557,7 @@ async fn the_safety_plan_is_there_while_locked() {
     .status_is(StatusCode::SEE_OTHER);
     let plan = c.get("/safety-plan").await;
     plan.has("walking the dog");
-    let r = c.post("/lock", &[]).await;
+    let r = c.lock().await;
     assert!(r.status.is_redirection(), "{}", r.body);
     c.get("/help")
         .await
