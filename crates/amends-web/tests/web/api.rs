@@ -72,14 +72,18 @@ fn reasons(gate: &Value) -> Vec<String> {
         .collect()
 }
 
-fn outreach(plan: &Value) -> Value {
-    plan["gates"]
-        .as_array()
-        .unwrap()
+/// The element of the JSON array `list` whose `key` is `want`; panics naming what is missing.
+#[track_caller]
+fn item<'a>(list: &'a Value, key: &str, want: &str) -> &'a Value {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
         .iter()
-        .find(|g| g["id"] == "outreach")
-        .unwrap()
-        .clone()
+        .find(|v| v[key] == want)
+        .unwrap_or_else(|| panic!("no {key} {want:?} in {list}"))
+}
+
+fn outreach(plan: &Value) -> Value {
+    item(&plan["gates"], "id", "outreach").clone()
 }
 
 // --- Answers checked against the document, by the jsonschema crate. ---------------------------
@@ -214,12 +218,7 @@ async fn a_script_unlocks_gets_a_token_and_locks_again() {
         "the token is the CSRF cookie's value"
     );
     assert_eq!(v["csrf_token"].as_str().unwrap().len(), 64);
-    let session = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("amends_session="))
-        .unwrap();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"));
+    r.sets_a_strict_session();
 
     let s = c.api_get("/api/v1/session").await.json();
     assert_eq!(s["unlocked"], true);
@@ -284,12 +283,7 @@ async fn a_first_run_sets_up_unlocks_and_says_the_passphrase_cannot_be_recovered
     assert_eq!(v["csrf_token"].as_str().unwrap().len(), 64);
     let warning = v["warning"].as_str().unwrap();
     assert!(warning.contains("cannot be recovered"), "{warning}");
-    let cookie = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("amends_session="))
-        .unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    r.sets_a_strict_session();
     assert!(App::exists(&c.data_dir()));
     let session = c.api_get("/api/v1/session").await.json();
     assert_eq!(
@@ -646,12 +640,7 @@ async fn contact_while_closed_is_recorded_and_a_final_no_locks_outreach_for_good
     assert!(!reasons(&logged["outreach_before"]).is_empty());
     let now = &logged["outreach_now"];
     assert!(reasons(now).contains(&"NC-2".to_string()), "{now}");
-    let nc2 = now["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["method"] == "NC-2")
-        .unwrap();
+    let nc2 = item(&now["reasons"], "method", "NC-2");
     let until: jiff::Timestamp = nc2["until"].as_str().unwrap().parse().unwrap();
     let at: jiff::Timestamp = logged["at"].as_str().unwrap().parse().unwrap();
     assert_eq!(
@@ -794,11 +783,8 @@ async fn the_check_report_is_the_design_contract_even_without_a_session() {
     let direct = amends_app::coach::check_text(text, Kind::Apology).unwrap();
     assert_eq!(report, serde_json::to_value(&direct).unwrap());
 
+    let blame = item(&report["findings"], "rule", "blame-shift");
     let findings = report["findings"].as_array().unwrap();
-    let blame = findings
-        .iter()
-        .find(|f| f["rule"] == "blame-shift")
-        .expect("blame-shift is found");
     assert_eq!(blame["method"], "L-4");
     for f in findings {
         assert_eq!(
@@ -1307,13 +1293,7 @@ async fn a_correction_replaces_an_entry_and_the_plan_counts_it() {
     assert_eq!(shown["corrected_by"], Value::Null);
     // The shape is the export's, less the id and times it writes beside the entry.
     let export: Value = serde_json::from_str(&c.api_get("/api/v1/export").await.body).unwrap();
-    let mut exported = export["cases"][0]["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let mut exported = item(&export["cases"][0]["events"], "id", &id).clone();
     for meta in ["id", "at", "recorded_at", "supersedes"] {
         exported.as_object_mut().unwrap().remove(meta);
     }

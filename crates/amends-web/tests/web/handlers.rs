@@ -85,15 +85,7 @@ async fn forms_without_the_csrf_token_are_refused() {
 async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     let mut c = Client::new();
     let r = c.setup(PASS, PASS).await;
-    let session = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("amends_session="))
-        .unwrap();
-    assert!(
-        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
-        "{session}"
-    );
+    r.sets_a_strict_session();
     c.post("/cases", &[("name", "Robin"), ("relationship", "partner")])
         .await;
     c.get("/journal").await.status_is(StatusCode::OK);

@@ -90,6 +90,21 @@ impl Resp {
         self
     }
 
+    /// Asserts that the answer sets the session cookie HttpOnly and SameSite=Strict.
+    #[track_caller]
+    pub fn sets_a_strict_session(&self) -> &Self {
+        let cookies = self.set_cookies();
+        let session = cookies
+            .iter()
+            .find(|c| c.starts_with("amends_session="))
+            .unwrap_or_else(|| panic!("no session cookie set: {cookies:?}"));
+        assert!(
+            session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+            "{session}"
+        );
+        self
+    }
+
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers
             .get_all(header::SET_COOKIE)
