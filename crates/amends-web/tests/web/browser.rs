@@ -212,6 +212,11 @@ impl Harness {
         self.wait_text("h1", heading).await
     }
 
+    /// Ends the browser session at the end of a test (the driver process goes with `Harness`).
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
     pub async fn body(&self) -> Step<String> {
         self.text("body").await
     }
@@ -550,7 +555,7 @@ async fn journey_in_a_real_browser() {
     })
     .await;
 
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }
 
 /// Every screen, populated by the demo case, passes axe-core and shows its data.
@@ -600,7 +605,7 @@ async fn every_screen_of_the_demo_passes_axe() {
         h.axe("composer, clean draft").await
     })
     .await;
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }
 
 /// Issue 11: at phone size, typing a crisis line in the journal or the workbook brings the help
@@ -682,5 +687,5 @@ async fn crisis_help_comes_into_view_at_phone_size() {
         })
         .await;
     }
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }
