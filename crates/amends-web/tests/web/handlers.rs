@@ -144,8 +144,7 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
     c.unlock(PASS, &[])
         .await
         .status_is(StatusCode::TOO_MANY_REQUESTS)
-        .has("Too many wrong passphrases")
-        .has("Wait 30 seconds");
+        .has_all(&["Too many wrong passphrases", "Wait 30 seconds"]);
 
     let r = c.api_unlock(PASS).await;
     r.status_is(StatusCode::TOO_MANY_REQUESTS);
@@ -195,8 +194,7 @@ async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
     let mut c = Client::with_case().await;
     c.lock().await;
     let words = "what I wanted to write down before the lock";
-    let r = c.post("/journal", &[("text", words)]).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    let r = c.submit("/journal", &[("text", words)]).await;
     let to = r.location().to_string();
     assert!(to.starts_with("/unlock?kept="), "{to}");
     let kept = to.trim_start_matches("/unlock?kept=").to_string();
@@ -206,8 +204,7 @@ async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
     let resume = c.get(r.location()).await;
     resume
         .status_is(StatusCode::OK)
-        .has(words)
-        .has("action=\"/journal\"");
+        .has_all(&[words, "action=\"/journal\""]);
     // Handed back once only.
     c.get(&format!("/resume/{kept}"))
         .await
@@ -292,12 +289,11 @@ async fn a_foreign_host_header_is_refused() {
 #[tokio::test]
 async fn help_now_works_while_locked_and_lists_sources_and_dates() {
     let mut c = Client::new();
-    c.get("/help")
-        .await
-        .status_is(StatusCode::OK)
-        .has("Source:")
-        .has("last checked")
-        .has("Unlock amends to add a number");
+    c.get("/help").await.status_is(StatusCode::OK).has_all(&[
+        "Source:",
+        "last checked",
+        "Unlock amends to add a number",
+    ]);
     c.ready().await;
     c.post("/help/local", &[("local", "Dr Okafor 555 0100")])
         .await;
@@ -607,8 +603,7 @@ async fn wipe_while_the_server_is_unlocked_locks_it() {
     for name in ["amends.db", "amends.db-wal", "amends.db-shm"] {
         let _ = std::fs::remove_file(c.data_dir().join(name));
     }
-    let r = c.post("/journal", &[("text", "after the wipe")]).await;
-    r.status_is(StatusCode::SEE_OTHER);
+    let r = c.submit("/journal", &[("text", "after the wipe")]).await;
     assert!(!r.location().starts_with("/journal"), "{}", r.location());
     let r = c.get("/journal").await;
     r.status_is(StatusCode::SEE_OTHER);

@@ -79,6 +79,15 @@ impl Resp {
         self
     }
 
+    /// Asserts that the body holds each of `texts`; the panic names the first one missing.
+    #[track_caller]
+    pub fn has_all(&self, texts: &[&str]) -> &Self {
+        for text in texts {
+            self.has(text);
+        }
+        self
+    }
+
     /// Asserts that the body does not hold `text`; the panic shows the body.
     #[track_caller]
     pub fn lacks(&self, text: &str) -> &Self {
@@ -193,6 +202,14 @@ impl Client {
         all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
         self.post_raw(path, serde_urlencoded::to_string(&all).unwrap())
             .await
+    }
+
+    /// Posts a form that must be accepted: answered with a redirect (post, redirect, get), so a
+    /// reload cannot send it twice. Panics with the body otherwise.
+    pub async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let r = self.post(path, fields).await;
+        r.status_is(StatusCode::SEE_OTHER);
+        r
     }
 
     pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
