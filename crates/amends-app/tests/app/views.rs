@@ -319,3 +319,42 @@ fn waits_read_in_words_rounded_up() {
     assert_eq!(wait_in_words(Duration::from_secs(120)), "2 minutes");
     assert_eq!(wait_in_words(Duration::from_secs(15 * 60)), "15 minutes");
 }
+
+/// Issue 13 (derive once): the page frame reads the zone, the help in front (SAFE-3) and the
+/// safety plan at once; the plan is only put in front while the help is.
+#[tokio::test]
+async fn the_frame_holds_the_zone_the_help_in_front_and_the_safety_plan() {
+    let f = fixture().await;
+    f.app.set_time_zone("Asia/Tokyo").await.unwrap();
+    let plan = amends_app::safety::SafetyPlan {
+        what_calms_me: "walking the dog".into(),
+        ..Default::default()
+    };
+    f.app.set_safety_plan(&plan).await.unwrap();
+    let now = Timestamp::now();
+    let calm = f.app.frame(now).await;
+    assert_eq!(calm.tz.iana_name(), Some("Asia/Tokyo"));
+    assert!(!calm.safety.any());
+    assert_eq!(calm.safety_plan.as_ref(), Some(&plan));
+    assert!(
+        calm.plan_in_front().is_none(),
+        "nothing found, nothing in front"
+    );
+
+    f.journal("i keep thinking about killing myself tonight", now, now)
+        .await;
+    let found = f.app.frame(now).await;
+    assert!(found.safety.crisis && !found.safety.threat);
+    assert_eq!(found.plan_in_front(), Some(&plan));
+    assert_eq!(
+        found.safety,
+        f.app.recent_safety(now).await,
+        "the same as asked alone"
+    );
+    // A day later the help steps back.
+    let later = f
+        .app
+        .frame(now + jiff::SignedDuration::from_hours(25))
+        .await;
+    assert!(!later.safety.any());
+}

@@ -631,3 +631,39 @@ async fn a_damaged_history_is_refused_by_the_lists_and_noticed_in_the_journal() 
         .status_is(StatusCode::OK)
         .has_all(&["second words", "failed its integrity check"]);
 }
+
+/// Issue 13 (derive once): a page's frame (time zone, help in front, safety plan) comes from
+/// one reading of the settings; each part still reaches the page.
+#[tokio::test]
+async fn the_page_frame_shows_the_zone_the_help_and_the_safety_plan() {
+    let mut c = Client::with_case().await;
+    c.submit("/safety-plan", &[("what_calms_me", "walking the dog")])
+        .await;
+    let zone = [("time_zone", "Pacific/Kiritimati")];
+    c.post("/settings/time-zone", &zone)
+        .await
+        .has("Time zone set to Pacific/Kiritimati");
+    // The plan is kept, but not in front while nothing was found.
+    c.get("/contacts").await.lacks("safety-panel");
+    c.post(
+        "/journal",
+        &[("text", "i keep thinking about killing myself tonight")],
+    )
+    .await;
+    c.get("/contacts").await.has_all(&[
+        "safety-panel crisis",
+        "My safety plan",
+        "walking the dog",
+        "your safety plan</a>",
+    ]);
+    // The entry's moment, shown in the zone set (UTC+14), not the server's.
+    let journal = c.get("/journal").await.body;
+    let at: jiff::Timestamp = between(&journal, "<time datetime=\"", "\"")
+        .parse()
+        .unwrap();
+    let local = at
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Pacific/Kiritimati").unwrap())
+        .strftime("%a %-d %b %Y, %H:%M")
+        .to_string();
+    assert!(journal.contains(&format!("\">{local}</time>")), "{local}");
+}
