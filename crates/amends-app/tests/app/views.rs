@@ -358,3 +358,41 @@ async fn the_frame_holds_the_zone_the_help_in_front_and_the_safety_plan() {
         .await;
     assert!(!later.safety.any());
 }
+
+/// Issue 13: the page each typed next step opens is mapped in the app, so the web renders it;
+/// a workbook step lands on its section's form, by the anchor that form is given.
+#[test]
+fn each_next_step_opens_its_page() {
+    use amends_app::views::StepPage;
+    use amends_app::views::pages::workbook_form;
+    use amends_core::plan::Action;
+    let cases = [
+        (None, "/"),
+        (Some(Action::Assess(FormId::Intake)), "/assess/intake"),
+        (
+            Some(Action::Assess(FormId::ConversationReview)),
+            "/assess/review",
+        ),
+        (Some(Action::Assess(FormId::Reflection)), "/moving-on"),
+        (Some(Action::Workbook("no such section")), "/workbook"),
+        (Some(Action::Habit(None)), "/self-work"),
+        (
+            Some(Action::Habit(Some((HabitKind::Sleep, Some(7))))),
+            "/self-work",
+        ),
+        (Some(Action::LogUrge), "/no-contact"),
+        (Some(Action::PromiseList), "/promises"),
+        (Some(Action::AmendsList), "/amends"),
+        (Some(Action::JournalAdd), "/journal"),
+    ];
+    for (action, path) in cases {
+        assert_eq!(StepPage::of(action).to_string(), path, "{action:?}");
+    }
+    for section in &amends_core::forms::WORKBOOK {
+        let form = workbook_form(section, "/workbook".into(), &Answers::new(), &[]);
+        assert_eq!(
+            StepPage::of(Some(Action::Workbook(section.id))).to_string(),
+            format!("/workbook#{}", form.prefix)
+        );
+    }
+}

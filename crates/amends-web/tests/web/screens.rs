@@ -667,3 +667,17 @@ async fn the_page_frame_shows_the_zone_the_help_and_the_safety_plan() {
         .to_string();
     assert!(journal.contains(&format!("\">{local}</time>")), "{local}");
 }
+
+/// Issue 13: the next steps link to the pages the app maps them to, and each of those pages
+/// is there.
+#[tokio::test]
+async fn the_next_steps_link_to_pages_that_exist() {
+    let mut c = Client::with_case().await;
+    let today = c.get("/").await.body;
+    let steps = between(&today, "<ol class=\"steps\">", "</ol>");
+    assert!(steps.contains("href=\"/assess/intake\""), "{steps}");
+    for link in steps.split("href=\"").skip(1) {
+        let href = &link[..link.find('"').unwrap()];
+        c.get(href).await.status_is(StatusCode::OK);
+    }
+}
