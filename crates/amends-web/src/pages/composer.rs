@@ -48,10 +48,6 @@ impl CoachPanel {
         &amends_app::help::resources().crisis
     }
 
-    pub fn component(&self, id: &str) -> String {
-        amends_lint::component_label(id).to_string()
-    }
-
     pub fn described_by(&self, seg: &Segment) -> String {
         seg.findings
             .iter()

@@ -1,9 +1,9 @@
 //! The JSON API under /api/v1, driven in process the way a script would drive it: cookies, the
 //! CSRF header, JSON bodies. Answers are also checked against the API's own OpenAPI document.
 
+use amends_app::coach::Kind;
 use amends_app::{App, KdfParams, Passphrase};
 use amends_core::Relationship;
-use amends_lint::Kind;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 

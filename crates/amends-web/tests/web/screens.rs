@@ -681,3 +681,20 @@ async fn the_next_steps_link_to_pages_that_exist() {
         c.get(href).await.status_is(StatusCode::OK);
     }
 }
+
+/// Issue 13 (lint knowledge in the web crate): the parts of a good apology are named by the
+/// coach's report; the composer shows those names, one per part the report lists.
+#[tokio::test]
+async fn the_composer_names_each_part_as_the_coach_does() {
+    let mut c = Client::with_case().await;
+    let text = "I'm sorry I lied about where I was that weekend.";
+    let fields = [("kind", "apology"), ("text", text)];
+    let panel = c.post("/composer/live", &fields).await.body;
+    let report = amends_app::coach::check_text(text, amends_app::coach::Kind::Apology).unwrap();
+    assert!(!report.components.is_empty());
+    for part in &report.components {
+        let item = between(&panel, &format!("data-component=\"{}\">", part.id), "</li>");
+        assert!(item.contains(part.label()), "{}: {item}", part.id);
+        assert_ne!(part.label(), part.id.as_ref(), "{} has a name", part.id);
+    }
+}
