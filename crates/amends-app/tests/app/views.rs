@@ -324,13 +324,7 @@ fn waits_read_in_words_rounded_up() {
 /// safety plan at once; the plan is only put in front while the help is.
 #[tokio::test]
 async fn the_frame_holds_the_zone_the_help_in_front_and_the_safety_plan() {
-    let f = fixture().await;
-    f.app.set_time_zone("Asia/Tokyo").await.unwrap();
-    let plan = amends_app::safety::SafetyPlan {
-        what_calms_me: "walking the dog".into(),
-        ..Default::default()
-    };
-    f.app.set_safety_plan(&plan).await.unwrap();
+    let (f, plan) = crate::with_a_safety_plan().await;
     let now = Timestamp::now();
     let calm = f.app.frame(now).await;
     assert_eq!(calm.tz.iana_name(), Some("Asia/Tokyo"));
