@@ -21,7 +21,7 @@ use tracing::instrument;
 use crate::{App, AppError, CaseSummary, Refusal, Result};
 
 /// The store setting that holds the user's time zone (sealed like every setting).
-const TIME_ZONE_KEY: &str = "time_zone";
+pub(crate) const TIME_ZONE_KEY: &str = "time_zone";
 
 /// What a front end gets back after logging something.
 /// The outreach gate just before (only for contact you started) and now. `slip` is true when
@@ -183,6 +183,20 @@ impl CaseSnapshot {
     pub fn plan_at(&self, at: Timestamp) -> Plan {
         plan_of(&self.history, &self.damage, at, &self.tz)
     }
+}
+
+/// The time zone a saved setting names; the system's when none was saved.
+pub(crate) fn zone_of(saved: Option<Vec<u8>>) -> Result<TimeZone> {
+    let Some(bytes) = saved else {
+        return Ok(TimeZone::system());
+    };
+    let name = String::from_utf8_lossy(&bytes).to_string();
+    TimeZone::get(&name).map_err(|e| {
+        AppError::invalid(format!(
+            "the saved time zone {name:?} is not known here ({e}); set your time zone again in \
+             the settings"
+        ))
+    })
 }
 
 /// How late a self-work entry may be logged (RC-1).
@@ -392,18 +406,7 @@ pub(crate) use log_use_cases;
 impl App {
     /// The user's time zone: the sealed setting, else the system's.
     pub async fn time_zone(&self) -> Result<TimeZone> {
-        match self.store.setting(&self.vault, TIME_ZONE_KEY).await? {
-            Some(bytes) => {
-                let name = String::from_utf8_lossy(&bytes).to_string();
-                TimeZone::get(&name).map_err(|e| {
-                    AppError::invalid(format!(
-                        "the saved time zone {name:?} is not known here ({e}); set your time zone \
-                         again in the settings"
-                    ))
-                })
-            }
-            None => Ok(TimeZone::system()),
-        }
+        zone_of(self.store.setting(&self.vault, TIME_ZONE_KEY).await?)
     }
 
     /// Saves the user's time zone, by IANA name (`Europe/Berlin`).

@@ -108,29 +108,56 @@ impl SafetyPlan {
     }
 }
 
-const PLAN_KEY: &str = "safety.plan";
-const LAST_KEY: &str = "safety.last";
+pub(crate) const PLAN_KEY: &str = "safety.plan";
+pub(crate) const LAST_KEY: &str = "safety.last";
+
+/// The safety plan a saved setting holds; none when it was never written or is empty.
+pub(crate) fn plan_of(saved: Option<Vec<u8>>) -> Result<Option<SafetyPlan>> {
+    let Some(raw) = saved else {
+        return Ok(None);
+    };
+    let plan: SafetyPlan = serde_json::from_slice(&raw).map_err(|e| {
+        AppError::invalid(format!(
+            "the saved safety plan could not be read ({e}); write it again on the safety plan \
+             page"
+        ))
+    })?;
+    Ok((!plan.is_empty()).then_some(plan))
+}
 
 /// When crisis and threat language were last found (sealed like every setting).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
-struct LastFound {
+pub(crate) struct LastFound {
     crisis_at: Option<Timestamp>,
     threat_at: Option<Timestamp>,
+}
+
+impl LastFound {
+    /// The moments a reading of the setting holds; none when it cannot be read, as before any
+    /// was kept.
+    pub(crate) fn of(saved: amends_store::Result<Option<Vec<u8>>>) -> LastFound {
+        match saved {
+            Ok(Some(raw)) => serde_json::from_slice(&raw).unwrap_or_default(),
+            _ => LastFound::default(),
+        }
+    }
+
+    /// What was found within [`HELP_IN_FRONT_HOURS`] before `now`.
+    pub(crate) fn recent(self, now: Timestamp) -> SafetyFlags {
+        let recent = |t: Option<Timestamp>| {
+            t.is_some_and(|t| t <= now && now.duration_since(t).as_hours() < HELP_IN_FRONT_HOURS)
+        };
+        SafetyFlags {
+            crisis: recent(self.crisis_at),
+            threat: recent(self.threat_at),
+        }
+    }
 }
 
 impl App {
     /// The safety plan, if the user wrote one.
     pub async fn safety_plan(&self) -> Result<Option<SafetyPlan>> {
-        let Some(raw) = self.store.setting(&self.vault, PLAN_KEY).await? else {
-            return Ok(None);
-        };
-        let plan: SafetyPlan = serde_json::from_slice(&raw).map_err(|e| {
-            AppError::invalid(format!(
-                "the saved safety plan could not be read ({e}); write it again on the safety \
-                 plan page"
-            ))
-        })?;
-        Ok((!plan.is_empty()).then_some(plan))
+        plan_of(self.store.setting(&self.vault, PLAN_KEY).await?)
     }
 
     /// Saves the safety plan (an empty one clears it).
@@ -172,22 +199,12 @@ impl App {
     }
 
     async fn last_found(&self) -> LastFound {
-        match self.store.setting(&self.vault, LAST_KEY).await {
-            Ok(Some(raw)) => serde_json::from_slice(&raw).unwrap_or_default(),
-            _ => LastFound::default(),
-        }
+        LastFound::of(self.store.setting(&self.vault, LAST_KEY).await)
     }
 
     /// Whether crisis or threat language was found in the last [`HELP_IN_FRONT_HOURS`], so
     /// every page keeps the help in front.
     pub async fn recent_safety(&self, now: Timestamp) -> SafetyFlags {
-        let last = self.last_found().await;
-        let recent = |t: Option<Timestamp>| {
-            t.is_some_and(|t| t <= now && now.duration_since(t).as_hours() < HELP_IN_FRONT_HOURS)
-        };
-        SafetyFlags {
-            crisis: recent(last.crisis_at),
-            threat: recent(last.threat_at),
-        }
+        self.last_found().await.recent(now)
     }
 }

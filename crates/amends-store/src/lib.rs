@@ -333,6 +333,17 @@ pub trait Store {
     /// One event, opened on its own.
     async fn event(&self, vault: &Vault, id: &EventId) -> Result<StoredEvent>;
     async fn setting(&self, vault: &Vault, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Several settings at once, in the order of `keys` (`None` for one never set). A backend
+    /// that can should read them in one query, so a request that needs a few of them (every
+    /// page's frame: the time zone and the safety notes, issue 13) costs one round trip and
+    /// sees them as of one moment.
+    async fn settings(&self, vault: &Vault, keys: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            out.push(self.setting(vault, key).await?);
+        }
+        Ok(out)
+    }
     async fn set_setting(&self, vault: &Vault, key: &str, value: &[u8]) -> Result<()>;
 }
 

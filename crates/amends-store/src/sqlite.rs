@@ -1,5 +1,6 @@
 //! The SQLite backend: one file per data directory, WAL, foreign keys on, full sync.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -646,21 +647,44 @@ impl Store for SqliteStore {
     }
 
     async fn setting(&self, vault: &Vault, key: &str) -> Result<Option<Vec<u8>>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
+        Ok(self.settings(vault, &[key]).await?.pop().flatten())
+    }
+
+    async fn settings(&self, vault: &Vault, keys: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement, so the values are read as of one moment.
+        let mut query = sqlx::QueryBuilder::new("SELECT key, value FROM settings WHERE key IN (");
+        let mut list = query.separated(", ");
+        for key in keys {
+            list.push_bind(*key);
+        }
+        query.push(")");
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
             .await
             .map_err(|e| classify(e, &self.path))?;
-        let Some(row) = row else { return Ok(None) };
-        let blob: Vec<u8> = row.try_get("value")?;
-        let value =
-            vault
-                .key
-                .open(&setting_aad(key), &blob)
-                .map_err(|_| StoreError::Integrity {
-                    what: format!("setting {key}"),
-                })?;
-        Ok(Some(value))
+        let mut sealed: HashMap<String, Vec<u8>> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            sealed.insert(row.try_get("key")?, row.try_get("value")?);
+        }
+        keys.iter()
+            .map(|key| {
+                let Some(blob) = sealed.get(*key) else {
+                    return Ok(None);
+                };
+                let value =
+                    vault
+                        .key
+                        .open(&setting_aad(key), blob)
+                        .map_err(|_| StoreError::Integrity {
+                            what: format!("setting {key}"),
+                        })?;
+                Ok(Some(value))
+            })
+            .collect()
     }
 
     async fn set_setting(&self, vault: &Vault, key: &str, value: &[u8]) -> Result<()> {

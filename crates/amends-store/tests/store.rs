@@ -504,6 +504,39 @@ async fn settings_are_sealed_and_replaceable() {
     );
 }
 
+/// Issue 13: a page's frame reads its settings in one query; each comes back in the order
+/// asked, a missing one as `None`, and a tampered one is refused like a single read.
+#[tokio::test]
+async fn settings_are_read_together_in_the_order_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault, _) = fresh(tmp.path()).await;
+    store.set_setting(&vault, "a", b"first").await.unwrap();
+    store.set_setting(&vault, "b", b"second").await.unwrap();
+    let got = store
+        .settings(&vault, &["b", "missing", "a"])
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        vec![Some(b"second".to_vec()), None, Some(b"first".to_vec())]
+    );
+    assert!(store.settings(&vault, &[]).await.unwrap().is_empty());
+    // One setting's sealed value moved under another key does not open there.
+    store.close().await;
+    let pool = raw(tmp.path()).await;
+    run(
+        &pool,
+        "UPDATE settings SET value = (SELECT value FROM settings WHERE key = 'b') WHERE key = 'a'",
+    )
+    .await;
+    pool.close().await;
+    let (store, vault) = reopen(tmp.path()).await;
+    assert!(matches!(
+        store.settings(&vault, &["b", "a"]).await,
+        Err(StoreError::Integrity { .. })
+    ));
+}
+
 #[tokio::test]
 async fn wipe_removes_the_store_files_only() {
     let tmp = tempfile::tempdir().unwrap();

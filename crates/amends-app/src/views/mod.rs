@@ -5,11 +5,15 @@
 
 pub mod charts;
 pub mod form;
+pub mod frame;
 pub mod labels;
 pub mod outcomes;
 pub mod pages;
+pub mod steps;
 
 pub use form::{FormView, form_by_slug, slug};
+pub use frame::Frame;
+pub use steps::StepPage;
 
 /// An error from below as a sentence for a page: capitalised, with a full stop. The app's
 /// messages are written to be read after "error:" on a terminal, in lower case.

@@ -129,7 +129,7 @@ pub fn workbook_form(
     FormView::new(
         &section.form,
         action,
-        &format!("wb-{}", section.id),
+        &super::steps::workbook_anchor(section.id),
         answers,
         problems,
     )

@@ -198,3 +198,29 @@ async fn export_leaves_out_drafts_and_the_local_help_number_no_more() {
     assert!(md.contains("Samaritans: 116 123"), "{md}");
     assert!(md.contains("> half a letter\n> second line"), "{md}");
 }
+
+/// SAFE-3 with issue 13's one-query page frame: a safety plan that no longer opens (changed
+/// behind amends' back) makes that one query fail, yet the crisis help and the time zone are
+/// still read, each on its own; only the plan is left out.
+#[tokio::test]
+async fn a_damaged_safety_plan_does_not_hide_the_crisis_help() {
+    let (f, _) = crate::with_a_safety_plan().await;
+    let now = Timestamp::now();
+    f.journal("i keep thinking about killing myself tonight", now, now)
+        .await;
+    tamper(
+        &f,
+        "UPDATE settings SET value = x'00112233445566778899aabbccddeeff00112233445566778899' \
+         WHERE key = ?",
+        "safety.plan",
+    )
+    .await;
+    assert!(
+        f.app.safety_plan().await.is_err(),
+        "the plan no longer opens"
+    );
+    let frame = f.app.frame(now).await;
+    assert!(frame.safety.crisis, "the help stays in front");
+    assert_eq!(frame.tz.iana_name(), Some("Asia/Tokyo"));
+    assert!(frame.safety_plan.is_none());
+}

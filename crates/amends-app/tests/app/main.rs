@@ -126,6 +126,18 @@ pub fn day(d: f64) -> Timestamp {
     t0() + SignedDuration::from_secs_f64(d * 86_400.0)
 }
 
+/// A fixture in Tokyo's time zone with a safety plan written, for the page frame's tests.
+pub async fn with_a_safety_plan() -> (Fixture, amends_app::safety::SafetyPlan) {
+    let f = fixture().await;
+    f.app.set_time_zone("Asia/Tokyo").await.unwrap();
+    let plan = amends_app::safety::SafetyPlan {
+        what_calms_me: "walking the dog".into(),
+        ..Default::default()
+    };
+    f.app.set_safety_plan(&plan).await.unwrap();
+    (f, plan)
+}
+
 /// The data folder of a fixture, for tests that go behind amends' back.
 pub fn data_dir(f: &Fixture) -> std::path::PathBuf {
     f._dir.path().join("data")

@@ -319,3 +319,74 @@ fn waits_read_in_words_rounded_up() {
     assert_eq!(wait_in_words(Duration::from_secs(120)), "2 minutes");
     assert_eq!(wait_in_words(Duration::from_secs(15 * 60)), "15 minutes");
 }
+
+/// Issue 13 (derive once): the page frame reads the zone, the help in front (SAFE-3) and the
+/// safety plan at once; the plan is only put in front while the help is.
+#[tokio::test]
+async fn the_frame_holds_the_zone_the_help_in_front_and_the_safety_plan() {
+    let (f, plan) = crate::with_a_safety_plan().await;
+    let now = Timestamp::now();
+    let calm = f.app.frame(now).await;
+    assert_eq!(calm.tz.iana_name(), Some("Asia/Tokyo"));
+    assert!(!calm.safety.any());
+    assert_eq!(calm.safety_plan.as_ref(), Some(&plan));
+    assert!(
+        calm.plan_in_front().is_none(),
+        "nothing found, nothing in front"
+    );
+
+    f.journal("i keep thinking about killing myself tonight", now, now)
+        .await;
+    let found = f.app.frame(now).await;
+    assert!(found.safety.crisis && !found.safety.threat);
+    assert_eq!(found.plan_in_front(), Some(&plan));
+    assert_eq!(
+        found.safety,
+        f.app.recent_safety(now).await,
+        "the same as asked alone"
+    );
+    // A day later the help steps back.
+    let later = f
+        .app
+        .frame(now + jiff::SignedDuration::from_hours(25))
+        .await;
+    assert!(!later.safety.any());
+}
+
+/// Issue 13: the page each typed next step opens is mapped in the app, so the web renders it;
+/// a workbook step lands on its section's form, by the anchor that form is given.
+#[test]
+fn each_next_step_opens_its_page() {
+    use amends_app::views::StepPage;
+    use amends_app::views::pages::workbook_form;
+    use amends_core::plan::Action;
+    let cases = [
+        (None, "/"),
+        (Some(Action::Assess(FormId::Intake)), "/assess/intake"),
+        (
+            Some(Action::Assess(FormId::ConversationReview)),
+            "/assess/review",
+        ),
+        (Some(Action::Assess(FormId::Reflection)), "/moving-on"),
+        (Some(Action::Workbook("no such section")), "/workbook"),
+        (Some(Action::Habit(None)), "/self-work"),
+        (
+            Some(Action::Habit(Some((HabitKind::Sleep, Some(7))))),
+            "/self-work",
+        ),
+        (Some(Action::LogUrge), "/no-contact"),
+        (Some(Action::PromiseList), "/promises"),
+        (Some(Action::AmendsList), "/amends"),
+        (Some(Action::JournalAdd), "/journal"),
+    ];
+    for (action, path) in cases {
+        assert_eq!(StepPage::of(action).to_string(), path, "{action:?}");
+    }
+    for section in &amends_core::forms::WORKBOOK {
+        let form = workbook_form(section, "/workbook".into(), &Answers::new(), &[]);
+        assert_eq!(
+            StepPage::of(Some(Action::Workbook(section.id))).to_string(),
+            format!("/workbook#{}", form.prefix)
+        );
+    }
+}

@@ -37,7 +37,7 @@ pub struct ErrorBody {
     /// Why a rule refuses it, each with its METHOD id.
     pub reasons: Option<Vec<String>>,
     /// The coach's verdict, for a draft that cannot be marked as sent.
-    pub verdict: Option<amends_lint::Verdict>,
+    pub verdict: Option<amends_app::coach::Verdict>,
     /// How long to wait before the next try (with 429).
     pub retry_after_seconds: Option<u64>,
 }

@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to, word};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "amends.html")]
@@ -50,18 +50,15 @@ async fn page(
     kept: AmendsForm,
 ) -> Answer {
     let plan = ctx.plan().await?;
-    Ok(render_status(
-        super::status_for(&error),
-        &AmendsPage {
-            page: ctx.page("Amends and gestures", "amends").notice(notice),
-            gate: plan.gate(GateId::Gestures).clone(),
-            items: plan.amends,
-            gestures: plan.gestures,
-            statuses: AmendsStatus::ALL.iter().map(|s| s.as_str()).collect(),
-            error,
-            kept,
-        },
-    ))
+    super::problem_page(error, |error| AmendsPage {
+        page: ctx.page("Amends and gestures", "amends").notice(notice),
+        gate: plan.gate(GateId::Gestures).clone(),
+        items: plan.amends,
+        gestures: plan.gestures,
+        statuses: AmendsStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        error,
+        kept,
+    })
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@
 
 use amends_app::AppError;
 use amends_app::views::outcomes::{Outcome, outcomes};
-use amends_app::views::{FormView, form_by_slug, slug};
+use amends_app::views::{FormView, StepPage, form_by_slug, slug};
 use amends_core::{Answers, FormId, Plan};
 use askama::Template;
 use axum::body::Bytes;
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 
-use super::today::step_href;
 use super::{Answer, Ctx, to};
 use crate::security::form_fields;
 use crate::views::{Page, render, render_status};
@@ -49,8 +48,8 @@ pub struct AssessDone {
 }
 
 impl AssessDone {
-    pub fn href(&self, action: &Option<amends_core::plan::Action>) -> &'static str {
-        step_href(action)
+    pub fn href(&self, action: &Option<amends_core::plan::Action>) -> StepPage {
+        StepPage::of(*action)
     }
 }
 

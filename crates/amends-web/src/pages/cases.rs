@@ -9,7 +9,7 @@ use axum::extract::Query;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, required, to};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "cases.html")]
@@ -35,18 +35,15 @@ async fn page(ctx: &Ctx, first: bool, error: Option<Problem>, name: String) -> A
     } else {
         "Cases"
     };
-    Ok(render_status(
-        super::status_for(&error),
-        &CasesPage {
-            page: ctx.page(title, "cases"),
-            first: first || cases.is_empty(),
-            current: ctx.case.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
-            cases,
-            error,
-            name,
-            relationships: Relationship::ALL.iter().map(|r| r.as_str()).collect(),
-        },
-    ))
+    super::problem_page(error, |error| CasesPage {
+        page: ctx.page(title, "cases"),
+        first: first || cases.is_empty(),
+        current: ctx.case.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+        cases,
+        error,
+        name,
+        relationships: Relationship::ALL.iter().map(|r| r.as_str()).collect(),
+    })
 }
 
 pub async fn list(ctx: Ctx, Query(q): Query<CasesQuery>) -> Answer {

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 /// The coach's answer, rendered as a fragment for htmx or inside the full page.
 #[derive(Template)]
@@ -46,10 +46,6 @@ impl CoachPanel {
     /// SAFE-3: the crisis lines, right where the words were found.
     pub fn crisis_resources(&self) -> &'static [amends_app::help::Resource] {
         &amends_app::help::resources().crisis
-    }
-
-    pub fn component(&self, id: &str) -> String {
-        amends_lint::component_label(id).to_string()
     }
 
     pub fn described_by(&self, seg: &Segment) -> String {
@@ -126,30 +122,27 @@ async fn page(
     let panel = CoachPanel::new(&text, check);
     let mut page = ctx.page("Composer", "composer");
     page.crisis = panel.as_ref().is_some_and(|p| p.report.crisis);
-    Ok(render_status(
-        super::status_for(&error),
-        &ComposerPage {
-            page,
-            can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
-            oob: false,
-            kind,
-            kinds: draft_kinds(plan),
-            intro: labels::draft_intro(kind),
-            text,
-            panel,
-            composer_reasons: plan
-                .gate(GateId::Composer)
-                .reasons
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            stopped,
-            channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
-            channel: channel_raw,
-            saved,
-            error,
-        },
-    ))
+    super::problem_page(error, |error| ComposerPage {
+        page,
+        can_mark_sent: panel.as_ref().is_some_and(|p| p.can_mark_sent),
+        oob: false,
+        kind,
+        kinds: draft_kinds(plan),
+        intro: labels::draft_intro(kind),
+        text,
+        panel,
+        composer_reasons: plan
+            .gate(GateId::Composer)
+            .reasons
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        stopped,
+        channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+        channel: channel_raw,
+        saved,
+        error,
+    })
 }
 
 #[derive(Deserialize)]

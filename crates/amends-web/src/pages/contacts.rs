@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to, word};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "contacts.html")]
@@ -38,33 +38,30 @@ async fn page(ctx: &Ctx, error: Option<Problem>, slip_reasons: Vec<String>) -> A
     let (plan, records) = ctx.plan_and_records().await?;
     let case = ctx.need_case()?;
     let questions = ctx.app.questions(&case).await.map_err(|e| ctx.error(&e))?;
-    Ok(render_status(
-        super::status_for(&error),
-        &ContactsPage {
-            page: ctx.page("Contact log", "contacts"),
-            rows: pages::contact_log(&records, &plan),
-            questions,
-            needs: records.their_needs(),
-            signals: Signal::ALL
-                .iter()
-                .map(|s| (s.as_str(), labels::signal(*s)))
-                .collect(),
-            passives: Passive::ALL
-                .iter()
-                .map(|p| (p.as_str(), labels::passive(*p)))
-                .collect(),
-            channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
-            stops: plan
-                .holds
-                .iter()
-                .filter(|h| h.class == HoldClass::Stop)
-                .copied()
-                .collect(),
-            outreach: plan.gate(GateId::Outreach).clone(),
-            error,
-            slip_reasons,
-        },
-    ))
+    super::problem_page(error, |error| ContactsPage {
+        page: ctx.page("Contact log", "contacts"),
+        rows: pages::contact_log(&records, &plan),
+        questions,
+        needs: records.their_needs(),
+        signals: Signal::ALL
+            .iter()
+            .map(|s| (s.as_str(), labels::signal(*s)))
+            .collect(),
+        passives: Passive::ALL
+            .iter()
+            .map(|p| (p.as_str(), labels::passive(*p)))
+            .collect(),
+        channels: Channel::ALL.iter().map(|c| c.as_str()).collect(),
+        stops: plan
+            .holds
+            .iter()
+            .filter(|h| h.class == HoldClass::Stop)
+            .copied()
+            .collect(),
+        outreach: plan.gate(GateId::Outreach).clone(),
+        error,
+        slip_reasons,
+    })
 }
 
 pub async fn show(ctx: Ctx) -> Answer {

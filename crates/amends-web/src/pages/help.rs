@@ -28,7 +28,7 @@ pub async fn show(
     let (page, local, plan) = match &ctx {
         Some(ctx) => {
             let local = ctx.app.local_help().await.ok().flatten();
-            let plan = ctx.app.safety_plan().await.ok().flatten();
+            let plan = ctx.frame.safety_plan.clone();
             (ctx.page("Help now", "help"), local, plan)
         }
         None => (Page::new("Help now", &csrf), None, state.kept_safety_plan()),

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, required, to};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "journal.html")]
@@ -27,15 +27,12 @@ async fn page(ctx: &Ctx, draft: String, error: Option<Problem>, crisis: bool) ->
     let mut page = ctx.page("Journal", "journal");
     page.crisis = crisis || recent_crisis(&entries, Timestamp::now());
     let damage = ctx.app.damage(&case).await.unwrap_or_default();
-    Ok(render_status(
-        super::status_for(&error),
-        &JournalPage {
-            page: page.notice(damage_notice(&damage)),
-            entries,
-            draft,
-            error,
-        },
-    ))
+    super::problem_page(error, |error| JournalPage {
+        page: page.notice(damage_notice(&damage)),
+        entries,
+        draft,
+        error,
+    })
 }
 
 pub async fn show(ctx: Ctx) -> Answer {

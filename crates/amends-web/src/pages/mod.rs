@@ -21,6 +21,7 @@ pub mod workbook;
 use std::sync::Arc;
 
 use amends_app::records::Records;
+use amends_app::views::Frame;
 use amends_app::{App, AppError, CaseSnapshot, CaseSummary};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::StatusCode;
@@ -58,11 +59,8 @@ pub struct Ctx {
     pub csrf: String,
     pub demo: bool,
     pub state: Shared,
-    pub tz: jiff::tz::TimeZone,
-    /// SAFE-3, SAFE-4 (issue 11): crisis or threat language found in the last day, so every
-    /// page keeps help in front.
-    pub safety: amends_app::safety::SafetyFlags,
-    pub safety_plan: Option<amends_app::safety::SafetyPlan>,
+    /// The time zone, the help in front (SAFE-3, SAFE-4) and the safety plan, read at once.
+    pub frame: Frame,
 }
 
 impl FromRequestParts<Shared> for Ctx {
@@ -82,26 +80,14 @@ impl FromRequestParts<Shared> for Ctx {
             return Err(Redirect::to("/unlock").into_response());
         };
         let case = case.map_err(|e| app_error(&e, &csrf))?;
-        // Dates on every page are shown in the user's zone, the one the plan counts days in.
-        let tz = app
-            .time_zone()
-            .await
-            .unwrap_or_else(|_| jiff::tz::TimeZone::system());
-        let safety = app.recent_safety(Timestamp::now()).await;
-        let safety_plan = if safety.any() {
-            app.safety_plan().await.ok().flatten()
-        } else {
-            None
-        };
+        let frame = app.frame(Timestamp::now()).await;
         Ok(Ctx {
             app,
             case,
             csrf,
             demo: state.demo.is_some(),
             state: state.clone(),
-            tz,
-            safety,
-            safety_plan,
+            frame,
         })
     }
 }
@@ -128,10 +114,10 @@ impl Ctx {
         page.unlocked = true;
         page.demo = self.demo;
         page.case_name = self.case.as_ref().map(|c| c.name.clone());
-        page.tz = self.tz.clone();
-        page.crisis = self.safety.crisis;
-        page.threat = self.safety.threat;
-        page.safety_plan = self.safety_plan.clone();
+        page.tz = self.frame.tz.clone();
+        page.crisis = self.frame.safety.crisis;
+        page.threat = self.frame.safety.threat;
+        page.safety_plan = self.frame.plan_in_front().cloned();
         if !self.demo {
             page.idle_seconds = self.state.idle_lock.as_secs();
         }
@@ -231,6 +217,18 @@ pub async fn not_found(Token(csrf): Token) -> Response {
 /// for a refusal, as the API answers), 200 otherwise.
 pub fn status_for(error: &Option<Problem>) -> StatusCode {
     error.as_ref().map_or(StatusCode::OK, |p| p.status)
+}
+
+/// A page that may carry its form's problem, answered with that problem's status (422, 409...)
+/// or 200: the status and the page come from the same problem, so they cannot disagree.
+pub fn problem_page<T: askama::Template>(
+    error: Option<Problem>,
+    page: impl FnOnce(Option<Problem>) -> T,
+) -> Answer {
+    Ok(crate::views::render_status(
+        status_for(&error),
+        &page(error),
+    ))
 }
 
 /// Why a form handler stopped before its happy end: a whole answer of its own (a redirect to

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to, word};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "nocontact.html")]
@@ -59,19 +59,16 @@ async fn page(ctx: &Ctx, error: Option<Problem>, notice: Option<String>, crisis:
     let plan = ctx.plan().await?;
     let mut page = ctx.page("No contact", "nocontact").notice(notice);
     page.crisis |= crisis;
-    Ok(render_status(
-        super::status_for(&error),
-        &NoContactPage {
-            page,
-            nc: plan.no_contact,
-            slip_kinds: SlipKind::ALL
-                .iter()
-                .map(|k| (k.as_str(), amends_core::forms::slip_label(*k)))
-                .collect(),
-            cards: cards(&["NC-3", "NC-4", "NC-7", "NC-10"]),
-            error,
-        },
-    ))
+    super::problem_page(error, |error| NoContactPage {
+        page,
+        nc: plan.no_contact,
+        slip_kinds: SlipKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), amends_core::forms::slip_label(*k)))
+            .collect(),
+        cards: cards(&["NC-3", "NC-4", "NC-7", "NC-10"]),
+        error,
+    })
 }
 
 #[derive(Deserialize)]
@@ -98,17 +95,14 @@ pub struct UrgeForm {
 
 async fn urge_page(ctx: &Ctx, form: UrgeForm, error: Option<Problem>) -> Answer {
     let records = ctx.records().await?;
-    Ok(render_status(
-        super::status_for(&error),
-        &UrgePage {
-            page: ctx.page("The urge to reach out", "nocontact"),
-            reasons: records.acts_and_impacts(),
-            activity: pages::urge_activity(&records),
-            cards: cards(&["NC-6", "NC-7", "NC-10"]),
-            error,
-            form,
-        },
-    ))
+    super::problem_page(error, |error| UrgePage {
+        page: ctx.page("The urge to reach out", "nocontact"),
+        reasons: records.acts_and_impacts(),
+        activity: pages::urge_activity(&records),
+        cards: cards(&["NC-6", "NC-7", "NC-10"]),
+        error,
+        form,
+    })
 }
 
 pub async fn urge_form(ctx: Ctx) -> Answer {

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, Step, to, word};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "promises.html")]
@@ -41,19 +41,16 @@ async fn page(
     kept_text: String,
 ) -> Answer {
     let plan = ctx.plan().await?;
-    Ok(render_status(
-        super::status_for(&error),
-        &PromisesPage {
-            page: ctx
-                .page("Promises and check-ins", "promises")
-                .notice(notice),
-            promises: plan.promises,
-            checkins: plan.checkins,
-            follow_up: plan.follow_up,
-            error,
-            kept_text,
-        },
-    ))
+    super::problem_page(error, |error| PromisesPage {
+        page: ctx
+            .page("Promises and check-ins", "promises")
+            .notice(notice),
+        promises: plan.promises,
+        checkins: plan.checkins,
+        follow_up: plan.follow_up,
+        error,
+        kept_text,
+    })
 }
 
 #[derive(Deserialize)]

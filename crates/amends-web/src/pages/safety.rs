@@ -35,7 +35,7 @@ pub async fn check(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Respo
     page.crisis |= live.crisis;
     page.threat |= live.threat;
     if live.any() && page.safety_plan.is_none() {
-        page.safety_plan = ctx.app.safety_plan().await.ok().flatten();
+        page.safety_plan = ctx.frame.safety_plan.clone();
     }
     render(&LivePanel { page })
 }

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{Answer, Ctx, to, word};
-use crate::views::{Page, render_status};
+use crate::views::Page;
 
 #[derive(Template)]
 #[template(path = "selfwork.html")]
@@ -81,18 +81,15 @@ async fn page(ctx: &Ctx, days: usize, error: Option<Problem>, form: HabitForm) -
         .iter()
         .map(|h| (h.as_str(), h.unit(), amends_core::forms::habit_prompt(*h)))
         .collect();
-    Ok(render_status(
-        super::status_for(&error),
-        &SelfWorkPage {
-            page: ctx.page("Self-work", "selfwork"),
-            plan,
-            days,
-            charts,
-            habits,
-            error,
-            form,
-        },
-    ))
+    super::problem_page(error, |error| SelfWorkPage {
+        page: ctx.page("Self-work", "selfwork"),
+        plan,
+        days,
+        charts,
+        habits,
+        error,
+        form,
+    })
 }
 
 pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Answer {

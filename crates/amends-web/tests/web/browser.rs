@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
@@ -169,54 +170,51 @@ impl Harness {
         Ok(url.path().to_string())
     }
 
+    /// The element `css` finds; the error names the selector.
+    async fn el(&self, css: &str) -> Step<Element> {
+        self.client.find(Locator::Css(css)).await.map_err(err(css))
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> Step {
-        let el = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .map_err(err(css))?;
+        let el = self.el(css).await?;
         el.clear().await.map_err(err(css))?;
         el.send_keys(text).await.map_err(err(css))
     }
 
     pub async fn click(&self, css: &str) -> Step {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .map_err(err(css))?
-            .click()
-            .await
-            .map_err(err(css))
+        self.el(css).await?.click().await.map_err(err(css))
     }
 
     pub async fn select(&self, css: &str, value: &str) -> Step {
-        let el = self
-            .client
-            .find(Locator::Css(css))
-            .await
-            .map_err(err(css))?;
+        let el = self.el(css).await?;
         el.select_by_value(value).await.map_err(err(css))
     }
 
     pub async fn text(&self, css: &str) -> Step<String> {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .map_err(err(css))?
-            .text()
-            .await
-            .map_err(err(css))
+        self.el(css).await?.text().await.map_err(err(css))
     }
 
     /// Whether `css` is on screen (not hidden by `hidden` or CSS).
     pub async fn displayed(&self, css: &str) -> Step<bool> {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .map_err(err(css))?
-            .is_displayed()
-            .await
-            .map_err(err(css))
+        self.el(css).await?.is_displayed().await.map_err(err(css))
+    }
+
+    /// Follows the link (or presses the button) `css` and waits for the page whose heading
+    /// holds `heading`.
+    pub async fn follow(&self, css: &str, heading: &str) -> Step<String> {
+        self.click(css).await?;
+        self.wait_text("h1", heading).await
+    }
+
+    /// Opens `path` and waits for the page whose heading holds `heading`.
+    pub async fn open(&self, path: &str, heading: &str) -> Step<String> {
+        self.goto(path).await?;
+        self.wait_text("h1", heading).await
+    }
+
+    /// Ends the browser session at the end of a test (the driver process goes with `Harness`).
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
     }
 
     pub async fn body(&self) -> Step<String> {
@@ -344,8 +342,7 @@ async fn journey_in_a_real_browser() {
     .await;
 
     h.step("3 fill the intake and one workbook row", || async {
-        h.click("nav a[href='/assess/intake']").await?;
-        h.wait_text("h1", "Intake").await?;
+        h.follow("nav a[href='/assess/intake']", "Intake").await?;
         h.axe("intake").await?;
         // The conditional questions: app.js hides the no-fault ones until they apply.
         h.click("#intake-did_harm-no").await?;
@@ -376,12 +373,12 @@ async fn journey_in_a_real_browser() {
         }
         h.click("#intake-no_guarantee").await?;
         h.click("#intake-honest").await?;
-        h.click("#intake-form button[type=submit]").await?;
-        h.wait_text("h1", "Answers saved").await?;
+        h.follow("#intake-form button[type=submit]", "Answers saved")
+            .await?;
         h.expect_in_body("Next: the workbook").await?;
         h.axe("intake saved").await?;
-        h.click("#outcome-path a[href='/workbook']").await?;
-        h.wait_text("h1", "Workbook").await?;
+        h.follow("#outcome-path a[href='/workbook']", "Workbook")
+            .await?;
         h.axe("workbook").await?;
         // DMG-1: a vague act comes back with the reason next to the field, the rest kept.
         h.fill("#wb-act-act", "everything").await?;
@@ -403,8 +400,11 @@ async fn journey_in_a_real_browser() {
             .await?;
         h.axe("workbook with a row").await?;
         // A row opens again in its own form, filled in, to be changed in place.
-        h.click("#wb-act .rows a[href^='/workbook/row/']").await?;
-        h.wait_text("h1", "Change what you wrote").await?;
+        h.follow(
+            "#wb-act .rows a[href^='/workbook/row/']",
+            "Change what you wrote",
+        )
+        .await?;
         h.axe("workbook row edit").await
     })
     .await;
@@ -462,8 +462,7 @@ async fn journey_in_a_real_browser() {
             ("/promises", "Promises"),
             ("/amends", "Amends"),
         ] {
-            h.goto(path).await?;
-            h.wait_text("h1", title).await?;
+            h.open(path, title).await?;
             h.axe(path).await?;
         }
         Ok(())
@@ -487,12 +486,10 @@ async fn journey_in_a_real_browser() {
     .await;
 
     h.step("moving on and walking away", || async {
-        h.click("nav a[href='/moving-on']").await?;
-        h.wait_text("h1", "Moving on").await?;
+        h.follow("nav a[href='/moving-on']", "Moving on").await?;
         h.expect_in_body("complete, good outcome").await?;
         h.axe("moving on").await?;
-        h.goto("/assess/walkaway").await?;
-        h.wait_text("h1", "Walk-away").await?;
+        h.open("/assess/walkaway", "Walk-away").await?;
         h.axe("walk-away").await
     })
     .await;
@@ -509,11 +506,9 @@ async fn journey_in_a_real_browser() {
     .await;
 
     h.step("help now and settings", || async {
-        h.click("footer a.help-now").await?;
-        h.wait_text("h1", "Help now").await?;
+        h.follow("footer a.help-now", "Help now").await?;
         h.axe("help").await?;
-        h.goto("/settings").await?;
-        h.wait_text("h1", "Settings").await?;
+        h.open("/settings", "Settings").await?;
         h.axe("settings").await?;
         h.goto("/cases").await?;
         h.axe("cases").await
@@ -531,8 +526,7 @@ async fn journey_in_a_real_browser() {
         if !export.contains("A private note the browser wrote.") || !export.contains("## Sam (spouse)") {
             return Err(format!("the export is missing the journal: {export}"));
         }
-        h.click("footer form[action='/lock'] button").await?;
-        h.wait_text("h1", "Unlock amends").await?;
+        h.follow("footer form[action='/lock'] button", "Unlock amends").await?;
         h.axe("unlock").await?;
         h.goto("/journal").await?;
         if h.path().await? != "/unlock" {
@@ -561,7 +555,7 @@ async fn journey_in_a_real_browser() {
     })
     .await;
 
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }
 
 /// Every screen, populated by the demo case, passes axe-core and shows its data.
@@ -569,8 +563,7 @@ async fn journey_in_a_real_browser() {
 async fn every_screen_of_the_demo_passes_axe() {
     let h = Harness::start("demo", true).await;
     h.step("the demo opens on Today, unlocked", || async {
-        h.goto("/").await?;
-        h.wait_text("h1", "Today").await?;
+        h.open("/", "Today").await?;
         h.expect_in_body("Jordan").await?;
         h.expect_in_body("PP-3").await
     })
@@ -612,7 +605,7 @@ async fn every_screen_of_the_demo_passes_axe() {
         h.axe("composer, clean draft").await
     })
     .await;
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }
 
 /// Issue 11: at phone size, typing a crisis line in the journal or the workbook brings the help
@@ -694,5 +687,5 @@ async fn crisis_help_comes_into_view_at_phone_size() {
         })
         .await;
     }
-    let _ = h.client.clone().close().await;
+    h.close().await;
 }

@@ -4,7 +4,7 @@
 use amends_core::{GateId, Plan, guidance};
 use axum::http::StatusCode;
 
-use crate::Client;
+use crate::{Client, Resp};
 
 /// A complete, honest intake on the harm path, as the browser sends it. Unticked boxes and
 /// blank optional fields are simply absent, as they are from a real form.
@@ -53,11 +53,16 @@ async fn plan(c: &Client) -> Plan {
     app.plan(&case, jiff::Timestamp::now()).await.unwrap()
 }
 
+/// A new case whose intake was sent as `fields`, and the answer to it.
+async fn intake(fields: &[(&str, &str)]) -> (Client, Resp) {
+    let mut c = Client::with_case().await;
+    let r = c.post("/assess/intake", fields).await;
+    (c, r)
+}
+
 async fn after_intake() -> Client {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (c, r) = intake(INTAKE).await;
+    r.status_is(StatusCode::SEE_OTHER);
     c
 }
 
@@ -77,164 +82,133 @@ const ACT: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn the_intake_renders_every_answer_type_as_its_own_control() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/intake").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let b = &r.body;
+    r.status_is(StatusCode::OK);
     // Multi: checkboxes in a fieldset with a legend, the METHOD id shown.
-    assert!(b.contains(r#"<fieldset id="intake-motives""#), "{b}");
-    assert!(b.contains(
-        r#"type="checkbox" id="intake-motives-put-right" name="motives" value="put-right""#
-    ));
-    assert!(b.contains("<legend>Why do you want to make this right?"));
-    assert!(b.contains(r#"<span class="method">GO-1</span>"#));
+    r.has_all(&[
+        r#"<fieldset id="intake-motives""#,
+        r#"type="checkbox" id="intake-motives-put-right" name="motives" value="put-right""#,
+        "<legend>Why do you want to make this right?",
+        r#"<span class="method">GO-1</span>"#,
+    ]);
     // Help text is tied to its control.
-    assert!(b.contains(r#"aria-describedby="intake-motives-help""#));
-    assert!(b.contains(r#"id="intake-motives-help""#));
+    r.has_all(&[
+        r#"aria-describedby="intake-motives-help""#,
+        r#"id="intake-motives-help""#,
+    ]);
     // Choice and yes/no: radios. Likert: five radios with labelled ends.
-    assert!(b.contains(r#"type="radio" id="intake-severity-minor" name="severity" value="minor""#));
-    assert!(b.contains(r#"id="intake-good_times_only-yes" name="good_times_only" value="yes""#));
-    assert!(b.contains(r#"id="intake-commitment-5" name="commitment" value="5""#));
-    assert!(b.contains(">1, not at all</label>") && b.contains(">5, completely</label>"));
+    r.has_all(&[
+        r#"type="radio" id="intake-severity-minor" name="severity" value="minor""#,
+        r#"id="intake-good_times_only-yes" name="good_times_only" value="yes""#,
+        r#"id="intake-commitment-5" name="commitment" value="5""#,
+        ">1, not at all</label>",
+        ">5, completely</label>",
+    ]);
     // Text, date, and the required acknowledgement.
-    assert!(b.contains(r#"<textarea id="intake-breakup_reason" name="breakup_reason""#));
-    assert!(b.contains(r#"<input type="date" id="intake-last_contact" name="last_contact""#));
-    assert!(b.contains(
-        r#"<input type="checkbox" id="intake-honest" name="honest" value="yes" required"#
-    ));
+    r.has_all(&[
+        r#"<textarea id="intake-breakup_reason" name="breakup_reason""#,
+        r#"<input type="date" id="intake-last_contact" name="last_contact""#,
+        r#"<input type="checkbox" id="intake-honest" name="honest" value="yes" required"#,
+    ]);
     // A conditional question says when it applies and does not block the form.
-    assert!(b.contains(
-        "Only if you answered \u{201c}No\u{201d} to \u{201c}Did you genuinely hurt them?\u{201d}"
-    ));
-    assert!(b.contains(r#"data-when="did_harm" data-when-is="no unsure""#));
-    assert!(!b.contains(r#"name="nofault_cause" rows="3" required"#));
+    r.has_all(&[
+        "Only if you answered \u{201c}No\u{201d} to \u{201c}Did you genuinely hurt them?\u{201d}",
+        r#"data-when="did_harm" data-when-is="no unsure""#,
+    ])
+    .lacks(r#"name="nofault_cause" rows="3" required"#);
     // Every form carries the CSRF token; the nav leads here.
-    assert!(b.contains(&format!(r#"name="_csrf" value="{}""#, c.csrf())));
-    assert!(b.contains(r#"href="/assess/intake" aria-current="page""#));
-    assert!(b.contains(r#"href="/workbook""#) && b.contains(r#"href="/moving-on""#));
+    r.has_all(&[
+        &format!(r#"name="_csrf" value="{}""#, c.csrf()),
+        r#"href="/assess/intake" aria-current="page""#,
+        r#"href="/workbook""#,
+        r#"href="/moving-on""#,
+    ]);
 }
 
 #[tokio::test]
 async fn intake_round_trip_saves_says_what_changed_and_prefills() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     assert!(!plan(&c).await.intake_done);
     // Today's next step leads to the form.
-    assert!(
-        c.get("/")
-            .await
-            .body
-            .contains(r#"<a href="/assess/intake">"#)
-    );
-    let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.get("/").await.has(r#"<a href="/assess/intake">"#);
+    let r = c.submit("/assess/intake", INTAKE).await;
     assert_eq!(r.location(), "/assess/intake/saved");
-    let done = c.get(r.location()).await;
-    assert_eq!(done.status, StatusCode::OK);
-    assert!(done.body.contains("Next: the workbook"), "{}", done.body);
-    assert!(done.body.contains(r#"href="/workbook""#));
-    assert!(done.body.contains("Phase 1"), "{}", done.body);
+    c.get(r.location())
+        .await
+        .status_is(StatusCode::OK)
+        .has_all(&["Next: the workbook", r#"href="/workbook""#, "Phase 1"]);
 
     let p = plan(&c).await;
     assert!(p.intake_done);
     assert!(!p.safety.stop);
     // ...and now to the workbook section that is missing.
-    assert!(
-        c.get("/")
-            .await
-            .body
-            .contains(r##"<a href="/workbook#wb-act">"##)
-    );
+    c.get("/").await.has(r##"<a href="/workbook#wb-act">"##);
 
     // The answers come back filled in: ticked boxes, chosen radios, text, date, number.
-    let again = c.get("/assess/intake").await;
-    let b = &again.body;
-    assert!(b.contains("You last answered on"), "{b}");
-    assert!(b.contains(r#"value="put-right" checked"#));
-    assert!(b.contains(r#"value="this-person" checked"#));
-    assert!(!b.contains(r#"value="loneliness" checked"#));
-    assert!(b.contains(r#"name="severity" value="serious" checked"#));
-    assert!(b.contains(r#"name="good_times_only" value="no" checked"#));
-    assert!(b.contains(r#"name="commitment" value="4" checked"#));
-    assert!(b.contains(">I lied about where I was that weekend</textarea>"));
-    assert!(b.contains(r#"value="2024-01-15""#));
-    assert!(b.contains(r#"name="honest" value="yes" checked"#));
+    c.get("/assess/intake")
+        .await
+        .has_all(&[
+            "You last answered on",
+            r#"value="put-right" checked"#,
+            r#"value="this-person" checked"#,
+        ])
+        .lacks(r#"value="loneliness" checked"#)
+        .has_all(&[
+            r#"name="severity" value="serious" checked"#,
+            r#"name="good_times_only" value="no" checked"#,
+            r#"name="commitment" value="4" checked"#,
+            ">I lied about where I was that weekend</textarea>",
+            r#"value="2024-01-15""#,
+            r#"name="honest" value="yes" checked"#,
+        ]);
 }
 
 #[tokio::test]
 async fn a_missing_answer_names_the_question_and_keeps_the_rest() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &without(INTAKE, &["breakup_reason", "honest"]),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let b = &r.body;
-    assert!(b.contains("Some answers need another look"), "{b}");
+    let (c, r) = intake(&without(INTAKE, &["breakup_reason", "honest"])).await;
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("Some answers need another look");
     // The summary links to the question by its prompt, and the problem sits next to it.
-    assert!(
-        b.contains(
-            r##"<a href="#intake-breakup_reason">In a few words, what really ended things"##
-        ),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"<p class="field-error" id="intake-breakup_reason-error">Missing an answer"#),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"id="intake-honest-error">Missing an answer"#),
-        "{b}"
-    );
-    assert!(
-        b.contains(r#"aria-describedby="intake-breakup_reason-error" aria-invalid="true""#),
-        "{b}"
-    );
+    r.has_all(&[
+        r##"<a href="#intake-breakup_reason">In a few words, what really ended things"##,
+        r#"<p class="field-error" id="intake-breakup_reason-error">Missing an answer"#,
+        r#"id="intake-honest-error">Missing an answer"#,
+        r#"aria-describedby="intake-breakup_reason-error" aria-invalid="true""#,
+    ]);
     // Everything else is still there.
-    assert!(b.contains(r#"value="put-right" checked"#));
-    assert!(b.contains(r#"name="severity" value="serious" checked"#));
-    assert!(b.contains(">Sunday walks by the river</textarea>"));
-    assert!(b.contains(r#"name="no_guarantee" value="yes" checked"#));
+    r.has_all(&[
+        r#"value="put-right" checked"#,
+        r#"name="severity" value="serious" checked"#,
+        ">Sunday walks by the river</textarea>",
+        r#"name="no_guarantee" value="yes" checked"#,
+    ]);
     // Nothing was saved.
     assert!(!plan(&c).await.intake_done);
 }
 
 #[tokio::test]
 async fn a_bad_number_is_named_next_to_its_question() {
-    let mut c = Client::new();
-    c.ready().await;
     let mut fields = without(INTAKE, &["commitment"]);
     fields.push(("commitment", "7"));
-    let r = c.post("/assess/intake", &fields).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#), "{}", r.body);
+    let (_, r) = intake(&fields).await;
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY).has(
+        r#"id="intake-commitment-error">Answer with a whole number from 1 (not at all) to 5 (completely)"#,
+    );
 }
 
 #[tokio::test]
 async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(INTAKE, &[("dangerous_harm", "threats")]),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (mut c, r) = intake(&with(INTAKE, &[("dangerous_harm", "threats")])).await;
+    r.status_is(StatusCode::SEE_OTHER);
     let done = c.get(r.location()).await;
-    let b = &done.body;
-    assert!(
-        b.contains("Help with contacting them is off, for good"),
-        "{b}"
-    );
-    assert!(b.contains("SAFE-2"));
-    assert!(b.contains(r#"href="/help#change-title""#));
+    done.has_all(&[
+        "Help with contacting them is off, for good",
+        "SAFE-2",
+        r#"href="/help#change-title""#,
+    ]);
     // The method's next step is not offered as if nothing happened.
-    assert!(!b.contains("Next: the workbook"));
+    done.lacks("Next: the workbook");
 
     let p = plan(&c).await;
     assert!(p.safety.stop);
@@ -246,131 +220,105 @@ async fn a_safe_2_answer_closes_contact_for_good_and_says_why() {
     ] {
         assert!(!p.gate(gate).open, "{gate:?}");
     }
-    let today = c.get("/").await;
-    assert!(
-        today.body.contains("Reaching out is off for good"),
-        "{}",
-        today.body
-    );
+    c.get("/").await.has("Reaching out is off for good");
 
     // Answering again without it changes nothing: the stop is sticky.
     c.post("/assess/intake", INTAKE).await;
     assert!(plan(&c).await.safety.stop);
-    let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("Contact help is off for good"));
+    c.get("/workbook").await.has("Contact help is off for good");
 }
 
 /// SAFE-2: the composer stays off for that person, and that means no practice drafts either.
 /// Text that arrives anyway is handed back, unsaved, with a way to keep it in the journal.
 #[tokio::test]
 async fn after_a_safe_2_answer_the_composer_is_off_practice_included() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(INTAKE, &[("dangerous_harm", "threats")]),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (mut c, r) = intake(&with(INTAKE, &[("dangerous_harm", "threats")])).await;
+    r.status_is(StatusCode::SEE_OTHER);
 
     let page = c.get("/composer").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("Messages to them are off"),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains("SAFE-2"));
-    assert!(page.body.contains(r#"href="/journal""#));
+    page.status_is(StatusCode::OK).has_all(&[
+        "Messages to them are off",
+        "SAFE-2",
+        r#"href="/journal""#,
+    ]);
     assert!(!page.body.contains(r#"id="composer-form""#), "no editor");
 
     let words = "I only want to explain myself one more time";
     let r = c
         .post("/composer", &[("kind", "apology"), ("text", words)])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert!(r.body.contains("Drafts to them are off"), "{}", r.body);
+    r.status_is(StatusCode::CONFLICT)
+        .has("Drafts to them are off");
     assert!(r.body.contains(words), "the text is handed back");
-    assert!(r.body.contains("Keep it in my journal"));
+    r.has("Keep it in my journal");
     assert!(
         !r.body.contains(r#"id="coach""#),
         "no coaching of a message to them"
     );
 
-    let r = c
-        .post("/composer/live", &[("kind", "apology"), ("text", words)])
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c
-        .api_put(
-            "/api/v1/drafts/apology",
-            serde_json::json!({ "text": words }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    c.post("/composer/live", &[("kind", "apology"), ("text", words)])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.api_put(
+        "/api/v1/drafts/apology",
+        serde_json::json!({ "text": words }),
+    )
+    .await
+    .status_is(StatusCode::CONFLICT);
     assert!(
         !c.get("/composer").await.body.contains(words),
         "nothing saved"
     );
 
     // The journal takes the words.
-    let r = c.post("/journal", &[("text", words)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    c.submit("/journal", &[("text", words)]).await;
 }
 
 #[tokio::test]
 async fn a_safe_8_answer_offers_support_instead() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c
-        .post(
-            "/assess/intake",
-            &with(
-                INTAKE,
-                &[("harmed_by_them", "fear"), ("harmed_by_them", "threats")],
-            ),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let done = c.get(r.location()).await;
-    assert!(done.body.contains("Support for you"), "{}", done.body);
-    assert!(done.body.contains(r#"href="/help#support-title""#));
-    assert!(done.body.contains("not your fault"));
+    let (mut c, r) = intake(&with(
+        INTAKE,
+        &[("harmed_by_them", "fear"), ("harmed_by_them", "threats")],
+    ))
+    .await;
+    r.status_is(StatusCode::SEE_OTHER);
+    c.get(r.location()).await.has_all(&[
+        "Support for you",
+        r#"href="/help#support-title""#,
+        "not your fault",
+    ]);
     assert!(plan(&c).await.safety.user_harmed);
 }
 
 #[tokio::test]
 async fn unknown_questionnaires_and_sections_list_the_real_ones() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/nope").await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    r.status_is(StatusCode::NOT_FOUND);
     for slug in ["intake", "walkaway", "readiness", "reflection", "review"] {
         assert!(
             r.body.contains(&format!(r#"href="/assess/{slug}""#)),
             "{slug}"
         );
     }
-    assert_eq!(c.get("/assess/review").await.status, StatusCode::OK);
-    assert_eq!(
-        c.get("/assess/conversation-review").await.status,
-        StatusCode::OK
-    );
-    let r = c.post("/workbook/nope", &[("text", "x")]).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.body.contains("act, loss, why"), "{}", r.body);
+    c.get("/assess/review").await.status_is(StatusCode::OK);
+    c.get("/assess/conversation-review")
+        .await
+        .status_is(StatusCode::OK);
+    c.post("/workbook/nope", &[("text", "x")])
+        .await
+        .status_is(StatusCode::NOT_FOUND)
+        .has("act, loss, why");
 }
 
 #[tokio::test]
 async fn the_workbook_waits_for_the_intake_go_8() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c.get("/workbook").await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("The intake comes first"), "{}", r.body);
-    assert!(r.body.contains("GO-8"));
-    assert!(!r.body.contains(r#"action="/workbook/act""#));
+    let mut c = Client::with_case().await;
+    c.get("/workbook")
+        .await
+        .status_is(StatusCode::OK)
+        .has_all(&["The intake comes first", "GO-8"])
+        .lacks(r#"action="/workbook/act""#);
 }
 
 #[tokio::test]
@@ -379,7 +327,7 @@ async fn a_vague_act_is_refused_with_the_dmg_1_message_next_to_it() {
     let mut fields = without(ACT, &["act"]);
     fields.push(("act", "everything"));
     let r = c.post("/workbook/act", &fields).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     let b = &r.body;
     assert!(
         b.contains(r#"<p class="field-error" id="wb-act-act-error">"#),
@@ -406,7 +354,7 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
     let r = c
         .post("/workbook/why", &[("chain", "I wanted attention")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body
             .contains(r#"id="wb-why-chain-error">Give at least 2 item(s), one per line"#)
@@ -415,9 +363,9 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
         "{}",
         r.body
     );
-    assert!(r.body.contains(">I wanted attention</textarea>"));
+    r.has(">I wanted attention</textarea>");
     let r = c
-        .post(
+        .submit(
             "/workbook/why",
             &[
                 ("act", "reading the messages"),
@@ -428,15 +376,8 @@ async fn the_why_chain_needs_two_levels_dmg_6() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/workbook?saved=why#wb-why");
-    let wb = c.get("/workbook?saved=why").await;
-    assert!(
-        wb.body.contains("Saved to \u{201c}Why I did it\u{201d}."),
-        "{}",
-        wb.body
-    );
-    assert!(wb.body.contains(r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#), "{}", wb.body);
+    c.get("/workbook?saved=why").await.has_all(&["Saved to \u{201c}Why I did it\u{201d}.", r#"<ol class="chain"><li>I wanted to be sure of you</li><li>I was afraid of being left</li></ol>"#]);
 }
 
 #[tokio::test]
@@ -455,20 +396,11 @@ async fn workbook_progress_follows_the_sections_written() {
         );
         assert!(wb.body.contains(method), "{method}");
     }
-    assert!(
-        wb.body
-            .contains(r##"<li class="status-missing"><a href="#wb-act">"##)
-    );
+    wb.has(r##"<li class="status-missing"><a href="#wb-act">"##);
 
-    let r = c.post("/workbook/act", ACT).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.submit("/workbook/act", ACT).await;
     let wb = c.get("/workbook").await;
-    assert!(
-        wb.body
-            .contains(r##"<li class="status-done"><a href="#wb-act">"##),
-        "{}",
-        wb.body
-    );
+    wb.has(r##"<li class="status-done"><a href="#wb-act">"##);
     // The row reads act, impact, feelings (one per line), in their shoes.
     let b = &wb.body;
     let order = [
@@ -520,57 +452,47 @@ async fn workbook_progress_follows_the_sections_written() {
     }
     let p = plan(&c).await;
     assert!(p.workbook.done, "{:?}", p.workbook.missing);
-    let wb = c.get("/workbook").await;
-    assert!(
-        wb.body
-            .contains("The workbook is complete, with 1 act written."),
-        "{}",
-        wb.body
-    );
-    assert!(wb.body.contains("Tracked as a habit."));
+    c.get("/workbook").await.has_all(&[
+        "The workbook is complete, with 1 act written.",
+        "Tracked as a habit.",
+    ]);
 }
 
 #[tokio::test]
 async fn a_prevention_plan_can_become_a_habit() {
     let mut c = after_intake().await;
-    let r = c
-        .post(
-            "/workbook/prevention",
-            &[
-                ("behaviour", "Snapping when tired"),
-                ("plan", "Walk away for ten minutes first"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.submit(
+        "/workbook/prevention",
+        &[
+            ("behaviour", "Snapping when tired"),
+            ("plan", "Walk away for ten minutes first"),
+        ],
+    )
+    .await;
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1);
     assert!(!p.self_work.prevention[0].tracked);
-    let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("Track it as a habit"));
+    c.get("/workbook").await.has("Track it as a habit");
     let id = p.self_work.prevention[0].id.clone();
-    let r = c
-        .post("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
+    c.submit("/workbook/habit", &[("id", id.as_str()), ("track", "yes")])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let p = plan(&c).await;
     assert_eq!(p.self_work.prevention.len(), 1, "corrected, not duplicated");
     assert!(p.self_work.prevention[0].tracked);
     assert_eq!(p.self_work.prevention[0].behaviour, "Snapping when tired");
-    let r = c.post("/workbook/habit", &[("id", "no-such-plan")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    c.post("/workbook/habit", &[("id", "no-such-plan")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
 async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
     let mut c = after_intake().await;
     let secret = "THEIR-PART-they shut me out for weeks";
-    let r = c.post("/workbook/their-part", &[("text", secret)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let wb = c.get("/workbook").await;
-    assert!(wb.body.contains(secret));
-    assert!(wb.body.contains("Private, for you alone."));
-    assert!(wb.body.contains("never exported"));
+    c.submit("/workbook/their-part", &[("text", secret)]).await;
+    c.get("/workbook")
+        .await
+        .has_all(&[secret, "Private, for you alone.", "never exported"]);
     for format in ["json", "markdown"] {
         let export = c.get(&format!("/settings/export?format={format}")).await;
         assert_eq!(export.status, StatusCode::OK, "{format}");
@@ -580,12 +502,9 @@ async fn their_part_is_shown_only_on_the_workbook_and_never_exported() {
             export.body
         );
     }
-    let json = c.get("/settings/export?format=json").await;
-    assert!(
-        json.body.contains("\"withheld_private_notes\": 1"),
-        "{}",
-        json.body
-    );
+    c.get("/settings/export?format=json")
+        .await
+        .has("\"withheld_private_notes\": 1");
 }
 
 #[tokio::test]
@@ -594,47 +513,41 @@ async fn user_text_is_escaped_everywhere_it_comes_back() {
     let evil = "<script>alert(1)</script>";
     let mut fields = without(ACT, &["act"]);
     fields.push(("act", "I shouted <script>alert(1)</script> at you"));
-    let r = c.post("/workbook/act", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let wb = c.get("/workbook").await;
-    assert!(!wb.body.contains(evil));
-    assert!(
-        wb.body
-            .contains("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you")
-    );
+    c.submit("/workbook/act", &fields).await;
+    c.get("/workbook")
+        .await
+        .lacks(evil)
+        .has("I shouted &#60;script&#62;alert(1)&#60;/script&#62; at you");
     // A form sent back with a problem escapes what was typed, too.
-    let r = c
-        .post(
-            "/assess/intake",
-            &[("breakup_reason", "\"><script>alert(2)</script>")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!r.body.contains("<script>alert(2)"));
-    assert!(
-        r.body.contains("&#34;&#62;&#60;script&#62;alert(2)"),
-        "{}",
-        r.body
-    );
+    c.post(
+        "/assess/intake",
+        &[("breakup_reason", "\"><script>alert(2)</script>")],
+    )
+    .await
+    .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+    .lacks("<script>alert(2)")
+    .has("&#34;&#62;&#60;script&#62;alert(2)");
 }
 
 #[tokio::test]
 async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
     let mut c = after_intake().await;
     let r = c.get("/moving-on").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let b = &r.body;
-    assert!(b.contains("complete, good outcome"));
+    r.status_is(StatusCode::OK).has("complete, good outcome");
     for id in ["MO-1", "MO-5", "MO-6"] {
         let card = guidance::card_for(id).unwrap();
-        assert!(b.contains(card.text), "{id}");
+        assert!(r.body.contains(card.text), "{id}");
     }
-    assert!(b.contains(r#"action="/assess/reflection""#));
-    assert!(b.contains(r#"href="/journal""#) && b.contains(r#"href="/self-work""#));
-    assert!(b.contains("MO-2") && b.contains("MO-3"));
+    r.has_all(&[
+        r#"action="/assess/reflection""#,
+        r#"href="/journal""#,
+        r#"href="/self-work""#,
+        "MO-2",
+        "MO-3",
+    ]);
 
     let r = c
-        .post(
+        .submit(
             "/assess/reflection",
             &[
                 ("gave", "Courage to say what I feel"),
@@ -643,20 +556,18 @@ async fn moving_on_shows_the_cards_the_reflection_and_the_framing() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let done = c.get(r.location()).await;
-    assert!(done.body.contains("Kept for you alone"));
+    c.get(r.location()).await.has("Kept for you alone");
     assert!(plan(&c).await.move_on.reflection_done);
-    let r = c.get("/moving-on").await;
-    assert!(r.body.contains("To ask instead of checking"));
-    assert!(!r.body.contains(r#"action="/assess/reflection""#));
+    c.get("/moving-on")
+        .await
+        .has("To ask instead of checking")
+        .lacks(r#"action="/assess/reflection""#);
 }
 
 #[tokio::test]
 async fn the_walk_away_assessment_leads_to_moving_on() {
     let mut c = after_intake().await;
-    let r = c.get("/assess/walkaway").await;
-    assert_eq!(r.status, StatusCode::OK);
+    c.get("/assess/walkaway").await.status_is(StatusCode::OK);
     let fields = [
         ("they_communicate", "no"),
         ("still_angry", "unsure"),
@@ -667,15 +578,10 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
         ("understand", "yes"),
         ("decision", "move-on"),
     ];
-    let r = c.post("/assess/walkaway", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let done = c.get(r.location()).await;
-    assert!(
-        done.body.contains("You chose to accept it and move on"),
-        "{}",
-        done.body
-    );
-    assert!(done.body.contains(r#"href="/moving-on""#));
+    let r = c.submit("/assess/walkaway", &fields).await;
+    c.get(r.location())
+        .await
+        .has_all(&["You chose to accept it and move on", r#"href="/moving-on""#]);
     assert_eq!(
         plan(&c).await.walk_away.decision.as_deref(),
         Some("move-on")
@@ -684,49 +590,44 @@ async fn the_walk_away_assessment_leads_to_moving_on() {
 
 #[tokio::test]
 async fn a_form_without_its_token_changes_nothing() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let body = serde_urlencoded::to_string(INTAKE).unwrap();
-    let r = c.post_raw("/assess/intake", body).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    c.post_raw("/assess/intake", body)
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert!(!plan(&c).await.intake_done);
 }
 
 #[tokio::test]
 async fn nothing_saved_means_no_result_page() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let r = c.get("/assess/walkaway/saved").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/assess/walkaway");
 }
 
 #[tokio::test]
 async fn an_intake_sent_after_the_lock_comes_back_whole() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
-    let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut c = Client::with_case().await;
+    c.lock().await;
+    let r = c.submit("/assess/intake", INTAKE).await;
     let kept = r.location().trim_start_matches("/unlock?kept=").to_string();
     assert!(
         r.location().starts_with("/unlock?kept="),
         "{}",
         r.location()
     );
-    let r = c
-        .post("/unlock", &[("passphrase", crate::PASS), ("kept", &kept)])
-        .await;
+    let r = c.unlock(crate::PASS, &[("kept", &kept)]).await;
     let resume = c.get(r.location()).await;
-    let b = &resume.body;
-    assert!(b.contains(r#"action="/assess/intake""#), "{b}");
+    resume.has(r#"action="/assess/intake""#);
     // Both ticked boxes survive, not just the last one.
-    assert!(b.contains(r#"name="motives" value="put-right""#), "{b}");
-    assert!(b.contains(r#"name="motives" value="this-person""#), "{b}");
+    resume.has_all(&[
+        r#"name="motives" value="put-right""#,
+        r#"name="motives" value="this-person""#,
+    ]);
     assert!(!plan(&c).await.intake_done);
     // Sending it again saves it.
-    let r = c.post("/assess/intake", INTAKE).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.submit("/assess/intake", INTAKE).await;
     assert!(plan(&c).await.intake_done);
 }
 
@@ -734,19 +635,13 @@ async fn an_intake_sent_after_the_lock_comes_back_whole() {
 async fn an_act_with_dangerous_harm_opens_on_the_safe_2_explanation() {
     let mut c = after_intake().await;
     let r = c
-        .post("/workbook/act", &with(ACT, &[("danger", "monitoring")]))
+        .submit("/workbook/act", &with(ACT, &[("danger", "monitoring")]))
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/workbook?saved=act#stop-title");
-    let wb = c.get("/workbook?saved=act").await;
-    assert!(
-        wb.body
-            .contains(r#"<h2 id="stop-title">Contact help is off for good</h2>"#)
-    );
-    assert!(
-        wb.body
-            .contains("Checking their phone, location or accounts")
-    );
+    c.get("/workbook?saved=act").await.has_all(&[
+        r#"<h2 id="stop-title">Contact help is off for good</h2>"#,
+        "Checking their phone, location or accounts",
+    ]);
     assert!(plan(&c).await.safety.stop);
 }
 
@@ -764,35 +659,28 @@ fn row_ids(body: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_workbook_row_can_be_changed_in_its_own_form() {
     let mut c = after_intake().await;
-    let r = c.post("/workbook/act", ACT).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.submit("/workbook/act", ACT).await;
     let ids = row_ids(&c.get("/workbook").await.body);
     assert_eq!(ids.len(), 1);
     let old = &ids[0];
 
     let form = c.get(&format!("/workbook/row/{old}")).await;
-    assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("Change what you wrote"));
+    form.status_is(StatusCode::OK).has("Change what you wrote");
     assert!(
         form.body.contains("I read your messages without asking"),
         "filled in"
     );
-    assert!(
-        form.body.contains("betrayed\nwatched\nsmall"),
-        "{}",
-        form.body
-    );
-    assert!(
-        form.body
-            .contains(&format!(r#"action="/workbook/row/{old}""#))
-    );
+    form.has_all(&[
+        "betrayed\nwatched\nsmall",
+        &format!(r#"action="/workbook/row/{old}""#),
+    ]);
 
     // A vague act is refused here too, with what was typed kept.
     let mut vague: Vec<(&str, &str)> = ACT.to_vec();
     vague[0] = ("act", "everything");
     let r = c.post(&format!("/workbook/row/{old}"), &vague).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("too vague"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("too vague");
     assert!(r.body.contains("You stopped feeling safe"), "kept");
 
     let mut changed: Vec<(&str, &str)> = ACT.to_vec();
@@ -800,8 +688,7 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
         "impact",
         "You started locking your phone, even around your friends",
     );
-    let r = c.post(&format!("/workbook/row/{old}"), &changed).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c.submit(&format!("/workbook/row/{old}"), &changed).await;
     assert!(
         r.location().starts_with("/workbook?saved=act#row-"),
         "{}",
@@ -809,7 +696,7 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     );
 
     let wb = c.get("/workbook").await;
-    assert!(wb.body.contains("You started locking your phone"));
+    wb.has("You started locking your phone");
     assert!(
         !wb.body.contains("You stopped feeling safe"),
         "the old words no longer show"
@@ -817,9 +704,10 @@ async fn a_workbook_row_can_be_changed_in_its_own_form() {
     let now = row_ids(&wb.body);
     assert_eq!(now.len(), 1, "still one row");
     assert_ne!(&now[0], old);
-    let stale = c.get(&format!("/workbook/row/{old}")).await;
-    assert_eq!(stale.status, StatusCode::NOT_FOUND);
-    assert!(stale.body.contains("That row is not there"));
+    c.get(&format!("/workbook/row/{old}"))
+        .await
+        .status_is(StatusCode::NOT_FOUND)
+        .has("That row is not there");
 }
 
 /// SAFE-2: the edit form cannot take back recorded danger; it says why and keeps the text.
@@ -828,17 +716,16 @@ async fn changing_a_row_cannot_untick_recorded_danger_safe_2() {
     let mut c = after_intake().await;
     let mut with_danger: Vec<(&str, &str)> = ACT.to_vec();
     with_danger.push(("danger", "monitoring"));
-    let r = c.post("/workbook/act", &with_danger).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c.submit("/workbook/act", &with_danger).await;
     let id = row_ids(&c.get("/workbook").await.body).remove(0);
 
-    let form = c.get(&format!("/workbook/row/{id}")).await;
-    assert!(form.body.contains("cannot be unticked"), "{}", form.body);
+    c.get(&format!("/workbook/row/{id}"))
+        .await
+        .has("cannot be unticked");
     let mut softer: Vec<(&str, &str)> = ACT.to_vec();
     softer[0] = ("act", "I looked at your phone a few times");
     let r = c.post(&format!("/workbook/row/{id}"), &softer).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert!(r.body.contains("SAFE-2"), "{}", r.body);
+    r.status_is(StatusCode::CONFLICT).has("SAFE-2");
     assert!(
         r.body.contains("I looked at your phone a few times"),
         "kept"

@@ -43,11 +43,10 @@ async fn every_response_carries_the_strict_headers() {
 async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
     let mut c = Client::new();
     let r = c.get("/").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/setup");
     let cookies = r.set_cookies();
-    let r = c.get("/setup").await;
-    assert!(r.body.contains("cannot be recovered"));
+    c.get("/setup").await.has("cannot be recovered");
     assert!(cookies.iter().any(|c| c.starts_with("amends_csrf=")
         && c.contains("HttpOnly")
         && c.contains("SameSite=Strict")));
@@ -56,15 +55,14 @@ async fn a_fresh_install_starts_at_setup_with_the_plain_warning() {
 #[tokio::test]
 async fn setup_refuses_mismatched_and_empty_passphrases() {
     let mut c = Client::new();
-    let r = c.setup("one", "two").await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("not the same"));
-    let r = c.setup("  ", "  ").await;
-    assert!(r.body.contains("passphrase is empty"), "{}", r.body);
-    let r = c
-        .post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
-        .await;
-    assert!(r.body.contains("cannot be recovered"));
+    c.setup("one", "two")
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("not the same");
+    c.setup("  ", "  ").await.has("passphrase is empty");
+    c.post("/setup", &[("passphrase", PASS), ("confirm", PASS)])
+        .await
+        .has("cannot be recovered");
     assert!(!c.data_dir().join("amends.db").exists());
 }
 
@@ -73,13 +71,13 @@ async fn forms_without_the_csrf_token_are_refused() {
     let mut c = Client::new();
     c.get("/setup").await;
     let body = format!("passphrase={PASS}&confirm={PASS}&understood=yes");
-    let r = c.post_raw("/setup", body.clone()).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("did not come from amends"));
-    let r = c
-        .post_raw("/setup", format!("{body}&_csrf={}", "0".repeat(64)))
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    c.post_raw("/setup", body.clone())
+        .await
+        .status_is(StatusCode::FORBIDDEN)
+        .has("did not come from amends");
+    c.post_raw("/setup", format!("{body}&_csrf={}", "0".repeat(64)))
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert!(!c.data_dir().join("amends.db").exists());
 }
 
@@ -87,19 +85,11 @@ async fn forms_without_the_csrf_token_are_refused() {
 async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     let mut c = Client::new();
     let r = c.setup(PASS, PASS).await;
-    let session = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("amends_session="))
-        .unwrap();
-    assert!(
-        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
-        "{session}"
-    );
+    r.sets_a_strict_session();
     c.post("/cases", &[("name", "Robin"), ("relationship", "partner")])
         .await;
-    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
-    let r = c.post("/lock", &[]).await;
+    c.get("/journal").await.status_is(StatusCode::OK);
+    let r = c.lock().await;
     assert!(
         r.set_cookies()
             .iter()
@@ -107,46 +97,41 @@ async fn the_session_cookie_is_strict_and_cleared_on_lock() {
     );
     assert!(!c.cookies.contains_key("amends_session"));
     let r = c.get("/journal").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/unlock"), "{}", r.location());
 }
 
 #[tokio::test]
 async fn a_stolen_old_session_cookie_does_not_work_after_lock() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let old = c.cookies.get("amends_session").cloned().unwrap();
-    c.post("/lock", &[]).await;
+    c.lock().await;
     c.cookies.insert("amends_session".into(), old);
-    assert_eq!(c.get("/journal").await.status, StatusCode::SEE_OTHER);
+    c.get("/journal").await.status_is(StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
 async fn unlock_refuses_a_wrong_passphrase_and_accepts_the_right_one() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
-    let r = c
-        .post("/unlock", &[("passphrase", "wrong"), ("next", "/journal")])
-        .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert!(r.body.contains("does not open amends"));
-    let r = c
-        .post("/unlock", &[("passphrase", PASS), ("next", "/journal")])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut c = Client::with_case().await;
+    c.lock().await;
+    c.unlock("wrong", &[("next", "/journal")])
+        .await
+        .status_is(StatusCode::UNAUTHORIZED)
+        .has("does not open amends");
+    let r = c.unlock(PASS, &[("next", "/journal")]).await;
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/journal");
-    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+    c.get("/journal").await.status_is(StatusCode::OK);
 }
 
 /// A locked store that has just refused five wrong passphrases through the page.
 async fn after_five_wrong_guesses() -> Client {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
+    let mut c = Client::with_case().await;
+    c.lock().await;
     for _ in 0..5 {
-        let r = c.post("/unlock", &[("passphrase", "a guess")]).await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        c.unlock("a guess", &[])
+            .await
+            .status_is(StatusCode::UNAUTHORIZED);
     }
     c
 }
@@ -156,13 +141,13 @@ async fn after_five_wrong_guesses() -> Client {
 #[tokio::test]
 async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike() {
     let mut c = after_five_wrong_guesses().await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("Too many wrong passphrases"), "{}", r.body);
-    assert!(r.body.contains("Wait 30 seconds"), "{}", r.body);
+    c.unlock(PASS, &[])
+        .await
+        .status_is(StatusCode::TOO_MANY_REQUESTS)
+        .has_all(&["Too many wrong passphrases", "Wait 30 seconds"]);
 
     let r = c.api_unlock(PASS).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    r.status_is(StatusCode::TOO_MANY_REQUESTS);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"], "too-many-attempts");
     let secs = v["retry_after_seconds"].as_u64().unwrap();
@@ -179,24 +164,16 @@ async fn guessing_the_passphrase_waits_after_five_wrong_tries_page_and_api_alike
 async fn a_new_passphrase_must_be_long_enough() {
     let mut c = Client::new();
     let r = c.setup("abc", "abc").await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("at least 8 characters"), "{}", r.body);
+    r.status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("at least 8 characters");
     // Errors from below read as sentences on a page, not as terminal lines.
-    assert!(
-        r.body.contains("That passphrase is too short"),
-        "{}",
-        r.body
-    );
+    r.has("That passphrase is too short");
     c.ready().await;
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[("current", PASS), ("new", "x"), ("confirm", "x")],
-        )
-        .await;
-    assert!(r.body.contains("at least 8 characters"), "{}", r.body);
-    c.post("/lock", &[]).await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
+    c.change_passphrase(PASS, "x", "x")
+        .await
+        .has("at least 8 characters");
+    c.lock().await;
+    let r = c.unlock(PASS, &[]).await;
     assert_eq!(
         r.status,
         StatusCode::SEE_OTHER,
@@ -206,44 +183,32 @@ async fn a_new_passphrase_must_be_long_enough() {
 
 #[tokio::test]
 async fn unlock_never_redirects_off_site() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
-    let r = c
-        .post(
-            "/unlock",
-            &[("passphrase", PASS), ("next", "//evil.example/")],
-        )
-        .await;
+    let mut c = Client::with_case().await;
+    c.lock().await;
+    let r = c.unlock(PASS, &[("next", "//evil.example/")]).await;
     assert_eq!(r.location(), "/");
 }
 
 #[tokio::test]
 async fn a_stale_form_after_lock_keeps_the_text_through_unlock() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
+    let mut c = Client::with_case().await;
+    c.lock().await;
     let words = "what I wanted to write down before the lock";
-    let r = c.post("/journal", &[("text", words)]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = c.submit("/journal", &[("text", words)]).await;
     let to = r.location().to_string();
     assert!(to.starts_with("/unlock?kept="), "{to}");
     let kept = to.trim_start_matches("/unlock?kept=").to_string();
-    let page = c.get(&to).await;
-    assert!(page.body.contains("What you typed is kept"));
-    let r = c
-        .post("/unlock", &[("passphrase", PASS), ("kept", &kept)])
-        .await;
+    c.get(&to).await.has("What you typed is kept");
+    let r = c.unlock(PASS, &[("kept", &kept)]).await;
     assert_eq!(r.location(), format!("/resume/{kept}"));
     let resume = c.get(r.location()).await;
-    assert_eq!(resume.status, StatusCode::OK);
-    assert!(resume.body.contains(words), "{}", resume.body);
-    assert!(resume.body.contains("action=\"/journal\""));
+    resume
+        .status_is(StatusCode::OK)
+        .has_all(&[words, "action=\"/journal\""]);
     // Handed back once only.
-    assert_eq!(
-        c.get(&format!("/resume/{kept}")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    c.get(&format!("/resume/{kept}"))
+        .await
+        .status_is(StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -252,38 +217,36 @@ async fn an_idle_session_locks_itself() {
     c.ready().await;
     tokio::time::sleep(Duration::from_millis(120)).await;
     let r = c.get("/journal").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/unlock"));
 }
 
 #[tokio::test]
 async fn an_oversized_body_gets_a_clear_413() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let huge = "a".repeat(amends_web::MAX_BODY_BYTES + 10);
-    let r = c.post("/journal", &[("text", &huge)]).await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.body.contains("1 MiB"), "{}", r.body);
+    c.post("/journal", &[("text", &huge)])
+        .await
+        .status_is(StatusCode::PAYLOAD_TOO_LARGE)
+        .has("1 MiB");
 }
 
 #[tokio::test]
 async fn a_journal_entry_over_the_limit_is_refused_and_kept_in_the_box() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let big = "b".repeat(1024 * 1024 + 5);
     let r = c.post("/journal", &[("text", &big)]).await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.body.contains("1048576"));
+    r.status_is(StatusCode::PAYLOAD_TOO_LARGE).has("1048576");
     assert!(r.body.contains(&big[..1000]), "the text stays in the box");
 }
 
 #[tokio::test]
 async fn a_missing_field_is_named() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c.post("/cases", &[("relationship", "friend")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("\u{201c}name\u{201d}"), "{}", r.body);
+    let mut c = Client::with_case().await;
+    c.post("/cases", &[("relationship", "friend")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("\u{201c}name\u{201d}");
 }
 
 #[tokio::test]
@@ -310,7 +273,7 @@ async fn user_text_is_escaped_in_html() {
         "{}",
         r.body
     );
-    assert!(!r.body.contains("<img src=x"));
+    r.lacks("<img src=x");
 }
 
 #[tokio::test]
@@ -320,32 +283,31 @@ async fn a_foreign_host_header_is_refused() {
         .header("host", "evil.example:7777")
         .body(axum::body::Body::empty())
         .unwrap();
-    assert_eq!(c.send(req).await.status, StatusCode::MISDIRECTED_REQUEST);
+    c.send(req).await.status_is(StatusCode::MISDIRECTED_REQUEST);
 }
 
 #[tokio::test]
 async fn help_now_works_while_locked_and_lists_sources_and_dates() {
     let mut c = Client::new();
-    let r = c.get("/help").await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("Source:") && r.body.contains("last checked"));
-    assert!(r.body.contains("Unlock amends to add a number"));
+    c.get("/help").await.status_is(StatusCode::OK).has_all(&[
+        "Source:",
+        "last checked",
+        "Unlock amends to add a number",
+    ]);
     c.ready().await;
     c.post("/help/local", &[("local", "Dr Okafor 555 0100")])
         .await;
-    let r = c.get("/help").await;
-    assert!(r.body.contains("Dr Okafor 555 0100"));
+    c.get("/help").await.has("Dr Okafor 555 0100");
     // The footer link is on every page.
-    assert!(c.get("/journal").await.body.contains("href=\"/help\""));
+    c.get("/journal").await.has("href=\"/help\"");
 }
 
 #[tokio::test]
 async fn export_downloads_and_wipe_needs_the_typed_phrase() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     c.post("/journal", &[("text", "for the export")]).await;
     let r = c.get("/settings/export?format=markdown").await;
-    assert_eq!(r.status, StatusCode::OK);
+    r.status_is(StatusCode::OK);
     assert!(
         r.headers
             .get("content-disposition")
@@ -354,9 +316,10 @@ async fn export_downloads_and_wipe_needs_the_typed_phrase() {
             .unwrap()
             .starts_with("attachment")
     );
-    assert!(r.body.contains("for the export"));
-    let r = c.post("/settings/wipe", &[("confirm", "delete")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.has("for the export");
+    c.post("/settings/wipe", &[("confirm", "delete")])
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(c.data_dir().join("amends.db").exists());
     let r = c
         .post("/settings/wipe", &[("confirm", "delete everything")])
@@ -367,38 +330,21 @@ async fn export_downloads_and_wipe_needs_the_typed_phrase() {
 
 #[tokio::test]
 async fn the_passphrase_can_be_changed_from_settings() {
-    let mut c = Client::new();
-    c.ready().await;
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[("current", "wrong"), ("new", "n2"), ("confirm", "n2")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("Passphrase changed"));
-    c.post("/lock", &[]).await;
-    assert_eq!(
-        c.post("/unlock", &[("passphrase", PASS)]).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        c.post("/unlock", &[("passphrase", "the second one")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    let mut c = Client::with_case().await;
+    c.change_passphrase("wrong", "n2", "n2")
+        .await
+        .status_is(StatusCode::UNPROCESSABLE_ENTITY);
+    c.change_passphrase(PASS, "the second one", "the second one")
+        .await
+        .status_is(StatusCode::OK)
+        .has("Passphrase changed");
+    c.lock().await;
+    c.unlock(PASS, &[])
+        .await
+        .status_is(StatusCode::UNAUTHORIZED);
+    c.unlock("the second one", &[])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
 }
 
 #[test]
@@ -425,8 +371,7 @@ fn the_vendored_htmx_is_the_npm_package_file() {
 /// or gave a 500. Only a path of our own pages is followed now.
 #[tokio::test]
 async fn open_redirect_after_unlock_is_refused() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let hostile = [
         "/\t/evil.example",
         "/\n/evil.example",
@@ -445,29 +390,21 @@ async fn open_redirect_after_unlock_is_refused() {
         "journal",
     ];
     for next in hostile {
-        c.post("/lock", &[]).await;
-        let r = c
-            .post("/unlock", &[("passphrase", PASS), ("next", next)])
-            .await;
+        c.lock().await;
+        let r = c.unlock(PASS, &[("next", next)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
         assert_eq!(r.location(), "/", "{next:?}");
     }
     // A kept-form id that is not one of ours is ignored, never put in a header.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c
-        .post(
-            "/unlock",
-            &[
-                ("passphrase", PASS),
-                ("kept", "x\r\nLocation: //evil.example"),
-            ],
-        )
+        .unlock(PASS, &[("kept", "x\r\nLocation: //evil.example")])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/");
 
     // The unlock page carries only the parsed path forward, and never fails on one.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     for query in [
         "/%09/evil.example",
         "%2F%0A%2Fevil.example",
@@ -478,18 +415,12 @@ async fn open_redirect_after_unlock_is_refused() {
         assert!(!r.body.contains("evil.example"), "{query}: {}", r.body);
     }
     // Our own pages still come back, with their query.
-    let r = c
-        .post(
-            "/unlock",
-            &[("passphrase", PASS), ("next", "/assess/intake?step=2")],
-        )
-        .await;
+    let r = c.unlock(PASS, &[("next", "/assess/intake?step=2")]).await;
     assert_eq!(r.location(), "/assess/intake?step=2");
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let r = c.get("/journal").await;
     assert_eq!(r.location(), "/unlock?next=%2Fjournal");
-    let page = c.get(r.location()).await;
-    assert!(page.body.contains("value=\"/journal\""), "{}", page.body);
+    c.get(r.location()).await.has("value=\"/journal\"");
 }
 
 /// A POST with the given CSRF token and extra headers, sent with the client's cookies.
@@ -526,16 +457,16 @@ async fn post_with(
 /// from elsewhere is refused whatever its token.
 #[tokio::test]
 async fn csrf_token_not_tied_to_the_session_is_refused() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     let good = c.csrf();
     assert_eq!(good.len(), 64);
 
     // A planted cookie and the same value in the form: refused, nothing written.
     let planted = "ab".repeat(32);
     c.cookies.insert("amends_csrf".into(), planted.clone());
-    let r = post_with(&mut c, "/journal", &planted, &[], &[("text", "planted")]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    post_with(&mut c, "/journal", &planted, &[], &[("text", "planted")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
     assert_eq!(
         c.cookies.get("amends_csrf"),
         Some(&good),
@@ -544,7 +475,7 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
     // The session's own token still works, whatever the cookie says.
     c.cookies.insert("amends_csrf".into(), planted);
     let r = post_with(&mut c, "/journal", &good, &[], &[("text", "mine")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.status_is(StatusCode::SEE_OTHER);
 
     // Browsers say where a request comes from: only our own origin is taken.
     for headers in [
@@ -583,37 +514,32 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
             "{{\"passphrase\": \"{PASS}\"}}"
         )))
         .unwrap();
-    let r = c.send(req).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    assert!(r.body.contains("cross-origin"), "{}", r.body);
+    c.send(req)
+        .await
+        .status_is(StatusCode::FORBIDDEN)
+        .has("cross-origin");
     // That request carried no cookies, so its answer handed out the locked token: put the
     // session's back, as the next page would.
     c.cookies.insert("amends_csrf".into(), good.clone());
 
     // A new unlock means a new token; the old one is refused.
-    c.post("/lock", &[]).await;
+    c.lock().await;
     let locked = c.csrf();
     assert_ne!(locked, good);
-    c.post("/unlock", &[("passphrase", PASS)]).await;
+    c.unlock(PASS, &[]).await;
     let second = c.csrf();
     assert_ne!(second, good);
     assert_ne!(second, locked);
-    let r = post_with(&mut c, "/journal", &good, &[], &[("text", "x")]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    post_with(&mut c, "/journal", &good, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
 
     // So does a passphrase change, with a new session cookie; the old cookie stops working.
     let old_session = c.cookies.get("amends_session").cloned().unwrap();
     let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
+        .change_passphrase(PASS, "the second one", "the second one")
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.status_is(StatusCode::OK);
     let third = c.csrf();
     assert_ne!(third, second);
     assert!(
@@ -621,15 +547,17 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
         "the page's forms carry the new token"
     );
     assert_ne!(c.cookies.get("amends_session"), Some(&old_session));
-    let r = post_with(&mut c, "/journal", &second, &[], &[("text", "x")]).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = post_with(&mut c, "/journal", &third, &[], &[("text", "x")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    post_with(&mut c, "/journal", &second, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::FORBIDDEN);
+    post_with(&mut c, "/journal", &third, &[], &[("text", "x")])
+        .await
+        .status_is(StatusCode::SEE_OTHER);
     let new_session = c.cookies.get("amends_session").cloned().unwrap();
     c.cookies.insert("amends_session".into(), old_session);
-    assert_eq!(c.get("/journal").await.status, StatusCode::SEE_OTHER);
+    c.get("/journal").await.status_is(StatusCode::SEE_OTHER);
     c.cookies.insert("amends_session".into(), new_session);
-    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+    c.get("/journal").await.status_is(StatusCode::OK);
 }
 
 /// Issue 14, defect 12: a 429 said how long to wait only in words and in the API's body; a
@@ -637,12 +565,12 @@ async fn csrf_token_not_tied_to_the_session_is_refused() {
 #[tokio::test]
 async fn retry_after_on_429_page_and_api() {
     let mut c = after_five_wrong_guesses().await;
-    let r = c.post("/unlock", &[("passphrase", PASS)]).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let r = c.unlock(PASS, &[]).await;
+    r.status_is(StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&secs), "{secs}");
     let r = c.api_unlock(PASS).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    r.status_is(StatusCode::TOO_MANY_REQUESTS);
     let header: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert_eq!(r.json()["retry_after_seconds"].as_u64(), Some(header));
 }
@@ -651,20 +579,12 @@ async fn retry_after_on_429_page_and_api() {
 /// again; a passphrase form must not be, or the passphrase outlives the lock.
 #[tokio::test]
 async fn key_material_after_lock_passphrase_forms_are_not_kept() {
-    let mut c = Client::new();
-    c.ready().await;
-    c.post("/lock", &[]).await;
+    let mut c = Client::with_case().await;
+    c.lock().await;
     let r = c
-        .post(
-            "/settings/passphrase",
-            &[
-                ("current", PASS),
-                ("new", "the second one"),
-                ("confirm", "the second one"),
-            ],
-        )
+        .change_passphrase(PASS, "the second one", "the second one")
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(
         r.location(),
         "/unlock",
@@ -677,18 +597,16 @@ async fn key_material_after_lock_passphrase_forms_are_not_kept() {
 /// the command line) while unlocked: the next request finds amends locked, not the old data.
 #[tokio::test]
 async fn wipe_while_the_server_is_unlocked_locks_it() {
-    let mut c = Client::new();
-    c.ready().await;
+    let mut c = Client::with_case().await;
     c.post("/journal", &[("text", "kept words")]).await;
-    assert_eq!(c.get("/journal").await.status, StatusCode::OK);
+    c.get("/journal").await.status_is(StatusCode::OK);
     for name in ["amends.db", "amends.db-wal", "amends.db-shm"] {
         let _ = std::fs::remove_file(c.data_dir().join(name));
     }
-    let r = c.post("/journal", &[("text", "after the wipe")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = c.submit("/journal", &[("text", "after the wipe")]).await;
     assert!(!r.location().starts_with("/journal"), "{}", r.location());
     let r = c.get("/journal").await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.status_is(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/setup");
     assert!(c.state.session.lock().await.is_none(), "the key is let go");
 }

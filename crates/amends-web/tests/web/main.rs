@@ -21,6 +21,18 @@ use tower::ServiceExt;
 
 pub const PASS: &str = "a passphrase for the tests";
 
+/// The part of `text` after the first `start` and before the next `end`; panics with the text
+/// when either is missing.
+#[track_caller]
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let (_, rest) = text
+        .split_once(start)
+        .unwrap_or_else(|| panic!("{start:?} missing from: {text}"));
+    rest.split_once(end)
+        .unwrap_or_else(|| panic!("{end:?} missing after {start:?} in: {text}"))
+        .0
+}
+
 /// A browser stand-in: a cookie jar in front of the router.
 pub struct Client {
     pub router: Router,
@@ -47,6 +59,59 @@ impl Resp {
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
+    }
+
+    /// Asserts the status; the panic shows the body, which says why.
+    #[track_caller]
+    pub fn status_is(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "{}", self.body);
+        self
+    }
+
+    /// Asserts that the body holds `text`; the panic shows the body.
+    #[track_caller]
+    pub fn has(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "{text:?} missing from: {}",
+            self.body
+        );
+        self
+    }
+
+    /// Asserts that the body holds each of `texts`; the panic names the first one missing.
+    #[track_caller]
+    pub fn has_all(&self, texts: &[&str]) -> &Self {
+        for text in texts {
+            self.has(text);
+        }
+        self
+    }
+
+    /// Asserts that the body does not hold `text`; the panic shows the body.
+    #[track_caller]
+    pub fn lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.body.contains(text),
+            "{text:?} present in: {}",
+            self.body
+        );
+        self
+    }
+
+    /// Asserts that the answer sets the session cookie HttpOnly and SameSite=Strict.
+    #[track_caller]
+    pub fn sets_a_strict_session(&self) -> &Self {
+        let cookies = self.set_cookies();
+        let session = cookies
+            .iter()
+            .find(|c| c.starts_with("amends_session="))
+            .unwrap_or_else(|| panic!("no session cookie set: {cookies:?}"));
+        assert!(
+            session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+            "{session}"
+        );
+        self
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
@@ -139,6 +204,14 @@ impl Client {
             .await
     }
 
+    /// Posts a form that must be accepted: answered with a redirect (post, redirect, get), so a
+    /// reload cannot send it twice. Panics with the body otherwise.
+    pub async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let r = self.post(path, fields).await;
+        r.status_is(StatusCode::SEE_OTHER);
+        r
+    }
+
     pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
         let req = Request::post(path)
             .header(header::HOST, "127.0.0.1:7777")
@@ -204,6 +277,24 @@ impl Client {
         .await
     }
 
+    /// Locks through the page's form.
+    pub async fn lock(&mut self) -> Resp {
+        self.post("/lock", &[]).await
+    }
+
+    /// Unlocks through the page's form with `pass` and any `more` fields (`next`, `kept`).
+    pub async fn unlock(&mut self, pass: &str, more: &[(&str, &str)]) -> Resp {
+        let mut fields = vec![("passphrase", pass)];
+        fields.extend_from_slice(more);
+        self.post("/unlock", &fields).await
+    }
+
+    /// The settings page's change of passphrase.
+    pub async fn change_passphrase(&mut self, current: &str, new: &str, confirm: &str) -> Resp {
+        let fields = [("current", current), ("new", new), ("confirm", confirm)];
+        self.post("/settings/passphrase", &fields).await
+    }
+
     /// Unlocks through the API, as a script would.
     pub async fn api_unlock(&mut self, pass: &str) -> Resp {
         let body = serde_json::json!({ "passphrase": pass })
@@ -211,6 +302,13 @@ impl Client {
             .into_bytes();
         self.api_raw("POST", "/api/v1/unlock", Some(body), false)
             .await
+    }
+
+    /// A new client past the first run, on one case (see [`Client::ready`]).
+    pub async fn with_case() -> Self {
+        let mut c = Self::new();
+        c.ready().await;
+        c
     }
 
     /// First run: passphrase and one case.
