@@ -666,3 +666,28 @@ fn the_journal_runs_the_cue_classes() {
     assert!(r.findings.iter().all(|f| f.rule == "self-harm"));
     assert!(r.components.is_empty());
 }
+
+/// Issue 11: the learned second opinion must not turn everyday hyperbole into a crisis or a
+/// threat. The issue's own hard negatives, checked with the combined coach (rules and model)
+/// as a journal entry and as an apology.
+#[test]
+fn the_combined_coach_leaves_everyday_hyperbole_alone() {
+    let texts = [
+        "I'd die for a coffee.",
+        "my phone died",
+        "I killed it at work today.",
+        "this deadline is killing me",
+        "My phone died halfway through your call, sorry.",
+        "I'd kill for a holiday right now.",
+    ];
+    let mut raised = Vec::new();
+    for text in texts {
+        for kind in [Kind::Journal, Kind::Apology] {
+            let r = check(text, kind, None).unwrap();
+            if r.crisis || r.has_rule("self-harm") || r.has_rule("threat") {
+                raised.push(format!("{text:?} as {kind}: {:?}", r.findings));
+            }
+        }
+    }
+    assert!(raised.is_empty(), "flagged:\n{}", raised.join("\n"));
+}
