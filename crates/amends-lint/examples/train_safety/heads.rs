@@ -69,10 +69,10 @@ fn rust_list(src: &str, name: &str) -> Vec<String> {
 /// The report section's title (`--safety-only` replaces the section from it on).
 const SECTION: &str = "\n## The safety heads (issue 11: `self-harm`, `threat`)\n\n";
 
-/// Most false alarms on the held-out hard negatives, as a share of them. The issue's bar is
-/// 5% with the rules' own, which run at 2% to 6% on writing they were not tuned on (the blind
-/// rounds) and near 0 on these tuned-on files; 3% keeps most of what the model catches
-/// (the report's table of budgets) and leaves room for them.
+/// Most false alarms the model may add on the held-out hard negatives, as a share of them. The
+/// issue's bar is 5% in all, and the rules alone already raise 5% to 11% on the new writers'
+/// negatives (near 0 on the files they were tuned on), so the model's share is kept small:
+/// 3% keeps most of what it catches (the report's table of budgets).
 const ALARMS: f64 = 0.03;
 
 /// Most added false alarms on the corpus's ordinary documents, as a share of them.
@@ -94,17 +94,16 @@ struct Unit {
     gold: bool,
     /// The rules alone flag it as `journal`, as `apology`.
     rule: [bool; 2],
-    /// Per head: the rule's lexicon has a hit in the line but no finding, so the engine takes
-    /// no addition from that head there (`Engine::learned_safety`; per line, which is per
-    /// sentence for nearly every probe line).
+    /// Per head: the rule's lexicon has a hit in the line but no finding (a lone cue). Only
+    /// counted, for the report's figure of what a veto there would cost.
     judged: [bool; 2],
     insts: std::ops::Range<usize>,
     text: String,
 }
 
 impl Unit {
-    /// Whether the model flags the line, with scores `p` and thresholds `t`; with `judged`,
-    /// as the engine does (no addition where the rule judged), else on the scores alone.
+    /// Whether the model flags the line, with scores `p` and thresholds `t`; with `judged`, as
+    /// if it added nothing where the rule's lexicon hit without a finding.
     fn model(&self, p: [f32; 2], t: [f32; 2], judged: bool) -> bool {
         (0..2).any(|k| p[k] >= t[k] && !(judged && self.judged[k]))
     }
@@ -542,13 +541,15 @@ pub fn heads(
         for &t1 in &grid {
             let t = [t0, t1];
             let (p, c) = (tally(t, true), tally(t, false));
-            let added = c.alarms.saturating_sub(rule_corpus.alarms) as f64 / c.neg.max(1) as f64;
-            if p.alarm_rate() > alarms_target || added > CORPUS_ALARMS {
+            let added = |x: &Tally, rule: &Tally| {
+                x.alarms.saturating_sub(rule.alarms) as f64 / x.neg.max(1) as f64
+            };
+            if added(&p, &rule_probe) > alarms_target || added(&c, &rule_corpus) > CORPUS_ALARMS {
                 continue;
             }
-            let caught = model_alone(t)[0];
+            let caught = p.caught;
             let alarms = p.alarms + c.alarms;
-            // The most the model catches alone; then the fewest alarms.
+            // The most probe lines caught with the rules; then the fewest alarms.
             if caught > best.0 || (caught == best.0 && alarms < best.1) {
                 best = (caught, alarms, t);
             }
@@ -601,7 +602,7 @@ pub fn heads(
             out.push_str(
                 &serde_json::json!({
                     "id": unit.id, "group": groups[unit.group], "kind": unit.kind,
-                    "gold": unit.gold, "rule": unit.rule, "p": held[u], "text": unit.text,
+                    "gold": unit.gold, "rule": unit.rule, "judged": unit.judged, "p": held[u], "text": unit.text,
                 })
                 .to_string(),
             );
@@ -640,14 +641,9 @@ pub fn heads(
          `{TEST_ROUNDS}`), \
          never a blind file; {} sentences in all. The model only adds a finding where the rule \
          found none (`union`, always). Thresholds, chosen on held-out groups (leave one corpus \
-         writer or one probe file out) for the most held-out positives caught with at most \
-         {:.0}% false alarms on the probes' hard negatives and at most {:.1}% more on the corpus's \
-         ordinary documents: `self-harm` {:.3}, `threat` {:.3} (2.000 is off). They are chosen \
-         on the model's scores alone: the engine adds nothing in a sentence where the rule's \
-         lexicon hit without a finding (a lone cue), and these tuned-on files' hard negatives \
-         were written against those very lexicons, so counting that would hide most of them \
-         and let the thresholds fall far below what new writing can bear. The tables below \
-         count what the engine does (with it).\n\n",
+         writer or one probe file out) for the most held-out probe lines caught (rules and \
+         model) with at most {:.0}% more false alarms than the rules' on the probes' hard \
+         negatives and at most {:.1}% more on the corpus's ordinary documents: `self-harm` {:.3}, `threat` {:.3} (2.000 is off). \n\n",
         units.iter().filter(|u| u.probe).count(),
         PROBE_FILES
             .iter()
@@ -677,7 +673,7 @@ pub fn heads(
     let mut by_group: BTreeMap<&str, [Tally; 3]> = BTreeMap::new();
     let mut by_kind: BTreeMap<&str, [Tally; 3]> = BTreeMap::new();
     for (u, unit) in units.iter().enumerate().filter(|(u, _)| scored[*u]) {
-        let model = unit.model(held[u], t, true);
+        let model = unit.model(held[u], t, false);
         let name = if unit.probe {
             groups[unit.group].as_str()
         } else {
@@ -699,6 +695,29 @@ pub fn heads(
     for (name, e) in &by_group {
         r.push_str(&row(name, e));
     }
+    // What a veto where the rule's lexicon hit without a finding would do (tried, not kept).
+    let (mut free, mut vetoed) = (Tally::default(), Tally::default());
+    for (u, unit) in units
+        .iter()
+        .enumerate()
+        .filter(|(u, x)| scored[*u] && x.probe)
+    {
+        free.add(unit, unit.model(held[u], t, false), true);
+        vetoed.add(unit, unit.model(held[u], t, true), true);
+    }
+    r.push_str(&format!(
+        "\nA veto on the model in lines where the rule's own lexicon hits without a finding (a \
+         lone cue) was tried and left out: held out, rules and model catch {} of {} probe lines \
+         with {} false alarms of {} without it, {} with {} with it (the rules alone: {}, {}).\n",
+        free.caught,
+        free.pos,
+        free.alarms,
+        free.neg,
+        vetoed.caught,
+        vetoed.alarms,
+        rule_probe.caught,
+        rule_probe.alarms
+    ));
     r.push_str("\nPer kind of probe line, held out:\n\n");
     r.push_str(&HEADER.replacen("held out", "kind (expect)", 1));
     for (kind, e) in &by_kind {

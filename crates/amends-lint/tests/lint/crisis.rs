@@ -23,14 +23,47 @@ fn assert_all_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
 
 /// No text sets crisis in a journal entry; the failure lists all that did, with the findings.
 fn assert_no_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
-    let mut raised = Vec::new();
-    for text in texts {
-        let r = check(text, Kind::Journal, None).unwrap();
-        if r.crisis {
-            raised.push(format!("{text:?}: {:?}", r.findings));
-        }
-    }
+    let raised = crises(&|t| check(t, Kind::Journal, None).unwrap(), texts);
     assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+}
+
+/// The texts that set crisis with `check`, each with its findings.
+fn crises<'a>(
+    check: &dyn Fn(&str) -> amends_lint::Report,
+    texts: impl IntoIterator<Item = &'a &'a str>,
+) -> Vec<String> {
+    texts
+        .into_iter()
+        .filter_map(|text| {
+            let r = check(text);
+            r.crisis.then(|| format!("{text:?}: {:?}", r.findings))
+        })
+        .collect()
+}
+
+/// The rules without the learned scorer: what the cue-class layer's own tests are about.
+static RULES: std::sync::LazyLock<amends_lint::Engine> =
+    std::sync::LazyLock::new(|| amends_lint::Engine::new().unwrap().rules_only());
+
+/// Hard negatives the rules were built to pass: the rules alone raise no crisis on any of
+/// them; the combined coach (rules and the learned second opinion, issue 11) on at most
+/// `ceiling` (the model sees words, not how the cue classes combine them, and these lines
+/// were written to share the lexicon's words). Held out on new writers' lines the model's
+/// additions cost 0.7% false alarms (`model/TRAINING.md`), so the ceiling is a floor against
+/// regressions, not an estimate.
+fn assert_rules_pass_and_model_at_most<'a>(
+    kind: Kind,
+    texts: impl IntoIterator<Item = &'a &'a str> + Clone,
+    ceiling: usize,
+) {
+    let by_rules = crises(&|t| RULES.check(t, kind, None), texts.clone());
+    assert!(by_rules.is_empty(), "crisis for:\n{}", by_rules.join("\n"));
+    let combined = crises(&|t| check(t, kind, None).unwrap(), texts);
+    assert!(
+        combined.len() <= ceiling,
+        "crisis with the model for:\n{}",
+        combined.join("\n")
+    );
 }
 
 /// The probe rounds' crisis lines caught after their fixes (the ones still missed are listed
@@ -421,9 +454,15 @@ fn probe_round_crises_set_crisis() {
     assert_all_crisis(PROBE_ROUNDS.iter().chain(HELD_OUT));
 }
 
+/// With the learned second opinion (issue 11), two of these 186 lines are raised: "There's no
+/// way out of this contract until March" and "I don't see the point of going to that party".
 #[test]
 fn probe_round_hard_negatives_are_not_a_crisis() {
-    assert_no_crisis(PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES));
+    assert_rules_pass_and_model_at_most(
+        Kind::Journal,
+        PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES),
+        2,
+    );
 }
 
 /// The second safety round (L-28, SAFE-3): explicit statements in every frame and spelling
@@ -624,10 +663,15 @@ fn a_co_occurrence_points_at_the_words_that_show_it() {
     }
 }
 
-/// Each cue alone is everyday talk.
+/// Each cue alone is everyday talk, for the cue classes. The learned second opinion (issue 11)
+/// raises three, as an apology: "There's a bridge on my way home.", "I won't be around this
+/// weekend." and "This is goodbye from me, and I mean it kindly." (it weighs the words, not
+/// whether a second cue joins them). A veto on the model wherever a lone cue hits would clear
+/// them, and held out it cost nine in ten of the lines the model adds on new writers' wording
+/// for 0.4% fewer false alarms on their hard negatives (`model/TRAINING.md`).
 #[test]
 fn one_cue_alone_is_not_a_crisis() {
-    for text in [
+    let texts = [
         "There's a bridge on my way home.",
         "I slow down every time I drive past the school.",
         "I have the pills the doctor gave me.",
@@ -638,10 +682,8 @@ fn one_cue_alone_is_not_a_crisis() {
         "I'm so tired.",
         "I hate myself for what I did to you.",
         "You'd be happier with someone who doesn't let you down.",
-    ] {
-        let r = check(text, Kind::Apology, None).unwrap();
-        assert!(!r.crisis, "crisis for {text:?}: {:?}", r.findings);
-    }
+    ];
+    assert_rules_pass_and_model_at_most(Kind::Apology, texts.iter(), 3);
 }
 
 /// An everyday reason named next to a cue sets it aside; the same reason negated does not.
