@@ -733,3 +733,68 @@ fn the_combined_coach_leaves_everyday_hyperbole_alone() {
     }
     assert!(raised.is_empty(), "flagged:\n{}", raised.join("\n"));
 }
+
+/// Issue 11: real misses of the rules (the rules alone raise nothing on them, as a journal
+/// entry or as an apology) that the learned second opinion catches, each named after its line.
+/// `threat` asks for an L-11 finding, otherwise `crisis` is asked for.
+fn caught_only_by_the_model(text: &str, threat: bool) {
+    for kind in [Kind::Journal, Kind::Apology] {
+        let rules = RULES.check(text, kind, None);
+        assert!(
+            !rules.crisis && !rules.has_rule("threat"),
+            "the rules alone now catch {text:?} as {kind}: move it to their own tests"
+        );
+        let r = check(text, kind, None).unwrap();
+        let caught = if threat {
+            r.has_rule("threat")
+        } else {
+            r.crisis
+        };
+        assert!(caught, "missed {text:?} as {kind}: {:?}", r.findings);
+        assert_eq!(r.verdict, Verdict::DoNotSend, "{text:?} as {kind}");
+    }
+}
+
+/// Round-5 writer ct1 (ct1-0163): ending it, and saying what "it" is.
+#[test]
+fn end_it_not_the_relationship_me_is_a_crisis() {
+    caught_only_by_the_model(
+        "tbh i just want to end it. not the relationship. me.",
+        false,
+    );
+}
+
+/// crisis-r4-dev d4-f034: text-speak for ending it.
+#[test]
+fn im_goin_2_end_it_is_a_crisis() {
+    caught_only_by_the_model("im goin 2 end it", false);
+}
+
+/// Round-5 writer ct1 (ct1-0022): hoping not to wake up, said softly.
+#[test]
+fn hoping_not_to_wake_up_is_a_crisis() {
+    caught_only_by_the_model(
+        "Some nights I lie there and hope I just don't wake up. It'd be so much quieter.",
+        false,
+    );
+}
+
+/// Round-5 writer ct1 (ct1-0019): blackmail with a deadline.
+#[test]
+fn screenshots_to_the_boss_unless_paid_by_friday_is_a_threat() {
+    caught_only_by_the_model(
+        "Either you pay back the 2 grand by Friday or I'm sending your boss the screenshots of \
+         what you said about him. Your choice.",
+        true,
+    );
+}
+
+/// Round-5 writer ct2 (ct2-0174): knowing someone's routine, and a warning.
+#[test]
+fn knowing_when_her_father_walks_alone_is_a_threat() {
+    caught_only_by_the_model(
+        "I know your father walks to the mosque at 5 am every morning. Alone. Tell him to be \
+         careful.",
+        true,
+    );
+}
