@@ -17,6 +17,10 @@
 //!    the best F1 over documents on those held-out scores (LABELS.md counts documents).
 //! 5. Trains on everything and writes the model with those thresholds and modes, and a report
 //!    of the held-out figures.
+//! 6. Trains the two safety heads (`self-harm`, `threat`) apart, on their own data, chooses
+//!    their thresholds on held-out groups, and appends them (`train_safety/heads.rs`).
+//!    `SAFETY_ALARMS=0.04` sets their false-alarm budget, `SAFETY_DUMP=path` writes the probe
+//!    lines' held-out scores for error analysis.
 //!
 //! Written by hand rather than with linfa: the features are hashed and sparse (a few hundred of
 //! 2^15 per sentence) and the labels are masked per example, which the dense solvers of linfa
@@ -33,9 +37,14 @@ use amends_lint::lexicon::LexRole;
 use amends_lint::model::{LabelModel, Mode, Model};
 use amends_lint::{Engine, Kind};
 
+/// The safety heads (issue 11): kept in their own file, beside this one.
+#[path = "train_safety/heads.rs"]
+mod safety;
+
 /// The labels the model scores: every component and every rule that judges meaning. The
-/// safety rules (L-11, L-28) stay rule-first and are not scored (issue 10, point 4); the
-/// record checks (L-13, L-16, L-21) and the shape rules need no model.
+/// safety rules (L-11, L-28) stay rule-first (issue 10, point 4): their two heads are trained
+/// apart, after these, and may only add (`train_safety/heads.rs`, issue 11); the record checks
+/// (L-13, L-16, L-21) and the shape rules need no model.
 const LABELS: &[&str] = &[
     "specific_action",
     "impact",
@@ -62,6 +71,7 @@ const LABELS: &[&str] = &[
     "surveillance",
 ];
 
+#[derive(Clone)]
 struct Args {
     out: String,
     report: String,
@@ -84,6 +94,11 @@ struct Args {
     /// Also consider letting the model drop rule hits (`model` mode). Off: the model only adds,
     /// so every phrase finding the lexicons are tested on stands.
     allow_model_mode: bool,
+    /// Retrain only the safety heads of the model file at `out`, keeping its other labels'
+    /// bytes (`--safety-only`): for new crisis lines, without moving every other label.
+    safety_only: bool,
+    /// Epochs for the safety heads (their data is small; 16 caught more held out than 8).
+    safety_epochs: usize,
 }
 
 fn args() -> Result<Args, String> {
@@ -101,6 +116,8 @@ fn args() -> Result<Args, String> {
         example_weight: 3.0,
         allow_model_mode: false,
         exclude: Vec::new(),
+        safety_only: false,
+        safety_epochs: 16,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -116,6 +133,12 @@ fn args() -> Result<Args, String> {
             "--dump" => a.dump = Some(val()?),
             "--class-weight" => a.class_weight = val()?,
             "--allow-model-mode" => a.allow_model_mode = true,
+            "--safety-only" => a.safety_only = true,
+            "--safety-epochs" => {
+                a.safety_epochs = val()?
+                    .parse()
+                    .map_err(|e| format!("--safety-epochs: {e}"))?
+            }
             "--exclude" => a.exclude = val()?.split(',').map(str::to_string).collect(),
             "--min-threshold" => {
                 a.min_threshold = val()?
@@ -140,6 +163,9 @@ struct Inst {
     y: Vec<i8>,
     /// Its document (corpus documents only).
     doc: Option<usize>,
+    /// The corpus's own sentence labels for the safety heads ([`safety::HEADS`]), trained
+    /// apart from the other labels (`-1` for lexicon examples).
+    safety: [i8; 2],
 }
 
 struct Doc {
@@ -152,6 +178,8 @@ struct Doc {
     /// Per label: the measured label of LABELS.md it counts towards.
     insts: std::ops::Range<usize>,
     register: String,
+    /// Does the rule engine alone raise a crisis or a threat in the document.
+    safety_rule: bool,
 }
 
 /// SplitMix64: a small, fixed generator so the shuffles are the same on every machine.
@@ -260,6 +288,7 @@ fn load_corpus(
             let sents = features(engine, text, bits);
             let spans: Vec<_> = sents.iter().map(|(s, _)| *s).collect();
             let mut y = vec![vec![0i8; LABELS.len()]; sents.len()];
+            let mut safety = vec![[0i8; 2]; sents.len()];
             let mut from = 0usize;
             for s in d["sentences"].as_array().into_iter().flatten() {
                 let st = s["s"].as_str().unwrap_or_default();
@@ -272,6 +301,13 @@ fn load_corpus(
                     // circumstance (LABELS.md counts both as one); L-5's own model still
                     // learns the circumstances alone.
                     let label = label.as_str();
+                    if let Some(k) = safety::HEADS.iter().position(|h| *h == label) {
+                        let ev = ev.as_str().unwrap_or_default();
+                        let pos = st.find(ev).map_or(at, |i| at + i);
+                        if let Some(si) = sentence_at(&spans, pos) {
+                            safety[si][k] = 1;
+                        }
+                    }
                     if label == "blame-circumstances"
                         && let Some(li) = LABELS.iter().position(|l| *l == "excuse")
                     {
@@ -295,7 +331,7 @@ fn load_corpus(
             let start = insts.len();
             let doc = docs.len();
             let mut gold = vec![false; LABELS.len()];
-            for ((_, f), yy) in sents.into_iter().zip(y) {
+            for (((_, f), yy), safety) in sents.into_iter().zip(y).zip(safety) {
                 for (g, &v) in gold.iter_mut().zip(&yy) {
                     *g |= v == 1;
                 }
@@ -303,6 +339,7 @@ fn load_corpus(
                     feats: f,
                     y: yy,
                     doc: Some(doc),
+                    safety,
                 });
             }
             docs.push(Doc {
@@ -312,6 +349,7 @@ fn load_corpus(
                 rule: LABELS.iter().map(|l| rule_finds(&report, l)).collect(),
                 insts: start..insts.len(),
                 register: d["register"].as_str().unwrap_or("?").to_string(),
+                safety_rule: safety::flagged(&report),
             });
         }
     }
@@ -348,6 +386,7 @@ fn load_examples(engine: &Engine, bits: u8, insts: &mut Vec<Inst>) -> usize {
                         feats: f,
                         y,
                         doc: None,
+                        safety: [-1; 2],
                     });
                 }
             }
@@ -363,7 +402,8 @@ fn train(
     a: &Args,
     seed: u64,
 ) -> (Vec<f32>, Vec<f32>) {
-    let n = LABELS.len();
+    // The labels of the instances: LABELS, or the safety heads (trained apart).
+    let n = insts.first().map_or(LABELS.len(), |i| i.y.len());
     let dim = 1usize << a.bits;
     let mut w = vec![0f32; dim * n];
     let mut g2 = vec![1e-6f32; dim * n];
@@ -588,7 +628,7 @@ fn measured_f1(
 }
 
 fn predict(w: &[f32], b: &[f32], feats: &[u32]) -> Vec<f32> {
-    let n = LABELS.len();
+    let n = b.len();
     let mut z = b.to_vec();
     for &f in feats {
         let row = f as usize * n;
@@ -628,8 +668,12 @@ fn run() -> Result<(), String> {
         for (inst, k) in insts.iter_mut().zip(keep) {
             if !k {
                 inst.y.iter_mut().for_each(|y| *y = -1);
+                inst.safety = [-1; 2];
             }
         }
+    }
+    if a.safety_only {
+        return safety::only(&a, &engine, &insts, &docs, &groups);
     }
     let corpus_insts = insts.len();
     let examples = load_examples(&engine, a.bits, &mut insts);
@@ -735,7 +779,7 @@ fn run() -> Result<(), String> {
     // The final model, on everything.
     let (w, b) = train(&insts, &|_| true, &a, a.seed);
     let (q, scales) = quantise(&w, n);
-    let model = Model {
+    let mut model = Model {
         bits: a.bits,
         labels: LABELS
             .iter()
@@ -751,6 +795,8 @@ fn run() -> Result<(), String> {
         weights: q,
         corpus_digest: format!("{digest:016x}"),
     };
+    // The two safety heads (issue 11), trained apart on their own data and appended.
+    let safety_report = safety::heads(&a, &engine, &insts, &docs, &groups, &mut model)?;
     std::fs::write(&a.out, model.encode()).map_err(|e| format!("{}: {e}", a.out))?;
 
     // The report.
@@ -804,6 +850,7 @@ fn run() -> Result<(), String> {
     r.push_str(&files.join(", "));
     r.push('\n');
     let _ = docs.first().map(|d| &d.id);
+    r.push_str(&safety_report);
     std::fs::write(&a.report, r).map_err(|e| format!("{}: {e}", a.report))?;
     eprintln!("wrote {} and {}", a.out, a.report);
     Ok(())

@@ -17,6 +17,9 @@ use crate::tables::Tables;
 
 /// The learned scorer's view of one check: every sentence's features and probabilities.
 struct Scored<'d> {
+    /// Whether every label counts for this kind (the apology, the letter, the ask), or only the
+    /// safety heads (L-28, L-11), which run in every kind, the journal included (SAFE-3).
+    full: bool,
     /// For each sentence, the labels at or above their threshold and the words that weighed
     /// most for each.
     narrowed: Vec<Vec<(usize, (usize, usize))>>,
@@ -119,6 +122,10 @@ const PHRASE_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/phrase_ta
 /// hypotheticals, and the user's own reported speech.
 const MARKERS_REPORTED: u16 = 0;
 const MARKERS_HYPOTHETICAL: u16 = 1;
+
+/// The model heads that may add a safety finding in every kind and never take one away:
+/// L-28 self-harm (SAFE-3) and L-11 threats (SAFE-4), issue 11.
+pub const SAFETY_HEADS: [&str; 2] = ["self-harm", "threat"];
 
 /// Words of lookback for negation (L-3 "I'm not going to say I was drunk").
 const NEGATION_WINDOW: usize = 4;
@@ -295,6 +302,10 @@ impl Engine {
                 lexicon,
                 lex: *lex,
                 engine: self,
+                learned: &scored
+                    .as_ref()
+                    .map(|s| self.learned_safety(&doc, &hits, s, lexicon))
+                    .unwrap_or_default(),
             };
             rule.check(&cx, &mut findings);
         }
@@ -329,8 +340,17 @@ impl Engine {
     /// it was trained for: the apology, the letter and the ask. The first message and the gift
     /// note are short and light by design (L-26, L-27), their shape rules say what matters, and
     /// the journal runs only the safety checks.
+    ///
+    /// In the other kinds the sentences are still scored when the model has the safety heads
+    /// (issue 11): a crisis or a threat is looked for wherever the user writes, and those two
+    /// heads are only read there ([`Scored::full`] is false).
     fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
-        if !matches!(kind, Kind::Apology | Kind::Email | Kind::Ask) {
+        let full = matches!(kind, Kind::Apology | Kind::Email | Kind::Ask);
+        let safety = self
+            .model
+            .as_ref()
+            .is_some_and(|m| SAFETY_HEADS.iter().any(|id| m.label(id).is_some()));
+        if !full && !safety {
             return None;
         }
         let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
@@ -342,6 +362,7 @@ impl Engine {
             .map(|s| (s.probs, s.narrowed))
             .unzip();
         Some(Scored {
+            full,
             narrowed,
             sentences: doc.sentences(),
             probs,
@@ -382,7 +403,9 @@ impl Engine {
         s: &Scored,
         comps: &mut [ComponentReport],
     ) {
-        let Some(m) = self.model.as_ref() else { return };
+        let Some(m) = self.model.as_ref().filter(|_| s.full) else {
+            return;
+        };
         for c in comps.iter_mut() {
             let Some(li) = m.label(&c.id) else { continue };
             let label = &m.labels[li];
@@ -421,7 +444,9 @@ impl Engine {
         kind: Kind,
         findings: &mut Vec<Finding>,
     ) {
-        let Some(m) = self.model.as_ref() else { return };
+        let Some(m) = self.model.as_ref().filter(|_| s.full) else {
+            return;
+        };
         for (li, label) in m.labels.iter().enumerate() {
             let Some(lex) = self.model_lex.get(li).copied().flatten() else {
                 continue;
@@ -455,6 +480,39 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// The sentences the model's safety head for rule `id` (L-28 `self-harm`, L-11 `threat`)
+    /// scores at or above its threshold, each narrowed to the words that weighed most. The
+    /// rule adds a finding for each one it has none in (`rules/crisis.rs`): the model only adds
+    /// (issue 11), whatever mode the file stores. Empty for every other rule.
+    ///
+    /// As for the other labels' additions, a sentence the lexicon's exceptions ("keep going to
+    /// that gym") or filters (a negated threat: "I don't think you'll regret it") set aside adds
+    /// nothing. A lone cue of the rule's (a way to die with nothing else) does not stop the
+    /// model: held out, that veto cost nine in ten of the lines the model adds on new writers'
+    /// wording (see `model/TRAINING.md`).
+    fn learned_safety(
+        &self,
+        doc: &Document<'_>,
+        hits: &Hits,
+        s: &Scored,
+        lexicon: &Lexicon,
+    ) -> Vec<Span> {
+        let id = lexicon.id.as_str();
+        let Some(m) = self.model.as_ref().filter(|_| SAFETY_HEADS.contains(&id)) else {
+            return Vec::new();
+        };
+        let Some(li) = m.label(id) else {
+            return Vec::new();
+        };
+        let threshold = m.labels[li].threshold;
+        (0..s.probs.len())
+            .filter(|&si| s.probs[si][li] >= threshold)
+            .map(|si| self.model_span(doc, s, si, li))
+            .filter(|&(_, t)| !self.filtered_at(doc, hits, lexicon, t, true))
+            .map(|(span, _)| span)
+            .collect()
     }
 
     /// Every phrase and cue hit of one lexicon in `text` after the filters, as (group name,

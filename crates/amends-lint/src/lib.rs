@@ -112,7 +112,7 @@ use std::sync::LazyLock;
 
 pub use context::{Context, DEFAULT_GIFT_THRESHOLD, LoggedStep};
 pub use doc::{Document, Sentence, Token};
-pub use engine::{Engine, Hit, Hits};
+pub use engine::{Engine, Hit, Hits, SAFETY_HEADS};
 pub use lexicon::{Lexicon, LexiconError};
 pub use report::{
     ComponentReport, Finding, Kind, Report, Scope, Severity, Span, UnknownKind, Verdict,

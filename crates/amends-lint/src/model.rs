@@ -617,6 +617,18 @@ impl Fnv {
     }
 }
 
+/// The hashes of every engine-signal feature a hit of lexicon `id` gives (each namespace of
+/// [`LEX_NAMESPACES`], and each of its `groups`), for training a head that must not lean on
+/// that lexicon: the safety heads (issue 11) learn the words, not the rule they back up.
+pub fn lexicon_signal_hashes(id: &str, groups: usize) -> Vec<u64> {
+    let ns = LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(id.as_bytes()));
+    let mut out: Vec<u64> = ns.iter().map(|h| h.finish()).collect();
+    for g in 0..u16::try_from(groups).unwrap_or(u16::MAX) {
+        out.push(ns[1].byte(b'/').bytes(&g.to_le_bytes()).finish());
+    }
+    out
+}
+
 /// The features of every sentence of a draft.
 pub struct SentenceFeatures {
     pub span: Span,

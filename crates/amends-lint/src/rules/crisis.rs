@@ -1,6 +1,9 @@
 //! L-28 (SAFE-3): self-harm language sets `crisis`, in every kind, the journal included.
 //! L-11 (SAFE-4): threats to the person, to people and animals around them, to their things,
 //! job or name, in every kind, the journal included.
+//!
+//! Both are rule-first: the phrase lists and cue classes decide, and the learned scorer's two
+//! safety heads (issue 11) may only add a finding in a sentence the rule found nothing in.
 
 use super::phrase::emit_all;
 use super::{Cx, Rule, cues};
@@ -55,12 +58,38 @@ impl Rule for Threat {
     }
 }
 
-/// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers;
-/// then the findings of sentences told as history are set aside (see [`set_aside`]).
+/// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers,
+/// then the learned scorer's sentences the rule found nothing in (see [`learned`]); then the
+/// findings of sentences told as history are set aside (see [`set_aside`]).
 fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let before = out.len();
     found_anywhere(cx, out);
+    learned(cx, out, before);
     set_aside(cx, out, before);
+}
+
+/// Issue 11: the learned second opinion. The model's safety head flags sentences the word
+/// lists miss (indirect wording, new slang, misspellings); each one with no finding of this
+/// rule yet gets the same finding the rule would give (its METHOD message, its severity, so
+/// `crisis` and the block follow as for a rule hit), on the words that weighed most. It only
+/// adds: a rule finding is never looked at, let alone dropped, so the rule's findings with the
+/// model are a superset of the rule's alone (a property test checks it). Added before
+/// [`set_aside`], so a sentence told as history is set aside whoever flagged it.
+fn learned(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if cx.learned.is_empty() {
+        return;
+    }
+    let sentences = cx.doc.sentences();
+    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let ruled: Vec<usize> = out[from..]
+        .iter()
+        .map(|f| sentence_of(f.span.start))
+        .collect();
+    for &span in cx.learned {
+        if !ruled.contains(&sentence_of(span.start)) {
+            cx.emit(out, span, None);
+        }
+    }
 }
 
 /// Every phrase hit, then one finding per cue co-occurrence that no phrase finding covers.

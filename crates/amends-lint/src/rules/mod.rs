@@ -60,6 +60,9 @@ pub struct Cx<'a> {
     /// Its index.
     pub lex: u16,
     pub(crate) engine: &'a Engine,
+    /// For the safety rules (L-28, L-11): the spans the learned scorer flags, one per
+    /// sentence, that the rule adds where it found nothing itself (issue 11). Empty otherwise.
+    pub(crate) learned: &'a [Span],
 }
 
 impl Cx<'_> {

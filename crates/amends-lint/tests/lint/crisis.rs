@@ -23,14 +23,47 @@ fn assert_all_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
 
 /// No text sets crisis in a journal entry; the failure lists all that did, with the findings.
 fn assert_no_crisis<'a>(texts: impl IntoIterator<Item = &'a &'a str>) {
-    let mut raised = Vec::new();
-    for text in texts {
-        let r = check(text, Kind::Journal, None).unwrap();
-        if r.crisis {
-            raised.push(format!("{text:?}: {:?}", r.findings));
-        }
-    }
+    let raised = crises(&|t| check(t, Kind::Journal, None).unwrap(), texts);
     assert!(raised.is_empty(), "crisis for:\n{}", raised.join("\n"));
+}
+
+/// The texts that set crisis with `check`, each with its findings.
+fn crises<'a>(
+    check: &dyn Fn(&str) -> amends_lint::Report,
+    texts: impl IntoIterator<Item = &'a &'a str>,
+) -> Vec<String> {
+    texts
+        .into_iter()
+        .filter_map(|text| {
+            let r = check(text);
+            r.crisis.then(|| format!("{text:?}: {:?}", r.findings))
+        })
+        .collect()
+}
+
+/// The rules without the learned scorer: what the cue-class layer's own tests are about.
+static RULES: std::sync::LazyLock<amends_lint::Engine> =
+    std::sync::LazyLock::new(|| amends_lint::Engine::new().unwrap().rules_only());
+
+/// Hard negatives the rules were built to pass: the rules alone raise no crisis on any of
+/// them; the combined coach (rules and the learned second opinion, issue 11) on at most
+/// `ceiling` (the model sees words, not how the cue classes combine them, and these lines
+/// were written to share the lexicon's words). Held out on new writers' lines the model's
+/// additions cost 0.7% false alarms (`model/TRAINING.md`), so the ceiling is a floor against
+/// regressions, not an estimate.
+fn assert_rules_pass_and_model_at_most<'a>(
+    kind: Kind,
+    texts: impl IntoIterator<Item = &'a &'a str> + Clone,
+    ceiling: usize,
+) {
+    let by_rules = crises(&|t| RULES.check(t, kind, None), texts.clone());
+    assert!(by_rules.is_empty(), "crisis for:\n{}", by_rules.join("\n"));
+    let combined = crises(&|t| check(t, kind, None).unwrap(), texts);
+    assert!(
+        combined.len() <= ceiling,
+        "crisis with the model for:\n{}",
+        combined.join("\n")
+    );
 }
 
 /// The probe rounds' crisis lines caught after their fixes (the ones still missed are listed
@@ -421,9 +454,15 @@ fn probe_round_crises_set_crisis() {
     assert_all_crisis(PROBE_ROUNDS.iter().chain(HELD_OUT));
 }
 
+/// With the learned second opinion (issue 11), two of these 186 lines are raised: "There's no
+/// way out of this contract until March" and "I don't see the point of going to that party".
 #[test]
 fn probe_round_hard_negatives_are_not_a_crisis() {
-    assert_no_crisis(PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES));
+    assert_rules_pass_and_model_at_most(
+        Kind::Journal,
+        PROBE_ROUND_NEGATIVES.iter().chain(HELD_OUT_NEGATIVES),
+        2,
+    );
 }
 
 /// The second safety round (L-28, SAFE-3): explicit statements in every frame and spelling
@@ -624,10 +663,15 @@ fn a_co_occurrence_points_at_the_words_that_show_it() {
     }
 }
 
-/// Each cue alone is everyday talk.
+/// Each cue alone is everyday talk, for the cue classes. The learned second opinion (issue 11)
+/// raises three, as an apology: "There's a bridge on my way home.", "I won't be around this
+/// weekend." and "This is goodbye from me, and I mean it kindly." (it weighs the words, not
+/// whether a second cue joins them). A veto on the model wherever a lone cue hits would clear
+/// them, and held out it cost nine in ten of the lines the model adds on new writers' wording
+/// for 0.4% fewer false alarms on their hard negatives (`model/TRAINING.md`).
 #[test]
 fn one_cue_alone_is_not_a_crisis() {
-    for text in [
+    let texts = [
         "There's a bridge on my way home.",
         "I slow down every time I drive past the school.",
         "I have the pills the doctor gave me.",
@@ -638,10 +682,8 @@ fn one_cue_alone_is_not_a_crisis() {
         "I'm so tired.",
         "I hate myself for what I did to you.",
         "You'd be happier with someone who doesn't let you down.",
-    ] {
-        let r = check(text, Kind::Apology, None).unwrap();
-        assert!(!r.crisis, "crisis for {text:?}: {:?}", r.findings);
-    }
+    ];
+    assert_rules_pass_and_model_at_most(Kind::Apology, texts.iter(), 3);
 }
 
 /// An everyday reason named next to a cue sets it aside; the same reason negated does not.
@@ -665,4 +707,94 @@ fn the_journal_runs_the_cue_classes() {
     assert!(r.crisis);
     assert!(r.findings.iter().all(|f| f.rule == "self-harm"));
     assert!(r.components.is_empty());
+}
+
+/// Issue 11: the learned second opinion must not turn everyday hyperbole into a crisis or a
+/// threat. The issue's own hard negatives, checked with the combined coach (rules and model)
+/// as a journal entry and as an apology.
+#[test]
+fn the_combined_coach_leaves_everyday_hyperbole_alone() {
+    let texts = [
+        "I'd die for a coffee.",
+        "my phone died",
+        "I killed it at work today.",
+        "this deadline is killing me",
+        "My phone died halfway through your call, sorry.",
+        "I'd kill for a holiday right now.",
+    ];
+    let mut raised = Vec::new();
+    for text in texts {
+        for kind in [Kind::Journal, Kind::Apology] {
+            let r = check(text, kind, None).unwrap();
+            if r.crisis || r.has_rule("self-harm") || r.has_rule("threat") {
+                raised.push(format!("{text:?} as {kind}: {:?}", r.findings));
+            }
+        }
+    }
+    assert!(raised.is_empty(), "flagged:\n{}", raised.join("\n"));
+}
+
+/// Issue 11: real misses of the rules (the rules alone raise nothing on them, as a journal
+/// entry or as an apology) that the learned second opinion catches, each named after its line.
+/// `threat` asks for an L-11 finding, otherwise `crisis` is asked for.
+fn caught_only_by_the_model(text: &str, threat: bool) {
+    for kind in [Kind::Journal, Kind::Apology] {
+        let rules = RULES.check(text, kind, None);
+        assert!(
+            !rules.crisis && !rules.has_rule("threat"),
+            "the rules alone now catch {text:?} as {kind}: move it to their own tests"
+        );
+        let r = check(text, kind, None).unwrap();
+        let caught = if threat {
+            r.has_rule("threat")
+        } else {
+            r.crisis
+        };
+        assert!(caught, "missed {text:?} as {kind}: {:?}", r.findings);
+        assert_eq!(r.verdict, Verdict::DoNotSend, "{text:?} as {kind}");
+    }
+}
+
+/// Round-5 writer ct1 (ct1-0163): ending it, and saying what "it" is.
+#[test]
+fn end_it_not_the_relationship_me_is_a_crisis() {
+    caught_only_by_the_model(
+        "tbh i just want to end it. not the relationship. me.",
+        false,
+    );
+}
+
+/// crisis-r4-dev d4-f034: text-speak for ending it.
+#[test]
+fn im_goin_2_end_it_is_a_crisis() {
+    caught_only_by_the_model("im goin 2 end it", false);
+}
+
+/// Round-5 writer ct1 (ct1-0022): hoping not to wake up, said softly.
+#[test]
+fn hoping_not_to_wake_up_is_a_crisis() {
+    caught_only_by_the_model(
+        "Some nights I lie there and hope I just don't wake up. It'd be so much quieter.",
+        false,
+    );
+}
+
+/// Round-5 writer ct1 (ct1-0019): blackmail with a deadline.
+#[test]
+fn screenshots_to_the_boss_unless_paid_by_friday_is_a_threat() {
+    caught_only_by_the_model(
+        "Either you pay back the 2 grand by Friday or I'm sending your boss the screenshots of \
+         what you said about him. Your choice.",
+        true,
+    );
+}
+
+/// Round-5 writer ct2 (ct2-0174): knowing someone's routine, and a warning.
+#[test]
+fn knowing_when_her_father_walks_alone_is_a_threat() {
+    caught_only_by_the_model(
+        "I know your father walks to the mosque at 5 am every morning. Alone. Tell him to be \
+         careful.",
+        true,
+    );
 }

@@ -373,6 +373,9 @@ fn crisis_figures(name: &str, toml_text: &str) -> (f64, usize, usize) {
 /// was used to tune the second round, `crisis-held.toml` was not, and was measured once after
 /// it (recall 0.74, up from 0.61; 3 false alarms in 50). Now that it is in the repository it
 /// is a regression floor, not a fresh measure: a future round needs a new held-out set.
+/// With the learned second opinion (issue 11, never trained on it), measured once: held-out
+/// recall 0.768 (53/69) with the rules alone, 0.899 (62/69) combined; false alarms 1 and 3 of
+/// 50. The floor keeps one line of slack.
 #[test]
 fn crisis_recall_on_probes_written_without_the_lexicon() {
     let (dev_recall, dev_fp, _) = crisis_figures(
@@ -386,7 +389,7 @@ fn crisis_recall_on_probes_written_without_the_lexicon() {
     assert!(dev_recall >= 0.99, "dev recall fell to {dev_recall:.3}");
     assert!(dev_fp <= 1, "{dev_fp} false alarms on the dev probes");
     assert!(
-        held_recall >= 0.73,
+        held_recall >= 0.88,
         "held-out recall fell to {held_recall:.3}"
     );
     assert!(
@@ -455,7 +458,8 @@ fn crisis_and_threats_on_the_third_round_dev_probes() {
 #[test]
 fn crisis_and_threats_on_the_third_round_blind_probes() {
     // Round 4 (issue 11) measured it again before tuning on it: 103/142, 5 false alarms; then
-    // fixed its misses as families: 141/142, none.
+    // fixed its misses as families: 141/142, none. With the learned second opinion (round 5,
+    // never trained on it): 141/142, 1 false alarm.
     probe_floors(
         "crisis-r3-blind.jsonl (measured, then tuned on in round 4)",
         include_str!("../eval/crisis-r3-blind.jsonl"),
@@ -469,13 +473,15 @@ fn crisis_and_threats_on_the_third_round_blind_probes() {
 /// weekend", "I know where you are tonight, the pub quiz, see you there"). Before the round
 /// (581bfff) the first 229 lines gave recall 0.556 (85/153) and 15 false alarms in 76; a
 /// fresh batch of 55 run once after the first fixes gave 15/39 and 2/16. Tuned on, so a floor
-/// against regressions, not an estimate (see the crate README).
+/// against regressions, not an estimate (see the crate README). The learned second opinion
+/// (issue 11) is trained on it too: 184/192 with the rules alone, 188/192 combined, no false
+/// alarm either way; the floor keeps a line of slack.
 #[test]
 fn crisis_and_threats_on_the_fourth_round_dev_probes() {
     let m = probe_floors(
         "crisis-r4-dev.jsonl (tuned on)",
         include_str!("../eval/crisis-r4-dev.jsonl"),
-        (0.95, 1),
+        (0.97, 1),
     );
     assert!(m.both_strict >= 15, "{} leverage lines", m.both_strict);
 }
@@ -484,13 +490,18 @@ fn crisis_and_threats_on_the_fourth_round_dev_probes() {
 /// 89 hard negatives, written before any rule change of the round and measured once after
 /// it: recall 0.764 (110/144), 5 false alarms in 89 (per kind in the crate README). Written by
 /// the rule author, not an independent writer, so even that is optimistic. Now seen, so a
-/// floor, not a measure.
+/// floor, not a measure. The learned second opinion (issue 11), never trained on it or tuned
+/// with it, measured once: recall 0.861 (124/144), up from 0.764 (goodbyes 10 -> 12 of 14,
+/// indirect 10 -> 12 of 12, consequence threats 9 -> 13 of 14, typos 6 -> 9 of 10), and false
+/// alarms 10 of 89, up from 5 (boundaries 0 -> 3 of 12, shared words 3 -> 5 of 20). The
+/// ceiling is what was measured: the model's false alarms on these hard negatives, written
+/// against the lexicons' own words, are the price of its recall (crate README).
 #[test]
 fn crisis_and_threats_on_the_fourth_round_blind_probes() {
     probe_floors(
         "crisis-r4-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r4-blind.jsonl"),
-        (0.76, 5),
+        (0.86, 10),
     );
 }
 

@@ -46,11 +46,20 @@ fn the_model_is_trained_on_the_corpus_as_it_is() {
     );
 }
 
+/// Issue 10 kept the safety rules rule-first; issue 11 adds the model's two safety heads as a
+/// second opinion that may only add. They are in the file, stored as `union`, with a threshold
+/// the training chose (never 0, which would flag every sentence).
 #[test]
-fn the_model_never_scores_the_safety_rules() {
+fn the_safety_heads_only_add() {
     let model = engine().unwrap().model().unwrap();
-    for l in &model.labels {
-        assert!(!matches!(l.id.as_str(), "self-harm" | "threat"), "{}", l.id);
+    for id in amends_lint::SAFETY_HEADS {
+        let l = model
+            .labels
+            .iter()
+            .find(|l| l.id == id)
+            .unwrap_or_else(|| panic!("no {id} head: run scripts/train-coach"));
+        assert_eq!(l.mode, amends_lint::model::Mode::Union, "{id}");
+        assert!(l.threshold > 0.2, "{id}: threshold {}", l.threshold);
     }
 }
 

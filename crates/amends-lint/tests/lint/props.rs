@@ -169,3 +169,68 @@ proptest! {
         prop_assert!(dropped.is_empty(), "the model dropped {:?} in {}", dropped, after);
     }
 }
+
+/// Pieces of crisis and threat wording, hard negatives that share their words, and the
+/// wording the word lists miss, for the property below.
+const SAFETY_PIECES: &[&str] = &[
+    "I don't want to live anymore.",
+    "everyone would be better off without me",
+    "i just want it all to stop",
+    "Thank you for the good years. I'm ready to go now.",
+    "I'd die for a coffee.",
+    "my phone died",
+    "I killed it at work today.",
+    "You'll regret this.",
+    "I know where you live.",
+    "if you leave i'll do something to myself",
+    "unalive",
+    "kms",
+    "i'm tired of being alive",
+    "When I was nineteen I tried to end my life.",
+    "watch what happens",
+    "I still have those photos of you.",
+    "The weather was mild today.",
+    "sorry, but",
+    "😔",
+    "\n",
+    " ",
+];
+
+/// The safety findings of a report (L-28, L-11, and L-9 as leverage), and its crisis flag.
+fn safety_findings(r: &amends_lint::Report) -> (bool, BTreeSet<(String, usize, usize)>) {
+    let set = r
+        .findings
+        .iter()
+        .filter(|f| {
+            f.rule == "self-harm"
+                || f.rule == "threat"
+                || (f.rule == "pressure" && f.message.contains("SAFE-3"))
+        })
+        .map(|f| (f.rule.to_string(), f.span.start, f.span.end))
+        .collect();
+    (r.crisis, set)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Issue 11: the learned second opinion may add a crisis or a threat, never remove one.
+    /// Every safety finding of the rules alone (same rule, same words) is in the combined
+    /// report, and a crisis the rules raise stays raised, in every kind.
+    #[test]
+    fn the_model_never_removes_a_crisis_or_threat_the_rules_find(
+        pieces in prop::collection::vec(
+            prop_oneof![prop::sample::select(SAFETY_PIECES.to_vec()).prop_map(str::to_owned),
+                        "[a-z ]{0,12}"],
+            1..8,
+        ),
+        kind in kind(),
+    ) {
+        let text = pieces.join(" ");
+        let (rule_crisis, rule) = safety_findings(&PHRASES.check(&text, kind, None));
+        let (crisis, combined) = safety_findings(&check(&text, kind, None).unwrap());
+        prop_assert!(!rule_crisis || crisis, "crisis lost in {:?}", text);
+        let lost: Vec<_> = rule.difference(&combined).collect();
+        prop_assert!(lost.is_empty(), "lost {:?} in {:?}", lost, text);
+    }
+}
