@@ -525,7 +525,7 @@ fn crisis_and_threats_on_the_fifth_round_blind_probes() {
     probe_floors(
         "crisis-r5-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r5-blind.jsonl"),
-        (0.77, 11),
+        (0.76, 11),
     );
 }
 
