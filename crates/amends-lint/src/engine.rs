@@ -147,6 +147,9 @@ pub struct Engine {
     model_rows: Option<model::Rows>,
     /// The lexicons' ids as the model's features hash them, once.
     lex_ids: model::LexIds,
+    /// The model's label index of each of [`SAFETY_HEADS`], looked up once: whether the journal
+    /// and the other kinds are scored at all, and which column a safety rule reads.
+    safety_heads: [Option<usize>; SAFETY_HEADS.len()],
 }
 
 impl std::fmt::Debug for Engine {
@@ -217,6 +220,7 @@ impl Engine {
         });
         let model_rows = model.as_ref().map(Model::rows);
         let lex_ids = model::LexIds::new(&lexicons);
+        let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
         Ok(Engine {
             tables,
             lexicons,
@@ -227,6 +231,7 @@ impl Engine {
             model_lex,
             model_rows,
             lex_ids,
+            safety_heads,
         })
     }
 
@@ -236,6 +241,7 @@ impl Engine {
         self.model = None;
         self.model_lex.clear();
         self.model_rows = None;
+        self.safety_heads = [None; SAFETY_HEADS.len()];
         self
     }
 
@@ -346,11 +352,7 @@ impl Engine {
     /// heads are only read there ([`Scored::full`] is false).
     fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
         let full = matches!(kind, Kind::Apology | Kind::Email | Kind::Ask);
-        let safety = self
-            .model
-            .as_ref()
-            .is_some_and(|m| SAFETY_HEADS.iter().any(|id| m.label(id).is_some()));
-        if !full && !safety {
+        if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
         }
         let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
@@ -499,11 +501,9 @@ impl Engine {
         s: &Scored,
         lexicon: &Lexicon,
     ) -> Vec<Span> {
-        let id = lexicon.id.as_str();
-        let Some(m) = self.model.as_ref().filter(|_| SAFETY_HEADS.contains(&id)) else {
-            return Vec::new();
-        };
-        let Some(li) = m.label(id) else {
+        let head = SAFETY_HEADS.iter().position(|h| *h == lexicon.id);
+        let (Some(m), Some(li)) = (self.model.as_ref(), head.and_then(|h| self.safety_heads[h]))
+        else {
             return Vec::new();
         };
         let threshold = m.labels[li].threshold;
