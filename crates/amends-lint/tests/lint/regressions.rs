@@ -398,6 +398,7 @@ fn recovery_in_ones_own_words_sets_aside_a_crisis_told_as_over_but_not_one_said_
         &[
             // Current all the same: a recent time, a wish said now, a relapse, the present.
             "I tried to kill myself on Saturday. I'm okay now, honestly.",
+            "I tried to kill myself. I'm okay now, I think.",
             "I wanted to die back when I was at school. I'm in a good place now, but I want to die again.",
             "That was years ago. Tonight I'm going to take all the pills.",
             "I'm in recovery now. Everyone would be better off without me.",
