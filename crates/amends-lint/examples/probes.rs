@@ -3,13 +3,15 @@
 //! `crisis`, `threat` or `both` is caught when both reports have `"crisis": true` or a
 //! `self-harm` or `threat` finding; a line expecting `none` is a false alarm when either does.
 //!
-//! `cargo run --release -p amends-lint --example probes -- FILE.jsonl [--misses] [--strict]`
+//! `cargo run --release -p amends-lint --example probes -- FILE.jsonl [--misses] [--strict]
+//! [--rules-only]`
 //!
 //! Each line of FILE is JSON with `kind`, `expect` (crisis|threat|both|none) and `text` (and
 //! optionally `id`). `--misses` lists every miss and false alarm; `--strict` also counts, per
 //! kind, whether a crisis line set `crisis`, a threat line had a `threat` finding, and a
 //! `both` line had a `self-harm` finding plus a block (`pressure`, `manipulation` or
-//! `threat`) as apology.
+//! `threat`) as apology. `--rules-only` checks with the rules alone (`Engine::rules_only`),
+//! the baseline the learned second opinion is measured against.
 
 // A developer tool around the pure crate: it reads corpora and its command line, writes
 // files and times itself, all of which clippy.toml forbids the crate itself.
@@ -18,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use amends_lint::{Kind, Report, check};
+use amends_lint::{Engine, Kind, Report};
 
 fn flagged(r: &Report) -> bool {
     r.crisis || r.has_rule("self-harm") || r.has_rule("threat")
@@ -37,10 +39,16 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let misses = args.iter().any(|a| a == "--misses");
     let strict = args.iter().any(|a| a == "--strict");
+    let engine = Engine::new().expect("the lexicons load");
+    let engine = if args.iter().any(|a| a == "--rules-only") {
+        engine.rules_only()
+    } else {
+        engine
+    };
     let path = args
         .iter()
         .find(|a| !a.starts_with("--"))
-        .expect("usage: probes FILE.jsonl [--misses] [--strict]");
+        .expect("usage: probes FILE.jsonl [--misses] [--strict] [--rules-only]");
     let text = std::fs::read_to_string(path).expect("read the probe file");
     let mut by_kind: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let (mut pos, mut pos_hit, mut neg, mut neg_hit) = (0, 0, 0, 0);
@@ -50,8 +58,8 @@ fn main() {
         let expect = v["expect"].as_str().unwrap_or("?").to_owned();
         let id = v["id"].as_str().unwrap_or("").to_owned();
         let t = v["text"].as_str().expect("a text");
-        let j = check(t, Kind::Journal, None).unwrap();
-        let a = check(t, Kind::Apology, None).unwrap();
+        let j = engine.check(t, Kind::Journal, None);
+        let a = engine.check(t, Kind::Apology, None);
         let (fj, fa) = (flagged(&j), flagged(&a));
         let tally = by_kind.entry((kind.clone(), expect.clone())).or_default();
         tally.n += 1;

@@ -45,8 +45,9 @@ use crate::report::{Kind, Severity};
 pub use crate::words::{Segment, expand, word_variants};
 
 /// Cue classes that rule code reads directly rather than through a `[[combine]]` table:
-/// `rules/crisis.rs` sets aside the findings of a sentence told as past (issue 11).
-const READ_BY_RULES: &[&str] = &["told-as-past", "still-now"];
+/// `rules/crisis.rs` sets aside the findings of a sentence told as past, and of a past-tense
+/// sentence in a message that tells the crisis as over (issue 11).
+const READ_BY_RULES: &[&str] = &["told-as-past", "still-now", "told-as-over", "past-tense"];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.

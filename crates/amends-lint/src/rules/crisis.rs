@@ -113,15 +113,29 @@ fn found_anywhere(cx: &Cx<'_>, out: &mut Vec<Finding>) {
 /// "I'm glad I survived"), a threat owned as a past wrong ("there was a time I'd have...").
 const TOLD_AS_PAST: &str = "told-as-past";
 /// Cue class of words that make it current all the same ("again", "tonight", "right now",
-/// "these days", "still want"): they keep the sentence's findings.
+/// "these days", "still want", "yesterday"): they keep the sentence's findings.
 const STILL_NOW: &str = "still-now";
+/// Cue class of recovery told in the writer's own words, anywhere in the message: "I'm in a
+/// good place now", "it's been three years since", "that version of me", "since treatment".
+const TOLD_AS_OVER: &str = "told-as-over";
+/// Cue class of a sentence told in the past tense ("I wanted", "I tried", "I used to"): the
+/// sentences a [`TOLD_AS_OVER`] message may set aside.
+const PAST_TENSE: &str = "past-tense";
 
 /// Round-4 false alarms (issue 11) were mostly crises told as history: "When I was nineteen I
 /// tried to end my life. Today I'm grateful I'm still here." A phrase cannot see the rest of
-/// its sentence, so the findings from `from` on are dropped in a sentence with a
-/// [`TOLD_AS_PAST`] hit and no [`STILL_NOW`] hit outside it. Biased to recall like the rule
-/// (SAFE-3): the past markers are narrow, and any present marker keeps the finding ("I used to
-/// cope, but tonight I want to die").
+/// its sentence, so the findings from `from` on are dropped:
+///
+/// - in a sentence with a [`TOLD_AS_PAST`] hit and no [`STILL_NOW`] hit outside it (round 4);
+/// - (round 7) in a sentence told in the past ([`PAST_TENSE`] or [`TOLD_AS_PAST`]) of a message
+///   that says, in the writer's own words, that it is over ([`TOLD_AS_OVER`]; a time long past
+///   alone is not enough, an attempt an hour ago is told in the past too): "When you left I wanted to die. That was two years ago, I'm in a good
+///   place now." This one looks wider, so its guard is wider too: no [`STILL_NOW`] hit anywhere
+///   in the message, and a sentence in the present keeps its findings ("I'm in a good place now
+///   but everyone would be better off without me" is not told in the past).
+///
+/// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
+/// marker keeps the finding ("I used to cope, but tonight I want to die").
 fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let class = |name: &str| {
         cx.lexicon
@@ -133,29 +147,51 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let (Some(past), Some(now)) = (class(TOLD_AS_PAST), class(STILL_NOW)) else {
         return;
     };
+    // A lexicon without the round-7 classes (threats) keeps the round-4 rule alone.
+    let (over, tense) = (class(TOLD_AS_OVER), class(PAST_TENSE));
     let class_of = |h: &crate::engine::Hit| {
         cx.lexicon
             .groups
             .get(usize::from(h.group))
             .and_then(|g| g.cue)
     };
-    let past_hits: Vec<_> = cx
-        .own_hits()
-        .iter()
-        .filter(|h| class_of(h) == Some(past))
-        .collect();
-    if past_hits.is_empty() || out.len() == from {
+    let of_class = |c: Option<u16>| -> Vec<&crate::engine::Hit> {
+        c.map_or_else(Vec::new, |c| {
+            cx.own_hits()
+                .iter()
+                .filter(|h| class_of(h) == Some(c))
+                .collect()
+        })
+    };
+    let past_hits = of_class(Some(past));
+    let over_hits = of_class(over);
+    let tense_hits = of_class(tense);
+    if (past_hits.is_empty() && over_hits.is_empty()) || out.len() == from {
         return;
     }
-    // A present marker inside a past one ("I'm in a better place now") does not count.
-    let current = |sentence: usize| {
-        cx.own_hits().iter().any(|h| {
-            h.sentence == sentence
-                && class_of(h) == Some(now)
-                && !past_hits
-                    .iter()
-                    .any(|p| p.first_token <= h.first_token && h.last_token <= p.last_token)
-        })
+    // A present marker inside a past or an over one ("I'm in a better place now", "I don't
+    // think that anymore") does not count.
+    let inside = |h: &crate::engine::Hit| {
+        past_hits
+            .iter()
+            .chain(&over_hits)
+            .any(|p| p.first_token <= h.first_token && h.last_token <= p.last_token)
+    };
+    let present: Vec<usize> = cx
+        .own_hits()
+        .iter()
+        .filter(|h| class_of(h) == Some(now) && !inside(h))
+        .map(|h| h.sentence)
+        .collect();
+    let current = |sentence: usize| present.contains(&sentence);
+    // Round 7: the message tells it as over, and nothing in it is current.
+    let over_message = !over_hits.is_empty() && present.is_empty();
+    let told_over = |sentence: usize| {
+        over_message
+            && past_hits
+                .iter()
+                .chain(&tense_hits)
+                .any(|p| p.sentence == sentence)
     };
     let sentences = cx.doc.sentences();
     let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
@@ -163,7 +199,7 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     for i in from..out.len() {
         let s = sentence_of(out[i].span.start);
         let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
-        if !told_as_past {
+        if !(told_as_past || told_over(s)) {
             out.swap(kept, i);
             kept += 1;
         }

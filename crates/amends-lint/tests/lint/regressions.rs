@@ -385,3 +385,31 @@ fn a_past_marker_does_not_hide_a_crisis_said_now() {
         ],
     );
 }
+
+/// L-28, SAFE-3 (round 7, issue 11): the round-4 set-aside only looked inside the crisis
+/// sentence, so recovery told in the writer's own words in the next sentence ("that was years
+/// ago, I'm in a good place now") left a crisis told as over flagged; a third of the new
+/// writers' false alarms were that. Now a past-tense sentence of a message that says it is
+/// over is set aside, but never when anything in the message is current (a recent time, a
+/// wish said now, "again") and never a sentence said in the present.
+#[test]
+fn recovery_in_ones_own_words_sets_aside_a_crisis_told_as_over_but_not_one_said_now() {
+    crisis_only_in(
+        &[
+            // Current all the same: a recent time, a wish said now, a relapse, the present.
+            "I tried to kill myself on Saturday. I'm okay now, honestly.",
+            "I tried to kill myself. I'm okay now, I think.",
+            "I wanted to die back when I was at school. I'm in a good place now, but I want to die again.",
+            "That was years ago. Tonight I'm going to take all the pills.",
+            "I'm in recovery now. Everyone would be better off without me.",
+            "I used to cut. It's been a year since, but last night I cut myself again.",
+        ],
+        &[
+            "When he left I wanted to die. That was six years ago and I'm doing well now.",
+            "Back when I was in that hole I hurt myself most weeks. I'm on the other side of it.",
+            "I took an overdose at twenty-two. It's been nine years since, and life does get better.",
+            "I used to think my family would be better off without me. I don't think that anymore.",
+            "Since treatment I'm doing well now. I tried to end my life the year before it.",
+        ],
+    );
+}
