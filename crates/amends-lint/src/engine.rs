@@ -20,12 +20,10 @@ struct Scored<'d> {
     /// Whether every label counts for this kind (the apology, the letter, the ask), or only the
     /// safety heads (L-28, L-11), which run in every kind, the journal included (SAFE-3).
     full: bool,
-    /// For each sentence, the labels at or above their threshold and the words that weighed
-    /// most for each.
-    narrowed: Vec<Vec<(usize, (usize, usize))>>,
     sentences: &'d [Sentence],
-    /// `probs[sentence][label]`.
-    probs: Vec<Vec<f32>>,
+    /// Every sentence's probability of every label, and the words that weighed most for a
+    /// label, found when a span needs them.
+    scores: model::Scores,
 }
 
 impl Scored<'_> {
@@ -269,7 +267,11 @@ impl Engine {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
         self.score(&doc, &hits, Kind::Apology)
-            .map(|s| s.probs)
+            .map(|s| {
+                (0..s.scores.len())
+                    .map(|si| s.scores.probs(si).to_vec())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -356,18 +358,11 @@ impl Engine {
             return None;
         }
         let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
-        let (probs, narrowed) = self
-            .model_rows
-            .as_ref()?
-            .score(&fz)
-            .into_iter()
-            .map(|s| (s.probs, s.narrowed))
-            .unzip();
+        let scores = self.model_rows.as_ref()?.score_draft(&fz);
         Some(Scored {
             full,
-            narrowed,
             sentences: doc.sentences(),
-            probs,
+            scores,
         })
     }
 
@@ -383,10 +378,10 @@ impl Engine {
         let Some(sf) = s.sentences.get(si) else {
             return (Span::new(0, 0), (0, 0));
         };
-        let (a, b) = s.narrowed[si]
-            .iter()
-            .find(|(l, _)| *l == label)
-            .map_or((sf.first_token, sf.end_token), |&(_, r)| r);
+        let (a, b) = match &self.model_rows {
+            Some(rows) => s.scores.narrowed(rows, si, label),
+            None => (sf.first_token, sf.end_token),
+        };
         let tokens = doc.tokens();
         match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
             (Some(first), Some(last)) if a < b => {
@@ -411,7 +406,7 @@ impl Engine {
         for c in comps.iter_mut() {
             let Some(li) = m.label(&c.id) else { continue };
             let label = &m.labels[li];
-            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let on = |si: usize| s.scores.prob(si, li) >= label.threshold;
             if label.mode == Mode::Model {
                 c.spans.retain(|sp| s.sentence_of(sp).is_some_and(on));
             }
@@ -460,7 +455,7 @@ impl Engine {
             {
                 continue;
             }
-            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let on = |si: usize| s.scores.prob(si, li) >= label.threshold;
             if label.mode == Mode::Model {
                 findings.retain(|f| {
                     f.rule != lexicon.id.as_str() || s.sentence_of(&f.span).is_some_and(on)
@@ -507,8 +502,8 @@ impl Engine {
             return Vec::new();
         };
         let threshold = m.labels[li].threshold;
-        (0..s.probs.len())
-            .filter(|&si| s.probs[si][li] >= threshold)
+        (0..s.scores.len())
+            .filter(|&si| s.scores.prob(si, li) >= threshold)
             .map(|si| self.model_span(doc, s, si, li))
             .filter(|&(_, t)| !self.filtered_at(doc, hits, lexicon, t, true))
             .map(|(span, _)| span)
@@ -566,7 +561,8 @@ impl Engine {
     pub(crate) fn scan(&self, doc: &Document<'_>) -> Hits {
         let norm = doc.norm().as_bytes();
         let tokens = doc.tokens();
-        let mut raw: Vec<Raw> = Vec::new();
+        // About one pattern hit a word on drafts: reserved, not grown by doubling.
+        let mut raw: Vec<Raw> = Vec::with_capacity(tokens.len() + 16);
         // A hit must start a word, and every word start is a token start, so walking the trie
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
         for (tok_start, tok) in tokens.iter().enumerate() {
@@ -617,7 +613,7 @@ impl Engine {
             at_token.push(ri as u32);
         }
 
-        let mut cands: Vec<Hit> = Vec::new();
+        let mut cands: Vec<Hit> = Vec::with_capacity(raw.len());
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
