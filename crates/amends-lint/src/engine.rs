@@ -23,7 +23,7 @@ struct Scored<'d> {
     sentences: &'d [Sentence],
     /// Every sentence's probability of every label, and the words that weighed most for a
     /// label, found when a span needs them.
-    scores: model::Scores,
+    scores: model::Scores<'d>,
 }
 
 impl Scored<'_> {
@@ -267,11 +267,7 @@ impl Engine {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
         self.score(&doc, &hits, Kind::Apology)
-            .map(|s| {
-                (0..s.scores.len())
-                    .map(|si| s.scores.probs(si).to_vec())
-                    .collect()
-            })
+            .map(|s| (0..s.scores.len()).map(|si| s.scores.probs(si)).collect())
             .unwrap_or_default()
     }
 
@@ -352,7 +348,7 @@ impl Engine {
     /// In the other kinds the sentences are still scored when the model has the safety heads
     /// (issue 11): a crisis or a threat is looked for wherever the user writes, and those two
     /// heads are only read there ([`Scored::full`] is false).
-    fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
+    fn score<'d>(&'d self, doc: &'d Document<'_>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
         let full = matches!(kind, Kind::Apology | Kind::Email | Kind::Ask);
         if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
@@ -378,10 +374,7 @@ impl Engine {
         let Some(sf) = s.sentences.get(si) else {
             return (Span::new(0, 0), (0, 0));
         };
-        let (a, b) = match &self.model_rows {
-            Some(rows) => s.scores.narrowed(rows, si, label),
-            None => (sf.first_token, sf.end_token),
-        };
+        let (a, b) = s.scores.narrowed(si, label);
         let tokens = doc.tokens();
         match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
             (Some(first), Some(last)) if a < b => {
@@ -406,7 +399,7 @@ impl Engine {
         for c in comps.iter_mut() {
             let Some(li) = m.label(&c.id) else { continue };
             let label = &m.labels[li];
-            let on = |si: usize| s.scores.prob(si, li) >= label.threshold;
+            let on = |si: usize| s.scores.reaches(si, li);
             if label.mode == Mode::Model {
                 c.spans.retain(|sp| s.sentence_of(sp).is_some_and(on));
             }
@@ -455,7 +448,7 @@ impl Engine {
             {
                 continue;
             }
-            let on = |si: usize| s.scores.prob(si, li) >= label.threshold;
+            let on = |si: usize| s.scores.reaches(si, li);
             if label.mode == Mode::Model {
                 findings.retain(|f| {
                     f.rule != lexicon.id.as_str() || s.sentence_of(&f.span).is_some_and(on)
@@ -497,13 +490,12 @@ impl Engine {
         lexicon: &Lexicon,
     ) -> Vec<Span> {
         let head = SAFETY_HEADS.iter().position(|h| *h == lexicon.id);
-        let (Some(m), Some(li)) = (self.model.as_ref(), head.and_then(|h| self.safety_heads[h]))
+        let (Some(_), Some(li)) = (self.model.as_ref(), head.and_then(|h| self.safety_heads[h]))
         else {
             return Vec::new();
         };
-        let threshold = m.labels[li].threshold;
         (0..s.scores.len())
-            .filter(|&si| s.scores.prob(si, li) >= threshold)
+            .filter(|&si| s.scores.reaches(si, li))
             .map(|si| self.model_span(doc, s, si, li))
             .filter(|&(_, t)| !self.filtered_at(doc, hits, lexicon, t, true))
             .map(|(span, _)| span)

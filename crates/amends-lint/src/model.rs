@@ -218,16 +218,18 @@ impl Model {
                 Aligned(row)
             })
             .collect();
+        let base: Vec<(f32, f32, f32)> = self
+            .labels
+            .iter()
+            .take(ROW)
+            .map(|l| (l.bias, l.scale, l.threshold))
+            .collect();
         let mut r = Rows {
             mask: (1usize << self.bits) - 1,
             rows,
             words: Words::default(),
-            base: self
-                .labels
-                .iter()
-                .take(ROW)
-                .map(|l| (l.bias, l.scale, l.threshold))
-                .collect(),
+            cuts: base.iter().map(|&b| Cut::new(b)).collect(),
+            base,
         };
         r.words = Words::new(&r, VOCAB.lines().filter(|w| !w.starts_with('#')));
         r
@@ -250,6 +252,55 @@ pub struct Rows {
     words: Words,
     /// (bias, scale, threshold) per label.
     base: Vec<(f32, f32, f32)>,
+    /// Per label, the sums that reach its threshold without computing the probability.
+    cuts: Vec<Cut>,
+}
+
+/// Where a label's summed weights certainly reach its threshold, and where they certainly do
+/// not: a sentence's label is decided by comparing two integers, and the probability (an
+/// exponential per label and sentence, a fiftieth of a check) is computed only for sums in
+/// between, close to the threshold. The decision is the same as comparing the probability:
+/// the logistic rises with the sum, and the margin between `lo` and `hi` (checked in f64 when
+/// the cut is made) is thousands of times wider than the rounding of the f32 probability.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    /// Sums under `lo` never reach the threshold.
+    lo: i32,
+    /// Sums at or over `hi` always do.
+    hi: i32,
+}
+
+impl Cut {
+    /// Sums this far either side of the crossing point are decided by the probability itself.
+    const MARGIN: i32 = 16;
+
+    /// No shortcut: every sum's probability is computed.
+    const EXACT: Cut = Cut {
+        lo: i32::MIN,
+        hi: i32::MAX,
+    };
+
+    fn new((bias, scale, threshold): (f32, f32, f32)) -> Cut {
+        let (bias, scale, t) = (f64::from(bias), f64::from(scale), f64::from(threshold));
+        if !(scale > 0.0 && t > 0.0 && t < 1.0 && bias.is_finite()) {
+            return Cut::EXACT;
+        }
+        // The sum at which the exact logistic crosses the threshold.
+        let cross = ((t / (1.0 - t)).ln() - bias) / scale;
+        if !cross.is_finite() || cross.abs() > 1e7 {
+            return Cut::EXACT;
+        }
+        let cross = cross.round() as i32;
+        let (lo, hi) = (cross - Cut::MARGIN, cross + Cut::MARGIN);
+        let exact = |a: i32| 1.0 / (1.0 + (-(bias + f64::from(a) * scale)).exp());
+        // The f32 probability is within a few units in the last place (about 1e-7) of the
+        // exact one; 1e-4 either side leaves no doubt.
+        if exact(lo) < t - 1e-4 && exact(hi) > t + 1e-4 {
+            Cut { lo, hi }
+        } else {
+            Cut::EXACT
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -437,10 +488,11 @@ pub struct SentenceScore {
 }
 
 /// Every sentence of a draft as the model scores it ([`Rows::score_draft`]).
-pub struct Scores {
+pub struct Scores<'r> {
+    rows: &'r Rows,
     labels: usize,
-    /// `probs[sentence * labels + label]`.
-    probs: Vec<f32>,
+    /// The summed weights, `sums[sentence * labels + label]`: the probabilities follow.
+    sums: Vec<i32>,
     kept: Vec<Kept>,
     /// The gathered features of the sentences with a label at or above its threshold.
     feats: Vec<Feat>,
@@ -453,7 +505,7 @@ struct Kept {
     tokens: (usize, usize),
 }
 
-impl Scores {
+impl Scores<'_> {
     /// How many sentences.
     pub fn len(&self) -> usize {
         self.kept.len()
@@ -465,25 +517,33 @@ impl Scores {
     }
 
     /// Every label's probability for sentence `si`.
-    pub fn probs(&self, si: usize) -> &[f32] {
-        &self.probs[si * self.labels..(si + 1) * self.labels]
+    pub fn probs(&self, si: usize) -> Vec<f32> {
+        (0..self.labels).map(|l| self.prob(si, l)).collect()
     }
 
     /// Label `label`'s probability for sentence `si`.
     pub fn prob(&self, si: usize, label: usize) -> f32 {
-        self.probs[si * self.labels + label]
+        let (bias, scale, _) = self.rows.base[label];
+        sigmoid(bias + self.sums[si * self.labels + label] as f32 * scale)
+    }
+
+    /// Whether label `label`'s probability for sentence `si` is at or above its threshold
+    /// (the same as comparing [`Self::prob`], see [`Cut`]).
+    pub fn reaches(&self, si: usize, label: usize) -> bool {
+        self.rows
+            .reaches(label, self.sums[si * self.labels + label])
     }
 
     /// The run of tokens of sentence `si` that weighed most for `label` (what a finding
     /// points at), for a label at or above its threshold there; the whole sentence otherwise.
-    /// `rows` are the weights that scored it.
-    pub fn narrowed(&self, rows: &Rows, si: usize, label: usize) -> (usize, usize) {
+    pub fn narrowed(&self, si: usize, label: usize) -> (usize, usize) {
         let k = &self.kept[si];
         let (first, end) = k.tokens;
-        if self.prob(si, label) < rows.base[label].2 {
+        if !self.reaches(si, label) {
             return (first, end);
         }
-        rows.narrow(&self.feats[k.feats.0..k.feats.1], label, first, end)
+        self.rows
+            .narrow(&self.feats[k.feats.0..k.feats.1], label, first, end)
     }
 }
 
@@ -496,7 +556,22 @@ impl Rows {
             rows: self.rows.clone(),
             words: Words::default(),
             base: self.base.clone(),
+            cuts: self.cuts.clone(),
         }
+    }
+
+    /// Whether summed weights `sum` reach label `label`'s threshold: `sigmoid(bias + sum *
+    /// scale) >= threshold`, computed only near the threshold ([`Cut`]).
+    fn reaches(&self, label: usize, sum: i32) -> bool {
+        let c = self.cuts[label];
+        if sum >= c.hi {
+            return true;
+        }
+        if sum < c.lo {
+            return false;
+        }
+        let (bias, scale, threshold) = self.base[label];
+        sigmoid(bias + sum as f32 * scale) >= threshold
     }
 
     /// How many words have their sums precomputed.
@@ -521,10 +596,10 @@ impl Rows {
         let scores = self.score_draft(fz);
         (0..scores.len())
             .map(|si| {
-                let probs = scores.probs(si).to_vec();
+                let probs = scores.probs(si);
                 let narrowed = (0..probs.len())
-                    .filter(|&l| probs[l] >= self.base[l].2)
-                    .map(|l| (l, scores.narrowed(self, si, l)))
+                    .filter(|&l| scores.reaches(si, l))
+                    .map(|l| (l, scores.narrowed(si, l)))
                     .collect();
                 SentenceScore { probs, narrowed }
             })
@@ -539,7 +614,7 @@ impl Rows {
     /// weighed most ([`Scores::narrowed`]) are found only for the sentences a finding or a
     /// component points at: most such labels are already covered by a rule's own span, and
     /// narrowing them all, with two lists a sentence, was a twentieth of a check.
-    pub fn score_draft(&self, fz: &Featurizer<'_, '_>) -> Scores {
+    pub fn score_draft(&self, fz: &Featurizer<'_, '_>) -> Scores<'_> {
         let mut shared = [0i32; ROW];
         fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
         let labels = self.base.len();
@@ -553,7 +628,7 @@ impl Rows {
             // few of the sentence: reserved, as growing the list was a fiftieth of a check.
             feats: Vec::with_capacity(3 * fz.words + 24 * n),
         };
-        let mut probs = Vec::with_capacity(n * labels);
+        let mut sums = Vec::with_capacity(n * labels);
         let mut kept = Vec::with_capacity(n);
         for si in 0..n {
             let (_, first, end) = fz.sentence(si);
@@ -571,17 +646,15 @@ impl Rows {
                     }
                 }
             }
-            let from = probs.len();
-            probs.extend(
-                self.base
-                    .iter()
-                    .zip(acc)
-                    .map(|(&(bias, scale, _), a)| sigmoid(bias + a as f32 * scale)),
-            );
-            let any = probs[from..]
+            // Taken by value, as a whole: indexing the sums in place kept them out of vector
+            // registers and made every row's addition scalar (the model's part of a check
+            // grew by half).
+            let from = sums.len();
+            sums.extend(acc.into_iter().take(labels));
+            let any = sums[from..]
                 .iter()
-                .zip(&self.base)
-                .any(|(&p, &(_, _, threshold))| p >= threshold);
+                .enumerate()
+                .any(|(l, &sum)| self.reaches(l, sum));
             if !any {
                 g.feats.truncate(at);
             }
@@ -591,8 +664,9 @@ impl Rows {
             });
         }
         Scores {
+            rows: self,
             labels,
-            probs,
+            sums,
             kept,
             feats: g.feats,
         }
@@ -1128,6 +1202,33 @@ mod tests {
         assert_eq!(Model::decode(&bytes).unwrap(), m);
         assert!(Model::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::decode(b"nope").is_err());
+    }
+
+    /// The integer cut is a shortcut, never a change: for every label of the compiled-in model
+    /// and every sum from far below its threshold to far above it, it decides as the
+    /// probability does.
+    #[test]
+    fn the_cuts_decide_as_the_probabilities_do() {
+        let Some(model) = Model::embedded().unwrap() else {
+            return;
+        };
+        let rows = model.rows();
+        let mut shortcuts = 0;
+        for (l, &(bias, scale, threshold)) in rows.base.iter().enumerate() {
+            let cut = rows.cuts[l];
+            if cut.lo != i32::MIN {
+                shortcuts += 1;
+            }
+            for sum in -30_000..30_000 {
+                let by_prob = sigmoid(bias + sum as f32 * scale) >= threshold;
+                assert_eq!(rows.reaches(l, sum), by_prob, "label {l}, sum {sum}");
+            }
+        }
+        assert_eq!(
+            shortcuts,
+            rows.base.len(),
+            "a label fell back to the probability"
+        );
     }
 
     #[test]
