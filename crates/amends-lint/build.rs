@@ -179,15 +179,31 @@ fn folds(lexicons: &[(&str, table_builder::LexiconPhrases)]) -> Result<String, S
         rs.push_str(&format!("    {k:?},\n"));
     }
     rs.push_str("];\n");
-    if table.len() * 2 > FOLD_SLOTS || table.len() >= usize::from(u16::MAX) {
+    // The canonical spellings share the table, after the folds (index + 1 past them): a
+    // word is looked up once for both. A word is never both, which the lookup relies on.
+    if let Some((from, _)) = table
+        .iter()
+        .find(|(from, _)| words::canonical(from).is_some())
+    {
         return Err(format!(
-            "{} typo folds: too many for the {FOLD_SLOTS}-slot table",
-            table.len()
+            "{from} is both a typo fold and a canonical spelling"
+        ));
+    }
+    let entries = table.len() + words::CANONICAL.len();
+    if entries * 2 > FOLD_SLOTS || entries >= usize::from(u16::MAX) {
+        return Err(format!(
+            "{} typo folds and {} canonical spellings: too many for the {FOLD_SLOTS}-slot table",
+            table.len(),
+            words::CANONICAL.len()
         ));
     }
     let mask = FOLD_SLOTS - 1;
     let mut slots = vec![0u16; FOLD_SLOTS];
-    for (i, (from, _)) in table.iter().enumerate() {
+    let froms = table
+        .iter()
+        .map(|(from, _)| from.as_str())
+        .chain(words::CANONICAL.iter().map(|&(from, _)| from));
+    for (i, from) in froms.enumerate() {
         let mut s = words::fold_slot(from, mask);
         while slots[s] != 0 {
             s = (s + 1) & mask;

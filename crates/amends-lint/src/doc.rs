@@ -184,37 +184,68 @@ impl<'a> Document<'a> {
             };
         }
 
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            // "h@rm", "$uicide": a symbol standing for a letter, between or before letters,
-            // stays in the word so that it can be read (`folds::respell`).
-            let letter_symbol = ((c == '@' && in_word) || c == '$')
-                && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
-            if c.is_alphanumeric() || letter_symbol {
+        let bytes = text.as_bytes();
+        let mut i = 0usize;
+        while i < bytes.len() {
+            // A run of ASCII letters and digits, most of any text, in one step: each of its
+            // chars would take the general path below as a letter of the word (lowercased, one
+            // byte of the map each), so the result is the same, without decoding and testing
+            // every char on its own (that was most of building the document).
+            if bytes[i].is_ascii_alphanumeric() {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
                 if !in_word {
                     in_word = true;
                     word_start_norm = norm.len();
                     word_start_orig = i;
                     word_quoted = in_quote;
                 }
+                let from = norm.len();
+                norm.push_str(&text[i..run]);
+                norm[from..].make_ascii_lowercase();
+                map.extend(i..run);
+                word_end_orig = run;
+                word_last_char = run - 1;
+                i = run;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let at = i;
+            i += c.len_utf8();
+            let peek = text[i..].chars().next();
+            // "h@rm", "$uicide": a symbol standing for a letter, between or before letters,
+            // stays in the word so that it can be read (`folds::respell`).
+            let letter_symbol =
+                ((c == '@' && in_word) || c == '$') && peek.is_some_and(char::is_alphabetic);
+            if c.is_alphanumeric() || letter_symbol {
+                if !in_word {
+                    in_word = true;
+                    word_start_norm = norm.len();
+                    word_start_orig = at;
+                    word_quoted = in_quote;
+                }
                 if c.is_ascii() {
                     norm.push(c.to_ascii_lowercase());
-                    map.push(i);
+                    map.push(at);
                 } else {
                     for l in c.to_lowercase() {
                         let before = norm.len();
                         norm.push(l);
-                        map.extend(std::iter::repeat_n(i, norm.len() - before));
+                        map.extend(std::iter::repeat_n(at, norm.len() - before));
                     }
                 }
-                word_end_orig = i + c.len_utf8();
-                word_last_char = i;
+                word_end_orig = at + c.len_utf8();
+                word_last_char = at;
                 continue;
             }
-            let next_is_word = chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+            let next_is_word = peek.is_some_and(char::is_alphanumeric);
             if is_apostrophe(c) && in_word && next_is_word {
                 norm.push('\'');
-                map.push(i);
+                map.push(at);
                 continue;
             }
             // A separator: close the word, collapse runs into one space.
@@ -233,7 +264,7 @@ impl<'a> Document<'a> {
             }
             if !norm.is_empty() && !norm.ends_with(' ') {
                 norm.push(' ');
-                map.push(i);
+                map.push(at);
             }
         }
         if in_word {
@@ -366,6 +397,21 @@ fn push_tokens(
     clause: &mut usize,
     quoted: bool,
 ) {
+    // Nearly every word is one token: no split for it (the split's search was a sixth of
+    // pushing a word).
+    if !norm.as_bytes()[start..].contains(&b' ') {
+        let end = norm.len();
+        push_token(
+            tokens,
+            norm,
+            (start, end),
+            span,
+            pending_break,
+            clause,
+            quoted,
+        );
+        return;
+    }
     let mut from = start;
     for part in norm[start..].split(' ') {
         let end = from + part.len();

@@ -20,12 +20,10 @@ struct Scored<'d> {
     /// Whether every label counts for this kind (the apology, the letter, the ask), or only the
     /// safety heads (L-28, L-11), which run in every kind, the journal included (SAFE-3).
     full: bool,
-    /// For each sentence, the labels at or above their threshold and the words that weighed
-    /// most for each.
-    narrowed: Vec<Vec<(usize, (usize, usize))>>,
     sentences: &'d [Sentence],
-    /// `probs[sentence][label]`.
-    probs: Vec<Vec<f32>>,
+    /// Every sentence's probability of every label, and the words that weighed most for a
+    /// label, found when a span needs them.
+    scores: model::Scores<'d>,
 }
 
 impl Scored<'_> {
@@ -269,7 +267,7 @@ impl Engine {
         let doc = Document::new(text);
         let hits = self.scan(&doc);
         self.score(&doc, &hits, Kind::Apology)
-            .map(|s| s.probs)
+            .map(|s| (0..s.scores.len()).map(|si| s.scores.probs(si)).collect())
             .unwrap_or_default()
     }
 
@@ -350,24 +348,17 @@ impl Engine {
     /// In the other kinds the sentences are still scored when the model has the safety heads
     /// (issue 11): a crisis or a threat is looked for wherever the user writes, and those two
     /// heads are only read there ([`Scored::full`] is false).
-    fn score<'d, 't>(&self, doc: &'d Document<'t>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
+    fn score<'d>(&'d self, doc: &'d Document<'_>, hits: &Hits, kind: Kind) -> Option<Scored<'d>> {
         let full = matches!(kind, Kind::Apology | Kind::Email | Kind::Ask);
         if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
         }
         let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
-        let (probs, narrowed) = self
-            .model_rows
-            .as_ref()?
-            .score(&fz)
-            .into_iter()
-            .map(|s| (s.probs, s.narrowed))
-            .unzip();
+        let scores = self.model_rows.as_ref()?.score_draft(&fz);
         Some(Scored {
             full,
-            narrowed,
             sentences: doc.sentences(),
-            probs,
+            scores,
         })
     }
 
@@ -383,10 +374,7 @@ impl Engine {
         let Some(sf) = s.sentences.get(si) else {
             return (Span::new(0, 0), (0, 0));
         };
-        let (a, b) = s.narrowed[si]
-            .iter()
-            .find(|(l, _)| *l == label)
-            .map_or((sf.first_token, sf.end_token), |&(_, r)| r);
+        let (a, b) = s.scores.narrowed(si, label);
         let tokens = doc.tokens();
         match (tokens.get(a), b.checked_sub(1).and_then(|e| tokens.get(e))) {
             (Some(first), Some(last)) if a < b => {
@@ -411,7 +399,7 @@ impl Engine {
         for c in comps.iter_mut() {
             let Some(li) = m.label(&c.id) else { continue };
             let label = &m.labels[li];
-            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let on = |si: usize| s.scores.reaches(si, li);
             if label.mode == Mode::Model {
                 c.spans.retain(|sp| s.sentence_of(sp).is_some_and(on));
             }
@@ -460,7 +448,7 @@ impl Engine {
             {
                 continue;
             }
-            let on = |si: usize| s.probs[si][li] >= label.threshold;
+            let on = |si: usize| s.scores.reaches(si, li);
             if label.mode == Mode::Model {
                 findings.retain(|f| {
                     f.rule != lexicon.id.as_str() || s.sentence_of(&f.span).is_some_and(on)
@@ -502,13 +490,12 @@ impl Engine {
         lexicon: &Lexicon,
     ) -> Vec<Span> {
         let head = SAFETY_HEADS.iter().position(|h| *h == lexicon.id);
-        let (Some(m), Some(li)) = (self.model.as_ref(), head.and_then(|h| self.safety_heads[h]))
+        let (Some(_), Some(li)) = (self.model.as_ref(), head.and_then(|h| self.safety_heads[h]))
         else {
             return Vec::new();
         };
-        let threshold = m.labels[li].threshold;
-        (0..s.probs.len())
-            .filter(|&si| s.probs[si][li] >= threshold)
+        (0..s.scores.len())
+            .filter(|&si| s.scores.reaches(si, li))
             .map(|si| self.model_span(doc, s, si, li))
             .filter(|&(_, t)| !self.filtered_at(doc, hits, lexicon, t, true))
             .map(|(span, _)| span)
@@ -566,7 +553,8 @@ impl Engine {
     pub(crate) fn scan(&self, doc: &Document<'_>) -> Hits {
         let norm = doc.norm().as_bytes();
         let tokens = doc.tokens();
-        let mut raw: Vec<Raw> = Vec::new();
+        // About one pattern hit a word on drafts: reserved, not grown by doubling.
+        let mut raw: Vec<Raw> = Vec::with_capacity(tokens.len() + 16);
         // A hit must start a word, and every word start is a token start, so walking the trie
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
         for (tok_start, tok) in tokens.iter().enumerate() {
@@ -617,7 +605,7 @@ impl Engine {
             at_token.push(ri as u32);
         }
 
-        let mut cands: Vec<Hit> = Vec::new();
+        let mut cands: Vec<Hit> = Vec::with_capacity(raw.len());
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {

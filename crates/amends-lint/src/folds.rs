@@ -8,36 +8,58 @@ mod generated {
 
 use generated::{FOLD_SLOTS, FOLDS, KEYS};
 
-use crate::words::{canonical, fold_slot};
+use crate::words::{CANONICAL, fold_slot};
 
-/// What a slip of the fingers stands for ("kil" -> "kill", "killmyself" -> "kill myself"):
-/// a probe of the hash table the build script laid out (`FOLD_SLOTS`), which for nearly every
-/// word ends at an empty slot without comparing a string.
-fn fold(word: &str) -> Option<&'static str> {
+/// What the hash table the build script laid out (`FOLD_SLOTS`) holds for a word: a slip of
+/// the fingers (`FOLDS`) or a canonical spelling ([`CANONICAL`], indexed after the folds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Fold(&'static str),
+    Canonical(&'static str),
+}
+
+/// One probe of the table, which for nearly every word ends at an empty slot without
+/// comparing a string. No word is both a fold and a canonical spelling (the build script
+/// checks), so the first match is the only one.
+fn lookup(word: &str) -> Option<Entry> {
     let mask = FOLD_SLOTS.len() - 1;
     let mut slot = fold_slot(word, mask);
     loop {
-        let i = usize::from(FOLD_SLOTS[slot]);
-        let (from, to) = FOLDS.get(i.checked_sub(1)?)?;
-        if *from == word {
-            return Some(to);
+        let i = usize::from(FOLD_SLOTS[slot]).checked_sub(1)?;
+        let (from, entry) = match FOLDS.get(i) {
+            Some(&(from, to)) => (from, Entry::Fold(to)),
+            None => {
+                let &(from, to) = CANONICAL.get(i - FOLDS.len())?;
+                (from, Entry::Canonical(to))
+            }
+        };
+        if from == word {
+            return Some(entry);
         }
         slot = (slot + 1) & mask;
     }
 }
 
+/// What a slip of the fingers stands for ("kil" -> "kill", "killmyself" -> "kill myself").
+fn fold(word: &str) -> Option<&'static str> {
+    match lookup(word)? {
+        Entry::Fold(to) => Some(to),
+        Entry::Canonical(_) => None,
+    }
+}
+
 /// The word as the lexicons spell it, if it is written otherwise: the canonical spelling
 /// ("dont", "u"), a slip of a key word, or a key word (or slip) in digits and symbols
-/// ("su1cide", "h@rm"). May be several words ("kill myself").
+/// ("su1cide", "h@rm"). May be several words ("kill myself"). The canonical spelling comes
+/// first and a slip needs three letters, as before the two shared one table.
 pub(crate) fn respell(word: &str) -> Option<&'static str> {
-    if let Some(c) = canonical(word) {
-        return Some(c);
+    match lookup(word) {
+        Some(Entry::Canonical(c)) => return Some(c),
+        Some(Entry::Fold(f)) if word.len() >= 3 => return Some(f),
+        _ => {}
     }
     if word.len() < 3 {
         return None;
-    }
-    if let Some(f) = fold(word) {
-        return Some(f);
     }
     if !word
         .bytes()
@@ -94,8 +116,18 @@ mod tests {
         for (from, to) in FOLDS {
             assert_eq!(fold(from), Some(*to), "{from}");
         }
+        let written: std::collections::BTreeSet<&str> = CANONICAL.iter().map(|c| c.0).collect();
+        assert_eq!(
+            written.len(),
+            CANONICAL.len(),
+            "a written form appears twice"
+        );
+        for (from, to) in CANONICAL {
+            assert_eq!(lookup(from), Some(Entry::Canonical(to)), "{from}");
+            assert_eq!(fold(from), None, "{from}");
+        }
         let used = FOLD_SLOTS.iter().filter(|&&s| s != 0).count();
-        assert_eq!(used, FOLDS.len());
+        assert_eq!(used, FOLDS.len() + CANONICAL.len());
         for w in ["kill", "the", "", "zzzz", "myself", "harm", "kills"] {
             assert_eq!(fold(w), None, "{w}");
         }

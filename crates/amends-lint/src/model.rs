@@ -218,16 +218,18 @@ impl Model {
                 Aligned(row)
             })
             .collect();
+        let base: Vec<(f32, f32, f32)> = self
+            .labels
+            .iter()
+            .take(ROW)
+            .map(|l| (l.bias, l.scale, l.threshold))
+            .collect();
         let mut r = Rows {
             mask: (1usize << self.bits) - 1,
             rows,
             words: Words::default(),
-            base: self
-                .labels
-                .iter()
-                .take(ROW)
-                .map(|l| (l.bias, l.scale, l.threshold))
-                .collect(),
+            cuts: base.iter().map(|&b| Cut::new(b)).collect(),
+            base,
         };
         r.words = Words::new(&r, VOCAB.lines().filter(|w| !w.starts_with('#')));
         r
@@ -250,6 +252,55 @@ pub struct Rows {
     words: Words,
     /// (bias, scale, threshold) per label.
     base: Vec<(f32, f32, f32)>,
+    /// Per label, the sums that reach its threshold without computing the probability.
+    cuts: Vec<Cut>,
+}
+
+/// Where a label's summed weights certainly reach its threshold, and where they certainly do
+/// not: a sentence's label is decided by comparing two integers, and the probability (an
+/// exponential per label and sentence, a fiftieth of a check) is computed only for sums in
+/// between, close to the threshold. The decision is the same as comparing the probability:
+/// the logistic rises with the sum, and the margin between `lo` and `hi` (checked in f64 when
+/// the cut is made) is thousands of times wider than the rounding of the f32 probability.
+#[derive(Clone, Copy, Debug)]
+struct Cut {
+    /// Sums under `lo` never reach the threshold.
+    lo: i32,
+    /// Sums at or over `hi` always do.
+    hi: i32,
+}
+
+impl Cut {
+    /// Sums this far either side of the crossing point are decided by the probability itself.
+    const MARGIN: i32 = 16;
+
+    /// No shortcut: every sum's probability is computed.
+    const EXACT: Cut = Cut {
+        lo: i32::MIN,
+        hi: i32::MAX,
+    };
+
+    fn new((bias, scale, threshold): (f32, f32, f32)) -> Cut {
+        let (bias, scale, t) = (f64::from(bias), f64::from(scale), f64::from(threshold));
+        if !(scale > 0.0 && t > 0.0 && t < 1.0 && bias.is_finite()) {
+            return Cut::EXACT;
+        }
+        // The sum at which the exact logistic crosses the threshold.
+        let cross = ((t / (1.0 - t)).ln() - bias) / scale;
+        if !cross.is_finite() || cross.abs() > 1e7 {
+            return Cut::EXACT;
+        }
+        let cross = cross.round() as i32;
+        let (lo, hi) = (cross - Cut::MARGIN, cross + Cut::MARGIN);
+        let exact = |a: i32| 1.0 / (1.0 + (-(bias + f64::from(a) * scale)).exp());
+        // The f32 probability is within a few units in the last place (about 1e-7) of the
+        // exact one; 1e-4 either side leaves no doubt.
+        if exact(lo) < t - 1e-4 && exact(hi) > t + 1e-4 {
+            Cut { lo, hi }
+        } else {
+            Cut::EXACT
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -346,11 +397,21 @@ impl Words {
     }
 }
 
-/// Where a gathered feature's weights are: a bucket of the model, or a frequent word's sum.
+/// Where a gathered feature's weights are: a bucket of the model (the hash already masked),
+/// or a frequent word's sum.
 #[derive(Clone, Copy, Debug)]
 enum Src {
-    Bucket(u64),
+    Bucket(u32),
     Word(u32),
+}
+
+/// A gathered feature: where its weights are and the tokens it covers. 16 bytes, not 32: a
+/// draft's features are kept until its spans are narrowed.
+type Feat = (Src, (u32, u32));
+
+/// A token index as [`Feat`] keeps it (a draft has far fewer than 2^32 words).
+fn tok(t: usize) -> u32 {
+    u32::try_from(t).unwrap_or(u32::MAX)
 }
 
 /// What [`Featurizer::emit`] hands its features to.
@@ -373,17 +434,21 @@ impl<F: FnMut(u64, (usize, usize))> Sink for F {
 /// A sentence's features as scoring gathers them.
 struct Gather<'r> {
     words: &'r Words,
-    feats: Vec<(Src, (usize, usize))>,
+    /// The model's bucket mask.
+    mask: usize,
+    feats: Vec<Feat>,
 }
 
 impl Sink for Gather<'_> {
-    fn feature(&mut self, hash: u64, tokens: (usize, usize)) {
-        self.feats.push((Src::Bucket(hash), tokens));
+    fn feature(&mut self, hash: u64, (a, b): (usize, usize)) {
+        // The mask is at most 24 bits (`Model::decode`), so the bucket fits.
+        let bucket = (hash as usize & self.mask) as u32;
+        self.feats.push((Src::Bucket(bucket), (tok(a), tok(b))));
     }
     fn word(&mut self, hash: u64, word: &[u8], t: usize) -> bool {
         match self.words.find(hash, word) {
             Some(i) => {
-                self.feats.push((Src::Word(i), (t, t + 1)));
+                self.feats.push((Src::Word(i), (tok(t), tok(t + 1))));
                 true
             }
             None => false,
@@ -422,6 +487,66 @@ pub struct SentenceScore {
     pub narrowed: Vec<(usize, (usize, usize))>,
 }
 
+/// Every sentence of a draft as the model scores it ([`Rows::score_draft`]).
+pub struct Scores<'r> {
+    rows: &'r Rows,
+    labels: usize,
+    /// The summed weights, `sums[sentence * labels + label]`: the probabilities follow.
+    sums: Vec<i32>,
+    kept: Vec<Kept>,
+    /// The gathered features of the sentences with a label at or above its threshold.
+    feats: Vec<Feat>,
+}
+
+/// One sentence of [`Scores`]: its range in `feats` (empty when no label reached its
+/// threshold) and its tokens.
+struct Kept {
+    feats: (usize, usize),
+    tokens: (usize, usize),
+}
+
+impl Scores<'_> {
+    /// How many sentences.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Whether the draft has no sentence.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// Every label's probability for sentence `si`.
+    pub fn probs(&self, si: usize) -> Vec<f32> {
+        (0..self.labels).map(|l| self.prob(si, l)).collect()
+    }
+
+    /// Label `label`'s probability for sentence `si`.
+    pub fn prob(&self, si: usize, label: usize) -> f32 {
+        let (bias, scale, _) = self.rows.base[label];
+        sigmoid(bias + self.sums[si * self.labels + label] as f32 * scale)
+    }
+
+    /// Whether label `label`'s probability for sentence `si` is at or above its threshold
+    /// (the same as comparing [`Self::prob`], see [`Cut`]).
+    pub fn reaches(&self, si: usize, label: usize) -> bool {
+        self.rows
+            .reaches(label, self.sums[si * self.labels + label])
+    }
+
+    /// The run of tokens of sentence `si` that weighed most for `label` (what a finding
+    /// points at), for a label at or above its threshold there; the whole sentence otherwise.
+    pub fn narrowed(&self, si: usize, label: usize) -> (usize, usize) {
+        let k = &self.kept[si];
+        let (first, end) = k.tokens;
+        if !self.reaches(si, label) {
+            return (first, end);
+        }
+        self.rows
+            .narrow(&self.feats[k.feats.0..k.feats.1], label, first, end)
+    }
+}
+
 impl Rows {
     /// The same weights without the frequent words' sums: every word scored feature by
     /// feature, as the sums must match (see the engine's tests).
@@ -431,7 +556,22 @@ impl Rows {
             rows: self.rows.clone(),
             words: Words::default(),
             base: self.base.clone(),
+            cuts: self.cuts.clone(),
         }
+    }
+
+    /// Whether summed weights `sum` reach label `label`'s threshold: `sigmoid(bias + sum *
+    /// scale) >= threshold`, computed only near the threshold ([`Cut`]).
+    fn reaches(&self, label: usize, sum: i32) -> bool {
+        let c = self.cuts[label];
+        if sum >= c.hi {
+            return true;
+        }
+        if sum < c.lo {
+            return false;
+        }
+        let (bias, scale, threshold) = self.base[label];
+        sigmoid(bias + sum as f32 * scale) >= threshold
     }
 
     /// How many words have their sums precomputed.
@@ -450,52 +590,97 @@ impl Rows {
     }
 
     /// Every sentence of a draft scored: each label's probability, and for the labels at or
-    /// above their threshold the words that weighed most. The features all sentences share
-    /// are added once; a sentence's hashes are gathered first and their rows read after, in a
-    /// tight loop (the rows are scattered over a megabyte, and reads that do not wait on
-    /// hashing overlap their cache misses), then read again, still cached, for narrowing.
+    /// above their threshold the words that weighed most ([`SentenceScore`]). For tests and
+    /// tools; the check uses [`Self::score_draft`], which narrows only where a span is needed.
     pub fn score(&self, fz: &Featurizer<'_, '_>) -> Vec<SentenceScore> {
-        let mut shared = [0i32; ROW];
-        fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
-        let mut g = Gather {
-            words: &self.words,
-            feats: Vec::new(),
-        };
-        (0..fz.len())
+        let scores = self.score_draft(fz);
+        (0..scores.len())
             .map(|si| {
-                let (_, first, end) = fz.sentence(si);
-                g.feats.clear();
-                fz.emit(si, false, &mut g);
-                let mut acc = shared;
-                for &(src, _) in &g.feats {
-                    match src {
-                        Src::Bucket(hash) => self.add(&mut acc, hash),
-                        Src::Word(i) => {
-                            let row = &self.words.rows[i as usize].0;
-                            for (a, &w) in acc.iter_mut().zip(row) {
-                                *a += i32::from(w);
-                            }
-                        }
-                    }
-                }
-                let probs: Vec<f32> = self
-                    .base
-                    .iter()
-                    .zip(acc)
-                    .map(|(&(bias, scale, _), a)| sigmoid(bias + a as f32 * scale))
-                    .collect();
+                let probs = scores.probs(si);
                 let narrowed = (0..probs.len())
-                    .filter(|&l| probs[l] >= self.base[l].2)
-                    .map(|l| (l, self.narrow(&g.feats, l, first, end)))
+                    .filter(|&l| scores.reaches(si, l))
+                    .map(|l| (l, scores.narrowed(si, l)))
                     .collect();
                 SentenceScore { probs, narrowed }
             })
             .collect()
     }
 
+    /// Every sentence of a draft scored, each label's probability, in one flat table. The
+    /// features all sentences share are added once; a sentence's hashes are gathered first and
+    /// their rows read after, in a tight loop (the rows are scattered over a megabyte, and
+    /// reads that do not wait on hashing overlap their cache misses). The gathered features of
+    /// a sentence with a label at or above its threshold are kept, so that the words that
+    /// weighed most ([`Scores::narrowed`]) are found only for the sentences a finding or a
+    /// component points at: most such labels are already covered by a rule's own span, and
+    /// narrowing them all, with two lists a sentence, was a twentieth of a check.
+    pub fn score_draft(&self, fz: &Featurizer<'_, '_>) -> Scores<'_> {
+        let mut shared = [0i32; ROW];
+        fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
+        let labels = self.base.len();
+        let n = fz.len();
+        // Every sentence's features go into one list; a sentence's are dropped again at once
+        // when none of its labels reaches its threshold.
+        let mut g = Gather {
+            words: &self.words,
+            mask: self.mask,
+            // About two features a word (its own, frequent words' summed, and a pair), and a
+            // few of the sentence: reserved, as growing the list was a fiftieth of a check.
+            feats: Vec::with_capacity(3 * fz.words + 24 * n),
+        };
+        let mut sums = Vec::with_capacity(n * labels);
+        let mut kept = Vec::with_capacity(n);
+        for si in 0..n {
+            let (_, first, end) = fz.sentence(si);
+            let at = g.feats.len();
+            fz.emit(si, false, &mut g);
+            let mut acc = shared;
+            for &(src, _) in &g.feats[at..] {
+                match src {
+                    Src::Bucket(b) => self.add_bucket(&mut acc, b),
+                    Src::Word(i) => {
+                        let row = &self.words.rows[i as usize].0;
+                        for (a, &w) in acc.iter_mut().zip(row) {
+                            *a += i32::from(w);
+                        }
+                    }
+                }
+            }
+            // Taken by value, as a whole: indexing the sums in place kept them out of vector
+            // registers and made every row's addition scalar (the model's part of a check
+            // grew by half).
+            let from = sums.len();
+            sums.extend(acc.into_iter().take(labels));
+            let any = sums[from..]
+                .iter()
+                .enumerate()
+                .any(|(l, &sum)| self.reaches(l, sum));
+            if !any {
+                g.feats.truncate(at);
+            }
+            kept.push(Kept {
+                feats: (at, g.feats.len()),
+                tokens: (first, end),
+            });
+        }
+        Scores {
+            rows: self,
+            labels,
+            sums,
+            kept,
+            feats: g.feats,
+        }
+    }
+
+    fn add_bucket(&self, acc: &mut [i32; ROW], bucket: u32) {
+        for (a, &w) in acc.iter_mut().zip(&self.rows[bucket as usize].0) {
+            *a += i32::from(w);
+        }
+    }
+
     fn weight(&self, src: Src, label: usize) -> i32 {
         match src {
-            Src::Bucket(hash) => i32::from(self.row(hash)[label]),
+            Src::Bucket(b) => i32::from(self.rows[b as usize].0[label]),
             Src::Word(i) => i32::from(self.words.rows[i as usize].0[label]),
         }
     }
@@ -505,18 +690,13 @@ impl Rows {
     /// feature's weight is shared among the tokens it covers. Counted in whole integers (half
     /// weights: a feature covers one token or two), so a frequent word's summed row and its
     /// features one by one give the same run.
-    fn narrow(
-        &self,
-        feats: &[(Src, (usize, usize))],
-        label: usize,
-        first: usize,
-        end: usize,
-    ) -> (usize, usize) {
+    fn narrow(&self, feats: &[Feat], label: usize, first: usize, end: usize) -> (usize, usize) {
         if end <= first {
             return (first, end);
         }
         let mut halves = vec![0i32; end - first];
         for &(src, (a, b)) in feats {
+            let (a, b) = (a as usize, b as usize);
             if b <= a {
                 continue;
             }
@@ -692,8 +872,10 @@ impl LexIds {
 /// each feature's weights as it goes and keeps no list (the list cost as much as the scoring).
 pub struct Featurizer<'d, 't> {
     doc: &'d Document<'t>,
-    /// Lexicon hits per sentence, as (lexicon, group) pairs.
-    per_sentence: Vec<Vec<(u16, u16)>>,
+    /// Lexicon hits per sentence, as (lexicon, group) pairs: sentence `si`'s are
+    /// `hit_pairs[hit_off[si]..hit_off[si + 1]]` (one list for the draft, not one a sentence).
+    hit_pairs: Vec<(u16, u16)>,
+    hit_off: Vec<u32>,
     /// The lexicons that hit anywhere in the draft.
     anywhere: Vec<u16>,
     lex: Cow<'d, [LexHashes]>,
@@ -714,24 +896,37 @@ impl<'d, 't> Featurizer<'d, 't> {
 
     fn build(doc: &'d Document<'t>, hits: &Hits, lex: Cow<'d, [LexHashes]>) -> Self {
         let n = doc.sentences().len();
-        let mut per_sentence: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n];
         let mut anywhere: Vec<u16> = Vec::new();
         // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
-        // claim of the user's own, which the rules use as filters.
-        for li in 0..lex.len() {
-            let Ok(li) = u16::try_from(li) else { continue };
+        // claim of the user's own, which the rules use as filters. Counted first, then placed,
+        // each sentence's pairs in lexicon order and each lexicon's in text order.
+        let lexicons = || (0..lex.len()).filter_map(|li| u16::try_from(li).ok());
+        let mut hit_off = vec![0u32; n + 1];
+        for li in lexicons() {
             for h in hits.of(li) {
-                if let Some(v) = per_sentence.get_mut(h.sentence) {
-                    v.push((li, h.group));
+                if h.sentence < n {
+                    hit_off[h.sentence + 1] += 1;
                 }
                 if !anywhere.contains(&li) {
                     anywhere.push(li);
                 }
             }
         }
+        for si in 0..n {
+            hit_off[si + 1] += hit_off[si];
+        }
+        let mut hit_pairs = vec![(0u16, 0u16); hit_off[n] as usize];
+        let mut fill = hit_off.clone();
+        for li in lexicons() {
+            for h in hits.of(li).iter().filter(|h| h.sentence < n) {
+                hit_pairs[fill[h.sentence] as usize] = (li, h.group);
+                fill[h.sentence] += 1;
+            }
+        }
         Featurizer {
             doc,
-            per_sentence,
+            hit_pairs,
+            hit_off,
             anywhere,
             lex,
             words: doc.word_count(),
@@ -740,12 +935,17 @@ impl<'d, 't> Featurizer<'d, 't> {
 
     /// How many sentences the draft has.
     pub fn len(&self) -> usize {
-        self.per_sentence.len()
+        self.hit_off.len() - 1
     }
 
     /// Whether the draft has no sentence.
     pub fn is_empty(&self) -> bool {
-        self.per_sentence.is_empty()
+        self.len() == 0
+    }
+
+    /// The (lexicon, group) pairs of the hits in sentence `si`.
+    fn per_sentence(&self, si: usize) -> &[(u16, u16)] {
+        &self.hit_pairs[self.hit_off[si] as usize..self.hit_off[si + 1] as usize]
     }
 
     /// Sentence `si`'s span and token range.
@@ -838,17 +1038,17 @@ impl<'d, 't> Featurizer<'d, 't> {
         }
         // The engine's own signals.
         let lex = |li: u16, ns: usize| self.lex[usize::from(li)][ns];
-        for &(li, g) in &self.per_sentence[si] {
+        for &(li, g) in self.per_sentence(si) {
             push!(lex(li, 0), (0, 0));
             push!(lex(li, 1).byte(b'/').bytes(&g.to_le_bytes()), (0, 0));
         }
         if si > 0 {
-            for &(li, _) in &self.per_sentence[si - 1] {
+            for &(li, _) in self.per_sentence(si - 1) {
                 push!(lex(li, 2), (0, 0));
             }
         }
         if si + 1 < n {
-            for &(li, _) in &self.per_sentence[si + 1] {
+            for &(li, _) in self.per_sentence(si + 1) {
                 push!(lex(li, 3), (0, 0));
             }
         }
@@ -1002,6 +1202,33 @@ mod tests {
         assert_eq!(Model::decode(&bytes).unwrap(), m);
         assert!(Model::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Model::decode(b"nope").is_err());
+    }
+
+    /// The integer cut is a shortcut, never a change: for every label of the compiled-in model
+    /// and every sum from far below its threshold to far above it, it decides as the
+    /// probability does.
+    #[test]
+    fn the_cuts_decide_as_the_probabilities_do() {
+        let Some(model) = Model::embedded().unwrap() else {
+            return;
+        };
+        let rows = model.rows();
+        let mut shortcuts = 0;
+        for (l, &(bias, scale, threshold)) in rows.base.iter().enumerate() {
+            let cut = rows.cuts[l];
+            if cut.lo != i32::MIN {
+                shortcuts += 1;
+            }
+            for sum in -30_000..30_000 {
+                let by_prob = sigmoid(bias + sum as f32 * scale) >= threshold;
+                assert_eq!(rows.reaches(l, sum), by_prob, "label {l}, sum {sum}");
+            }
+        }
+        assert_eq!(
+            shortcuts,
+            rows.base.len(),
+            "a label fell back to the probability"
+        );
     }
 
     #[test]

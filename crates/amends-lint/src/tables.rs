@@ -40,7 +40,7 @@ pub struct Tables<'b> {
     /// node's outputs: 16 bytes a node as [`Node`] lays them out, read in place from the
     /// blob. (A copy on the heap doubled the trie's memory, 7.5 MB, and the peak memory of a
     /// cold check went over its 30 MB target.)
-    nodes: &'b [u8],
+    nodes: &'b [[u8; 16]],
     out: Vec<u32>,
     /// The root's child for each byte (0: none), so the first step is one load.
     root: Vec<u32>,
@@ -90,13 +90,15 @@ impl<'a> Reader<'a> {
         let n = self.u32()? as usize;
         Ok(self.take(n)?.to_vec())
     }
-    fn nodes(&mut self) -> Result<&'a [u8], String> {
+    /// The trie's nodes, 16 bytes each: as fixed-size records, so that reading one checks
+    /// one index, not a range and then each field.
+    fn nodes(&mut self) -> Result<&'a [[u8; 16]], String> {
         let n = self.u32()? as usize;
-        let bytes = self.take(n)?;
-        if !n.is_multiple_of(16) {
+        let (nodes, rest) = self.take(n)?.as_chunks::<16>();
+        if !rest.is_empty() {
             return Err("the phrase tables are inconsistent (nodes)".into());
         }
-        Ok(bytes)
+        Ok(nodes)
     }
 }
 
@@ -154,7 +156,7 @@ impl<'b> Tables<'b> {
         }
         // What keeps every step of the walk in range: each node's children lie after the root
         // and inside the trie, its outputs inside `out`, and the classes fit the bits.
-        let nodes = (t.nodes.len() / 16).saturating_sub(1);
+        let nodes = t.nodes.len().saturating_sub(1);
         let trie_ok = t.class.len() == 256
             && t.class.iter().all(|&c| c < 64 || c == NO_CLASS)
             && nodes > 0
@@ -184,7 +186,7 @@ impl<'b> Tables<'b> {
     /// Node `i`, read from the blob.
     #[inline]
     fn node(&self, i: usize) -> Node {
-        let c = &self.nodes[16 * i..16 * i + 16];
+        let c = &self.nodes[i];
         Node {
             bits: u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
             child: u32::from_le_bytes([c[8], c[9], c[10], c[11]]),
@@ -192,10 +194,22 @@ impl<'b> Tables<'b> {
         }
     }
 
+    /// Where the outputs of node `i` start (those of node `i - 1` end there).
+    #[inline]
+    fn out_start(&self, i: usize) -> u32 {
+        let c = &self.nodes[i];
+        u32::from_le_bytes([c[12], c[13], c[14], c[15]])
+    }
+
     /// The child of `node` for byte `b`, or 0 (the root, never a child) when it has none.
     #[inline]
     fn child(&self, node: usize, b: u8) -> usize {
-        let n = self.node(node);
+        self.child_of(self.node(node), b)
+    }
+
+    /// [`Self::child`] of a node already read.
+    #[inline]
+    fn child_of(&self, n: Node, b: u8) -> usize {
         let c = self.class[usize::from(b)];
         if c == NO_CLASS {
             return 0;
@@ -254,15 +268,19 @@ impl<'b> Tables<'b> {
         let mut at = start + 1;
         let mut spaces = usize::from(b == b' ');
         while node != 0 {
-            let (lo, hi) = (self.node(node).out, self.node(node + 1).out);
-            for &p in &self.out[lo as usize..hi as usize] {
-                f(p, at, spaces);
+            // The node is read once, for its outputs and its child both.
+            let n = self.node(node);
+            let hi = self.out_start(node + 1);
+            if hi > n.out {
+                for &p in &self.out[n.out as usize..hi as usize] {
+                    f(p, at, spaces);
+                }
             }
             let Some(&b) = text.get(at) else {
                 return;
             };
             spaces += usize::from(b == b' ');
-            node = self.child(node, b);
+            node = self.child_of(n, b);
             at += 1;
         }
     }
