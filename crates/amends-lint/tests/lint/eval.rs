@@ -532,6 +532,22 @@ fn crisis_and_threats_on_the_fifth_round_blind_probes() {
     );
 }
 
+/// The seventh safety round's blind probes (issue 11): 278 lines in 24 kinds by a new writer
+/// who saw neither the lexicons, nor any probe file, nor the training lines of `corpus/crisis/`,
+/// 152 of crisis, threats or both and 126 hard negatives; a second reader, given the texts
+/// alone, labelled every line the same. Committed before round 7's changes were merged and
+/// measured after them, once: 0.803 (122/152) with 16 false alarms, where round 6's coach gave
+/// 0.789 (120/152) with 16 (per kind in the crate README). Under the issue's bar (0.95, 5%).
+/// Now seen, so a floor, not a measure.
+#[test]
+fn crisis_and_threats_on_the_seventh_round_blind_probes() {
+    probe_floors(
+        "crisis-r6-blind.jsonl (measured once, not tuned on)",
+        include_str!("../eval/crisis-r6-blind.jsonl"),
+        (0.80, 16),
+    );
+}
+
 /// Measures a probe file and fails under its floors: (least recall, most false alarms).
 fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
     let m = measure_probes(name, text);
