@@ -4,9 +4,14 @@
 
 use amends_app::{App, AppError, CaseSummary};
 use amends_core::{Bounds, Channel, Direction, DraftKind, EventData, Passive, Signal};
+use jiff::Timestamp;
 use proptest::prelude::*;
 
 use crate::{day, fails_saying, fixture};
+
+#[path = "../../../amends-core/tests/plan/stops_oracle.rs"]
+mod stops_oracle;
+use stops_oracle::stops_in_force;
 
 /// What a use case aimed at them answered.
 fn refused<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
@@ -225,40 +230,13 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The stops the history holds that no invitation meeting their condition has lifted; written
-/// from the issue's decisions, independently of the core's table.
-async fn stop_in_force(app: &App, case: &CaseSummary) -> Option<String> {
+/// The first stop the history holds at `now`, by issue 12's oracle, which amends-core's plan
+/// tests share: written from the issue's decisions, independently of the core's table.
+async fn stop_in_force(app: &App, case: &CaseSummary, now: Timestamp) -> Option<String> {
     let h = app.history(case).await.unwrap();
-    let invites: Vec<_> = h
-        .iter()
-        .filter_map(|e| match &e.data {
-            EventData::Invitation {
-                unblocked,
-                partner_ended,
-                ..
-            } => Some((e.at, *unblocked, *partner_ended)),
-            _ => None,
-        })
-        .collect();
-    for e in &h {
-        let EventData::Signal { signal, .. } = &e.data else {
-            continue;
-        };
-        let lifted = |need: fn(bool, bool) -> bool| {
-            invites.iter().any(|&(at, u, p)| at > e.at && need(u, p))
-        };
-        let holds = match signal {
-            Signal::ProtectiveOrder => true,
-            Signal::Declined | Signal::AskedNoContact => !lifted(|_, _| true),
-            Signal::Blocked => !lifted(|u, _| u),
-            Signal::NewPartner => !lifted(|_, p| p),
-            _ => false,
-        };
-        if holds {
-            return Some(signal.to_string());
-        }
-    }
-    None
+    stops_in_force(&h, now)
+        .first()
+        .map(|s| format!("{} since {}", s.what, s.since))
 }
 
 proptest! {
@@ -289,7 +267,7 @@ proptest! {
                     Op::Amends => app.amends_add(case, "x", Bounds::OK, at, now).await.map(drop),
                     Op::Gesture => app.gesture_add(case, "x", 2.0, None, at, now).await.map(drop),
                 };
-                if let Some(stop) = stop_in_force(app, case).await {
+                if let Some(stop) = stop_in_force(app, case, now).await {
                     assert_all_refused(app, case, d + 0.5, &stop).await;
                 }
             }

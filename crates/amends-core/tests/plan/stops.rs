@@ -278,67 +278,18 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The oracle: the stops recorded up to `now` that no qualifying invitation has lifted.
+/// The oracle's stops at day `now`, said with the day each was recorded.
 fn stops_in_force(h: &History, now: f64) -> Vec<String> {
-    let t_now = day(now);
-    let superseded = |id: &str| h.events.iter().any(|x| x.supersedes.as_deref() == Some(id));
-    let invitations: Vec<_> = h
-        .events
-        .iter()
-        .filter(|e| e.at <= t_now && !superseded(&e.id))
-        .filter_map(|e| match &e.data {
-            EventData::Invitation {
-                unblocked,
-                partner_ended,
-                ..
-            } => Some((e.at, *unblocked, *partner_ended)),
-            _ => None,
+    crate::stops_oracle::stops_in_force(&h.events, day(now))
+        .into_iter()
+        .map(|s| {
+            format!(
+                "{} on day {:.1}",
+                s.what,
+                (s.since - crate::t0()).as_secs_f64() / 86_400.0
+            )
         })
-        .collect();
-    let invited_after = |t, need: fn(bool, bool) -> bool| {
-        invitations.iter().any(|&(at, u, p)| at > t && need(u, p))
-    };
-    let mut out = Vec::new();
-    for e in h.events.iter().filter(|e| e.at <= t_now) {
-        let stop = match &e.data {
-            // A "no" counts even when it was corrected (SAFE-1).
-            EventData::Signal { signal, .. } => match signal {
-                Signal::ProtectiveOrder => Some(("order", None)),
-                Signal::Declined | Signal::AskedNoContact => {
-                    Some(("no", Some((|_, _| true) as fn(bool, bool) -> bool)))
-                }
-                Signal::Blocked => Some(("blocked", Some((|u, _| u) as fn(bool, bool) -> bool))),
-                Signal::NewPartner if !superseded(&e.id) => {
-                    Some(("partner", Some((|_, p| p) as fn(bool, bool) -> bool)))
-                }
-                _ => None,
-            },
-            EventData::Assessment {
-                form: FormId::Walkaway,
-                answers,
-            } if !superseded(&e.id) => {
-                if answers.get("their_answer").and_then(Answer::as_text) == Some("declined") {
-                    Some((
-                        "walk-away no",
-                        Some((|_, _| true) as fn(bool, bool) -> bool),
-                    ))
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        };
-        if let Some((what, lift)) = stop {
-            let lifted = lift.is_some_and(|need| invited_after(e.at, need));
-            if !lifted {
-                out.push(format!(
-                    "{what} on day {:.1}",
-                    (e.at - crate::t0()).as_secs_f64() / 86_400.0
-                ));
-            }
-        }
-    }
-    out
+        .collect()
 }
 
 proptest! {
