@@ -83,7 +83,7 @@ pub async fn moment(
     now: Timestamp,
 ) -> Result<Option<Timestamp>> {
     let Some(m) = m else { return Ok(None) };
-    let tz = app.time_zone().await?;
+    let tz = app.time_zone().await;
     method::parse_moment(&m.0, &tz, now)
         .map(Some)
         .map_err(blame(field))
@@ -797,7 +797,7 @@ pub struct SettingsState {
 
 impl SettingsState {
     pub async fn read(app: &App, case: Option<&CaseSummary>, now: Timestamp) -> Result<Self> {
-        let tz = app.time_zone().await?;
+        let tz = app.time_zone().await;
         let plan = match case {
             Some(case) => Some(app.plan(case, now).await?),
             None => None,
@@ -1029,7 +1029,7 @@ impl StatusQuery {
     ) -> Result<amends_core::Plan> {
         let at = match &self.at {
             // "today" is now, "yesterday" its end, a later date the end of that day.
-            Some(m) => crate::parse_at(&m.0, &app.time_zone().await?, now).map_err(blame("at"))?,
+            Some(m) => crate::parse_at(&m.0, &app.time_zone().await, now).map_err(blame("at"))?,
             None => now,
         };
         app.plan(case, at).await

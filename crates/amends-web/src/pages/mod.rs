@@ -114,7 +114,7 @@ impl Ctx {
         page.unlocked = true;
         page.demo = self.demo;
         page.case_name = self.case.as_ref().map(|c| c.name.clone());
-        page.tz = self.frame.tz.clone();
+        page.tz = self.frame.zone.tz.clone();
         page.crisis = self.frame.safety.crisis;
         page.threat = self.frame.safety.threat;
         page.safety_plan = self.frame.plan_in_front().cloned();
@@ -131,11 +131,12 @@ impl Ctx {
             .ok_or_else(|| Redirect::to("/cases?first=1").into_response())
     }
 
-    /// The current case read once, with its plan as of now, or the page that says why not.
+    /// The current case read once, with its plan as of now in the frame's zone (read once per
+    /// request), or the page that says why not.
     pub async fn snapshot(&self) -> Result<CaseSnapshot, Response> {
         let case = self.need_case()?;
         self.app
-            .snapshot(&case, Timestamp::now())
+            .snapshot_in(&case, Timestamp::now(), self.frame.zone.tz.clone())
             .await
             .map_err(|e| self.error(&e))
     }

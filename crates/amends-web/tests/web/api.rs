@@ -2073,19 +2073,14 @@ async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
             .await
             .status_is(StatusCode::CREATED);
     }
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(c.data_dir().join("amends.db"))
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::query("DROP TRIGGER events_are_append_only_delete")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    c.behind_amends_back(&[
+        ("DROP TRIGGER events_are_append_only_delete", None),
+        (
+            "DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)",
+            None,
+        ),
+    ])
+    .await;
 
     let plan = c
         .api_get("/api/v1/status")
