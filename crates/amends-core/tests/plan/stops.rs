@@ -12,6 +12,7 @@ use amends_core::{
 };
 use proptest::prelude::*;
 
+use crate::stops_oracle::{STOP_SIGNALS, Theirs, theirs};
 use crate::{History, day, methods, outreach};
 
 /// Everything aimed at them is closed, and nothing counts down.
@@ -132,13 +133,7 @@ fn side_door_1_a_like_or_any_contact_they_start_never_lifts_a_no() {
 
 #[test]
 fn side_door_2_promises_are_refused_under_every_stop_and_never_due_in_the_calendar() {
-    for stop in [
-        Signal::Declined,
-        Signal::AskedNoContact,
-        Signal::Blocked,
-        Signal::NewPartner,
-        Signal::ProtectiveOrder,
-    ] {
+    for stop in STOP_SIGNALS {
         let mut h = engaged();
         assert!(h.plan(44.0).promises.can_add);
         h.signal(50.0, stop);
@@ -243,11 +238,7 @@ fn c3_the_long_letter_is_sendable_only_after_they_ask_for_an_explanation() {
 #[derive(Clone, Debug)]
 enum Op {
     Out(Channel),
-    In(Channel),
-    Passive(Passive),
-    Signal(Signal),
-    /// An invitation with (unblocked, partner ended).
-    Invite(bool, bool),
+    Theirs(Theirs),
     WalkawayNo,
     WalkawayMovedOn,
     Habit,
@@ -262,10 +253,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => proptest::sample::select(Channel::ALL.to_vec()).prop_map(Op::Out),
-        3 => proptest::sample::select(Channel::ALL.to_vec()).prop_map(Op::In),
-        2 => proptest::sample::select(Passive::ALL.to_vec()).prop_map(Op::Passive),
-        5 => proptest::sample::select(Signal::ALL.to_vec()).prop_map(Op::Signal),
-        2 => (any::<bool>(), any::<bool>()).prop_map(|(u, p)| Op::Invite(u, p)),
+        12 => theirs().prop_map(Op::Theirs),
         1 => Just(Op::WalkawayNo),
         1 => Just(Op::WalkawayMovedOn),
         2 => Just(Op::Habit),
@@ -308,10 +296,10 @@ proptest! {
             d += gap;
             match op {
                 Op::Out(channel) => { h.add(d, EventData::Contact { dir: Direction::Out, channel, note: None }); }
-                Op::In(channel) => { h.add(d, EventData::Contact { dir: Direction::In, channel, note: None }); }
-                Op::Passive(what) => { h.passive(d, what); }
-                Op::Signal(s) => { h.signal(d, s); }
-                Op::Invite(u, p) => { h.invite(d, u, p); }
+                Op::Theirs(Theirs::In(channel)) => { h.add(d, EventData::Contact { dir: Direction::In, channel, note: None }); }
+                Op::Theirs(Theirs::Passive(what)) => { h.passive(d, what); }
+                Op::Theirs(Theirs::Signal(s)) => { h.signal(d, s); }
+                Op::Theirs(Theirs::Invite(u, p)) => { h.invite(d, u, p); }
                 Op::WalkawayNo => { h.add(d, walkaway("declined", "no")); }
                 Op::WalkawayMovedOn => { h.add(d, walkaway("none", "yes")); }
                 Op::Habit => { h.sleep(d); }

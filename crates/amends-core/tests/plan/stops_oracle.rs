@@ -5,10 +5,45 @@
 //! protective order never lifts.
 //!
 //! One definition for two test binaries: the plan's property test here, and amends-app's use
-//! cases on a real store, which includes this file with `#[path]` (issue 13).
+//! cases on a real store, which includes this file with `#[path]` (issue 13). Both generate what
+//! the other person does ([`Theirs`]) the same way, and add what the user does on their side.
 
-use amends_core::{Answer, Event, EventData, FormId, Signal};
+use amends_core::{Answer, Channel, Event, EventData, FormId, Passive, Signal};
 use jiff::Timestamp;
+use proptest::prelude::*;
+
+/// The signals that are stops by the issue's decisions: a "no", a no-contact request, a block,
+/// a new partner (each lifted by an invitation that meets its condition) and a protective order
+/// (never lifted). [`stops_in_force`] classifies the same ones.
+pub const STOP_SIGNALS: [Signal; 5] = [
+    Signal::Declined,
+    Signal::AskedNoContact,
+    Signal::Blocked,
+    Signal::NewPartner,
+    Signal::ProtectiveOrder,
+];
+
+/// What the other person does in a generated story: what starts a stop and what may lift one.
+#[derive(Clone, Debug)]
+pub enum Theirs {
+    /// They got in touch, by this channel.
+    In(Channel),
+    /// A passive sign (a like, a view): never a lift.
+    Passive(Passive),
+    Signal(Signal),
+    /// An invitation with (unblocked, partner ended).
+    Invite(bool, bool),
+}
+
+/// [`Theirs`], weighted towards signals, the stops' source.
+pub fn theirs() -> impl Strategy<Value = Theirs> {
+    prop_oneof![
+        3 => proptest::sample::select(Channel::ALL.to_vec()).prop_map(Theirs::In),
+        2 => proptest::sample::select(Passive::ALL.to_vec()).prop_map(Theirs::Passive),
+        5 => proptest::sample::select(Signal::ALL.to_vec()).prop_map(Theirs::Signal),
+        2 => (any::<bool>(), any::<bool>()).prop_map(|(u, p)| Theirs::Invite(u, p)),
+    ]
+}
 
 /// A stop in force: what it is, and when it was recorded.
 #[derive(Debug)]
