@@ -20,6 +20,7 @@ pub mod workbook;
 
 use std::sync::Arc;
 
+use amends_app::command::{Command, LoggedAt};
 use amends_app::records::Records;
 use amends_app::views::Frame;
 use amends_app::{App, AppError, CaseSnapshot, CaseSummary};
@@ -276,12 +277,21 @@ where
     raw.unwrap_or("").parse()
 }
 
+/// A form's "when it happened" for a typed command: left empty, it is now.
+pub fn logged_at(raw: Option<&str>) -> Option<LoggedAt> {
+    given(raw).map(|s| LoggedAt(s.to_string()))
+}
+
+/// A form field with something in it (a browser sends an empty one as "").
+fn given(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
 impl Ctx {
     /// When a form says something happened (now when left empty), and now.
     pub async fn when(&self, raw: Option<&str>) -> Step<(Timestamp, Timestamp)> {
         let now = Timestamp::now();
-        let raw = raw.map(str::trim).filter(|s| !s.is_empty());
-        let at = self.app.when(raw, now).await;
+        let at = self.app.when(given(raw), now).await;
         Ok((at.map_err(|e| crate::views::sentence(&e))?, now))
     }
 
@@ -299,9 +309,35 @@ impl Ctx {
             let (at, now) = self.when(at).await?;
             act(case, at, now).await
         };
-        match done.await {
-            Ok(r) | Err(Stop::Answer(r)) => r,
-            Err(Stop::Problem(p)) => again(p).await.into_response(),
-        }
+        answer(done.await, again).await
+    }
+
+    /// A form mapped to one of the app's typed use cases ([`Command`], as the API and the CLI
+    /// take them, issue 13), run on the current case now: the command reads its own `at`, so
+    /// the page only maps fields. `done` answers with what it recorded; a problem (the mapping's
+    /// or the use case's) goes to `again`, as in [`Ctx::run`].
+    pub async fn command<C: Command, R: IntoResponse>(
+        &self,
+        command: Result<C, String>,
+        done: impl AsyncFnOnce(C::Output) -> Step<Response>,
+        again: impl AsyncFnOnce(Problem) -> R,
+    ) -> Response {
+        let ran = async {
+            let case = self.need_case()?;
+            let out = command?.run(&self.app, &case, Timestamp::now()).await?;
+            done(out).await
+        };
+        answer(ran.await, again).await
+    }
+}
+
+/// The answer of a form handler: its own, or the page again with the problem it stopped on.
+async fn answer<R: IntoResponse>(
+    step: Step<Response>,
+    again: impl AsyncFnOnce(Problem) -> R,
+) -> Response {
+    match step {
+        Ok(r) | Err(Stop::Answer(r)) => r,
+        Err(Stop::Problem(p)) => again(p).await.into_response(),
     }
 }
