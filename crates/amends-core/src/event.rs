@@ -652,11 +652,7 @@ impl EventData {
             _ => head,
         };
         match self {
-            EventData::Journal { text }
-            | EventData::WorkbookLoss { text }
-            | EventData::WorkbookFailures { text }
-            | EventData::TheirPart { text }
-            | EventData::TheirNeed { text } => text.clone(),
+            EventData::Journal { text } | EventData::TheirNeed { text } => text.clone(),
             EventData::Assessment { form, answers } => {
                 let mut out = Vec::new();
                 for (id, answer) in answers {
@@ -669,54 +665,15 @@ impl EventData {
                 }
                 out.join("\n")
             }
-            EventData::WorkbookAct {
-                act,
-                impact,
-                feelings,
-                their_shoes,
-                times,
-                danger,
-            } => {
-                let mut out = format!(
-                    "What I did: {act}\nHow it affected them: {impact}\nWhat they likely felt: {}\nIn their shoes: {their_shoes}",
-                    feelings.join(", ")
-                );
-                if let Some(t) = times {
-                    out.push_str(&format!("\nHow many times: {t}"));
-                }
-                if !danger.is_empty() {
-                    let d: Vec<&str> = danger.iter().map(|d| d.as_str()).collect();
-                    out.push_str(&format!("\nDangerous harm: {}", d.join(", ")));
-                }
-                out
-            }
-            EventData::WorkbookWhy { act, chain } => {
-                let mut out = String::new();
-                if let Some(a) = act {
-                    out.push_str(&format!("About: {a}\n"));
-                }
-                for (i, why) in chain.iter().enumerate() {
-                    if i > 0 {
-                        out.push('\n');
-                    }
-                    out.push_str(&format!("{}. {why}", i + 1));
-                }
-                out
-            }
-            EventData::WorkbookAgain { answer, note } => {
-                with_note(format!("Could it happen again? {answer}"), note)
-            }
-            EventData::WorkbookRespect { answer, note } => {
-                with_note(format!("Do I respect them? {answer}"), note)
-            }
-            EventData::WorkbookPrevention {
-                behaviour,
-                plan,
-                habit,
-            } => format!(
-                "Behaviour: {behaviour}\nPlan: {plan}{}",
-                if *habit { "\n(tracked as a habit)" } else { "" }
-            ),
+            // Read as the workbook's rows are: its answers under their short labels.
+            EventData::WorkbookAct { .. }
+            | EventData::WorkbookLoss { .. }
+            | EventData::WorkbookWhy { .. }
+            | EventData::WorkbookAgain { .. }
+            | EventData::WorkbookRespect { .. }
+            | EventData::WorkbookPrevention { .. }
+            | EventData::WorkbookFailures { .. }
+            | EventData::TheirPart { .. } => crate::forms::workbook_text(self).unwrap_or_default(),
             EventData::Contact { dir, channel, note } => {
                 let head = match dir {
                     Direction::Out => format!("I contacted them ({channel})"),
