@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::help::{HelpResources, Resource};
-use crate::{App, AppError, CaseSummary, JournalEntry, Logged, Result, method};
+use crate::{App, AppError, CaseSummary, JournalEntry, Logged, Result, ZoneSource, method};
 
 /// A use case run against one case, at `now`.
 pub trait Command {
@@ -789,6 +789,10 @@ pub struct UpdateSettings {
 pub struct SettingsState {
     /// The IANA name; null when the system's zone has none.
     pub time_zone: Option<String>,
+    /// Where `time_zone` came from: `saved`; `system` when none was saved; `unusable` when
+    /// one was saved but can no longer be read, so days are counted in the system's zone
+    /// until it is set again. Tell the user then, as the settings page does (issue 13).
+    pub time_zone_source: ZoneSource,
     pub reminders: Vec<HabitKind>,
     pub gesture_cost_limit: Option<f64>,
     /// Whether this request changed anything.
@@ -797,13 +801,14 @@ pub struct SettingsState {
 
 impl SettingsState {
     pub async fn read(app: &App, case: Option<&CaseSummary>, now: Timestamp) -> Result<Self> {
-        let tz = app.time_zone().await;
+        let zone = app.zone().await;
         let plan = match case {
             Some(case) => Some(app.plan(case, now).await?),
             None => None,
         };
         Ok(SettingsState {
-            time_zone: tz.iana_name().map(str::to_string),
+            time_zone: zone.tz.iana_name().map(str::to_string),
+            time_zone_source: zone.source,
             reminders: plan
                 .as_ref()
                 .map(|p| p.reminders.clone())

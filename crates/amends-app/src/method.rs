@@ -195,8 +195,10 @@ pub struct UserZone {
     pub source: ZoneSource,
 }
 
-/// Where the zone days are counted in came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where the zone days are counted in came from. The API's settings report it, so a client
+/// can ask the user to save an unusable zone again, as the settings page does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum ZoneSource {
     /// The zone the user saved.
     Saved,

@@ -1728,6 +1728,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let settings = c.api_get("/api/v1/settings").await.json();
     s.check("SettingsState", &settings);
     assert_eq!(settings["time_zone"], "UTC");
+    assert_eq!(settings["time_zone_source"], "saved");
     let r = c
         .api_put(
             "/api/v1/settings",
@@ -1739,7 +1740,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     s.check("SettingsState", &settings);
     assert_eq!(
         settings,
-        json!({"time_zone": "Europe/Berlin", "reminders": ["sleep"], "gesture_cost_limit": 20.0, "changed": true})
+        json!({"time_zone": "Europe/Berlin", "time_zone_source": "saved", "reminders": ["sleep"], "gesture_cost_limit": 20.0, "changed": true})
     );
     let r = c
         .api_put("/api/v1/settings", json!({"reminders": ["naps"]}))
@@ -2060,6 +2061,33 @@ async fn a_second_answer_to_a_question_is_a_409() {
             .len(),
         1
     );
+}
+
+/// Issue 13: a saved time zone damaged behind amends' back is reported by GET
+/// /api/v1/settings as the settings page reports it (`time_zone_source` "unusable", days
+/// counted in the system's zone meanwhile), so a client can ask the user to save it again; the
+/// answer stays a 200 and saving the zone mends it.
+#[tokio::test]
+async fn a_damaged_time_zone_is_reported_by_the_settings_api() {
+    let mut c = unlocked().await;
+    let schemas = Schemas::fetch(&mut c).await;
+    let berlin = json!({ "time_zone": "Europe/Berlin" });
+    let saved = c.api_put("/api/v1/settings", berlin.clone()).await.json();
+    assert_eq!(saved["time_zone_source"], "saved");
+    // Bytes that no longer open where the sealed zone was.
+    let garbage = "UPDATE settings SET value = x'00112233445566778899aabbccddeeff' WHERE key = ?";
+    c.behind_amends_back(&[(garbage, Some("time_zone"))]).await;
+    let settings = c
+        .api_get("/api/v1/settings")
+        .await
+        .status_is(StatusCode::OK)
+        .json();
+    schemas.check("SettingsState", &settings);
+    assert_eq!(settings["time_zone_source"], "unusable");
+    assert_ne!(settings["time_zone"], "Europe/Berlin");
+    let mended = c.api_put("/api/v1/settings", berlin).await.json();
+    assert_eq!(mended["time_zone"], "Europe/Berlin");
+    assert_eq!(mended["time_zone_source"], "saved");
 }
 
 /// Issue 14, defects 6 and 9: with a row of the case removed behind amends' back, the API
