@@ -401,6 +401,23 @@ pub struct Event {
 /// The answers to one questionnaire, by question id.
 pub type Answers = BTreeMap<String, Answer>;
 
+/// The kinds of entry the workbook writes ([`crate::forms::workbook_event`]), as a pattern, so
+/// a `match` that treats them alike lists them once and stays exhaustive: a new workbook kind
+/// goes here, and every such `match` then handles it.
+#[macro_export]
+macro_rules! workbook_entry {
+    () => {
+        $crate::EventData::WorkbookAct { .. }
+            | $crate::EventData::WorkbookLoss { .. }
+            | $crate::EventData::WorkbookWhy { .. }
+            | $crate::EventData::WorkbookAgain { .. }
+            | $crate::EventData::WorkbookRespect { .. }
+            | $crate::EventData::WorkbookPrevention { .. }
+            | $crate::EventData::WorkbookFailures { .. }
+            | $crate::EventData::TheirPart { .. }
+    };
+}
+
 /// The payload of an event. The tag is the stored `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -666,14 +683,7 @@ impl EventData {
                 out.join("\n")
             }
             // Read as the workbook's rows are: its answers under their short labels.
-            EventData::WorkbookAct { .. }
-            | EventData::WorkbookLoss { .. }
-            | EventData::WorkbookWhy { .. }
-            | EventData::WorkbookAgain { .. }
-            | EventData::WorkbookRespect { .. }
-            | EventData::WorkbookPrevention { .. }
-            | EventData::WorkbookFailures { .. }
-            | EventData::TheirPart { .. } => crate::forms::workbook_text(self).unwrap_or_default(),
+            crate::workbook_entry!() => crate::forms::workbook_text(self).unwrap_or_default(),
             EventData::Contact { dir, channel, note } => {
                 let head = match dir {
                     Direction::Out => format!("I contacted them ({channel})"),
