@@ -548,21 +548,26 @@ pub struct DraftSaved {
     pub bytes: usize,
 }
 
-impl SaveDraft {
-    pub async fn run(
-        self,
-        app: &App,
-        case: &CaseSummary,
-        kind: DraftKind,
-        now: Timestamp,
-    ) -> Result<DraftSaved> {
-        app.save_working_draft(case, kind, &self.text, now)
+/// A command on one working draft of a case: the kind (from the API's path), and the command
+/// (from the body). With the kind in it, it runs as every other command of a case does.
+#[derive(Clone, Debug)]
+pub struct OnDraft<C> {
+    pub kind: DraftKind,
+    pub command: C,
+}
+
+impl Command for OnDraft<SaveDraft> {
+    type Output = DraftSaved;
+
+    async fn run(self, app: &App, case: &CaseSummary, now: Timestamp) -> Result<DraftSaved> {
+        let (kind, text) = (self.kind, self.command.text);
+        app.save_working_draft(case, kind, &text, now)
             .await
             .map_err(blame("text"))?;
         Ok(DraftSaved {
             kind,
             saved: true,
-            bytes: self.text.len(),
+            bytes: text.len(),
         })
     }
 }
@@ -577,17 +582,14 @@ pub struct MarkSent {
     pub text: Option<String>,
 }
 
-impl MarkSent {
+impl Command for OnDraft<MarkSent> {
+    type Output = Logged;
+
     /// Refused with every reason and the verdict unless the outreach gate is open, the kind is
     /// allowed now and the coach's verdict is not do-not-send (`Refusal::NotSendable`).
-    pub async fn run(
-        self,
-        app: &App,
-        case: &CaseSummary,
-        kind: DraftKind,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let text = match self.text {
+    async fn run(self, app: &App, case: &CaseSummary, now: Timestamp) -> Result<Logged> {
+        let (kind, MarkSent { channel, text }) = (self.kind, self.command);
+        let text = match text {
             Some(t) => t,
             None => app.working_draft(case, kind).await?,
         };
@@ -597,7 +599,7 @@ impl MarkSent {
                 "there is nothing to mark as sent: the draft is empty".into(),
             ));
         }
-        app.mark_sent(case, kind, self.channel, &text, now).await
+        app.mark_sent(case, kind, channel, &text, now).await
     }
 }
 
