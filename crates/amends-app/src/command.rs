@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::help::{HelpResources, Resource};
-use crate::{App, AppError, CaseSummary, JournalEntry, Logged, Result, method};
+use crate::{App, AppError, CaseSummary, JournalEntry, Logged, Result, ZoneSource, method};
 
 /// A use case run against one case, at `now`.
 pub trait Command {
@@ -83,7 +83,7 @@ pub async fn moment(
     now: Timestamp,
 ) -> Result<Option<Timestamp>> {
     let Some(m) = m else { return Ok(None) };
-    let tz = app.time_zone().await?;
+    let tz = app.time_zone().await;
     method::parse_moment(&m.0, &tz, now)
         .map(Some)
         .map_err(blame(field))
@@ -548,21 +548,26 @@ pub struct DraftSaved {
     pub bytes: usize,
 }
 
-impl SaveDraft {
-    pub async fn run(
-        self,
-        app: &App,
-        case: &CaseSummary,
-        kind: DraftKind,
-        now: Timestamp,
-    ) -> Result<DraftSaved> {
-        app.save_working_draft(case, kind, &self.text, now)
+/// A command on one working draft of a case: the kind (from the API's path), and the command
+/// (from the body). With the kind in it, it runs as every other command of a case does.
+#[derive(Clone, Debug)]
+pub struct OnDraft<C> {
+    pub kind: DraftKind,
+    pub command: C,
+}
+
+impl Command for OnDraft<SaveDraft> {
+    type Output = DraftSaved;
+
+    async fn run(self, app: &App, case: &CaseSummary, now: Timestamp) -> Result<DraftSaved> {
+        let (kind, text) = (self.kind, self.command.text);
+        app.save_working_draft(case, kind, &text, now)
             .await
             .map_err(blame("text"))?;
         Ok(DraftSaved {
             kind,
             saved: true,
-            bytes: self.text.len(),
+            bytes: text.len(),
         })
     }
 }
@@ -577,17 +582,14 @@ pub struct MarkSent {
     pub text: Option<String>,
 }
 
-impl MarkSent {
+impl Command for OnDraft<MarkSent> {
+    type Output = Logged;
+
     /// Refused with every reason and the verdict unless the outreach gate is open, the kind is
     /// allowed now and the coach's verdict is not do-not-send (`Refusal::NotSendable`).
-    pub async fn run(
-        self,
-        app: &App,
-        case: &CaseSummary,
-        kind: DraftKind,
-        now: Timestamp,
-    ) -> Result<Logged> {
-        let text = match self.text {
+    async fn run(self, app: &App, case: &CaseSummary, now: Timestamp) -> Result<Logged> {
+        let (kind, MarkSent { channel, text }) = (self.kind, self.command);
+        let text = match text {
             Some(t) => t,
             None => app.working_draft(case, kind).await?,
         };
@@ -597,7 +599,7 @@ impl MarkSent {
                 "there is nothing to mark as sent: the draft is empty".into(),
             ));
         }
-        app.mark_sent(case, kind, self.channel, &text, now).await
+        app.mark_sent(case, kind, channel, &text, now).await
     }
 }
 
@@ -789,6 +791,10 @@ pub struct UpdateSettings {
 pub struct SettingsState {
     /// The IANA name; null when the system's zone has none.
     pub time_zone: Option<String>,
+    /// Where `time_zone` came from: `saved`; `system` when none was saved; `unusable` when
+    /// one was saved but can no longer be read, so days are counted in the system's zone
+    /// until it is set again. Tell the user then, as the settings page does (issue 13).
+    pub time_zone_source: ZoneSource,
     pub reminders: Vec<HabitKind>,
     pub gesture_cost_limit: Option<f64>,
     /// Whether this request changed anything.
@@ -797,13 +803,14 @@ pub struct SettingsState {
 
 impl SettingsState {
     pub async fn read(app: &App, case: Option<&CaseSummary>, now: Timestamp) -> Result<Self> {
-        let tz = app.time_zone().await?;
+        let zone = app.zone().await;
         let plan = match case {
             Some(case) => Some(app.plan(case, now).await?),
             None => None,
         };
         Ok(SettingsState {
-            time_zone: tz.iana_name().map(str::to_string),
+            time_zone: zone.tz.iana_name().map(str::to_string),
+            time_zone_source: zone.source,
             reminders: plan
                 .as_ref()
                 .map(|p| p.reminders.clone())
@@ -1029,7 +1036,7 @@ impl StatusQuery {
     ) -> Result<amends_core::Plan> {
         let at = match &self.at {
             // "today" is now, "yesterday" its end, a later date the end of that day.
-            Some(m) => crate::parse_at(&m.0, &app.time_zone().await?, now).map_err(blame("at"))?,
+            Some(m) => crate::parse_at(&m.0, &app.time_zone().await, now).map_err(blame("at"))?,
             None => now,
         };
         app.plan(case, at).await

@@ -118,14 +118,7 @@ fn content(history: &[Event], old: &Event, data: EventData, at: Timestamp) -> Re
         }
         // The workbook's kinds pass their section's checks (DMG-1's vague acts, the why-chain's
         // two links ...) on the answers they would have been written from.
-        EventData::WorkbookAct { .. }
-        | EventData::WorkbookLoss { .. }
-        | EventData::WorkbookWhy { .. }
-        | EventData::WorkbookAgain { .. }
-        | EventData::WorkbookRespect { .. }
-        | EventData::WorkbookPrevention { .. }
-        | EventData::WorkbookFailures { .. }
-        | EventData::TheirPart { .. } => {
+        amends_core::workbook_entry!() => {
             let Some((section, answers)) = forms::workbook_answers(&data) else {
                 return Err(AppError::invalid(format!(
                     "entry {} cannot be read back as workbook answers",

@@ -40,7 +40,8 @@ pub use error::{AppError, ErrorClass, Refusal, reason_line};
 pub use export::ExportFormat;
 pub use json::parse_json_strict;
 pub use method::{
-    CaseSnapshot, Logged, answer_from_input, answers_from_document, answers_from_fields, parse_at,
+    CaseSnapshot, Logged, UserZone, ZoneSource, answer_from_input, answers_from_document,
+    answers_from_fields, parse_at,
 };
 pub use paths::{DATA_DIR_ENV, resolve_data_dir};
 pub use text::{MAX_TEXT_BYTES, printable, text_from_bytes};
@@ -601,7 +602,7 @@ impl App {
             &cases,
             local_help.as_deref(),
             now,
-            &self.time_zone().await?,
+            &self.time_zone().await,
         )
     }
 }

@@ -185,18 +185,53 @@ impl CaseSnapshot {
     }
 }
 
-/// The time zone a saved setting names; the system's when none was saved.
-pub(crate) fn zone_of(saved: Option<Vec<u8>>) -> Result<TimeZone> {
-    let Some(bytes) = saved else {
-        return Ok(TimeZone::system());
-    };
-    let name = String::from_utf8_lossy(&bytes).to_string();
-    TimeZone::get(&name).map_err(|e| {
-        AppError::invalid(format!(
-            "the saved time zone {name:?} is not known here ({e}); set your time zone again in \
-             the settings"
-        ))
-    })
+/// The user's time zone as read from the store (issue 13): the one reading every page frame,
+/// plan, `--at`, due date and the settings use, so they all count days in the same zone.
+#[derive(Clone, Debug)]
+pub struct UserZone {
+    /// The zone days are counted in: the saved one, else the system's.
+    pub tz: TimeZone,
+    /// Where `tz` came from.
+    pub source: ZoneSource,
+}
+
+/// Where the zone days are counted in came from. The API's settings report it, so a client
+/// can ask the user to save an unusable zone again, as the settings page does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZoneSource {
+    /// The zone the user saved.
+    Saved,
+    /// None was saved: the system's.
+    System,
+    /// One was saved but cannot be used (the setting no longer opens, or this build's
+    /// time-zone database does not know the name): the system's until the user sets theirs
+    /// again. Nothing is refused for it, so no page, and no crisis help (SAFE-3), is lost to a
+    /// damaged setting; the settings page says so, so the user can fix it.
+    Unusable,
+}
+
+impl UserZone {
+    /// The one behaviour for a saved zone, whatever reads it: see [`ZoneSource`].
+    pub(crate) fn of(saved: amends_store::Result<Option<Vec<u8>>>) -> UserZone {
+        let (tz, source) = match saved {
+            Ok(None) => (None, ZoneSource::System),
+            Ok(Some(bytes)) => match std::str::from_utf8(&bytes).map(TimeZone::get) {
+                Ok(Ok(tz)) => (Some(tz), ZoneSource::Saved),
+                _ => (None, ZoneSource::Unusable),
+            },
+            Err(_) => (None, ZoneSource::Unusable),
+        };
+        UserZone {
+            tz: tz.unwrap_or_else(TimeZone::system),
+            source,
+        }
+    }
+
+    /// Whether a saved zone could not be used (the settings page asks to set it again).
+    pub fn unusable(&self) -> bool {
+        self.source == ZoneSource::Unusable
+    }
 }
 
 /// How late a self-work entry may be logged (RC-1).
@@ -404,9 +439,15 @@ macro_rules! log_use_cases {
 pub(crate) use log_use_cases;
 
 impl App {
-    /// The user's time zone: the sealed setting, else the system's.
-    pub async fn time_zone(&self) -> Result<TimeZone> {
-        zone_of(self.store.setting(&self.vault, TIME_ZONE_KEY).await?)
+    /// The user's time zone as read now, with where it came from ([`UserZone`]).
+    pub async fn zone(&self) -> UserZone {
+        UserZone::of(self.store.setting(&self.vault, TIME_ZONE_KEY).await)
+    }
+
+    /// The zone days are counted in: the sealed setting, else the system's (see
+    /// [`ZoneSource`] for a saved one that cannot be used).
+    pub async fn time_zone(&self) -> TimeZone {
+        self.zone().await.tz
     }
 
     /// Saves the user's time zone, by IANA name (`Europe/Berlin`).
@@ -428,7 +469,7 @@ impl App {
     pub async fn when(&self, at: Option<&str>, now: Timestamp) -> Result<Timestamp> {
         match at {
             None => Ok(now),
-            Some(s) => parse_at(s, &self.time_zone().await?, now),
+            Some(s) => parse_at(s, &self.time_zone().await, now),
         }
     }
 
@@ -438,33 +479,35 @@ impl App {
     /// open what it forbade (issue 14, defects 6 and 9).
     pub async fn plan(&self, case: &CaseSummary, at: Timestamp) -> Result<Plan> {
         // As `snapshot` does, without copying a kept history out for it.
+        let tz = self.time_zone().await;
         let mut kept = self.kept.lock().await;
         match self.reading(&mut kept, case).await? {
-            crate::Reading::Kept(k) => {
-                let tz = self.time_zone().await?;
-                Ok(k.plan(at, &tz))
-            }
-            crate::Reading::Read { events, damage, .. } => {
-                let tz = self.time_zone().await?;
-                Ok(plan_of(&events, &damage, at, &tz))
-            }
+            crate::Reading::Kept(k) => Ok(k.plan(at, &tz)),
+            crate::Reading::Read { events, damage, .. } => Ok(plan_of(&events, &damage, at, &tz)),
         }
     }
 
     /// One reading of a case: its history as far as it can be read, the user's time zone and
     /// the plan at `now`, for a request to run against instead of reading them again.
     pub async fn snapshot(&self, case: &CaseSummary, now: Timestamp) -> Result<CaseSnapshot> {
+        let tz = self.time_zone().await;
+        self.snapshot_in(case, now, tz).await
+    }
+
+    /// [`App::snapshot`] in a zone already read, e.g. the page frame's ([`App::frame`]), so a
+    /// request reads the zone once.
+    pub async fn snapshot_in(
+        &self,
+        case: &CaseSummary,
+        now: Timestamp,
+        tz: TimeZone,
+    ) -> Result<CaseSnapshot> {
         let mut kept = self.kept.lock().await;
-        let (history, damage, tz, plan) = match self.reading(&mut kept, case).await? {
-            crate::Reading::Kept(k) => {
-                let tz = self.time_zone().await?;
-                let plan = k.plan(now, &tz);
-                (k.events.clone(), Vec::new(), tz, plan)
-            }
+        let (history, damage, plan) = match self.reading(&mut kept, case).await? {
+            crate::Reading::Kept(k) => (k.events.clone(), Vec::new(), k.plan(now, &tz)),
             crate::Reading::Read { events, damage, .. } => {
-                let tz = self.time_zone().await?;
                 let plan = plan_of(&events, &damage, now, &tz);
-                (events, damage, tz, plan)
+                (events, damage, plan)
             }
         };
         Ok(CaseSnapshot {
@@ -494,18 +537,12 @@ impl App {
         let mut kept = self.kept.lock().await;
         let outbound = data.outbound_channel().is_some();
         // Read once for both gates: before the entry and after it.
-        let tz;
+        let tz = self.time_zone().await;
         // Just before `at`: events at the same moment recorded earlier count.
         let before = match self.reading(&mut kept, case).await? {
-            crate::Reading::Kept(k) => {
-                tz = self.time_zone().await?;
-                outbound.then(|| k.outreach(at, &tz))
-            }
+            crate::Reading::Kept(k) => outbound.then(|| k.outreach(at, &tz)),
             crate::Reading::Read { error: Some(e), .. } => return Err(e),
-            crate::Reading::Read { events, .. } => {
-                tz = self.time_zone().await?;
-                outbound.then(|| outreach_at(&events, at, &tz))
-            }
+            crate::Reading::Read { events, .. } => outbound.then(|| outreach_at(&events, at, &tz)),
         };
         let kind = data.kind();
         let safety = crate::safety::scan_event(&data);

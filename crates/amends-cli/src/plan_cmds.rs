@@ -300,7 +300,7 @@ async fn run_open(
         return settings(ctx, app, s, now).await;
     }
     let case = ctx.case(app).await?;
-    let tz = app.time_zone().await?;
+    let tz = app.time_zone().await;
     let when = |at: &At| {
         let at = at.at.clone();
         async move { app.when(at.as_deref(), now).await }
@@ -1019,8 +1019,16 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
             println!("Settings saved for {}.", amends_app::printable(&case.name));
         }
     }
-    let tz = app.time_zone().await?;
-    let name = tz.iana_name().unwrap_or("system default").to_string();
+    let zone = app.zone().await;
+    let name = zone.tz.iana_name().unwrap_or("system default").to_string();
+    if zone.unusable() {
+        // As the settings page says it (issue 13): nothing is refused for it, and this is
+        // where it is fixed.
+        eprintln!(
+            "Your saved time zone can no longer be read, so days are counted in this \
+             computer's zone ({name}) for now. Set it again with `amends settings --time-zone`."
+        );
+    }
     if ctx.json {
         let reminders = match ctx.case(app).await {
             Ok(case) => app.plan(&case, now).await?.reminders,

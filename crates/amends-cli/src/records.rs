@@ -240,7 +240,7 @@ pub async fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
         }
         CaseCommand::List => {
             let cases = app.cases().await?;
-            let tz = app.time_zone().await?;
+            let tz = app.time_zone().await;
             if ctx.json {
                 ctx.print_json(&cases)?;
             } else if cases.is_empty() {
@@ -318,7 +318,7 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
         None => {
             let entries = app.journal(&case).await?;
             warn_damage(&app.damage(&case).await?);
-            let tz = app.time_zone().await?;
+            let tz = app.time_zone().await;
             if ctx.json {
                 ctx.print_json(&entries)?;
             } else if entries.is_empty() {

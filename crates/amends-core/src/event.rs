@@ -401,6 +401,23 @@ pub struct Event {
 /// The answers to one questionnaire, by question id.
 pub type Answers = BTreeMap<String, Answer>;
 
+/// The kinds of entry the workbook writes ([`crate::forms::workbook_event`]), as a pattern, so
+/// a `match` that treats them alike lists them once and stays exhaustive: a new workbook kind
+/// goes here, and every such `match` then handles it.
+#[macro_export]
+macro_rules! workbook_entry {
+    () => {
+        $crate::EventData::WorkbookAct { .. }
+            | $crate::EventData::WorkbookLoss { .. }
+            | $crate::EventData::WorkbookWhy { .. }
+            | $crate::EventData::WorkbookAgain { .. }
+            | $crate::EventData::WorkbookRespect { .. }
+            | $crate::EventData::WorkbookPrevention { .. }
+            | $crate::EventData::WorkbookFailures { .. }
+            | $crate::EventData::TheirPart { .. }
+    };
+}
+
 /// The payload of an event. The tag is the stored `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -652,11 +669,7 @@ impl EventData {
             _ => head,
         };
         match self {
-            EventData::Journal { text }
-            | EventData::WorkbookLoss { text }
-            | EventData::WorkbookFailures { text }
-            | EventData::TheirPart { text }
-            | EventData::TheirNeed { text } => text.clone(),
+            EventData::Journal { text } | EventData::TheirNeed { text } => text.clone(),
             EventData::Assessment { form, answers } => {
                 let mut out = Vec::new();
                 for (id, answer) in answers {
@@ -669,54 +682,8 @@ impl EventData {
                 }
                 out.join("\n")
             }
-            EventData::WorkbookAct {
-                act,
-                impact,
-                feelings,
-                their_shoes,
-                times,
-                danger,
-            } => {
-                let mut out = format!(
-                    "What I did: {act}\nHow it affected them: {impact}\nWhat they likely felt: {}\nIn their shoes: {their_shoes}",
-                    feelings.join(", ")
-                );
-                if let Some(t) = times {
-                    out.push_str(&format!("\nHow many times: {t}"));
-                }
-                if !danger.is_empty() {
-                    let d: Vec<&str> = danger.iter().map(|d| d.as_str()).collect();
-                    out.push_str(&format!("\nDangerous harm: {}", d.join(", ")));
-                }
-                out
-            }
-            EventData::WorkbookWhy { act, chain } => {
-                let mut out = String::new();
-                if let Some(a) = act {
-                    out.push_str(&format!("About: {a}\n"));
-                }
-                for (i, why) in chain.iter().enumerate() {
-                    if i > 0 {
-                        out.push('\n');
-                    }
-                    out.push_str(&format!("{}. {why}", i + 1));
-                }
-                out
-            }
-            EventData::WorkbookAgain { answer, note } => {
-                with_note(format!("Could it happen again? {answer}"), note)
-            }
-            EventData::WorkbookRespect { answer, note } => {
-                with_note(format!("Do I respect them? {answer}"), note)
-            }
-            EventData::WorkbookPrevention {
-                behaviour,
-                plan,
-                habit,
-            } => format!(
-                "Behaviour: {behaviour}\nPlan: {plan}{}",
-                if *habit { "\n(tracked as a habit)" } else { "" }
-            ),
+            // Read as the workbook's rows are: its answers under their short labels.
+            crate::workbook_entry!() => crate::forms::workbook_text(self).unwrap_or_default(),
             EventData::Contact { dir, channel, note } => {
                 let head = match dir {
                     Direction::Out => format!("I contacted them ({channel})"),

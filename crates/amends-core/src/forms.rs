@@ -1112,6 +1112,107 @@ pub fn workbook_answers(data: &EventData) -> Option<(&'static str, Answers)> {
     Some((section, a))
 }
 
+/// The short label of each answer a written workbook entry shows, on its row and in exports,
+/// by section and question. An answer without one is not shown as a field: whether a
+/// prevention plan is tracked as a habit (DMG-9) is said on its own.
+const WORKBOOK_LABELS: &[(&str, &str, &str)] = &[
+    ("act", "act", "What I did"),
+    ("act", "impact", "What it did to them"),
+    ("act", "feelings", "What they likely felt"),
+    ("act", "their_shoes", "In their shoes"),
+    ("act", "times", "How many times"),
+    ("act", "danger", "It involved"),
+    ("loss", "text", "What they lost"),
+    ("why", "act", "About"),
+    ("why", "chain", "Why, and the need behind it"),
+    ("again", "answer", "Could it happen again?"),
+    ("again", "note", "Why I say so"),
+    ("respect", "answer", "Do I respect them?"),
+    ("respect", "note", "What I notice"),
+    ("prevention", "behaviour", "Behaviour"),
+    ("prevention", "plan", "What I will do"),
+    ("failures", "text", "Where I failed them"),
+    ("their-part", "text", "Private note"),
+];
+
+/// One answer of a written workbook entry, under its short label, choices in their own words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkbookField {
+    pub label: &'static str,
+    /// A text, a number or one choice; empty for a list.
+    pub text: String,
+    /// A list (feelings, dangers, a why-chain).
+    pub items: Vec<String>,
+    /// A why-chain (DMG-6): each item is the reason for the one before.
+    pub chain: bool,
+}
+
+/// The answers of a written workbook entry as they are shown, in its form's order: each under
+/// its short label, choices in their own words. The screens' rows and the export both read an
+/// entry this way, from [`workbook_answers`].
+pub fn workbook_fields(section: &WorkbookSection, answers: &Answers) -> Vec<WorkbookField> {
+    section
+        .form
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let label = WORKBOOK_LABELS
+                .iter()
+                .find(|(s, qid, _)| *s == section.id && *qid == q.id)?
+                .2;
+            let word = |v: &str| {
+                q.options
+                    .iter()
+                    .find(|o| o.id == v)
+                    .map_or_else(|| v.to_string(), |o| o.label.to_string())
+            };
+            let (text, items) = match answers.get(q.id)? {
+                Answer::List(l) => (String::new(), l.iter().map(|v| word(v)).collect()),
+                a => (word(&a.to_string()), Vec::new()),
+            };
+            Some(WorkbookField {
+                label,
+                text,
+                items,
+                chain: q.id == "chain",
+            })
+        })
+        .collect()
+}
+
+/// A workbook entry in plain words, for exports: each field on a line after its label (a list
+/// joined, a why-chain numbered one reason a line), and a prevention plan tracked as a habit
+/// says so. A section of one question shows the answer alone: the entry's title names it.
+pub fn workbook_text(data: &EventData) -> Option<String> {
+    let (id, answers) = workbook_answers(data)?;
+    let section = WORKBOOK.iter().find(|s| s.id == id)?;
+    let fields = workbook_fields(section, &answers);
+    if section.form.questions.len() == 1 {
+        return Some(fields.first().map(|f| f.text.clone()).unwrap_or_default());
+    }
+    let mut lines = Vec::new();
+    for f in fields {
+        // "Could it happen again? No", "About: the birthday lie".
+        let head = match f.label.ends_with('?') {
+            true => f.label.to_string(),
+            false => format!("{}:", f.label),
+        };
+        if f.chain {
+            lines.push(head);
+            let reasons = f.items.iter().enumerate();
+            lines.extend(reasons.map(|(i, why)| format!("{}. {why}", i + 1)));
+        } else if f.items.is_empty() {
+            lines.push(format!("{head} {}", f.text));
+        } else {
+            lines.push(format!("{head} {}", f.items.join(", ")));
+        }
+    }
+    if answers.get("habit").and_then(Answer::as_bool) == Some(true) {
+        lines.push("(tracked as a habit)".to_string());
+    }
+    Some(lines.join("\n"))
+}
+
 /// Builds an assessment event from answers, after validating them against the form.
 pub fn assessment_event(form: FormId, answers: Answers) -> Result<EventData, Vec<String>> {
     let def = form.form();
@@ -1164,7 +1265,58 @@ mod tests {
     /// gives the same event, so a correction made from the form changes only what was edited.
     #[test]
     fn workbook_answers_invert_workbook_event_for_every_section() {
-        let rows: Vec<(&str, Answers)> = vec![
+        let rows = every_section();
+        assert_eq!(rows.len(), WORKBOOK.len(), "every section is covered");
+        for (id, given) in rows {
+            let section = workbook_section(id).unwrap();
+            let event = workbook_event(section, given).unwrap();
+            let (back_id, back) = workbook_answers(&event).unwrap();
+            assert_eq!(back_id, id);
+            assert_eq!(workbook_event(section, back).unwrap(), event, "{id}");
+        }
+        assert!(workbook_answers(&EventData::Journal { text: "x".into() }).is_none());
+    }
+
+    /// The export reads a workbook entry as its row does (issue 13): the same short labels,
+    /// choices in their own words, from the one mapping of entries to answers. A section of one
+    /// question is its answer alone; a why-chain is numbered; a tracked plan says so.
+    #[test]
+    fn a_workbook_entry_is_exported_under_the_labels_of_its_row() {
+        let expected = [
+            "What I did: I read your diary while you were out\n\
+             What it did to them: You stopped writing in it\n\
+             What they likely felt: exposed, angry\n\
+             In their shoes: I would feel watched\n\
+             How many times: 3\n\
+             It involved: Checking their phone, location or accounts",
+            "a year of trust",
+            "About: the diary\n\
+             Why, and the need behind it:\n\
+             1. I was jealous\n\
+             2. I feared being left",
+            "Could it happen again? Not sure\nWhy I say so: only with help",
+            "Do I respect them? Yes",
+            "Behaviour: snooping\n\
+             What I will do: ask instead, and tell my therapist when I want to look\n\
+             (tracked as a habit)",
+            "I broke the one rule we had",
+            "a private thought",
+        ];
+        let rows = every_section();
+        assert_eq!(rows.len(), expected.len());
+        for ((id, given), text) in rows.into_iter().zip(expected) {
+            let event = workbook_event(workbook_section(id).unwrap(), given).unwrap();
+            assert_eq!(event.describe(), text, "{id}");
+        }
+        assert_eq!(
+            workbook_text(&EventData::Journal { text: "x".into() }),
+            None
+        );
+    }
+
+    /// One entry of each workbook section, every answer given.
+    fn every_section() -> Vec<(&'static str, Answers)> {
+        vec![
             (
                 "act",
                 answers(&[
@@ -1228,16 +1380,7 @@ mod tests {
                 "their-part",
                 answers(&[("text", Answer::Text("a private thought".into()))]),
             ),
-        ];
-        assert_eq!(rows.len(), WORKBOOK.len(), "every section is covered");
-        for (id, given) in rows {
-            let section = workbook_section(id).unwrap();
-            let event = workbook_event(section, given).unwrap();
-            let (back_id, back) = workbook_answers(&event).unwrap();
-            assert_eq!(back_id, id);
-            assert_eq!(workbook_event(section, back).unwrap(), event, "{id}");
-        }
-        assert!(workbook_answers(&EventData::Journal { text: "x".into() }).is_none());
+        ]
     }
 
     fn answers(pairs: &[(&str, Answer)]) -> Answers {

@@ -32,27 +32,23 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use amends_lint::lexicon::LexRole;
 use amends_lint::model::{LabelModel, Mode, Model};
+use amends_lint::rules::SHARED_COMPONENTS;
 use amends_lint::{Engine, Kind};
 
 /// The safety heads (issue 11): kept in their own file, beside this one.
 #[path = "train_safety/heads.rs"]
 mod safety;
 
-/// The labels the model scores: every component and every rule that judges meaning. The
-/// safety rules (L-11, L-28) stay rule-first (issue 10, point 4): their two heads are trained
-/// apart, after these, and may only add (`train_safety/heads.rs`, issue 11); the record checks
-/// (L-13, L-16, L-21) and the shape rules need no model.
-const LABELS: &[&str] = &[
-    "specific_action",
-    "impact",
-    "remorse",
-    "responsibility",
-    "repair",
-    "commitment",
-    "respectful_close",
+/// The rules that judge meaning, which the model scores after the shared components
+/// ([`SHARED_COMPONENTS`]). The safety rules (L-11, L-28) stay rule-first (issue 10, point 4):
+/// their two heads are trained apart, after these, and may only add
+/// (`train_safety/heads.rs`, issue 11); the record checks (L-13, L-16, L-21) and the shape
+/// rules need no model.
+const MEANING_RULES: [&str; 16] = [
     "vague-apology",
     "excuse",
     "blame-circumstances",
@@ -70,6 +66,17 @@ const LABELS: &[&str] = &[
     "jealousy-bait",
     "surveillance",
 ];
+
+/// The labels the model scores, in the model file's column order: the components every kind
+/// with components reports, as the crate defines them, then [`MEANING_RULES`]. The order is
+/// the file's: `tests/lint/model.rs` checks the compiled-in model against the crate's list.
+static LABELS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    SHARED_COMPONENTS
+        .iter()
+        .chain(&MEANING_RULES)
+        .copied()
+        .collect()
+});
 
 #[derive(Clone)]
 struct Args {

@@ -5,18 +5,18 @@
 
 use amends_store::Store;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use crate::App;
-use crate::method::{TIME_ZONE_KEY, zone_of};
+use crate::method::{TIME_ZONE_KEY, UserZone};
 use crate::safety::{LAST_KEY, LastFound, PLAN_KEY, SafetyFlags, SafetyPlan, plan_of};
 
 /// The frame of a page, as of one moment.
 #[derive(Clone, Debug)]
 pub struct Frame {
-    /// The user's zone, the one the plan counts days in; the system's when none is saved or
-    /// the saved one cannot be used (the settings page says why).
-    pub tz: TimeZone,
+    /// The user's zone, the one the plan counts days in, read as every use case reads it
+    /// ([`UserZone`]): the system's when none is saved or the saved one cannot be used (the
+    /// settings page then asks to set it again).
+    pub zone: UserZone,
     /// SAFE-3, SAFE-4: what was found in the last day, so every page keeps help in front.
     pub safety: SafetyFlags,
     /// The safety plan, if the user wrote one and it can be read; see [`Frame::plan_in_front`].
@@ -52,10 +52,7 @@ impl App {
         let mut next = || read.next().unwrap_or(Ok(None));
         let (tz, last, plan) = (next(), next(), next());
         Frame {
-            tz: tz
-                .ok()
-                .and_then(|saved| zone_of(saved).ok())
-                .unwrap_or_else(TimeZone::system),
+            zone: UserZone::of(tz),
             safety: LastFound::of(last).recent(now),
             safety_plan: plan.ok().and_then(|saved| plan_of(saved).ok().flatten()),
         }

@@ -21,13 +21,9 @@ use crate::{JournalEntry, Logged};
 
 // --- The workbook (Phase 1, DMG-1 to DMG-10, C7) -----------------------------------------------
 
-/// One value of a written row: a text, or a list (feelings; a why-chain, read as a chain).
-pub struct Field {
-    pub label: &'static str,
-    pub text: String,
-    pub items: Vec<String>,
-    pub chain: bool,
-}
+/// One value of a written row, under its short label: the core's reading of a workbook entry,
+/// shared with the export (`forms::workbook_fields`).
+pub type Field = forms::WorkbookField;
 
 pub struct Row {
     pub id: String,
@@ -58,57 +54,9 @@ pub struct Failed {
     pub problems: Vec<String>,
 }
 
-/// The short label of each answer a written row shows, by section and question; the answers
-/// come from the core's one mapping of workbook entries (`forms::workbook_answers`).
-const ROW_LABELS: &[(&str, &str, &str)] = &[
-    ("act", "act", "What I did"),
-    ("act", "impact", "What it did to them"),
-    ("act", "feelings", "What they likely felt"),
-    ("act", "their_shoes", "In their shoes"),
-    ("act", "times", "How many times"),
-    ("act", "danger", "It involved"),
-    ("loss", "text", "What they lost"),
-    ("why", "act", "About"),
-    ("why", "chain", "Why, and the need behind it"),
-    ("again", "answer", "Could it happen again?"),
-    ("again", "note", "Why I say so"),
-    ("respect", "answer", "Do I respect them?"),
-    ("respect", "note", "What I notice"),
-    ("prevention", "behaviour", "Behaviour"),
-    ("prevention", "plan", "What I will do"),
-    ("failures", "text", "Where I failed them"),
-    ("their-part", "text", "Private note"),
-];
-
 /// A written row: each answer under its short label, choices in their own words.
 fn row(section: &WorkbookSection, id: String, at: Timestamp, answers: &Answers) -> Row {
-    let fields = section
-        .form
-        .questions
-        .iter()
-        .filter_map(|q| {
-            let label = ROW_LABELS
-                .iter()
-                .find(|(s, qid, _)| *s == section.id && *qid == q.id)?
-                .2;
-            let word = |v: &str| {
-                q.options
-                    .iter()
-                    .find(|o| o.id == v)
-                    .map_or_else(|| v.to_string(), |o| o.label.to_string())
-            };
-            let (text, items) = match answers.get(q.id)? {
-                Answer::List(l) => (String::new(), l.iter().map(|v| word(v)).collect()),
-                a => (word(&a.to_string()), Vec::new()),
-            };
-            Some(Field {
-                label,
-                text,
-                items,
-                chain: q.id == "chain",
-            })
-        })
-        .collect();
+    let fields = forms::workbook_fields(section, answers);
     Row {
         id,
         at,

@@ -61,3 +61,45 @@ async fn the_demo_case_is_mid_journey_with_each_gate_explained() {
             >= 28
     );
 }
+
+/// The story the demo tells at a fixed moment, with no ids or clock of its own: each entry's
+/// time and content in order, and the plan, an entry's id written as its place in the history.
+async fn demo_story(now: Timestamp) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let app = demo::create(&dir.path().join("demo"), now).await.unwrap();
+    let case = app.case(None).await.unwrap();
+    let history = app.history(&case).await.unwrap();
+    let plan = app.plan(&case, now).await.unwrap();
+    let entries: Vec<_> = history
+        .iter()
+        .map(|e| {
+            assert_eq!(e.supersedes, None, "the demo corrects nothing");
+            serde_json::json!({ "at": e.at, "entry": e.data })
+        })
+        .collect();
+    let mut story =
+        serde_json::to_string_pretty(&serde_json::json!({ "history": entries, "plan": plan }))
+            .unwrap();
+    for (i, e) in history.iter().enumerate() {
+        story = story.replace(&e.id, &format!("entry-{i}"));
+    }
+    serde_json::from_str(&story).unwrap()
+}
+
+/// The story as the demo told it when it was written as code (issue 13 moved it into
+/// demo.toml): the same entries at the same times, and so the same plan. Written once from the
+/// code with AMENDS_WRITE_DEMO_STORY=1; a change to the story is a change to this file.
+#[tokio::test]
+async fn the_demo_story_is_the_one_it_was_when_written_as_code() {
+    let now: Timestamp = "2026-11-24T10:30:00Z".parse().unwrap();
+    let story = demo_story(now).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/app/demo_story.json");
+    if std::env::var_os("AMENDS_WRITE_DEMO_STORY").is_some() {
+        let text = serde_json::to_string_pretty(&story).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+    }
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(story["history"], kept["history"]);
+    assert_eq!(story["plan"], kept["plan"]);
+}

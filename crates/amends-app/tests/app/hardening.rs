@@ -199,11 +199,9 @@ async fn export_leaves_out_drafts_and_the_local_help_number_no_more() {
     assert!(md.contains("> half a letter\n> second line"), "{md}");
 }
 
-/// SAFE-3 with issue 13's one-query page frame: a safety plan that no longer opens (changed
-/// behind amends' back) makes that one query fail, yet the crisis help and the time zone are
-/// still read, each on its own; only the plan is left out.
-#[tokio::test]
-async fn a_damaged_safety_plan_does_not_hide_the_crisis_help() {
+/// A case with a safety plan and the zone Asia/Tokyo, crisis words in the journal just now, and
+/// then the sealed setting `key` overwritten behind amends' back with bytes that no longer open.
+async fn in_crisis_with_a_damaged_setting(key: &str) -> (Fixture, Timestamp) {
     let (f, _) = crate::with_a_safety_plan().await;
     let now = Timestamp::now();
     f.journal("i keep thinking about killing myself tonight", now, now)
@@ -212,15 +210,52 @@ async fn a_damaged_safety_plan_does_not_hide_the_crisis_help() {
         &f,
         "UPDATE settings SET value = x'00112233445566778899aabbccddeeff00112233445566778899' \
          WHERE key = ?",
-        "safety.plan",
+        key,
     )
     .await;
+    (f, now)
+}
+
+/// SAFE-3 with issue 13's one-query page frame: a safety plan that no longer opens (changed
+/// behind amends' back) makes that one query fail, yet the crisis help and the time zone are
+/// still read, each on its own; only the plan is left out.
+#[tokio::test]
+async fn a_damaged_safety_plan_does_not_hide_the_crisis_help() {
+    let (f, now) = in_crisis_with_a_damaged_setting("safety.plan").await;
     assert!(
         f.app.safety_plan().await.is_err(),
         "the plan no longer opens"
     );
     let frame = f.app.frame(now).await;
     assert!(frame.safety.crisis, "the help stays in front");
-    assert_eq!(frame.tz.iana_name(), Some("Asia/Tokyo"));
+    assert_eq!(frame.zone.tz.iana_name(), Some("Asia/Tokyo"));
     assert!(frame.safety_plan.is_none());
+}
+
+/// Issue 13: the saved time zone is read one way everywhere. Damaged behind amends' back, it
+/// used to stop the plan, `--at` and every page that builds a plan with an error, while the
+/// page frame quietly fell back. Now everything counts days in the system's zone until the user
+/// saves theirs again, the frame says the saved one is unusable (the settings page shows it),
+/// and the crisis help stays in front (SAFE-3).
+#[tokio::test]
+async fn a_damaged_time_zone_falls_back_to_the_systems_everywhere_and_is_reported() {
+    let (f, now) = in_crisis_with_a_damaged_setting("time_zone").await;
+    let system = jiff::tz::TimeZone::system();
+    let frame = f.app.frame(now).await;
+    assert!(frame.safety.crisis, "the help stays in front");
+    assert_eq!(frame.zone.source, amends_app::ZoneSource::Unusable);
+    assert!(frame.zone.unusable());
+    assert_eq!(frame.zone.tz, system);
+    let zone = f.app.zone().await;
+    assert_eq!(zone.source, amends_app::ZoneSource::Unusable);
+    // The plan, the snapshot and `--at` go on, in the same zone as the frame.
+    let snap = f.app.snapshot(&f.case, now).await.unwrap();
+    assert_eq!(snap.tz, system);
+    f.app.plan(&f.case, now).await.unwrap();
+    f.app.when(Some("yesterday"), now).await.unwrap();
+    // Saving the zone again fixes it.
+    f.app.set_time_zone("Asia/Tokyo").await.unwrap();
+    let frame = f.app.frame(now).await;
+    assert_eq!(frame.zone.source, amends_app::ZoneSource::Saved);
+    assert_eq!(frame.zone.tz.iana_name(), Some("Asia/Tokyo"));
 }

@@ -4,9 +4,14 @@
 
 use amends_app::{App, AppError, CaseSummary};
 use amends_core::{Bounds, Channel, Direction, DraftKind, EventData, Passive, Signal};
+use jiff::Timestamp;
 use proptest::prelude::*;
 
 use crate::{day, fails_saying, fixture};
+
+#[path = "../../../amends-core/tests/plan/stops_oracle.rs"]
+mod stops_oracle;
+use stops_oracle::{STOP_SIGNALS, Theirs, stops_in_force, theirs};
 
 /// What a use case aimed at them answered.
 fn refused<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) {
@@ -95,13 +100,7 @@ async fn engaged() -> crate::Fixture {
 
 #[tokio::test]
 async fn side_door_2_promises_checkins_and_gifts_are_refused_under_every_stop() {
-    for stop in [
-        Signal::Declined,
-        Signal::AskedNoContact,
-        Signal::Blocked,
-        Signal::NewPartner,
-        Signal::ProtectiveOrder,
-    ] {
+    for stop in STOP_SIGNALS {
         let f = engaged().await;
         f.signal(stop, day(5.0), day(5.0)).await;
         assert_all_refused(&f.app, &f.case, 6.0, stop.as_str()).await;
@@ -202,10 +201,7 @@ async fn an_invitation_cannot_be_corrected_into_an_unblock() {
 
 #[derive(Clone, Debug)]
 enum Op {
-    In(Channel),
-    Passive(Passive),
-    Signal(Signal),
-    Invite(bool, bool),
+    Theirs(Theirs),
     Promise,
     CheckIn,
     Amends,
@@ -214,10 +210,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        2 => proptest::sample::select(vec![Channel::Text, Channel::Call, Channel::Social, Channel::InPerson]).prop_map(Op::In),
-        2 => proptest::sample::select(Passive::ALL.to_vec()).prop_map(Op::Passive),
-        4 => proptest::sample::select(Signal::ALL.to_vec()).prop_map(Op::Signal),
-        2 => (any::<bool>(), any::<bool>()).prop_map(|(u, p)| Op::Invite(u, p)),
+        10 => theirs().prop_map(Op::Theirs),
         1 => Just(Op::Promise),
         1 => Just(Op::CheckIn),
         1 => Just(Op::Amends),
@@ -225,40 +218,13 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The stops the history holds that no invitation meeting their condition has lifted; written
-/// from the issue's decisions, independently of the core's table.
-async fn stop_in_force(app: &App, case: &CaseSummary) -> Option<String> {
+/// The first stop the history holds at `now`, by issue 12's oracle, which amends-core's plan
+/// tests share: written from the issue's decisions, independently of the core's table.
+async fn stop_in_force(app: &App, case: &CaseSummary, now: Timestamp) -> Option<String> {
     let h = app.history(case).await.unwrap();
-    let invites: Vec<_> = h
-        .iter()
-        .filter_map(|e| match &e.data {
-            EventData::Invitation {
-                unblocked,
-                partner_ended,
-                ..
-            } => Some((e.at, *unblocked, *partner_ended)),
-            _ => None,
-        })
-        .collect();
-    for e in &h {
-        let EventData::Signal { signal, .. } = &e.data else {
-            continue;
-        };
-        let lifted = |need: fn(bool, bool) -> bool| {
-            invites.iter().any(|&(at, u, p)| at > e.at && need(u, p))
-        };
-        let holds = match signal {
-            Signal::ProtectiveOrder => true,
-            Signal::Declined | Signal::AskedNoContact => !lifted(|_, _| true),
-            Signal::Blocked => !lifted(|u, _| u),
-            Signal::NewPartner => !lifted(|_, p| p),
-            _ => false,
-        };
-        if holds {
-            return Some(signal.to_string());
-        }
-    }
-    None
+    stops_in_force(&h, now)
+        .first()
+        .map(|s| format!("{} since {}", s.what, s.since))
 }
 
 proptest! {
@@ -280,16 +246,16 @@ proptest! {
                 let (at, now) = (day(d), day(d));
                 // Each use case may be refused; the point is what holds afterwards.
                 let _ = match op {
-                    Op::In(ch) => app.log_contact(case, Direction::In, ch, None, at, now).await.map(drop),
-                    Op::Passive(p) => app.log_passive(case, p, None, at, now).await.map(drop),
-                    Op::Signal(s) => app.log_signal(case, s, None, at, now).await.map(drop),
-                    Op::Invite(u, p) => app.log_invitation(case, Channel::Text, "let's talk", u, p, at, now).await.map(drop),
+                    Op::Theirs(Theirs::In(ch)) => app.log_contact(case, Direction::In, ch, None, at, now).await.map(drop),
+                    Op::Theirs(Theirs::Passive(p)) => app.log_passive(case, p, None, at, now).await.map(drop),
+                    Op::Theirs(Theirs::Signal(s)) => app.log_signal(case, s, None, at, now).await.map(drop),
+                    Op::Theirs(Theirs::Invite(u, p)) => app.log_invitation(case, Channel::Text, "let's talk", u, p, at, now).await.map(drop),
                     Op::Promise => app.promise_add(case, "x", Some(day(d + 2.0)), at, now).await.map(drop),
                     Op::CheckIn => app.checkin(case, None, at, now).await.map(drop),
                     Op::Amends => app.amends_add(case, "x", Bounds::OK, at, now).await.map(drop),
                     Op::Gesture => app.gesture_add(case, "x", 2.0, None, at, now).await.map(drop),
                 };
-                if let Some(stop) = stop_in_force(app, case).await {
+                if let Some(stop) = stop_in_force(app, case, now).await {
                     assert_all_refused(app, case, d + 0.5, &stop).await;
                 }
             }

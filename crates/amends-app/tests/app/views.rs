@@ -327,7 +327,7 @@ async fn the_frame_holds_the_zone_the_help_in_front_and_the_safety_plan() {
     let (f, plan) = crate::with_a_safety_plan().await;
     let now = Timestamp::now();
     let calm = f.app.frame(now).await;
-    assert_eq!(calm.tz.iana_name(), Some("Asia/Tokyo"));
+    assert_eq!(calm.zone.tz.iana_name(), Some("Asia/Tokyo"));
     assert!(!calm.safety.any());
     assert_eq!(calm.safety_plan.as_ref(), Some(&plan));
     assert!(

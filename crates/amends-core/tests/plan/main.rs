@@ -9,6 +9,7 @@ mod fold;
 mod property;
 mod scenarios;
 mod stops;
+mod stops_oracle;
 
 use amends_core::{
     Answer, Answers, Channel, Config, Direction, DraftKind, Event, EventData, FormId, Gate, GateId,

@@ -12,6 +12,7 @@ use amends_core::{
 };
 use proptest::prelude::*;
 
+use crate::stops_oracle::{STOP_SIGNALS, Theirs, theirs};
 use crate::{History, day, methods, outreach};
 
 /// Everything aimed at them is closed, and nothing counts down.
@@ -132,13 +133,7 @@ fn side_door_1_a_like_or_any_contact_they_start_never_lifts_a_no() {
 
 #[test]
 fn side_door_2_promises_are_refused_under_every_stop_and_never_due_in_the_calendar() {
-    for stop in [
-        Signal::Declined,
-        Signal::AskedNoContact,
-        Signal::Blocked,
-        Signal::NewPartner,
-        Signal::ProtectiveOrder,
-    ] {
+    for stop in STOP_SIGNALS {
         let mut h = engaged();
         assert!(h.plan(44.0).promises.can_add);
         h.signal(50.0, stop);
@@ -243,11 +238,7 @@ fn c3_the_long_letter_is_sendable_only_after_they_ask_for_an_explanation() {
 #[derive(Clone, Debug)]
 enum Op {
     Out(Channel),
-    In(Channel),
-    Passive(Passive),
-    Signal(Signal),
-    /// An invitation with (unblocked, partner ended).
-    Invite(bool, bool),
+    Theirs(Theirs),
     WalkawayNo,
     WalkawayMovedOn,
     Habit,
@@ -262,10 +253,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         2 => proptest::sample::select(Channel::ALL.to_vec()).prop_map(Op::Out),
-        3 => proptest::sample::select(Channel::ALL.to_vec()).prop_map(Op::In),
-        2 => proptest::sample::select(Passive::ALL.to_vec()).prop_map(Op::Passive),
-        5 => proptest::sample::select(Signal::ALL.to_vec()).prop_map(Op::Signal),
-        2 => (any::<bool>(), any::<bool>()).prop_map(|(u, p)| Op::Invite(u, p)),
+        12 => theirs().prop_map(Op::Theirs),
         1 => Just(Op::WalkawayNo),
         1 => Just(Op::WalkawayMovedOn),
         2 => Just(Op::Habit),
@@ -278,67 +266,18 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The oracle: the stops recorded up to `now` that no qualifying invitation has lifted.
+/// The oracle's stops at day `now`, said with the day each was recorded.
 fn stops_in_force(h: &History, now: f64) -> Vec<String> {
-    let t_now = day(now);
-    let superseded = |id: &str| h.events.iter().any(|x| x.supersedes.as_deref() == Some(id));
-    let invitations: Vec<_> = h
-        .events
-        .iter()
-        .filter(|e| e.at <= t_now && !superseded(&e.id))
-        .filter_map(|e| match &e.data {
-            EventData::Invitation {
-                unblocked,
-                partner_ended,
-                ..
-            } => Some((e.at, *unblocked, *partner_ended)),
-            _ => None,
+    crate::stops_oracle::stops_in_force(&h.events, day(now))
+        .into_iter()
+        .map(|s| {
+            format!(
+                "{} on day {:.1}",
+                s.what,
+                (s.since - crate::t0()).as_secs_f64() / 86_400.0
+            )
         })
-        .collect();
-    let invited_after = |t, need: fn(bool, bool) -> bool| {
-        invitations.iter().any(|&(at, u, p)| at > t && need(u, p))
-    };
-    let mut out = Vec::new();
-    for e in h.events.iter().filter(|e| e.at <= t_now) {
-        let stop = match &e.data {
-            // A "no" counts even when it was corrected (SAFE-1).
-            EventData::Signal { signal, .. } => match signal {
-                Signal::ProtectiveOrder => Some(("order", None)),
-                Signal::Declined | Signal::AskedNoContact => {
-                    Some(("no", Some((|_, _| true) as fn(bool, bool) -> bool)))
-                }
-                Signal::Blocked => Some(("blocked", Some((|u, _| u) as fn(bool, bool) -> bool))),
-                Signal::NewPartner if !superseded(&e.id) => {
-                    Some(("partner", Some((|_, p| p) as fn(bool, bool) -> bool)))
-                }
-                _ => None,
-            },
-            EventData::Assessment {
-                form: FormId::Walkaway,
-                answers,
-            } if !superseded(&e.id) => {
-                if answers.get("their_answer").and_then(Answer::as_text) == Some("declined") {
-                    Some((
-                        "walk-away no",
-                        Some((|_, _| true) as fn(bool, bool) -> bool),
-                    ))
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        };
-        if let Some((what, lift)) = stop {
-            let lifted = lift.is_some_and(|need| invited_after(e.at, need));
-            if !lifted {
-                out.push(format!(
-                    "{what} on day {:.1}",
-                    (e.at - crate::t0()).as_secs_f64() / 86_400.0
-                ));
-            }
-        }
-    }
-    out
+        .collect()
 }
 
 proptest! {
@@ -357,10 +296,10 @@ proptest! {
             d += gap;
             match op {
                 Op::Out(channel) => { h.add(d, EventData::Contact { dir: Direction::Out, channel, note: None }); }
-                Op::In(channel) => { h.add(d, EventData::Contact { dir: Direction::In, channel, note: None }); }
-                Op::Passive(what) => { h.passive(d, what); }
-                Op::Signal(s) => { h.signal(d, s); }
-                Op::Invite(u, p) => { h.invite(d, u, p); }
+                Op::Theirs(Theirs::In(channel)) => { h.add(d, EventData::Contact { dir: Direction::In, channel, note: None }); }
+                Op::Theirs(Theirs::Passive(what)) => { h.passive(d, what); }
+                Op::Theirs(Theirs::Signal(s)) => { h.signal(d, s); }
+                Op::Theirs(Theirs::Invite(u, p)) => { h.invite(d, u, p); }
                 Op::WalkawayNo => { h.add(d, walkaway("declined", "no")); }
                 Op::WalkawayMovedOn => { h.add(d, walkaway("none", "yes")); }
                 Op::Habit => { h.sleep(d); }

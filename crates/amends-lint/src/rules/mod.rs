@@ -19,8 +19,10 @@ use crate::engine::{Engine, Hit, Hits};
 use crate::lexicon::Lexicon;
 use crate::report::{ComponentReport, Finding, Kind, Span};
 
-/// Component ids in report order (DESIGN.md). Each has a lexicon in `lexicons/components/`.
-pub const COMPONENT_ORDER: [&str; 11] = [
+/// The components of every kind that has components (apology, email and ask), in report order
+/// (DESIGN.md). Each has a lexicon in `lexicons/components/`, which lists the kinds it is
+/// reported for. The learned scorer (`examples/train.rs`) scores these, not the ask's own.
+pub const SHARED_COMPONENTS: [&str; 7] = [
     "specific_action",
     "impact",
     "remorse",
@@ -28,11 +30,34 @@ pub const COMPONENT_ORDER: [&str; 11] = [
     "repair",
     "commitment",
     "respectful_close",
+];
+
+/// The components only an ask reports (L-24), after [`SHARED_COMPONENTS`].
+pub const ASK_COMPONENTS: [&str; 4] = [
     "clear_wish",
     "acknowledges_hesitation",
     "self_work_regardless",
     "invites_needs",
 ];
+
+/// Component ids in report order: [`SHARED_COMPONENTS`], then [`ASK_COMPONENTS`].
+pub const COMPONENT_ORDER: [&str; SHARED_COMPONENTS.len() + ASK_COMPONENTS.len()] =
+    concat_ids(SHARED_COMPONENTS, ASK_COMPONENTS);
+
+/// `a` then `b`, at compile time (the length is checked where the constant is declared).
+const fn concat_ids<const A: usize, const B: usize, const N: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; N] {
+    assert!(A + B == N);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
 
 /// One linter rule.
 pub trait Rule: Send + Sync {

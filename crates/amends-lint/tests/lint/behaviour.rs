@@ -59,32 +59,16 @@ fn json_matches_the_design_contract() {
 
 #[test]
 fn component_ids_per_kind_follow_design() {
-    let base = [
-        "specific_action",
-        "impact",
-        "remorse",
-        "responsibility",
-        "repair",
-        "commitment",
-        "respectful_close",
-    ];
+    use amends_lint::rules::{ASK_COMPONENTS, SHARED_COMPONENTS};
     for kind in [Kind::Apology, Kind::Email] {
         let r = check("hi", kind, None).unwrap();
         let ids: Vec<&str> = r.components.iter().map(|c| c.id.as_ref()).collect();
-        assert_eq!(ids, base);
+        assert_eq!(ids, SHARED_COMPONENTS);
     }
     let r = check("hi", Kind::Ask, None).unwrap();
     let ids: Vec<&str> = r.components.iter().map(|c| c.id.as_ref()).collect();
-    assert_eq!(ids[..7], base);
-    assert_eq!(
-        ids[7..],
-        [
-            "clear_wish",
-            "acknowledges_hesitation",
-            "self_work_regardless",
-            "invites_needs"
-        ]
-    );
+    assert_eq!(ids[..SHARED_COMPONENTS.len()], SHARED_COMPONENTS);
+    assert_eq!(ids[SHARED_COMPONENTS.len()..], ASK_COMPONENTS);
     for kind in [Kind::First, Kind::Gift, Kind::Journal] {
         assert!(check("hi", kind, None).unwrap().components.is_empty());
     }

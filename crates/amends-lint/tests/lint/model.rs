@@ -63,6 +63,22 @@ fn the_safety_heads_only_add() {
     }
 }
 
+/// Issue 13: `examples/train.rs` takes the model's first columns from the crate's
+/// [`SHARED_COMPONENTS`](amends_lint::rules::SHARED_COMPONENTS) instead of a list of its own;
+/// the compiled-in model, trained from the old list, has them in that order, so retraining
+/// writes the same columns. The safety heads come last.
+#[test]
+fn the_models_columns_start_with_the_crates_shared_components() {
+    use amends_lint::rules::SHARED_COMPONENTS;
+    let model = engine().unwrap().model().unwrap();
+    let ids: Vec<&str> = model.labels.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids[..SHARED_COMPONENTS.len()], SHARED_COMPONENTS);
+    assert_eq!(
+        ids[ids.len() - amends_lint::SAFETY_HEADS.len()..],
+        amends_lint::SAFETY_HEADS
+    );
+}
+
 /// The check adds the weights of the features all sentences share once per draft and streams
 /// the rest (no lists kept); that must give what the model gives on each sentence's whole
 /// feature list, the way it was trained.

@@ -8,7 +8,7 @@ use amends_app::command::{
     self as cmd, AmendsList, CaseList, ChangePassphrase, ChartsQuery, CheckResult, CheckText,
     Command, Correct, CreateCase, Draft, DraftSaved, EventList, EventRecord, EventsQuery,
     ExportQuery, FirstRun, FormAnswers, FormEntry, FormList, Help, JournalList, JournalSaved,
-    MarkSent, QuestionList, Recorded, SaveDraft, SetLocalHelp, SettingsState, StatusQuery,
+    MarkSent, OnDraft, QuestionList, Recorded, SaveDraft, SetLocalHelp, SettingsState, StatusQuery,
     UpdateAmends, UpdatePromise, UpdateSettings, Wipe,
 };
 use amends_app::{
@@ -495,10 +495,12 @@ pub async fn draft(api: Api, Params(KindParam { kind }): Params<KindParam>) -> A
 pub async fn save_draft(
     api: Api,
     Params(KindParam { kind }): Params<KindParam>,
-    Body(req): Body<SaveDraft>,
+    Body(command): Body<SaveDraft>,
 ) -> Answer<DraftSaved> {
-    let case = api.case()?;
-    Ok(ok(req.run(&api.app, case, kind, Timestamp::now()).await?))
+    let save = OnDraft { kind, command };
+    Ok(ok(save
+        .run(&api.app, api.case()?, Timestamp::now())
+        .await?))
 }
 
 /// Refused, with every reason, unless the outreach gate is open and the verdict allows it.
@@ -506,12 +508,9 @@ pub async fn save_draft(
 pub async fn mark_sent(
     api: Api,
     Params(KindParam { kind }): Params<KindParam>,
-    Body(req): Body<MarkSent>,
+    Body(command): Body<MarkSent>,
 ) -> Recording<Logged> {
-    let case = api.case()?;
-    Ok(created(
-        req.run(&api.app, case, kind, Timestamp::now()).await?,
-    ))
+    log(api, Body(OnDraft { kind, command })).await
 }
 
 // --- Definitions, files, charts, settings ---------------------------------------------------

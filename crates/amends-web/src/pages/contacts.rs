@@ -3,10 +3,13 @@
 //! was closed is kept and shown as a slip, with the reasons that held.
 
 use crate::http::Problem;
+use amends_app::command::{
+    AddQuestion, Command, LogContact, LogInvitation, LogNeed, LogPassive, LogSignal, LoggedAt,
+};
 use amends_app::listening::Question;
 use amends_app::views::{labels, pages};
 use amends_core::plan::{ActiveHold, HoldClass};
-use amends_core::{Channel, Direction, Gate, GateId, Passive, Signal};
+use amends_core::{Channel, Gate, GateId, Passive, Signal};
 use askama::Template;
 use axum::Form;
 use axum::response::Response;
@@ -84,28 +87,40 @@ pub struct LogForm {
     at: Option<String>,
 }
 
-/// Logs with one of the page's forms, and answers with the page and the problem when it stops.
-async fn log(
+impl LogForm {
+    /// When it happened, as the form says (empty is now).
+    fn at(&self) -> Option<LoggedAt> {
+        super::logged_at(self.at.as_deref())
+    }
+
+    /// A text field, empty when the browser left it out.
+    fn text(field: &Option<String>) -> String {
+        field.clone().unwrap_or_default()
+    }
+}
+
+/// Runs the typed use case one of the page's forms maps to (issue 13: the page maps fields,
+/// the app reads and checks them as the API's do), and answers with the page and the problem
+/// when it stops.
+async fn log<C: Command>(
     ctx: &Ctx,
-    f: &LogForm,
-    act: impl AsyncFnOnce(amends_app::CaseSummary, Timestamp, Timestamp) -> super::Step<Response>,
+    command: Result<C, String>,
+    done: impl AsyncFnOnce(C::Output) -> super::Step<Response>,
 ) -> Response {
-    ctx.run(f.at.as_deref(), act, async |p| {
-        page(ctx, Some(p), vec![]).await
-    })
-    .await
+    ctx.command(command, done, async |p| page(ctx, Some(p), vec![]).await)
+        .await
 }
 
 pub async fn log_contact(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        let dir: Direction =
-            word(f.dir.as_deref()).map_err(|e| format!("Who got in touch? {e}"))?;
-        let channel: Channel = word(f.channel.as_deref())?;
-        let note = f.note.as_deref();
-        let logged = ctx
-            .app
-            .log_contact(&case, dir, channel, note, at, now)
-            .await?;
+    let contact = || {
+        Ok(LogContact {
+            dir: word(f.dir.as_deref()).map_err(|e| format!("Who got in touch? {e}"))?,
+            channel: word(f.channel.as_deref())?,
+            note: f.note.clone(),
+            at: f.at(),
+        })
+    };
+    log(&ctx, contact(), async |logged| {
         let slip = pages::contact_slip(&logged);
         Ok(if slip.is_empty() {
             to("/contacts")
@@ -117,71 +132,75 @@ pub async fn log_contact(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
 }
 
 pub async fn log_signal(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        let signal: Signal = word(f.signal.as_deref())?;
-        ctx.app
-            .log_signal(&case, signal, f.note.as_deref(), at, now)
-            .await?;
-        // Today shows what the signal changed, gates first.
-        Ok(to("/#gates-title"))
-    })
-    .await
+    let signal = || {
+        Ok(LogSignal {
+            signal: word(f.signal.as_deref())?,
+            note: f.note.clone(),
+            at: f.at(),
+        })
+    };
+    // Today shows what the signal changed, gates first.
+    log(&ctx, signal(), async |_| Ok(to("/#gates-title"))).await
 }
 
 /// Issue 12: a like or a view is kept as what it is and changes nothing.
 pub async fn log_passive(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        let what: Passive = word(f.what.as_deref())?;
-        ctx.app
-            .log_passive(&case, what, f.note.as_deref(), at, now)
-            .await?;
-        Ok(to("/contacts#history-title"))
-    })
-    .await
+    let passive = || {
+        Ok(LogPassive {
+            what: word(f.what.as_deref())?,
+            note: f.note.clone(),
+            at: f.at(),
+        })
+    };
+    log(&ctx, passive(), async |_| Ok(to("/contacts#history-title"))).await
 }
 
 /// SAFE-1: they got in touch and invited contact, in their words.
 pub async fn log_invitation(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        let channel: Channel = word(f.channel.as_deref())?;
-        let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
-        let words = f.words.as_deref().unwrap_or("");
-        let (unblocked, ended) = (ticked(&f.unblocked), ticked(&f.partner_ended));
-        let app = &ctx.app;
-        app.log_invitation(&case, channel, words, unblocked, ended, at, now)
-            .await?;
-        Ok(to("/#gates-title"))
-    })
-    .await
+    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let invitation = || {
+        Ok(LogInvitation {
+            channel: word(f.channel.as_deref())?,
+            words: LogForm::text(&f.words),
+            unblocked: ticked(&f.unblocked),
+            partner_ended: ticked(&f.partner_ended),
+            at: f.at(),
+        })
+    };
+    log(&ctx, invitation(), async |_| Ok(to("/#gates-title"))).await
 }
 
 /// LS-1: a question they asked, in their words.
 pub async fn log_question(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        let text = f.text.as_deref().unwrap_or("");
-        ctx.app.log_question(&case, text, at, now).await?;
-        Ok(to("/contacts#questions"))
-    })
-    .await
+    let question = AddQuestion {
+        text: LogForm::text(&f.text),
+        at: f.at(),
+    };
+    log(&ctx, Ok(question), async |_| Ok(to("/contacts#questions"))).await
 }
 
 /// LS-6 to LS-8: what they said they need, in their words.
 pub async fn log_need(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, at, now| {
-        ctx.app
-            .log_need(&case, f.text.as_deref().unwrap_or(""), at, now)
-            .await?;
-        Ok(to("/contacts#needs"))
-    })
-    .await
+    let need = LogNeed {
+        text: LogForm::text(&f.text),
+        at: f.at(),
+    };
+    log(&ctx, Ok(need), async |_| Ok(to("/contacts#needs"))).await
 }
 
+/// Marks a question answered: no moment of its own (it corrects the question), so it is not
+/// one of the typed commands that log.
 pub async fn answer_question(ctx: Ctx, Form(f): Form<LogForm>) -> Response {
-    log(&ctx, &f, async |case, _, now| {
-        ctx.app
-            .answer_question(&case, f.id.as_deref().unwrap_or(""), now)
-            .await?;
-        Ok(to("/contacts#questions"))
-    })
+    let again = async |p| page(&ctx, Some(p), vec![]).await;
+    ctx.run(
+        f.at.as_deref(),
+        async |case, _, now| {
+            ctx.app
+                .answer_question(&case, f.id.as_deref().unwrap_or(""), now)
+                .await?;
+            Ok(to("/contacts#questions"))
+        },
+        again,
+    )
     .await
 }

@@ -20,6 +20,7 @@ pub mod workbook;
 
 use std::sync::Arc;
 
+use amends_app::command::{Command, LoggedAt};
 use amends_app::records::Records;
 use amends_app::views::Frame;
 use amends_app::{App, AppError, CaseSnapshot, CaseSummary};
@@ -114,7 +115,7 @@ impl Ctx {
         page.unlocked = true;
         page.demo = self.demo;
         page.case_name = self.case.as_ref().map(|c| c.name.clone());
-        page.tz = self.frame.tz.clone();
+        page.tz = self.frame.zone.tz.clone();
         page.crisis = self.frame.safety.crisis;
         page.threat = self.frame.safety.threat;
         page.safety_plan = self.frame.plan_in_front().cloned();
@@ -131,11 +132,12 @@ impl Ctx {
             .ok_or_else(|| Redirect::to("/cases?first=1").into_response())
     }
 
-    /// The current case read once, with its plan as of now, or the page that says why not.
+    /// The current case read once, with its plan as of now in the frame's zone (read once per
+    /// request), or the page that says why not.
     pub async fn snapshot(&self) -> Result<CaseSnapshot, Response> {
         let case = self.need_case()?;
         self.app
-            .snapshot(&case, Timestamp::now())
+            .snapshot_in(&case, Timestamp::now(), self.frame.zone.tz.clone())
             .await
             .map_err(|e| self.error(&e))
     }
@@ -275,12 +277,21 @@ where
     raw.unwrap_or("").parse()
 }
 
+/// A form's "when it happened" for a typed command: left empty, it is now.
+pub fn logged_at(raw: Option<&str>) -> Option<LoggedAt> {
+    given(raw).map(|s| LoggedAt(s.to_string()))
+}
+
+/// A form field with something in it (a browser sends an empty one as "").
+fn given(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
 impl Ctx {
     /// When a form says something happened (now when left empty), and now.
     pub async fn when(&self, raw: Option<&str>) -> Step<(Timestamp, Timestamp)> {
         let now = Timestamp::now();
-        let raw = raw.map(str::trim).filter(|s| !s.is_empty());
-        let at = self.app.when(raw, now).await;
+        let at = self.app.when(given(raw), now).await;
         Ok((at.map_err(|e| crate::views::sentence(&e))?, now))
     }
 
@@ -298,9 +309,35 @@ impl Ctx {
             let (at, now) = self.when(at).await?;
             act(case, at, now).await
         };
-        match done.await {
-            Ok(r) | Err(Stop::Answer(r)) => r,
-            Err(Stop::Problem(p)) => again(p).await.into_response(),
-        }
+        answer(done.await, again).await
+    }
+
+    /// A form mapped to one of the app's typed use cases ([`Command`], as the API and the CLI
+    /// take them, issue 13), run on the current case now: the command reads its own `at`, so
+    /// the page only maps fields. `done` answers with what it recorded; a problem (the mapping's
+    /// or the use case's) goes to `again`, as in [`Ctx::run`].
+    pub async fn command<C: Command, R: IntoResponse>(
+        &self,
+        command: Result<C, String>,
+        done: impl AsyncFnOnce(C::Output) -> Step<Response>,
+        again: impl AsyncFnOnce(Problem) -> R,
+    ) -> Response {
+        let ran = async {
+            let case = self.need_case()?;
+            let out = command?.run(&self.app, &case, Timestamp::now()).await?;
+            done(out).await
+        };
+        answer(ran.await, again).await
+    }
+}
+
+/// The answer of a form handler: its own, or the page again with the problem it stopped on.
+async fn answer<R: IntoResponse>(
+    step: Step<Response>,
+    again: impl AsyncFnOnce(Problem) -> R,
+) -> Response {
+    match step {
+        Ok(r) | Err(Stop::Answer(r)) => r,
+        Err(Stop::Problem(p)) => again(p).await.into_response(),
     }
 }

@@ -80,14 +80,14 @@ pub struct PromiseForm {
 }
 
 /// A due date as typed, in the user's zone; none when left empty.
-async fn due(ctx: &Ctx, raw: Option<&str>) -> Step<Option<Timestamp>> {
+fn due(ctx: &Ctx, raw: Option<&str>) -> Step<Option<Timestamp>> {
     let Some(d) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let tz = ctx.app.time_zone().await?;
+    let tz = &ctx.frame.zone.tz;
     Ok(Some(amends_app::method::parse_due(
         d,
-        &tz,
+        tz,
         Timestamp::now(),
     )?))
 }
@@ -99,7 +99,7 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
         if form.definitely.is_none() {
             return Err("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".to_string().into());
         }
-        let due = due(&ctx, form.due.as_deref()).await?;
+        let due = due(&ctx, form.due.as_deref())?;
         ctx.app.promise_add(&case, &text, due, now, now).await?;
         let big = amends_app::views::pages::over_promises(&text);
         Ok(to(if big {
@@ -115,7 +115,7 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
 pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
     let act = async |case, _, now| {
         let outcome: PromiseOutcome = word(form.outcome.as_deref())?;
-        let due = due(&ctx, form.due.as_deref()).await?;
+        let due = due(&ctx, form.due.as_deref())?;
         let id = form.id.as_deref().unwrap_or("");
         ctx.app
             .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)

@@ -21,6 +21,8 @@ pub struct SettingsPage {
     pub page: Page,
     pub data_dir: String,
     pub time_zone: String,
+    /// A saved zone could not be used: `time_zone` is the system's until it is saved again.
+    pub zone_unusable: bool,
     /// (habit id, label, reminder on)
     pub reminders: Vec<(&'static str, &'static str, bool)>,
     /// (field name, label, current value)
@@ -39,7 +41,9 @@ enum Beside {
 }
 
 async fn page(ctx: &Ctx, notice: Option<&str>, problem: Option<(Beside, String)>) -> Answer {
-    let tz = ctx.app.time_zone().await.map_err(|e| ctx.error(&e))?;
+    // The frame's zone: a saved one that cannot be used never stops this page, which is where
+    // it is fixed; the page says so instead (issue 13).
+    let zone = &ctx.frame.zone;
     let plan = match &ctx.case {
         Some(_) => Some(ctx.plan().await?),
         None => None,
@@ -62,7 +66,8 @@ async fn page(ctx: &Ctx, notice: Option<&str>, problem: Option<(Beside, String)>
                 .page("Settings", "settings")
                 .notice(notice.map(str::to_string)),
             data_dir: ctx.app.dir().display().to_string(),
-            time_zone: tz.iana_name().unwrap_or("UTC").to_string(),
+            time_zone: zone.tz.iana_name().unwrap_or("UTC").to_string(),
+            zone_unusable: zone.unusable(),
             reminders: pages::reminders(plan.as_ref()),
             targets: pages::targets(plan.as_ref()),
             method_error,
@@ -180,7 +185,14 @@ pub async fn time_zone(ctx: Ctx, Form(form): Form<TimeZoneForm>) -> Answer {
         .set_time_zone(form.time_zone.as_deref().unwrap_or(""))
         .await
     {
-        Ok(name) => page(&ctx, Some(&format!("Time zone set to {name}.")), None).await,
+        Ok(name) => {
+            // The page after the change, in the new zone.
+            let ctx = Ctx {
+                frame: ctx.app.frame(Timestamp::now()).await,
+                ..ctx
+            };
+            page(&ctx, Some(&format!("Time zone set to {name}.")), None).await
+        }
         Err(e) => page(&ctx, None, Some((Beside::Method, sentence(&e)))).await,
     }
 }

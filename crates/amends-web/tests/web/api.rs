@@ -757,6 +757,19 @@ fn keys(v: &Value) -> Vec<&str> {
     k
 }
 
+/// The fields a type serialises, sorted, as its JSON schema lists them.
+fn fields_of<T: schemars::JsonSchema>() -> Vec<String> {
+    let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+    let mut k: Vec<String> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    k.sort_unstable();
+    k
+}
+
 #[tokio::test]
 async fn the_check_report_is_the_design_contract_even_without_a_session() {
     // No store, no session, no CSRF token: checking text needs none of them.
@@ -778,19 +791,10 @@ async fn the_check_report_is_the_design_contract_even_without_a_session() {
     let blame = item(&report["findings"], "rule", "blame-shift");
     let findings = report["findings"].as_array().unwrap();
     assert_eq!(blame["method"], "L-4");
+    // Each finding has exactly the coach's fields (the coach's own test holds DESIGN.md's list).
+    let finding_fields = fields_of::<amends_app::coach::Finding>();
     for f in findings {
-        assert_eq!(
-            keys(f),
-            [
-                "excerpt",
-                "message",
-                "method",
-                "rule",
-                "severity",
-                "span",
-                "suggestion"
-            ]
-        );
+        assert_eq!(keys(f), finding_fields);
         let (s, e) = (
             f["span"][0].as_u64().unwrap() as usize,
             f["span"][1].as_u64().unwrap() as usize,
@@ -1724,6 +1728,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     let settings = c.api_get("/api/v1/settings").await.json();
     s.check("SettingsState", &settings);
     assert_eq!(settings["time_zone"], "UTC");
+    assert_eq!(settings["time_zone_source"], "saved");
     let r = c
         .api_put(
             "/api/v1/settings",
@@ -1735,7 +1740,7 @@ async fn every_use_case_answers_in_the_documented_shape() {
     s.check("SettingsState", &settings);
     assert_eq!(
         settings,
-        json!({"time_zone": "Europe/Berlin", "reminders": ["sleep"], "gesture_cost_limit": 20.0, "changed": true})
+        json!({"time_zone": "Europe/Berlin", "time_zone_source": "saved", "reminders": ["sleep"], "gesture_cost_limit": 20.0, "changed": true})
     );
     let r = c
         .api_put("/api/v1/settings", json!({"reminders": ["naps"]}))
@@ -2058,6 +2063,33 @@ async fn a_second_answer_to_a_question_is_a_409() {
     );
 }
 
+/// Issue 13: a saved time zone damaged behind amends' back is reported by GET
+/// /api/v1/settings as the settings page reports it (`time_zone_source` "unusable", days
+/// counted in the system's zone meanwhile), so a client can ask the user to save it again; the
+/// answer stays a 200 and saving the zone mends it.
+#[tokio::test]
+async fn a_damaged_time_zone_is_reported_by_the_settings_api() {
+    let mut c = unlocked().await;
+    let schemas = Schemas::fetch(&mut c).await;
+    let berlin = json!({ "time_zone": "Europe/Berlin" });
+    let saved = c.api_put("/api/v1/settings", berlin.clone()).await.json();
+    assert_eq!(saved["time_zone_source"], "saved");
+    // Bytes that no longer open where the sealed zone was.
+    let garbage = "UPDATE settings SET value = x'00112233445566778899aabbccddeeff' WHERE key = ?";
+    c.behind_amends_back(&[(garbage, Some("time_zone"))]).await;
+    let settings = c
+        .api_get("/api/v1/settings")
+        .await
+        .status_is(StatusCode::OK)
+        .json();
+    schemas.check("SettingsState", &settings);
+    assert_eq!(settings["time_zone_source"], "unusable");
+    assert_ne!(settings["time_zone"], "Europe/Berlin");
+    let mended = c.api_put("/api/v1/settings", berlin).await.json();
+    assert_eq!(mended["time_zone"], "Europe/Berlin");
+    assert_eq!(mended["time_zone_source"], "saved");
+}
+
 /// Issue 14, defects 6 and 9: with a row of the case removed behind amends' back, the API
 /// still shows the plan (every gate closed, the reason first), lists what can be read, and
 /// answers a write that depends on the history with 409 `damaged`, not a 500.
@@ -2069,19 +2101,14 @@ async fn a_damaged_history_is_a_409_that_says_what_to_do_never_a_500() {
             .await
             .status_is(StatusCode::CREATED);
     }
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(c.data_dir().join("amends.db"))
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::query("DROP TRIGGER events_are_append_only_delete")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    c.behind_amends_back(&[
+        ("DROP TRIGGER events_are_append_only_delete", None),
+        (
+            "DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)",
+            None,
+        ),
+    ])
+    .await;
 
     let plan = c
         .api_get("/api/v1/status")

@@ -150,6 +150,23 @@ impl Client {
         self.tmp.path().join("data")
     }
 
+    /// Runs statements on the store's SQLite file behind amends' back (each bound to its
+    /// argument, if any), as damage from outside would.
+    pub async fn behind_amends_back(&self, statements: &[(&'static str, Option<&str>)]) {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(self.data_dir().join("amends.db"))
+            .busy_timeout(Duration::from_secs(10));
+        let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+        for (sql, arg) in statements {
+            let mut q = sqlx::query(*sql);
+            if let Some(arg) = arg {
+                q = q.bind(*arg);
+            }
+            q.execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+
     pub fn csrf(&self) -> String {
         self.cookies.get("amends_csrf").cloned().unwrap_or_default()
     }

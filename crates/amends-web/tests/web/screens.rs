@@ -490,6 +490,40 @@ async fn under_a_stop_today_shows_no_countdown_and_nothing_open() {
     }
 }
 
+/// Issue 13: a saved time zone damaged behind amends' back used to make the settings page, the
+/// one place to fix it, answer with an error (as did every page that builds a plan), while the
+/// page frame fell back quietly. Now every page counts days in the system's zone, the settings
+/// page says the saved zone is unusable and offers to save it again, and the crisis help stays
+/// at the top (SAFE-3).
+#[tokio::test]
+async fn a_damaged_time_zone_is_shown_on_the_settings_page_and_hides_nothing() {
+    let zone = [("time_zone", "Europe/Berlin")];
+    let mut c = Client::with_case().await;
+    c.post("/settings/time-zone", &zone)
+        .await
+        .lacks("tz-unusable");
+    let crisis = [("text", "i keep thinking about killing myself tonight")];
+    c.post("/journal", &crisis).await;
+    // Bytes that no longer open where the sealed zone was.
+    let garbage = "UPDATE settings SET value = x'00112233445566778899aabbccddeeff' WHERE key = ?";
+    c.behind_amends_back(&[(garbage, Some("time_zone"))]).await;
+    c.get("/settings")
+        .await
+        .status_is(StatusCode::OK)
+        .has_all(&["tz-unusable", "safety-panel", "Save your time zone again"]);
+    for path in ["/", "/promises", "/no-contact"] {
+        c.get(path)
+            .await
+            .status_is(StatusCode::OK)
+            .has("safety-panel");
+    }
+    c.post("/settings/time-zone", &zone)
+        .await
+        .status_is(StatusCode::OK)
+        .has("value=\"Europe/Berlin\"")
+        .lacks("tz-unusable");
+}
+
 /// Issue 11: crisis words in any field (here an intake answer and the urge pad) bring the help
 /// panel to the top of every page afterwards, with numbers to tap; a threat brings the lines
 /// for people worried about their own anger.
