@@ -138,24 +138,13 @@ const PAST_TENSE: &str = "past-tense";
 /// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
 /// marker keeps the finding ("I used to cope, but tonight I want to die").
 fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    let class = |name: &str| {
-        cx.lexicon
-            .cue_classes
-            .iter()
-            .position(|c| c == name)
-            .and_then(|c| u16::try_from(c).ok())
-    };
+    let class = |name: &str| cue_class(cx, name);
     let (Some(past), Some(now)) = (class(TOLD_AS_PAST), class(STILL_NOW)) else {
         return;
     };
     // A lexicon without the round-7 classes (threats) keeps the round-4 rule alone.
     let (over, tense) = (class(TOLD_AS_OVER), class(PAST_TENSE));
-    let class_of = |h: &crate::engine::Hit| {
-        cx.lexicon
-            .groups
-            .get(usize::from(h.group))
-            .and_then(|g| g.cue)
-    };
+    let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let of_class = |c: Option<u16>| -> Vec<&crate::engine::Hit> {
         c.map_or_else(Vec::new, |c| {
             cx.own_hits()
@@ -196,16 +185,11 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     };
     let sentences = cx.doc.sentences();
     let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
-    let mut kept = from;
-    for i in from..out.len() {
-        let s = sentence_of(out[i].span.start);
+    drop_from(out, from, |f| {
+        let s = sentence_of(f.span.start);
         let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
-        if !(told_as_past || told_over(s)) {
-            out.swap(kept, i);
-            kept += 1;
-        }
-    }
-    out.truncate(kept);
+        told_as_past || told_over(s)
+    });
 }
 
 /// Cue class of a third person as the one in danger: "my sister said she", "he keeps talking
@@ -276,23 +260,12 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     if out.len() == from {
         return;
     }
-    let class = |name: &str| {
-        cx.lexicon
-            .cue_classes
-            .iter()
-            .position(|c| c == name)
-            .and_then(|c| u16::try_from(c).ok())
-    };
+    let class = |name: &str| cue_class(cx, name);
     let Some(other) = class(SOMEONE_ELSE) else {
         return;
     };
     let (me_too, leverage) = (class(ME_TOO), class("leverage"));
-    let class_of = |h: &crate::engine::Hit| {
-        cx.lexicon
-            .groups
-            .get(usize::from(h.group))
-            .and_then(|g| g.cue)
-    };
+    let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let hits = cx.own_hits();
     let markers: Vec<&crate::engine::Hit> =
         hits.iter().filter(|h| class_of(h) == Some(other)).collect();
@@ -339,9 +312,31 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .filter(|&i| i < m.first_token || i > m.last_token)
             .any(first_person)
     };
+    drop_from(out, from, someone_elses);
+}
+
+/// The index of the rule's cue class `name`, if its lexicon has one.
+fn cue_class(cx: &Cx<'_>, name: &str) -> Option<u16> {
+    cx.lexicon
+        .cue_classes
+        .iter()
+        .position(|c| c == name)
+        .and_then(|c| u16::try_from(c).ok())
+}
+
+/// The cue class of a hit of the rule's own lexicon, if its group has one.
+fn class_of(cx: &Cx<'_>, h: &crate::engine::Hit) -> Option<u16> {
+    cx.lexicon
+        .groups
+        .get(usize::from(h.group))
+        .and_then(|g| g.cue)
+}
+
+/// Drops the findings from `from` on that `drop` picks, keeping the others in order.
+fn drop_from(out: &mut Vec<Finding>, from: usize, drop: impl Fn(&Finding) -> bool) {
     let mut kept = from;
     for i in from..out.len() {
-        if !someone_elses(&out[i]) {
+        if !drop(&out[i]) {
             out.swap(kept, i);
             kept += 1;
         }
