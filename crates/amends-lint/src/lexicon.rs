@@ -46,8 +46,22 @@ pub use crate::words::{Segment, expand, word_variants};
 
 /// Cue classes that rule code reads directly rather than through a `[[combine]]` table:
 /// `rules/crisis.rs` sets aside the findings of a sentence told as past, and of a past-tense
-/// sentence in a message that tells the crisis as over (issue 11).
-const READ_BY_RULES: &[&str] = &["told-as-past", "still-now", "told-as-over", "past-tense"];
+/// sentence in a message that tells the crisis as over, and of someone else's crisis told by a
+/// worried friend or relative (issue 11).
+const READ_BY_RULES: &[&str] = &[
+    "told-as-past",
+    "still-now",
+    "told-as-over",
+    "past-tense",
+    "someone-else",
+    "me-too",
+];
+
+/// Cue classes that are evidence for a rule's set-aside only, never signals of the learned
+/// scorer (`model::Featurizer` skips their hits): the committed heads were trained before
+/// they existed, and a hit of a new group lands in hashed buckets that other features trained
+/// (round 7, issue 11: "myself" as `me-too` moved a head's score on a crisis line).
+pub(crate) const NOT_MODEL_SIGNALS: &[&str] = &["someone-else", "me-too"];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.

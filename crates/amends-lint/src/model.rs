@@ -852,17 +852,30 @@ type LexHashes = [Fnv; 5];
 
 /// The lexicons' ids as the features hash them ([`LexHashes`], by lexicon): the same for every
 /// draft, so the engine computes them once (hashing every id five times was a few
-/// microseconds of every check).
-pub struct LexIds(Vec<LexHashes>);
+/// microseconds of every check). Also the (lexicon, group) pairs whose hits are not signals
+/// at all ([`crate::lexicon::NOT_MODEL_SIGNALS`]).
+pub struct LexIds(Vec<LexHashes>, Vec<(u16, u16)>);
 
 impl LexIds {
     /// The hash states of `lexicons`' ids, indexed like them.
     pub fn new(lexicons: &[Lexicon]) -> LexIds {
+        let mut hidden = Vec::new();
+        for (li, l) in lexicons.iter().enumerate() {
+            for (gi, g) in l.groups.iter().enumerate() {
+                let class = g.cue.and_then(|c| l.cue_classes.get(usize::from(c)));
+                if class.is_some_and(|c| crate::lexicon::NOT_MODEL_SIGNALS.contains(&c.as_str()))
+                    && let (Ok(li), Ok(gi)) = (u16::try_from(li), u16::try_from(gi))
+                {
+                    hidden.push((li, gi));
+                }
+            }
+        }
         LexIds(
             lexicons
                 .iter()
                 .map(|l| LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes())))
                 .collect(),
+            hidden,
         )
     }
 }
@@ -885,16 +898,22 @@ pub struct Featurizer<'d, 't> {
 impl<'d, 't> Featurizer<'d, 't> {
     /// `lexicons` are the engine's, indexed like the hits.
     pub fn new(doc: &'d Document<'t>, hits: &Hits, lexicons: &[Lexicon]) -> Self {
-        Self::build(doc, hits, Cow::Owned(LexIds::new(lexicons).0))
+        let ids = LexIds::new(lexicons);
+        Self::build(doc, hits, Cow::Owned(ids.0), &ids.1)
     }
 
     /// [`Self::new`] with the lexicons' ids hashed ahead ([`LexIds::new`] over the same
     /// lexicons).
     pub fn with_ids(doc: &'d Document<'t>, hits: &Hits, ids: &'d LexIds) -> Self {
-        Self::build(doc, hits, Cow::Borrowed(&ids.0))
+        Self::build(doc, hits, Cow::Borrowed(&ids.0), &ids.1)
     }
 
-    fn build(doc: &'d Document<'t>, hits: &Hits, lex: Cow<'d, [LexHashes]>) -> Self {
+    fn build(
+        doc: &'d Document<'t>,
+        hits: &Hits,
+        lex: Cow<'d, [LexHashes]>,
+        hidden: &[(u16, u16)],
+    ) -> Self {
         let n = doc.sentences().len();
         let mut anywhere: Vec<u16> = Vec::new();
         // The markers (reported speech, hypotheticals) count too: they say a sentence is not a
@@ -902,8 +921,13 @@ impl<'d, 't> Featurizer<'d, 't> {
         // each sentence's pairs in lexicon order and each lexicon's in text order.
         let lexicons = || (0..lex.len()).filter_map(|li| u16::try_from(li).ok());
         let mut hit_off = vec![0u32; n + 1];
+        let signals = |li: u16| {
+            hits.of(li)
+                .iter()
+                .filter(move |h| !hidden.contains(&(li, h.group)))
+        };
         for li in lexicons() {
-            for h in hits.of(li) {
+            for h in signals(li) {
                 if h.sentence < n {
                     hit_off[h.sentence + 1] += 1;
                 }
@@ -918,7 +942,7 @@ impl<'d, 't> Featurizer<'d, 't> {
         let mut hit_pairs = vec![(0u16, 0u16); hit_off[n] as usize];
         let mut fill = hit_off.clone();
         for li in lexicons() {
-            for h in hits.of(li).iter().filter(|h| h.sentence < n) {
+            for h in signals(li).filter(|h| h.sentence < n) {
                 hit_pairs[fill[h.sentence] as usize] = (li, h.group);
                 fill[h.sentence] += 1;
             }

@@ -66,6 +66,7 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     found_anywhere(cx, out);
     learned(cx, out, before);
     set_aside(cx, out, before);
+    someone_elses(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -137,24 +138,13 @@ const PAST_TENSE: &str = "past-tense";
 /// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
 /// marker keeps the finding ("I used to cope, but tonight I want to die").
 fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    let class = |name: &str| {
-        cx.lexicon
-            .cue_classes
-            .iter()
-            .position(|c| c == name)
-            .and_then(|c| u16::try_from(c).ok())
-    };
+    let class = |name: &str| cue_class(cx, name);
     let (Some(past), Some(now)) = (class(TOLD_AS_PAST), class(STILL_NOW)) else {
         return;
     };
     // A lexicon without the round-7 classes (threats) keeps the round-4 rule alone.
     let (over, tense) = (class(TOLD_AS_OVER), class(PAST_TENSE));
-    let class_of = |h: &crate::engine::Hit| {
-        cx.lexicon
-            .groups
-            .get(usize::from(h.group))
-            .and_then(|g| g.cue)
-    };
+    let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let of_class = |c: Option<u16>| -> Vec<&crate::engine::Hit> {
         c.map_or_else(Vec::new, |c| {
             cx.own_hits()
@@ -195,11 +185,158 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     };
     let sentences = cx.doc.sentences();
     let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    drop_from(out, from, |f| {
+        let s = sentence_of(f.span.start);
+        let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
+        told_as_past || told_over(s)
+    });
+}
+
+/// Cue class of a third person as the one in danger: "my sister said she", "he keeps talking
+/// about", "hurt herself", "their suicide attempt". Only in `self-harm.toml`: a threat told
+/// about someone else ("he said he'll kill me") is a danger to the writer and is never set
+/// aside (SAFE-4).
+const SOMEONE_ELSE: &str = "someone-else";
+/// Cue class of the writer's own share in it, anywhere in the message ("me too", "I feel the
+/// same", "myself"): it keeps every finding.
+const ME_TOO: &str = "me-too";
+/// Words that make the crisis words the writer's own when they sit between a
+/// [`SOMEONE_ELSE`] hit and the end of a finding's clause ("she said I should just end it"),
+/// and the words for the reader, whom a writer tells of their own death in the third person
+/// ("the kids will know their dad killed himself over you").
+const FIRST_PERSON: &[&str] = &[
+    "i",
+    "i'm",
+    "im",
+    "i've",
+    "ive",
+    "i'll",
+    "i'd",
+    "me",
+    "my",
+    "mine",
+    "myself",
+    "we",
+    "we're",
+    "we've",
+    "we'll",
+    "we'd",
+    "us",
+    "our",
+    "ours",
+    "ourselves",
+    "you",
+    "u",
+    "your",
+    "ur",
+    "you're",
+    "youre",
+    "yours",
+    "yourself",
+    "you'll",
+    "you'd",
+    "you've",
+];
+
+/// Round 7 (issue 11, L-28, SAFE-3): the largest family of false alarms left on the
+/// development writers was someone else's crisis told by a worried friend or relative: "My
+/// brother keeps saying he wants to die and I don't know how to help him". L-28's crisis is
+/// the writer's own ("threatens or discloses self-harm", `shared/LABELS.md`), so a finding
+/// from `from` on is dropped only when all of these hold:
+///
+/// - a [`SOMEONE_ELSE`] hit in its sentence starts no later than the finding ends (a third
+///   person tells it, "my mum keeps saying she", or is named in it, "hurt herself"), and the
+///   finding starts in the clause the nearest one ends in, or inside it;
+/// - no [`FIRST_PERSON`] word or word for the reader ("you") lies between the end of the
+///   nearest such hit and the end of the finding's clause, the finding's own words included
+///   ("she said I should just end it" is the writer's, "their dad killed himself over you" is
+///   the writer's told to the reader);
+/// - nothing in the message is the writer's share in it ([`ME_TOO`]: "me too", "myself");
+/// - the message has no leverage cue (self-harm held over the other person is never set
+///   aside, whoever it is told of).
+///
+/// The lexicons without the class (threats) keep every finding. When unsure, keep (SAFE-3).
+fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let class = |name: &str| cue_class(cx, name);
+    let Some(other) = class(SOMEONE_ELSE) else {
+        return;
+    };
+    let (me_too, leverage) = (class(ME_TOO), class("leverage"));
+    let class_of = |h: &crate::engine::Hit| class_of(cx, h);
+    let hits = cx.own_hits();
+    let markers: Vec<&crate::engine::Hit> =
+        hits.iter().filter(|h| class_of(h) == Some(other)).collect();
+    let keep_all = hits.iter().any(|h| {
+        let c = class_of(h);
+        c.is_some() && (c == me_too || c == leverage)
+    });
+    if markers.is_empty() || keep_all {
+        return;
+    }
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let first_person = |i: usize| FIRST_PERSON.contains(&doc.token_text(i));
+    let someone_elses = |f: &Finding| {
+        // The finding's words, as tokens.
+        let inside: Vec<usize> = (0..tokens.len())
+            .filter(|&i| tokens[i].span.start < f.span.end && f.span.start < tokens[i].span.end)
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            return false;
+        };
+        // The nearest marker of the finding's sentence that starts before the finding ends.
+        let Some(m) = markers
+            .iter()
+            .filter(|m| m.sentence == tokens[first].sentence && m.first_token <= last)
+            .max_by_key(|m| m.last_token)
+        else {
+            return false;
+        };
+        // Told of them only as far as the clause reaches, as reported speech is: "she said
+        // goodbye, and there's no point going on" is the writer's. A marker inside the
+        // finding ("hurt herself") names them in the crisis words themselves.
+        if m.last_token < first && tokens[m.last_token].clause != tokens[first].clause {
+            return false;
+        }
+        // To the end of the finding's clause: "she keeps saying it gets easier, I can't see
+        // how" is the writer's whatever words the finding covers.
+        let clause = tokens[last].clause;
+        let end = (last..tokens.len())
+            .take_while(|&i| tokens[i].clause == clause)
+            .last()
+            .unwrap_or(last);
+        !(first.min(m.last_token + 1)..=end)
+            .filter(|&i| i < m.first_token || i > m.last_token)
+            .any(first_person)
+    };
+    drop_from(out, from, someone_elses);
+}
+
+/// The index of the rule's cue class `name`, if its lexicon has one.
+fn cue_class(cx: &Cx<'_>, name: &str) -> Option<u16> {
+    cx.lexicon
+        .cue_classes
+        .iter()
+        .position(|c| c == name)
+        .and_then(|c| u16::try_from(c).ok())
+}
+
+/// The cue class of a hit of the rule's own lexicon, if its group has one.
+fn class_of(cx: &Cx<'_>, h: &crate::engine::Hit) -> Option<u16> {
+    cx.lexicon
+        .groups
+        .get(usize::from(h.group))
+        .and_then(|g| g.cue)
+}
+
+/// Drops the findings from `from` on that `drop` picks, keeping the others in order.
+fn drop_from(out: &mut Vec<Finding>, from: usize, drop: impl Fn(&Finding) -> bool) {
     let mut kept = from;
     for i in from..out.len() {
-        let s = sentence_of(out[i].span.start);
-        let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
-        if !(told_as_past || told_over(s)) {
+        if !drop(&out[i]) {
             out.swap(kept, i);
             kept += 1;
         }

@@ -413,3 +413,51 @@ fn recovery_in_ones_own_words_sets_aside_a_crisis_told_as_over_but_not_one_said_
         ],
     );
 }
+
+/// L-28, SAFE-3 (round 7, issue 11): someone else's crisis told by a worried friend or relative
+/// ("my uncle keeps saying he'd be better off dead") was the largest family of false alarms
+/// left on the development writers. L-28's crisis is the writer's own, so a finding about a
+/// third person is set aside, but never when a first-person word sits between the teller and
+/// the crisis words, when the writer says it is theirs too anywhere in the message, or when it
+/// is held over the other person (leverage).
+#[test]
+fn someone_elses_crisis_told_by_a_worried_friend_is_set_aside_but_not_the_writers_own() {
+    crisis_only_in(
+        &[
+            "My cousin said she swallowed too many pills on purpose. Honestly, same here.",
+            "Dad keeps saying he'd be better off dead, and I think about it myself.",
+            "He keeps posting about self harm and it makes me want to do it again.",
+            "My sister said she's got pills saved up, and so have I.",
+            "She said I'd be better off dead, and maybe she's right.",
+            "Everyone says they'd be better off without me.",
+            "If you leave me, tell the kids their dad killed himself because of you.",
+        ],
+        &[
+            "Dad told my aunt he has nothing to live for. We're driving up to see him.",
+            "Our daughter texted her brother that she took a load of tablets; the ambulance is with her now.",
+            "My uncle keeps saying he'd be better off dead since the farm went. How do I get him to talk to someone?",
+            "My best friend has been posting about self harm again. I've messaged her mum.",
+            "Grandma told the nurse she doesn't want to be alive any more, so they're keeping her in.",
+            "my brother said he was going to kms last night, he's at my parents' now and safe",
+        ],
+    );
+}
+
+/// L-11, SAFE-4 (round 7, issue 11): the set-aside for someone else's crisis is for self-harm
+/// only. A threat told of someone else is still a threat (to the writer, or to someone the
+/// writer can warn), so the threat lexicon has no `someone-else` class and these keep their
+/// finding in every kind.
+#[test]
+fn a_threat_told_of_someone_else_is_never_set_aside() {
+    for text in [
+        "He keeps saying he'll smash your face in if you talk to her again.",
+        "My brother keeps saying he's going to batter her new boyfriend.",
+    ] {
+        for kind in [Kind::Journal, Kind::Apology, Kind::Ask] {
+            assert!(
+                has(text, kind, "threat"),
+                "no threat for {text:?} as {kind}"
+            );
+        }
+    }
+}
