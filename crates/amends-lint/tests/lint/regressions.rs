@@ -443,6 +443,18 @@ fn someone_elses_crisis_told_by_a_worried_friend_is_set_aside_but_not_the_writer
     );
 }
 
+/// L-28, SAFE-3 (round 7, issue 11): "He said he wants to end it all. Me too, if I'm honest."
+/// raised nothing, because a round-4 exception cleared any "said he wants to ..." before the
+/// writer's "me too" could count. The exception is gone: the set-aside for someone else's
+/// crisis decides, and it keeps the finding when the writer says it is theirs too.
+#[test]
+fn me_too_after_someone_elses_crisis_told_in_reported_speech_is_a_crisis() {
+    crisis_only_in(
+        &["He said he wants to end it all. Me too, if I'm honest."],
+        &["My brother said he wants to end it all and I don't know how to help him."],
+    );
+}
+
 /// L-11, SAFE-4 (round 7, issue 11): the set-aside for someone else's crisis is for self-harm
 /// only. A threat told of someone else is still a threat (to the writer, or to someone the
 /// writer can warn), so the threat lexicon has no `someone-else` class and these keep their
