@@ -104,6 +104,9 @@ struct Args {
     /// Retrain only the safety heads of the model file at `out`, keeping its other labels'
     /// bytes (`--safety-only`): for new crisis lines, without moving every other label.
     safety_only: bool,
+    /// Retrain the labels and keep the safety heads of the model file at `out` byte for byte
+    /// (`--labels-only`): for new corpus writers, without moving the heads.
+    labels_only: bool,
     /// Epochs for the safety heads (their data is small; 16 caught more held out than 8).
     safety_epochs: usize,
 }
@@ -124,6 +127,7 @@ fn args() -> Result<Args, String> {
         allow_model_mode: false,
         exclude: Vec::new(),
         safety_only: false,
+        labels_only: false,
         safety_epochs: 16,
     };
     let mut it = std::env::args().skip(1);
@@ -141,6 +145,7 @@ fn args() -> Result<Args, String> {
             "--class-weight" => a.class_weight = val()?,
             "--allow-model-mode" => a.allow_model_mode = true,
             "--safety-only" => a.safety_only = true,
+            "--labels-only" => a.labels_only = true,
             "--safety-epochs" => {
                 a.safety_epochs = val()?
                     .parse()
@@ -679,6 +684,11 @@ fn run() -> Result<(), String> {
             }
         }
     }
+    if a.safety_only && a.labels_only {
+        return Err(
+            "--safety-only and --labels-only each keep what the other trains: pick one".into(),
+        );
+    }
     if a.safety_only {
         return safety::only(&a, &engine, &insts, &docs, &groups);
     }
@@ -803,7 +813,11 @@ fn run() -> Result<(), String> {
         corpus_digest: format!("{digest:016x}"),
     };
     // The two safety heads (issue 11), trained apart on their own data and appended.
-    let safety_report = safety::heads(&a, &engine, &insts, &docs, &groups, &mut model)?;
+    let safety_report = if a.labels_only {
+        safety::keep(&a, &mut model)?
+    } else {
+        safety::heads(&a, &engine, &insts, &docs, &groups, &mut model)?
+    };
     std::fs::write(&a.out, model.encode()).map_err(|e| format!("{}: {e}", a.out))?;
 
     // The report.

@@ -742,6 +742,49 @@ pub fn heads(
     Ok(r)
 }
 
+/// `--labels-only`: the labels just trained, with the safety heads of the model file at `--out`
+/// kept byte for byte (their columns, biases, scales and thresholds) and the report's safety
+/// section as it was. Round 7 added crisis lines that, trained on, lowered two crisis floors
+/// with no held-out gain; this retrains the labels on new corpus writers without moving the
+/// heads.
+pub fn keep(a: &Args, model: &mut Model) -> Result<String, String> {
+    let bytes = std::fs::read(&a.out).map_err(|e| format!("{}: {e}", a.out))?;
+    let old = Model::decode(&bytes).map_err(|e| e.to_string())?;
+    if old.bits != model.bits {
+        return Err(format!(
+            "{} has 2^{} hash buckets, the labels 2^{}: its heads cannot be kept",
+            a.out, old.bits, model.bits
+        ));
+    }
+    let cols = HEADS
+        .iter()
+        .map(|h| {
+            old.labels
+                .iter()
+                .position(|l| l.id == *h)
+                .ok_or(format!("{} has no {h} head to keep", a.out))
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
+    let (n, on) = (model.labels.len(), old.labels.len());
+    let mut weights = Vec::with_capacity(model.weights.len() / n.max(1) * (n + cols.len()));
+    for (row, old_row) in model
+        .weights
+        .chunks_exact(n)
+        .zip(old.weights.chunks_exact(on))
+    {
+        weights.extend_from_slice(row);
+        weights.extend(cols.iter().map(|&c| old_row[c]));
+    }
+    model.weights = weights;
+    model
+        .labels
+        .extend(cols.iter().map(|&c| old.labels[c].clone()));
+    let report = std::fs::read_to_string(&a.report).unwrap_or_default();
+    Ok(report
+        .find(SECTION)
+        .map_or_else(String::new, |i| report[i..].to_string()))
+}
+
 /// `--safety-only`: the model file at `--out` with its safety heads trained again and its other
 /// labels as they were; the report's safety section replaced.
 pub fn only(

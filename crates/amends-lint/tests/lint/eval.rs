@@ -538,13 +538,14 @@ fn crisis_and_threats_on_the_fifth_round_blind_probes() {
 /// alone, labelled every line the same. Committed before round 7's changes were merged and
 /// measured after them, once: 0.803 (122/152) with 16 false alarms, where round 6's coach gave
 /// 0.789 (120/152) with 16 (per kind in the crate README). Under the bar (0.95, 5%).
-/// Now seen, so a floor, not a measure.
+/// Now seen, so a floor, not a measure. The set-aside for someone else's crisis (developed on
+/// ct1-6, merged after that measurement) brings the false alarms to 12; the floor holds that.
 #[test]
 fn crisis_and_threats_on_the_seventh_round_blind_probes() {
     probe_floors(
         "crisis-r6-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r6-blind.jsonl"),
-        (0.80, 16),
+        (0.80, 12),
     );
 }
 
