@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amends_app::command::{
-    AddAmends, AddPromise, CheckIn, Command as _, LogContact, LogGesture, LogHabit, LogInvitation,
-    LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment, UpdateAmends,
-    UpdatePromise,
+    AddAmends, AddPromise, CheckIn, Command as _, FormAnswers, LogContact, LogGesture, LogHabit,
+    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment, StatusQuery,
+    UpdateAmends, UpdatePromise,
 };
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
@@ -330,18 +330,15 @@ async fn run_open(
     }
     let case = ctx.case(app).await?;
     let tz = app.time_zone().await;
-    let when = |at: &At| {
-        let at = at.at.clone();
-        async move { app.when(at.as_deref(), now).await }
-    };
     let logged = match cmd {
         MethodCommand::Assess(a) => {
             let answers = match pre.flatten() {
                 Some(a) => a,
                 None => interactive(a.form.form())?,
             };
-            let at = when(&a.at).await?;
-            app.assess(&case, a.form, answers, at, now).await?
+            let at = logged_at(&a.at);
+            let command = FormAnswers { answers, at };
+            command.assess(app, &case, a.form, now).await?
         }
         MethodCommand::Workbook(w) => {
             let Some(section) = &w.section else {
@@ -366,8 +363,9 @@ async fn run_open(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let at = when(&w.at).await?;
-            app.workbook(&case, section, answers, at, now).await?
+            let at = logged_at(&w.at);
+            let command = FormAnswers { answers, at };
+            command.workbook(app, &case, section, now).await?
         }
         MethodCommand::Log(l) => log(app, &case, l, now).await?,
         MethodCommand::Habit(h) => {
@@ -448,12 +446,8 @@ async fn run_open(
         },
         MethodCommand::Gesture(GestureCommand::Add(g)) => g.clone().run(app, &case, now).await?,
         MethodCommand::Status(s) => {
-            let at = match &s.at {
-                // "today" is now, "yesterday" its end, a later date the end of that day.
-                Some(t) => amends_app::parse_at(t, &tz, now)?,
-                None => now,
-            };
-            let plan = app.plan(&case, at).await?;
+            let at = s.at.clone().map(Moment);
+            let plan = StatusQuery { at }.run(app, &case, now).await?;
             if ctx.json {
                 ctx.print_json(&plan)?;
             } else {
