@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amends_app::command::{
-    AddPromise, CheckIn, Command as _, LogContact, LogGesture, LogInvitation, LogNeed, LogPassive,
-    LogSignal, LogSlip, LogUrge,
+    AddAmends, AddPromise, CheckIn, Command as _, FormAnswers, LogContact, LogGesture, LogHabit,
+    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment, StatusQuery,
+    UpdateAmends, UpdatePromise,
 };
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
@@ -175,6 +176,34 @@ pub struct Entry {
     pub at: At,
 }
 
+impl Entry {
+    /// What became of this promise, as the app's typed command (the API's too, issue 13).
+    fn settle(&self, outcome: PromiseOutcome, due: Option<Moment>) -> UpdatePromise {
+        UpdatePromise {
+            outcome,
+            due,
+            note: self.note.clone(),
+            promise: self.id.clone(),
+            at: logged_at(&self.at),
+        }
+    }
+
+    /// Where this amends item stands now, as the app's typed command.
+    fn amends(&self, status: AmendsStatus) -> UpdateAmends {
+        UpdateAmends {
+            status,
+            note: self.note.clone(),
+            item: self.id.clone(),
+            at: logged_at(&self.at),
+        }
+    }
+}
+
+/// `--at` for a typed command, which reads and checks it as the API's.
+fn logged_at(at: &At) -> Option<LoggedAt> {
+    at.at.clone().map(LoggedAt)
+}
+
 #[derive(Subcommand, Debug)]
 pub enum PromiseCommand {
     /// A promise in your words. Only what you can definitely do (TR-4).
@@ -301,18 +330,15 @@ async fn run_open(
     }
     let case = ctx.case(app).await?;
     let tz = app.time_zone().await;
-    let when = |at: &At| {
-        let at = at.at.clone();
-        async move { app.when(at.as_deref(), now).await }
-    };
     let logged = match cmd {
         MethodCommand::Assess(a) => {
             let answers = match pre.flatten() {
                 Some(a) => a,
                 None => interactive(a.form.form())?,
             };
-            let at = when(&a.at).await?;
-            app.assess(&case, a.form, answers, at, now).await?
+            let at = logged_at(&a.at);
+            let command = FormAnswers { answers, at };
+            command.assess(app, &case, a.form, now).await?
         }
         MethodCommand::Workbook(w) => {
             let Some(section) = &w.section else {
@@ -337,12 +363,12 @@ async fn run_open(
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let at = when(&w.at).await?;
-            app.workbook(&case, section, answers, at, now).await?
+            let at = logged_at(&w.at);
+            let command = FormAnswers { answers, at };
+            command.workbook(app, &case, section, now).await?
         }
         MethodCommand::Log(l) => log(app, &case, l, now).await?,
         MethodCommand::Habit(h) => {
-            let at = when(&h.at).await?;
             let (value, note) = if h.kind == HabitKind::Step {
                 (1.0, Some(h.value.clone()))
             } else {
@@ -356,16 +382,14 @@ async fn run_open(
                 })?;
                 (v, h.note.clone())
             };
-            app.log_habit(
-                &case,
-                h.kind,
-                value,
-                note.as_deref(),
-                h.plan.as_deref(),
-                at,
-                now,
-            )
-            .await?
+            let habit = LogHabit {
+                habit: h.kind,
+                value: Some(value),
+                note,
+                plan: h.plan.clone(),
+                at: logged_at(&h.at),
+            };
+            habit.run(app, &case, now).await?
         }
         MethodCommand::Promise(p) => match p {
             PromiseCommand::List => {
@@ -381,16 +405,12 @@ async fn run_open(
                 } else {
                     PromiseOutcome::Broken
                 };
-                let at = when(&e.at).await?;
-                app.promise_update(&case, &e.id, outcome, None, e.note.as_deref(), at, now)
-                    .await?
+                e.settle(outcome, None).run(app, &case, now).await?
             }
             PromiseCommand::Renegotiated { promise: e, due } => {
-                let at = when(&e.at).await?;
-                let due = Some(amends_app::method::parse_due(due, &tz, now)?);
-                let outcome = PromiseOutcome::Renegotiated;
-                app.promise_update(&case, &e.id, outcome, due, e.note.as_deref(), at, now)
-                    .await?
+                let due = Some(Moment(due.clone()));
+                let renegotiated = e.settle(PromiseOutcome::Renegotiated, due);
+                renegotiated.run(app, &case, now).await?
             }
         },
         MethodCommand::Checkin(c) => c.clone().run(app, &case, now).await?,
@@ -408,33 +428,26 @@ async fn run_open(
                 not_safe,
                 at,
             } => {
-                let at = when(at).await?;
-                let bounds = Bounds {
-                    affordable: !not_affordable,
-                    legal: !not_legal,
-                    safe: !not_safe,
+                let item = AddAmends {
+                    request: request.clone(),
+                    bounds: Bounds {
+                        affordable: !not_affordable,
+                        legal: !not_legal,
+                        safe: !not_safe,
+                    },
+                    at: logged_at(at),
                 };
-                app.amends_add(&case, request, bounds, at, now).await?
+                item.run(app, &case, now).await?
             }
-            AmendsCommand::Done(e) => {
-                let at = when(&e.at).await?;
-                app.amends_update(&case, &e.id, AmendsStatus::Done, e.note.as_deref(), at, now)
-                    .await?
-            }
+            AmendsCommand::Done(e) => e.amends(AmendsStatus::Done).run(app, &case, now).await?,
             AmendsCommand::Update { item: e, status } => {
-                let at = when(&e.at).await?;
-                app.amends_update(&case, &e.id, *status, e.note.as_deref(), at, now)
-                    .await?
+                e.amends(*status).run(app, &case, now).await?
             }
         },
         MethodCommand::Gesture(GestureCommand::Add(g)) => g.clone().run(app, &case, now).await?,
         MethodCommand::Status(s) => {
-            let at = match &s.at {
-                // "today" is now, "yesterday" its end, a later date the end of that day.
-                Some(t) => amends_app::parse_at(t, &tz, now)?,
-                None => now,
-            };
-            let plan = app.plan(&case, at).await?;
+            let at = s.at.clone().map(Moment);
+            let plan = StatusQuery { at }.run(app, &case, now).await?;
             if ctx.json {
                 ctx.print_json(&plan)?;
             } else {

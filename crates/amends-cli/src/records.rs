@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amends_app::command::{AddJournal, Command as _};
 use amends_app::{
     App, CaseSummary, ExportFormat, KdfParams, printable, resolve_data_dir, text_from_bytes,
 };
@@ -301,12 +302,16 @@ pub async fn journal(ctx: &Ctx, cmd: &JournalCommand) -> Result<ExitCode> {
     let case = ctx.case(&app).await?;
     match text {
         Some(text) => {
-            let now = Timestamp::now();
-            let id = app.journal_add(&case, &text, now, now).await?;
-            let safety = amends_app::safety::scan(&text);
+            // MO-2: the app's typed command, as the API takes it (issue 13).
+            let entry = AddJournal { text, at: None };
+            let saved = entry.run(&app, &case, Timestamp::now()).await?;
+            let safety = amends_app::safety::SafetyFlags {
+                crisis: saved.crisis,
+                threat: saved.threat,
+            };
             if ctx.json {
                 ctx.print_json(&serde_json::json!({
-                    "id": id, "at": now, "crisis": safety.crisis, "threat": safety.threat
+                    "id": saved.id, "at": saved.at, "crisis": safety.crisis, "threat": safety.threat
                 }))?;
             } else {
                 println!("Saved to your journal (encrypted). Nothing in the journal is ever sent.");

@@ -3,6 +3,8 @@
 //! damage is understood and they have had their space (KG-7).
 
 use crate::http::Problem;
+use amends_app::Logged;
+use amends_app::command::{AddAmends, LogGesture, UpdateAmends};
 use amends_app::views::pages;
 use amends_core::plan::{AmendsEntry, Gestures};
 use amends_core::{AmendsStatus, Bounds, Gate, GateId};
@@ -93,63 +95,68 @@ pub struct AmendsForm {
     at: Option<String>,
 }
 
+/// The page again, with the problem beside the form and what was typed into it kept.
+async fn again(ctx: &Ctx, p: Problem, kept: AmendsForm) -> Answer {
+    page(ctx, Some(p), None, kept).await
+}
+
+/// AM-2, SAFE-9: the form builds the app's [`AddAmends`], as the API takes it (issue 13).
 pub async fn add_item(ctx: Ctx, Form(form): Form<AmendsForm>) -> Response {
     let kept = AmendsForm {
         request: form.request.clone(),
         ..AmendsForm::default()
     };
-    let act = async |case, _, now| {
-        let f = &form;
-        let bounds = pages::bounds(
-            f.affordable.as_deref(),
-            f.legal.as_deref(),
-            f.safe.as_deref(),
-        )?;
-        let request = f.request.as_deref().unwrap_or("");
-        ctx.app.amends_add(&case, request, bounds, now, now).await?;
-        Ok(to("/amends"))
+    let f = &form;
+    let item = || {
+        Ok(AddAmends {
+            request: f.request.clone().unwrap_or_default(),
+            bounds: pages::bounds(
+                f.affordable.as_deref(),
+                f.legal.as_deref(),
+                f.safe.as_deref(),
+            )?,
+            at: None,
+        })
     };
-    ctx.run(None, act, async |p| page(&ctx, Some(p), None, kept).await)
+    let done = async |_| Ok(to("/amends"));
+    ctx.command(item(), done, async |p| again(&ctx, p, kept).await)
         .await
 }
 
 pub async fn update_item(ctx: Ctx, Form(form): Form<AmendsForm>) -> Response {
-    let act = async |case, _, now| {
-        let status: AmendsStatus = word(form.status.as_deref())?;
-        let id = form.id.as_deref().unwrap_or("");
-        let note = form.note.as_deref();
-        ctx.app
-            .amends_update(&case, id, status, note, now, now)
-            .await?;
-        Ok(to("/amends"))
-    };
-    let again = async |p| page(&ctx, Some(p), None, AmendsForm::default()).await;
-    ctx.run(None, act, again).await
+    let update = word(form.status.as_deref()).map(|status| UpdateAmends {
+        status,
+        note: form.note.clone(),
+        item: form.id.clone().unwrap_or_default(),
+        at: None,
+    });
+    let done = async |_| Ok(to("/amends"));
+    let kept = AmendsForm::default();
+    ctx.command(update, done, async |p| again(&ctx, p, kept).await)
+        .await
 }
 
+/// KG-1, KG-3: a gesture, as the app's [`LogGesture`].
 pub async fn add_gesture(ctx: Ctx, Form(form): Form<AmendsForm>) -> Response {
     let kept = AmendsForm {
         request: None,
         ..form.clone()
     };
-    let act = async |case, at, now| {
-        let cost = pages::amount(form.cost.as_deref().unwrap_or("0"))?;
-        let (what, preference) = (
-            form.what.as_deref().unwrap_or(""),
-            form.preference.as_deref(),
-        );
-        let logged = ctx
-            .app
-            .gesture_add(&case, what, cost, preference, at, now)
-            .await?;
+    let gesture = || {
+        Ok(LogGesture {
+            what: form.what.clone().unwrap_or_default(),
+            cost: pages::amount(form.cost.as_deref().unwrap_or("0"))?,
+            preference: form.preference.clone(),
+            at: super::logged_at(form.at.as_deref()),
+        })
+    };
+    let done = async |logged: Logged| {
         Ok(to(if logged.slip {
             "/amends?recorded=slip#gestures"
         } else {
             "/amends#gestures"
         }))
     };
-    ctx.run(form.at.as_deref(), act, async |p| {
-        page(&ctx, Some(p), None, kept).await
-    })
-    .await
+    ctx.command(gesture(), done, async |p| again(&ctx, p, kept).await)
+        .await
 }

@@ -3,6 +3,7 @@
 //! one changed. The answers are checked by the core; the consequences come from the plan.
 
 use amends_app::AppError;
+use amends_app::command::FormAnswers;
 use amends_app::views::outcomes::{Outcome, outcomes};
 use amends_app::views::{FormView, StepPage, form_by_slug, slug};
 use amends_core::{Answers, FormId, Plan};
@@ -143,8 +144,15 @@ pub async fn save(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> Answer {
     let case = ctx.need_case()?;
     // Read as pairs: a multiple choice sends its name once per ticked box.
     let answers = amends_app::answers_from_fields(form.form(), &form_fields(&body));
-    let now = Timestamp::now();
-    match ctx.app.assess(&case, form, answers.clone(), now, now).await {
+    // The app's typed command, as the API takes it (issue 13).
+    let command = FormAnswers {
+        answers: answers.clone(),
+        at: None,
+    };
+    match command
+        .assess(&ctx.app, &case, form, Timestamp::now())
+        .await
+    {
         Ok(_) => Ok(to(&format!("/assess/{}/saved", slug(form)))),
         Err(AppError::Answers(problems)) => form_page(&ctx, form, Some(answers), &problems).await,
         Err(e) => Err(ctx.error(&e)),

@@ -2,6 +2,7 @@
 
 use crate::http::Problem;
 use amends_app::CaseSummary;
+use amends_app::command::CreateCase;
 use amends_core::Relationship;
 use askama::Template;
 use axum::Form;
@@ -61,7 +62,13 @@ pub async fn create(ctx: Ctx, Form(form): Form<CaseForm>) -> Answer {
     let name = required(&form.name, "name", &ctx.csrf)?.to_string();
     let relationship = required(&form.relationship, "relationship", &ctx.csrf)?.parse();
     let created = match relationship {
-        Ok(relationship) => ctx.app.create_case(&name, relationship).await,
+        Ok(relationship) => {
+            let case = CreateCase {
+                name: name.clone(),
+                relationship,
+            };
+            case.run(&ctx.app).await
+        }
         Err(e) => return page(&ctx, false, Some(Problem::from(e)), name).await,
     };
     match created {

@@ -2,6 +2,7 @@
 
 use crate::http::Problem;
 use amends_app::JournalEntry;
+use amends_app::command::AddJournal;
 use amends_app::views::pages::{damage_notice, recent_crisis};
 use askama::Template;
 use axum::Form;
@@ -44,10 +45,14 @@ pub struct Entry {
     text: Option<String>,
 }
 
+/// MO-2: the form builds the app's [`AddJournal`], as the API takes it (issue 13).
 pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Answer {
     let text = required(&form.text, "text", &ctx.csrf)?.to_string();
-    let act = async |case, _, now| {
-        ctx.app.journal_add(&case, &text, now, now).await?;
+    let entry = AddJournal {
+        text: text.clone(),
+        at: None,
+    };
+    let done = async |_| {
         // SAFE-3: words about self-harm bring help forward at once, on this very page.
         Ok(if amends_app::coach::crisis_language(&text) {
             page(&ctx, String::new(), None, true).await?
@@ -57,5 +62,5 @@ pub async fn add(ctx: Ctx, Form(form): Form<Entry>) -> Answer {
     };
     // Keep what they wrote in the box when it could not be saved.
     let again = async |p| page(&ctx, text.clone(), Some(p), false).await;
-    Ok(ctx.run(None, act, again).await)
+    Ok(ctx.command(Ok(entry), done, again).await)
 }

@@ -3,6 +3,7 @@
 //! (SAFE-7: checking their profile) are logged here too, and never hidden.
 
 use crate::http::Problem;
+use amends_app::command::{Command, LogSlip, LogUrge};
 use amends_app::views::pages;
 use amends_core::SlipKind;
 use amends_core::guidance::{Card, card_for};
@@ -116,13 +117,15 @@ pub async fn log_urge(ctx: Ctx, Form(form): Form<UrgeForm>) -> Answer {
         let problem = "Rate the urge from 1 (faint) to 10 (overwhelming).";
         return urge_page(&ctx, form, Some(problem.into())).await;
     };
-    let instead = form.instead.clone().unwrap_or_default();
+    // NC-6: the app's [`LogUrge`], as the API and the CLI take it (issue 13).
+    let urge = LogUrge {
+        intensity,
+        instead: form.instead.clone().unwrap_or_default(),
+        note: None,
+        at: None,
+    };
     let now = Timestamp::now();
-    if let Err(e) = ctx
-        .app
-        .log_urge(&case, intensity, &instead, None, now, now)
-        .await
-    {
+    if let Err(e) = urge.run(&ctx.app, &case, now).await {
         return urge_page(&ctx, form, Some(Problem::app(&e))).await;
     }
     // The pad has no send button: what is written there goes to the private journal (MO-2).
@@ -148,14 +151,16 @@ pub struct SlipForm {
     at: Option<String>,
 }
 
+/// SAFE-7: a slip, as the app's [`LogSlip`].
 pub async fn log_slip(ctx: Ctx, Form(form): Form<SlipForm>) -> Response {
-    let act = async |case, at, now| {
-        let what: SlipKind = word(form.what.as_deref())?;
-        ctx.app
-            .log_slip(&case, what, form.note.as_deref(), at, now)
-            .await?;
-        Ok(to("/no-contact?recorded=slip"))
+    let slip = || {
+        Ok(LogSlip {
+            what: word(form.what.as_deref())?,
+            note: form.note.clone(),
+            at: super::logged_at(form.at.as_deref()),
+        })
     };
+    let done = async |_| Ok(to("/no-contact?recorded=slip"));
     let again = async |p| page(&ctx, Some(p), None, false).await;
-    ctx.run(form.at.as_deref(), act, again).await
+    ctx.command(slip(), done, again).await
 }

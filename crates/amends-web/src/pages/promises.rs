@@ -2,16 +2,15 @@
 //! promises at once, and the fortnightly check-in only once they agreed to it.
 
 use crate::http::Problem;
-use amends_core::PromiseOutcome;
+use amends_app::command::{AddPromise, CheckIn, Moment, UpdatePromise};
 use amends_core::plan::{CheckIns, FollowUp, Promises};
 use askama::Template;
 use axum::Form;
 use axum::extract::Query;
 use axum::response::Response;
-use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Answer, Ctx, Step, to, word};
+use super::{Answer, Ctx, to, word};
 use crate::views::Page;
 
 #[derive(Template)]
@@ -34,12 +33,15 @@ impl PromisesPage {
     }
 }
 
-async fn page(
-    ctx: &Ctx,
-    error: Option<Problem>,
-    notice: Option<String>,
-    kept_text: String,
-) -> Answer {
+/// The page; `big` after a promise that says never, always or whatever you want (TR-4, L-17).
+async fn page(ctx: &Ctx, error: Option<Problem>, big: bool, kept_text: String) -> Answer {
+    let notice = big.then(|| {
+        "Saved. \u{201c}Never\u{201d}, \u{201c}always\u{201d} and \u{201c}whatever you \
+         want\u{201d} are hard to keep: a smaller promise you keep builds more trust than a big \
+         one you break (TR-4, L-17). You can mark this one renegotiated if you agree a smaller \
+         one with them."
+            .to_string()
+    });
     let plan = ctx.plan().await?;
     super::problem_page(error, |error| PromisesPage {
         page: ctx
@@ -59,14 +61,8 @@ pub struct Shown {
 }
 
 pub async fn show(ctx: Ctx, Query(q): Query<Shown>) -> Answer {
-    let notice = (q.note.as_deref() == Some("big")).then(|| {
-        "Saved. \u{201c}Never\u{201d}, \u{201c}always\u{201d} and \u{201c}whatever you \
-         want\u{201d} are hard to keep: a smaller promise you keep builds more trust than a big \
-         one you break (TR-4, L-17). You can mark this one renegotiated if you agree a smaller \
-         one with them."
-            .to_string()
-    });
-    page(&ctx, None, notice, String::new()).await
+    let big = q.note.as_deref() == Some("big");
+    page(&ctx, None, big, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -79,28 +75,32 @@ pub struct PromiseForm {
     note: Option<String>,
 }
 
-/// A due date as typed, in the user's zone; none when left empty.
-fn due(ctx: &Ctx, raw: Option<&str>) -> Step<Option<Timestamp>> {
-    let Some(d) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let tz = &ctx.frame.zone.tz;
-    Ok(Some(amends_app::method::parse_due(
-        d,
-        tz,
-        Timestamp::now(),
-    )?))
+impl PromiseForm {
+    /// A due date as typed, read in the user's zone by the command; none when left empty.
+    fn due(&self) -> Option<Moment> {
+        super::given(self.due.as_deref()).map(|d| Moment(d.to_string()))
+    }
 }
 
+/// The page again, with the problem beside the form and the promise typed into it kept.
+async fn again(ctx: &Ctx, p: Problem, kept_text: String) -> Answer {
+    page(ctx, Some(p), false, kept_text).await
+}
+
+/// TR-3, TR-4: the form builds the app's [`AddPromise`], as the API and the CLI take it
+/// (issue 13); the box to tick is the page's own check.
 pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
     let text = form.text.clone().unwrap_or_default();
-    let act = async |case, _, now| {
-        // TR-4: promise only what you can certainly do.
-        if form.definitely.is_none() {
-            return Err("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".to_string().into());
-        }
-        let due = due(&ctx, form.due.as_deref())?;
-        ctx.app.promise_add(&case, &text, due, now, now).await?;
+    // TR-4: promise only what you can certainly do.
+    let promise = match form.definitely {
+        None => Err("Only promise what you can definitely do (TR-4). Tick the box if you can; otherwise promise less.".to_string()),
+        Some(_) => Ok(AddPromise {
+            text: text.clone(),
+            due: form.due(),
+            at: None,
+        }),
+    };
+    let done = async |_| {
         let big = amends_app::views::pages::over_promises(&text);
         Ok(to(if big {
             "/promises?note=big"
@@ -108,22 +108,24 @@ pub async fn add(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
             "/promises"
         }))
     };
-    let again = async |p| page(&ctx, Some(p), None, text.clone()).await;
-    ctx.run(None, act, again).await
+    let kept = text.clone();
+    ctx.command(promise, done, async |p| again(&ctx, p, kept).await)
+        .await
 }
 
 pub async fn update(ctx: Ctx, Form(form): Form<PromiseForm>) -> Response {
-    let act = async |case, _, now| {
-        let outcome: PromiseOutcome = word(form.outcome.as_deref())?;
-        let due = due(&ctx, form.due.as_deref())?;
-        let id = form.id.as_deref().unwrap_or("");
-        ctx.app
-            .promise_update(&case, id, outcome, due, form.note.as_deref(), now, now)
-            .await?;
-        Ok(to("/promises"))
+    let update = || {
+        Ok(UpdatePromise {
+            outcome: word(form.outcome.as_deref())?,
+            due: form.due(),
+            note: form.note.clone(),
+            promise: form.id.clone().unwrap_or_default(),
+            at: None,
+        })
     };
-    ctx.run(None, act, async |p| {
-        page(&ctx, Some(p), None, String::new()).await
+    let done = async |_| Ok(to("/promises"));
+    ctx.command(update(), done, async |p| {
+        again(&ctx, p, String::new()).await
     })
     .await
 }
@@ -134,13 +136,15 @@ pub struct CheckInForm {
     at: Option<String>,
 }
 
+/// TR-5: a check-in they agreed to, as the app's [`CheckIn`].
 pub async fn checkin(ctx: Ctx, Form(form): Form<CheckInForm>) -> Response {
-    let act = async |case, at, now| {
-        ctx.app
-            .checkin(&case, form.note.as_deref(), at, now)
-            .await?;
-        Ok(to("/promises#checkins"))
+    let checkin = CheckIn {
+        note: form.note,
+        at: super::logged_at(form.at.as_deref()),
     };
-    let again = async |p| page(&ctx, Some(p), None, String::new()).await;
-    ctx.run(form.at.as_deref(), act, again).await
+    let done = async |_| Ok(to("/promises#checkins"));
+    ctx.command(Ok(checkin), done, async |p| {
+        again(&ctx, p, String::new()).await
+    })
+    .await
 }

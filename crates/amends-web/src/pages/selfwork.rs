@@ -2,6 +2,7 @@
 //! exercise and therapy, and the no-contact timeline over 30 or 90 days.
 
 use crate::http::Problem;
+use amends_app::command::LogHabit;
 use amends_app::views::charts::{self, Chart};
 use amends_app::views::pages::habit_value;
 use amends_core::{HabitKind, Plan};
@@ -96,23 +97,27 @@ pub async fn show(ctx: Ctx, Query(q): Query<DaysQuery>) -> Answer {
     page(&ctx, q.days.unwrap_or(30), None, HabitForm::default()).await
 }
 
+/// SI-1 to SI-9: the form builds the app's [`LogHabit`], as the API takes it (issue 13); the
+/// page reads the value as typed (a step in words counts once).
 pub async fn log(ctx: Ctx, Form(form): Form<HabitForm>) -> Response {
-    let act = async |case, at, now| {
+    let entry = || {
         if form.habit.as_deref().is_none_or(str::is_empty) {
             let problem = "Choose what you are logging (the field \u{201c}habit\u{201d}).";
-            return Err(problem.to_string().into());
+            return Err(problem.to_string());
         }
         let habit: HabitKind = word(form.habit.as_deref())?;
-        let value = habit_value(habit, form.value.as_deref().unwrap_or_default())?;
-        let (note, plan) = (
-            form.note.as_deref(),
-            form.plan.as_deref().filter(|p| !p.is_empty()),
-        );
-        ctx.app
-            .log_habit(&case, habit, value, note, plan, at, now)
-            .await?;
-        Ok(to("/self-work?logged=1"))
+        Ok(LogHabit {
+            habit,
+            value: Some(habit_value(
+                habit,
+                form.value.as_deref().unwrap_or_default(),
+            )?),
+            note: form.note.clone(),
+            plan: form.plan.clone().filter(|p| !p.is_empty()),
+            at: super::logged_at(form.at.as_deref()),
+        })
     };
+    let done = async |_| Ok(to("/self-work?logged=1"));
     let again = async |p| page(&ctx, 30, Some(p), form.clone()).await;
-    ctx.run(form.at.as_deref(), act, again).await
+    ctx.command(entry(), done, again).await
 }

@@ -4,6 +4,7 @@
 
 use crate::http::Problem;
 use amends_app::AppError;
+use amends_app::command::FormAnswers;
 use amends_app::records::WorkbookRow;
 use amends_app::views::FormView;
 use amends_app::views::pages::{self, Failed, Section, danger_recorded, workbook_form};
@@ -74,10 +75,13 @@ pub async fn add(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> Reply {
         section.map_err(|e| not_there(&ctx, "No such workbook section", &sentence(&e)))?;
     let case = ctx.need_case()?;
     let answers = amends_app::answers_from_fields(&section.form, &form_fields(&body));
-    let now = Timestamp::now();
-    match ctx
-        .app
-        .workbook(&case, section.id, answers.clone(), now, now)
+    // The app's typed command, as the API takes it (issue 13).
+    let command = FormAnswers {
+        answers: answers.clone(),
+        at: None,
+    };
+    match command
+        .workbook(&ctx.app, &case, section.id, Timestamp::now())
         .await
     {
         // SAFE-2: an act that involved dangerous harm turns contact help off for good. The
