@@ -61,7 +61,7 @@ const READ_BY_RULES: &[&str] = &[
 /// scorer (`model::Featurizer` skips their hits): the committed heads were trained before
 /// they existed, and a hit of a new group lands in hashed buckets that other features trained
 /// (round 7, issue 11: "myself" as `me-too` moved a head's score on a crisis line).
-pub(crate) const NOT_MODEL_SIGNALS: &[&str] = &["someone-else", "me-too"];
+pub(crate) const NOT_MODEL_SIGNALS: &[&str] = &["someone-else", "me-too", "their-crisis"];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.

@@ -446,12 +446,20 @@ fn someone_elses_crisis_told_by_a_worried_friend_is_set_aside_but_not_the_writer
 /// L-28, SAFE-3 (round 7, issue 11): "He said he wants to end it all. Me too, if I'm honest."
 /// raised nothing, because a round-4 exception cleared any "said he wants to ..." before the
 /// writer's "me too" could count. The exception is gone: the set-aside for someone else's
-/// crisis decides, and it keeps the finding when the writer says it is theirs too.
+/// crisis decides, and it keeps the finding when the writer says it is theirs too. Where no
+/// phrase matches the third person's words at all ("she wants to die"), the `their-crisis` cue
+/// class and the writer's `me-too` together make the crisis (a `[[combine]]` table).
 #[test]
 fn me_too_after_someone_elses_crisis_told_in_reported_speech_is_a_crisis() {
     crisis_only_in(
-        &["He said he wants to end it all. Me too, if I'm honest."],
-        &["My brother said he wants to end it all and I don't know how to help him."],
+        &[
+            "He said he wants to end it all. Me too, if I'm honest.",
+            "My sister told me she wants to die and honestly I feel the same way.",
+        ],
+        &[
+            "My brother said he wants to end it all and I don't know how to help him.",
+            "My sister told me she wants to die, so I drove over and we stayed up talking.",
+        ],
     );
 }
 
