@@ -817,8 +817,8 @@ pub struct SentenceFeatures {
     pub features: Vec<Feature>,
 }
 
-/// Words that say who a sentence is about.
-fn person(w: &str) -> Option<&'static str> {
+/// Words that say who a sentence is about (also the crisis rule's test of whose crisis it is).
+pub(crate) fn person(w: &str) -> Option<&'static str> {
     // Most words are none of these: a test of the length and the first letter turns them
     // away before the string comparisons (a word in two of a sentence's features).
     let first = w.as_bytes().first()?;

@@ -200,43 +200,14 @@ const SOMEONE_ELSE: &str = "someone-else";
 /// Cue class of the writer's own share in it, anywhere in the message ("me too", "I feel the
 /// same", "myself"): it keeps every finding.
 const ME_TOO: &str = "me-too";
-/// Words that make the crisis words the writer's own when they sit between a
-/// [`SOMEONE_ELSE`] hit and the end of a finding's clause ("she said I should just end it"),
-/// and the words for the reader, whom a writer tells of their own death in the third person
-/// ("the kids will know their dad killed himself over you").
-const FIRST_PERSON: &[&str] = &[
-    "i",
-    "i'm",
-    "im",
-    "i've",
-    "ive",
-    "i'll",
-    "i'd",
-    "me",
-    "my",
-    "mine",
-    "myself",
-    "we",
-    "we're",
-    "we've",
-    "we'll",
-    "we'd",
-    "us",
-    "our",
-    "ours",
-    "ourselves",
-    "you",
-    "u",
-    "your",
-    "ur",
-    "you're",
-    "youre",
-    "yours",
-    "yourself",
-    "you'll",
-    "you'd",
-    "you've",
-];
+/// Whether a word makes the crisis words the writer's own when it sits between a
+/// [`SOMEONE_ELSE`] hit and the end of a finding's clause ("she said I should just end it"):
+/// the writer ("I", "we") and the reader, whom a writer tells of their own death in the third
+/// person ("the kids will know their dad killed himself over you"). The learned scorer's own
+/// reading of who a word is about ([`crate::model::person`]), so the two never disagree.
+fn writer_or_reader(word: &str) -> bool {
+    crate::model::person(word).is_some_and(|p| p != "they")
+}
 
 /// Round 7 (issue 11, L-28, SAFE-3): the largest family of false alarms left on the
 /// development writers was someone else's crisis told by a worried friend or relative: "My
@@ -247,7 +218,7 @@ const FIRST_PERSON: &[&str] = &[
 /// - a [`SOMEONE_ELSE`] hit in its sentence starts no later than the finding ends (a third
 ///   person tells it, "my mum keeps saying she", or is named in it, "hurt herself"), and the
 ///   finding starts in the clause the nearest one ends in, or inside it;
-/// - no [`FIRST_PERSON`] word or word for the reader ("you") lies between the end of the
+/// - no word of the writer or the reader ([`writer_or_reader`]) lies between the end of the
 ///   nearest such hit and the end of the finding's clause, the finding's own words included
 ///   ("she said I should just end it" is the writer's, "their dad killed himself over you" is
 ///   the writer's told to the reader);
@@ -278,13 +249,12 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     }
     let doc = cx.doc;
     let tokens = doc.tokens();
-    let first_person = |i: usize| FIRST_PERSON.contains(&doc.token_text(i));
+    let first_person = |i: usize| writer_or_reader(doc.token_text(i));
     let someone_elses = |f: &Finding| {
-        // The finding's words, as tokens.
-        let inside: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens[i].span.start < f.span.end && f.span.start < tokens[i].span.end)
-            .collect();
-        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+        // The finding's words, as tokens (in text order, so two binary searches).
+        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
+        let last = tokens.partition_point(|t| t.span.start < f.span.end);
+        let Some(last) = last.checked_sub(1).filter(|&l| l >= first) else {
             return false;
         };
         // The nearest marker of the finding's sentence that starts before the finding ends.
