@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use amends_app::command::{
     AddAmends, AddPromise, CheckIn, Command as _, FormAnswers, LogContact, LogGesture, LogHabit,
-    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment, StatusQuery,
-    UpdateAmends, UpdatePromise,
+    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment,
+    SettingsState, StatusQuery, UpdateAmends, UpdatePromise,
 };
 use amends_app::{App, CaseSummary, Logged};
 use amends_core::forms::{self, AnswerType, Form, Question};
@@ -1043,15 +1043,14 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         );
     }
     if ctx.json {
-        let reminders = match ctx.case(app).await {
-            Ok(case) => app.plan(&case, now).await?.reminders,
-            Err(_) => Vec::new(),
+        // The API's settings state, one definition (issue 13): the zone's source included, so
+        // a script sees a damaged saved zone the way the settings page shows it.
+        let case = ctx.case(app).await.ok();
+        let state = SettingsState {
+            changed,
+            ..SettingsState::read(app, case.as_ref(), now).await?
         };
-        ctx.print_json(&serde_json::json!({
-            "time_zone": name,
-            "reminders": reminders,
-            "changed": changed,
-        }))?;
+        ctx.print_json(&state)?;
     } else if !changed {
         println!("Time zone: {name}");
         if let Ok(case) = ctx.case(app).await {

@@ -505,3 +505,19 @@ fn settings_options_are_the_fields_of_the_api_settings() {
         assert!(help.contains(option), "{option} missing from: {help}");
     }
 }
+
+/// `amends --json settings` lacked the zone's source that the API and the settings page give
+/// (issue 13's leftover): it printed its own object, so a damaged saved zone reached a script
+/// only as a warning on stderr. It prints the app's settings state now.
+#[test]
+fn settings_json_says_where_the_time_zone_came_from() {
+    let env = Env::with_case();
+    let before = json(&env.ok(&["--json", "settings"]));
+    assert_eq!(before["time_zone_source"], "system", "{before}");
+    assert_eq!(before["changed"], false, "{before}");
+    let set = json(&env.ok(&["--json", "settings", "--time-zone", "Europe/Lisbon"]));
+    assert_eq!(set["changed"], true, "{set}");
+    assert_eq!(set["time_zone"], "Europe/Lisbon", "{set}");
+    assert_eq!(set["time_zone_source"], "saved", "{set}");
+    assert!(set["reminders"].is_array(), "{set}");
+}
