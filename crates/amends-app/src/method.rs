@@ -237,12 +237,6 @@ impl UserZone {
 /// How late a self-work entry may be logged (RC-1).
 pub const MAX_HABIT_DAYS_LATE: i64 = 7;
 
-/// Parses a due date, which may be in the future: a full time, or a date meaning the end of
-/// that day in the user's zone ("today" is the end of today).
-pub fn parse_due(input: &str, tz: &TimeZone, now: Timestamp) -> Result<Timestamp> {
-    parse_moment(input, tz, now)
-}
-
 /// Issue 12: refuses a use case aimed at them while a hold of the table closes it, with every
 /// reason ("text (METHOD)"). The one place the use cases ask; no front end decides it.
 pub(crate) fn require(plan: &Plan, cap: Capability) -> Result<()> {

@@ -322,11 +322,11 @@ async fn self_work_can_be_logged_up_to_a_week_late_rc_1() {
 fn due_today_is_the_end_of_today_not_of_the_year_9999() {
     let tz = jiff::tz::TimeZone::UTC;
     let now: Timestamp = "2024-05-10T08:00:00Z".parse().unwrap();
-    let due = amends_app::method::parse_due("today", &tz, now).unwrap();
+    let due = amends_app::method::parse_moment("today", &tz, now).unwrap();
     assert_eq!(due, "2024-05-10T23:59:59Z".parse::<Timestamp>().unwrap());
-    let due = amends_app::method::parse_due("yesterday", &tz, now).unwrap();
+    let due = amends_app::method::parse_moment("yesterday", &tz, now).unwrap();
     assert_eq!(due, "2024-05-09T23:59:59Z".parse::<Timestamp>().unwrap());
-    let due = amends_app::method::parse_due("2024-06-01", &tz, now).unwrap();
+    let due = amends_app::method::parse_moment("2024-06-01", &tz, now).unwrap();
     assert_eq!(due, "2024-06-01T23:59:59Z".parse::<Timestamp>().unwrap());
     // The plan's moment: today is now, a later date stays in the future.
     assert_eq!(amends_app::parse_at("today", &tz, now).unwrap(), now);
