@@ -109,6 +109,9 @@ struct Args {
     labels_only: bool,
     /// Epochs for the safety heads (their data is small; 16 caught more held out than 8).
     safety_epochs: usize,
+    /// Probe groups the safety heads are scored on held out but never trained on
+    /// (`--safety-score-only probe:ct4,probe:ct5`): a batch of new lines kept as a measure.
+    safety_score_only: Vec<String>,
 }
 
 fn args() -> Result<Args, String> {
@@ -129,6 +132,7 @@ fn args() -> Result<Args, String> {
         safety_only: false,
         labels_only: false,
         safety_epochs: 16,
+        safety_score_only: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -151,6 +155,9 @@ fn args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--safety-epochs: {e}"))?
             }
+            "--safety-score-only" => {
+                a.safety_score_only = val()?.split(',').map(str::to_string).collect()
+            }
             "--exclude" => a.exclude = val()?.split(',').map(str::to_string).collect(),
             "--min-threshold" => {
                 a.min_threshold = val()?
@@ -171,6 +178,10 @@ fn args() -> Result<Args, String> {
 /// One training sentence.
 struct Inst {
     feats: Vec<u32>,
+    /// The features the safety heads see: [`Inst::feats`] without the engine's signals of
+    /// their own rules' lexicons (`model::hidden_from_heads`, the definition scoring reads
+    /// too). Empty where the heads do not train (lexicon examples).
+    head_feats: Vec<u32>,
     /// Per label: 1 yes, 0 no, -1 unknown (does not train).
     y: Vec<i8>,
     /// Its document (corpus documents only).
@@ -214,16 +225,24 @@ impl Rng {
     }
 }
 
-fn features(engine: &Engine, text: &str, bits: u8) -> Vec<(amends_lint::Span, Vec<u32>)> {
+/// Every sentence of `text`: its span, its features' buckets for the labels, and those the
+/// safety heads see (without the features `model::hidden_from_heads` marks), each sorted and
+/// without repeats.
+fn features(engine: &Engine, text: &str, bits: u8) -> Vec<(amends_lint::Span, Vec<u32>, Vec<u32>)> {
     let mask = (1u64 << bits) - 1;
+    let buckets = |it: &mut dyn Iterator<Item = &amends_lint::model::Feature>| {
+        let mut f: Vec<u32> = it.map(|x| (x.hash & mask) as u32).collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    };
     engine
         .sentence_features(text)
         .into_iter()
         .map(|s| {
-            let mut f: Vec<u32> = s.features.iter().map(|x| (x.hash & mask) as u32).collect();
-            f.sort_unstable();
-            f.dedup();
-            (s.span, f)
+            let all = buckets(&mut s.features.iter());
+            let heads = buckets(&mut s.features.iter().filter(|x| x.heads));
+            (s.span, all, heads)
         })
         .collect()
 }
@@ -298,7 +317,7 @@ fn load_corpus(
                 }
             };
             let sents = features(engine, text, bits);
-            let spans: Vec<_> = sents.iter().map(|(s, _)| *s).collect();
+            let spans: Vec<_> = sents.iter().map(|(s, _, _)| *s).collect();
             let mut y = vec![vec![0i8; LABELS.len()]; sents.len()];
             let mut safety = vec![[0i8; 2]; sents.len()];
             let mut from = 0usize;
@@ -343,12 +362,13 @@ fn load_corpus(
             let start = insts.len();
             let doc = docs.len();
             let mut gold = vec![false; LABELS.len()];
-            for (((_, f), yy), safety) in sents.into_iter().zip(y).zip(safety) {
+            for (((_, f, hf), yy), safety) in sents.into_iter().zip(y).zip(safety) {
                 for (g, &v) in gold.iter_mut().zip(&yy) {
                     *g |= v == 1;
                 }
                 insts.push(Inst {
                     feats: f,
+                    head_feats: hf,
                     y: yy,
                     doc: Some(doc),
                     safety,
@@ -385,7 +405,7 @@ fn load_examples(engine: &Engine, bits: u8, insts: &mut Vec<Inst>) -> usize {
             for ex in list {
                 let sents = features(engine, ex.text(), bits);
                 let only = sents.len() == 1;
-                for (_, f) in sents {
+                for (_, f, _) in sents {
                     let mut y = vec![-1i8; LABELS.len()];
                     // A positive example of several sentences: which one carries it is not
                     // known, so only single sentences teach the positive.
@@ -396,6 +416,7 @@ fn load_examples(engine: &Engine, bits: u8, insts: &mut Vec<Inst>) -> usize {
                     };
                     insts.push(Inst {
                         feats: f,
+                        head_feats: Vec::new(),
                         y,
                         doc: None,
                         safety: [-1; 2],
@@ -581,6 +602,11 @@ fn choose(
     }
 }
 
+/// The writers of the blind split of rounds 1 to 6, moved into training in round 8
+/// (`corpus/README.md`): the report gives the held-out figures over the writers before them
+/// apart, the measure round 8 kept the move by.
+const MOVED_WRITERS: [&str; 4] = ["b1", "b2", "b3", "b4"];
+
 /// LABELS.md's 13 measured labels, from the model labels they gather.
 const MEASURED: &[(&str, &[&str])] = &[
     ("specific_action", &["specific_action"]),
@@ -649,6 +675,19 @@ fn predict(w: &[f32], b: &[f32], feats: &[u32]) -> Vec<f32> {
         }
     }
     z.iter().map(|x| 1.0 / (1.0 + (-x).exp())).collect()
+}
+
+/// The title of the report's last section, written by hand (each round's figures before and
+/// after its change): every run keeps it as it was, at the end.
+const NOTES: &str = "\n## Figures by round (kept by hand)\n";
+
+/// The report at `path` without its hand-kept notes ([`NOTES`]), and the notes.
+fn read_report(path: &str) -> (String, String) {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    match old.find(NOTES) {
+        Some(i) => (old[..i].to_string(), old[i..].to_string()),
+        None => (old, String::new()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -756,7 +795,10 @@ fn run() -> Result<(), String> {
                         .map(|l| {
                             (
                                 LABELS[l].to_string(),
-                                serde_json::json!((sent_probs[i][l] * 1000.0).round() / 1000.0),
+                                // Sentences never held out (the contrastive sets) have none.
+                                serde_json::json!(
+                                    sent_probs[i].get(l).map(|p| (p * 1000.0).round() / 1000.0)
+                                ),
                             )
                         })
                         .collect();
@@ -791,6 +833,38 @@ fn run() -> Result<(), String> {
     eprintln!("held-out macro-F1 over the 13 measured labels: {macro_f1:.3}");
     for (name, f) in &measured {
         eprintln!("  {name:27} {f:.2}");
+    }
+    // The same figures over some writers' documents only (the thresholds stay the ones
+    // chosen on all of them): every writer alone, and the writers before round 8.
+    let over = |keep: &dyn Fn(&str) -> bool| {
+        let skip: Vec<bool> = docs
+            .iter()
+            .zip(&augment)
+            .map(|(d, &aug)| aug || !keep(&groups[d.group]))
+            .collect();
+        let m = measured_f1(&docs, &doc_max, &choices, &skip);
+        let mean = m.iter().map(|(_, f)| f).sum::<f64>() / m.len() as f64;
+        (m, mean)
+    };
+    let mut by_writer = vec![("all writers".to_string(), (measured.clone(), macro_f1))];
+    let old = over(&|w| !MOVED_WRITERS.contains(&w));
+    eprintln!("held-out macro-F1, writers before round 8: {:.4}", old.1);
+    by_writer.push((
+        format!(
+            "writers before round 8 (all but {})",
+            MOVED_WRITERS.join(", ")
+        ),
+        old,
+    ));
+    for (g, name) in groups.iter().enumerate() {
+        if !augment
+            .iter()
+            .zip(&docs)
+            .any(|(&aug, d)| !aug && d.group == g)
+        {
+            continue;
+        }
+        by_writer.push((name.clone(), over(&|w| w == name)));
     }
 
     // The final model, on everything.
@@ -855,6 +929,25 @@ fn run() -> Result<(), String> {
             c.threshold
         ));
     }
+    r.push_str(&format!(
+        "\nHeld-out F1 of LABELS.md's measured labels (`threat_or_self_harm` is the safety \
+         heads', below), with the thresholds above: macro-F1 {macro_f1:.4} over all writers' \
+         documents. Per writer, and over the writers before round 8 (the measure round 8 kept \
+         moving the blind writers {} into training by):\n\n",
+        MOVED_WRITERS.join(", ")
+    ));
+    r.push_str("| held out | macro-F1 |");
+    for (name, _) in &measured {
+        r.push_str(&format!(" `{name}` |"));
+    }
+    r.push_str(&format!("\n|---|---|{}\n", "---|".repeat(measured.len())));
+    for (name, (m, mean)) in &by_writer {
+        r.push_str(&format!("| {name} | {mean:.4} |"));
+        for (_, f) in m {
+            r.push_str(&format!(" {f:.2} |"));
+        }
+        r.push('\n');
+    }
     let mut per_reg: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &docs {
         *per_reg.entry(d.register.as_str()).or_default() += 1;
@@ -872,6 +965,7 @@ fn run() -> Result<(), String> {
     r.push('\n');
     let _ = docs.first().map(|d| &d.id);
     r.push_str(&safety_report);
+    r.push_str(&read_report(&a.report).1);
     std::fs::write(&a.report, r).map_err(|e| format!("{}: {e}", a.report))?;
     eprintln!("wrote {} and {}", a.out, a.report);
     Ok(())

@@ -377,6 +377,32 @@ impl Lexicon {
             .unwrap_or(Kind::Apology)
     }
 
+    /// Every group's stable key, indexed like [`Self::groups`]: what the learned scorer hashes a
+    /// group's hits by (issue 10). By index, inserting a group shifted every later group's
+    /// feature and silently changed what the trained weights meant; by key, an edit touches only
+    /// its own group. The key is the group's name; an empty name is `_`, and a name that repeats
+    /// in the lexicon (self-harm has two `tidy` groups) is `name#2`, `name#3` in file order, so
+    /// only groups of that very name move when one of them is added or removed.
+    pub fn group_keys(&self) -> Vec<String> {
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        self.groups
+            .iter()
+            .map(|g| {
+                let name = if g.name.is_empty() { "_" } else { &g.name };
+                match seen.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        format!("{name}#{count}")
+                    }
+                    None => {
+                        seen.push((name, 1));
+                        name.to_owned()
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// Index of the group with this name.
     pub fn group_index(&self, name: &str) -> Option<u16> {
         self.groups

@@ -186,15 +186,35 @@ impl Model {
         self.labels.iter().position(|l| l.id == id)
     }
 
-    /// The raw score (log-odds) of every label for one sentence's features.
+    /// Per lane, all ones where a label sees the features [`hidden_from_heads`] and zero for
+    /// the safety heads: a hidden feature's row is added through this mask.
+    fn hidden_lanes(&self) -> [i8; ROW] {
+        let mut m = [-1i8; ROW];
+        for (lane, l) in m.iter_mut().zip(&self.labels) {
+            if crate::engine::SAFETY_HEADS.contains(&l.id.as_str()) {
+                *lane = 0;
+            }
+        }
+        m
+    }
+
+    /// The raw score (log-odds) of every label for one sentence's features, as training sees
+    /// them: the safety heads without the features [`hidden_from_heads`].
     pub fn logits(&self, feats: &[Feature]) -> Vec<f32> {
         let n = self.labels.len();
         let mut acc = vec![0i32; n];
         let mask = (1usize << self.bits) - 1;
+        let heads: Vec<bool> = self
+            .labels
+            .iter()
+            .map(|l| crate::engine::SAFETY_HEADS.contains(&l.id.as_str()))
+            .collect();
         for f in feats {
             let row = (f.hash as usize & mask) * n;
-            for (a, w) in acc.iter_mut().zip(&self.weights[row..row + n]) {
-                *a += i32::from(*w);
+            for ((a, w), head) in acc.iter_mut().zip(&self.weights[row..row + n]).zip(&heads) {
+                if f.heads || !head {
+                    *a += i32::from(*w);
+                }
             }
         }
         self.labels
@@ -227,6 +247,7 @@ impl Model {
         let mut r = Rows {
             mask: (1usize << self.bits) - 1,
             rows,
+            hidden_lanes: self.hidden_lanes(),
             words: Words::default(),
             cuts: base.iter().map(|&b| Cut::new(b)).collect(),
             base,
@@ -249,6 +270,8 @@ struct Aligned([i8; ROW]);
 pub struct Rows {
     mask: usize,
     rows: Vec<Aligned>,
+    /// [`Model::hidden_lanes`].
+    hidden_lanes: [i8; ROW],
     words: Words,
     /// (bias, scale, threshold) per label.
     base: Vec<(f32, f32, f32)>,
@@ -403,6 +426,9 @@ impl Words {
 enum Src {
     Bucket(u32),
     Word(u32),
+    /// A bucket of a feature the safety heads do not see ([`hidden_from_heads`]): its weights
+    /// count for every lane but theirs.
+    Hidden(u32),
 }
 
 /// A gathered feature: where its weights are and the tokens it covers. 16 bytes, not 32: a
@@ -418,6 +444,9 @@ fn tok(t: usize) -> u32 {
 pub trait Sink {
     /// One feature: its hash and the tokens it covers (empty for features that are not words).
     fn feature(&mut self, hash: u64, tokens: (usize, usize));
+    /// An engine signal the safety heads do not see ([`hidden_from_heads`]): a feature of every
+    /// other label.
+    fn hidden_from_heads(&mut self, hash: u64);
     /// The word of token `t` with its hash: when this returns true, the word's own features (it
     /// and its four-letter pieces) are taken as one and not emitted one by one.
     fn word(&mut self, _hash: u64, _word: &[u8], _t: usize) -> bool {
@@ -425,9 +454,40 @@ pub trait Sink {
     }
 }
 
-impl<F: FnMut(u64, (usize, usize))> Sink for F {
+/// Every feature in one list, each marked with whether the safety heads see it (training,
+/// narrowing, and the tests' whole-list scores).
+struct Collect(Vec<Feature>);
+
+impl Sink for Collect {
     fn feature(&mut self, hash: u64, tokens: (usize, usize)) {
-        self(hash, tokens)
+        self.0.push(Feature {
+            hash,
+            tokens,
+            heads: true,
+        });
+    }
+    fn hidden_from_heads(&mut self, hash: u64) {
+        self.0.push(Feature {
+            hash,
+            tokens: (0, 0),
+            heads: false,
+        });
+    }
+}
+
+/// The features every sentence of a draft shares, summed once ([`Rows::score_draft`]).
+struct Shared<'r> {
+    rows: &'r Rows,
+    acc: [i32; ROW],
+}
+
+impl Sink for Shared<'_> {
+    fn feature(&mut self, hash: u64, _: (usize, usize)) {
+        self.rows.add(&mut self.acc, hash);
+    }
+    fn hidden_from_heads(&mut self, hash: u64) {
+        let bucket = (hash as usize & self.rows.mask) as u32;
+        self.rows.add_src(&mut self.acc, Src::Hidden(bucket));
     }
 }
 
@@ -444,6 +504,10 @@ impl Sink for Gather<'_> {
         // The mask is at most 24 bits (`Model::decode`), so the bucket fits.
         let bucket = (hash as usize & self.mask) as u32;
         self.feats.push((Src::Bucket(bucket), (tok(a), tok(b))));
+    }
+    fn hidden_from_heads(&mut self, hash: u64) {
+        let bucket = (hash as usize & self.mask) as u32;
+        self.feats.push((Src::Hidden(bucket), (0, 0)));
     }
     fn word(&mut self, hash: u64, word: &[u8], t: usize) -> bool {
         match self.words.find(hash, word) {
@@ -554,6 +618,7 @@ impl Rows {
         Rows {
             mask: self.mask,
             rows: self.rows.clone(),
+            hidden_lanes: self.hidden_lanes,
             words: Words::default(),
             base: self.base.clone(),
             cuts: self.cuts.clone(),
@@ -615,8 +680,12 @@ impl Rows {
     /// component points at: most such labels are already covered by a rule's own span, and
     /// narrowing them all, with two lists a sentence, was a twentieth of a check.
     pub fn score_draft(&self, fz: &Featurizer<'_, '_>) -> Scores<'_> {
-        let mut shared = [0i32; ROW];
-        fz.emit_draft(&mut |hash, _| self.add(&mut shared, hash));
+        let mut shared = Shared {
+            rows: self,
+            acc: [0i32; ROW],
+        };
+        fz.emit_draft(&mut shared);
+        let shared = shared.acc;
         let labels = self.base.len();
         let n = fz.len();
         // Every sentence's features go into one list; a sentence's are dropped again at once
@@ -636,15 +705,7 @@ impl Rows {
             fz.emit(si, false, &mut g);
             let mut acc = shared;
             for &(src, _) in &g.feats[at..] {
-                match src {
-                    Src::Bucket(b) => self.add_bucket(&mut acc, b),
-                    Src::Word(i) => {
-                        let row = &self.words.rows[i as usize].0;
-                        for (a, &w) in acc.iter_mut().zip(row) {
-                            *a += i32::from(w);
-                        }
-                    }
-                }
+                self.add_src(&mut acc, src);
             }
             // Taken by value, as a whole: indexing the sums in place kept them out of vector
             // registers and made every row's addition scalar (the model's part of a check
@@ -672,9 +733,27 @@ impl Rows {
         }
     }
 
-    fn add_bucket(&self, acc: &mut [i32; ROW], bucket: u32) {
-        for (a, &w) in acc.iter_mut().zip(&self.rows[bucket as usize].0) {
-            *a += i32::from(w);
+    /// Adds one gathered feature's weights.
+    #[inline]
+    fn add_src(&self, acc: &mut [i32; ROW], src: Src) {
+        match src {
+            Src::Bucket(b) => {
+                for (a, &w) in acc.iter_mut().zip(&self.rows[b as usize].0) {
+                    *a += i32::from(w);
+                }
+            }
+            Src::Word(i) => {
+                let row = &self.words.rows[i as usize].0;
+                for (a, &w) in acc.iter_mut().zip(row) {
+                    *a += i32::from(w);
+                }
+            }
+            Src::Hidden(b) => {
+                let row = self.rows[b as usize].0.iter().zip(&self.hidden_lanes);
+                for (a, (&w, &m)) in acc.iter_mut().zip(row) {
+                    *a += i32::from(w & m);
+                }
+            }
         }
     }
 
@@ -682,6 +761,7 @@ impl Rows {
         match src {
             Src::Bucket(b) => i32::from(self.rows[b as usize].0[label]),
             Src::Word(i) => i32::from(self.words.rows[i as usize].0[label]),
+            Src::Hidden(b) => i32::from(self.rows[b as usize].0[label] & self.hidden_lanes[label]),
         }
     }
 
@@ -771,6 +851,10 @@ impl<'a> Reader<'a> {
 pub struct Feature {
     pub hash: u64,
     pub tokens: (usize, usize),
+    /// Whether the safety heads see it: false for the engine's signals of their own rules'
+    /// lexicons ([`hidden_from_heads`]). Training leaves these out of the heads' lists, and
+    /// scoring adds them to every lane but the heads'.
+    pub heads: bool,
 }
 
 /// FNV-1a, 64 bits: a hash that is the same on every machine and every Rust version, so the
@@ -797,16 +881,15 @@ impl Fnv {
     }
 }
 
-/// The hashes of every engine-signal feature a hit of lexicon `id` gives (each namespace of
-/// [`LEX_NAMESPACES`], and each of its `groups`), for training a head that must not lean on
-/// that lexicon: the safety heads (issue 11) learn the words, not the rule they back up.
-pub fn lexicon_signal_hashes(id: &str, groups: usize) -> Vec<u64> {
-    let ns = LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(id.as_bytes()));
-    let mut out: Vec<u64> = ns.iter().map(|h| h.finish()).collect();
-    for g in 0..u16::try_from(groups).unwrap_or(u16::MAX) {
-        out.push(ns[1].byte(b'/').bytes(&g.to_le_bytes()).finish());
-    }
-    out
+/// Whether the safety heads (issue 11: `self-harm`, `threat`) are kept from the engine's
+/// signals of lexicon `id`: the hits of their own rules' lexicons, here, nearby or anywhere in
+/// the draft. With them the heads learn to repeat the rule, which is already there, instead of
+/// the words that say it without the listed phrases. The one definition training and scoring
+/// both read: the featurizer marks these features ([`Sink::hidden_from_heads`],
+/// [`Feature::heads`]), training leaves them out of the heads' lists, and scoring adds them to
+/// every lane but the heads'. The other labels keep them.
+pub fn hidden_from_heads(id: &str) -> bool {
+    crate::engine::SAFETY_HEADS.contains(&id)
 }
 
 /// The features of every sentence of a draft.
@@ -842,22 +925,63 @@ pub(crate) fn person(w: &str) -> Option<&'static str> {
     })
 }
 
-/// The namespaces of the engine's own signals, in [`LexHashes`] order: a hit in the sentence,
-/// its group, a hit in the sentence before, after, and anywhere in the draft.
+/// The namespaces of the engine's own signals: a hit in the sentence, its group, a hit in the
+/// sentence before, after, and anywhere in the draft.
 const LEX_NAMESPACES: [u8; 5] = [b'h', b'g', b'p', b'n', b'd'];
 
-/// The hash states of one lexicon's id in each namespace of [`LEX_NAMESPACES`], computed once
-/// instead of once per hit and sentence.
-type LexHashes = [Fnv; 5];
+/// One lexicon's signal features, hashed once (hashing every id five times was a few
+/// microseconds of every check).
+#[derive(Clone, Debug)]
+pub struct LexSignals {
+    /// A hit in the sentence, the sentence before, after, and anywhere in the draft.
+    here: u64,
+    before: u64,
+    after: u64,
+    anywhere: u64,
+    /// A hit of each group (indexed like [`Lexicon::groups`]), by the group's stable key
+    /// ([`Lexicon::group_keys`]), never its index: adding a group leaves the others' alone.
+    groups: Vec<u64>,
+    /// [`hidden_from_heads`].
+    hidden: bool,
+}
 
-/// The lexicons' ids as the features hash them ([`LexHashes`], by lexicon): the same for every
-/// draft, so the engine computes them once (hashing every id five times was a few
-/// microseconds of every check). Also the (lexicon, group) pairs whose hits are not signals
-/// at all ([`crate::lexicon::NOT_MODEL_SIGNALS`]).
-pub struct LexIds(Vec<LexHashes>, Vec<(u16, u16)>);
+impl LexSignals {
+    fn new(l: &Lexicon) -> LexSignals {
+        let [h, g, p, n, d] = LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes()));
+        LexSignals {
+            here: h.finish(),
+            before: p.finish(),
+            after: n.finish(),
+            anywhere: d.finish(),
+            groups: l
+                .group_keys()
+                .iter()
+                .map(|k| g.byte(b'/').bytes(k.as_bytes()).finish())
+                .collect(),
+            hidden: hidden_from_heads(&l.id),
+        }
+    }
+
+    /// Every hash a hit of this lexicon can give (for tests and tools).
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        [self.here, self.before, self.after, self.anywhere]
+            .into_iter()
+            .chain(self.groups.iter().copied())
+    }
+
+    /// The feature of a hit of group `g`.
+    pub fn group(&self, g: usize) -> Option<u64> {
+        self.groups.get(g).copied()
+    }
+}
+
+/// The lexicons' signal features ([`LexSignals`], by lexicon): the same for every draft, so the
+/// engine computes them once. Also the (lexicon, group) pairs whose hits are not signals at all
+/// ([`crate::lexicon::NOT_MODEL_SIGNALS`]).
+pub struct LexIds(Vec<LexSignals>, Vec<(u16, u16)>);
 
 impl LexIds {
-    /// The hash states of `lexicons`' ids, indexed like them.
+    /// The signal features of `lexicons`, indexed like them.
     pub fn new(lexicons: &[Lexicon]) -> LexIds {
         let mut hidden = Vec::new();
         for (li, l) in lexicons.iter().enumerate() {
@@ -870,13 +994,12 @@ impl LexIds {
                 }
             }
         }
-        LexIds(
-            lexicons
-                .iter()
-                .map(|l| LEX_NAMESPACES.map(|ns| Fnv::new(ns).bytes(l.id.as_bytes())))
-                .collect(),
-            hidden,
-        )
+        LexIds(lexicons.iter().map(LexSignals::new).collect(), hidden)
+    }
+
+    /// Lexicon `li`'s signal features.
+    pub fn lexicon(&self, li: usize) -> Option<&LexSignals> {
+        self.0.get(li)
     }
 }
 
@@ -891,7 +1014,7 @@ pub struct Featurizer<'d, 't> {
     hit_off: Vec<u32>,
     /// The lexicons that hit anywhere in the draft.
     anywhere: Vec<u16>,
-    lex: Cow<'d, [LexHashes]>,
+    lex: Cow<'d, [LexSignals]>,
     words: usize,
 }
 
@@ -911,7 +1034,7 @@ impl<'d, 't> Featurizer<'d, 't> {
     fn build(
         doc: &'d Document<'t>,
         hits: &Hits,
-        lex: Cow<'d, [LexHashes]>,
+        lex: Cow<'d, [LexSignals]>,
         hidden: &[(u16, u16)],
     ) -> Self {
         let n = doc.sentences().len();
@@ -981,18 +1104,27 @@ impl<'d, 't> Featurizer<'d, 't> {
     /// Every feature of sentence `si`, in one list (for training and for narrowing a span).
     pub fn features(&self, si: usize) -> Vec<Feature> {
         let (_, a, b) = self.sentence(si);
-        let mut f = Vec::with_capacity(16 * (b - a) + 32);
-        self.emit(si, true, &mut |hash, tokens| {
-            f.push(Feature { hash, tokens })
-        });
-        f
+        let mut f = Collect(Vec::with_capacity(16 * (b - a) + 32));
+        self.emit(si, true, &mut f);
+        f.0
+    }
+
+    /// One engine signal of lexicon `li`, hidden from the safety heads when
+    /// [`hidden_from_heads`] says so.
+    #[inline]
+    fn signal(&self, li: u16, hash: u64, sink: &mut impl Sink) {
+        if self.lex[usize::from(li)].hidden {
+            sink.hidden_from_heads(hash);
+        } else {
+            sink.feature(hash, (0, 0));
+        }
     }
 
     /// The features every sentence of the draft shares: the lexicons that hit anywhere and the
     /// draft's length. Scoring adds their weights once per draft.
     pub fn emit_draft(&self, sink: &mut impl Sink) {
         for &li in &self.anywhere {
-            sink.feature(self.lex[usize::from(li)][4].finish(), (0, 0));
+            self.signal(li, self.lex[usize::from(li)].anywhere, sink);
         }
         sink.feature(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
     }
@@ -1061,24 +1193,26 @@ impl<'d, 't> Featurizer<'d, 't> {
             push!(Fnv::new(b'e').bytes(word(b - 1)), (b - 1, b));
         }
         // The engine's own signals.
-        let lex = |li: u16, ns: usize| self.lex[usize::from(li)][ns];
+        let lex = |li: u16| &self.lex[usize::from(li)];
         for &(li, g) in self.per_sentence(si) {
-            push!(lex(li, 0), (0, 0));
-            push!(lex(li, 1).byte(b'/').bytes(&g.to_le_bytes()), (0, 0));
+            self.signal(li, lex(li).here, sink);
+            if let Some(h) = lex(li).group(usize::from(g)) {
+                self.signal(li, h, sink);
+            }
         }
         if si > 0 {
             for &(li, _) in self.per_sentence(si - 1) {
-                push!(lex(li, 2), (0, 0));
+                self.signal(li, lex(li).before, sink);
             }
         }
         if si + 1 < n {
             for &(li, _) in self.per_sentence(si + 1) {
-                push!(lex(li, 3), (0, 0));
+                self.signal(li, lex(li).after, sink);
             }
         }
         if draft {
             for &li in &self.anywhere {
-                push!(lex(li, 4), (0, 0));
+                self.signal(li, lex(li).anywhere, sink);
             }
         }
         // Shape.
@@ -1253,6 +1387,136 @@ mod tests {
             rows.base.len(),
             "a label fell back to the probability"
         );
+    }
+
+    /// Issue 10, round 8: a lexicon's groups were hashed by their index, so inserting a group
+    /// shifted every later group's feature and changed what the trained weights meant without
+    /// a word. By the group's key, an edit touches only its own group.
+    #[test]
+    fn adding_a_group_to_a_lexicon_leaves_every_other_groups_feature_alone() {
+        let src = include_str!("../tests/data/cue-test.toml");
+        let first = "[[group]]\nname = \"means\"";
+        assert!(src.contains(first));
+        let added = src.replacen(
+            first,
+            &format!("[[group]]\nname = \"added\"\nphrases = [\"a listed word\"]\n\n{first}"),
+            1,
+        );
+        let before = crate::lexicon::load("rules/cue-test.toml", src)
+            .unwrap()
+            .lexicon;
+        let after = crate::lexicon::load("rules/cue-test.toml", &added)
+            .unwrap()
+            .lexicon;
+        assert_eq!(after.groups.len(), before.groups.len() + 1);
+        let (b, a) = (LexSignals::new(&before), LexSignals::new(&after));
+        let mut moved = 0;
+        for (gi, g) in before.groups.iter().enumerate() {
+            let ai = usize::from(after.group_index(&g.name).unwrap());
+            moved += usize::from(ai != gi);
+            assert_eq!(b.group(gi), a.group(ai), "{}", g.name);
+        }
+        assert_eq!(
+            moved,
+            before.groups.len() - 1,
+            "every group after the new one moved"
+        );
+        let new = a.group(usize::from(after.group_index("added").unwrap()));
+        assert!(b.hashes().all(|h| Some(h) != new));
+        // The lexicon's own features are the same too.
+        assert_eq!(
+            b.hashes().take(4).collect::<Vec<_>>(),
+            a.hashes().take(4).collect::<Vec<_>>()
+        );
+    }
+
+    /// Two groups of one name are told apart by their place among the groups of that name,
+    /// not among all groups.
+    #[test]
+    fn a_repeated_group_name_gets_a_numbered_key() {
+        let src = include_str!("../tests/data/cue-test.toml").replace("\"kept too\"", "\"kept\"");
+        let l = crate::lexicon::load("rules/cue-test.toml", &src)
+            .unwrap()
+            .lexicon;
+        assert_eq!(
+            l.group_keys(),
+            ["said outright", "means", "kept", "kept#2", "everyday"]
+        );
+    }
+
+    /// Issue 11, round 8: the safety heads are trained without the engine's signals of their
+    /// own rules' lexicons, so the check must score them without those signals too, and every
+    /// other label with them. A model with a weight in every bucket and lane (so nothing
+    /// hides behind a zero) scores a draft with self-harm and threat hits; each lane must be
+    /// the sum of the features training gives it.
+    #[test]
+    fn the_heads_are_scored_without_the_signals_they_were_trained_without() {
+        let e = crate::Engine::new().unwrap();
+        let lexicons = e.lexicons();
+        let example = |id: &str| {
+            let l = lexicons.iter().find(|l| l.id == id).unwrap();
+            l.examples.positive[0].text().to_string()
+        };
+        let text = format!("{} {}", example("self-harm"), example("threat"));
+        let doc = crate::doc::Document::new(&text);
+        let hits = e.scan(&doc);
+        let fz = Featurizer::new(&doc, &hits, lexicons);
+        let ids = LexIds::new(lexicons);
+        let hidden: Vec<u64> = lexicons
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| hidden_from_heads(&l.id))
+            .flat_map(|(li, _)| ids.lexicon(li).unwrap().hashes().collect::<Vec<_>>())
+            .collect();
+        assert_eq!(
+            lexicons.iter().filter(|l| hidden_from_heads(&l.id)).count(),
+            crate::engine::SAFETY_HEADS.len()
+        );
+        let labels = ["remorse", "self-harm", "threat"];
+        let m = Model {
+            bits: 10,
+            labels: labels
+                .iter()
+                .map(|id| LabelModel {
+                    id: (*id).into(),
+                    bias: -0.5,
+                    scale: 0.01,
+                    threshold: 0.5,
+                    mode: Mode::Union,
+                })
+                .collect(),
+            weights: (0..(1usize << 10) * labels.len())
+                .map(|i| ((i * 37 % 251) as i8).saturating_sub(125) | 1)
+                .collect(),
+            corpus_digest: String::new(),
+        };
+        let rows = m.rows();
+        let scores = rows.score_draft(&fz);
+        let mut hidden_seen = 0;
+        for si in 0..fz.len() {
+            let feats = fz.features(si);
+            for f in &feats {
+                // Marked hidden exactly when it is a signal of a head's own lexicon.
+                assert_eq!(!f.heads, hidden.contains(&f.hash), "{f:?}");
+                hidden_seen += usize::from(!f.heads);
+            }
+            for (l, id) in labels.iter().enumerate() {
+                let head = crate::engine::SAFETY_HEADS.contains(id);
+                let sum: i32 = feats
+                    .iter()
+                    .filter(|f| f.heads || !head)
+                    .map(|f| i32::from(m.weights[(f.hash as usize & 1023) * labels.len() + l]))
+                    .sum();
+                let want = sigmoid(-0.5 + sum as f32 * 0.01);
+                assert!(
+                    (scores.prob(si, l) - want).abs() < 1e-6,
+                    "{id}, sentence {si}"
+                );
+                let whole = sigmoid(m.logits(&feats)[l]);
+                assert!((whole - want).abs() < 1e-6, "{id}, sentence {si}");
+            }
+        }
+        assert!(hidden_seen > 0, "the draft hides nothing from the heads");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use super::{quantise, sentence_at, train};
 use std::collections::BTreeMap;
 
 /// The heads, in column order after the other labels.
-pub const HEADS: [&str; 2] = ["self-harm", "threat"];
+pub const HEADS: [&str; 2] = amends_lint::SAFETY_HEADS;
 
 /// The development probe files (JSONL: id, kind, expect, text). Blind files never.
 const PROBE_FILES: &[&str] = &[
@@ -248,6 +248,8 @@ fn read_probes(engine: &Engine, groups: &mut Vec<String>) -> Result<Vec<(usize, 
 struct Data {
     insts: Vec<Inst>,
     units: Vec<Unit>,
+    /// Per instance: whether it trains (false for `--safety-score-only` groups).
+    trains: Vec<bool>,
 }
 
 fn gather(
@@ -257,27 +259,9 @@ fn gather(
     docs: &[Doc],
     groups: &mut Vec<String>,
 ) -> Result<Data, String> {
-    // The rule's own signals (a hit of the self-harm or threat lexicon, here or nearby) are
-    // left out of the heads' features: with them the heads learn to repeat the rule, which
-    // is already there, instead of the words that say it without the listed phrases.
-    let mask = (1u64 << a.bits) - 1;
-    let mut rule_signals: Vec<u32> = engine
-        .lexicons()
-        .iter()
-        .filter(|l| HEADS.contains(&l.id.as_str()))
-        .flat_map(|l| amends_lint::model::lexicon_signal_hashes(&l.id, l.groups.len()))
-        .map(|h| (h & mask) as u32)
-        .collect();
-    if std::env::var("SAFETY_RULE_FEATURES").is_ok() {
-        rule_signals.clear();
-    }
-    rule_signals.sort_unstable();
-    let words = |f: &[u32]| -> Vec<u32> {
-        f.iter()
-            .copied()
-            .filter(|x| rule_signals.binary_search(x).is_err())
-            .collect()
-    };
+    // The heads see each sentence's `head_feats`: without the engine's signals of their own
+    // rules' lexicons (a hit of the self-harm or threat lexicon, here, nearby or anywhere), as
+    // `model::hidden_from_heads` defines them and the check scores them.
     let mut insts = Vec::new();
     let mut units = Vec::new();
     for d in docs {
@@ -287,7 +271,8 @@ fn gather(
             let c = &corpus[i];
             gold |= c.safety.contains(&1);
             insts.push(Inst {
-                feats: words(&c.feats),
+                feats: c.head_feats.clone(),
+                head_feats: Vec::new(),
                 y: c.safety.to_vec(),
                 doc: Some(units.len()),
                 safety: c.safety,
@@ -320,7 +305,7 @@ fn gather(
             other => return Err(format!("{}: expect {other:?}", p.id)),
         };
         let sents = features(engine, &p.text, a.bits);
-        let spans: Vec<_> = sents.iter().map(|(s, _)| *s).collect();
+        let spans: Vec<_> = sents.iter().map(|(s, _, _)| *s).collect();
         let journal = engine.check(&p.text, Kind::Journal, None);
         let apology = engine.check(&p.text, Kind::Apology, None);
         // The sentences the rule itself flags, per head.
@@ -340,7 +325,7 @@ fn gather(
                 open.push((unit, k));
             }
         }
-        for ((_, f), r) in sents.into_iter().zip(&ruled) {
+        for ((_, _, f), r) in sents.into_iter().zip(&ruled) {
             let y: Vec<i8> = (0..2)
                 .map(|k| match want[k] {
                     1 if only || r[k] => 1,
@@ -349,7 +334,8 @@ fn gather(
                 })
                 .collect();
             insts.push(Inst {
-                feats: words(&f),
+                feats: f,
+                head_feats: Vec::new(),
                 y,
                 doc: None,
                 safety: [-1; 2],
@@ -371,9 +357,21 @@ fn gather(
             text: p.text,
         });
     }
+    // Groups kept as a measure only (`--safety-score-only`) never train.
+    let mut trains = vec![true; insts.len()];
+    for u in &units {
+        if a.safety_score_only.contains(&groups[u.group]) {
+            trains[u.insts.clone()].fill(false);
+        }
+    }
+    for name in &a.safety_score_only {
+        if !groups.contains(name) {
+            return Err(format!("--safety-score-only: no group {name}"));
+        }
+    }
     // A first model on what is known chooses the carrying sentence of the rest.
     if !open.is_empty() {
-        let (w, b) = train(&insts, &|_| true, a, a.seed);
+        let (w, b) = train(&insts, &|i| trains[i], a, a.seed);
         for (unit, k) in open {
             let best = units[unit]
                 .insts
@@ -390,7 +388,11 @@ fn gather(
         }
     }
     // Probe lines have no `doc`: they weigh like lexicon examples (`--example-weight`).
-    Ok(Data { insts, units })
+    Ok(Data {
+        insts,
+        units,
+        trains,
+    })
 }
 
 /// The tables' first lines: each cell pair is caught/positives (recall) and false
@@ -462,6 +464,7 @@ pub fn heads(
     let mut groups = groups.to_vec();
     let data = gather(a, engine, corpus, docs, &mut groups)?;
     let (insts, units) = (&data.insts, &data.units);
+    let trains = &data.trains;
     let unit_of: Vec<usize> = {
         let mut v = vec![0; insts.len()];
         for (u, unit) in units.iter().enumerate() {
@@ -485,7 +488,7 @@ pub fn heads(
         }
         let (w, b) = train(
             insts,
-            &|i| units[unit_of[i]].group != g,
+            &|i| trains[i] && units[unit_of[i]].group != g,
             a,
             a.seed ^ g as u64,
         );
@@ -615,7 +618,7 @@ pub fn heads(
     }
 
     // The final heads, on everything, appended to the model.
-    let (w, b) = train(insts, &|_| true, a, a.seed);
+    let (w, b) = train(insts, &|i| trains[i], a, a.seed);
     let (q, scales) = quantise(&w, 2);
     let n = model.labels.len();
     let mut weights = Vec::with_capacity(model.weights.len() / n.max(1) * (n + 2));
@@ -666,6 +669,12 @@ pub fn heads(
          alone are near perfect on them; the new writers' files and the corpus are the fairer \
          test. Caught/positives (recall) | false alarms/negatives (rate).\n\n",
     );
+    if !a.safety_score_only.is_empty() {
+        r.push_str(&format!(
+            "Scored held out but never trained on (`--safety-score-only`): {}.\n\n",
+            a.safety_score_only.join(", ")
+        ));
+    }
     r.push_str(&format!("The {}.\n\n", alone_text(model_alone(t))));
     r.push_str(&format!(
         "The model alone at other false-alarm budgets (held out, probe lines; \
@@ -689,6 +698,17 @@ pub fn heads(
             e[2].add(unit, model, false);
         };
         add(by_group.entry(name).or_default());
+        if !unit.probe {
+            // The writers before round 8 apart from the blind writers it moved into training.
+            let moved = super::MOVED_WRITERS.contains(&groups[unit.group].as_str());
+            add(by_group
+                .entry(if moved {
+                    "corpus (b1-b4)"
+                } else {
+                    "corpus (writers before round 8)"
+                })
+                .or_default());
+        }
         if unit.probe {
             add(by_kind.entry(unit.kind.as_str()).or_default());
         }
@@ -779,7 +799,7 @@ pub fn keep(a: &Args, model: &mut Model) -> Result<String, String> {
     model
         .labels
         .extend(cols.iter().map(|&c| old.labels[c].clone()));
-    let report = std::fs::read_to_string(&a.report).unwrap_or_default();
+    let report = super::read_report(&a.report).0;
     Ok(report
         .find(SECTION)
         .map_or_else(String::new, |i| report[i..].to_string()))
@@ -811,9 +831,12 @@ pub fn only(
     model.labels.retain(|l| !HEADS.contains(&l.id.as_str()));
     let section = heads(a, engine, corpus, docs, groups, &mut model)?;
     std::fs::write(&a.out, model.encode()).map_err(|e| format!("{}: {e}", a.out))?;
-    let old = std::fs::read_to_string(&a.report).unwrap_or_default();
+    let (old, notes) = super::read_report(&a.report);
     let head = old.find(SECTION).map_or(old.as_str(), |i| &old[..i]);
-    let report = format!("{}{section}", head.trim_end_matches('\n').to_owned() + "\n");
+    let report = format!(
+        "{}{section}{notes}",
+        head.trim_end_matches('\n').to_owned() + "\n"
+    );
     std::fs::write(&a.report, report).map_err(|e| format!("{}: {e}", a.report))?;
     eprintln!("wrote {} and {} (safety heads only)", a.out, a.report);
     Ok(())
