@@ -107,6 +107,8 @@ impl Hits {
 #[derive(Clone, Copy)]
 struct Raw {
     pat: u32,
+    /// Where the phrases the pattern starts are ([`Tables::pattern`]), read by the walk.
+    phrases: (u32, u32),
     start: usize,
     end: usize,
     tok_start: usize,
@@ -560,7 +562,7 @@ impl Engine {
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
             self.tables.matches_at(norm, s, |pat, e, spaces| {
-                let prefix = self.tables.pat_prefix[pat as usize] != 0;
+                let (prefix, phrases) = self.tables.pattern(pat);
                 if !prefix && e < norm.len() && norm[e] != b' ' {
                     return;
                 }
@@ -585,6 +587,7 @@ impl Engine {
                 };
                 raw.push(Raw {
                     pat,
+                    phrases,
                     start: s,
                     end: e,
                     tok_start,
@@ -609,15 +612,15 @@ impl Engine {
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
-            for &pi in self.tables.starts(r.pat) {
-                let (lex, group, gap) = self.tables.phrase(pi);
+            for p in self.tables.starts(r.phrases) {
+                let (lex, group, gap) = Tables::phrase(p);
                 ends.clear();
                 if gap == 0 {
                     // Word to word: every way the parts can follow each other, as the phrase
                     // written out whole would match ("i'll" and "i'll be able to" both, then
                     // whatever follows each).
                     segs.clear();
-                    segs.extend(self.tables.rest(pi));
+                    segs.extend(self.tables.rest(p));
                     let at = (r.end, r.tok_end);
                     let next = (&raw[..], &at_token[..]);
                     join_word_to_word(next, tokens, &segs, r.tok_start, at, &mut ends);
@@ -626,7 +629,7 @@ impl Engine {
                         (&raw, &at_token),
                         tokens,
                         ri,
-                        self.tables.rest(pi),
+                        self.tables.rest(p),
                         gap,
                     ));
                 }

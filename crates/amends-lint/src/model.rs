@@ -318,6 +318,8 @@ struct Words {
     /// Open addressing on the word's hash.
     slots: Vec<Slot>,
     rows: Vec<WordRow>,
+    /// Each row's largest weight, as a size (see [`Rows::sum`]).
+    most: Vec<i32>,
 }
 
 /// The longest word [`Words`] holds. A longer one is scored feature by feature, which gives
@@ -346,16 +348,20 @@ impl Words {
                 rows.add(&mut sum, h.finish())
             });
             // A sum too large for the table's i16 (never with today's model) stays out.
+            // (and so does one whose largest weight leaves no room in [`Rows::sum`]'s 16 bits).
             let Ok(row) = sum
                 .iter()
-                .map(|&v| i16::try_from(v))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|&v| i16::try_from(v).ok().filter(|&v| v > i16::MIN))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(())
             else {
                 continue;
             };
             let mut r = [0i16; ROW];
             r.copy_from_slice(&row);
             w.rows.push(WordRow(r));
+            w.most
+                .push(r.iter().map(|&v| i32::from(v).abs()).max().unwrap_or(0));
             let mut slot = Slot {
                 hash: Fnv::new(b'w').bytes(word.as_bytes()).finish(),
                 row: w.rows.len() as u32,
@@ -634,18 +640,7 @@ impl Rows {
             let (_, first, end) = fz.sentence(si);
             let at = g.feats.len();
             fz.emit(si, false, &mut g);
-            let mut acc = shared;
-            for &(src, _) in &g.feats[at..] {
-                match src {
-                    Src::Bucket(b) => self.add_bucket(&mut acc, b),
-                    Src::Word(i) => {
-                        let row = &self.words.rows[i as usize].0;
-                        for (a, &w) in acc.iter_mut().zip(row) {
-                            *a += i32::from(w);
-                        }
-                    }
-                }
-            }
+            let acc = self.sum(shared, &g.feats[at..]);
             // Taken by value, as a whole: indexing the sums in place kept them out of vector
             // registers and made every row's addition scalar (the model's part of a check
             // grew by half).
@@ -672,10 +667,45 @@ impl Rows {
         }
     }
 
-    fn add_bucket(&self, acc: &mut [i32; ROW], bucket: u32) {
-        for (a, &w) in acc.iter_mut().zip(&self.rows[bucket as usize].0) {
-            *a += i32::from(w);
+    /// `acc` plus the weights of `feats`. Added in 16 bits, half the lanes of 32 (the sixteen
+    /// bit sums fit in registers, and widening a row is half the work), and moved into `acc`
+    /// before they could overflow: each feature's largest weight (128 for a bucket, a word's
+    /// own for a frequent word's sum) is taken from the room left. Integer sums, so the
+    /// result is exactly the 32-bit one.
+    fn sum(&self, mut acc: [i32; ROW], feats: &[Feat]) -> [i32; ROW] {
+        const ROOM: i32 = i16::MAX as i32;
+        let mut part = [0i16; ROW];
+        let mut room = ROOM;
+        for &(src, _) in feats {
+            let need = match src {
+                Src::Bucket(_) => 128,
+                Src::Word(i) => self.words.most[i as usize],
+            };
+            if need > room {
+                for (a, &p) in acc.iter_mut().zip(&part) {
+                    *a += i32::from(p);
+                }
+                part = [0; ROW];
+                room = ROOM;
+            }
+            room -= need;
+            match src {
+                Src::Bucket(b) => {
+                    for (p, &w) in part.iter_mut().zip(&self.rows[b as usize].0) {
+                        *p += i16::from(w);
+                    }
+                }
+                Src::Word(i) => {
+                    for (p, &w) in part.iter_mut().zip(&self.words.rows[i as usize].0) {
+                        *p += w;
+                    }
+                }
+            }
         }
+        for (a, &p) in acc.iter_mut().zip(&part) {
+            *a += i32::from(p);
+        }
+        acc
     }
 
     fn weight(&self, src: Src, label: usize) -> i32 {
