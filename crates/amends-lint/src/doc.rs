@@ -211,6 +211,28 @@ impl<'a> Document<'a> {
                 i = run;
                 continue;
             }
+            // An ASCII separator (a space, most punctuation) that can neither stand for a
+            // letter nor join a word: the general path below would close the word and collapse
+            // it into a space, so it does that here without decoding this char and the next.
+            let b = bytes[i];
+            if b.is_ascii() && !matches!(b, b'@' | b'$' | b'\'' | b'`') {
+                if in_word {
+                    in_word = false;
+                    close_word!();
+                }
+                if b == b'"' {
+                    in_quote = !in_quote;
+                }
+                if is_clause_punct(char::from(b)) {
+                    pending_break = true;
+                }
+                if !norm.is_empty() && !norm.ends_with(' ') {
+                    norm.push(' ');
+                    map.push(i);
+                }
+                i += 1;
+                continue;
+            }
             let Some(c) = text[i..].chars().next() else {
                 break;
             };
