@@ -4,6 +4,7 @@
 //! components and rules.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use crate::context::Context;
 use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sentence};
@@ -44,6 +45,25 @@ impl Scored<'_> {
         }
         covered
     }
+}
+
+/// The words every token is looked up in ([`model::WordTable`]): the trie's first words and
+/// the model's frequent words, each with what it has of the two.
+fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> model::WordTable {
+    let mut entries: BTreeMap<Vec<u8>, (u32, u32)> = BTreeMap::new();
+    for (word, node) in tables.first_words(model::TABLE_WORD) {
+        entries.entry(word).or_default().1 = node;
+    }
+    for (word, row) in rows.into_iter().flat_map(model::Rows::word_rows) {
+        if word.len() <= model::TABLE_WORD {
+            entries.entry(word.to_vec()).or_default().0 = row;
+        }
+    }
+    let entries: Vec<(Vec<u8>, u32, u32)> = entries
+        .into_iter()
+        .map(|(w, (row, node))| (w, row, node))
+        .collect();
+    model::WordTable::new(&entries)
 }
 
 /// Whether token `t` of clause `clause` lies in one of `regions` ((first token, clause), sorted
@@ -92,6 +112,9 @@ pub struct Hits {
     /// The sentences where each lexicon's exceptions matched (an everyday use: "you made me
     /// laugh"), as (lexicon, sentence): the learned scorer adds nothing there either.
     excepted: Vec<(u16, usize)>,
+    /// Per token, the index + 1 of its word's summed row in the model's frequent words, or 0
+    /// (found by the scan's word lookup, for [`model::Featurizer::with_word_rows`]).
+    word_rows: Vec<u32>,
 }
 
 impl Hits {
@@ -150,6 +173,9 @@ pub struct Engine {
     /// The model's label index of each of [`SAFETY_HEADS`], looked up once: whether the journal
     /// and the other kinds are scored at all, and which column a safety rule reads.
     safety_heads: [Option<usize>; SAFETY_HEADS.len()],
+    /// Every token's one lookup: the trie node its word leads to, and its summed row in the
+    /// model (see [`model::WordTable`]).
+    words: model::WordTable,
 }
 
 impl std::fmt::Debug for Engine {
@@ -221,6 +247,7 @@ impl Engine {
         let model_rows = model.as_ref().map(Model::rows);
         let lex_ids = model::LexIds::new(&lexicons);
         let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
+        let words = word_table(&tables, model_rows.as_ref());
         Ok(Engine {
             tables,
             lexicons,
@@ -232,6 +259,7 @@ impl Engine {
             model_rows,
             lex_ids,
             safety_heads,
+            words,
         })
     }
 
@@ -355,7 +383,7 @@ impl Engine {
         if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
         }
-        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
+        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids).with_word_rows(&hits.word_rows);
         let scores = self.model_rows.as_ref()?.score_draft(&fz);
         Some(Scored {
             full,
@@ -559,9 +587,13 @@ impl Engine {
         let mut raw: Vec<Raw> = Vec::with_capacity(tokens.len() + 16);
         // A hit must start a word, and every word start is a token start, so walking the trie
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
+        let mut word_rows: Vec<u32> = Vec::with_capacity(tokens.len());
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
-            self.tables.matches_at(norm, s, |pat, e, spaces| {
+            let word = &norm[s..tok.norm_end];
+            let (row, node) = self.words.find(model::word_hash(word), word);
+            word_rows.push(row);
+            let on_match = |pat: u32, e: usize, spaces: usize| {
                 let (prefix, phrases) = self.tables.pattern(pat);
                 if !prefix && e < norm.len() && norm[e] != b' ' {
                     return;
@@ -593,7 +625,15 @@ impl Engine {
                     tok_start,
                     tok_end,
                 });
-            });
+            };
+            // A word the table knows is read whole in one step: the walk starts at its node
+            // (`Tables::first_words` says why that finds the same hits).
+            if node != 0 {
+                self.tables
+                    .matches_from(norm, node as usize, tok.norm_end, 0, on_match);
+            } else {
+                self.tables.matches_at(norm, s, on_match);
+            }
         }
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
         // Where each token's hits start in `raw` (every hit starts at a token, so they come
@@ -759,6 +799,7 @@ impl Engine {
             reported_own,
             hypothetical,
             excepted,
+            word_rows,
         }
     }
 
@@ -1075,6 +1116,30 @@ mod tests {
             }
         }
         assert!(sentences > 100, "{sentences} sentences");
+    }
+
+    /// Starting a walk at the node of a word the table knows is a shortcut, never a change:
+    /// on the evaluation messages the scan's hits are the same as with every walk from the
+    /// root, and the table knows most of their words.
+    #[test]
+    fn walks_from_a_known_word_find_what_walks_from_its_start_find() {
+        let fast = Engine::new().unwrap();
+        let mut slow = Engine::new().unwrap();
+        slow.words = model::WordTable::default();
+        let eval: toml::Value =
+            toml::from_str(include_str!("../tests/eval/messages.toml")).unwrap();
+        let (mut tokens, mut known) = (0, 0);
+        for m in eval["m"].as_array().unwrap() {
+            let doc = Document::new(m["text"].as_str().unwrap());
+            let (a, b) = (fast.scan(&doc), slow.scan(&doc));
+            assert_eq!(format!("{:?}", a.hits), format!("{:?}", b.hits));
+            for t in doc.tokens() {
+                let w = &doc.norm().as_bytes()[t.norm_start..t.norm_end];
+                tokens += 1;
+                known += usize::from(fast.words.find(model::word_hash(w), w).1 != 0);
+            }
+        }
+        assert!(known * 2 > tokens, "{known} of {tokens} words known");
     }
 
     #[test]

@@ -403,6 +403,92 @@ impl Words {
     }
 }
 
+/// The longest word a [`WordTable`] holds.
+pub const TABLE_WORD: usize = 15;
+
+/// The words the check looks every token up in, once (the engine's scan does, see
+/// `Engine::scan`), for two answers: a frequent word's summed row for the model ([`Words`]),
+/// and the node of the phrase trie a walk reaches by reading the word whole
+/// (`Tables::first_words`). The model hashed every word to find its row and the scan walked
+/// the trie byte by byte through every word; one probe now answers both.
+#[derive(Default)]
+pub struct WordTable {
+    /// Open addressing on [`word_hash`].
+    slots: Vec<WordSlot>,
+}
+
+/// One slot of [`WordTable`], a half cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(align(32))]
+struct WordSlot {
+    hash: u64,
+    /// Index + 1 into the model's word rows; 0: none.
+    row: u32,
+    /// The trie node reached by reading the word; 0: none.
+    node: u32,
+    len: u8,
+    word: [u8; TABLE_WORD],
+}
+
+impl WordTable {
+    /// A table of `entries` (word, row + 1 or 0, node or 0), words of up to [`TABLE_WORD`]
+    /// bytes, each once.
+    pub fn new(entries: &[(Vec<u8>, u32, u32)]) -> WordTable {
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots = vec![WordSlot::default(); size];
+        for (word, row, node) in entries {
+            if word.len() > TABLE_WORD || (*row == 0 && *node == 0) {
+                continue;
+            }
+            let hash = word_hash(word);
+            let mut s = hash as usize & (size - 1);
+            while slots[s].row != 0 || slots[s].node != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            let mut w = [0u8; TABLE_WORD];
+            w[..word.len()].copy_from_slice(word);
+            slots[s] = WordSlot {
+                hash,
+                row: *row,
+                node: *node,
+                len: word.len() as u8,
+                word: w,
+            };
+        }
+        WordTable { slots }
+    }
+
+    /// The row (index + 1, or 0) and the trie node (or 0) of `word`, whose [`word_hash`] is
+    /// `hash`.
+    #[inline]
+    pub fn find(&self, hash: u64, word: &[u8]) -> (u32, u32) {
+        let size = self.slots.len();
+        if size == 0 || word.len() > TABLE_WORD {
+            return (0, 0);
+        }
+        let mut s = hash as usize & (size - 1);
+        loop {
+            let slot = &self.slots[s];
+            if slot.row == 0 && slot.node == 0 {
+                return (0, 0);
+            }
+            if slot.hash == hash
+                && usize::from(slot.len) == word.len()
+                && slot.word[..word.len()] == *word
+            {
+                return (slot.row, slot.node);
+            }
+            s = (s + 1) & (size - 1);
+        }
+    }
+}
+
+/// The hash of a word's own feature, which also finds it in [`Words`] and [`WordTable`].
+#[inline]
+pub fn word_hash(w: &[u8]) -> u64 {
+    Fnv::new(b'w').bytes(w).finish()
+}
+
 /// Where a gathered feature's weights are: a bucket of the model (the hash already masked),
 /// or a frequent word's sum.
 #[derive(Clone, Copy, Debug)]
@@ -429,6 +515,9 @@ pub trait Sink {
     fn word(&mut self, _hash: u64, _word: &[u8], _t: usize) -> bool {
         false
     }
+    /// The summed row (index into the frequent words' rows) of token `t`'s word, found ahead
+    /// ([`Featurizer::with_word_rows`]): taken as the word's own features.
+    fn word_row(&mut self, _row: u32, _t: usize) {}
 }
 
 impl<F: FnMut(u64, (usize, usize))> Sink for F {
@@ -450,6 +539,9 @@ impl Sink for Gather<'_> {
         // The mask is at most 24 bits (`Model::decode`), so the bucket fits.
         let bucket = (hash as usize & self.mask) as u32;
         self.feats.push((Src::Bucket(bucket), (tok(a), tok(b))));
+    }
+    fn word_row(&mut self, row: u32, t: usize) {
+        self.feats.push((Src::Word(row), (tok(t), tok(t + 1))));
     }
     fn word(&mut self, hash: u64, word: &[u8], t: usize) -> bool {
         match self.words.find(hash, word) {
@@ -578,6 +670,16 @@ impl Rows {
         }
         let (bias, scale, threshold) = self.base[label];
         sigmoid(bias + sum as f32 * scale) >= threshold
+    }
+
+    /// The frequent words with their summed rows, as (word, index + 1 into the rows): for
+    /// the engine's [`WordTable`].
+    pub fn word_rows(&self) -> impl Iterator<Item = (&[u8], u32)> {
+        self.words
+            .slots
+            .iter()
+            .filter(|s| s.row != 0)
+            .map(|s| (&s.word[..usize::from(s.len)], s.row))
     }
 
     /// How many words have their sums precomputed.
@@ -923,6 +1025,8 @@ pub struct Featurizer<'d, 't> {
     anywhere: Vec<u16>,
     lex: Cow<'d, [LexHashes]>,
     words: usize,
+    /// Per token, the index + 1 of its word's summed row, or 0 (see [`Self::with_word_rows`]).
+    word_rows: Option<&'d [u32]>,
 }
 
 impl<'d, 't> Featurizer<'d, 't> {
@@ -984,7 +1088,20 @@ impl<'d, 't> Featurizer<'d, 't> {
             anywhere,
             lex,
             words: doc.word_count(),
+            word_rows: None,
         }
+    }
+
+    /// The same, with every token's word already looked up in the frequent words' rows of the
+    /// [`Rows`] that will score it (index + 1, or 0 for none, by token; the engine's scan finds
+    /// them in its [`WordTable`]): the words are not hashed and looked up again. Only for
+    /// scoring with those rows ([`Rows::score_draft`]); a sink without rows would miss the
+    /// frequent words' features.
+    pub fn with_word_rows(mut self, rows: &'d [u32]) -> Self {
+        if rows.len() == self.doc.tokens().len() {
+            self.word_rows = Some(rows);
+        }
+        self
     }
 
     /// How many sentences the draft has.
@@ -1062,8 +1179,15 @@ impl<'d, 't> Featurizer<'d, 't> {
         // with them, 0.780 without.)
         for t in a..b {
             let w = word(t);
-            let whole = Fnv::new(b'w').bytes(w);
-            if !sink.word(whole.finish(), w, t) {
+            let known = match self.word_rows {
+                Some(rows) if rows[t] != 0 => {
+                    sink.word_row(rows[t] - 1, t);
+                    true
+                }
+                Some(_) => false,
+                None => sink.word(word_hash(w), w, t),
+            };
+            if !known {
                 word_features(w, &mut |h| sink.feature(h.finish(), (t, t + 1)));
             }
             if t + 1 < b {

@@ -286,17 +286,76 @@ impl<'b> Tables<'b> {
         })
     }
 
+    /// The words a walk can read whole from the root, each with the node it ends at: every
+    /// path of up to `max_len` bytes without a space that ends at a node with outputs or with a
+    /// space after it. A walk from a word start in the text that reads one of these words
+    /// whole may start at its node instead (see the engine's scan), as long as no node before
+    /// it has an output that may end inside a word (a `*` pattern): the other outputs it passes
+    /// end inside the text's word, and the scan drops those. Paths with such an output are
+    /// left out, so the walk from the root finds them as before.
+    pub fn first_words(&self, max_len: usize) -> Vec<(Vec<u8>, u32)> {
+        let mut byte_of = [0u8; 64];
+        for (b, &c) in self.class.iter().enumerate() {
+            if c != NO_CLASS {
+                byte_of[usize::from(c)] = b as u8;
+            }
+        }
+        let space = self.class[usize::from(b' ')];
+        let outputs =
+            |i: usize| &self.out[self.node(i).out as usize..self.out_start(i + 1) as usize];
+        let mut words = Vec::new();
+        // (node, its word); only nodes with no prefix output above them are pushed.
+        let mut stack: Vec<(usize, Vec<u8>)> = Vec::new();
+        for b in 0..=255u8 {
+            let n = self.root[usize::from(b)] as usize;
+            if n != 0 && b != b' ' {
+                stack.push((n, vec![b]));
+            }
+        }
+        while let Some((i, word)) = stack.pop() {
+            let n = self.node(i);
+            let spaced = space != NO_CLASS && n.bits & (1u64 << space) != 0;
+            let outs = outputs(i);
+            if spaced || !outs.is_empty() {
+                words.push((word.clone(), i as u32));
+            }
+            if word.len() >= max_len || outs.iter().any(|&p| self.pattern(p).0) {
+                continue;
+            }
+            for c in 0..64u8 {
+                if n.bits & (1u64 << c) != 0 && c != space {
+                    let b = byte_of[usize::from(c)];
+                    let mut w = word.clone();
+                    w.push(b);
+                    stack.push((self.child_of(n, b), w));
+                }
+            }
+        }
+        words
+    }
+
     /// Calls `f(pattern, end, spaces)` for every pattern that occurs in `text` at `start`,
     /// shortest first, with the number of spaces between `start` and `end` (in the normalised
     /// text, the number of word boundaries crossed): a walk down the trie until the text
     /// leaves it.
-    pub fn matches_at(&self, text: &[u8], start: usize, mut f: impl FnMut(u32, usize, usize)) {
+    pub fn matches_at(&self, text: &[u8], start: usize, f: impl FnMut(u32, usize, usize)) {
         let Some(&b) = text.get(start) else {
             return;
         };
-        let mut node = self.root[usize::from(b)] as usize;
-        let mut at = start + 1;
-        let mut spaces = usize::from(b == b' ');
+        let node = self.root[usize::from(b)] as usize;
+        self.matches_from(text, node, start + 1, usize::from(b == b' '), f);
+    }
+
+    /// [`Self::matches_at`] from a walk already at `node`, with the text read up to `at` and
+    /// `spaces` crossed; `node` 0 finds nothing.
+    pub fn matches_from(
+        &self,
+        text: &[u8],
+        mut node: usize,
+        mut at: usize,
+        mut spaces: usize,
+        mut f: impl FnMut(u32, usize, usize),
+    ) {
         while node != 0 {
             // The node is read once, for its outputs and its child both.
             let n = self.node(node);
