@@ -7,6 +7,8 @@
 //! own characters.
 
 use crate::folds::respell;
+use crate::lookup::{Found, PLAIN, WordTable};
+use crate::model::word_hash;
 use crate::report::Span;
 
 /// Token flag: the token negates what follows ("not", "never", "don't").
@@ -66,6 +68,10 @@ pub struct Document<'a> {
     tokens: Vec<Token>,
     sentences: Vec<Sentence>,
     paragraphs: usize,
+    /// Per token, what the engine's word table has for its word, when the document was built
+    /// with one ([`Document::with_words`]) and the word is as the user wrote it; empty
+    /// otherwise.
+    found: Vec<Option<Found>>,
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -155,7 +161,23 @@ fn is_negator(w: &str) -> bool {
 impl<'a> Document<'a> {
     /// Prepares `text`. Cost is linear in its length.
     pub fn new(text: &'a str) -> Document<'a> {
+        Document::build(text, None)
+    }
+
+    /// [`Self::new`], looking every word up in `words` once as it is read: a word the table
+    /// says is spelled as the lexicons spell it ([`PLAIN`]) is not looked up in the folds,
+    /// and what the table has for each word is kept for the scan and the model
+    /// ([`Self::found`]). The same document as [`Self::new`] gives.
+    pub fn with_words(text: &'a str, words: &WordTable) -> Document<'a> {
+        Document::build(text, Some(words))
+    }
+
+    fn build(text: &'a str, words: Option<&WordTable>) -> Document<'a> {
         let mut norm = String::with_capacity(text.len() + 1);
+        let mut found: Vec<Option<Found>> = Vec::new();
+        if words.is_some() {
+            found.reserve(text.len() / 5 + 1);
+        }
         let mut map: Vec<usize> = Vec::with_capacity(text.len() + 1);
         let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
 
@@ -171,7 +193,25 @@ impl<'a> Document<'a> {
         // Ends the word being read: at a separator and at the end of the text alike.
         macro_rules! close_word {
             () => {
-                canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
+                let seen = match words {
+                    Some(table) => {
+                        let raw = &norm.as_bytes()[word_start_norm..];
+                        let f = table.find(word_hash(raw), raw);
+                        // `respell` has nothing for a plain word: canonicalising it changes
+                        // nothing. What the table has holds for the word unless it changes.
+                        if f.flags & PLAIN != 0
+                            || !canonicalise(&mut norm, &mut map, word_start_norm, word_last_char)
+                        {
+                            Some(f)
+                        } else {
+                            None
+                        }
+                    }
+                    None => {
+                        canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
+                        None
+                    }
+                };
                 push_tokens(
                     &mut tokens,
                     &norm,
@@ -181,6 +221,9 @@ impl<'a> Document<'a> {
                     &mut clause,
                     word_quoted,
                 );
+                if words.is_some() {
+                    found.resize(tokens.len(), seen);
+                }
             };
         }
 
@@ -313,7 +356,14 @@ impl<'a> Document<'a> {
             tokens,
             sentences,
             paragraphs,
+            found,
         }
+    }
+
+    /// What the word table has for token `t`'s word, if the document was built with one and
+    /// the word is as the user wrote it ([`Self::with_words`]).
+    pub(crate) fn found(&self, t: usize) -> Option<Found> {
+        self.found.get(t).copied().flatten()
     }
 
     /// The original text.
@@ -393,10 +443,10 @@ impl<'a> Document<'a> {
 /// the fingers stands for, see `folds::respell`), keeping the byte map pointing at the
 /// original word: every new byte maps to the word's first char, the last one to its last
 /// char, so spans still cover exactly the user's characters. A joined form ("killmyself")
-/// becomes several words, which [`push_tokens`] makes tokens of.
-fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) {
+/// becomes several words, which [`push_tokens`] makes tokens of. Whether it replaced the word.
+fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) -> bool {
     let Some(c) = respell(&norm[start..]) else {
-        return;
+        return false;
     };
     let first = map[start];
     norm.truncate(start);
@@ -406,6 +456,7 @@ fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char
     if let Some(m) = map.last_mut() {
         *m = last_char;
     }
+    true
 }
 
 /// Pushes the token(s) of the word at `norm[start..]`: one, or one per word of a joined form

@@ -11,6 +11,7 @@ use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sente
 use crate::lexicon::{
     self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
 };
+use crate::lookup::{Found, PLAIN, TABLE_WORD, WordTable};
 use crate::model::{self, Featurizer, Mode, Model, SentenceFeatures};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
@@ -47,23 +48,28 @@ impl Scored<'_> {
     }
 }
 
-/// The words every token is looked up in ([`model::WordTable`]): the trie's first words and
-/// the model's frequent words, each with what it has of the two.
-fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> model::WordTable {
+/// The words every word is looked up in ([`WordTable`]): the trie's first words and the
+/// model's frequent words, each with what it has of the two, and whether the folds leave it
+/// as it is.
+fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> WordTable {
     let mut entries: BTreeMap<Vec<u8>, (u32, u32)> = BTreeMap::new();
-    for (word, node) in tables.first_words(model::TABLE_WORD) {
+    for (word, node) in tables.first_words(TABLE_WORD) {
         entries.entry(word).or_default().1 = node;
     }
     for (word, row) in rows.into_iter().flat_map(model::Rows::word_rows) {
-        if word.len() <= model::TABLE_WORD {
+        if word.len() <= TABLE_WORD {
             entries.entry(word.to_vec()).or_default().0 = row;
         }
     }
-    let entries: Vec<(Vec<u8>, u32, u32)> = entries
+    let entries: Vec<(Vec<u8>, u32, u32, u8)> = entries
         .into_iter()
-        .map(|(w, (row, node))| (w, row, node))
+        .map(|(w, (row, node))| {
+            let plain = std::str::from_utf8(&w).is_ok_and(|w| crate::folds::respell(w).is_none());
+            let flags = if plain { PLAIN } else { 0 };
+            (w, row, node, flags)
+        })
         .collect();
-    model::WordTable::new(&entries)
+    WordTable::new(&entries)
 }
 
 /// Whether token `t` of clause `clause` lies in one of `regions` ((first token, clause), sorted
@@ -174,8 +180,8 @@ pub struct Engine {
     /// and the other kinds are scored at all, and which column a safety rule reads.
     safety_heads: [Option<usize>; SAFETY_HEADS.len()],
     /// Every token's one lookup: the trie node its word leads to, and its summed row in the
-    /// model (see [`model::WordTable`]).
-    words: model::WordTable,
+    /// model (see [`WordTable`]).
+    words: WordTable,
 }
 
 impl std::fmt::Debug for Engine {
@@ -314,7 +320,7 @@ impl Engine {
     /// Checks one draft. `context` adds the checks that need the user's records (L-13, L-16,
     /// L-21); without it those checks do what they can from the text alone.
     pub fn check(&self, text: &str, kind: Kind, context: Option<&Context>) -> Report {
-        let doc = Document::new(text);
+        let doc = Document::with_words(text, &self.words);
         let hits = self.scan(&doc);
         let mut components = self.components(&doc, kind, &hits);
         let scored = self.score(&doc, &hits, kind);
@@ -590,8 +596,10 @@ impl Engine {
         let mut word_rows: Vec<u32> = Vec::with_capacity(tokens.len());
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
-            let word = &norm[s..tok.norm_end];
-            let (row, node) = self.words.find(model::word_hash(word), word);
+            let Found { row, node, .. } = doc.found(tok_start).unwrap_or_else(|| {
+                let word = &norm[s..tok.norm_end];
+                self.words.find(model::word_hash(word), word)
+            });
             word_rows.push(row);
             let on_match = |pat: u32, e: usize, spaces: usize| {
                 let (prefix, phrases) = self.tables.pattern(pat);
@@ -1125,7 +1133,7 @@ mod tests {
     fn walks_from_a_known_word_find_what_walks_from_its_start_find() {
         let fast = Engine::new().unwrap();
         let mut slow = Engine::new().unwrap();
-        slow.words = model::WordTable::default();
+        slow.words = WordTable::default();
         let eval: toml::Value =
             toml::from_str(include_str!("../tests/eval/messages.toml")).unwrap();
         let (mut tokens, mut known) = (0, 0);
@@ -1133,10 +1141,20 @@ mod tests {
             let doc = Document::new(m["text"].as_str().unwrap());
             let (a, b) = (fast.scan(&doc), slow.scan(&doc));
             assert_eq!(format!("{:?}", a.hits), format!("{:?}", b.hits));
+            // The document built with the table is the same, and so are its hits.
+            let looked_up = Document::with_words(doc.text(), &fast.words);
+            assert_eq!(looked_up.norm(), doc.norm());
+            assert_eq!(
+                format!("{:?}", looked_up.tokens()),
+                format!("{:?}", doc.tokens())
+            );
+            let c = fast.scan(&looked_up);
+            assert_eq!(format!("{:?}", c.hits), format!("{:?}", a.hits));
+            assert_eq!(c.word_rows, a.word_rows);
             for t in doc.tokens() {
                 let w = &doc.norm().as_bytes()[t.norm_start..t.norm_end];
                 tokens += 1;
-                known += usize::from(fast.words.find(model::word_hash(w), w).1 != 0);
+                known += usize::from(fast.words.find(model::word_hash(w), w).node != 0);
             }
         }
         assert!(known * 2 > tokens, "{known} of {tokens} words known");

@@ -403,87 +403,8 @@ impl Words {
     }
 }
 
-/// The longest word a [`WordTable`] holds.
-pub const TABLE_WORD: usize = 15;
-
-/// The words the check looks every token up in, once (the engine's scan does, see
-/// `Engine::scan`), for two answers: a frequent word's summed row for the model ([`Words`]),
-/// and the node of the phrase trie a walk reaches by reading the word whole
-/// (`Tables::first_words`). The model hashed every word to find its row and the scan walked
-/// the trie byte by byte through every word; one probe now answers both.
-#[derive(Default)]
-pub struct WordTable {
-    /// Open addressing on [`word_hash`].
-    slots: Vec<WordSlot>,
-}
-
-/// One slot of [`WordTable`], a half cache line.
-#[derive(Clone, Copy, Default)]
-#[repr(align(32))]
-struct WordSlot {
-    hash: u64,
-    /// Index + 1 into the model's word rows; 0: none.
-    row: u32,
-    /// The trie node reached by reading the word; 0: none.
-    node: u32,
-    len: u8,
-    word: [u8; TABLE_WORD],
-}
-
-impl WordTable {
-    /// A table of `entries` (word, row + 1 or 0, node or 0), words of up to [`TABLE_WORD`]
-    /// bytes, each once.
-    pub fn new(entries: &[(Vec<u8>, u32, u32)]) -> WordTable {
-        let size = (entries.len() * 2).next_power_of_two().max(2);
-        let mut slots = vec![WordSlot::default(); size];
-        for (word, row, node) in entries {
-            if word.len() > TABLE_WORD || (*row == 0 && *node == 0) {
-                continue;
-            }
-            let hash = word_hash(word);
-            let mut s = hash as usize & (size - 1);
-            while slots[s].row != 0 || slots[s].node != 0 {
-                s = (s + 1) & (size - 1);
-            }
-            let mut w = [0u8; TABLE_WORD];
-            w[..word.len()].copy_from_slice(word);
-            slots[s] = WordSlot {
-                hash,
-                row: *row,
-                node: *node,
-                len: word.len() as u8,
-                word: w,
-            };
-        }
-        WordTable { slots }
-    }
-
-    /// The row (index + 1, or 0) and the trie node (or 0) of `word`, whose [`word_hash`] is
-    /// `hash`.
-    #[inline]
-    pub fn find(&self, hash: u64, word: &[u8]) -> (u32, u32) {
-        let size = self.slots.len();
-        if size == 0 || word.len() > TABLE_WORD {
-            return (0, 0);
-        }
-        let mut s = hash as usize & (size - 1);
-        loop {
-            let slot = &self.slots[s];
-            if slot.row == 0 && slot.node == 0 {
-                return (0, 0);
-            }
-            if slot.hash == hash
-                && usize::from(slot.len) == word.len()
-                && slot.word[..word.len()] == *word
-            {
-                return (slot.row, slot.node);
-            }
-            s = (s + 1) & (size - 1);
-        }
-    }
-}
-
-/// The hash of a word's own feature, which also finds it in [`Words`] and [`WordTable`].
+/// The hash of a word's own feature, which also finds it in [`Words`] and the engine's
+/// `WordTable`.
 #[inline]
 pub fn word_hash(w: &[u8]) -> u64 {
     Fnv::new(b'w').bytes(w).finish()
@@ -673,7 +594,7 @@ impl Rows {
     }
 
     /// The frequent words with their summed rows, as (word, index + 1 into the rows): for
-    /// the engine's [`WordTable`].
+    /// the engine's `WordTable`.
     pub fn word_rows(&self) -> impl Iterator<Item = (&[u8], u32)> {
         self.words
             .slots
@@ -1094,7 +1015,7 @@ impl<'d, 't> Featurizer<'d, 't> {
 
     /// The same, with every token's word already looked up in the frequent words' rows of the
     /// [`Rows`] that will score it (index + 1, or 0 for none, by token; the engine's scan finds
-    /// them in its [`WordTable`]): the words are not hashed and looked up again. Only for
+    /// them in its `WordTable`): the words are not hashed and looked up again. Only for
     /// scoring with those rows ([`Rows::score_draft`]); a sink without rows would miss the
     /// frequent words' features.
     pub fn with_word_rows(mut self, rows: &'d [u32]) -> Self {

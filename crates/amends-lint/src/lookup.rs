@@ -1,0 +1,105 @@
+//! One lookup a word for what the check asks of it (see [`WordTable`]).
+
+use crate::model::word_hash;
+
+/// The longest word a [`WordTable`] holds.
+pub const TABLE_WORD: usize = 14;
+
+/// Flag of a [`WordTable`] entry: the word is as the lexicons spell it (`folds::respell`
+/// has nothing for it), so building the document need not look it up in the folds.
+pub const PLAIN: u8 = 1;
+
+/// The words the check looks every word up in, once (building the document does, see
+/// `Document::with_words`), for three answers: whether the word is spelled as the lexicons
+/// spell it ([`PLAIN`]), a frequent word's summed row for the model (`model::Words`), and the
+/// node of the phrase trie a walk reaches by reading the word whole (`Tables::first_words`).
+/// The document looked every word up in the folds, the model hashed every word to find its
+/// row and the scan walked the trie byte by byte through every word; one probe now answers
+/// all three for the words it holds.
+#[derive(Default)]
+pub struct WordTable {
+    /// Open addressing on [`word_hash`].
+    slots: Vec<WordSlot>,
+}
+
+/// What a [`WordTable`] has for a word (all zero for a word it does not hold).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// Index + 1 into the model's word rows; 0: none.
+    pub row: u32,
+    /// The trie node reached by reading the word; 0: none.
+    pub node: u32,
+    /// [`PLAIN`].
+    pub flags: u8,
+}
+
+/// One slot of [`WordTable`], a half cache line (an empty word marks an empty slot).
+#[derive(Clone, Copy, Default)]
+#[repr(align(32))]
+struct WordSlot {
+    hash: u64,
+    /// Index + 1 into the model's word rows; 0: none.
+    row: u32,
+    /// The trie node reached by reading the word; 0: none.
+    node: u32,
+    len: u8,
+    flags: u8,
+    word: [u8; TABLE_WORD],
+}
+
+impl WordTable {
+    /// A table of `entries` (word, row + 1 or 0, node or 0, flags), words of up to
+    /// [`TABLE_WORD`] bytes, each once.
+    pub fn new(entries: &[(Vec<u8>, u32, u32, u8)]) -> WordTable {
+        let size = (entries.len() * 2).next_power_of_two().max(2);
+        let mut slots = vec![WordSlot::default(); size];
+        for (word, row, node, flags) in entries {
+            if word.len() > TABLE_WORD || (*row == 0 && *node == 0 && *flags == 0) {
+                continue;
+            }
+            let hash = word_hash(word);
+            let mut s = hash as usize & (size - 1);
+            while slots[s].len != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            let mut w = [0u8; TABLE_WORD];
+            w[..word.len()].copy_from_slice(word);
+            slots[s] = WordSlot {
+                hash,
+                row: *row,
+                node: *node,
+                len: word.len() as u8,
+                flags: *flags,
+                word: w,
+            };
+        }
+        WordTable { slots }
+    }
+
+    /// What the table has for `word`, whose [`word_hash`] is `hash`.
+    #[inline]
+    pub fn find(&self, hash: u64, word: &[u8]) -> Found {
+        let size = self.slots.len();
+        if size == 0 || word.is_empty() || word.len() > TABLE_WORD {
+            return Found::default();
+        }
+        let mut s = hash as usize & (size - 1);
+        loop {
+            let slot = &self.slots[s];
+            if slot.len == 0 {
+                return Found::default();
+            }
+            if slot.hash == hash
+                && usize::from(slot.len) == word.len()
+                && slot.word[..word.len()] == *word
+            {
+                return Found {
+                    row: slot.row,
+                    node: slot.node,
+                    flags: slot.flags,
+                };
+            }
+            s = (s + 1) & (size - 1);
+        }
+    }
+}
