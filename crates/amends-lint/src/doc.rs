@@ -7,7 +7,10 @@
 //! own characters.
 
 use crate::folds::respell;
-use crate::lookup::{Found, PLAIN, WordTable};
+use crate::lookup::{
+    ALWAYS_SUBJECT, CONDITIONAL, CONJUNCTION, FINITE_AFTER_YOU, Found, KNOWN, NEGATES,
+    NEGATES_SHORT, PLAIN, WordTable,
+};
 use crate::model::word_hash;
 use crate::report::Span;
 
@@ -175,6 +178,8 @@ impl<'a> Document<'a> {
     fn build(text: &'a str, words: Option<&WordTable>) -> Document<'a> {
         let mut norm = String::with_capacity(text.len() + 1);
         let mut found: Vec<Option<Found>> = Vec::new();
+        // Per token, its kinds of word (`word_classes`).
+        let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 1);
         if words.is_some() {
             found.reserve(text.len() / 5 + 1);
         }
@@ -212,8 +217,12 @@ impl<'a> Document<'a> {
                         None
                     }
                 };
+                // The kinds of a word the table knows, unless the folds changed it.
+                let known = seen.filter(|f| f.flags & KNOWN != 0).map(|f| f.flags);
                 push_tokens(
                     &mut tokens,
+                    &mut classes,
+                    known,
                     &norm,
                     word_start_norm,
                     Span::new(word_start_orig, word_end_orig),
@@ -336,7 +345,7 @@ impl<'a> Document<'a> {
             close_word!();
         }
         map.push(text.len());
-        mark_subjects(&norm, &mut tokens);
+        mark_subjects(&norm, &mut tokens, &classes);
 
         let (sentences, paragraphs) = split_sentences(text, &mut tokens);
         // A new sentence always opens a new clause.
@@ -364,6 +373,15 @@ impl<'a> Document<'a> {
     /// the word is as the user wrote it ([`Self::with_words`]).
     pub(crate) fn found(&self, t: usize) -> Option<Found> {
         self.found.get(t).copied().flatten()
+    }
+
+    /// Who token `t`'s word says a sentence is about (`model::person`), from the word table
+    /// when it knows the word.
+    pub(crate) fn person(&self, t: usize) -> Option<&'static str> {
+        match self.found(t) {
+            Some(f) if f.flags & KNOWN != 0 => crate::lookup::person_of(f.person),
+            _ => crate::model::person(self.token_text(t)),
+        }
     }
 
     /// The original text.
@@ -461,8 +479,11 @@ fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char
 
 /// Pushes the token(s) of the word at `norm[start..]`: one, or one per word of a joined form
 /// read apart ("kill myself" from "killmyself"), each spanning the whole original word.
+#[allow(clippy::too_many_arguments)]
 fn push_tokens(
     tokens: &mut Vec<Token>,
+    classes: &mut Vec<u8>,
+    known: Option<u8>,
     norm: &str,
     start: usize,
     span: Span,
@@ -474,9 +495,11 @@ fn push_tokens(
     // pushing a word).
     if !norm.as_bytes()[start..].contains(&b' ') {
         let end = norm.len();
+        let kinds = known.unwrap_or_else(|| word_classes(&norm[start..end]));
+        classes.push(kinds);
         push_token(
             tokens,
-            norm,
+            kinds,
             (start, end),
             span,
             pending_break,
@@ -488,9 +511,11 @@ fn push_tokens(
     let mut from = start;
     for part in norm[start..].split(' ') {
         let end = from + part.len();
+        let kinds = word_classes(part);
+        classes.push(kinds);
         push_token(
             tokens,
-            norm,
+            kinds,
             (from, end),
             span,
             pending_break,
@@ -501,26 +526,51 @@ fn push_tokens(
     }
 }
 
+/// The kinds of word `w` is (the flags of `lookup`: [`CONJUNCTION`], [`NEGATES`], ...), which
+/// the word table also holds for the words it knows.
+pub(crate) fn word_classes(w: &str) -> u8 {
+    let mut kinds = 0u8;
+    if is_conjunction(w) {
+        kinds |= CONJUNCTION;
+    }
+    if is_negator(w) {
+        kinds |= NEGATES;
+    }
+    if matches!(w, "no" | "nothing" | "none") {
+        kinds |= NEGATES_SHORT;
+    }
+    if matches!(w, "if" | "unless" | "until" | "till") {
+        kinds |= CONDITIONAL;
+    }
+    if is_subject(w) {
+        kinds |= ALWAYS_SUBJECT;
+    }
+    if is_finite_after_you(w) {
+        kinds |= FINITE_AFTER_YOU;
+    }
+    kinds
+}
+
+/// Pushes one token, whose word is of the kinds `kinds` ([`word_classes`]).
 fn push_token(
     tokens: &mut Vec<Token>,
-    norm: &str,
+    kinds: u8,
     (start, end): (usize, usize),
     span: Span,
     pending_break: &mut bool,
     clause: &mut usize,
     quoted: bool,
 ) {
-    let word = &norm[start..end];
-    if *pending_break || is_conjunction(word) {
+    if *pending_break || kinds & CONJUNCTION != 0 {
         *clause += 1;
     }
     *pending_break = false;
     let mut flags = 0u8;
-    if is_negator(word) {
+    if kinds & NEGATES != 0 {
         flags |= NEGATOR;
-    } else if matches!(word, "no" | "nothing" | "none") {
+    } else if kinds & NEGATES_SHORT != 0 {
         flags |= NEG_SHORT;
-    } else if matches!(word, "if" | "unless" | "until" | "till") {
+    } else if kinds & CONDITIONAL != 0 {
         flags |= CONDITION;
     }
     if quoted {
@@ -582,14 +632,14 @@ fn is_finite_after_you(w: &str) -> bool {
 }
 
 /// Sets [`SUBJECT`] on the words that open a clause of their own (see [`is_subject`]).
-fn mark_subjects(norm: &str, tokens: &mut [Token]) {
+fn mark_subjects(norm: &str, tokens: &mut [Token], classes: &[u8]) {
     for i in 0..tokens.len() {
         let w = &norm[tokens[i].norm_start..tokens[i].norm_end];
-        let subject = is_subject(w)
+        let subject = classes[i] & ALWAYS_SUBJECT != 0
             || (w == "you"
-                && tokens
+                && classes
                     .get(i + 1)
-                    .is_some_and(|n| is_finite_after_you(&norm[n.norm_start..n.norm_end])));
+                    .is_some_and(|&k| k & FINITE_AFTER_YOU != 0));
         if subject {
             tokens[i].flags |= SUBJECT;
         }

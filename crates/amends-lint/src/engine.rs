@@ -61,12 +61,32 @@ fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> WordTable {
             entries.entry(word.to_vec()).or_default().0 = row;
         }
     }
-    let entries: Vec<(Vec<u8>, u32, u32, u8)> = entries
+    // A word that is not UTF-8 (a path that ends inside a character) is never a token: it
+    // is kept for its node alone.
+    let entries: Vec<(Vec<u8>, Found)> = entries
         .into_iter()
         .map(|(w, (row, node))| {
-            let plain = std::str::from_utf8(&w).is_ok_and(|w| crate::folds::respell(w).is_none());
-            let flags = if plain { PLAIN } else { 0 };
-            (w, row, node, flags)
+            let (flags, person) = match std::str::from_utf8(&w) {
+                Ok(s) => {
+                    let plain = if crate::folds::respell(s).is_none() {
+                        PLAIN
+                    } else {
+                        0
+                    };
+                    (
+                        plain | crate::doc::word_classes(s),
+                        crate::lookup::person_code(model::person(s)),
+                    )
+                }
+                Err(_) => (0, 0),
+            };
+            let found = Found {
+                row,
+                node,
+                flags,
+                person,
+            };
+            (w, found)
         })
         .collect();
     WordTable::new(&entries)
@@ -1151,6 +1171,9 @@ mod tests {
             let c = fast.scan(&looked_up);
             assert_eq!(format!("{:?}", c.hits), format!("{:?}", a.hits));
             assert_eq!(c.word_rows, a.word_rows);
+            for t in 0..doc.tokens().len() {
+                assert_eq!(looked_up.person(t), model::person(doc.token_text(t)));
+            }
             for t in doc.tokens() {
                 let w = &doc.norm().as_bytes()[t.norm_start..t.norm_end];
                 tokens += 1;

@@ -3,11 +3,23 @@
 use crate::model::word_hash;
 
 /// The longest word a [`WordTable`] holds.
-pub const TABLE_WORD: usize = 14;
+pub const TABLE_WORD: usize = 13;
 
 /// Flag of a [`WordTable`] entry: the word is as the lexicons spell it (`folds::respell`
 /// has nothing for it), so building the document need not look it up in the folds.
 pub const PLAIN: u8 = 1;
+/// Flags of what kind of word it is, as `doc::word_classes` finds them: a conjunction that
+/// opens a clause, a negator, a short negator ("no"), a word that opens a condition, a word
+/// that is always a subject, a verb or modal after which "you" is a subject.
+pub const CONJUNCTION: u8 = 2;
+pub const NEGATES: u8 = 4;
+pub const NEGATES_SHORT: u8 = 8;
+pub const CONDITIONAL: u8 = 16;
+pub const ALWAYS_SUBJECT: u8 = 32;
+pub const FINITE_AFTER_YOU: u8 = 64;
+/// Set for every word the table holds: its flags and person are known (a word it does not
+/// hold has all zero, which says nothing).
+pub const KNOWN: u8 = 128;
 
 /// The words the check looks every word up in, once (building the document does, see
 /// `Document::with_words`), for three answers: whether the word is spelled as the lexicons
@@ -29,8 +41,11 @@ pub struct Found {
     pub row: u32,
     /// The trie node reached by reading the word; 0: none.
     pub node: u32,
-    /// [`PLAIN`].
+    /// [`PLAIN`], the kinds of word, [`KNOWN`].
     pub flags: u8,
+    /// Who the word says a sentence is about (`model::person`): 0 none, then 1 to 4 for
+    /// "i", "we", "you", "they".
+    pub person: u8,
 }
 
 /// One slot of [`WordTable`], a half cache line (an empty word marks an empty slot).
@@ -44,17 +59,18 @@ struct WordSlot {
     node: u32,
     len: u8,
     flags: u8,
+    person: u8,
     word: [u8; TABLE_WORD],
 }
 
 impl WordTable {
-    /// A table of `entries` (word, row + 1 or 0, node or 0, flags), words of up to
+    /// A table of `entries` (word, and what the table says of it), words of up to
     /// [`TABLE_WORD`] bytes, each once.
-    pub fn new(entries: &[(Vec<u8>, u32, u32, u8)]) -> WordTable {
+    pub fn new(entries: &[(Vec<u8>, Found)]) -> WordTable {
         let size = (entries.len() * 2).next_power_of_two().max(2);
         let mut slots = vec![WordSlot::default(); size];
-        for (word, row, node, flags) in entries {
-            if word.len() > TABLE_WORD || (*row == 0 && *node == 0 && *flags == 0) {
+        for (word, found) in entries {
+            if word.is_empty() || word.len() > TABLE_WORD {
                 continue;
             }
             let hash = word_hash(word);
@@ -66,10 +82,11 @@ impl WordTable {
             w[..word.len()].copy_from_slice(word);
             slots[s] = WordSlot {
                 hash,
-                row: *row,
-                node: *node,
+                row: found.row,
+                node: found.node,
                 len: word.len() as u8,
-                flags: *flags,
+                flags: found.flags | KNOWN,
+                person: found.person,
                 word: w,
             };
         }
@@ -97,9 +114,32 @@ impl WordTable {
                     row: slot.row,
                     node: slot.node,
                     flags: slot.flags,
+                    person: slot.person,
                 };
             }
             s = (s + 1) & (size - 1);
         }
+    }
+}
+
+/// [`Found::person`] of `model::person`'s answer.
+pub fn person_code(p: Option<&str>) -> u8 {
+    match p {
+        Some("i") => 1,
+        Some("we") => 2,
+        Some("you") => 3,
+        Some(_) => 4,
+        None => 0,
+    }
+}
+
+/// `model::person`'s answer of a [`Found::person`].
+pub fn person_of(code: u8) -> Option<&'static str> {
+    match code {
+        1 => Some("i"),
+        2 => Some("we"),
+        3 => Some("you"),
+        4 => Some("they"),
+        _ => None,
     }
 }

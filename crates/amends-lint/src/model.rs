@@ -1207,7 +1207,7 @@ impl<'d, 't> Featurizer<'d, 't> {
         }
         let mut seen: [bool; 4] = [false; 4];
         for t in a..b {
-            if let Some(p) = person(doc.token_text(t)) {
+            if let Some(p) = doc.person(t) {
                 let i = match p {
                     "i" => 0,
                     "we" => 1,
@@ -1225,7 +1225,7 @@ impl<'d, 't> Featurizer<'d, 't> {
                 }
             }
         }
-        if let Some(p) = (a < b).then(|| person(doc.token_text(a))).flatten() {
+        if let Some(p) = (a < b).then(|| doc.person(a)).flatten() {
             flag!(match p {
                 "i" => b"opens-i",
                 "we" => b"opens-we",
