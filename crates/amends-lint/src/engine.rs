@@ -4,7 +4,6 @@
 //! components and rules.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use crate::context::Context;
 use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sentence};
@@ -52,44 +51,28 @@ impl Scored<'_> {
 /// model's frequent words, each with what it has of the two, and whether the folds leave it
 /// as it is.
 fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> WordTable {
-    let mut entries: BTreeMap<Vec<u8>, (u32, u32)> = BTreeMap::new();
-    for (word, node) in tables.first_words(TABLE_WORD) {
-        entries.entry(word).or_default().1 = node;
-    }
-    for (word, row) in rows.into_iter().flat_map(model::Rows::word_rows) {
-        if word.len() <= TABLE_WORD {
-            entries.entry(word.to_vec()).or_default().0 = row;
-        }
-    }
+    let trie = tables.first_words(TABLE_WORD);
+    let rows: Vec<(&[u8], u32)> = rows.into_iter().flat_map(model::Rows::word_rows).collect();
     // A word that is not UTF-8 (a path that ends inside a character) is never a token: it
     // is kept for its node alone.
-    let entries: Vec<(Vec<u8>, Found)> = entries
-        .into_iter()
-        .map(|(w, (row, node))| {
-            let (flags, person) = match std::str::from_utf8(&w) {
-                Ok(s) => {
-                    let plain = if crate::folds::respell(s).is_none() {
-                        PLAIN
-                    } else {
-                        0
-                    };
-                    (
-                        plain | crate::doc::word_classes(s),
-                        crate::lookup::person_code(model::person(s)),
-                    )
-                }
-                Err(_) => (0, 0),
-            };
-            let found = Found {
-                row,
-                node,
-                flags,
-                person,
-            };
-            (w, found)
-        })
-        .collect();
-    WordTable::new(&entries)
+    WordTable::new(
+        trie.iter().map(|(w, node)| (w.bytes(), *node)),
+        rows.into_iter(),
+        |w| match std::str::from_utf8(w) {
+            Ok(s) => {
+                let plain = if crate::folds::respell(s).is_none() {
+                    PLAIN
+                } else {
+                    0
+                };
+                (
+                    plain | crate::doc::word_classes(s),
+                    crate::lookup::person_code(model::person(s)),
+                )
+            }
+            Err(_) => (0, 0),
+        },
+    )
 }
 
 /// Whether token `t` of clause `clause` lies in one of `regions` ((first token, clause), sorted

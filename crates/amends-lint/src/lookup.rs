@@ -64,33 +64,60 @@ struct WordSlot {
 }
 
 impl WordTable {
-    /// A table of `entries` (word, and what the table says of it), words of up to
-    /// [`TABLE_WORD`] bytes, each once.
-    pub fn new(entries: &[(Vec<u8>, Found)]) -> WordTable {
-        let size = (entries.len() * 2).next_power_of_two().max(2);
-        let mut slots = vec![WordSlot::default(); size];
-        for (word, found) in entries {
-            if word.is_empty() || word.len() > TABLE_WORD {
-                continue;
+    /// A table of the words of `trie` (word, node) and `rows` (word, row + 1), each at most
+    /// once in each; `describe` gives a word's flags and person. Words longer than
+    /// [`TABLE_WORD`] bytes, and empty ones, are left out.
+    pub fn new<'w>(
+        trie: impl ExactSizeIterator<Item = (&'w [u8], u32)>,
+        rows: impl ExactSizeIterator<Item = (&'w [u8], u32)>,
+        describe: impl Fn(&[u8]) -> (u8, u8),
+    ) -> WordTable {
+        let size = ((trie.len() + rows.len()) * 2).next_power_of_two().max(2);
+        let mut table = WordTable {
+            slots: vec![WordSlot::default(); size],
+        };
+        for (word, node) in trie {
+            if let Some(slot) = table.slot_for(word) {
+                slot.node = node;
             }
-            let hash = word_hash(word);
-            let mut s = hash as usize & (size - 1);
-            while slots[s].len != 0 {
-                s = (s + 1) & (size - 1);
-            }
-            let mut w = [0u8; TABLE_WORD];
-            w[..word.len()].copy_from_slice(word);
-            slots[s] = WordSlot {
-                hash,
-                row: found.row,
-                node: found.node,
-                len: word.len() as u8,
-                flags: found.flags | KNOWN,
-                person: found.person,
-                word: w,
-            };
         }
-        WordTable { slots }
+        for (word, row) in rows {
+            if let Some(slot) = table.slot_for(word) {
+                slot.row = row;
+            }
+        }
+        for slot in table.slots.iter_mut().filter(|s| s.len != 0) {
+            let (flags, person) = describe(&slot.word[..usize::from(slot.len)]);
+            slot.flags = flags | KNOWN;
+            slot.person = person;
+        }
+        table
+    }
+
+    /// The slot of `word`, taken for it if it has none yet; `None` for a word the table does
+    /// not hold. The table is at most half full, so a free slot is always found.
+    fn slot_for(&mut self, word: &[u8]) -> Option<&mut WordSlot> {
+        if word.is_empty() || word.len() > TABLE_WORD {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let hash = word_hash(word);
+        let mut s = hash as usize & mask;
+        loop {
+            let slot = &self.slots[s];
+            if slot.len == 0 {
+                break;
+            }
+            if slot.hash == hash && slot.word[..usize::from(slot.len)] == *word {
+                return Some(&mut self.slots[s]);
+            }
+            s = (s + 1) & mask;
+        }
+        let slot = &mut self.slots[s];
+        slot.hash = hash;
+        slot.len = word.len() as u8;
+        slot.word[..word.len()].copy_from_slice(word);
+        Some(slot)
     }
 
     /// What the table has for `word`, whose [`word_hash`] is `hash`.

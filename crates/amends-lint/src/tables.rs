@@ -60,6 +60,21 @@ struct Node {
     out: u32,
 }
 
+/// The longest word [`Tables::first_words`] gives.
+pub const WORD: usize = 16;
+
+/// A short word in place (its bytes, then its length), so that listing thousands of them
+/// allocates nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Word(pub [u8; WORD], pub u8);
+
+impl Word {
+    /// The word's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0[..usize::from(self.1)]
+    }
+}
+
 /// One phrase as [`Tables::starts`] holds it (see there).
 pub type Phrase = [u32; 4];
 
@@ -293,7 +308,8 @@ impl<'b> Tables<'b> {
     /// it has an output that may end inside a word (a `*` pattern): the other outputs it passes
     /// end inside the text's word, and the scan drops those. Paths with such an output are
     /// left out, so the walk from the root finds them as before.
-    pub fn first_words(&self, max_len: usize) -> Vec<(Vec<u8>, u32)> {
+    pub fn first_words(&self, max_len: usize) -> Vec<(Word, u32)> {
+        let max_len = max_len.min(WORD);
         let mut byte_of = [0u8; 64];
         for (b, &c) in self.class.iter().enumerate() {
             if c != NO_CLASS {
@@ -304,31 +320,41 @@ impl<'b> Tables<'b> {
         let outputs =
             |i: usize| &self.out[self.node(i).out as usize..self.out_start(i + 1) as usize];
         let mut words = Vec::new();
-        // (node, its word); only nodes with no prefix output above them are pushed.
-        let mut stack: Vec<(usize, Vec<u8>)> = Vec::new();
-        for b in 0..=255u8 {
+        // Depth first, (node, its last byte, its depth); only nodes with no prefix output above
+        // them are pushed. `path` holds the word of the node being visited.
+        let mut stack: Vec<(usize, u8, usize)> = Vec::new();
+        let mut path: Vec<u8> = Vec::with_capacity(max_len);
+        for b in (0..=255u8).rev() {
             let n = self.root[usize::from(b)] as usize;
             if n != 0 && b != b' ' {
-                stack.push((n, vec![b]));
+                stack.push((n, b, 1));
             }
         }
-        while let Some((i, word)) = stack.pop() {
+        while let Some((i, b, depth)) = stack.pop() {
+            path.truncate(depth - 1);
+            path.push(b);
             let n = self.node(i);
             let spaced = space != NO_CLASS && n.bits & (1u64 << space) != 0;
             let outs = outputs(i);
             if spaced || !outs.is_empty() {
-                words.push((word.clone(), i as u32));
+                let mut w = Word::default();
+                w.0[..path.len()].copy_from_slice(&path);
+                w.1 = path.len() as u8;
+                words.push((w, i as u32));
             }
-            if word.len() >= max_len || outs.iter().any(|&p| self.pattern(p).0) {
+            if depth >= max_len || outs.iter().any(|&p| self.pattern(p).0) {
                 continue;
             }
-            for c in 0..64u8 {
-                if n.bits & (1u64 << c) != 0 && c != space {
-                    let b = byte_of[usize::from(c)];
-                    let mut w = word.clone();
-                    w.push(b);
-                    stack.push((self.child_of(n, b), w));
+            // The children are consecutive, in the order of their classes.
+            let mut bits = n.bits;
+            let mut child = n.child as usize;
+            while bits != 0 {
+                let c = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                if c != space {
+                    stack.push((child, byte_of[usize::from(c)], depth + 1));
                 }
+                child += 1;
             }
         }
         words
