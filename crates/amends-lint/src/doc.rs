@@ -7,6 +7,11 @@
 //! own characters.
 
 use crate::folds::respell;
+use crate::lookup::{
+    ALWAYS_SUBJECT, CONDITIONAL, CONJUNCTION, FINITE_AFTER_YOU, Found, KNOWN, NEGATES,
+    NEGATES_SHORT, PLAIN, WordTable,
+};
+use crate::model::word_hash;
 use crate::report::Span;
 
 /// Token flag: the token negates what follows ("not", "never", "don't").
@@ -66,6 +71,10 @@ pub struct Document<'a> {
     tokens: Vec<Token>,
     sentences: Vec<Sentence>,
     paragraphs: usize,
+    /// Per token, what the engine's word table has for its word, when the document was built
+    /// with one ([`Document::with_words`]) and the word is as the user wrote it; empty
+    /// otherwise.
+    found: Vec<Option<Found>>,
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -155,7 +164,25 @@ fn is_negator(w: &str) -> bool {
 impl<'a> Document<'a> {
     /// Prepares `text`. Cost is linear in its length.
     pub fn new(text: &'a str) -> Document<'a> {
+        Document::build(text, None)
+    }
+
+    /// [`Self::new`], looking every word up in `words` once as it is read: a word the table
+    /// says is spelled as the lexicons spell it ([`PLAIN`]) is not looked up in the folds,
+    /// and what the table has for each word is kept for the scan and the model
+    /// ([`Self::found`]). The same document as [`Self::new`] gives.
+    pub fn with_words(text: &'a str, words: &WordTable) -> Document<'a> {
+        Document::build(text, Some(words))
+    }
+
+    fn build(text: &'a str, words: Option<&WordTable>) -> Document<'a> {
         let mut norm = String::with_capacity(text.len() + 1);
+        let mut found: Vec<Option<Found>> = Vec::new();
+        // Per token, its kinds of word (`word_classes`).
+        let mut classes: Vec<u8> = Vec::with_capacity(text.len() / 5 + 1);
+        if words.is_some() {
+            found.reserve(text.len() / 5 + 1);
+        }
         let mut map: Vec<usize> = Vec::with_capacity(text.len() + 1);
         let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
 
@@ -171,9 +198,31 @@ impl<'a> Document<'a> {
         // Ends the word being read: at a separator and at the end of the text alike.
         macro_rules! close_word {
             () => {
-                canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
+                let seen = match words {
+                    Some(table) => {
+                        let raw = &norm.as_bytes()[word_start_norm..];
+                        let f = table.find(word_hash(raw), raw);
+                        // `respell` has nothing for a plain word: canonicalising it changes
+                        // nothing. What the table has holds for the word unless it changes.
+                        if f.flags & PLAIN != 0
+                            || !canonicalise(&mut norm, &mut map, word_start_norm, word_last_char)
+                        {
+                            Some(f)
+                        } else {
+                            None
+                        }
+                    }
+                    None => {
+                        canonicalise(&mut norm, &mut map, word_start_norm, word_last_char);
+                        None
+                    }
+                };
+                // The kinds of a word the table knows, unless the folds changed it.
+                let known = seen.filter(|f| f.flags & KNOWN != 0).map(|f| f.flags);
                 push_tokens(
                     &mut tokens,
+                    &mut classes,
+                    known,
                     &norm,
                     word_start_norm,
                     Span::new(word_start_orig, word_end_orig),
@@ -181,6 +230,9 @@ impl<'a> Document<'a> {
                     &mut clause,
                     word_quoted,
                 );
+                if words.is_some() {
+                    found.resize(tokens.len(), seen);
+                }
             };
         }
 
@@ -209,6 +261,28 @@ impl<'a> Document<'a> {
                 word_end_orig = run;
                 word_last_char = run - 1;
                 i = run;
+                continue;
+            }
+            // An ASCII separator (a space, most punctuation) that can neither stand for a
+            // letter nor join a word: the general path below would close the word and collapse
+            // it into a space, so it does that here without decoding this char and the next.
+            let b = bytes[i];
+            if b.is_ascii() && !matches!(b, b'@' | b'$' | b'\'' | b'`') {
+                if in_word {
+                    in_word = false;
+                    close_word!();
+                }
+                if b == b'"' {
+                    in_quote = !in_quote;
+                }
+                if is_clause_punct(char::from(b)) {
+                    pending_break = true;
+                }
+                if !norm.is_empty() && !norm.ends_with(' ') {
+                    norm.push(' ');
+                    map.push(i);
+                }
+                i += 1;
                 continue;
             }
             let Some(c) = text[i..].chars().next() else {
@@ -271,7 +345,7 @@ impl<'a> Document<'a> {
             close_word!();
         }
         map.push(text.len());
-        mark_subjects(&norm, &mut tokens);
+        mark_subjects(&norm, &mut tokens, &classes);
 
         let (sentences, paragraphs) = split_sentences(text, &mut tokens);
         // A new sentence always opens a new clause.
@@ -291,6 +365,22 @@ impl<'a> Document<'a> {
             tokens,
             sentences,
             paragraphs,
+            found,
+        }
+    }
+
+    /// What the word table has for token `t`'s word, if the document was built with one and
+    /// the word is as the user wrote it ([`Self::with_words`]).
+    pub(crate) fn found(&self, t: usize) -> Option<Found> {
+        self.found.get(t).copied().flatten()
+    }
+
+    /// Who token `t`'s word says a sentence is about (`model::person`), from the word table
+    /// when it knows the word.
+    pub(crate) fn person(&self, t: usize) -> Option<&'static str> {
+        match self.found(t) {
+            Some(f) if f.flags & KNOWN != 0 => crate::lookup::person_of(f.person),
+            _ => crate::model::person(self.token_text(t)),
         }
     }
 
@@ -371,10 +461,10 @@ impl<'a> Document<'a> {
 /// the fingers stands for, see `folds::respell`), keeping the byte map pointing at the
 /// original word: every new byte maps to the word's first char, the last one to its last
 /// char, so spans still cover exactly the user's characters. A joined form ("killmyself")
-/// becomes several words, which [`push_tokens`] makes tokens of.
-fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) {
+/// becomes several words, which [`push_tokens`] makes tokens of. Whether it replaced the word.
+fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char: usize) -> bool {
     let Some(c) = respell(&norm[start..]) else {
-        return;
+        return false;
     };
     let first = map[start];
     norm.truncate(start);
@@ -384,12 +474,16 @@ fn canonicalise(norm: &mut String, map: &mut Vec<usize>, start: usize, last_char
     if let Some(m) = map.last_mut() {
         *m = last_char;
     }
+    true
 }
 
 /// Pushes the token(s) of the word at `norm[start..]`: one, or one per word of a joined form
 /// read apart ("kill myself" from "killmyself"), each spanning the whole original word.
+#[allow(clippy::too_many_arguments)]
 fn push_tokens(
     tokens: &mut Vec<Token>,
+    classes: &mut Vec<u8>,
+    known: Option<u8>,
     norm: &str,
     start: usize,
     span: Span,
@@ -401,9 +495,11 @@ fn push_tokens(
     // pushing a word).
     if !norm.as_bytes()[start..].contains(&b' ') {
         let end = norm.len();
+        let kinds = known.unwrap_or_else(|| word_classes(&norm[start..end]));
+        classes.push(kinds);
         push_token(
             tokens,
-            norm,
+            kinds,
             (start, end),
             span,
             pending_break,
@@ -415,9 +511,11 @@ fn push_tokens(
     let mut from = start;
     for part in norm[start..].split(' ') {
         let end = from + part.len();
+        let kinds = word_classes(part);
+        classes.push(kinds);
         push_token(
             tokens,
-            norm,
+            kinds,
             (from, end),
             span,
             pending_break,
@@ -428,26 +526,51 @@ fn push_tokens(
     }
 }
 
+/// The kinds of word `w` is (the flags of `lookup`: [`CONJUNCTION`], [`NEGATES`], ...), which
+/// the word table also holds for the words it knows.
+pub(crate) fn word_classes(w: &str) -> u8 {
+    let mut kinds = 0u8;
+    if is_conjunction(w) {
+        kinds |= CONJUNCTION;
+    }
+    if is_negator(w) {
+        kinds |= NEGATES;
+    }
+    if matches!(w, "no" | "nothing" | "none") {
+        kinds |= NEGATES_SHORT;
+    }
+    if matches!(w, "if" | "unless" | "until" | "till") {
+        kinds |= CONDITIONAL;
+    }
+    if is_subject(w) {
+        kinds |= ALWAYS_SUBJECT;
+    }
+    if is_finite_after_you(w) {
+        kinds |= FINITE_AFTER_YOU;
+    }
+    kinds
+}
+
+/// Pushes one token, whose word is of the kinds `kinds` ([`word_classes`]).
 fn push_token(
     tokens: &mut Vec<Token>,
-    norm: &str,
+    kinds: u8,
     (start, end): (usize, usize),
     span: Span,
     pending_break: &mut bool,
     clause: &mut usize,
     quoted: bool,
 ) {
-    let word = &norm[start..end];
-    if *pending_break || is_conjunction(word) {
+    if *pending_break || kinds & CONJUNCTION != 0 {
         *clause += 1;
     }
     *pending_break = false;
     let mut flags = 0u8;
-    if is_negator(word) {
+    if kinds & NEGATES != 0 {
         flags |= NEGATOR;
-    } else if matches!(word, "no" | "nothing" | "none") {
+    } else if kinds & NEGATES_SHORT != 0 {
         flags |= NEG_SHORT;
-    } else if matches!(word, "if" | "unless" | "until" | "till") {
+    } else if kinds & CONDITIONAL != 0 {
         flags |= CONDITION;
     }
     if quoted {
@@ -509,14 +632,14 @@ fn is_finite_after_you(w: &str) -> bool {
 }
 
 /// Sets [`SUBJECT`] on the words that open a clause of their own (see [`is_subject`]).
-fn mark_subjects(norm: &str, tokens: &mut [Token]) {
+fn mark_subjects(norm: &str, tokens: &mut [Token], classes: &[u8]) {
     for i in 0..tokens.len() {
         let w = &norm[tokens[i].norm_start..tokens[i].norm_end];
-        let subject = is_subject(w)
+        let subject = classes[i] & ALWAYS_SUBJECT != 0
             || (w == "you"
-                && tokens
+                && classes
                     .get(i + 1)
-                    .is_some_and(|n| is_finite_after_you(&norm[n.norm_start..n.norm_end])));
+                    .is_some_and(|&k| k & FINITE_AFTER_YOU != 0));
         if subject {
             tokens[i].flags |= SUBJECT;
         }

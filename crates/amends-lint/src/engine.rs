@@ -10,6 +10,7 @@ use crate::doc::{CONDITION, Document, NEG_SHORT, NEGATOR, QUOTED, SUBJECT, Sente
 use crate::lexicon::{
     self, EXCEPT_GROUP, Filter, LexRole, Lexicon, LexiconError, OWN_REPORTED_COUNTS,
 };
+use crate::lookup::{Found, PLAIN, TABLE_WORD, WordTable};
 use crate::model::{self, Featurizer, Mode, Model, SentenceFeatures};
 use crate::report::{ComponentReport, Finding, Kind, Report, Severity, Span, Verdict};
 use crate::rules::{self, Cx, Rule};
@@ -44,6 +45,34 @@ impl Scored<'_> {
         }
         covered
     }
+}
+
+/// The words every word is looked up in ([`WordTable`]): the trie's first words and the
+/// model's frequent words, each with what it has of the two, and whether the folds leave it
+/// as it is.
+fn word_table(tables: &Tables<'_>, rows: Option<&model::Rows>) -> WordTable {
+    let trie = tables.first_words(TABLE_WORD);
+    let rows: Vec<(&[u8], u32)> = rows.into_iter().flat_map(model::Rows::word_rows).collect();
+    // A word that is not UTF-8 (a path that ends inside a character) is never a token: it
+    // is kept for its node alone.
+    WordTable::new(
+        trie.iter().map(|(w, node)| (w.bytes(), *node)),
+        rows.into_iter(),
+        |w| match std::str::from_utf8(w) {
+            Ok(s) => {
+                let plain = if crate::folds::respell(s).is_none() {
+                    PLAIN
+                } else {
+                    0
+                };
+                (
+                    plain | crate::doc::word_classes(s),
+                    crate::lookup::person_code(model::person(s)),
+                )
+            }
+            Err(_) => (0, 0),
+        },
+    )
 }
 
 /// Whether token `t` of clause `clause` lies in one of `regions` ((first token, clause), sorted
@@ -92,6 +121,9 @@ pub struct Hits {
     /// The sentences where each lexicon's exceptions matched (an everyday use: "you made me
     /// laugh"), as (lexicon, sentence): the learned scorer adds nothing there either.
     excepted: Vec<(u16, usize)>,
+    /// Per token, the index + 1 of its word's summed row in the model's frequent words, or 0
+    /// (found by the scan's word lookup, for [`model::Featurizer::with_word_rows`]).
+    word_rows: Vec<u32>,
 }
 
 impl Hits {
@@ -107,6 +139,8 @@ impl Hits {
 #[derive(Clone, Copy)]
 struct Raw {
     pat: u32,
+    /// Where the phrases the pattern starts are ([`Tables::pattern`]), read by the walk.
+    phrases: (u32, u32),
     start: usize,
     end: usize,
     tok_start: usize,
@@ -148,6 +182,9 @@ pub struct Engine {
     /// The model's label index of each of [`SAFETY_HEADS`], looked up once: whether the journal
     /// and the other kinds are scored at all, and which column a safety rule reads.
     safety_heads: [Option<usize>; SAFETY_HEADS.len()],
+    /// Every token's one lookup: the trie node its word leads to, and its summed row in the
+    /// model (see [`WordTable`]).
+    words: WordTable,
 }
 
 impl std::fmt::Debug for Engine {
@@ -219,6 +256,7 @@ impl Engine {
         let model_rows = model.as_ref().map(Model::rows);
         let lex_ids = model::LexIds::new(&lexicons);
         let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
+        let words = word_table(&tables, model_rows.as_ref());
         Ok(Engine {
             tables,
             lexicons,
@@ -230,6 +268,7 @@ impl Engine {
             model_rows,
             lex_ids,
             safety_heads,
+            words,
         })
     }
 
@@ -284,7 +323,7 @@ impl Engine {
     /// Checks one draft. `context` adds the checks that need the user's records (L-13, L-16,
     /// L-21); without it those checks do what they can from the text alone.
     pub fn check(&self, text: &str, kind: Kind, context: Option<&Context>) -> Report {
-        let doc = Document::new(text);
+        let doc = Document::with_words(text, &self.words);
         let hits = self.scan(&doc);
         let mut components = self.components(&doc, kind, &hits);
         let scored = self.score(&doc, &hits, kind);
@@ -353,7 +392,7 @@ impl Engine {
         if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
         }
-        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids);
+        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids).with_word_rows(&hits.word_rows);
         let scores = self.model_rows.as_ref()?.score_draft(&fz);
         Some(Scored {
             full,
@@ -557,10 +596,16 @@ impl Engine {
         let mut raw: Vec<Raw> = Vec::with_capacity(tokens.len() + 16);
         // A hit must start a word, and every word start is a token start, so walking the trie
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
+        let mut word_rows: Vec<u32> = Vec::with_capacity(tokens.len());
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
-            self.tables.matches_at(norm, s, |pat, e, spaces| {
-                let prefix = self.tables.pat_prefix[pat as usize] != 0;
+            let Found { row, node, .. } = doc.found(tok_start).unwrap_or_else(|| {
+                let word = &norm[s..tok.norm_end];
+                self.words.find(model::word_hash(word), word)
+            });
+            word_rows.push(row);
+            let on_match = |pat: u32, e: usize, spaces: usize| {
+                let (prefix, phrases) = self.tables.pattern(pat);
                 if !prefix && e < norm.len() && norm[e] != b' ' {
                     return;
                 }
@@ -585,12 +630,21 @@ impl Engine {
                 };
                 raw.push(Raw {
                     pat,
+                    phrases,
                     start: s,
                     end: e,
                     tok_start,
                     tok_end,
                 });
-            });
+            };
+            // A word the table knows is read whole in one step: the walk starts at its node
+            // (`Tables::first_words` says why that finds the same hits).
+            if node != 0 {
+                self.tables
+                    .matches_from(norm, node as usize, tok.norm_end, 0, on_match);
+            } else {
+                self.tables.matches_at(norm, s, on_match);
+            }
         }
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
         // Where each token's hits start in `raw` (every hit starts at a token, so they come
@@ -609,15 +663,15 @@ impl Engine {
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
-            for &pi in self.tables.starts(r.pat) {
-                let (lex, group, gap) = self.tables.phrase(pi);
+            for p in self.tables.starts(r.phrases) {
+                let (lex, group, gap) = Tables::phrase(p);
                 ends.clear();
                 if gap == 0 {
                     // Word to word: every way the parts can follow each other, as the phrase
                     // written out whole would match ("i'll" and "i'll be able to" both, then
                     // whatever follows each).
                     segs.clear();
-                    segs.extend(self.tables.rest(pi));
+                    segs.extend(self.tables.rest(p));
                     let at = (r.end, r.tok_end);
                     let next = (&raw[..], &at_token[..]);
                     join_word_to_word(next, tokens, &segs, r.tok_start, at, &mut ends);
@@ -626,7 +680,7 @@ impl Engine {
                         (&raw, &at_token),
                         tokens,
                         ri,
-                        self.tables.rest(pi),
+                        self.tables.rest(p),
                         gap,
                     ));
                 }
@@ -756,6 +810,7 @@ impl Engine {
             reported_own,
             hypothetical,
             excepted,
+            word_rows,
         }
     }
 
@@ -1072,6 +1127,43 @@ mod tests {
             }
         }
         assert!(sentences > 100, "{sentences} sentences");
+    }
+
+    /// Starting a walk at the node of a word the table knows is a shortcut, never a change:
+    /// on the evaluation messages the scan's hits are the same as with every walk from the
+    /// root, and the table knows most of their words.
+    #[test]
+    fn walks_from_a_known_word_find_what_walks_from_its_start_find() {
+        let fast = Engine::new().unwrap();
+        let mut slow = Engine::new().unwrap();
+        slow.words = WordTable::default();
+        let eval: toml::Value =
+            toml::from_str(include_str!("../tests/eval/messages.toml")).unwrap();
+        let (mut tokens, mut known) = (0, 0);
+        for m in eval["m"].as_array().unwrap() {
+            let doc = Document::new(m["text"].as_str().unwrap());
+            let (a, b) = (fast.scan(&doc), slow.scan(&doc));
+            assert_eq!(format!("{:?}", a.hits), format!("{:?}", b.hits));
+            // The document built with the table is the same, and so are its hits.
+            let looked_up = Document::with_words(doc.text(), &fast.words);
+            assert_eq!(looked_up.norm(), doc.norm());
+            assert_eq!(
+                format!("{:?}", looked_up.tokens()),
+                format!("{:?}", doc.tokens())
+            );
+            let c = fast.scan(&looked_up);
+            assert_eq!(format!("{:?}", c.hits), format!("{:?}", a.hits));
+            assert_eq!(c.word_rows, a.word_rows);
+            for t in 0..doc.tokens().len() {
+                assert_eq!(looked_up.person(t), model::person(doc.token_text(t)));
+            }
+            for t in doc.tokens() {
+                let w = &doc.norm().as_bytes()[t.norm_start..t.norm_end];
+                tokens += 1;
+                known += usize::from(fast.words.find(model::word_hash(w), w).node != 0);
+            }
+        }
+        assert!(known * 2 > tokens, "{known} of {tokens} words known");
     }
 
     #[test]

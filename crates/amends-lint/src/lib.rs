@@ -97,6 +97,7 @@ mod engine;
 mod folds;
 pub mod lexicon;
 mod lexicon_files;
+mod lookup;
 pub mod model;
 mod report;
 pub mod rules;

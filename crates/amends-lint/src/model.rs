@@ -341,6 +341,8 @@ struct Words {
     /// Open addressing on the word's hash.
     slots: Vec<Slot>,
     rows: Vec<WordRow>,
+    /// Each row's largest weight, as a size (see [`Rows::sum`]).
+    most: Vec<i32>,
 }
 
 /// The longest word [`Words`] holds. A longer one is scored feature by feature, which gives
@@ -369,16 +371,20 @@ impl Words {
                 rows.add(&mut sum, h.finish())
             });
             // A sum too large for the table's i16 (never with today's model) stays out.
+            // (and so does one whose largest weight leaves no room in [`Rows::sum`]'s 16 bits).
             let Ok(row) = sum
                 .iter()
-                .map(|&v| i16::try_from(v))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|&v| i16::try_from(v).ok().filter(|&v| v > i16::MIN))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(())
             else {
                 continue;
             };
             let mut r = [0i16; ROW];
             r.copy_from_slice(&row);
             w.rows.push(WordRow(r));
+            w.most
+                .push(r.iter().map(|&v| i32::from(v).abs()).max().unwrap_or(0));
             let mut slot = Slot {
                 hash: Fnv::new(b'w').bytes(word.as_bytes()).finish(),
                 row: w.rows.len() as u32,
@@ -420,6 +426,13 @@ impl Words {
     }
 }
 
+/// The hash of a word's own feature, which also finds it in [`Words`] and the engine's
+/// `WordTable`.
+#[inline]
+pub fn word_hash(w: &[u8]) -> u64 {
+    Fnv::new(b'w').bytes(w).finish()
+}
+
 /// Where a gathered feature's weights are: a bucket of the model (the hash already masked),
 /// or a frequent word's sum.
 #[derive(Clone, Copy, Debug)]
@@ -452,6 +465,9 @@ pub trait Sink {
     fn word(&mut self, _hash: u64, _word: &[u8], _t: usize) -> bool {
         false
     }
+    /// The summed row (index into the frequent words' rows) of token `t`'s word, found ahead
+    /// ([`Featurizer::with_word_rows`]): taken as the word's own features.
+    fn word_row(&mut self, _row: u32, _t: usize) {}
 }
 
 /// Every feature in one list, each marked with whether the safety heads see it (training,
@@ -508,6 +524,9 @@ impl Sink for Gather<'_> {
     fn hidden_from_heads(&mut self, hash: u64) {
         let bucket = (hash as usize & self.mask) as u32;
         self.feats.push((Src::Hidden(bucket), (0, 0)));
+    }
+    fn word_row(&mut self, row: u32, t: usize) {
+        self.feats.push((Src::Word(row), (tok(t), tok(t + 1))));
     }
     fn word(&mut self, hash: u64, word: &[u8], t: usize) -> bool {
         match self.words.find(hash, word) {
@@ -639,6 +658,16 @@ impl Rows {
         sigmoid(bias + sum as f32 * scale) >= threshold
     }
 
+    /// The frequent words with their summed rows, as (word, index + 1 into the rows): for
+    /// the engine's `WordTable`.
+    pub fn word_rows(&self) -> impl Iterator<Item = (&[u8], u32)> {
+        self.words
+            .slots
+            .iter()
+            .filter(|s| s.row != 0)
+            .map(|s| (&s.word[..usize::from(s.len)], s.row))
+    }
+
     /// How many words have their sums precomputed.
     pub fn word_sums(&self) -> usize {
         self.words.rows.len()
@@ -703,10 +732,7 @@ impl Rows {
             let (_, first, end) = fz.sentence(si);
             let at = g.feats.len();
             fz.emit(si, false, &mut g);
-            let mut acc = shared;
-            for &(src, _) in &g.feats[at..] {
-                self.add_src(&mut acc, src);
-            }
+            let acc = self.sum(shared, &g.feats[at..]);
             // Taken by value, as a whole: indexing the sums in place kept them out of vector
             // registers and made every row's addition scalar (the model's part of a check
             // grew by half).
@@ -755,6 +781,56 @@ impl Rows {
                 }
             }
         }
+    }
+
+    /// `acc` plus the weights of `feats`. Added in 16 bits, half the lanes of 32 (the sixteen
+    /// bit sums fit in registers, and widening a row is half the work), and moved into `acc`
+    /// before they could overflow: each feature's largest weight (128 for a bucket, a word's
+    /// own for a frequent word's sum) is taken from the room left. Integer sums, so the
+    /// result is exactly the 32-bit one.
+    fn sum(&self, mut acc: [i32; ROW], feats: &[Feat]) -> [i32; ROW] {
+        const ROOM: i32 = i16::MAX as i32;
+        let mut part = [0i16; ROW];
+        let mut room = ROOM;
+        for &(src, _) in feats {
+            let need = match src {
+                Src::Bucket(_) => 128,
+                Src::Word(i) => self.words.most[i as usize],
+                Src::Hidden(_) => 128,
+            };
+            if need > room {
+                for (a, &p) in acc.iter_mut().zip(&part) {
+                    *a += i32::from(p);
+                }
+                part = [0; ROW];
+                room = ROOM;
+            }
+            room -= need;
+            match src {
+                Src::Bucket(b) => {
+                    for (p, &w) in part.iter_mut().zip(&self.rows[b as usize].0) {
+                        *p += i16::from(w);
+                    }
+                }
+                // A signal the safety heads are trained without: their lanes masked out
+                // (`hidden_from_heads`), as in training.
+                Src::Hidden(b) => {
+                    let row = self.rows[b as usize].0.iter().zip(&self.hidden_lanes);
+                    for (p, (&w, &m)) in part.iter_mut().zip(row) {
+                        *p += i16::from(w & m);
+                    }
+                }
+                Src::Word(i) => {
+                    for (p, &w) in part.iter_mut().zip(&self.words.rows[i as usize].0) {
+                        *p += w;
+                    }
+                }
+            }
+        }
+        for (a, &p) in acc.iter_mut().zip(&part) {
+            *a += i32::from(p);
+        }
+        acc
     }
 
     fn weight(&self, src: Src, label: usize) -> i32 {
@@ -1016,6 +1092,8 @@ pub struct Featurizer<'d, 't> {
     anywhere: Vec<u16>,
     lex: Cow<'d, [LexSignals]>,
     words: usize,
+    /// Per token, the index + 1 of its word's summed row, or 0 (see [`Self::with_word_rows`]).
+    word_rows: Option<&'d [u32]>,
 }
 
 impl<'d, 't> Featurizer<'d, 't> {
@@ -1077,7 +1155,20 @@ impl<'d, 't> Featurizer<'d, 't> {
             anywhere,
             lex,
             words: doc.word_count(),
+            word_rows: None,
         }
+    }
+
+    /// The same, with every token's word already looked up in the frequent words' rows of the
+    /// [`Rows`] that will score it (index + 1, or 0 for none, by token; the engine's scan finds
+    /// them in its `WordTable`): the words are not hashed and looked up again. Only for
+    /// scoring with those rows ([`Rows::score_draft`]); a sink without rows would miss the
+    /// frequent words' features.
+    pub fn with_word_rows(mut self, rows: &'d [u32]) -> Self {
+        if rows.len() == self.doc.tokens().len() {
+            self.word_rows = Some(rows);
+        }
+        self
     }
 
     /// How many sentences the draft has.
@@ -1164,8 +1255,15 @@ impl<'d, 't> Featurizer<'d, 't> {
         // with them, 0.780 without.)
         for t in a..b {
             let w = word(t);
-            let whole = Fnv::new(b'w').bytes(w);
-            if !sink.word(whole.finish(), w, t) {
+            let known = match self.word_rows {
+                Some(rows) if rows[t] != 0 => {
+                    sink.word_row(rows[t] - 1, t);
+                    true
+                }
+                Some(_) => false,
+                None => sink.word(word_hash(w), w, t),
+            };
+            if !known {
                 word_features(w, &mut |h| sink.feature(h.finish(), (t, t + 1)));
             }
             if t + 1 < b {
@@ -1266,7 +1364,7 @@ impl<'d, 't> Featurizer<'d, 't> {
         }
         let mut seen: [bool; 4] = [false; 4];
         for t in a..b {
-            if let Some(p) = person(doc.token_text(t)) {
+            if let Some(p) = doc.person(t) {
                 let i = match p {
                     "i" => 0,
                     "we" => 1,
@@ -1284,7 +1382,7 @@ impl<'d, 't> Featurizer<'d, 't> {
                 }
             }
         }
-        if let Some(p) = (a < b).then(|| person(doc.token_text(a))).flatten() {
+        if let Some(p) = (a < b).then(|| doc.person(a)).flatten() {
             flag!(match p {
                 "i" => b"opens-i",
                 "we" => b"opens-we",

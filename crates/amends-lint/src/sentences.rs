@@ -21,11 +21,50 @@ fn may_start_a_break(b: u8) -> bool {
     matches!(b, b'.' | b'!' | b'?' | b'\n' | b'\r') || b >= 0x80
 }
 
+/// The longest window [`shape`] gives a shape to.
+const SHAPE: usize = 24;
+
+/// An ASCII window with its letters and digits replaced by one of each kind (`a`, `A`, `0`),
+/// every other byte kept; `None` for a longer window or one with a non-ASCII character.
+///
+/// The rules decide by each character's sentence-break class alone, and every ASCII
+/// lowercase letter has the same class (Lower), every uppercase one (Upper) and every digit
+/// (Numeric); so two windows of one shape have the same boundaries. A draft's windows come in
+/// a handful of shapes ("a. A", "a! A", "a.\n\nA"), and the crate, at a few thousand
+/// instructions a window, was a twentieth of a check: it now decides each shape once a draft.
+fn shape(window: &str) -> Option<([u8; SHAPE], usize)> {
+    let w = window.as_bytes();
+    if w.len() > SHAPE || !w.is_ascii() {
+        return None;
+    }
+    let mut key = [0u8; SHAPE];
+    for (k, &b) in key.iter_mut().zip(w) {
+        *k = match b {
+            b'a'..=b'z' => b'a',
+            b'A'..=b'Z' => b'A',
+            b'0'..=b'9' => b'0',
+            b => b,
+        };
+    }
+    Some((key, w.len()))
+}
+
+/// The boundaries the crate finds inside `window` (not its start), as offsets into it.
+fn inner_bounds(window: &str) -> Vec<usize> {
+    window
+        .split_sentence_bound_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The text split into sentences, each with its byte offset: what
 /// `text.split_sentence_bound_indices()` yields.
 pub(crate) fn sentence_bound_indices(text: &str) -> Vec<(usize, &str)> {
     let bytes = text.as_bytes();
     let mut starts: Vec<usize> = vec![0];
+    // The windows decided so far, by their shape, with the boundaries inside them.
+    let mut seen: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
     let mut at = 0usize;
     while let Some(off) = bytes[at..].iter().position(|&b| may_start_a_break(b)) {
         let first = at + off;
@@ -36,8 +75,19 @@ pub(crate) fn sentence_bound_indices(text: &str) -> Vec<(usize, &str)> {
             .position(u8::is_ascii_alphabetic)
             .map_or(bytes.len(), |i| first + 1 + i + 1);
         let window = &text[from..to];
-        for (i, _) in window.split_sentence_bound_indices().skip(1) {
-            starts.push(from + i);
+        match shape(window) {
+            Some((key, len)) => {
+                let key = &key[..len];
+                let i = match seen.iter().position(|(k, _)| k.as_slice() == key) {
+                    Some(i) => i,
+                    None => {
+                        seen.push((key.to_vec(), inner_bounds(window)));
+                        seen.len() - 1
+                    }
+                };
+                starts.extend(seen[i].1.iter().map(|&i| from + i));
+            }
+            None => starts.extend(inner_bounds(window).into_iter().map(|i| from + i)),
         }
         if to == bytes.len() {
             break;

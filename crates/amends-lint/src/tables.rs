@@ -23,15 +23,17 @@ pub const MAGIC: u32 = 0x414d_4c33; // "AML3"
 pub struct Tables<'b> {
     /// Phrase sources per lexicon.
     pub sources: Vec<u32>,
-    /// Per pattern: 1 if its last word may continue (`*`).
-    pub pat_prefix: Vec<u8>,
+    /// Per pattern: where its phrases start in `starts`, with [`PREFIX`] set when its last
+    /// word may continue (`*`). The walk reads both for every pattern it finds, and from two
+    /// arrays that was two cache misses a hit instead of one.
     starts_off: Vec<u32>,
-    starts: Vec<u32>,
-    /// Per phrase: `lex << 16 | group`, its gap, and where its segments after the first start
-    /// and end in `seg_off`, side by side. The blob has them as four arrays; each hit reads
-    /// all four for every phrase its pattern starts, and from four arrays that was four cache
-    /// misses instead of one.
-    phrases: Vec<[u32; 4]>,
+    /// The phrases each pattern starts, each written out in place: `lex << 16 | group`, its
+    /// gap, and where its segments after the first start and end in `seg_off`, side by side.
+    /// The blob has a list of phrase ids and the phrases as four arrays; each hit read the id,
+    /// then all four for every phrase its pattern starts (a chain of dependent cache misses,
+    /// the largest single cost of joining the hits). A phrase started by several patterns is
+    /// copied for each (about one phrase in nine).
+    starts: Vec<[u32; 4]>,
     seg_off: Vec<u32>,
     seg_pats: Vec<u32>,
     /// Each byte's place in the alphabet of the patterns ([`NO_CLASS`] for bytes none has).
@@ -57,6 +59,27 @@ struct Node {
     child: u32,
     out: u32,
 }
+
+/// The longest word [`Tables::first_words`] gives.
+pub const WORD: usize = 16;
+
+/// A short word in place (its bytes, then its length), so that listing thousands of them
+/// allocates nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Word(pub [u8; WORD], pub u8);
+
+impl Word {
+    /// The word's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0[..usize::from(self.1)]
+    }
+}
+
+/// One phrase as [`Tables::starts`] holds it (see there).
+pub type Phrase = [u32; 4];
+
+/// The bit of a `starts_off` entry that says its pattern's last word may continue.
+const PREFIX: u32 = 1 << 31;
 
 /// The class of a byte that no pattern has.
 pub const NO_CLASS: u8 = u8::MAX;
@@ -127,10 +150,8 @@ impl<'b> Tables<'b> {
         let (lex_group, gap, rest_off) = (r.u32s()?, r.u32s()?, r.u32s()?);
         let t = Tables {
             sources,
-            pat_prefix,
             starts_off,
-            starts,
-            phrases: Vec::new(),
+            starts: Vec::new(),
             seg_off: r.u32s()?,
             seg_pats: r.u32s()?,
             class: r.u8s()?,
@@ -141,14 +162,15 @@ impl<'b> Tables<'b> {
         if !r.b.is_empty() {
             return Err("the phrase tables have trailing bytes".into());
         }
-        let pats = t.pat_prefix.len();
+        let pats = pat_prefix.len();
         let phrases = lex_group.len();
         let segs = t.seg_off.len().saturating_sub(1);
-        check_offsets(&t.starts_off, pats, t.starts.len(), "starts")?;
+        check_offsets(&t.starts_off, pats, starts.len(), "starts")?;
         check_offsets(&rest_off, phrases, segs, "segments")?;
         check_offsets(&t.seg_off, segs, t.seg_pats.len(), "segment patterns")?;
         let ok = gap.len() == phrases
-            && t.starts.iter().all(|&p| (p as usize) < phrases)
+            && starts.len() < PREFIX as usize
+            && starts.iter().all(|&p| (p as usize) < phrases)
             && t.seg_pats.iter().all(|&p| (p as usize) < pats)
             && t.out.iter().all(|&p| (p as usize) < pats);
         if !ok {
@@ -177,10 +199,25 @@ impl<'b> Tables<'b> {
         for (b, r) in root.iter_mut().enumerate() {
             *r = t.child(0, b as u8) as u32;
         }
-        let phrases = (0..phrases)
-            .map(|p| [lex_group[p], gap[p], rest_off[p], rest_off[p + 1]])
+        let starts = starts
+            .iter()
+            .map(|&p| {
+                let p = p as usize;
+                [lex_group[p], gap[p], rest_off[p], rest_off[p + 1]]
+            })
             .collect();
-        Ok(Tables { root, phrases, ..t })
+        let mut starts_off = t.starts_off;
+        for (off, &prefix) in starts_off.iter_mut().zip(&pat_prefix) {
+            if prefix != 0 {
+                *off |= PREFIX;
+            }
+        }
+        Ok(Tables {
+            root,
+            starts,
+            starts_off,
+            ..t
+        })
     }
 
     /// Node `i`, read from the blob.
@@ -232,41 +269,119 @@ impl<'b> Tables<'b> {
 
     /// Number of patterns.
     pub fn pattern_count(&self) -> usize {
-        self.pat_prefix.len()
+        self.starts_off.len() - 1
     }
 
-    /// The phrases a pattern starts, ascending.
-    pub fn starts(&self, pat: u32) -> &[u32] {
+    /// Whether pattern `pat`'s last word may continue (`*`), and where the phrases it starts
+    /// are in [`Self::starts`]: one read for both.
+    #[inline]
+    pub fn pattern(&self, pat: u32) -> (bool, (u32, u32)) {
         let p = pat as usize;
-        &self.starts[self.starts_off[p] as usize..self.starts_off[p + 1] as usize]
+        let (a, b) = (self.starts_off[p], self.starts_off[p + 1]);
+        (a & PREFIX != 0, (a & !PREFIX, b & !PREFIX))
+    }
+
+    /// The phrases of a range [`Self::pattern`] gave, ascending by phrase id.
+    pub fn starts(&self, (a, b): (u32, u32)) -> &[Phrase] {
+        &self.starts[a as usize..b as usize]
     }
 
     /// Lexicon, group and gap of a phrase.
-    pub fn phrase(&self, pi: u32) -> (u16, u16, usize) {
-        let [lg, gap, _, _] = self.phrases[pi as usize];
+    pub fn phrase(p: &Phrase) -> (u16, u16, usize) {
+        let [lg, gap, _, _] = *p;
         ((lg >> 16) as u16, (lg & 0xffff) as u16, gap as usize)
     }
 
     /// The segments of a phrase after the first: each a sorted list of pattern ids.
-    pub fn rest(&self, pi: u32) -> impl Iterator<Item = &[u32]> {
-        let [_, _, lo, hi] = self.phrases[pi as usize];
+    pub fn rest(&self, p: &Phrase) -> impl Iterator<Item = &[u32]> {
+        let [_, _, lo, hi] = *p;
         (lo..hi).map(|s| {
             let s = s as usize;
             &self.seg_pats[self.seg_off[s] as usize..self.seg_off[s + 1] as usize]
         })
     }
 
+    /// The words a walk can read whole from the root, each with the node it ends at: every
+    /// path of up to `max_len` bytes without a space that ends at a node with outputs or with a
+    /// space after it. A walk from a word start in the text that reads one of these words
+    /// whole may start at its node instead (see the engine's scan), as long as no node before
+    /// it has an output that may end inside a word (a `*` pattern): the other outputs it passes
+    /// end inside the text's word, and the scan drops those. Paths with such an output are
+    /// left out, so the walk from the root finds them as before.
+    pub fn first_words(&self, max_len: usize) -> Vec<(Word, u32)> {
+        let max_len = max_len.min(WORD);
+        let mut byte_of = [0u8; 64];
+        for (b, &c) in self.class.iter().enumerate() {
+            if c != NO_CLASS {
+                byte_of[usize::from(c)] = b as u8;
+            }
+        }
+        let space = self.class[usize::from(b' ')];
+        let outputs =
+            |i: usize| &self.out[self.node(i).out as usize..self.out_start(i + 1) as usize];
+        let mut words = Vec::new();
+        // Depth first, (node, its last byte, its depth); only nodes with no prefix output above
+        // them are pushed. `path` holds the word of the node being visited.
+        let mut stack: Vec<(usize, u8, usize)> = Vec::new();
+        let mut path: Vec<u8> = Vec::with_capacity(max_len);
+        for b in (0..=255u8).rev() {
+            let n = self.root[usize::from(b)] as usize;
+            if n != 0 && b != b' ' {
+                stack.push((n, b, 1));
+            }
+        }
+        while let Some((i, b, depth)) = stack.pop() {
+            path.truncate(depth - 1);
+            path.push(b);
+            let n = self.node(i);
+            let spaced = space != NO_CLASS && n.bits & (1u64 << space) != 0;
+            let outs = outputs(i);
+            if spaced || !outs.is_empty() {
+                let mut w = Word::default();
+                w.0[..path.len()].copy_from_slice(&path);
+                w.1 = path.len() as u8;
+                words.push((w, i as u32));
+            }
+            if depth >= max_len || outs.iter().any(|&p| self.pattern(p).0) {
+                continue;
+            }
+            // The children are consecutive, in the order of their classes.
+            let mut bits = n.bits;
+            let mut child = n.child as usize;
+            while bits != 0 {
+                let c = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                if c != space {
+                    stack.push((child, byte_of[usize::from(c)], depth + 1));
+                }
+                child += 1;
+            }
+        }
+        words
+    }
+
     /// Calls `f(pattern, end, spaces)` for every pattern that occurs in `text` at `start`,
     /// shortest first, with the number of spaces between `start` and `end` (in the normalised
     /// text, the number of word boundaries crossed): a walk down the trie until the text
     /// leaves it.
-    pub fn matches_at(&self, text: &[u8], start: usize, mut f: impl FnMut(u32, usize, usize)) {
+    pub fn matches_at(&self, text: &[u8], start: usize, f: impl FnMut(u32, usize, usize)) {
         let Some(&b) = text.get(start) else {
             return;
         };
-        let mut node = self.root[usize::from(b)] as usize;
-        let mut at = start + 1;
-        let mut spaces = usize::from(b == b' ');
+        let node = self.root[usize::from(b)] as usize;
+        self.matches_from(text, node, start + 1, usize::from(b == b' '), f);
+    }
+
+    /// [`Self::matches_at`] from a walk already at `node`, with the text read up to `at` and
+    /// `spaces` crossed; `node` 0 finds nothing.
+    pub fn matches_from(
+        &self,
+        text: &[u8],
+        mut node: usize,
+        mut at: usize,
+        mut spaces: usize,
+        mut f: impl FnMut(u32, usize, usize),
+    ) {
         while node != 0 {
             // The node is read once, for its outputs and its child both.
             let n = self.node(node);
