@@ -781,14 +781,19 @@ fn hoping_not_to_wake_up_is_a_crisis() {
     );
 }
 
-/// Round-5 writer ct1 (ct1-0019): blackmail with a deadline.
+/// Round-5 writer ct1 (ct1-0019): blackmail with a deadline. Caught by the model alone until
+/// round 8, whose exposure table (something to expose, who would hear of it, a condition;
+/// L-11, SAFE-4) catches it with the rules alone.
 #[test]
 fn screenshots_to_the_boss_unless_paid_by_friday_is_a_threat() {
-    caught_only_by_the_model(
-        "Either you pay back the 2 grand by Friday or I'm sending your boss the screenshots of \
-         what you said about him. Your choice.",
-        true,
-    );
+    let text = "Either you pay back the 2 grand by Friday or I'm sending your boss the \
+                screenshots of what you said about him. Your choice.";
+    for kind in [Kind::Journal, Kind::Apology] {
+        let rules = RULES.check(text, kind, None);
+        assert!(rules.has_rule("threat"), "the rules miss it as {kind}");
+        let r = check(text, kind, None).unwrap();
+        assert_eq!(r.verdict, Verdict::DoNotSend, "as {kind}");
+    }
 }
 
 /// Round-5 writer ct2 (ct2-0174): knowing someone's routine, and a warning.

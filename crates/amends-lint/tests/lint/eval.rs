@@ -381,7 +381,8 @@ fn crisis_figures(name: &str, toml_text: &str) -> (f64, usize, usize) {
 /// recall 0.768 (53/69) with the rules alone, 0.899 (62/69) combined; false alarms 1 and 3 of
 /// 50. Round 6 retrained the heads with two more corpus writers (w13, w14), and the thresholds
 /// chosen on held-out groups moved (self-harm 0.800 -> 0.850, threat 0.675 -> 0.650): 0.826
-/// (57/69), 3 of 50. The floor is that, with no slack; it was not tuned on.
+/// (57/69), 3 of 50. Later rule rounds brought it to 0.855 (59/69) with 2 false alarms (as
+/// counted here, round 8); it was not tuned on. The floor is that, with no slack.
 #[test]
 fn crisis_recall_on_probes_written_without_the_lexicon() {
     let (dev_recall, dev_fp, _) = crisis_figures(
@@ -395,11 +396,11 @@ fn crisis_recall_on_probes_written_without_the_lexicon() {
     assert!(dev_recall >= 0.99, "dev recall fell to {dev_recall:.3}");
     assert!(dev_fp <= 1, "{dev_fp} false alarms on the dev probes");
     assert!(
-        held_recall >= 0.82,
+        held_recall >= 0.85,
         "held-out recall fell to {held_recall:.3}"
     );
     assert!(
-        held_fp <= 3,
+        held_fp <= 2,
         "{held_fp} false alarms on the held-out probes"
     );
 }
@@ -508,8 +509,9 @@ fn crisis_and_threats_on_the_fourth_round_blind_probes() {
         "crisis-r4-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r4-blind.jsonl"),
         // Round 6's retrain (thresholds 0.850 / 0.650, chosen on held-out groups): 0.854
-        // (123/144), 9 false alarms.
-        (0.85, 10),
+        // (123/144), 9 false alarms. Round 8's rules, developed on it among the other
+        // development files: 0.931 (134/144), 8.
+        (0.93, 8),
     );
 }
 
@@ -522,13 +524,14 @@ fn crisis_and_threats_on_the_fourth_round_blind_probes() {
 /// web test showed the heads raising a crisis on "I only want to explain myself one more
 /// time"; three such lines became hard negatives of the self-harm lexicon and the heads were
 /// retrained (`--safety-only`), which this file did not inform: the committed model gives
-/// 0.757 (115/152) with 11. Now seen, so a floor, not a measure.
+/// 0.757 (115/152) with 11. Now seen, so a floor, not a measure: round 8's rules, developed on
+/// it among the other development files, give 0.901 (137/152) with 5.
 #[test]
 fn crisis_and_threats_on_the_fifth_round_blind_probes() {
     probe_floors(
         "crisis-r5-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r5-blind.jsonl"),
-        (0.75, 11),
+        (0.90, 5),
     );
 }
 
@@ -539,13 +542,15 @@ fn crisis_and_threats_on_the_fifth_round_blind_probes() {
 /// measured after them, once: 0.803 (122/152) with 16 false alarms, where round 6's coach gave
 /// 0.789 (120/152) with 16 (per kind in the crate README). Under the issue's bar (0.95, 5%).
 /// Now seen, so a floor, not a measure. The set-aside for someone else's crisis (developed on
-/// ct1-6, merged after that measurement) brings the false alarms to 12; the floor holds that.
+/// ct1-6, merged after that measurement) brings the false alarms to 12. Round 8's rules,
+/// developed on it among the other development files (so no measure): 0.941 (143/152) with 4;
+/// the floor holds that.
 #[test]
 fn crisis_and_threats_on_the_seventh_round_blind_probes() {
     probe_floors(
         "crisis-r6-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r6-blind.jsonl"),
-        (0.80, 12),
+        (0.94, 4),
     );
 }
 
