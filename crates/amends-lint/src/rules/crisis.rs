@@ -122,6 +122,10 @@ const TOLD_AS_OVER: &str = "told-as-over";
 /// Cue class of a sentence told in the past tense ("I wanted", "I tried", "I used to"): the
 /// sentences a [`TOLD_AS_OVER`] message may set aside.
 const PAST_TENSE: &str = "past-tense";
+/// Cue class of wording in which a [`STILL_NOW`] word is not current (round 8): a habit told
+/// in the past ("I prayed every night"), gladness every day, a visit planned ("I'll be up for
+/// Christmas"), "I just wanted you to know". A `still-now` hit inside one does not count.
+const NOT_NOW: &str = "not-now";
 
 /// Round-4 false alarms (issue 11) were mostly crises told as history: "When I was nineteen I
 /// tried to end my life. Today I'm grateful I'm still here." A phrase cannot see the rest of
@@ -134,6 +138,11 @@ const PAST_TENSE: &str = "past-tense";
 ///   place now." This one looks wider, so its guard is wider too: no [`STILL_NOW`] hit anywhere
 ///   in the message, and a sentence in the present keeps its findings ("I'm in a good place now
 ///   but everyone would be better off without me" is not told in the past).
+///
+/// Round 8 widened both marker classes (time clean or sober, a year named, an age or a year of
+/// study reached, leverage owned as a past wrong in an apology) and added [`NOT_NOW`]: wording
+/// in which a `still-now` word is not current ("I'll be up for Christmas"). The guards are
+/// unchanged: recent times, relapse words and a present crisis keep every finding.
 ///
 /// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
 /// marker keeps the finding ("I used to cope, but tonight I want to die").
@@ -156,15 +165,17 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let past_hits = of_class(Some(past));
     let over_hits = of_class(over);
     let tense_hits = of_class(tense);
+    let not_now_hits = of_class(class(NOT_NOW));
     if (past_hits.is_empty() && over_hits.is_empty()) || out.len() == from {
         return;
     }
-    // A present marker inside a past or an over one ("I'm in a better place now", "I don't
-    // think that anymore") does not count.
+    // A present marker inside a past, an over or a not-now one ("I'm in a better place now",
+    // "I don't think that anymore", "I prayed every night") does not count.
     let inside = |h: &crate::engine::Hit| {
         past_hits
             .iter()
             .chain(&over_hits)
+            .chain(&not_now_hits)
             .any(|p| p.first_token <= h.first_token && h.last_token <= p.last_token)
     };
     let present: Vec<usize> = cx
