@@ -56,6 +56,7 @@ const READ_BY_RULES: &[&str] = &[
     "someone-else",
     "me-too",
     "not-now",
+    "topic",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned
@@ -73,6 +74,7 @@ pub(crate) const NOT_MODEL_GROUPS: &[&str] = &[
     "told-aside-8",
     "still-now-8",
     "not-now-8",
+    "topic-8",
 ];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;

@@ -67,6 +67,7 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     learned(cx, out, before);
     set_aside(cx, out, before);
     someone_elses(cx, out, before);
+    topics(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -294,6 +295,54 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .any(first_person)
     };
     drop_from(out, from, someone_elses);
+}
+
+/// Cue class of a crisis word as the subject of a book, a series, a lesson, a news item or a
+/// public measure: "the suicide scenes", "a show that glamorises self-harm", "barriers put up".
+const TOPIC: &str = "topic";
+
+/// Round 8 (issue 11, L-28, SAFE-3): on new writers, crisis words as the subject of a book
+/// club's novel, a seminar or a safety measure on a bridge were a family of false alarms. A
+/// finding from `from` on that lies inside a [`TOPIC`] hit is dropped, unless anything in the
+/// message is the writer's own ([`ME_TOO`]: "it made me want to", "myself"), current
+/// ([`STILL_NOW`]: "won't stop me", "I want to die", unless inside a [`NOT_NOW`] hit: "I just
+/// finished the series") or leverage. Other findings of the message
+/// are not touched, so a crisis of the writer's beside a topic keeps the alarm. The lexicons
+/// without the class (threats) keep every finding. When unsure, keep (SAFE-3).
+fn topics(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(topic) = cue_class(cx, TOPIC) else {
+        return;
+    };
+    let keep = [ME_TOO, STILL_NOW, "leverage"].map(|name| cue_class(cx, name));
+    let not_now = cue_class(cx, NOT_NOW);
+    let hits = cx.own_hits();
+    // A current word inside a not-now one ("I just finished the series") does not count.
+    let masked = |h: &crate::engine::Hit| {
+        not_now.is_some()
+            && hits.iter().any(|m| {
+                class_of(cx, m) == not_now
+                    && m.first_token <= h.first_token
+                    && h.last_token <= m.last_token
+            })
+    };
+    let mut spans = Vec::new();
+    for h in hits {
+        let c = class_of(cx, h);
+        if c.is_some() && keep.contains(&c) && !masked(h) {
+            return;
+        }
+        if c == Some(topic) {
+            spans.push(h.span);
+        }
+    }
+    drop_from(out, from, |f| {
+        spans
+            .iter()
+            .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+    });
 }
 
 /// The index of the rule's cue class `name`, if its lexicon has one.

@@ -434,6 +434,12 @@ fn round_8_crises_told_as_over_and_work_and_study_words_are_set_aside_but_not_a_
             "I cut my arms again last night and they're still bleeding.",
             "I'm planning an overdose of my sleeping tablets tonight.",
             "I used to want to die. Nine months clean, but this week I want to die again.",
+            // A topic or a case at work beside the writer's own crisis.
+            "The suicide scenes were hard to watch. I'm going to do it tonight.",
+            "The suicide barriers on the bridge won't stop me.",
+            "Two overdose admissions came in tonight and one of them was me.",
+            "I teach the nurses about self-harm and then I go home and cut.",
+            "Reading about her suicide made me want to do it myself.",
         ],
         &[
             "Six years clean this spring. Back then I wanted to die most days.",
@@ -446,6 +452,8 @@ fn round_8_crises_told_as_over_and_work_and_study_words_are_set_aside_but_not_a_
             "The council cut our budget again and the youth club is bleeding cash.",
             "Our book club picked a heavy novel and the suicide scenes were hard going.",
             "My lecturer says the show glamorises self-harm, and I think she's right.",
+            "I just finished the box set for my media essay on how it portrays suicide.",
+            "An overdose case came up from the ward at the end of my shift.",
         ],
     );
 }
@@ -461,10 +469,20 @@ fn leverage_owned_as_a_past_wrong_is_history_but_a_present_one_is_never_set_asid
         assert!(!r.crisis, "crisis for {past:?} as {kind}");
         assert!(!has(past, kind, "threat"), "threat for {past:?} as {kind}");
     }
-    let now = "I'm sorry for the evening I said I'd end my life if you went out. If you leave me I'll end my life.";
-    for kind in Kind::ALL {
-        assert!(report(now, kind).crisis, "no crisis for {now:?} as {kind}");
+    for now in [
+        "I'm sorry for the evening I said I'd end my life if you went out. If you leave me I'll end my life.",
+        "I'm sorry for the night I said I'd kill myself if you left. I meant every word.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(report(now, kind).crisis, "no crisis for {now:?} as {kind}");
+        }
     }
+    // A threat to the other person owned the same way is not this set-aside's to clear.
+    let other = "I'm sorry for the night I said I'd kill you if you left.";
+    assert!(
+        has(other, Kind::Apology, "threat"),
+        "no threat for {other:?}"
+    );
 }
 
 /// L-28, SAFE-3 (round 7, issue 11): someone else's crisis told by a worried friend or relative
