@@ -55,6 +55,9 @@ const READ_BY_RULES: &[&str] = &[
     "past-tense",
     "someone-else",
     "me-too",
+    "not-now",
+    "topic",
+    "now-strong",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned
@@ -62,6 +65,18 @@ const READ_BY_RULES: &[&str] = &[
 /// they existed, and a hit of a new group lands in hashed buckets that other features trained
 /// (round 7, issue 11: "myself" as `me-too` moved a head's score on a crisis line).
 pub(crate) const NOT_MODEL_SIGNALS: &[&str] = &["someone-else", "me-too", "their-crisis"];
+
+/// Groups whose hits are not signals of the learned scorer either, whatever their class: round
+/// 8's set-aside evidence (issue 11) joined classes the heads were trained with, and a hit of
+/// a group the heads never saw would move their scores on lines nobody meant to change.
+pub(crate) const NOT_MODEL_GROUPS: &[&str] = &[
+    "told-over-8b",
+    "past-tense-8b",
+    "told-aside-8b",
+    "still-now-8b",
+    "not-now-8",
+    "topic-8",
+];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.

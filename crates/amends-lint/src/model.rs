@@ -1063,7 +1063,10 @@ impl LexIds {
         for (li, l) in lexicons.iter().enumerate() {
             for (gi, g) in l.groups.iter().enumerate() {
                 let class = g.cue.and_then(|c| l.cue_classes.get(usize::from(c)));
-                if class.is_some_and(|c| crate::lexicon::NOT_MODEL_SIGNALS.contains(&c.as_str()))
+                let hidden_class =
+                    class.is_some_and(|c| crate::lexicon::NOT_MODEL_SIGNALS.contains(&c.as_str()));
+                let hidden_group = crate::lexicon::NOT_MODEL_GROUPS.contains(&g.name.as_str());
+                if (hidden_class || hidden_group)
                     && let (Ok(li), Ok(gi)) = (u16::try_from(li), u16::try_from(gi))
                 {
                     hidden.push((li, gi));

@@ -67,6 +67,7 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     learned(cx, out, before);
     set_aside(cx, out, before);
     someone_elses(cx, out, before);
+    topics(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -122,6 +123,16 @@ const TOLD_AS_OVER: &str = "told-as-over";
 /// Cue class of a sentence told in the past tense ("I wanted", "I tried", "I used to"): the
 /// sentences a [`TOLD_AS_OVER`] message may set aside.
 const PAST_TENSE: &str = "past-tense";
+/// Cue class of wording in which a [`STILL_NOW`] word is not current (round 8): a habit told
+/// in the past ("I prayed every night"), gladness every day, a visit planned ("I'll be up for
+/// Christmas"), "I just wanted you to know". A `still-now` hit inside one does not count.
+const NOT_NOW: &str = "not-now";
+/// Cue class of a marker that the crisis is current whatever else the message says ("I'm
+/// somewhere worse", "it's back", "I'm ready", "if you leave"): a [`STILL_NOW`] word that no
+/// [`NOT_NOW`] hit masks, and that keeps a sentence told as past anywhere in the message too
+/// (round 8: the two round-8 branches together set aside "I used to think about ending my life
+/// every night. I'm not there any more, I'm somewhere worse.").
+const NOW_STRONG: &str = "now-strong";
 
 /// Round-4 false alarms (issue 11) were mostly crises told as history: "When I was nineteen I
 /// tried to end my life. Today I'm grateful I'm still here." A phrase cannot see the rest of
@@ -134,6 +145,11 @@ const PAST_TENSE: &str = "past-tense";
 ///   place now." This one looks wider, so its guard is wider too: no [`STILL_NOW`] hit anywhere
 ///   in the message, and a sentence in the present keeps its findings ("I'm in a good place now
 ///   but everyone would be better off without me" is not told in the past).
+///
+/// Round 8 widened both marker classes (time clean or sober, a year named, an age or a year of
+/// study reached, leverage owned as a past wrong in an apology) and added [`NOT_NOW`]: wording
+/// in which a `still-now` word is not current ("I'll be up for Christmas"). The guards are
+/// unchanged: recent times, relapse words and a present crisis keep every finding.
 ///
 /// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
 /// marker keeps the finding ("I used to cope, but tonight I want to die").
@@ -156,23 +172,29 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let past_hits = of_class(Some(past));
     let over_hits = of_class(over);
     let tense_hits = of_class(tense);
+    let not_now_hits = of_class(class(NOT_NOW));
     if (past_hits.is_empty() && over_hits.is_empty()) || out.len() == from {
         return;
     }
-    // A present marker inside a past or an over one ("I'm in a better place now", "I don't
-    // think that anymore") does not count.
+    // A present marker inside a past, an over or a not-now one ("I'm in a better place now",
+    // "I don't think that anymore", "I prayed every night") does not count.
     let inside = |h: &crate::engine::Hit| {
         past_hits
             .iter()
             .chain(&over_hits)
+            .chain(&not_now_hits)
             .any(|p| p.first_token <= h.first_token && h.last_token <= p.last_token)
     };
+    let strong = class(NOW_STRONG);
     let present: Vec<usize> = cx
         .own_hits()
         .iter()
-        .filter(|h| class_of(h) == Some(now) && !inside(h))
+        .filter(|h| {
+            (class_of(h) == Some(now) && !inside(h)) || (strong.is_some() && class_of(h) == strong)
+        })
         .map(|h| h.sentence)
         .collect();
+    let strong_present = !of_class(strong).is_empty();
     let current = |sentence: usize| present.contains(&sentence);
     // Round 7: the message tells it as over, and nothing in it is current.
     let over_message = !over_hits.is_empty() && present.is_empty();
@@ -187,7 +209,8 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
     drop_from(out, from, |f| {
         let s = sentence_of(f.span.start);
-        let told_as_past = past_hits.iter().any(|p| p.sentence == s) && !current(s);
+        let told_as_past =
+            past_hits.iter().any(|p| p.sentence == s) && !current(s) && !strong_present;
         told_as_past || told_over(s)
     });
 }
@@ -283,6 +306,54 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .any(first_person)
     };
     drop_from(out, from, someone_elses);
+}
+
+/// Cue class of a crisis word as the subject of a book, a series, a lesson, a news item or a
+/// public measure: "the suicide scenes", "a show that glamorises self-harm", "barriers put up".
+const TOPIC: &str = "topic";
+
+/// Round 8 (issue 11, L-28, SAFE-3): on new writers, crisis words as the subject of a book
+/// club's novel, a seminar or a safety measure on a bridge were a family of false alarms. A
+/// finding from `from` on that lies inside a [`TOPIC`] hit is dropped, unless anything in the
+/// message is the writer's own ([`ME_TOO`]: "it made me want to", "myself"), current
+/// ([`STILL_NOW`]: "won't stop me", "I want to die", unless inside a [`NOT_NOW`] hit: "I just
+/// finished the series") or leverage. Other findings of the message
+/// are not touched, so a crisis of the writer's beside a topic keeps the alarm. The lexicons
+/// without the class (threats) keep every finding. When unsure, keep (SAFE-3).
+fn topics(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(topic) = cue_class(cx, TOPIC) else {
+        return;
+    };
+    let keep = [ME_TOO, STILL_NOW, NOW_STRONG, "leverage"].map(|name| cue_class(cx, name));
+    let not_now = cue_class(cx, NOT_NOW);
+    let hits = cx.own_hits();
+    // A current word inside a not-now one ("I just finished the series") does not count.
+    let masked = |h: &crate::engine::Hit| {
+        not_now.is_some()
+            && hits.iter().any(|m| {
+                class_of(cx, m) == not_now
+                    && m.first_token <= h.first_token
+                    && h.last_token <= m.last_token
+            })
+    };
+    let mut spans = Vec::new();
+    for h in hits {
+        let c = class_of(cx, h);
+        if c.is_some() && keep.contains(&c) && !masked(h) {
+            return;
+        }
+        if c == Some(topic) {
+            spans.push(h.span);
+        }
+    }
+    drop_from(out, from, |f| {
+        spans
+            .iter()
+            .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+    });
 }
 
 /// The index of the rule's cue class `name`, if its lexicon has one.

@@ -414,6 +414,77 @@ fn recovery_in_ones_own_words_sets_aside_a_crisis_told_as_over_but_not_one_said_
     );
 }
 
+/// L-28, SAFE-3 (round 8, issue 11): on two new writers the coach raised 18% and 15% false
+/// alarms, most of them crises told as over in markers round 7 did not know (years clean or
+/// sober, urges that have not come back in years, a year named, an age or a final year reached,
+/// leverage owned as a past wrong in an apology), then crisis words as a book's, a lesson's or
+/// a public measure's subject, and work and body words (an overdose of coffee, an overdose case
+/// on a shift, hours cut, money bled). The guards of round 7 hold: a recent time, a relapse
+/// word, a present wish or a present leverage anywhere keeps the crisis.
+#[test]
+fn round_8_crises_told_as_over_and_work_and_study_words_are_set_aside_but_not_a_current_crisis() {
+    crisis_only_in(
+        &[
+            "Three years sober, and last night I wanted to die again.",
+            "I'm fifty now and I still want to end my life.",
+            "That was 2011. On Sunday I tried to hang myself again.",
+            "Sorry for the night I said I'd kill myself if you left. If you leave I'll do it this time.",
+            "It's my final year now and I have a plan to end my life before the exams.",
+            "The film about suicide made me want to kill myself too.",
+            "I cut my arms again last night and they're still bleeding.",
+            "I'm planning an overdose of my sleeping tablets tonight.",
+            "I used to want to die. Nine months clean, but this week I want to die again.",
+            // A topic or a case at work beside the writer's own crisis.
+            "The suicide scenes were hard to watch. I'm going to do it tonight.",
+            "The suicide barriers on the bridge won't stop me.",
+            "Two overdose admissions came in tonight and one of them was me.",
+            "I teach the nurses about self-harm and then I go home and cut.",
+            "Reading about her suicide made me want to do it myself.",
+        ],
+        &[
+            "Six years clean this spring. Back then I wanted to die most days.",
+            "I tried to take my own life when I was at college. That was 1998, and I'm sixty now.",
+            "During my first term I wanted to die. I'm in third year now and I run the chess club.",
+            "I used to cut myself in secret. Those urges haven't come back in over six years.",
+            "I'm sorry for the winter I was suicidal and leaning on you. I've been well for years now, and I just wanted you to know.",
+            "Had an overdose of chocolate at the office party and now I feel sick.",
+            "Two overdose admissions came in on my shift, so I'll be home late.",
+            "The council cut our budget again and the youth club is bleeding cash.",
+            "Our book club picked a heavy novel and the suicide scenes were hard going.",
+            "My lecturer says the show glamorises self-harm, and I think she's right.",
+            "I just finished the box set for my media essay on how it portrays suicide.",
+            "An overdose case came up from the ward at the end of my shift.",
+        ],
+    );
+}
+
+/// L-11, L-28, SAFE-3, SAFE-4 (round 8, issue 11): leverage owned in an apology as a past
+/// wrong ("I'm sorry for the night I said I'd ... if you left") is history and raises neither a
+/// crisis nor a threat; a present "if you leave I'll ..." anywhere in the message keeps both.
+#[test]
+fn leverage_owned_as_a_past_wrong_is_history_but_a_present_one_is_never_set_aside() {
+    let past = "I'm sorry for the evening I said I'd end my life if you went out. It was cruel, and I would not say it now.";
+    for kind in [Kind::Journal, Kind::Apology] {
+        let r = report(past, kind);
+        assert!(!r.crisis, "crisis for {past:?} as {kind}");
+        assert!(!has(past, kind, "threat"), "threat for {past:?} as {kind}");
+    }
+    for now in [
+        "I'm sorry for the evening I said I'd end my life if you went out. If you leave me I'll end my life.",
+        "I'm sorry for the night I said I'd kill myself if you left. I meant every word.",
+    ] {
+        for kind in Kind::ALL {
+            assert!(report(now, kind).crisis, "no crisis for {now:?} as {kind}");
+        }
+    }
+    // A threat to the other person owned the same way is not this set-aside's to clear.
+    let other = "I'm sorry for the night I said I'd kill you if you left.";
+    assert!(
+        has(other, Kind::Apology, "threat"),
+        "no threat for {other:?}"
+    );
+}
+
 /// L-28, SAFE-3 (round 7, issue 11): someone else's crisis told by a worried friend or relative
 /// ("my uncle keeps saying he'd be better off dead") was the largest family of false alarms
 /// left on the development writers. L-28's crisis is the writer's own, so a finding about a
@@ -480,4 +551,18 @@ fn a_threat_told_of_someone_else_is_never_set_aside() {
             );
         }
     }
+}
+
+/// Round 8's merge (issue 11, L-28, SAFE-3): one branch set aside "I used to think ..." as a
+/// sentence told as past, the other masked its "every night" as a habit, so together they
+/// dropped a crisis that the writer says is worse now. A `now-strong` marker anywhere in the
+/// message keeps every finding; a generic "now" elsewhere does not (a crisis told as over).
+#[test]
+fn a_crisis_worse_now_is_not_set_aside_by_an_earlier_sentence_told_as_past() {
+    let worse = "I used to think about ending my life every night. I'm not there any more, \
+                 I'm somewhere worse.";
+    assert!(amends_lint::check(worse, amends_lint::Kind::Journal, None).unwrap().crisis);
+    let over = "When I was seventeen I used to think about ending my life every night. I'm \
+                34 now and I haven't felt like that in years.";
+    assert!(!amends_lint::check(over, amends_lint::Kind::Journal, None).unwrap().crisis);
 }
