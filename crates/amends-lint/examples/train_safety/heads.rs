@@ -75,8 +75,11 @@ const SECTION: &str = "\n## The safety heads (issue 11: `self-harm`, `threat`)\n
 /// Most false alarms the model may add on the held-out hard negatives, as a share of them. The
 /// issue's bar is 5% in all, and the rules alone already raise 5% to 11% on the new writers'
 /// negatives (near 0 on the files they were tuned on), so the model's share is kept small:
-/// 3% keeps most of what it catches (the report's table of budgets).
-const ALARMS: f64 = 0.03;
+/// 3% kept most of what it catches (the report's table of budgets). Round 8, with 36 writers'
+/// lines: 2%. Held out, 3% caught 29 more of 8,036 probe lines (0.4 points) for 21 more false
+/// alarms of 4,476 (0.5 points), and its lower self-harm threshold (0.750 against 0.825) read
+/// blackmail ("answer me by Friday or I'll tell everyone") as self-harm.
+const ALARMS: f64 = 0.02;
 
 /// Most added false alarms on the corpus's ordinary documents, as a share of them.
 const CORPUS_ALARMS: f64 = 0.005;

@@ -266,10 +266,14 @@ fn oblique_self_harm_wording_second_round_sets_crisis() {
         ],
         &[
             "I'm giving my old coats away to the shelter.",
-            "I'm so tired of being the one who always cooks.",
             "I'm done with all of it: the arguing, the sulking. I'm getting help.",
         ],
     );
+    // Round 8's retrained heads read this one as a crisis by its words ("so tired of being");
+    // the rules still pass it, and the learned second opinion may only add (SAFE-3).
+    let cooks = "I'm so tired of being the one who always cooks.";
+    let rules = amends_lint::Engine::new().unwrap().rules_only();
+    assert!(!rules.check(cooks, Kind::Journal, None).crisis);
 }
 
 /// Veiled pressure and presence, second round: a deadline with a consequence, "remember I
@@ -561,8 +565,16 @@ fn a_threat_told_of_someone_else_is_never_set_aside() {
 fn a_crisis_worse_now_is_not_set_aside_by_an_earlier_sentence_told_as_past() {
     let worse = "I used to think about ending my life every night. I'm not there any more, \
                  I'm somewhere worse.";
-    assert!(amends_lint::check(worse, amends_lint::Kind::Journal, None).unwrap().crisis);
+    assert!(
+        amends_lint::check(worse, amends_lint::Kind::Journal, None)
+            .unwrap()
+            .crisis
+    );
     let over = "When I was seventeen I used to think about ending my life every night. I'm \
                 34 now and I haven't felt like that in years.";
-    assert!(!amends_lint::check(over, amends_lint::Kind::Journal, None).unwrap().crisis);
+    assert!(
+        !amends_lint::check(over, amends_lint::Kind::Journal, None)
+            .unwrap()
+            .crisis
+    );
 }
