@@ -561,6 +561,21 @@ fn crisis_and_threats_on_the_seventh_round_blind_probes() {
     );
 }
 
+/// The eighth round's blind probes (`crisis-r7-blind.jsonl`, 278 lines by a new writer briefed
+/// towards wording a keyword list misses; a second reader agreed on every line), committed
+/// before any round-8 change. Round 7's coach on it: recall 0.717 (109/152), 12 false alarms of
+/// 126; the rules alone 0.579. Measured once after round 8 (new families and set-asides, and
+/// the heads retrained on 36 writers' lines): recall 0.868 (132/152), 12 false alarms (9.5%);
+/// the rules alone 0.605 with 11. Under the bar (0.95, 5%). Now seen, so a floor.
+#[test]
+fn crisis_and_threats_on_the_eighth_round_blind_probes() {
+    probe_floors(
+        "crisis-r7-blind.jsonl (measured once, not tuned on)",
+        include_str!("../eval/crisis-r7-blind.jsonl"),
+        (0.86, 12),
+    );
+}
+
 /// Measures a probe file and fails under its floors: (least recall, most false alarms).
 fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
     let m = measure_probes(name, text);
