@@ -561,8 +561,16 @@ fn a_threat_told_of_someone_else_is_never_set_aside() {
 fn a_crisis_worse_now_is_not_set_aside_by_an_earlier_sentence_told_as_past() {
     let worse = "I used to think about ending my life every night. I'm not there any more, \
                  I'm somewhere worse.";
-    assert!(amends_lint::check(worse, amends_lint::Kind::Journal, None).unwrap().crisis);
+    assert!(
+        amends_lint::check(worse, amends_lint::Kind::Journal, None)
+            .unwrap()
+            .crisis
+    );
     let over = "When I was seventeen I used to think about ending my life every night. I'm \
                 34 now and I haven't felt like that in years.";
-    assert!(!amends_lint::check(over, amends_lint::Kind::Journal, None).unwrap().crisis);
+    assert!(
+        !amends_lint::check(over, amends_lint::Kind::Journal, None)
+            .unwrap()
+            .crisis
+    );
 }
