@@ -159,12 +159,12 @@ struct TrieOut {
     out: Vec<u32>,
 }
 
-fn trie(patterns: &[String]) -> TrieOut {
-    // Insertion trie first (children kept sorted), then renumbered.
+fn trie(patterns: &[String], ids: &[u32]) -> TrieOut {
+    // Insertion trie first (children kept sorted), then shared and renumbered.
     let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
     let mut outputs: Vec<Vec<u32>> = vec![Vec::new()];
     let mut class = vec![crate::tables::NO_CLASS; 256];
-    for (id, p) in patterns.iter().enumerate() {
+    for (p, &id) in patterns.iter().zip(ids) {
         let mut node = 0usize;
         for &b in p.as_bytes() {
             class[usize::from(b)] = 0;
@@ -180,19 +180,55 @@ fn trie(patterns: &[String]) -> TrieOut {
             };
             node = next;
         }
-        outputs[node].push(id as u32);
+        // Two patterns merged into one id (`pattern_ids`) may end at the same node only if
+        // they are the same text, which interning rules out; sorted and de-duplicated anyway.
+        if let Err(i) = outputs[node].binary_search(&id) {
+            outputs[node].insert(i, id);
+        }
     }
     // Classes in byte order (`build` checked there are at most 64).
     for (next, c) in class.iter_mut().filter(|c| **c == 0).enumerate() {
         *c = next as u8;
     }
+    // Equal subtries shared (issue 10, round 8): two nodes with the same outputs and the same
+    // children (by byte, each child itself shared) are one node. A phrase written as a product
+    // of alternatives ("(sorry|regret) (for|about) (the|that) (night|day) ...") expands into
+    // hundreds of thousands of patterns whose tails are the same few words; as a tree they
+    // made the trie 97 MB, as a graph it is the size of the phrase. Children are made after
+    // their parent, so going backwards meets every child first.
     let n = children.len();
-    // New id -> old id; a node's block of children is numbered when it is taken off the stack.
-    let mut order = vec![0u32];
-    let mut bits = vec![0u64; n];
-    let mut child = vec![0u32; n];
+    let mut canon = vec![0u32; n];
+    // A node's outputs and its children (byte, shared node).
+    type Shape = (Vec<u32>, Vec<(u8, u32)>);
+    let mut shared: HashMap<Shape, u32> = HashMap::new();
+    let mut kids_of: Vec<Vec<(u8, u32)>> = Vec::new();
+    let mut outs_of: Vec<Vec<u32>> = Vec::new();
+    for i in (0..n).rev() {
+        let kids: Vec<(u8, u32)> = children[i]
+            .iter()
+            .map(|&(b, c)| (b, canon[c as usize]))
+            .collect();
+        let key = (std::mem::take(&mut outputs[i]), kids);
+        let next = kids_of.len() as u32;
+        canon[i] = *shared.entry(key.clone()).or_insert_with(|| {
+            outs_of.push(key.0);
+            kids_of.push(key.1);
+            next
+        });
+        children[i] = Vec::new();
+    }
+    drop(shared);
+    // Laid out as before, each shared node's block of children once: a node reached by several
+    // paths is written once per block it sits in (its outputs with it), and every copy points
+    // to the same block of children.
+    // New id -> shared node; a node's block of children is numbered when it is taken off the
+    // stack.
+    let mut order = vec![canon[0]];
+    let mut bits = vec![0u64];
+    let mut child = vec![0u32];
+    let mut blocks: HashMap<u32, u32> = HashMap::new();
     // Spaces on the way to each node (by new id): its word, counted from the pattern's start.
-    let mut words = vec![0u8; n];
+    let mut words = vec![0u8];
     // The nodes of the first two words of every pattern are numbered first, depth first among
     // themselves, and the rest after: nearly every walk ends in the second word, so the nodes
     // walks visit share cache lines with each other rather than with the long tails of phrases
@@ -202,16 +238,26 @@ fn trie(patterns: &[String]) -> TrieOut {
         stack.append(&mut later);
         stack.pop()
     }) {
-        let kids = &children[order[id] as usize];
+        let node = order[id];
+        let kids = &kids_of[node as usize];
         if kids.is_empty() {
+            continue;
+        }
+        for &(b, _) in kids {
+            bits[id] |= 1 << class[usize::from(b)];
+        }
+        if let Some(&start) = blocks.get(&node) {
+            child[id] = start;
             continue;
         }
         let start = order.len();
         child[id] = start as u32;
+        blocks.insert(node, start as u32);
         for &(b, c) in kids {
-            bits[id] |= 1 << class[usize::from(b)];
             order.push(c);
-            words[order.len() - 1] = words[id].saturating_add(u8::from(b == b' '));
+            bits.push(0);
+            child.push(0);
+            words.push(words[id].saturating_add(u8::from(b == b' ')));
         }
         // The first child is numbered next.
         for k in (start..order.len()).rev() {
@@ -222,7 +268,7 @@ fn trie(patterns: &[String]) -> TrieOut {
             }
         }
     }
-    let outs: Vec<Vec<u32>> = order.iter().map(|&n| outputs[n as usize].clone()).collect();
+    let outs: Vec<Vec<u32>> = order.iter().map(|&n| outs_of[n as usize].clone()).collect();
     TrieOut {
         class,
         bits,
@@ -232,17 +278,96 @@ fn trie(patterns: &[String]) -> TrieOut {
     }
 }
 
+/// The id each pattern has in the blob, and how many ids there are. Patterns that only start
+/// phrases (none of a phrase's later parts, no `*`) and start phrases alike (the same
+/// lexicon, group, gap and later parts, in the same order) do the same thing wherever they
+/// match, so they share one id, the first's: the walk reports the shared id, and the joins read
+/// the same phrases as before. Without this every pattern a product of alternatives expands
+/// into ends in a leaf of its own, and the trie cannot share their tails (issue 10, round 8:
+/// two such phrases made 677,000 of the 717,000 patterns).
+pub fn pattern_ids(b: &Built) -> (Vec<u32>, usize) {
+    let mut in_rest = vec![false; b.patterns.len()];
+    for p in &b.phrases {
+        for seg in &p.rest {
+            for &id in seg {
+                in_rest[id as usize] = true;
+            }
+        }
+    }
+    type Row<'a> = (u16, u16, usize, &'a [Vec<u32>]);
+    let mut first: HashMap<Vec<Row<'_>>, u32> = HashMap::new();
+    let mut ids = Vec::with_capacity(b.patterns.len());
+    let mut next = 0u32;
+    for (pat, starts) in b.starts.iter().enumerate() {
+        let id = if b.pat_prefix[pat] || in_rest[pat] {
+            None
+        } else {
+            let rows: Vec<Row<'_>> = starts
+                .iter()
+                .map(|&ph| {
+                    let p = &b.phrases[ph as usize];
+                    (p.lex, p.group, p.gap, p.rest.as_slice())
+                })
+                .collect();
+            match first.get(&rows) {
+                Some(&id) => Some(id),
+                None => {
+                    first.insert(rows, next);
+                    None
+                }
+            }
+        };
+        ids.push(id.unwrap_or_else(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    (ids, next as usize)
+}
+
 /// The blob the build script writes: magic, then length-prefixed arrays in a fixed order.
+/// Patterns as [`pattern_ids`] numbers them, and only the phrases their starts name.
 pub fn encode(b: &Built) -> Vec<u8> {
+    let (ids, count) = pattern_ids(b);
+    let mut prefix = vec![0u8; count];
+    let mut starts: Vec<Option<&Vec<u32>>> = vec![None; count];
+    for (pat, &id) in ids.iter().enumerate() {
+        let id = id as usize;
+        if starts[id].is_none() {
+            starts[id] = Some(&b.starts[pat]);
+            prefix[id] = u8::from(b.pat_prefix[pat]);
+        }
+    }
+    // The phrases still named, renumbered in their order, so each pattern's list stays
+    // ascending.
+    let mut phrase_id = vec![u32::MAX; b.phrases.len()];
+    for s in starts.iter().flatten() {
+        for &ph in *s {
+            phrase_id[ph as usize] = 0;
+        }
+    }
+    let mut phrases = Vec::new();
+    for (ph, new) in phrase_id.iter_mut().enumerate() {
+        if *new == 0 {
+            *new = phrases.len() as u32;
+            phrases.push(&b.phrases[ph]);
+        }
+    }
+    let starts: Vec<Vec<u32>> = starts
+        .into_iter()
+        .map(|s| {
+            s.map(|s| s.iter().map(|&ph| phrase_id[ph as usize]).collect())
+                .unwrap_or_default()
+        })
+        .collect();
     let mut out = Vec::new();
     out.extend(crate::tables::MAGIC.to_le_bytes());
     put_u32s(&mut out, b.sources.iter().copied());
-    let prefix: Vec<u8> = b.pat_prefix.iter().map(|&p| u8::from(p)).collect();
     put_u8s(&mut out, &prefix);
-    put_u32s(&mut out, offsets(&b.starts).into_iter());
+    put_u32s(&mut out, offsets(&starts).into_iter());
     put_u32s(
         &mut out,
-        b.starts
+        starts
             .iter()
             .flatten()
             .copied()
@@ -251,12 +376,21 @@ pub fn encode(b: &Built) -> Vec<u8> {
     );
     put_u32s(
         &mut out,
-        b.phrases
+        phrases
             .iter()
             .map(|p| (u32::from(p.lex) << 16) | u32::from(p.group)),
     );
-    put_u32s(&mut out, b.phrases.iter().map(|p| p.gap as u32));
-    let rests: Vec<Vec<Vec<u32>>> = b.phrases.iter().map(|p| p.rest.clone()).collect();
+    put_u32s(&mut out, phrases.iter().map(|p| p.gap as u32));
+    // A later part's patterns keep ids of their own (`pattern_ids`), in the same order.
+    let rests: Vec<Vec<Vec<u32>>> = phrases
+        .iter()
+        .map(|p| {
+            p.rest
+                .iter()
+                .map(|seg| seg.iter().map(|&pat| ids[pat as usize]).collect())
+                .collect()
+        })
+        .collect();
     put_u32s(&mut out, offsets(&rests).into_iter());
     let segs: Vec<Vec<u32>> = rests.into_iter().flatten().collect();
     put_u32s(&mut out, offsets(&segs).into_iter());
@@ -264,7 +398,7 @@ pub fn encode(b: &Built) -> Vec<u8> {
         &mut out,
         segs.into_iter().flatten().collect::<Vec<_>>().into_iter(),
     );
-    let t = trie(&b.patterns);
+    let t = trie(&b.patterns, &ids);
     put_u8s(&mut out, &t.class);
     // The nodes as `tables::Node` lays them out, the sentinel last, so that reading them is a
     // copy (the first version computed the bits at start-up: 15 ms of a cold check).
@@ -282,6 +416,45 @@ pub fn encode(b: &Built) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 10, round 8: two phrases written as products of alternatives expanded into
+    /// 677,000 patterns, and the trie over them, one leaf each, made the tables 127 MB, the
+    /// binary 150 MB and a cold check's peak memory 206 MB. Patterns that only start the same
+    /// phrases share an id, and equal subtries are one node, so such a phrase costs about its
+    /// own size.
+    #[test]
+    fn a_product_of_alternatives_does_not_grow_the_tables_with_its_expansion() {
+        let product = "(sorry|regret|ashamed) (for|about) (the|that) (night|day|week|time) \
+                       (i said|i wrote|i texted) (i'd|i would) (leave|go|stop|quit|run)";
+        let lexicons = [(
+            "product",
+            vec![(0u16, product.to_owned(), 8), (1, product.to_owned(), 8)],
+        )];
+        let built = build(&lexicons).expect("builds");
+        // At least one pattern per combination (a word may have more than one written form).
+        assert!(built.patterns.len() >= 3 * 2 * 2 * 4 * 3 * 2 * 5);
+        // Patterns that start the same phrases share one id ("i'd" is also written "i would",
+        // so some written-out forms start each phrase twice: a second id).
+        let (_, count) = pattern_ids(&built);
+        assert!(count <= 2, "{count} ids");
+        let blob = encode(&built);
+        assert!(blob.len() < 8_000, "{} bytes", blob.len());
+        let tables = crate::tables::Tables::decode(&blob).expect("decodes");
+        let text = b"regret about that week i texted i would quit";
+        let mut found = Vec::new();
+        tables.matches_at(text, 0, |p, e, _| found.push((p, e)));
+        let [(pat, end)] = found[..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!(end, text.len());
+        let mut groups: Vec<u16> = tables
+            .starts(tables.pattern(pat).1)
+            .iter()
+            .map(|p| crate::tables::Tables::phrase(p).1)
+            .collect();
+        groups.dedup();
+        assert_eq!(groups, [0, 1]);
+    }
 
     /// A trie node marks its children in 64 bits (`tables::Node`): phrases that use more than
     /// 64 different bytes must stop the build with a message, not wrap a shift.
