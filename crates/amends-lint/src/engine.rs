@@ -124,6 +124,9 @@ pub struct Hits {
     /// Per token, the index + 1 of its word's summed row in the model's frequent words, or 0
     /// (found by the scan's word lookup, for [`model::Featurizer::with_word_rows`]).
     word_rows: Vec<u32>,
+    /// Per token, the model's word-pair hash state after its word and a space
+    /// ([`model::pair_start`]), or 0 where the table does not hold the word.
+    pair_starts: Vec<u64>,
 }
 
 impl Hits {
@@ -392,7 +395,8 @@ impl Engine {
         if !full && self.safety_heads.iter().all(Option::is_none) {
             return None;
         }
-        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids).with_word_rows(&hits.word_rows);
+        let fz = Featurizer::with_ids(doc, hits, &self.lex_ids)
+            .with_word_rows(&hits.word_rows, &hits.pair_starts);
         let scores = self.model_rows.as_ref()?.score_draft(&fz);
         Some(Scored {
             full,
@@ -597,13 +601,17 @@ impl Engine {
         // A hit must start a word, and every word start is a token start, so walking the trie
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
         let mut word_rows: Vec<u32> = Vec::with_capacity(tokens.len());
+        let mut pair_starts: Vec<u64> = Vec::with_capacity(tokens.len());
         for (tok_start, tok) in tokens.iter().enumerate() {
             let s = tok.norm_start;
-            let Found { row, node, .. } = doc.found(tok_start).unwrap_or_else(|| {
+            let Found {
+                row, node, pair, ..
+            } = doc.found(tok_start).unwrap_or_else(|| {
                 let word = &norm[s..tok.norm_end];
                 self.words.find(model::word_hash(word), word)
             });
             word_rows.push(row);
+            pair_starts.push(pair);
             let on_match = |pat: u32, e: usize, spaces: usize| {
                 let (prefix, phrases) = self.tables.pattern(pat);
                 if !prefix && e < norm.len() && norm[e] != b' ' {
@@ -811,6 +819,7 @@ impl Engine {
             hypothetical,
             excepted,
             word_rows,
+            pair_starts,
         }
     }
 
@@ -1172,6 +1181,11 @@ mod tests {
             let c = fast.scan(&looked_up);
             assert_eq!(format!("{:?}", c.hits), format!("{:?}", a.hits));
             assert_eq!(c.word_rows, a.word_rows);
+            assert_eq!(c.pair_starts, a.pair_starts);
+            // A pair's start the table gives is the one the model would hash.
+            for (t, &p) in c.pair_starts.iter().enumerate() {
+                assert!(p == 0 || p == model::pair_start(doc.token_bytes(t)));
+            }
             for t in 0..doc.tokens().len() {
                 assert_eq!(looked_up.person(t), model::person(doc.token_text(t)));
             }

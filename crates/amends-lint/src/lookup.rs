@@ -1,6 +1,6 @@
 //! One lookup a word for what the check asks of it (see [`WordTable`]).
 
-use crate::model::word_hash;
+use crate::model::pair_start;
 
 /// The longest word a [`WordTable`] holds.
 pub const TABLE_WORD: usize = 13;
@@ -30,7 +30,7 @@ pub const KNOWN: u8 = 128;
 /// all three for the words it holds.
 #[derive(Default)]
 pub struct WordTable {
-    /// Open addressing on [`word_hash`].
+    /// Open addressing on `model::word_hash`.
     slots: Vec<WordSlot>,
 }
 
@@ -41,6 +41,10 @@ pub struct Found {
     pub row: u32,
     /// The trie node reached by reading the word; 0: none.
     pub node: u32,
+    /// The model's word-pair hash state after this word and the space (`model::pair_start`),
+    /// so a pair's hash starts there instead of hashing the word again; 0: not known (a
+    /// word the table does not hold).
+    pub pair: u64,
     /// [`PLAIN`], the kinds of word, [`KNOWN`].
     pub flags: u8,
     /// Who the word says a sentence is about (`model::person`): 0 none, then 1 to 4 for
@@ -52,7 +56,9 @@ pub struct Found {
 #[derive(Clone, Copy, Default)]
 #[repr(align(32))]
 struct WordSlot {
-    hash: u64,
+    /// [`Found::pair`]. (The slot held the word's hash here, compared before the letters; a
+    /// probe now compares the length and then the letters, which left room for this.)
+    pair: u64,
     /// Index + 1 into the model's word rows; 0: none.
     row: u32,
     /// The trie node reached by reading the word; 0: none.
@@ -101,26 +107,25 @@ impl WordTable {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let hash = word_hash(word);
-        let mut s = hash as usize & mask;
+        let mut s = crate::model::word_hash(word) as usize & mask;
         loop {
             let slot = &self.slots[s];
             if slot.len == 0 {
                 break;
             }
-            if slot.hash == hash && slot.word[..usize::from(slot.len)] == *word {
+            if slot.word[..usize::from(slot.len)] == *word {
                 return Some(&mut self.slots[s]);
             }
             s = (s + 1) & mask;
         }
         let slot = &mut self.slots[s];
-        slot.hash = hash;
+        slot.pair = pair_start(word);
         slot.len = word.len() as u8;
         slot.word[..word.len()].copy_from_slice(word);
         Some(slot)
     }
 
-    /// What the table has for `word`, whose [`word_hash`] is `hash`.
+    /// What the table has for `word`, whose `model::word_hash` is `hash`.
     #[inline]
     pub fn find(&self, hash: u64, word: &[u8]) -> Found {
         let size = self.slots.len();
@@ -133,13 +138,11 @@ impl WordTable {
             if slot.len == 0 {
                 return Found::default();
             }
-            if slot.hash == hash
-                && usize::from(slot.len) == word.len()
-                && slot.word[..word.len()] == *word
-            {
+            if usize::from(slot.len) == word.len() && slot.word[..word.len()] == *word {
                 return Found {
                     row: slot.row,
                     node: slot.node,
+                    pair: slot.pair,
                     flags: slot.flags,
                     person: slot.person,
                 };

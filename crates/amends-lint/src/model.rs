@@ -433,6 +433,13 @@ pub fn word_hash(w: &[u8]) -> u64 {
     Fnv::new(b'w').bytes(w).finish()
 }
 
+/// The hash state of a word pair's feature after its first word `w` and the space: the pair's
+/// hash goes on from here with the second word. The engine's `WordTable` keeps it for the
+/// words it holds, so a draft's pairs do not hash their first words again.
+pub fn pair_start(w: &[u8]) -> u64 {
+    Fnv::new(b'b').bytes(w).byte(b' ').0
+}
+
 /// Where a gathered feature's weights are: a bucket of the model (the hash already masked),
 /// or a frequent word's sum.
 #[derive(Clone, Copy, Debug)]
@@ -1097,6 +1104,9 @@ pub struct Featurizer<'d, 't> {
     words: usize,
     /// Per token, the index + 1 of its word's summed row, or 0 (see [`Self::with_word_rows`]).
     word_rows: Option<&'d [u32]>,
+    /// Per token, [`pair_start`] of its word, or 0 where it is not known (see
+    /// [`Self::with_word_rows`]).
+    pair_starts: Option<&'d [u64]>,
 }
 
 impl<'d, 't> Featurizer<'d, 't> {
@@ -1159,6 +1169,7 @@ impl<'d, 't> Featurizer<'d, 't> {
             lex,
             words: doc.word_count(),
             word_rows: None,
+            pair_starts: None,
         }
     }
 
@@ -1167,9 +1178,16 @@ impl<'d, 't> Featurizer<'d, 't> {
     /// them in its `WordTable`): the words are not hashed and looked up again. Only for
     /// scoring with those rows ([`Rows::score_draft`]); a sink without rows would miss the
     /// frequent words' features.
-    pub fn with_word_rows(mut self, rows: &'d [u32]) -> Self {
-        if rows.len() == self.doc.tokens().len() {
+    ///
+    /// `pairs` are the words' [`pair_start`]s (0 for a word whose start is not known, which is
+    /// then hashed here), so each word pair hashes only its second word.
+    pub fn with_word_rows(mut self, rows: &'d [u32], pairs: &'d [u64]) -> Self {
+        let n = self.doc.tokens().len();
+        if rows.len() == n {
             self.word_rows = Some(rows);
+        }
+        if pairs.len() == n {
+            self.pair_starts = Some(pairs);
         }
         self
     }
@@ -1270,7 +1288,11 @@ impl<'d, 't> Featurizer<'d, 't> {
                 word_features(w, &mut |h| sink.feature(h.finish(), (t, t + 1)));
             }
             if t + 1 < b {
-                let pair = Fnv::new(b'b').bytes(w).byte(b' ').bytes(word(t + 1));
+                let start = match self.pair_starts {
+                    Some(p) if p[t] != 0 => Fnv(p[t]),
+                    _ => Fnv(pair_start(w)),
+                };
+                let pair = start.bytes(word(t + 1));
                 push!(pair, (t, t + 2));
             }
             // Negation scope: the next three words of the clause, marked.
