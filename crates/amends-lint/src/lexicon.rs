@@ -76,6 +76,12 @@ pub(crate) const NOT_MODEL_GROUPS: &[&str] = &[
     "still-now-8b",
     "not-now-8",
     "topic-8",
+    "told-over-8c",
+    "told-aside-8c",
+    "past-tense-8c",
+    "not-now-8c",
+    "someone-else-8c",
+    "topic-8c",
 ];
 
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;

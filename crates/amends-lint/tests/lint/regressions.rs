@@ -462,6 +462,32 @@ fn round_8_crises_told_as_over_and_work_and_study_words_are_set_aside_but_not_a_
     );
 }
 
+/// L-28, SAFE-3 (round 8, part 2, issue 11): on the 26 newest writers the false alarms were
+/// crises told as over in words the markers did not know (years past it, time since the last
+/// attempt, thoughts that are gone), someone else's crisis told of kin or a role ("my teenage
+/// son wrote ..."), a song or a film about it and work words. They are set aside; a crisis of
+/// the writer's own beside them, current or shared, keeps its alarm.
+#[test]
+fn round_8_part_2_recovery_kin_and_topics_are_set_aside_but_not_the_writers_own_crisis() {
+    crisis_only_in(
+        &[
+            "I'm three years out of rehab and tonight I'm going to take all my pills.",
+            "My mum told me I'm a burden and I want to die.",
+            "It's been five years since my last attempt and I've bought the rope again.",
+            "My brother took an overdose last year and tonight I want to kill myself too.",
+            "Those thoughts are gone, I told everyone. They aren't. I want to die.",
+            "The song about jumping off the bridge is how I'll go tonight.",
+        ],
+        &[
+            "Four years since my last attempt, and I spent the day at the beach with my nephews.",
+            "My teenage son wrote a goodbye note and hid it under his bed.",
+            "I was suicidal for most of my first job. Those thoughts are gone now and I coach the junior team.",
+            "The pharmacist says this is not an overdose, just a bigger dose, so I can stop worrying.",
+            "My wife's cousin is suicidal after the flood took his farm.",
+        ],
+    );
+}
+
 /// L-11, L-28, SAFE-3, SAFE-4 (round 8, issue 11): leverage owned in an apology as a past
 /// wrong ("I'm sorry for the night I said I'd ... if you left") is history and raises neither a
 /// crisis nor a threat; a present "if you leave I'll ..." anywhere in the message keeps both.
