@@ -66,24 +66,6 @@ const READ_BY_RULES: &[&str] = &[
 /// (round 7, issue 11: "myself" as `me-too` moved a head's score on a crisis line).
 pub(crate) const NOT_MODEL_SIGNALS: &[&str] = &["someone-else", "me-too", "their-crisis"];
 
-/// Groups whose hits are not signals of the learned scorer either, whatever their class: round
-/// 8's set-aside evidence (issue 11) joined classes the heads were trained with, and a hit of
-/// a group the heads never saw would move their scores on lines nobody meant to change.
-pub(crate) const NOT_MODEL_GROUPS: &[&str] = &[
-    "told-over-8b",
-    "past-tense-8b",
-    "told-aside-8b",
-    "still-now-8b",
-    "not-now-8",
-    "topic-8",
-    "told-over-8c",
-    "told-aside-8c",
-    "past-tense-8c",
-    "not-now-8c",
-    "someone-else-8c",
-    "topic-8c",
-];
-
 /// A lexicon file failed to load. Only possible if a lexicon file in the source tree is wrong;
 /// the test suite loads every file.
 #[derive(Debug, thiserror::Error)]
@@ -221,6 +203,8 @@ struct GroupFile {
     cue: Option<String>,
     /// The earlier group whose families this gap-0 group holds split into parts.
     joined_to: Option<String>,
+    /// `false`: the learned scorer does not see this group's hits (see [`Group::signal`]).
+    signal: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,6 +290,13 @@ pub struct Group {
     /// The group its hits count as when overlapping hits of one group are merged: its own
     /// index, or for a `joined_to` group the index of the group it was split from.
     pub dedup: u16,
+    /// Whether the learned scorer sees this group's hits as a signal (`signal = false` in the
+    /// file turns it off): set-aside evidence added after the committed model was trained
+    /// (round 8, issue 11) is the rules' alone, since a hit of a group the model never saw
+    /// lands in hashed buckets other features trained and would move scores nobody meant to
+    /// change. Said on the group itself, so it cannot miss a renamed group or catch another
+    /// lexicon's group of the same name.
+    pub signal: bool,
 }
 
 impl Group {
@@ -323,6 +314,7 @@ impl Group {
             min_days: 0,
             cue: None,
             dedup,
+            signal: true,
         }
     }
 }
@@ -550,6 +542,7 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
             min_days: g.min_days,
             cue,
             dedup: gi,
+            signal: g.signal.unwrap_or(true),
         });
     }
     let combines = combines(f.combine, &cue_classes).map_err(invalid)?;

@@ -1060,7 +1060,7 @@ impl LexSignals {
 
 /// The lexicons' signal features ([`LexSignals`], by lexicon): the same for every draft, so the
 /// engine computes them once. Also the (lexicon, group) pairs whose hits are not signals at all
-/// ([`crate::lexicon::NOT_MODEL_SIGNALS`]).
+/// ([`crate::lexicon::NOT_MODEL_SIGNALS`], [`crate::lexicon::Group::signal`]).
 pub struct LexIds(Vec<LexSignals>, Vec<(u16, u16)>);
 
 impl LexIds {
@@ -1072,8 +1072,7 @@ impl LexIds {
                 let class = g.cue.and_then(|c| l.cue_classes.get(usize::from(c)));
                 let hidden_class =
                     class.is_some_and(|c| crate::lexicon::NOT_MODEL_SIGNALS.contains(&c.as_str()));
-                let hidden_group = crate::lexicon::NOT_MODEL_GROUPS.contains(&g.name.as_str());
-                if (hidden_class || hidden_group)
+                if (hidden_class || !g.signal)
                     && let (Ok(li), Ok(gi)) = (u16::try_from(li), u16::try_from(gi))
                 {
                     hidden.push((li, gi));
