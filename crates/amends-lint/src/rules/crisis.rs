@@ -261,17 +261,35 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let (me_too, leverage) = (class(ME_TOO), class("leverage"));
     let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let hits = cx.own_hits();
-    let markers: Vec<&crate::engine::Hit> =
-        hits.iter().filter(|h| class_of(h) == Some(other)).collect();
     let keep_all = hits.iter().any(|h| {
         let c = class_of(h);
         c.is_some() && (c == me_too || c == leverage)
     });
-    if markers.is_empty() || keep_all {
+    if keep_all {
         return;
     }
     let doc = cx.doc;
     let tokens = doc.tokens();
+    // The markers: the class's hits, then (round 9) each finding's clause opened by a third
+    // person as its subject ("Lukas took...", "my cousin in Cebu tried..."), as token ranges.
+    let mut markers: Vec<Marker> = hits
+        .iter()
+        .filter(|h| class_of(h) == Some(other))
+        .map(|h| Marker {
+            sentence: h.sentence,
+            first_token: h.first_token,
+            last_token: h.last_token,
+        })
+        .collect();
+    for f in &out[from..] {
+        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
+        if let Some(m) = third_person_subject(doc, first) {
+            markers.push(m);
+        }
+    }
+    if markers.is_empty() {
+        return;
+    }
     let first_person = |i: usize| writer_or_reader(doc.token_text(i));
     let someone_elses = |f: &Finding| {
         // The finding's words, as tokens (in text order, so two binary searches).
@@ -306,6 +324,412 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .any(first_person)
     };
     drop_from(out, from, someone_elses);
+}
+
+/// A span of tokens that names someone other than the writer in a sentence: a
+/// [`SOMEONE_ELSE`] hit or a clause's third-person subject ([`third_person_subject`]).
+struct Marker {
+    sentence: usize,
+    first_token: usize,
+    last_token: usize,
+}
+
+/// Words that stand for a third person as the subject of a clause.
+fn third_person_pronoun(w: &str) -> bool {
+    matches!(
+        w,
+        "he" | "she"
+            | "they"
+            | "he's"
+            | "she's"
+            | "they're"
+            | "hes"
+            | "shes"
+            | "theyre"
+            | "they've"
+    )
+}
+
+/// Kin and roles a worried writer names someone by ("my sister", "a patient", "our pastor").
+/// Not "man" or "person", which a writer calls themselves ("the person you married").
+fn kin_or_role(w: &str) -> bool {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    matches!(
+        w,
+        "mother"
+            | "mum"
+            | "mam"
+            | "mom"
+            | "mummy"
+            | "mommy"
+            | "father"
+            | "dad"
+            | "daddy"
+            | "papa"
+            | "son"
+            | "daughter"
+            | "stepson"
+            | "stepdaughter"
+            | "stepdad"
+            | "stepmum"
+            | "stepmom"
+            | "brother"
+            | "sister"
+            | "husband"
+            | "wife"
+            | "partner"
+            | "boyfriend"
+            | "girlfriend"
+            | "bf"
+            | "gf"
+            | "ex"
+            | "fiance"
+            | "fiancé"
+            | "fiancee"
+            | "fiancée"
+            | "cousin"
+            | "aunt"
+            | "aunty"
+            | "auntie"
+            | "uncle"
+            | "nephew"
+            | "niece"
+            | "grandson"
+            | "granddaughter"
+            | "grandma"
+            | "grandad"
+            | "grandpa"
+            | "granny"
+            | "nan"
+            | "nana"
+            | "gran"
+            | "friend"
+            | "bestie"
+            | "mate"
+            | "buddy"
+            | "roommate"
+            | "flatmate"
+            | "housemate"
+            | "classmate"
+            | "teammate"
+            | "colleague"
+            | "coworker"
+            | "neighbour"
+            | "neighbor"
+            | "patient"
+            | "client"
+            | "pupil"
+            | "student"
+            | "pastor"
+            | "driver"
+            | "teacher"
+            | "sibling"
+            | "kid"
+            | "child"
+            | "tía"
+            | "tia"
+            | "tío"
+            | "tio"
+    )
+}
+
+/// Words between "my" and the kin word ("my best friend", "our youth pastor"): a short list,
+/// so "the rope my dad kept" names no one.
+fn kin_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "best"
+            | "little"
+            | "big"
+            | "older"
+            | "younger"
+            | "eldest"
+            | "oldest"
+            | "youngest"
+            | "teenage"
+            | "baby"
+            | "twin"
+            | "youth"
+            | "close"
+            | "old"
+            | "former"
+            | "step"
+            | "own"
+            | "ex"
+            | "school"
+            | "work"
+            | "uni"
+    )
+}
+
+/// Verbs of an act that a clause's third-person subject did ("Lukas took", "my cousin
+/// tried"): the word right after the subject must be one, or a verb of telling, or "has",
+/// "is" and their kind before a participle of the act ("has been cutting").
+fn act_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "took"
+            | "tried"
+            | "drank"
+            | "swallowed"
+            | "overdosed"
+            | "threatened"
+            | "attempted"
+            | "started"
+            | "jumped"
+            | "hanged"
+            | "wants"
+            | "wanted"
+    )
+}
+
+/// Verbs of telling ("Dad keeps saying", "my sister says", "Arjun texted"): what follows is
+/// theirs as far as the clause reaches (the guards of `someone_elses`).
+fn telling_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "says"
+            | "say"
+            | "said"
+            | "told"
+            | "tells"
+            | "texted"
+            | "messaged"
+            | "posted"
+            | "wrote"
+            | "mentioned"
+            | "talks"
+            | "talked"
+            | "admitted"
+            | "confessed"
+    )
+}
+
+/// Auxiliaries before a participle of the act ("has been", "was threatening").
+fn auxiliary(w: &str) -> bool {
+    matches!(w, "has" | "had" | "is" | "was" | "keeps" | "kept")
+}
+
+/// Participles after an auxiliary or a subject's "'s" ("Kayla's been cutting"): not "better"
+/// or an adjective, which a writer says of themselves in the third person ("he's better off
+/// without his dad").
+fn act_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "been"
+            | "taken"
+            | "tried"
+            | "started"
+            | "cutting"
+            | "threatening"
+            | "talking"
+            | "saying"
+            | "overdosed"
+            | "suicidal"
+            | "attempted"
+            | "swallowed"
+            | "hurting"
+            | "harming"
+            | "texting"
+            | "posting"
+            | "writing"
+            | "telling"
+    )
+}
+
+/// Words capitalised at a sentence's start that are not a name.
+fn not_a_name(w: &str) -> bool {
+    matches!(
+        w,
+        "everyone"
+            | "everybody"
+            | "nobody"
+            | "noone"
+            | "someone"
+            | "somebody"
+            | "anyone"
+            | "anybody"
+            | "people"
+            | "nothing"
+            | "everything"
+            | "something"
+            | "this"
+            | "that"
+            | "it"
+            | "it's"
+            | "there"
+            | "here"
+            | "what"
+            | "who"
+            | "god"
+            | "life"
+            | "no"
+            | "one"
+            | "just"
+            | "still"
+            | "never"
+            | "again"
+            | "then"
+            | "now"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "last"
+            | "once"
+            | "almost"
+            | "already"
+            | "even"
+            | "also"
+            | "only"
+            | "maybe"
+            | "ok"
+            | "okay"
+            | "so"
+            | "well"
+            | "oh"
+            | "yeah"
+            | "yes"
+            | "lol"
+            | "what's"
+    )
+}
+
+/// Round 9 (issue 11, L-28, SAFE-3): the third person a clause opens with, as the tokens
+/// that name them, when the clause holding token `at` starts with one: a pronoun ("she
+/// took..."), kin or a role after "my", "our", "a", "the" or someone's name ("my cousin in
+/// Cebu", "a patient on my ward", "Ravi's father", "our Jade"), a name before a verb ("Lukas
+/// took", "Kayla's been"), or a bare kin word with a name or before a verb of telling ("Tía
+/// Beatriz", "Dad keeps saying"). Never "your", "his", "her" or "their" before the kin word,
+/// nor a bare "Daddy" doing something: a writer names themselves so to the reader ("their dad
+/// won't be coming home"). `someone_elses` then applies its guards (no word of the writer or
+/// the reader from the subject to the end of the clause, no `me-too`, no leverage).
+fn third_person_subject(doc: &crate::doc::Document<'_>, at: usize) -> Option<Marker> {
+    let tokens = doc.tokens();
+    let (clause, sentence) = (tokens.get(at)?.clause, tokens[at].sentence);
+    let mut start = at;
+    while start > 0 && tokens[start - 1].clause == clause && tokens[start - 1].sentence == sentence
+    {
+        start -= 1;
+    }
+    let word = |i: usize| doc.token_text(i);
+    let capital = |i: usize| {
+        doc.text()[tokens[i].span.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let name = |i: usize| {
+        let w = word(i);
+        let bare = w.strip_suffix("'s").unwrap_or(w);
+        i < at
+            && capital(i)
+            && doc.person(i).is_none()
+            && !not_a_name(bare)
+            && !bare.ends_with("ly")
+            && !kin_or_role(w)
+    };
+    // Skip a conjunction that opens the clause ("and Lukas took...").
+    while start < at && matches!(word(start), "and" | "but" | "so" | "then" | "because") {
+        start += 1;
+    }
+    if start >= at {
+        return None;
+    }
+    let last = if third_person_pronoun(word(start)) {
+        start
+    } else {
+        subject_phrase(doc, start, at, &name)?
+    };
+    // The act or the telling must follow the subject at once ("took", "says", "has been",
+    // "Kayla's been"), so "my uncle keeps a gun" or "Pa's old rifle" names no one's act.
+    // The verb may be the finding's own first word ("has been cutting"), never past the
+    // clause.
+    let next = |k: usize| {
+        (k < tokens.len() && tokens[k].clause == clause && tokens[k].sentence == sentence)
+            .then(|| word(k))
+    };
+    let told = match next(last + 1) {
+        Some(w) if act_verb(w) || telling_verb(w) => true,
+        Some(w) if auxiliary(w) => next(last + 2).is_some_and(act_participle),
+        _ => false,
+    };
+    let contracted = word(last).ends_with("'s") && next(last + 1).is_some_and(act_participle);
+    (told || contracted).then_some(Marker {
+        sentence,
+        first_token: start,
+        last_token: last,
+    })
+}
+
+/// The last token of a subject naming someone by kin, role or name from `start` (see
+/// [`third_person_subject`]), before token `at`.
+fn subject_phrase(
+    doc: &crate::doc::Document<'_>,
+    start: usize,
+    at: usize,
+    name: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let word = |i: usize| doc.token_text(i);
+    let tokens = doc.tokens();
+    let capital = |i: usize| {
+        doc.text()[tokens[i].span.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let mut j = start;
+    loop {
+        let w = word(j);
+        let head = if matches!(w, "my" | "our" | "a" | "an" | "the") {
+            // A word or two before the kin word ("our youth pastor"), or a name ("our Jade").
+            let mut k = j + 1;
+            while k < at && k < j + 3 && kin_modifier(word(k)) {
+                k += 1;
+            }
+            if k < at && kin_or_role(word(k)) {
+                k
+            } else if j + 1 < at && name(j + 1) {
+                j + 1
+            } else {
+                return None;
+            }
+        } else if kin_or_role(w) && (j > start || capital(j)) {
+            // After someone's name ("Ravi's father"), or bare and capitalised ("Tía
+            // Beatriz", "Dad keeps saying"): a bare one only with a name or telling, as a
+            // parent names themselves so to a child ("Daddy won't come back").
+            if j == start {
+                let n = j + 1;
+                let ok = n < at && (name(n) || telling_verb(word(n)) || word(n) == "keeps");
+                if !ok {
+                    return None;
+                }
+            }
+            j
+        } else if name(j) {
+            j
+        } else {
+            return None;
+        };
+        let mut h = head;
+        // Names after the kin word ("my friend Ayu", "Tía Beatriz").
+        while h + 1 < at && name(h + 1) {
+            h += 1;
+        }
+        // Someone's kin ("Sister Esther's daughter", "Ravi's father"): read on.
+        if word(h).ends_with("'s") && h + 1 < at && kin_or_role(word(h + 1)) {
+            j = h + 1;
+            continue;
+        }
+        // Where they are ("in Cebu", "on my ward", "off the boats").
+        if h + 2 < at && matches!(word(h + 1), "in" | "on" | "at" | "from" | "off") {
+            let mut k = h + 2;
+            if matches!(word(k), "my" | "our" | "the" | "a") && k + 1 < at {
+                k += 1;
+            }
+            return Some(k);
+        }
+        return Some(h);
+    }
 }
 
 /// Cue class of a crisis word as the subject of a book, a series, a lesson, a news item or a
