@@ -68,6 +68,7 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     set_aside(cx, out, before);
     someone_elses(cx, out, before);
     topics(cx, out, before);
+    media_frames(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -778,6 +779,174 @@ fn topics(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .iter()
             .any(|s| s.start <= f.span.start && f.span.end <= s.end)
     });
+}
+
+/// Cue class of a film, a series, a game, a book, a song or the news, or one of their
+/// characters ("the villain", "the narrator"): the frame a quoted threat or crisis is told in.
+const MEDIA: &str = "media";
+
+/// Round 9 (issue 11, L-11, SAFE-4; L-28, SAFE-3): threats and crises quoted from a film, a
+/// game, a book or a song ("The horror film had a guy ringing her saying 'you'll be sorry'")
+/// were false alarms in both lexicons. A finding from `from` on is dropped when a [`MEDIA`] hit
+/// is in its sentence and either
+///
+/// - the finding is inside quotation marks (double, or single ones that open after a space
+///   and close before one) and the media word is outside them: the line is the character's;
+/// - or the media word opens the finding's clause as its subject ("the villain says he'll
+///   burn the house down"), with no word of the writer or the reader (`writer_or_reader`)
+///   after it to the end of the clause;
+/// - or the sentence opens with the frame ("in the game, ...", "on the show ...") and no
+///   word of the writer's is in the sentence nor a second person inside the finding ("in the
+///   game you have to kill the guard").
+///
+/// Never when the message has the writer's share ([`ME_TOO`]), a marker that the crisis is
+/// current whatever else is said ([`NOW_STRONG`]) or leverage: "like the villain says, you'll
+/// be sorry" keeps its alarm, as does any first-person threat beside a film. When unsure,
+/// keep (SAFE-3, SAFE-4).
+fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(media) = cue_class(cx, MEDIA) else {
+        return;
+    };
+    let keep = [ME_TOO, NOW_STRONG, "leverage"].map(|name| cue_class(cx, name));
+    let hits = cx.own_hits();
+    if hits.iter().any(|h| {
+        let c = class_of(cx, h);
+        c.is_some() && keep.contains(&c)
+    }) {
+        return;
+    }
+    let frames: Vec<&crate::engine::Hit> = hits
+        .iter()
+        .filter(|h| class_of(cx, h) == Some(media))
+        .collect();
+    if frames.is_empty() {
+        return;
+    }
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let sentences = doc.sentences();
+    let writer = |i: usize| matches!(doc.person(i), Some("i" | "we"));
+    let reader = |i: usize| doc.person(i) == Some("you");
+    let in_media = |f: &Finding| {
+        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
+        let last = tokens.partition_point(|t| t.span.start < f.span.end);
+        let Some(last) = last.checked_sub(1).filter(|&l| l >= first) else {
+            return false;
+        };
+        let s = tokens[first].sentence;
+        let Some(sentence) = sentences.get(s) else {
+            return false;
+        };
+        let here: Vec<&&crate::engine::Hit> = frames.iter().filter(|h| h.sentence == s).collect();
+        if here.is_empty() {
+            return false;
+        }
+        // A quoted line, the frame outside the quotes.
+        if let Some((open, close)) = quotation(doc.text(), sentence.span, f.span)
+            && here
+                .iter()
+                .any(|h| h.span.end <= open || h.span.start >= close)
+        {
+            return true;
+        }
+        // The media word as the clause's subject: within two words of the clause's start.
+        let clause = tokens[first].clause;
+        let clause_start = (sentence.first_token..=first)
+            .find(|&i| tokens[i].clause == clause)
+            .unwrap_or(first);
+        let end = (last..sentence.end_token)
+            .take_while(|&i| tokens[i].clause == tokens[last].clause)
+            .last()
+            .unwrap_or(last);
+        // It must say or do something at once ("the villain says", "the character
+        // threatens"): "news from the front: relapsed" names no speaker.
+        let speaks = |i: usize| {
+            i < tokens.len()
+                && (telling_verb(doc.token_text(i))
+                    || matches!(
+                        doc.token_text(i),
+                        "threatens"
+                            | "threatened"
+                            | "screams"
+                            | "shouts"
+                            | "yells"
+                            | "sings"
+                            | "sang"
+                            | "goes"
+                            | "keeps"
+                            | "has"
+                            | "had"
+                            | "is"
+                            | "was"
+                    ))
+        };
+        let subject = here.iter().any(|h| {
+            h.first_token >= clause_start
+                && h.first_token <= clause_start + 1
+                && h.last_token < first
+                && speaks(h.last_token + 1)
+                && !(h.last_token + 1..=end).any(|i| writer(i) || reader(i))
+        });
+        if subject {
+            return true;
+        }
+        // The frame opens the sentence ("in the game", "on the show").
+        let opens = here.iter().any(|h| {
+            let f0 = sentence.first_token;
+            h.first_token > f0
+                && h.first_token <= f0 + 2
+                && matches!(doc.token_text(f0), "in" | "on")
+        });
+        opens
+            && !(sentence.first_token..sentence.end_token).any(writer)
+            && !(first..=last).any(reader)
+    };
+    drop_from(out, from, in_media);
+}
+
+/// The byte range of the quotation holding `span` inside the sentence `within` of `text`, when
+/// there is one: double quotes, or single ones that open after a space or a colon and close
+/// before a space or punctuation, so an apostrophe ("you'll") is neither.
+fn quotation(text: &str, within: Span, span: Span) -> Option<(usize, usize)> {
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\u{201C}' | '\u{201D}' | '\'' | '\u{2018}' | '\u{2019}'
+        )
+    };
+    let before = text.get(within.start..span.start)?;
+    let after = text.get(span.end..within.end)?;
+    // The last quote before the span that opens: nothing alphanumeric right before it.
+    let mut open = None;
+    let mut prev: Option<char> = None;
+    for (i, c) in before.char_indices() {
+        if is_quote(c) {
+            let opens = !prev.is_some_and(char::is_alphanumeric);
+            let closes = prev.is_some_and(|p| !p.is_whitespace())
+                && !before[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if opens && !closes {
+                open = Some(within.start + i);
+            } else if closes && !opens {
+                open = None;
+            }
+        }
+        prev = Some(c);
+    }
+    let open = open?;
+    // The first quote after the span that closes: nothing alphanumeric right after it.
+    let mut chars = after.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_quote(c) && !chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+            return Some((open, span.end + i));
+        }
+    }
+    None
 }
 
 /// The index of the rule's cue class `name`, if its lexicon has one.
