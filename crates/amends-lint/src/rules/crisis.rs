@@ -269,6 +269,11 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     if keep_all {
         return;
     }
+    let strong = WEIGHTY.map(|name| cue_class(cx, name));
+    let weighty = |h: &crate::engine::Hit| {
+        let group = cx.lexicon.groups.get(usize::from(h.group));
+        group.is_some_and(|g| g.cue.is_none() || strong.contains(&g.cue))
+    };
     let doc = cx.doc;
     let tokens = doc.tokens();
     // The markers: the class's hits, then (round 9) each finding's clause opened by a third
@@ -280,6 +285,7 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             sentence: h.sentence,
             first_token: h.first_token,
             last_token: h.last_token,
+            typed: false,
         })
         .collect();
     for f in &out[from..] {
@@ -320,9 +326,25 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .take_while(|&i| tokens[i].clause == clause)
             .last()
             .unwrap_or(last);
-        !(first.min(m.last_token + 1)..=end)
+        if (first.min(m.last_token + 1)..=end)
             .filter(|&i| i < m.first_token || i > m.last_token)
             .any(first_person)
+        {
+            return false;
+        }
+        // A subject found by its form, not a phrase: the writer's share may follow in a later
+        // clause of the sentence ("Our Jade took an overdose, and I've got the rest of her
+        // pills here for me"). A phrase hit or a means, a plan or an act of the lexicon in a
+        // later clause that holds a word of the writer's keeps the finding (SAFE-3); not a
+        // wish or a find alone ("I want to send money", "I found blood on his towel").
+        !(m.typed
+            && hits.iter().any(|h| {
+                h.sentence == m.sentence
+                    && weighty(h)
+                    && h.first_token > end
+                    && (clause_start(tokens, h.first_token)..clause_end(tokens, h.last_token))
+                        .any(first_person)
+            }))
     };
     drop_from(out, from, someone_elses);
 }
@@ -333,6 +355,36 @@ struct Marker {
     sentence: usize,
     first_token: usize,
     last_token: usize,
+    /// Found by [`third_person_subject`], not a lexicon hit: the writer's words later in the
+    /// sentence are looked at too (below).
+    typed: bool,
+}
+
+/// Cue classes of a means, a plan or an act: in a later clause with the writer's words, they
+/// keep someone else's crisis the writer's too (see `someone_elses`).
+const WEIGHTY: [&str; 13] = [
+    "pills", "lethal", "hoard", "plan", "end-act", "own-death", "ending-it", "stowed", "plunge",
+    "sharp", "sh", "wound", "countdown",
+];
+
+/// The first token of token `at`'s clause.
+fn clause_start(tokens: &[crate::doc::Token], at: usize) -> usize {
+    let clause = tokens[at].clause;
+    let mut i = at;
+    while i > 0 && tokens[i - 1].clause == clause {
+        i -= 1;
+    }
+    i
+}
+
+/// One past the last token of token `at`'s clause.
+fn clause_end(tokens: &[crate::doc::Token], at: usize) -> usize {
+    let clause = tokens[at].clause;
+    let mut i = at;
+    while i < tokens.len() && tokens[i].clause == clause {
+        i += 1;
+    }
+    i
 }
 
 /// Words that stand for a third person as the subject of a clause.
@@ -659,6 +711,7 @@ fn third_person_subject(doc: &crate::doc::Document<'_>, at: usize) -> Option<Mar
         sentence,
         first_token: start,
         last_token: last,
+        typed: true,
     })
 }
 
