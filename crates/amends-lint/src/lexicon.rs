@@ -59,6 +59,7 @@ const READ_BY_RULES: &[&str] = &[
     "topic",
     "now-strong",
     "media",
+    "lawful",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned

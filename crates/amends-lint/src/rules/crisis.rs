@@ -69,6 +69,7 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     someone_elses(cx, out, before);
     topics(cx, out, before);
     media_frames(cx, out, before);
+    lawful_boundaries(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -363,8 +364,19 @@ struct Marker {
 /// Cue classes of a means, a plan or an act: in a later clause with the writer's words, they
 /// keep someone else's crisis the writer's too (see `someone_elses`).
 const WEIGHTY: [&str; 13] = [
-    "pills", "lethal", "hoard", "plan", "end-act", "own-death", "ending-it", "stowed", "plunge",
-    "sharp", "sh", "wound", "countdown",
+    "pills",
+    "lethal",
+    "hoard",
+    "plan",
+    "end-act",
+    "own-death",
+    "ending-it",
+    "stowed",
+    "plunge",
+    "sharp",
+    "sh",
+    "wound",
+    "countdown",
 ];
 
 /// The first token of token `at`'s clause.
@@ -958,6 +970,139 @@ fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             && !(first..=last).any(reader)
     };
     drop_from(out, from, in_media);
+}
+
+/// Cue class of a lawful step ("call the police", "a restraining order", "my solicitor",
+/// "screenshots of everything"), in `threat.toml` only.
+const LAWFUL: &str = "lawful";
+
+/// Words of violence or menace that keep every threat finding of a message whatever lawful
+/// step it names ("I'll go to the police myself, then I'll come for you").
+fn violent(w: &str, next: Option<&str>) -> bool {
+    matches!(
+        w,
+        "kill"
+            | "hurt"
+            | "harm"
+            | "stab"
+            | "shoot"
+            | "beat"
+            | "punch"
+            | "hit"
+            | "smash"
+            | "break"
+            | "burn"
+            | "torch"
+            | "destroy"
+            | "wreck"
+            | "slash"
+            | "strangle"
+            | "choke"
+            | "bury"
+            | "dead"
+            | "die"
+            | "blood"
+            | "bleed"
+            | "knife"
+            | "gun"
+            | "acid"
+            | "petrol"
+            | "fire"
+            | "hospital"
+            | "ambulance"
+            | "finish"
+            | "regret"
+            | "sorry"
+            | "pay"
+            | "watch"
+            | "expose"
+            | "everyone"
+            | "bullet"
+            | "smashed"
+            | "burned"
+            | "killed"
+            | "family"
+            | "parents"
+            | "boss"
+            | "employer"
+            | "church"
+            | "hear"
+            | "post"
+            | "online"
+            | "everybody"
+            | "photos"
+            | "pictures"
+            | "screenshots"
+            | "video"
+    ) || matches!(
+        (w, next),
+        ("come" | "coming", Some("for" | "after" | "round"))
+            | ("get" | "find", Some("you" | "u" | "him" | "her"))
+            | ("see", Some("what"))
+            | ("deal", Some("with"))
+            | ("come", Some("to"))
+    )
+}
+
+/// Whether the lawful step starting at token `at` is the writer's: the nearest word of a
+/// person before it in its clause, within five words, is the writer's ("I'm going to the
+/// police", "I will give all the messages to the police"), with no "if" or "unless" between
+/// ("if you go to the police").
+fn writer_takes_it(doc: &crate::doc::Document<'_>, at: usize) -> bool {
+    let tokens = doc.tokens();
+    let start = clause_start(tokens, at).max(at.saturating_sub(5));
+    for i in (start..at).rev() {
+        let w = doc.token_text(i);
+        if matches!(w, "if" | "unless" | "when" | "until" | "or") {
+            return false;
+        }
+        if let Some(p) = doc.person(i) {
+            return matches!(p, "i" | "we") && !matches!(w, "me" | "us");
+        }
+    }
+    // "Further messages will go to my solicitor": the writer's own solicitor.
+    (at..clause_end(tokens, at)).any(|i| doc.token_text(i) == "my")
+}
+
+/// Round 9 (issue 11, L-11, SAFE-4): a boundary kept by lawful means ("I'll call the police if
+/// you come here again", "I'm getting a restraining order", "further messages go to my
+/// solicitor. Last warning.") was a threat to the threat rules. A threat finding from `from`
+/// on is dropped when a [`LAWFUL`] hit is the writer's own step (a word of the writer's in its
+/// clause: not "if you go to the police..."), in the finding's sentence or the one before or
+/// after, and no word of violence or menace ([`violent`]) is anywhere in the message. Not in
+/// `self-harm.toml` (no such class). When unsure, keep (SAFE-4).
+fn lawful_boundaries(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(lawful) = cue_class(cx, LAWFUL) else {
+        return;
+    };
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let steps: Vec<usize> = cx
+        .own_hits()
+        .iter()
+        .filter(|h| class_of(cx, h) == Some(lawful))
+        .filter(|h| writer_takes_it(doc, h.first_token))
+        .map(|h| h.sentence)
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    let menace = (0..tokens.len()).any(|i| {
+        let next = (i + 1 < tokens.len()).then(|| doc.token_text(i + 1));
+        violent(doc.token_text(i), next)
+    });
+    if menace {
+        return;
+    }
+    let sentences = doc.sentences();
+    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    drop_from(out, from, |f| {
+        let s = sentence_of(f.span.start);
+        steps.iter().any(|&l| l.abs_diff(s) <= 1)
+    });
 }
 
 /// The byte range of the quotation holding `span` inside the sentence `within` of `text`, when
