@@ -58,6 +58,8 @@ const READ_BY_RULES: &[&str] = &[
     "not-now",
     "topic",
     "now-strong",
+    "media",
+    "lawful",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned

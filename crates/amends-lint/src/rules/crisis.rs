@@ -68,6 +68,8 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     set_aside(cx, out, before);
     someone_elses(cx, out, before);
     topics(cx, out, before);
+    media_frames(cx, out, before);
+    lawful_boundaries(cx, out, before);
 }
 
 /// Issue 11: the learned second opinion. The model's safety head flags sentences the word
@@ -261,17 +263,41 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let (me_too, leverage) = (class(ME_TOO), class("leverage"));
     let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let hits = cx.own_hits();
-    let markers: Vec<&crate::engine::Hit> =
-        hits.iter().filter(|h| class_of(h) == Some(other)).collect();
     let keep_all = hits.iter().any(|h| {
         let c = class_of(h);
         c.is_some() && (c == me_too || c == leverage)
     });
-    if markers.is_empty() || keep_all {
+    if keep_all {
         return;
     }
+    let strong = WEIGHTY.map(|name| cue_class(cx, name));
+    let weighty = |h: &crate::engine::Hit| {
+        let group = cx.lexicon.groups.get(usize::from(h.group));
+        group.is_some_and(|g| g.cue.is_none() || strong.contains(&g.cue))
+    };
     let doc = cx.doc;
     let tokens = doc.tokens();
+    // The markers: the class's hits, then (round 9) each finding's clause opened by a third
+    // person as its subject ("Lukas took...", "my cousin in Cebu tried..."), as token ranges.
+    let mut markers: Vec<Marker> = hits
+        .iter()
+        .filter(|h| class_of(h) == Some(other))
+        .map(|h| Marker {
+            sentence: h.sentence,
+            first_token: h.first_token,
+            last_token: h.last_token,
+            typed: false,
+        })
+        .collect();
+    for f in &out[from..] {
+        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
+        if let Some(m) = third_person_subject(doc, first) {
+            markers.push(m);
+        }
+    }
+    if markers.is_empty() {
+        return;
+    }
     let first_person = |i: usize| writer_or_reader(doc.token_text(i));
     let someone_elses = |f: &Finding| {
         // The finding's words, as tokens (in text order, so two binary searches).
@@ -301,11 +327,485 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .take_while(|&i| tokens[i].clause == clause)
             .last()
             .unwrap_or(last);
-        !(first.min(m.last_token + 1)..=end)
+        if (first.min(m.last_token + 1)..=end)
             .filter(|&i| i < m.first_token || i > m.last_token)
             .any(first_person)
+        {
+            return false;
+        }
+        // A subject found by its form, not a phrase: the writer's share may follow in a later
+        // clause of the sentence ("Our Jade took an overdose, and I've got the rest of her
+        // pills here for me"). A phrase hit or a means, a plan or an act of the lexicon in a
+        // later clause that holds a word of the writer's keeps the finding (SAFE-3); not a
+        // wish or a find alone ("I want to send money", "I found blood on his towel").
+        !(m.typed
+            && hits.iter().any(|h| {
+                h.sentence == m.sentence
+                    && weighty(h)
+                    && h.first_token > end
+                    && (clause_start(tokens, h.first_token)..clause_end(tokens, h.last_token))
+                        .any(first_person)
+            }))
     };
     drop_from(out, from, someone_elses);
+}
+
+/// A span of tokens that names someone other than the writer in a sentence: a
+/// [`SOMEONE_ELSE`] hit or a clause's third-person subject ([`third_person_subject`]).
+struct Marker {
+    sentence: usize,
+    first_token: usize,
+    last_token: usize,
+    /// Found by [`third_person_subject`], not a lexicon hit: the writer's words later in the
+    /// sentence are looked at too (below).
+    typed: bool,
+}
+
+/// Cue classes of a means, a plan or an act: in a later clause with the writer's words, they
+/// keep someone else's crisis the writer's too (see `someone_elses`).
+const WEIGHTY: [&str; 13] = [
+    "pills",
+    "lethal",
+    "hoard",
+    "plan",
+    "end-act",
+    "own-death",
+    "ending-it",
+    "stowed",
+    "plunge",
+    "sharp",
+    "sh",
+    "wound",
+    "countdown",
+];
+
+/// The first token of token `at`'s clause.
+fn clause_start(tokens: &[crate::doc::Token], at: usize) -> usize {
+    let clause = tokens[at].clause;
+    let mut i = at;
+    while i > 0 && tokens[i - 1].clause == clause {
+        i -= 1;
+    }
+    i
+}
+
+/// One past the last token of token `at`'s clause.
+fn clause_end(tokens: &[crate::doc::Token], at: usize) -> usize {
+    let clause = tokens[at].clause;
+    let mut i = at;
+    while i < tokens.len() && tokens[i].clause == clause {
+        i += 1;
+    }
+    i
+}
+
+/// Words that stand for a third person as the subject of a clause.
+fn third_person_pronoun(w: &str) -> bool {
+    matches!(
+        w,
+        "he" | "she"
+            | "they"
+            | "he's"
+            | "she's"
+            | "they're"
+            | "hes"
+            | "shes"
+            | "theyre"
+            | "they've"
+    )
+}
+
+/// Kin and roles a worried writer names someone by ("my sister", "a patient", "our pastor").
+/// Not "man" or "person", which a writer calls themselves ("the person you married").
+fn kin_or_role(w: &str) -> bool {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    matches!(
+        w,
+        "mother"
+            | "mum"
+            | "mam"
+            | "mom"
+            | "mummy"
+            | "mommy"
+            | "father"
+            | "dad"
+            | "daddy"
+            | "papa"
+            | "son"
+            | "daughter"
+            | "stepson"
+            | "stepdaughter"
+            | "stepdad"
+            | "stepmum"
+            | "stepmom"
+            | "brother"
+            | "sister"
+            | "husband"
+            | "wife"
+            | "partner"
+            | "boyfriend"
+            | "girlfriend"
+            | "bf"
+            | "gf"
+            | "ex"
+            | "fiance"
+            | "fiancé"
+            | "fiancee"
+            | "fiancée"
+            | "cousin"
+            | "aunt"
+            | "aunty"
+            | "auntie"
+            | "uncle"
+            | "nephew"
+            | "niece"
+            | "grandson"
+            | "granddaughter"
+            | "grandma"
+            | "grandad"
+            | "grandpa"
+            | "granny"
+            | "nan"
+            | "nana"
+            | "gran"
+            | "friend"
+            | "bestie"
+            | "mate"
+            | "buddy"
+            | "roommate"
+            | "flatmate"
+            | "housemate"
+            | "classmate"
+            | "teammate"
+            | "colleague"
+            | "coworker"
+            | "neighbour"
+            | "neighbor"
+            | "patient"
+            | "client"
+            | "pupil"
+            | "student"
+            | "pastor"
+            | "deacon"
+            | "vicar"
+            | "priest"
+            | "imam"
+            | "rabbi"
+            | "coach"
+            | "nurse"
+            | "carer"
+            | "lodger"
+            | "tenant"
+            | "driver"
+            | "teacher"
+            | "sibling"
+            | "kid"
+            | "child"
+            | "tía"
+            | "tia"
+            | "tío"
+            | "tio"
+    )
+}
+
+/// Words between "my" and the kin word ("my best friend", "our youth pastor"): a short list,
+/// so "the rope my dad kept" names no one.
+fn kin_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "best"
+            | "little"
+            | "big"
+            | "older"
+            | "younger"
+            | "eldest"
+            | "oldest"
+            | "youngest"
+            | "teenage"
+            | "baby"
+            | "twin"
+            | "youth"
+            | "close"
+            | "old"
+            | "former"
+            | "step"
+            | "own"
+            | "ex"
+            | "school"
+            | "work"
+            | "uni"
+    )
+}
+
+/// Verbs of an act that a clause's third-person subject did ("Lukas took", "my cousin
+/// tried"): the word right after the subject must be one, or a verb of telling, or "has",
+/// "is" and their kind before a participle of the act ("has been cutting").
+fn act_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "took"
+            | "tried"
+            | "drank"
+            | "swallowed"
+            | "overdosed"
+            | "threatened"
+            | "attempted"
+            | "started"
+            | "jumped"
+            | "hanged"
+            | "wants"
+            | "wanted"
+    )
+}
+
+/// Verbs of telling ("Dad keeps saying", "my sister says", "Arjun texted"): what follows is
+/// theirs as far as the clause reaches (the guards of `someone_elses`).
+fn telling_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "says"
+            | "say"
+            | "said"
+            | "told"
+            | "tells"
+            | "texted"
+            | "messaged"
+            | "posted"
+            | "wrote"
+            | "mentioned"
+            | "talks"
+            | "talked"
+            | "admitted"
+            | "confessed"
+    )
+}
+
+/// Auxiliaries before a participle of the act ("has been", "was threatening").
+fn auxiliary(w: &str) -> bool {
+    matches!(w, "has" | "had" | "is" | "was" | "keeps" | "kept")
+}
+
+/// Participles after an auxiliary or a subject's "'s" ("Kayla's been cutting"): not "better"
+/// or an adjective, which a writer says of themselves in the third person ("he's better off
+/// without his dad").
+fn act_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "been"
+            | "taken"
+            | "tried"
+            | "started"
+            | "cutting"
+            | "threatening"
+            | "talking"
+            | "saying"
+            | "overdosed"
+            | "suicidal"
+            | "attempted"
+            | "swallowed"
+            | "hurting"
+            | "harming"
+            | "texting"
+            | "posting"
+            | "writing"
+            | "telling"
+    )
+}
+
+/// Words capitalised at a sentence's start that are not a name.
+fn not_a_name(w: &str) -> bool {
+    matches!(
+        w,
+        "everyone"
+            | "everybody"
+            | "nobody"
+            | "noone"
+            | "someone"
+            | "somebody"
+            | "anyone"
+            | "anybody"
+            | "people"
+            | "nothing"
+            | "everything"
+            | "something"
+            | "this"
+            | "that"
+            | "it"
+            | "it's"
+            | "there"
+            | "here"
+            | "what"
+            | "who"
+            | "god"
+            | "life"
+            | "no"
+            | "one"
+            | "just"
+            | "still"
+            | "never"
+            | "again"
+            | "then"
+            | "now"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "last"
+            | "once"
+            | "almost"
+            | "already"
+            | "even"
+            | "also"
+            | "only"
+            | "maybe"
+            | "ok"
+            | "okay"
+            | "so"
+            | "well"
+            | "oh"
+            | "yeah"
+            | "yes"
+            | "lol"
+            | "what's"
+    )
+}
+
+/// Round 9 (issue 11, L-28, SAFE-3): the third person a clause opens with, as the tokens
+/// that name them, when the clause holding token `at` starts with one: a pronoun ("she
+/// took..."), kin or a role after "my", "our", "a", "the" or someone's name ("my cousin in
+/// Cebu", "a patient on my ward", "Ravi's father", "our Jade"), a name before a verb ("Lukas
+/// took", "Kayla's been"), or a bare kin word with a name or before a verb of telling ("Tía
+/// Beatriz", "Dad keeps saying"). Never "your", "his", "her" or "their" before the kin word,
+/// nor a bare "Daddy" doing something: a writer names themselves so to the reader ("their dad
+/// won't be coming home"). `someone_elses` then applies its guards (no word of the writer or
+/// the reader from the subject to the end of the clause, no `me-too`, no leverage).
+fn third_person_subject(doc: &crate::doc::Document<'_>, at: usize) -> Option<Marker> {
+    let tokens = doc.tokens();
+    let (clause, sentence) = (tokens.get(at)?.clause, tokens[at].sentence);
+    let mut start = at;
+    while start > 0 && tokens[start - 1].clause == clause && tokens[start - 1].sentence == sentence
+    {
+        start -= 1;
+    }
+    let word = |i: usize| doc.token_text(i);
+    let capital = |i: usize| {
+        doc.text()[tokens[i].span.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let name = |i: usize| {
+        let w = word(i);
+        let bare = w.strip_suffix("'s").unwrap_or(w);
+        i < at
+            && capital(i)
+            && doc.person(i).is_none()
+            && !not_a_name(bare)
+            && !bare.ends_with("ly")
+            && !kin_or_role(w)
+    };
+    // Skip a conjunction that opens the clause ("and Lukas took...").
+    while start < at && matches!(word(start), "and" | "but" | "so" | "then" | "because") {
+        start += 1;
+    }
+    if start >= at {
+        return None;
+    }
+    let last = if third_person_pronoun(word(start)) {
+        start
+    } else {
+        subject_phrase(doc, start, at, &name)?
+    };
+    // The act or the telling must follow the subject at once ("took", "says", "has been",
+    // "Kayla's been"), so "my uncle keeps a gun" or "Pa's old rifle" names no one's act.
+    // The verb may be the finding's own first word ("has been cutting"), never past the
+    // clause.
+    let next = |k: usize| {
+        (k < tokens.len() && tokens[k].clause == clause && tokens[k].sentence == sentence)
+            .then(|| word(k))
+    };
+    let told = match next(last + 1) {
+        Some(w) if act_verb(w) || telling_verb(w) => true,
+        Some(w) if auxiliary(w) => next(last + 2).is_some_and(act_participle),
+        _ => false,
+    };
+    let contracted = word(last).ends_with("'s") && next(last + 1).is_some_and(act_participle);
+    (told || contracted).then_some(Marker {
+        sentence,
+        first_token: start,
+        last_token: last,
+        typed: true,
+    })
+}
+
+/// The last token of a subject naming someone by kin, role or name from `start` (see
+/// [`third_person_subject`]), before token `at`.
+fn subject_phrase(
+    doc: &crate::doc::Document<'_>,
+    start: usize,
+    at: usize,
+    name: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    let word = |i: usize| doc.token_text(i);
+    let tokens = doc.tokens();
+    let capital = |i: usize| {
+        doc.text()[tokens[i].span.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let mut j = start;
+    loop {
+        let w = word(j);
+        let head = if matches!(w, "my" | "our" | "a" | "an" | "the") {
+            // A word or two before the kin word ("our youth pastor"), or a name ("our Jade").
+            let mut k = j + 1;
+            while k < at && k < j + 3 && kin_modifier(word(k)) {
+                k += 1;
+            }
+            if k < at && kin_or_role(word(k)) {
+                k
+            } else if j + 1 < at && name(j + 1) {
+                j + 1
+            } else {
+                return None;
+            }
+        } else if kin_or_role(w) && (j > start || capital(j)) {
+            // After someone's name ("Ravi's father"), or bare and capitalised ("Tía
+            // Beatriz", "Dad keeps saying"): a bare one only with a name or telling, as a
+            // parent names themselves so to a child ("Daddy won't come back").
+            if j == start {
+                let n = j + 1;
+                let ok = n < at && (name(n) || telling_verb(word(n)) || word(n) == "keeps");
+                if !ok {
+                    return None;
+                }
+            }
+            j
+        } else if name(j) {
+            j
+        } else {
+            return None;
+        };
+        let mut h = head;
+        // Names after the kin word ("my friend Ayu", "Tía Beatriz").
+        while h + 1 < at && name(h + 1) {
+            h += 1;
+        }
+        // Someone's kin ("Sister Esther's daughter", "Ravi's father"): read on.
+        if word(h).ends_with("'s") && h + 1 < at && kin_or_role(word(h + 1)) {
+            j = h + 1;
+            continue;
+        }
+        // Where they are ("in Cebu", "on my ward", "off the boats").
+        if h + 2 < at && matches!(word(h + 1), "in" | "on" | "at" | "from" | "off") {
+            let mut k = h + 2;
+            if matches!(word(k), "my" | "our" | "the" | "a") && k + 1 < at {
+                k += 1;
+            }
+            return Some(k);
+        }
+        return Some(h);
+    }
 }
 
 /// Cue class of a crisis word as the subject of a book, a series, a lesson, a news item or a
@@ -354,6 +854,307 @@ fn topics(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             .iter()
             .any(|s| s.start <= f.span.start && f.span.end <= s.end)
     });
+}
+
+/// Cue class of a film, a series, a game, a book, a song or the news, or one of their
+/// characters ("the villain", "the narrator"): the frame a quoted threat or crisis is told in.
+const MEDIA: &str = "media";
+
+/// Round 9 (issue 11, L-11, SAFE-4; L-28, SAFE-3): threats and crises quoted from a film, a
+/// game, a book or a song ("The horror film had a guy ringing her saying 'you'll be sorry'")
+/// were false alarms in both lexicons. A finding from `from` on is dropped when a [`MEDIA`] hit
+/// is in its sentence and either
+///
+/// - the finding is inside quotation marks (double, or single ones that open after a space
+///   and close before one) and the media word is outside them: the line is the character's;
+/// - or the media word opens the finding's clause as its subject ("the villain says he'll
+///   burn the house down"), with no word of the writer or the reader (`writer_or_reader`)
+///   after it to the end of the clause;
+/// - or the sentence opens with the frame ("in the game, ...", "on the show ...") and no
+///   word of the writer's is in the sentence nor a second person inside the finding ("in the
+///   game you have to kill the guard").
+///
+/// Never when the message has the writer's share ([`ME_TOO`]), a marker that the crisis is
+/// current whatever else is said ([`NOW_STRONG`]) or leverage: "like the villain says, you'll
+/// be sorry" keeps its alarm, as does any first-person threat beside a film. When unsure,
+/// keep (SAFE-3, SAFE-4).
+fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(media) = cue_class(cx, MEDIA) else {
+        return;
+    };
+    let keep = [ME_TOO, NOW_STRONG, "leverage"].map(|name| cue_class(cx, name));
+    let hits = cx.own_hits();
+    if hits.iter().any(|h| {
+        let c = class_of(cx, h);
+        c.is_some() && keep.contains(&c)
+    }) {
+        return;
+    }
+    let frames: Vec<&crate::engine::Hit> = hits
+        .iter()
+        .filter(|h| class_of(cx, h) == Some(media))
+        .collect();
+    if frames.is_empty() {
+        return;
+    }
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let sentences = doc.sentences();
+    let writer = |i: usize| matches!(doc.person(i), Some("i" | "we"));
+    let reader = |i: usize| doc.person(i) == Some("you");
+    let in_media = |f: &Finding| {
+        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
+        let last = tokens.partition_point(|t| t.span.start < f.span.end);
+        let Some(last) = last.checked_sub(1).filter(|&l| l >= first) else {
+            return false;
+        };
+        let s = tokens[first].sentence;
+        let Some(sentence) = sentences.get(s) else {
+            return false;
+        };
+        let here: Vec<&&crate::engine::Hit> = frames.iter().filter(|h| h.sentence == s).collect();
+        if here.is_empty() {
+            return false;
+        }
+        // A quoted line, the frame outside the quotes.
+        if let Some((open, close)) = quotation(doc.text(), sentence.span, f.span)
+            && here
+                .iter()
+                .any(|h| h.span.end <= open || h.span.start >= close)
+        {
+            return true;
+        }
+        // The media word as the clause's subject: within two words of the clause's start.
+        let clause = tokens[first].clause;
+        let clause_start = (sentence.first_token..=first)
+            .find(|&i| tokens[i].clause == clause)
+            .unwrap_or(first);
+        let end = (last..sentence.end_token)
+            .take_while(|&i| tokens[i].clause == tokens[last].clause)
+            .last()
+            .unwrap_or(last);
+        // It must say or do something at once ("the villain says", "the character
+        // threatens"): "news from the front: relapsed" names no speaker.
+        let speaks = |i: usize| {
+            i < tokens.len()
+                && (telling_verb(doc.token_text(i))
+                    || matches!(
+                        doc.token_text(i),
+                        "threatens"
+                            | "threatened"
+                            | "screams"
+                            | "shouts"
+                            | "yells"
+                            | "sings"
+                            | "sang"
+                            | "goes"
+                            | "keeps"
+                            | "has"
+                            | "had"
+                            | "is"
+                            | "was"
+                    ))
+        };
+        let subject = here.iter().any(|h| {
+            h.first_token >= clause_start
+                && h.first_token <= clause_start + 1
+                && h.last_token < first
+                && speaks(h.last_token + 1)
+                && !(h.last_token + 1..=end).any(|i| writer(i) || reader(i))
+        });
+        if subject {
+            return true;
+        }
+        // The frame opens the sentence ("in the game", "on the show").
+        let opens = here.iter().any(|h| {
+            let f0 = sentence.first_token;
+            h.first_token > f0
+                && h.first_token <= f0 + 2
+                && matches!(doc.token_text(f0), "in" | "on")
+        });
+        opens
+            && !(sentence.first_token..sentence.end_token).any(writer)
+            && !(first..=last).any(reader)
+    };
+    drop_from(out, from, in_media);
+}
+
+/// Cue class of a lawful step ("call the police", "a restraining order", "my solicitor",
+/// "screenshots of everything"), in `threat.toml` only.
+const LAWFUL: &str = "lawful";
+
+/// Words of violence or menace that keep every threat finding of a message whatever lawful
+/// step it names ("I'll go to the police myself, then I'll come for you").
+fn violent(w: &str, next: Option<&str>) -> bool {
+    matches!(
+        w,
+        "kill"
+            | "hurt"
+            | "harm"
+            | "stab"
+            | "shoot"
+            | "beat"
+            | "punch"
+            | "hit"
+            | "smash"
+            | "break"
+            | "burn"
+            | "torch"
+            | "destroy"
+            | "wreck"
+            | "slash"
+            | "strangle"
+            | "choke"
+            | "bury"
+            | "dead"
+            | "die"
+            | "blood"
+            | "bleed"
+            | "knife"
+            | "gun"
+            | "acid"
+            | "petrol"
+            | "fire"
+            | "hospital"
+            | "ambulance"
+            | "finish"
+            | "regret"
+            | "sorry"
+            | "pay"
+            | "watch"
+            | "expose"
+            | "everyone"
+            | "bullet"
+            | "smashed"
+            | "burned"
+            | "killed"
+            | "family"
+            | "parents"
+            | "boss"
+            | "employer"
+            | "church"
+            | "hear"
+            | "post"
+            | "online"
+            | "everybody"
+            | "photos"
+            | "pictures"
+            | "screenshots"
+            | "video"
+    ) || matches!(
+        (w, next),
+        ("come" | "coming", Some("for" | "after" | "round"))
+            | ("get" | "find", Some("you" | "u" | "him" | "her"))
+            | ("see", Some("what"))
+            | ("deal", Some("with"))
+            | ("come", Some("to"))
+    )
+}
+
+/// Whether the lawful step starting at token `at` is the writer's: the nearest word of a
+/// person before it in its clause, within five words, is the writer's ("I'm going to the
+/// police", "I will give all the messages to the police"), with no "if" or "unless" between
+/// ("if you go to the police").
+fn writer_takes_it(doc: &crate::doc::Document<'_>, at: usize) -> bool {
+    let tokens = doc.tokens();
+    let start = clause_start(tokens, at).max(at.saturating_sub(5));
+    for i in (start..at).rev() {
+        let w = doc.token_text(i);
+        if matches!(w, "if" | "unless" | "when" | "until" | "or") {
+            return false;
+        }
+        if let Some(p) = doc.person(i) {
+            return matches!(p, "i" | "we") && !matches!(w, "me" | "us");
+        }
+    }
+    // "Further messages will go to my solicitor": the writer's own solicitor.
+    (at..clause_end(tokens, at)).any(|i| doc.token_text(i) == "my")
+}
+
+/// Round 9 (issue 11, L-11, SAFE-4): a boundary kept by lawful means ("I'll call the police if
+/// you come here again", "I'm getting a restraining order", "further messages go to my
+/// solicitor. Last warning.") was a threat to the threat rules. A threat finding from `from`
+/// on is dropped when a [`LAWFUL`] hit is the writer's own step (a word of the writer's in its
+/// clause: not "if you go to the police..."), in the finding's sentence or the one before or
+/// after, and no word of violence or menace ([`violent`]) is anywhere in the message. Not in
+/// `self-harm.toml` (no such class). When unsure, keep (SAFE-4).
+fn lawful_boundaries(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let Some(lawful) = cue_class(cx, LAWFUL) else {
+        return;
+    };
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let steps: Vec<usize> = cx
+        .own_hits()
+        .iter()
+        .filter(|h| class_of(cx, h) == Some(lawful))
+        .filter(|h| writer_takes_it(doc, h.first_token))
+        .map(|h| h.sentence)
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    let menace = (0..tokens.len()).any(|i| {
+        let next = (i + 1 < tokens.len()).then(|| doc.token_text(i + 1));
+        violent(doc.token_text(i), next)
+    });
+    if menace {
+        return;
+    }
+    let sentences = doc.sentences();
+    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    drop_from(out, from, |f| {
+        let s = sentence_of(f.span.start);
+        steps.iter().any(|&l| l.abs_diff(s) <= 1)
+    });
+}
+
+/// The byte range of the quotation holding `span` inside the sentence `within` of `text`, when
+/// there is one: double quotes, or single ones that open after a space or a colon and close
+/// before a space or punctuation, so an apostrophe ("you'll") is neither.
+fn quotation(text: &str, within: Span, span: Span) -> Option<(usize, usize)> {
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\u{201C}' | '\u{201D}' | '\'' | '\u{2018}' | '\u{2019}'
+        )
+    };
+    let before = text.get(within.start..span.start)?;
+    let after = text.get(span.end..within.end)?;
+    // The last quote before the span that opens: nothing alphanumeric right before it.
+    let mut open = None;
+    let mut prev: Option<char> = None;
+    for (i, c) in before.char_indices() {
+        if is_quote(c) {
+            let opens = !prev.is_some_and(char::is_alphanumeric);
+            let closes = prev.is_some_and(|p| !p.is_whitespace())
+                && !before[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if opens && !closes {
+                open = Some(within.start + i);
+            } else if closes && !opens {
+                open = None;
+            }
+        }
+        prev = Some(c);
+    }
+    let open = open?;
+    // The first quote after the span that closes: nothing alphanumeric right after it.
+    let mut chars = after.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_quote(c) && !chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+            return Some((open, span.end + i));
+        }
+    }
+    None
 }
 
 /// The index of the rule's cue class `name`, if its lexicon has one.

@@ -604,3 +604,74 @@ fn a_crisis_worse_now_is_not_set_aside_by_an_earlier_sentence_told_as_past() {
             .crisis
     );
 }
+
+/// L-28, SAFE-3 (round 9, issue 11): someone else's crisis told with the person as the
+/// clause's subject, by name, kin or role ("Marek took...", "our deacon has been..."), with no
+/// phrase of the lexicon's `someone-else` class, was still the largest family of false alarms;
+/// so was "us both" in a couple's care read as the writer's share. The subject now decides
+/// (`third_person_subject` in `rules/crisis.rs`); the writer's own crisis beside it, in the
+/// same clause, later in the sentence or in their own words of sharing, keeps the alarm.
+#[test]
+fn round_9_someone_elses_crisis_by_name_or_kin_is_set_aside_but_not_the_writers_own() {
+    crisis_only_in(
+        &[
+            "My uncle says I should just end it, and he's right, I want to die.",
+            "Marek has been cutting again and I've started too.",
+            "Our Dana took an overdose on Friday, and I've kept the rest of her tablets for me.",
+            "Mum keeps saying I'd be better off dead. I want to die.",
+            "Daddy has to go away and won't be coming back. Be good for Mummy.",
+            "Odile hid my pills, but I've bought more and I'm taking them all tonight.",
+        ],
+        &[
+            "Marek took a load of pills after the gig and we rang an ambulance.",
+            "Our deacon took an overdose. The parish is praying for him.",
+            "My flatmate has been cutting, so I rang the uni helpline with her.",
+            "Auntie Rosa threatened to jump off the balcony on Sunday. My cousins are with her.",
+            "My brother has started cutting himself again. It has shaken us both.",
+        ],
+    );
+}
+
+/// L-11, SAFE-4, L-28, SAFE-3 (round 9, issue 11): a threat quoted from a film, a song or a
+/// podcast, or said by a character as the clause's subject, is the character's, not the
+/// writer's (`media_frames`). A threat of the writer's beside a film keeps its alarm.
+#[test]
+fn round_9_threats_quoted_from_films_and_songs_are_set_aside_but_not_the_writers_own() {
+    for text in [
+        "The villain says he'll burn the house down unless she pays.",
+        "The song goes \"I'll burn your house down\" and the whole pub sang along.",
+        "The podcast was about a man who said \"I'll make you pay\" to his neighbour for years.",
+    ] {
+        for kind in [Kind::Journal, Kind::Apology] {
+            assert!(!has(text, kind, "threat"), "threat for {text:?} as {kind}");
+        }
+    }
+    for text in [
+        "I watched a horror film last night and I'm going to burn your house down.",
+        "The film was fine. I'll burn your house down tonight.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
+    }
+}
+
+/// L-11, SAFE-4 (round 9, issue 11): a boundary kept by the writer's own lawful step (the
+/// police called, a restraining order got, messages sent to their solicitor) is no threat
+/// (`lawful_boundaries`); the same step beside menace or exposure keeps the alarm, and so does
+/// a threat against the other person going to the police.
+#[test]
+fn round_9_lawful_boundaries_are_no_threat_but_menace_beside_them_is() {
+    let boundary =
+        "If you turn up at my work again I'm calling the police. This is your last warning.";
+    for kind in [Kind::Journal, Kind::Apology] {
+        assert!(
+            !has(boundary, kind, "threat"),
+            "threat for {boundary:?} as {kind}"
+        );
+    }
+    for text in [
+        "Last warning. I'm calling the police, and then your family will hear everything you did.",
+        "If you ring the police about me, I'll put you in hospital.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
+    }
+}
