@@ -1552,17 +1552,27 @@ mod tests {
         );
     }
 
-    /// Two groups of one name are told apart by their place among the groups of that name,
-    /// not among all groups.
+    /// Issue 10, round 9: self-harm had two groups named `tidy` (the first empty), told apart
+    /// only by a `#2` on the second's key, so swapping them would have swapped what their
+    /// weights meant. The loader now refuses a repeated name, naming the lexicon and the
+    /// group, and a group's key is its name.
     #[test]
-    fn a_repeated_group_name_gets_a_numbered_key() {
-        let src = include_str!("../tests/data/cue-test.toml").replace("\"kept too\"", "\"kept\"");
-        let l = crate::lexicon::load("rules/cue-test.toml", &src)
+    fn a_lexicon_with_two_groups_of_one_name_is_refused() {
+        let src = include_str!("../tests/data/cue-test.toml");
+        let twice = src.replace("\"kept too\"", "\"kept\"");
+        assert_ne!(twice, src);
+        let err = match crate::lexicon::load("rules/cue-test.toml", &twice) {
+            Ok(_) => panic!("two groups named `kept` were loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("cue-test"), "{err}");
+        assert!(err.contains("\"kept\""), "{err}");
+        let l = crate::lexicon::load("rules/cue-test.toml", src)
             .unwrap()
             .lexicon;
         assert_eq!(
             l.group_keys(),
-            ["said outright", "means", "kept", "kept#2", "everyday"]
+            ["said outright", "means", "kept", "kept too", "everyday"]
         );
     }
 
