@@ -89,7 +89,8 @@ struct Args {
     rate: f32,
     /// Writes every corpus sentence's held-out probabilities here (JSONL), for error analysis.
     dump: Option<String>,
-    /// Positive-class weighting: `sqrt` (of the class ratio, capped at 8) or `none`.
+    /// Positive-class weighting: `sqrt` (of the class ratio, capped at 8), `sqrt:CAP` (capped
+    /// at CAP) or `none`.
     class_weight: String,
     /// The lowest threshold the choice may take.
     min_threshold: f32,
@@ -457,11 +458,16 @@ fn train(
         }
     }
     let cw: Vec<f32> = (0..n)
-        .map(|l| match a.class_weight.as_str() {
-            "sqrt" => ((neg[l] as f32 + 1.0) / (pos[l] as f32 + 1.0))
+        .map(|l| {
+            // `sqrt` caps the weight at 8, `sqrt:CAP` at CAP (round 9's sweep).
+            let cap = match a.class_weight.split_once(':') {
+                Some(("sqrt", cap)) => cap.parse().unwrap_or(8.0),
+                _ if a.class_weight == "sqrt" => 8.0,
+                _ => return 1.0,
+            };
+            ((neg[l] as f32 + 1.0) / (pos[l] as f32 + 1.0))
                 .sqrt()
-                .clamp(1.0, 8.0),
-            _ => 1.0,
+                .clamp(1.0, cap)
         })
         .collect();
     let mut rng = Rng(seed);
