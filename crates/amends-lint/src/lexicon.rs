@@ -395,24 +395,16 @@ impl Lexicon {
     /// Every group's stable key, indexed like [`Self::groups`]: what the learned scorer hashes a
     /// group's hits by (issue 10). By index, inserting a group shifted every later group's
     /// feature and silently changed what the trained weights meant; by key, an edit touches only
-    /// its own group. The key is the group's name; an empty name is `_`, and a name that repeats
-    /// in the lexicon (self-harm has two `tidy` groups) is `name#2`, `name#3` in file order, so
-    /// only groups of that very name move when one of them is added or removed.
-    pub fn group_keys(&self) -> Vec<String> {
-        let mut seen: Vec<(&str, usize)> = Vec::new();
+    /// its own group. The key is the group's name, which the loader keeps unique in a lexicon
+    /// ([`load`]); the unnamed groups, if any, share the key `_`.
+    pub fn group_keys(&self) -> Vec<&str> {
         self.groups
             .iter()
             .map(|g| {
-                let name = if g.name.is_empty() { "_" } else { &g.name };
-                match seen.iter_mut().find(|(n, _)| *n == name) {
-                    Some((_, count)) => {
-                        *count += 1;
-                        format!("{name}#{count}")
-                    }
-                    None => {
-                        seen.push((name, 1));
-                        name.to_owned()
-                    }
+                if g.name.is_empty() {
+                    "_"
+                } else {
+                    g.name.as_str()
                 }
             })
             .collect()
@@ -511,6 +503,15 @@ pub fn load(file: &'static str, src: &str) -> Result<Loaded, LexiconError> {
     let mut cue_classes: Vec<String> = Vec::new();
     for mut g in f.group {
         let gi = u16::try_from(groups.len()).map_err(|_| invalid("too many groups".into()))?;
+        // A group's name is its key for the model's features (`group_keys`): two groups of one
+        // name would be told apart only by their order, so reordering them would swap what
+        // the trained weights mean (issue 10, round 9: self-harm had two `tidy` groups).
+        if !g.name.is_empty() && groups.iter().any(|x: &Group| x.name == g.name) {
+            return Err(invalid(format!(
+                "lexicon {id:?} has two groups named {:?}: give each group its own name",
+                g.name
+            )));
+        }
         if let Some(to) = g.joined_to.take() {
             let joined = joined_group(g, &to, &groups).map_err(invalid)?;
             phrases.extend(joined.1.into_iter().map(|p| (gi, p, 0)));

@@ -11,6 +11,9 @@
 //!   before and after it, and anywhere in the draft;
 //! - its shape: where it sits (first, last), how long it is, whether it asks a question, and
 //!   who it talks about (I, we, you, they).
+//! - its context, for the labels only (round 9; the safety heads never see it): the groups and
+//!   first words of the sentences before and after it, which third of a longer draft it sits
+//!   in, and the draft's shape (how many sentences, "we" voice, all lower case, a greeting).
 //!
 //! Features are hashed (FNV-1a) into `2^bits` buckets; the weights are trained by
 //! `examples/train.rs` on the corpus (`corpus/`), quantised to one byte each, and compiled into
@@ -467,6 +470,11 @@ pub trait Sink {
     /// An engine signal the safety heads do not see ([`hidden_from_heads`]): a feature of every
     /// other label.
     fn hidden_from_heads(&mut self, hash: u64);
+    /// A feature of the labels' alone (round 9's context features): the safety heads are
+    /// issue 11's, trained and measured apart, and never see it.
+    fn label_only(&mut self, hash: u64) {
+        self.hidden_from_heads(hash);
+    }
     /// The word of token `t` with its hash: when this returns true, the word's own features (it
     /// and its four-letter pieces) are taken as one and not emitted one by one.
     fn word(&mut self, _hash: u64, _word: &[u8], _t: usize) -> bool {
@@ -1099,6 +1107,9 @@ pub struct Featurizer<'d, 't> {
     hit_off: Vec<u32>,
     /// The lexicons that hit anywhere in the draft.
     anywhere: Vec<u16>,
+    /// The draft's shape as a few features, every sentence's (round 9): how many sentences,
+    /// "we" voice, all in lower case, a greeting.
+    draft_shape: [u64; 4],
     lex: Cow<'d, [LexSignals]>,
     words: usize,
     /// Per token, the index + 1 of its word's summed row, or 0 (see [`Self::with_word_rows`]).
@@ -1160,11 +1171,13 @@ impl<'d, 't> Featurizer<'d, 't> {
                 fill[h.sentence] += 1;
             }
         }
+        let draft_shape = draft_shape(doc);
         Featurizer {
             doc,
             hit_pairs,
             hit_off,
             anywhere,
+            draft_shape,
             lex,
             words: doc.word_count(),
             word_rows: None,
@@ -1238,6 +1251,9 @@ impl<'d, 't> Featurizer<'d, 't> {
             self.signal(li, self.lex[usize::from(li)].anywhere, sink);
         }
         sink.feature(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
+        for &h in self.draft_shape.iter().filter(|&&h| h != 0) {
+            sink.label_only(h);
+        }
     }
 
     fn draft_length(&self) -> &'static [u8] {
@@ -1327,6 +1343,35 @@ impl<'d, 't> Featurizer<'d, 't> {
                 self.signal(li, lex(li).before, sink);
             }
         }
+        // Round 9, context: the neighbours' groups (not only their lexicons) and first words,
+        // and where in a longer draft the sentence sits.
+        if draft {
+            for &h in self.draft_shape.iter().filter(|&&h| h != 0) {
+                sink.label_only(h);
+            }
+        }
+        for (near, ns) in [
+            (si.checked_sub(1), b'P'),
+            ((si + 1 < n).then_some(si + 1), b'N'),
+        ] {
+            let Some(near) = near else { continue };
+            for &(li, g) in self.per_sentence(near) {
+                if let Some(h) = lex(li).group(usize::from(g)) {
+                    sink.label_only(h.rotate_left(u32::from(ns) % 61) ^ u64::from(ns));
+                }
+            }
+            let (_, na, nb) = self.sentence(near);
+            if na < nb {
+                sink.label_only(Fnv::new(ns).bytes(word(na)).finish());
+            }
+        }
+        if n >= 4 {
+            let third = 3 * si / n;
+            flag_label_only(
+                sink,
+                [b"pos-early".as_slice(), b"pos-mid", b"pos-late"][third.min(2)],
+            );
+        }
         if si + 1 < n {
             for &(li, _) in self.per_sentence(si + 1) {
                 self.signal(li, lex(li).after, sink);
@@ -1415,6 +1460,50 @@ impl<'d, 't> Featurizer<'d, 't> {
             });
         }
     }
+}
+
+/// A shape flag the safety heads do not see.
+fn flag_label_only(sink: &mut impl Sink, name: &[u8]) {
+    sink.label_only(Fnv::new(b'x').bytes(name).finish());
+}
+
+/// [`Featurizer::draft_shape`]: the hashes of the draft's shape features (0 for none).
+fn draft_shape(doc: &Document<'_>) -> [u64; 4] {
+    let flag = |name: &[u8]| Fnv::new(b'x').bytes(name).finish();
+    let sents = doc.sentences();
+    let count = flag(match sents.len() {
+        0..=1 => b"sents-1".as_slice(),
+        2..=3 => b"sents-2-3",
+        4..=7 => b"sents-4-7",
+        8..=15 => b"sents-8-15",
+        _ => b"sents-16+",
+    });
+    let (mut we, mut i) = (0usize, 0usize);
+    for t in 0..doc.tokens().len() {
+        match doc.person(t) {
+            Some("we") => we += 1,
+            Some("i") => i += 1,
+            _ => {}
+        }
+    }
+    let voice = if we >= 2 && we >= i {
+        flag(b"doc-we")
+    } else {
+        0
+    };
+    let text = doc.text();
+    let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    let lower = if letters >= 20 && !text.bytes().any(|c| c.is_ascii_uppercase()) {
+        flag(b"doc-lower")
+    } else {
+        0
+    };
+    let greet = match doc.tokens().first().map(|_| doc.token_bytes(0)) {
+        Some(b"dear") => flag(b"greet-dear"),
+        Some(b"hi" | b"hey" | b"hello") => flag(b"greet-hi"),
+        _ => 0,
+    };
+    [count, voice, lower, greet]
 }
 
 /// Computes the features of every sentence, each in one list (for training).
@@ -1552,17 +1641,27 @@ mod tests {
         );
     }
 
-    /// Two groups of one name are told apart by their place among the groups of that name,
-    /// not among all groups.
+    /// Issue 10, round 9: self-harm had two groups named `tidy` (the first empty), told apart
+    /// only by a `#2` on the second's key, so swapping them would have swapped what their
+    /// weights meant. The loader now refuses a repeated name, naming the lexicon and the
+    /// group, and a group's key is its name.
     #[test]
-    fn a_repeated_group_name_gets_a_numbered_key() {
-        let src = include_str!("../tests/data/cue-test.toml").replace("\"kept too\"", "\"kept\"");
-        let l = crate::lexicon::load("rules/cue-test.toml", &src)
+    fn a_lexicon_with_two_groups_of_one_name_is_refused() {
+        let src = include_str!("../tests/data/cue-test.toml");
+        let twice = src.replace("\"kept too\"", "\"kept\"");
+        assert_ne!(twice, src);
+        let err = match crate::lexicon::load("rules/cue-test.toml", &twice) {
+            Ok(_) => panic!("two groups named `kept` were loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("cue-test"), "{err}");
+        assert!(err.contains("\"kept\""), "{err}");
+        let l = crate::lexicon::load("rules/cue-test.toml", src)
             .unwrap()
             .lexicon;
         assert_eq!(
             l.group_keys(),
-            ["said outright", "means", "kept", "kept#2", "everyday"]
+            ["said outright", "means", "kept", "kept too", "everyday"]
         );
     }
 
@@ -1617,9 +1716,16 @@ mod tests {
         let mut hidden_seen = 0;
         for si in 0..fz.len() {
             let feats = fz.features(si);
+            let mut only = LabelOnly(Vec::new());
+            fz.emit(si, true, &mut only);
             for f in &feats {
-                // Marked hidden exactly when it is a signal of a head's own lexicon.
-                assert_eq!(!f.heads, hidden.contains(&f.hash), "{f:?}");
+                // Marked hidden exactly when it is a signal of a head's own lexicon or one of
+                // the labels' own context features (round 9).
+                assert_eq!(
+                    !f.heads,
+                    hidden.contains(&f.hash) || only.0.contains(&f.hash),
+                    "{f:?}"
+                );
                 hidden_seen += usize::from(!f.heads);
             }
             for (l, id) in labels.iter().enumerate() {
@@ -1639,6 +1745,46 @@ mod tests {
             }
         }
         assert!(hidden_seen > 0, "the draft hides nothing from the heads");
+    }
+
+    /// The features a sink is given as the labels' own ([`Sink::label_only`]).
+    struct LabelOnly(Vec<u64>);
+
+    impl Sink for LabelOnly {
+        fn feature(&mut self, _: u64, _: (usize, usize)) {}
+        fn hidden_from_heads(&mut self, _: u64) {}
+        fn label_only(&mut self, hash: u64) {
+            self.0.push(hash);
+        }
+    }
+
+    /// Issue 10, round 9: a sentence is read with its neighbours (their first words and their
+    /// lexicon groups) and the draft's shape, for the labels only: the safety heads, trained
+    /// apart (issue 11), see none of it, so their held-out recall cannot move with it.
+    #[test]
+    fn context_features_reach_the_labels_and_never_the_heads() {
+        let e = crate::Engine::new().unwrap();
+        let text = "We are writing to you today. We let you down. Please call us.";
+        let doc = crate::doc::Document::new(text);
+        let hits = e.scan(&doc);
+        let fz = Featurizer::new(&doc, &hits, e.lexicons());
+        let feats = fz.features(1);
+        let mut only = LabelOnly(Vec::new());
+        fz.emit(1, true, &mut only);
+        let flag = |name: &[u8]| Fnv::new(b'x').bytes(name).finish();
+        for h in [
+            Fnv::new(b'P').bytes(b"we").finish(),
+            Fnv::new(b'N').bytes(b"please").finish(),
+            flag(b"doc-we"),
+            flag(b"sents-2-3"),
+        ] {
+            assert!(only.0.contains(&h), "{h:x} is not a label-only feature");
+            let f = feats
+                .iter()
+                .find(|f| f.hash == h)
+                .expect("a context feature");
+            assert!(!f.heads, "the heads see a context feature");
+        }
     }
 
     #[test]

@@ -702,11 +702,11 @@ pub fn heads(
         };
         add(by_group.entry(name).or_default());
         if !unit.probe {
-            // The writers before round 8 apart from the blind writers it moved into training.
+            // The writers before round 8 apart from those added since (`MOVED_WRITERS`).
             let moved = super::MOVED_WRITERS.contains(&groups[unit.group].as_str());
             add(by_group
                 .entry(if moved {
-                    "corpus (b1-b4)"
+                    "corpus (writers added in rounds 8 and 9)"
                 } else {
                     "corpus (writers before round 8)"
                 })
