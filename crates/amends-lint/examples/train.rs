@@ -110,8 +110,9 @@ struct Args {
     labels_only: bool,
     /// Epochs for the safety heads (their data is small; 16 caught more held out than 8).
     safety_epochs: usize,
-    /// Probe groups the safety heads are scored on held out but never trained on
-    /// (`--safety-score-only probe:ct4,probe:ct5`): a batch of new lines kept as a measure.
+    /// Groups the safety heads are scored on held out but never trained on: always
+    /// [`HEADS_SCORE_ONLY`], and more with `--safety-score-only probe:ct4,probe:ct5` (a batch
+    /// of new lines kept as a measure).
     safety_score_only: Vec<String>,
 }
 
@@ -133,7 +134,7 @@ fn args() -> Result<Args, String> {
         safety_only: false,
         labels_only: false,
         safety_epochs: 16,
-        safety_score_only: Vec::new(),
+        safety_score_only: HEADS_SCORE_ONLY.iter().map(|s| (*s).to_string()).collect(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -156,9 +157,9 @@ fn args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--safety-epochs: {e}"))?
             }
-            "--safety-score-only" => {
-                a.safety_score_only = val()?.split(',').map(str::to_string).collect()
-            }
+            "--safety-score-only" => a
+                .safety_score_only
+                .extend(val()?.split(',').map(str::to_string)),
             "--exclude" => a.exclude = val()?.split(',').map(str::to_string).collect(),
             "--min-threshold" => {
                 a.min_threshold = val()?
@@ -608,12 +609,21 @@ fn choose(
     }
 }
 
+/// Corpus writers the safety heads are scored on but not trained on (issue 11, round 9). Trained
+/// on the blind writers of rounds 7 and 8 (b5 to b8), the heads caught more probe lines in all
+/// but fell by 1 to 7 lines on 24 of 124 held-out rows and raised 17 more false alarms; round 9
+/// kept them, and its four new label writers (w19 to w22, which hold almost no crisis lines),
+/// as a measure for the heads. The labels train on every writer.
+const HEADS_SCORE_ONLY: [&str; 8] = ["b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22"];
+
 /// The writers new to training from round 8 on (`corpus/README.md`): the blind writers of
 /// rounds 1 to 6, moved in in round 8, with two new training writers, and the blind writers of
-/// rounds 7 and 8, moved in in round 9. The report gives the held-out figures over the writers
+/// rounds 7 and 8, moved in in round 9, with four more training writers (w19 to w22). The report gives the held-out figures over the writers
 /// before them apart: the measure rounds 8 and 9 kept each addition and each change by, so it
 /// stays the same set of documents whatever is added.
-const MOVED_WRITERS: [&str; 10] = ["b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8"];
+const MOVED_WRITERS: [&str; 14] = [
+    "b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22",
+];
 
 /// LABELS.md's 13 measured labels, from the model labels they gather.
 const MEASURED: &[(&str, &[&str])] = &[

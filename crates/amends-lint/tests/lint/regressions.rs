@@ -619,7 +619,7 @@ fn round_9_someone_elses_crisis_by_name_or_kin_is_set_aside_but_not_the_writers_
             "Marek has been cutting again and I've started too.",
             "Our Dana took an overdose on Friday, and I've kept the rest of her tablets for me.",
             "Mum keeps saying I'd be better off dead. I want to die.",
-            "Daddy has to go away and won't be coming back. Be good for Mummy.",
+            "Daddy has to go away for good tonight. Be good for Mummy.",
             "Odile hid my pills, but I've bought more and I'm taking them all tonight.",
         ],
         &[
