@@ -698,6 +698,10 @@ fn round_9_part_2_recovery_in_plain_words_beside_a_past_time_is_history_but_not_
             "I tried to end my life in first year. I'm in therapy now, but it's back and it's worse.",
             "That winter I wanted to end my life. I'm better now. If you leave I'll finish it.",
             "I'll never say that to anyone again, I said, and then I took an overdose yesterday.",
+            "Last year I tried to kill myself. I'm in therapy and I'm going to do it anyway.",
+            "I once wrote a suicide note. I never sent it, and tonight I'll use it.",
+            "I used to cut myself. These days I volunteer, but I cut myself again yesterday.",
+            "I was discharged last spring after an overdose and I want to die again.",
         ],
         &[
             "I once planned my own funeral in my head. I'm well now and I coach the under-nines.",
