@@ -60,6 +60,8 @@ const READ_BY_RULES: &[&str] = &[
     "now-strong",
     "media",
     "lawful",
+    "better-now",
+    "past-frame",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned

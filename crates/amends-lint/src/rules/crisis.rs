@@ -135,6 +135,13 @@ const NOT_NOW: &str = "not-now";
 /// (round 8: the two round-8 branches together set aside "I used to think about ending my life
 /// every night. I'm not there any more, I'm somewhere worse.").
 const NOW_STRONG: &str = "now-strong";
+/// Cue class of recovery in plain words ("I'm well now", "I got help", "I'm in therapy now",
+/// "I've been steady for"): said the morning after an attempt too, so it counts only beside a
+/// time told as past ([`TOLD_AS_PAST`] or [`PAST_FRAME`]) in the same message (round 9, part 2).
+const BETTER_NOW: &str = "better-now";
+/// Cue class of a time told as over that [`BETTER_NOW`] needs beside it: "last winter", "that
+/// year", "I once", "back in first year" (round 9, part 2).
+const PAST_FRAME: &str = "past-frame";
 
 /// Round-4 false alarms (issue 11) were mostly crises told as history: "When I was nineteen I
 /// tried to end my life. Today I'm grateful I'm still here." A phrase cannot see the rest of
@@ -152,6 +159,14 @@ const NOW_STRONG: &str = "now-strong";
 /// study reached, leverage owned as a past wrong in an apology) and added [`NOT_NOW`]: wording
 /// in which a `still-now` word is not current ("I'll be up for Christmas"). The guards are
 /// unchanged: recent times, relapse words and a present crisis keep every finding.
+///
+/// Round 9, part 2: recovery in plain words ([`BETTER_NOW`]: "I'm well now", "I got help")
+/// tells it as over too, but only with a time told as past somewhere in the message
+/// ([`TOLD_AS_PAST`], [`PAST_FRAME`]: "I was in hospital after an attempt last spring. I'm home
+/// and I'm well now."), under the round-7 guard: no current word anywhere in the message, and
+/// only sentences told in the past (or the frame's own sentence) are set aside. "I'm okay now"
+/// after an attempt with no such time, or with a recent one ("last night", "all week"), keeps
+/// the alarm.
 ///
 /// Biased to recall like the rule (SAFE-3, L-28): the markers are narrow, and any present
 /// marker keeps the finding ("I used to cope, but tonight I want to die").
@@ -175,7 +190,10 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let over_hits = of_class(over);
     let tense_hits = of_class(tense);
     let not_now_hits = of_class(class(NOT_NOW));
-    if (past_hits.is_empty() && over_hits.is_empty()) || out.len() == from {
+    let better_hits = of_class(class(BETTER_NOW));
+    let frame_hits = of_class(class(PAST_FRAME));
+    if (past_hits.is_empty() && over_hits.is_empty() && better_hits.is_empty()) || out.len() == from
+    {
         return;
     }
     // A present marker inside a past, an over or a not-now one ("I'm in a better place now",
@@ -199,12 +217,16 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let strong_present = !of_class(strong).is_empty();
     let current = |sentence: usize| present.contains(&sentence);
     // Round 7: the message tells it as over, and nothing in it is current.
-    let over_message = !over_hits.is_empty() && present.is_empty();
+    // Round 9, part 2: plain recovery words beside a time told as past count as over too.
+    let framed = !past_hits.is_empty() || !frame_hits.is_empty();
+    let over_message =
+        (!over_hits.is_empty() || (!better_hits.is_empty() && framed)) && present.is_empty();
     let told_over = |sentence: usize| {
         over_message
             && past_hits
                 .iter()
                 .chain(&tense_hits)
+                .chain(&frame_hits)
                 .any(|p| p.sentence == sentence)
     };
     let sentences = cx.doc.sentences();

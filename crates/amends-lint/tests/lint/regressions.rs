@@ -675,3 +675,39 @@ fn round_9_lawful_boundaries_are_no_threat_but_menace_beside_them_is() {
         assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
     }
 }
+
+/// L-28, SAFE-3 (round 9, part 2, issue 11): a crisis told as over in plain words ("I'm well
+/// now", "I got help") with a time told as past somewhere in the message ("last spring", "I
+/// once", "back when I") was the largest family of false alarms left (`better-now` and
+/// `past-frame` in `rules/crisis.rs` `set_aside`). The same words beside anything current (a
+/// plan, "again", "tonight", "all week", "it's back", a leverage), or with no time at all (the
+/// morning after an attempt), keep the alarm.
+#[test]
+fn round_9_part_2_recovery_in_plain_words_beside_a_past_time_is_history_but_not_a_present_crisis() {
+    crisis_only_in(
+        &[
+            "I tried to kill myself last year and I'm going to try again.",
+            "I used to cut myself, I started again last week.",
+            "I used to want to die every night. I'm not there any more, I'm somewhere worse.",
+            "I took an overdose last winter. I'm okay now, but I've saved up more pills.",
+            "I took an overdose. I'm okay now.",
+            "Last year I tried to hang myself. I'm well now but I want to die again.",
+            "I once wrote a goodbye note. I'm fine, and I'm going to use it this time.",
+            "I got help last year, but I've wanted to kill myself all week.",
+            "I once stood on the bridge to jump. I'm okay now, and I'm going back there tonight.",
+            "I tried to end my life in first year. I'm in therapy now, but it's back and it's worse.",
+            "That winter I wanted to end my life. I'm better now. If you leave I'll finish it.",
+            "I'll never say that to anyone again, I said, and then I took an overdose yesterday.",
+            "Last year I tried to kill myself. I'm in therapy and I'm going to do it anyway.",
+            "I once wrote a suicide note. I never sent it, and tonight I'll use it.",
+            "I used to cut myself. These days I volunteer, but I cut myself again yesterday.",
+            "I was discharged last spring after an overdose and I want to die again.",
+        ],
+        &[
+            "I once planned my own funeral in my head. I'm well now and I coach the under-nines.",
+            "Last spring I took an overdose. I got help and I'm steady now.",
+            "Back when I drove taxis I thought about crashing on purpose to die. I got help and I'm fine.",
+            "I swallowed a bottle of pills in first year. I've been on the right medication for three years now.",
+        ],
+    );
+}
