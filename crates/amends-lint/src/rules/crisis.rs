@@ -275,13 +275,10 @@ fn writer_or_reader(word: &str) -> bool {
 ///
 /// The lexicons without the class (threats) keep every finding. When unsure, keep (SAFE-3).
 fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    if out.len() == from {
-        return;
-    }
-    let class = |name: &str| cue_class(cx, name);
-    let Some(other) = class(SOMEONE_ELSE) else {
+    let Some(other) = new_findings_class(cx, out, from, SOMEONE_ELSE) else {
         return;
     };
+    let class = |name: &str| cue_class(cx, name);
     let (me_too, leverage) = (class(ME_TOO), class("leverage"));
     let class_of = |h: &crate::engine::Hit| class_of(cx, h);
     let hits = cx.own_hits();
@@ -843,10 +840,7 @@ const TOPIC: &str = "topic";
 /// are not touched, so a crisis of the writer's beside a topic keeps the alarm. The lexicons
 /// without the class (threats) keep every finding. When unsure, keep (SAFE-3).
 fn topics(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    if out.len() == from {
-        return;
-    }
-    let Some(topic) = cue_class(cx, TOPIC) else {
+    let Some(topic) = new_findings_class(cx, out, from, TOPIC) else {
         return;
     };
     let keep = [ME_TOO, STILL_NOW, NOW_STRONG, "leverage"].map(|name| cue_class(cx, name));
@@ -901,10 +895,7 @@ const MEDIA: &str = "media";
 /// be sorry" keeps its alarm, as does any first-person threat beside a film. When unsure,
 /// keep (SAFE-3, SAFE-4).
 fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    if out.len() == from {
-        return;
-    }
-    let Some(media) = cue_class(cx, MEDIA) else {
+    let Some(media) = new_findings_class(cx, out, from, MEDIA) else {
         return;
     };
     let keep = [ME_TOO, NOW_STRONG, "leverage"].map(|name| cue_class(cx, name));
@@ -1104,10 +1095,7 @@ fn writer_takes_it(doc: &crate::doc::Document<'_>, at: usize) -> bool {
 /// after, and no word of violence or menace ([`violent`]) is anywhere in the message. Not in
 /// `self-harm.toml` (no such class). When unsure, keep (SAFE-4).
 fn lawful_boundaries(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
-    if out.len() == from {
-        return;
-    }
-    let Some(lawful) = cue_class(cx, LAWFUL) else {
+    let Some(lawful) = new_findings_class(cx, out, from, LAWFUL) else {
         return;
     };
     let doc = cx.doc;
@@ -1177,6 +1165,16 @@ fn quotation(text: &str, within: Span, span: Span) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The cue class a set-aside works from, when there is something for it to do: `None` when the
+/// rule added no finding from `from` on, or when this lexicon has no such class (then every
+/// finding stands).
+fn new_findings_class(cx: &Cx<'_>, out: &[Finding], from: usize, name: &str) -> Option<u16> {
+    if out.len() == from {
+        return None;
+    }
+    cue_class(cx, name)
 }
 
 /// The index of the rule's cue class `name`, if its lexicon has one.

@@ -24,6 +24,19 @@ fn crisis_only_in(crises: &[&str], everyday: &[&str]) {
     }
 }
 
+/// Each of `threats` raises a threat (L-11) as an apology; none of `everyday` does, as a
+/// journal or as an apology.
+fn threat_only_in(threats: &[&str], everyday: &[&str]) {
+    for text in threats {
+        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
+    }
+    for text in everyday {
+        for kind in [Kind::Journal, Kind::Apology] {
+            assert!(!has(text, kind, "threat"), "threat for {text:?} as {kind}");
+        }
+    }
+}
+
 fn component(text: &str, kind: Kind, id: &str) -> bool {
     report(text, kind).component(id).is_some_and(|c| c.present)
 }
@@ -637,21 +650,17 @@ fn round_9_someone_elses_crisis_by_name_or_kin_is_set_aside_but_not_the_writers_
 /// writer's (`media_frames`). A threat of the writer's beside a film keeps its alarm.
 #[test]
 fn round_9_threats_quoted_from_films_and_songs_are_set_aside_but_not_the_writers_own() {
-    for text in [
-        "The villain says he'll burn the house down unless she pays.",
-        "The song goes \"I'll burn your house down\" and the whole pub sang along.",
-        "The podcast was about a man who said \"I'll make you pay\" to his neighbour for years.",
-    ] {
-        for kind in [Kind::Journal, Kind::Apology] {
-            assert!(!has(text, kind, "threat"), "threat for {text:?} as {kind}");
-        }
-    }
-    for text in [
-        "I watched a horror film last night and I'm going to burn your house down.",
-        "The film was fine. I'll burn your house down tonight.",
-    ] {
-        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
-    }
+    threat_only_in(
+        &[
+            "I watched a horror film last night and I'm going to burn your house down.",
+            "The film was fine. I'll burn your house down tonight.",
+        ],
+        &[
+            "The villain says he'll burn the house down unless she pays.",
+            "The song goes \"I'll burn your house down\" and the whole pub sang along.",
+            "The podcast was about a man who said \"I'll make you pay\" to his neighbour for years.",
+        ],
+    );
 }
 
 /// L-11, SAFE-4 (round 9, issue 11): a boundary kept by the writer's own lawful step (the
@@ -660,20 +669,13 @@ fn round_9_threats_quoted_from_films_and_songs_are_set_aside_but_not_the_writers
 /// a threat against the other person going to the police.
 #[test]
 fn round_9_lawful_boundaries_are_no_threat_but_menace_beside_them_is() {
-    let boundary =
-        "If you turn up at my work again I'm calling the police. This is your last warning.";
-    for kind in [Kind::Journal, Kind::Apology] {
-        assert!(
-            !has(boundary, kind, "threat"),
-            "threat for {boundary:?} as {kind}"
-        );
-    }
-    for text in [
-        "Last warning. I'm calling the police, and then your family will hear everything you did.",
-        "If you ring the police about me, I'll put you in hospital.",
-    ] {
-        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
-    }
+    threat_only_in(
+        &[
+            "Last warning. I'm calling the police, and then your family will hear everything you did.",
+            "If you ring the police about me, I'll put you in hospital.",
+        ],
+        &["If you turn up at my work again I'm calling the police. This is your last warning."],
+    );
 }
 
 /// L-28, SAFE-3 (round 9, part 2, issue 11): a crisis told as over in plain words ("I'm well
