@@ -713,3 +713,40 @@ fn round_9_part_2_recovery_in_plain_words_beside_a_past_time_is_history_but_not_
         ],
     );
 }
+
+/// L-28, SAFE-3 and L-11, SAFE-4 (round 9, part 3, issue 11): the kinds the rules alone missed
+/// most on the development files, as phrase families in `farewell-9`, `settling-9`,
+/// `property-9`, `others-9` and `presence-9` (hidden from the learned scorer): a last message
+/// beside a handover (pets, keys, papers), a parent's goodbye told in the third person, harm
+/// promised to animals and things, to people around them, and presence (waiting all night,
+/// location still shared). A last message alone, or a handover alone, stays everyday.
+#[test]
+fn round_9_part_3_goodbyes_with_a_handover_threats_to_animals_and_things_and_presence() {
+    crisis_only_in(
+        &[
+            "Last text from me. The spare keys are under the mat and the boat is his now.",
+            "This is my final letter. Please feed the calves for me, the will is with the solicitor.",
+            "Tell the girls their dad was sorry. The passwords are in the drawer by the bed.",
+        ],
+        &[
+            "This is my last message about the rent; the keys are with the letting agent.",
+            "Could you feed the cat while we're away? The spare key is with Jo next door.",
+        ],
+    );
+    for text in [
+        "Your ponies won't last the spring if you keep ignoring me.",
+        "That bakery of yours won't have a window left by Sunday.",
+        "I'll take a crowbar to that van of yours tonight.",
+        "Tell your cousin he won't walk straight for a month once I find him.",
+        "I'll stay outside your flat all night if I have to.",
+        "Your location is still shared with me, so I saw where you slept.",
+    ] {
+        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
+    }
+    for text in [
+        "Our old dog can't manage the long walks now, so we're spoiling him.",
+        "I'm sorry I kept you waiting at the station all night.",
+    ] {
+        assert!(!has(text, Kind::Apology, "threat"), "threat for {text:?}");
+    }
+}
