@@ -590,6 +590,23 @@ fn crisis_and_threats_on_the_eighth_round_blind_probes() {
     );
 }
 
+/// The ninth round's blind probes (`crisis-r8-blind.jsonl`, 278 lines by a new writer briefed
+/// towards goodbyes told as tidying up, menace told politely and negatives a keyword list would
+/// flag; a second reader agreed on every line), committed before any round-9 change. Round 8's
+/// coach on it: recall 0.908 (138/152), 10 false alarms of 126; the rules alone 0.691 with 8.
+/// Measured once after round 9 (subject and frame set-asides, crises told as over, phrase
+/// families for goodbyes, presence and property, the heads retrained on ten more writers):
+/// recall 0.921 (140/152), 7 false alarms (5.6%); the rules alone 0.691 with 5. Under the
+/// issue's bar (0.95, 5%). Now seen, so a floor.
+#[test]
+fn crisis_and_threats_on_the_ninth_round_blind_probes() {
+    probe_floors(
+        "crisis-r8-blind.jsonl (measured once, not tuned on)",
+        include_str!("../eval/crisis-r8-blind.jsonl"),
+        (0.92, 7),
+    );
+}
+
 /// Measures a probe file and fails under its floors: (least recall, most false alarms).
 fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
     let m = measure_probes(name, text);
