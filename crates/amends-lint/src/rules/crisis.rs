@@ -83,8 +83,7 @@ fn learned(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     if cx.learned.is_empty() {
         return;
     }
-    let sentences = cx.doc.sentences();
-    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let sentence_of = |at: usize| sentence_at(cx.doc, at);
     let ruled: Vec<usize> = out[from..]
         .iter()
         .map(|f| sentence_of(f.span.start))
@@ -229,8 +228,7 @@ fn set_aside(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
                 .chain(&frame_hits)
                 .any(|p| p.sentence == sentence)
     };
-    let sentences = cx.doc.sentences();
-    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let sentence_of = |at: usize| sentence_at(cx.doc, at);
     drop_from(out, from, |f| {
         let s = sentence_of(f.span.start);
         let told_as_past =
@@ -319,10 +317,7 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     }
     let first_person = |i: usize| writer_or_reader(doc.token_text(i));
     let someone_elses = |f: &Finding| {
-        // The finding's words, as tokens (in text order, so two binary searches).
-        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
-        let last = tokens.partition_point(|t| t.span.start < f.span.end);
-        let Some(last) = last.checked_sub(1).filter(|&l| l >= first) else {
+        let Some((first, last)) = span_tokens(tokens, f.span) else {
             return false;
         };
         // The nearest marker of the finding's sentence that starts before the finding ends.
@@ -397,6 +392,29 @@ const WEIGHTY: [&str; 13] = [
     "wound",
     "countdown",
 ];
+
+/// The sentence holding byte `at` of the text.
+fn sentence_at(doc: &crate::doc::Document<'_>, at: usize) -> usize {
+    doc.sentences().partition_point(|s| s.span.end <= at)
+}
+
+/// The first and last tokens of `span` (tokens are in text order: two binary searches), or
+/// `None` when it holds none.
+fn span_tokens(tokens: &[crate::doc::Token], span: Span) -> Option<(usize, usize)> {
+    let first = tokens.partition_point(|t| t.span.end <= span.start);
+    let last = tokens.partition_point(|t| t.span.start < span.end);
+    last.checked_sub(1)
+        .filter(|&l| l >= first)
+        .map(|l| (first, l))
+}
+
+/// Whether token `i` starts with a capital letter (a name, in `third_person_subject`).
+fn capitalised(doc: &crate::doc::Document<'_>, i: usize) -> bool {
+    doc.text()[doc.tokens()[i].span.start..]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+}
 
 /// The first token of token `at`'s clause.
 fn clause_start(tokens: &[crate::doc::Token], at: usize) -> usize {
@@ -700,18 +718,9 @@ fn not_a_name(w: &str) -> bool {
 fn third_person_subject(doc: &crate::doc::Document<'_>, at: usize) -> Option<Marker> {
     let tokens = doc.tokens();
     let (clause, sentence) = (tokens.get(at)?.clause, tokens[at].sentence);
-    let mut start = at;
-    while start > 0 && tokens[start - 1].clause == clause && tokens[start - 1].sentence == sentence
-    {
-        start -= 1;
-    }
+    let mut start = clause_start(tokens, at);
     let word = |i: usize| doc.token_text(i);
-    let capital = |i: usize| {
-        doc.text()[tokens[i].span.start..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let capital = |i: usize| capitalised(doc, i);
     let name = |i: usize| {
         let w = word(i);
         let bare = w.strip_suffix("'s").unwrap_or(w);
@@ -765,13 +774,7 @@ fn subject_phrase(
     name: &dyn Fn(usize) -> bool,
 ) -> Option<usize> {
     let word = |i: usize| doc.token_text(i);
-    let tokens = doc.tokens();
-    let capital = |i: usize| {
-        doc.text()[tokens[i].span.start..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let capital = |i: usize| capitalised(doc, i);
     let mut j = start;
     loop {
         let w = word(j);
@@ -919,9 +922,7 @@ fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     let writer = |i: usize| matches!(doc.person(i), Some("i" | "we"));
     let reader = |i: usize| doc.person(i) == Some("you");
     let in_media = |f: &Finding| {
-        let first = tokens.partition_point(|t| t.span.end <= f.span.start);
-        let last = tokens.partition_point(|t| t.span.start < f.span.end);
-        let Some(last) = last.checked_sub(1).filter(|&l| l >= first) else {
+        let Some((first, last)) = span_tokens(tokens, f.span) else {
             return false;
         };
         let s = tokens[first].sentence;
@@ -941,14 +942,8 @@ fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
             return true;
         }
         // The media word as the clause's subject: within two words of the clause's start.
-        let clause = tokens[first].clause;
-        let clause_start = (sentence.first_token..=first)
-            .find(|&i| tokens[i].clause == clause)
-            .unwrap_or(first);
-        let end = (last..sentence.end_token)
-            .take_while(|&i| tokens[i].clause == tokens[last].clause)
-            .last()
-            .unwrap_or(last);
+        let clause_start = clause_start(tokens, first);
+        let end = clause_end(tokens, last) - 1;
         // It must say or do something at once ("the villain says", "the character
         // threatens"): "news from the front: relapsed" names no speaker.
         let speaks = |i: usize| {
@@ -995,8 +990,9 @@ fn media_frames(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     drop_from(out, from, in_media);
 }
 
-/// Cue class of a lawful step ("call the police", "a restraining order", "my solicitor",
-/// "screenshots of everything"), in `threat.toml` only.
+/// Cue class of a lawful step ("call the police", "a protection order", "my solicitor"), in
+/// `threat.toml` only. Screenshots and a restraining order are not steps: they are exposure
+/// and menace material too ("you think a restraining order scares me?").
 const LAWFUL: &str = "lawful";
 
 /// Words of violence or menace that keep every threat finding of a message whatever lawful
@@ -1117,8 +1113,7 @@ fn lawful_boundaries(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     if menace {
         return;
     }
-    let sentences = doc.sentences();
-    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let sentence_of = |at: usize| sentence_at(doc, at);
     drop_from(out, from, |f| {
         let s = sentence_of(f.span.start);
         steps.iter().any(|&l| l.abs_diff(s) <= 1)
@@ -1218,8 +1213,7 @@ fn leverage(cx: &Cx<'_>, found: &[Span], out: &mut Vec<Finding>) {
     let Some(class) = cx.lexicon.cue_classes.iter().position(|c| c == "leverage") else {
         return;
     };
-    let sentences = cx.doc.sentences();
-    let sentence_of = |at: usize| sentences.partition_point(|s| s.span.end <= at);
+    let sentence_of = |at: usize| sentence_at(cx.doc, at);
     let crisis: Vec<usize> = found.iter().map(|s| sentence_of(s.start)).collect();
     let mut last_end = 0;
     for h in cx.own_hits() {
