@@ -11,10 +11,10 @@ use std::process::ExitCode;
 
 use amends_app::command::{
     AddAmends, AddPromise, CheckIn, Command as _, FormAnswers, LogContact, LogGesture, LogHabit,
-    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment,
-    SettingsState, StatusQuery, UpdateAmends, UpdatePromise,
+    LogInvitation, LogNeed, LogPassive, LogSignal, LogSlip, LogUrge, LoggedAt, Moment, StatusQuery,
+    UpdateAmends, UpdatePromise, UpdateSettings,
 };
-use amends_app::{App, CaseSummary, Logged};
+use amends_app::{App, CaseSummary, Logged, ZoneSource};
 use amends_core::forms::{self, AnswerType, Form, Question};
 use amends_core::plan::{AmendsEntry, PromiseStatus, Promises};
 use amends_core::{
@@ -1006,15 +1006,7 @@ async fn calendar(
 }
 
 async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> Result<ExitCode> {
-    let mut changed = false;
-    if let Some(tz) = &args.time_zone {
-        let name = app.set_time_zone(tz).await?;
-        changed = true;
-        if !ctx.json {
-            println!("Time zone set to {name}. Days are counted in it.");
-        }
-    }
-    let s = Settings {
+    let targets = Settings {
         reminders: if args.no_reminders {
             Some(Vec::new())
         } else if args.remind.is_empty() {
@@ -1024,17 +1016,33 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         },
         ..args.targets.clone()
     };
-    if s != Settings::default() {
-        let case = ctx.case(app).await?;
-        app.update_settings(&case, s, now).await?;
-        changed = true;
-        if !ctx.json {
+    // The targets need a case (the CLI's own error says how to start one); the zone does not.
+    let case = if targets == Settings::default() {
+        ctx.case(app).await.ok()
+    } else {
+        Some(ctx.case(app).await?)
+    };
+    // One definition with the API's PUT /settings (issue 13): set, save, and read back.
+    let state = UpdateSettings {
+        time_zone: args.time_zone.clone(),
+        targets: targets.clone(),
+    }
+    .run(app, case.as_ref(), now)
+    .await?;
+    let changed = state.changed;
+    let name = state
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| "system default".to_string());
+    if !ctx.json {
+        if args.time_zone.is_some() {
+            println!("Time zone set to {name}. Days are counted in it.");
+        }
+        if let Some(case) = case.as_ref().filter(|_| targets != Settings::default()) {
             println!("Settings saved for {}.", amends_app::printable(&case.name));
         }
     }
-    let zone = app.zone().await;
-    let name = zone.tz.iana_name().unwrap_or("system default").to_string();
-    if zone.unusable() {
+    if state.time_zone_source == ZoneSource::Unusable {
         // As the settings page says it (issue 13): nothing is refused for it, and this is
         // where it is fixed.
         eprintln!(
@@ -1043,13 +1051,8 @@ async fn settings(ctx: &Ctx, app: &App, args: &SettingsArgs, now: Timestamp) -> 
         );
     }
     if ctx.json {
-        // The API's settings state, one definition (issue 13): the zone's source included, so
-        // a script sees a damaged saved zone the way the settings page shows it.
-        let case = ctx.case(app).await.ok();
-        let state = SettingsState {
-            changed,
-            ..SettingsState::read(app, case.as_ref(), now).await?
-        };
+        // The API's settings state: the zone's source included, so a script sees a damaged
+        // saved zone the way the settings page shows it.
         ctx.print_json(&state)?;
     } else if !changed {
         println!("Time zone: {name}");

@@ -233,7 +233,7 @@ fn key_material_after_lock_is_gone_from_memory() {
 }
 
 /// Changes the store behind amends' back, as an attacker with the file or a bad disk would.
-fn tamper(dir: &Path, sql: &'static str, bind: &str) {
+pub(crate) fn tamper(dir: &Path, sql: &'static str, bind: &str) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -520,4 +520,10 @@ fn settings_json_says_where_the_time_zone_came_from() {
     assert_eq!(set["time_zone"], "Europe/Lisbon", "{set}");
     assert_eq!(set["time_zone_source"], "saved", "{set}");
     assert!(set["reminders"].is_array(), "{set}");
+    // Bytes that no longer open where the sealed zone was: the script is told on stdout too.
+    let garbage = "UPDATE settings SET value = x'00112233445566778899aabbccddeeff' WHERE key = ?";
+    crate::hardening::tamper(&env.dir(), garbage, "time_zone");
+    let damaged = json(&env.ok(&["--json", "settings"]));
+    assert_eq!(damaged["time_zone_source"], "unusable", "{damaged}");
+    assert_eq!(damaged["changed"], false, "{damaged}");
 }
