@@ -395,7 +395,7 @@ fn crisis_figures(name: &str, toml_text: &str) -> (f64, usize, usize) {
 /// lines (held out on the 28 new writers they lift recall from about 0.70 to 0.83,
 /// `model/TRAINING.md`), give 0.870 (60/69) with 5 false alarms: the new ones are lines
 /// written against the lexicon's own words ("I wish this week would just end already"), where
-/// a model over words pays most. The floor is that, with no slack.
+/// a model over words pays most. The recall floor stays at 0.85 (59/69), one line under that.
 #[test]
 fn crisis_recall_on_probes_written_without_the_lexicon() {
     let (dev_recall, dev_fp, _) = crisis_figures(
@@ -581,12 +581,13 @@ fn crisis_and_threats_on_the_seventh_round_blind_probes() {
 /// self-harm threshold rose (0.850 to 0.925, held by the corpus's ordinary documents) and on
 /// this file, which they never train on, they catch 5 fewer lines (0.836, 127/152) with 10
 /// false alarms. The recall floor moves from 0.86 to 0.83 for that reason (model/TRAINING.md).
+/// After the round's later rule passes: 0.842 (128/152) with 8 false alarms, the floor's.
 #[test]
 fn crisis_and_threats_on_the_eighth_round_blind_probes() {
     probe_floors(
         "crisis-r7-blind.jsonl (measured once, not tuned on)",
         include_str!("../eval/crisis-r7-blind.jsonl"),
-        (0.83, 12),
+        (0.83, 8),
     );
 }
 

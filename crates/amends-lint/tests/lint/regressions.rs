@@ -604,18 +604,9 @@ fn a_threat_told_of_someone_else_is_never_set_aside() {
 fn a_crisis_worse_now_is_not_set_aside_by_an_earlier_sentence_told_as_past() {
     let worse = "I used to think about ending my life every night. I'm not there any more, \
                  I'm somewhere worse.";
-    assert!(
-        amends_lint::check(worse, amends_lint::Kind::Journal, None)
-            .unwrap()
-            .crisis
-    );
     let over = "When I was seventeen I used to think about ending my life every night. I'm \
                 34 now and I haven't felt like that in years.";
-    assert!(
-        !amends_lint::check(over, amends_lint::Kind::Journal, None)
-            .unwrap()
-            .crisis
-    );
+    crisis_only_in(&[worse], &[over]);
 }
 
 /// L-28, SAFE-3 (round 9, issue 11): someone else's crisis told with the person as the
@@ -733,20 +724,18 @@ fn round_9_part_3_goodbyes_with_a_handover_threats_to_animals_and_things_and_pre
             "Could you feed the cat while we're away? The spare key is with Jo next door.",
         ],
     );
-    for text in [
-        "Your ponies won't last the spring if you keep ignoring me.",
-        "That bakery of yours won't have a window left by Sunday.",
-        "I'll take a crowbar to that van of yours tonight.",
-        "Tell your cousin he won't walk straight for a month once I find him.",
-        "I'll stay outside your flat all night if I have to.",
-        "Your location is still shared with me, so I saw where you slept.",
-    ] {
-        assert!(has(text, Kind::Apology, "threat"), "no threat for {text:?}");
-    }
-    for text in [
-        "Our old dog can't manage the long walks now, so we're spoiling him.",
-        "I'm sorry I kept you waiting at the station all night.",
-    ] {
-        assert!(!has(text, Kind::Apology, "threat"), "threat for {text:?}");
-    }
+    threat_only_in(
+        &[
+            "Your ponies won't last the spring if you keep ignoring me.",
+            "That bakery of yours won't have a window left by Sunday.",
+            "I'll take a crowbar to that van of yours tonight.",
+            "Tell your cousin he won't walk straight for a month once I find him.",
+            "I'll stay outside your flat all night if I have to.",
+            "Your location is still shared with me, so I saw where you slept.",
+        ],
+        &[
+            "Our old dog can't manage the long walks now, so we're spoiling him.",
+            "I'm sorry I kept you waiting at the station all night.",
+        ],
+    );
 }
