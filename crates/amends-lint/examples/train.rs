@@ -182,7 +182,8 @@ struct Inst {
     feats: Vec<u32>,
     /// The features the safety heads see: [`Inst::feats`] without the engine's signals of
     /// their own rules' lexicons (`model::hidden_from_heads`, the definition scoring reads
-    /// too). Empty where the heads do not train (lexicon examples).
+    /// too) and without the labels' context features (`Sink::label_only`). Empty where the
+    /// heads do not train (lexicon examples).
     head_feats: Vec<u32>,
     /// Per label: 1 yes, 0 no, -1 unknown (does not train).
     y: Vec<i8>,
@@ -228,8 +229,8 @@ impl Rng {
 }
 
 /// Every sentence of `text`: its span, its features' buckets for the labels, and those the
-/// safety heads see (without the features `model::hidden_from_heads` marks), each sorted and
-/// without repeats.
+/// safety heads see (without the features `model::hidden_from_heads` marks and the labels'
+/// context features), each sorted and without repeats.
 fn features(engine: &Engine, text: &str, bits: u8) -> Vec<(amends_lint::Span, Vec<u32>, Vec<u32>)> {
     let mask = (1u64 << bits) - 1;
     let buckets = |it: &mut dyn Iterator<Item = &amends_lint::model::Feature>| {

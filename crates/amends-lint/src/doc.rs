@@ -327,8 +327,8 @@ impl<'a> Document<'a> {
                 in_word = false;
                 close_word!();
             }
+            // ASCII '"' never reaches here: the separator path above toggles it.
             match c {
-                '"' => in_quote = !in_quote,
                 '\u{201C}' | '\u{00AB}' => in_quote = true,
                 '\u{201D}' | '\u{00BB}' => in_quote = false,
                 _ => {}

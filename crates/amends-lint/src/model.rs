@@ -207,17 +207,11 @@ impl Model {
         let n = self.labels.len();
         let mut acc = vec![0i32; n];
         let mask = (1usize << self.bits) - 1;
-        let heads: Vec<bool> = self
-            .labels
-            .iter()
-            .map(|l| crate::engine::SAFETY_HEADS.contains(&l.id.as_str()))
-            .collect();
+        let lanes = self.hidden_lanes();
         for f in feats {
             let row = (f.hash as usize & mask) * n;
-            for ((a, w), head) in acc.iter_mut().zip(&self.weights[row..row + n]).zip(&heads) {
-                if f.heads || !head {
-                    *a += i32::from(*w);
-                }
+            for ((a, &w), &lane) in acc.iter_mut().zip(&self.weights[row..row + n]).zip(&lanes) {
+                *a += i32::from(if f.heads { w } else { w & lane });
             }
         }
         self.labels
@@ -373,13 +367,12 @@ impl Words {
             word_features(word.as_bytes(), &mut |h: Fnv| {
                 rows.add(&mut sum, h.finish())
             });
-            // A sum too large for the table's i16 (never with today's model) stays out.
-            // (and so does one whose largest weight leaves no room in [`Rows::sum`]'s 16 bits).
-            let Ok(row) = sum
+            // A sum too large for the table's i16 (never with today's model) stays out, and so
+            // does one whose largest weight leaves no room in [`Rows::sum`]'s 16 bits.
+            let Some(row) = sum
                 .iter()
                 .map(|&v| i16::try_from(v).ok().filter(|&v| v > i16::MIN))
                 .collect::<Option<Vec<_>>>()
-                .ok_or(())
             else {
                 continue;
             };
@@ -389,7 +382,7 @@ impl Words {
             w.most
                 .push(r.iter().map(|&v| i32::from(v).abs()).max().unwrap_or(0));
             let mut slot = Slot {
-                hash: Fnv::new(b'w').bytes(word.as_bytes()).finish(),
+                hash: word_hash(word.as_bytes()),
                 row: w.rows.len() as u32,
                 len: word.len() as u8,
                 word: [0; SLOT_WORD],
@@ -518,7 +511,7 @@ impl Sink for Shared<'_> {
     }
     fn hidden_from_heads(&mut self, hash: u64) {
         let bucket = (hash as usize & self.rows.mask) as u32;
-        self.rows.add_src(&mut self.acc, Src::Hidden(bucket));
+        self.rows.add_hidden(&mut self.acc, bucket);
     }
 }
 
@@ -774,27 +767,12 @@ impl Rows {
         }
     }
 
-    /// Adds one gathered feature's weights.
+    /// Adds the weights of bucket `b` to every lane but the safety heads' ([`Src::Hidden`]).
     #[inline]
-    fn add_src(&self, acc: &mut [i32; ROW], src: Src) {
-        match src {
-            Src::Bucket(b) => {
-                for (a, &w) in acc.iter_mut().zip(&self.rows[b as usize].0) {
-                    *a += i32::from(w);
-                }
-            }
-            Src::Word(i) => {
-                let row = &self.words.rows[i as usize].0;
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += i32::from(w);
-                }
-            }
-            Src::Hidden(b) => {
-                let row = self.rows[b as usize].0.iter().zip(&self.hidden_lanes);
-                for (a, (&w, &m)) in acc.iter_mut().zip(row) {
-                    *a += i32::from(w & m);
-                }
-            }
+    fn add_hidden(&self, acc: &mut [i32; ROW], b: u32) {
+        let row = self.rows[b as usize].0.iter().zip(&self.hidden_lanes);
+        for (a, (&w, &m)) in acc.iter_mut().zip(row) {
+            *a += i32::from(w & m);
         }
     }
 
@@ -809,9 +787,8 @@ impl Rows {
         let mut room = ROOM;
         for &(src, _) in feats {
             let need = match src {
-                Src::Bucket(_) => 128,
+                Src::Bucket(_) | Src::Hidden(_) => 128,
                 Src::Word(i) => self.words.most[i as usize],
-                Src::Hidden(_) => 128,
             };
             if need > room {
                 for (a, &p) in acc.iter_mut().zip(&part) {
@@ -943,8 +920,9 @@ pub struct Feature {
     pub hash: u64,
     pub tokens: (usize, usize),
     /// Whether the safety heads see it: false for the engine's signals of their own rules'
-    /// lexicons ([`hidden_from_heads`]). Training leaves these out of the heads' lists, and
-    /// scoring adds them to every lane but the heads'.
+    /// lexicons ([`hidden_from_heads`]) and for the labels' own context features
+    /// ([`Sink::label_only`]). Training leaves these out of the heads' lists, and scoring adds
+    /// them to every lane but the heads'.
     pub heads: bool,
 }
 
@@ -1244,13 +1222,13 @@ impl<'d, 't> Featurizer<'d, 't> {
         }
     }
 
-    /// The features every sentence of the draft shares: the lexicons that hit anywhere and the
-    /// draft's length. Scoring adds their weights once per draft.
+    /// The features every sentence of the draft shares: the lexicons that hit anywhere, the
+    /// draft's length and its shape. Scoring adds their weights once per draft.
     pub fn emit_draft(&self, sink: &mut impl Sink) {
         for &li in &self.anywhere {
             self.signal(li, self.lex[usize::from(li)].anywhere, sink);
         }
-        sink.feature(Fnv::new(b'x').bytes(self.draft_length()).finish(), (0, 0));
+        sink.feature(flag_hash(self.draft_length()), (0, 0));
         for &h in self.draft_shape.iter().filter(|&&h| h != 0) {
             sink.label_only(h);
         }
@@ -1282,7 +1260,7 @@ impl<'d, 't> Featurizer<'d, 't> {
         // A feature of the sentence's shape.
         macro_rules! flag {
             ($name:expr) => {
-                push!(Fnv::new(b'x').bytes($name), (0, 0))
+                sink.feature(flag_hash($name), (0, 0))
             };
         }
         let word = |t: usize| doc.token_bytes(t);
@@ -1367,10 +1345,9 @@ impl<'d, 't> Featurizer<'d, 't> {
         }
         if n >= 4 {
             let third = 3 * si / n;
-            flag_label_only(
-                sink,
+            sink.label_only(flag_hash(
                 [b"pos-early".as_slice(), b"pos-mid", b"pos-late"][third.min(2)],
-            );
+            ));
         }
         if si + 1 < n {
             for &(li, _) in self.per_sentence(si + 1) {
@@ -1462,14 +1439,14 @@ impl<'d, 't> Featurizer<'d, 't> {
     }
 }
 
-/// A shape flag the safety heads do not see.
-fn flag_label_only(sink: &mut impl Sink, name: &[u8]) {
-    sink.label_only(Fnv::new(b'x').bytes(name).finish());
+/// The hash of a shape flag ("sents-2-3", "pos-early", "doc-we").
+fn flag_hash(name: &[u8]) -> u64 {
+    Fnv::new(b'x').bytes(name).finish()
 }
 
 /// [`Featurizer::draft_shape`]: the hashes of the draft's shape features (0 for none).
 fn draft_shape(doc: &Document<'_>) -> [u64; 4] {
-    let flag = |name: &[u8]| Fnv::new(b'x').bytes(name).finish();
+    let flag = flag_hash;
     let sents = doc.sentences();
     let count = flag(match sents.len() {
         0..=1 => b"sents-1".as_slice(),
@@ -1771,7 +1748,7 @@ mod tests {
         let feats = fz.features(1);
         let mut only = LabelOnly(Vec::new());
         fz.emit(1, true, &mut only);
-        let flag = |name: &[u8]| Fnv::new(b'x').bytes(name).finish();
+        let flag = flag_hash;
         for h in [
             Fnv::new(b'P').bytes(b"we").finish(),
             Fnv::new(b'N').bytes(b"please").finish(),

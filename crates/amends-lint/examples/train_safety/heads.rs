@@ -264,7 +264,8 @@ fn gather(
 ) -> Result<Data, String> {
     // The heads see each sentence's `head_feats`: without the engine's signals of their own
     // rules' lexicons (a hit of the self-harm or threat lexicon, here, nearby or anywhere), as
-    // `model::hidden_from_heads` defines them and the check scores them.
+    // `model::hidden_from_heads` defines them and the check scores them, and without the
+    // labels' context features (`Sink::label_only`).
     let mut insts = Vec::new();
     let mut units = Vec::new();
     for d in docs {
