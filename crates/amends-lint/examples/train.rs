@@ -89,9 +89,9 @@ struct Args {
     rate: f32,
     /// Writes every corpus sentence's held-out probabilities here (JSONL), for error analysis.
     dump: Option<String>,
-    /// Positive-class weighting: `sqrt` (of the class ratio, capped at 8), `sqrt:CAP` (capped
-    /// at CAP) or `none`.
-    class_weight: String,
+    /// Positive-class weighting, parsed from `--class-weight`: the cap on the square root of
+    /// the class ratio (`sqrt` is 8, `sqrt:CAP` is CAP), or none (`none`, the default).
+    class_weight: Option<f32>,
     /// The lowest threshold the choice may take.
     min_threshold: f32,
     /// Weight of a lexicon example against a corpus sentence.
@@ -126,7 +126,7 @@ fn args() -> Result<Args, String> {
         l2: 1e-6,
         rate: 0.1,
         dump: None,
-        class_weight: "none".into(),
+        class_weight: None,
         min_threshold: 0.1,
         example_weight: 3.0,
         allow_model_mode: false,
@@ -148,7 +148,18 @@ fn args() -> Result<Args, String> {
             "--l2" => a.l2 = val()?.parse().map_err(|e| format!("--l2: {e}"))?,
             "--rate" => a.rate = val()?.parse().map_err(|e| format!("--rate: {e}"))?,
             "--dump" => a.dump = Some(val()?),
-            "--class-weight" => a.class_weight = val()?,
+            "--class-weight" => {
+                // `sqrt` caps the weight at 8, `sqrt:CAP` at CAP (round 9's sweep).
+                let v = val()?;
+                a.class_weight = match v.split_once(':') {
+                    _ if v == "none" => None,
+                    _ if v == "sqrt" => Some(8.0),
+                    Some(("sqrt", cap)) => Some(cap.parse().map_err(|e| {
+                        format!("--class-weight: {cap:?} is no cap ({e}); try sqrt:4")
+                    })?),
+                    _ => return Err(format!("--class-weight: {v:?}: use none, sqrt or sqrt:CAP")),
+                }
+            }
             "--allow-model-mode" => a.allow_model_mode = true,
             "--safety-only" => a.safety_only = true,
             "--labels-only" => a.labels_only = true,
@@ -461,11 +472,8 @@ fn train(
     }
     let cw: Vec<f32> = (0..n)
         .map(|l| {
-            // `sqrt` caps the weight at 8, `sqrt:CAP` at CAP (round 9's sweep).
-            let cap = match a.class_weight.split_once(':') {
-                Some(("sqrt", cap)) => cap.parse().unwrap_or(8.0),
-                _ if a.class_weight == "sqrt" => 8.0,
-                _ => return 1.0,
+            let Some(cap) = a.class_weight else {
+                return 1.0;
             };
             ((neg[l] as f32 + 1.0) / (pos[l] as f32 + 1.0))
                 .sqrt()
