@@ -622,16 +622,21 @@ fn choose(
 /// on the blind writers of rounds 7 and 8 (b5 to b8), the heads caught more probe lines in all
 /// but fell by 1 to 7 lines on 24 of 124 held-out rows and raised 17 more false alarms; round 9
 /// kept them, and its four new label writers (w19 to w22, which hold almost no crisis lines),
-/// as a measure for the heads. The labels train on every writer.
-const HEADS_SCORE_ONLY: [&str; 8] = ["b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22"];
+/// as a measure for the heads. Round 10 adds the blind writers of round 9 (b9, b10) the same
+/// way. The labels train on every writer.
+const HEADS_SCORE_ONLY: [&str; 10] = [
+    "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22", "b9", "b10",
+];
 
 /// The writers new to training from round 8 on (`corpus/README.md`): the blind writers of
 /// rounds 1 to 6, moved in in round 8, with two new training writers, and the blind writers of
-/// rounds 7 and 8, moved in in round 9, with four more training writers (w19 to w22). The report gives the held-out figures over the writers
-/// before them apart: the measure rounds 8 and 9 kept each addition and each change by, so it
-/// stays the same set of documents whatever is added.
-const MOVED_WRITERS: [&str; 14] = [
-    "b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22",
+/// rounds 7 and 8, moved in in round 9, with four more training writers (w19 to w22), and the
+/// blind writers of round 9 (b9, b10), moved in in round 10. The report gives the held-out
+/// figures over the writers before them apart: the measure rounds 8 to 10 keep each addition
+/// and each change by, so it stays the same set of documents whatever is added.
+const MOVED_WRITERS: [&str; 16] = [
+    "b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22", "b9",
+    "b10",
 ];
 
 /// LABELS.md's 13 measured labels, from the model labels they gather.
@@ -959,7 +964,7 @@ fn run() -> Result<(), String> {
     r.push_str(&format!(
         "\nHeld-out F1 of LABELS.md's measured labels (`threat_or_self_harm` is the safety \
          heads', below), with the thresholds above: macro-F1 {macro_f1:.4} over all writers' \
-         documents. Per writer, and over the writers before round 8 (the measure rounds 8 and 9 \
+         documents. Per writer, and over the writers before round 8 (the measure rounds 8 to 10 \
          kept adding the writers {} to training, and each change, by):\n\n",
         MOVED_WRITERS.join(", ")
     ));
