@@ -78,6 +78,34 @@ static LABELS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The labels that fail on new writers (excuse, blame, vague, pressure and their parts), trained
+/// with thirty times the L2 of the others by default (`--weak-l2`, 0.00003 against 0.000001):
+/// held out over the old writers 0.8065 -> 0.8068, `pressure_or_ultimatum` false findings
+/// 124 -> 118 (issue 10, round 10: 0.00001 gave 0.8072 and 120; class weights for them instead
+/// lowered it to 0.8045). Kept by the round's rule (fewer false pressure findings, the figure
+/// not lower by more than 0.001); each step is small, inside what a reshuffle moves.
+const WEAK_LABELS: [&str; 9] = [
+    "excuse",
+    "blame-circumstances",
+    "blame-shift",
+    "invalidation",
+    "vague-apology",
+    "pressure",
+    "manipulation",
+    "closure-demand",
+    "rushing",
+];
+
+/// The labels that may let the model drop a rule hit (`model` mode), each only where that
+/// scores better held out ([`choose`]): L-9's pressure and its kin (issue 10, round 10). On new
+/// writers the pressure labels fired about twice as often as the gold; held out, the model alone
+/// is more precise than the rule's phrases with the model (pressure 0.69 against 0.68, rushing
+/// 0.75 against 0.73), and `pressure_or_ultimatum` 0.744 -> 0.748 with fewer false findings
+/// (148 -> 124 of the old writers' documents). Every other label keeps `union`: the lexicons'
+/// tested phrase findings stand. Self-harm held over them (L-28's `leverage` pressure) is a
+/// safety finding the model never drops, in any mode (`Engine::merge_findings`, SAFE-3).
+const MODEL_MODE_LABELS: [&str; 4] = ["pressure", "manipulation", "closure-demand", "rushing"];
+
 #[derive(Clone)]
 struct Args {
     out: String,
@@ -92,6 +120,12 @@ struct Args {
     /// Positive-class weighting, parsed from `--class-weight`: the cap on the square root of
     /// the class ratio (`sqrt` is 8, `sqrt:CAP` is CAP), or none (`none`, the default).
     class_weight: Option<f32>,
+    /// Labels trained with their own class weight and L2 (`--weak excuse,pressure`, with
+    /// `--weak-class-weight sqrt:CAP` and `--weak-l2 X`): [`WEAK_LABELS`] with L2 0.00003 by
+    /// default; `--weak none` trains every label alike.
+    weak: Vec<String>,
+    weak_class_weight: Option<f32>,
+    weak_l2: Option<f32>,
     /// The lowest threshold the choice may take.
     min_threshold: f32,
     /// Weight of a lexicon example against a corpus sentence.
@@ -99,9 +133,11 @@ struct Args {
     /// Writers left out of training altogether (a development split to measure the engine
     /// with the model on, e.g. `--exclude w4,w9`).
     exclude: Vec<String>,
-    /// Also consider letting the model drop rule hits (`model` mode). Off: the model only adds,
-    /// so every phrase finding the lexicons are tested on stands.
-    allow_model_mode: bool,
+    /// The labels that may let the model drop rule hits (`model` mode) where that scores better
+    /// held out: [`MODEL_MODE_LABELS`] by default, every label with `--allow-model-mode`, the
+    /// ones listed with `--model-mode pressure,rushing`, none with `--model-mode none` (the
+    /// model only adds everywhere, as before round 10).
+    model_mode: Vec<String>,
     /// Retrain only the safety heads of the model file at `out`, keeping its other labels'
     /// bytes (`--safety-only`): for new crisis lines, without moving every other label.
     safety_only: bool,
@@ -127,9 +163,12 @@ fn args() -> Result<Args, String> {
         rate: 0.1,
         dump: None,
         class_weight: None,
+        weak: WEAK_LABELS.iter().map(|l| (*l).to_string()).collect(),
+        weak_class_weight: None,
+        weak_l2: Some(3e-5),
         min_threshold: 0.1,
         example_weight: 3.0,
-        allow_model_mode: false,
+        model_mode: MODEL_MODE_LABELS.iter().map(|l| (*l).to_string()).collect(),
         exclude: Vec::new(),
         safety_only: false,
         labels_only: false,
@@ -160,7 +199,40 @@ fn args() -> Result<Args, String> {
                     _ => return Err(format!("--class-weight: {v:?}: use none, sqrt or sqrt:CAP")),
                 }
             }
-            "--allow-model-mode" => a.allow_model_mode = true,
+            "--weak" => {
+                a.weak = val()?
+                    .split(',')
+                    .filter(|l| *l != "none")
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--weak-class-weight" => {
+                let v = val()?;
+                a.weak_class_weight = match v.split_once(':') {
+                    Some(("sqrt", cap)) => Some(
+                        cap.parse()
+                            .map_err(|e| format!("--weak-class-weight: {cap:?}: {e}"))?,
+                    ),
+                    _ => return Err(format!("--weak-class-weight: {v:?}: use sqrt:CAP")),
+                }
+            }
+            "--weak-l2" => a.weak_l2 = Some(val()?.parse().map_err(|e| format!("--weak-l2: {e}"))?),
+            "--allow-model-mode" => {
+                a.model_mode = LABELS.iter().map(|l| (*l).to_string()).collect()
+            }
+            "--model-mode" => {
+                let v = val()?;
+                a.model_mode = v
+                    .split(',')
+                    .filter(|l| *l != "none")
+                    .map(str::to_string)
+                    .collect();
+                if let Some(bad) = a.model_mode.iter().find(|l| !LABELS.contains(&l.as_str())) {
+                    return Err(format!(
+                        "--model-mode: {bad:?} is not a label the model scores"
+                    ));
+                }
+            }
             "--safety-only" => a.safety_only = true,
             "--labels-only" => a.labels_only = true,
             "--safety-epochs" => {
@@ -470,9 +542,22 @@ fn train(
             }
         }
     }
+    // `--weak` labels (the labels' columns only, not the safety heads') take their own.
+    let weak = |l: usize| n == LABELS.len() && a.weak.iter().any(|w| w == LABELS[l]);
+    let l2: Vec<f32> = (0..n)
+        .map(|l| match a.weak_l2 {
+            Some(x) if weak(l) => x,
+            _ => a.l2,
+        })
+        .collect();
     let cw: Vec<f32> = (0..n)
         .map(|l| {
-            let Some(cap) = a.class_weight else {
+            let cap = if weak(l) && a.weak_class_weight.is_some() {
+                a.weak_class_weight
+            } else {
+                a.class_weight
+            };
+            let Some(cap) = cap else {
                 return 1.0;
             };
             ((neg[l] as f32 + 1.0) / (pos[l] as f32 + 1.0))
@@ -511,7 +596,7 @@ fn train(
                 b[l] -= a.rate * grad / bg[l].sqrt();
                 for &f in &inst.feats {
                     let k = f as usize * n + l;
-                    let g = grad + a.l2 * w[k];
+                    let g = grad + l2[l] * w[k];
                     g2[k] += g * g;
                     w[k] -= a.rate * g / g2[k].sqrt();
                 }
@@ -622,16 +707,21 @@ fn choose(
 /// on the blind writers of rounds 7 and 8 (b5 to b8), the heads caught more probe lines in all
 /// but fell by 1 to 7 lines on 24 of 124 held-out rows and raised 17 more false alarms; round 9
 /// kept them, and its four new label writers (w19 to w22, which hold almost no crisis lines),
-/// as a measure for the heads. The labels train on every writer.
-const HEADS_SCORE_ONLY: [&str; 8] = ["b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22"];
+/// as a measure for the heads. Round 10 adds the blind writers of round 9 (b9, b10) the same
+/// way. The labels train on every writer.
+const HEADS_SCORE_ONLY: [&str; 10] = [
+    "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22", "b9", "b10",
+];
 
 /// The writers new to training from round 8 on (`corpus/README.md`): the blind writers of
 /// rounds 1 to 6, moved in in round 8, with two new training writers, and the blind writers of
-/// rounds 7 and 8, moved in in round 9, with four more training writers (w19 to w22). The report gives the held-out figures over the writers
-/// before them apart: the measure rounds 8 and 9 kept each addition and each change by, so it
-/// stays the same set of documents whatever is added.
-const MOVED_WRITERS: [&str; 14] = [
-    "b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22",
+/// rounds 7 and 8, moved in in round 9, with four more training writers (w19 to w22), and the
+/// blind writers of round 9 (b9, b10), moved in in round 10. The report gives the held-out
+/// figures over the writers before them apart: the measure rounds 8 to 10 keep each addition
+/// and each change by, so it stays the same set of documents whatever is added.
+const MOVED_WRITERS: [&str; 16] = [
+    "b1", "b2", "b3", "b4", "w17", "w18", "b5", "b6", "b7", "b8", "w19", "w20", "w21", "w22", "b9",
+    "b10",
 ];
 
 /// LABELS.md's 13 measured labels, from the model labels they gather.
@@ -803,7 +893,7 @@ fn run() -> Result<(), String> {
                 l,
                 a.min_threshold,
                 &augment,
-                a.allow_model_mode,
+                a.model_mode.iter().any(|m| m == LABELS[l]),
             )
         })
         .collect();
@@ -925,9 +1015,17 @@ fn run() -> Result<(), String> {
     let mut r = String::new();
     r.push_str("# The learned scorer: how it was trained\n\n");
     r.push_str(&format!(
-        "Written by `examples/train.rs` (seed {}, 2^{} hash buckets, {} epochs, L2 {}, rate {}). \
+        "Written by `examples/train.rs` (seed {}, 2^{} hash buckets, {} epochs, L2 {}{}, rate {}). \
          Do not edit by hand; run `scripts/train-coach`.\n\n",
-        a.seed, a.bits, a.epochs, a.l2, a.rate
+        a.seed,
+        a.bits,
+        a.epochs,
+        a.l2,
+        match a.weak_l2 {
+            Some(x) if !a.weak.is_empty() => format!(" ({x} for {})", a.weak.join(", ")),
+            _ => String::new(),
+        },
+        a.rate
     ));
     r.push_str(&format!(
         "Corpus: {} documents, {} sentences, from {} writers ({}); {} lexicon example sentences. \
@@ -959,7 +1057,7 @@ fn run() -> Result<(), String> {
     r.push_str(&format!(
         "\nHeld-out F1 of LABELS.md's measured labels (`threat_or_self_harm` is the safety \
          heads', below), with the thresholds above: macro-F1 {macro_f1:.4} over all writers' \
-         documents. Per writer, and over the writers before round 8 (the measure rounds 8 and 9 \
+         documents. Per writer, and over the writers before round 8 (the measure rounds 8 to 10 \
          kept adding the writers {} to training, and each change, by):\n\n",
         MOVED_WRITERS.join(", ")
     ));

@@ -493,8 +493,18 @@ impl Engine {
             }
             let on = |si: usize| s.scores.reaches(si, li);
             if label.mode == Mode::Model {
+                // Self-harm held over them is reported by L-28 as this rule's `leverage` group
+                // (`rules/crisis.rs`): a safety finding, which the model never takes away
+                // (SAFE-3, issue 10 point 4), whatever mode the rule's own phrases are in.
+                let leverage = lexicon
+                    .groups
+                    .iter()
+                    .find(|g| g.name == "leverage")
+                    .and_then(|g| g.message.as_deref());
                 findings.retain(|f| {
-                    f.rule != lexicon.id.as_str() || s.sentence_of(&f.span).is_some_and(on)
+                    f.rule != lexicon.id.as_str()
+                        || s.sentence_of(&f.span).is_some_and(on)
+                        || leverage.is_some_and(|m| f.message == m)
                 });
             }
             let covered = s.covered(

@@ -707,7 +707,7 @@ pub fn heads(
             let moved = super::MOVED_WRITERS.contains(&groups[unit.group].as_str());
             add(by_group
                 .entry(if moved {
-                    "corpus (writers added in rounds 8 and 9)"
+                    "corpus (writers added in rounds 8 to 10)"
                 } else {
                     "corpus (writers before round 8)"
                 })

@@ -153,7 +153,10 @@ proptest! {
         let lost: Vec<_> = a.difference(&b).collect();
         prop_assert!(lost.is_empty(), "lost {:?}\nbefore: {}\nafter: {}", lost, before, after);
         // Issue 10: the learned scorer only adds (union), so every phrase finding of the text
-        // with neutral sentences added stands in the full report too.
+        // with neutral sentences added stands in the full report too. Since round 10 `pressure`
+        // and `rushing` are in `model` mode (the model may drop a phrase hit it scores low);
+        // the triggers here are plain pressure the model must still keep beside neutral text
+        // (36,000 generated drafts in six kinds dropped none when it was chosen).
         let full: BTreeSet<(String, String)> = check(&after, kind, None)
             .unwrap()
             .findings
