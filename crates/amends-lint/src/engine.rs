@@ -139,15 +139,41 @@ impl Hits {
     }
 }
 
+/// A pattern hit, before its phrases are joined. Offsets and token indices in 32 bits, and
+/// the sentence it starts in beside them: 32 bytes, not 48, for the sort and the joins that
+/// read the list over and over, and the joins across gaps test a hit's sentence without
+/// reading its token (issue 10, round 10).
 #[derive(Clone, Copy)]
 struct Raw {
     pat: u32,
     /// Where the phrases the pattern starts are ([`Tables::pattern`]), read by the walk.
     phrases: (u32, u32),
-    start: usize,
-    end: usize,
-    tok_start: usize,
-    tok_end: usize,
+    start: u32,
+    end: u32,
+    tok_start: u32,
+    tok_end: u32,
+    /// The sentence of its first token.
+    sentence: u32,
+}
+
+/// An offset or a token index as [`Raw`] keeps it (a draft is far shorter than 4 GB).
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+impl Raw {
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+    fn tok_start(&self) -> usize {
+        self.tok_start as usize
+    }
+    fn tok_end(&self) -> usize {
+        self.tok_end as usize
+    }
 }
 
 /// The phrase tables, expanded from the lexicons at build time (`build.rs`).
@@ -188,6 +214,31 @@ pub struct Engine {
     /// Every token's one lookup: the trie node its word leads to, and its summed row in the
     /// model (see [`WordTable`]).
     words: WordTable,
+    /// Per lexicon, what the scan's filters read of its groups ([`GroupFacts`]).
+    group_facts: Vec<GroupFacts>,
+}
+
+/// What the scan's filters read of one lexicon's groups, found once: its exceptions' group
+/// (found by name for every lexicon of every check before) and each group's filters and
+/// de-duplication key side by side, where every hit read them from a group's large record
+/// (issue 10, round 10).
+struct GroupFacts {
+    except: Option<u16>,
+    /// Per group: (`Group::filters`, `Group::dedup`).
+    groups: Vec<(u8, u16)>,
+}
+
+impl GroupFacts {
+    fn new(l: &Lexicon) -> GroupFacts {
+        GroupFacts {
+            except: l
+                .groups
+                .iter()
+                .position(|g| g.name == EXCEPT_GROUP)
+                .and_then(|g| u16::try_from(g).ok()),
+            groups: l.groups.iter().map(|g| (g.filters, g.dedup)).collect(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -260,6 +311,7 @@ impl Engine {
         let lex_ids = model::LexIds::new(&lexicons);
         let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
         let words = word_table(&tables, model_rows.as_ref());
+        let group_facts = lexicons.iter().map(GroupFacts::new).collect();
         Ok(Engine {
             tables,
             lexicons,
@@ -272,6 +324,7 @@ impl Engine {
             lex_ids,
             safety_heads,
             words,
+            group_facts,
         })
     }
 
@@ -614,7 +667,13 @@ impl Engine {
         // from each token finds exactly the hits an overlapping Aho-Corasick pass kept.
         let mut word_rows: Vec<u32> = Vec::with_capacity(tokens.len());
         let mut pair_starts: Vec<u64> = Vec::with_capacity(tokens.len());
+        // Where each token's hits start in `raw` (every hit starts at a token, so they come
+        // token by token, and the sort below keeps each token's together, in token order):
+        // the joins look up the hits at a token here instead of by a binary search over all
+        // of them, once per phrase a hit starts.
+        let mut at_token: Vec<u32> = Vec::with_capacity(tokens.len() + 1);
         for (tok_start, tok) in tokens.iter().enumerate() {
+            at_token.push(narrow(raw.len()));
             let s = tok.norm_start;
             let Found {
                 row, node, pair, ..
@@ -651,10 +710,11 @@ impl Engine {
                 raw.push(Raw {
                     pat,
                     phrases,
-                    start: s,
-                    end: e,
-                    tok_start,
-                    tok_end,
+                    start: narrow(s),
+                    end: narrow(e),
+                    tok_start: narrow(tok_start),
+                    tok_end: narrow(tok_end),
+                    sentence: narrow(tok.sentence),
                 });
             };
             // A word the table knows is read whole in one step: the walk starts at its node
@@ -666,22 +726,11 @@ impl Engine {
                 self.tables.matches_at(norm, s, on_match);
             }
         }
+        at_token.push(narrow(raw.len()));
         raw.sort_unstable_by_key(|r| (r.start, r.end, r.pat));
-        // Where each token's hits start in `raw` (every hit starts at a token, so they come
-        // token by token): the joins look up the hits at a token here instead of by a binary
-        // search over all of them, once per phrase a hit starts.
-        let mut at_token: Vec<u32> = Vec::with_capacity(tokens.len() + 1);
-        let mut ri = 0;
-        for t in 0..=tokens.len() {
-            while raw.get(ri).is_some_and(|r| r.tok_start < t) {
-                ri += 1;
-            }
-            at_token.push(ri as u32);
-        }
 
         let mut cands: Vec<Hit> = Vec::with_capacity(raw.len());
         let mut ends: Vec<(usize, usize)> = Vec::new();
-        let mut segs: Vec<&[u32]> = Vec::new();
         for (ri, r) in raw.iter().enumerate() {
             for p in self.tables.starts(r.phrases) {
                 let (lex, group, gap) = Tables::phrase(p);
@@ -689,12 +738,12 @@ impl Engine {
                 if gap == 0 {
                     // Word to word: every way the parts can follow each other, as the phrase
                     // written out whole would match ("i'll" and "i'll be able to" both, then
-                    // whatever follows each).
-                    segs.clear();
-                    segs.extend(self.tables.rest(p));
-                    let at = (r.end, r.tok_end);
+                    // whatever follows each). The parts are read where they are, not listed
+                    // first (listing them was a tenth of the scan's time).
+                    let at = (r.end(), r.tok_end());
                     let next = (&raw[..], &at_token[..]);
-                    join_word_to_word(next, tokens, &segs, r.tok_start, at, &mut ends);
+                    let sentence = r.sentence as usize;
+                    join_word_to_word(next, tokens, self.tables.rest(p), sentence, at, &mut ends);
                 } else {
                     ends.extend(join_across_gaps(
                         (&raw, &at_token),
@@ -708,12 +757,12 @@ impl Engine {
                     cands.push(Hit {
                         lex,
                         group,
-                        norm_start: r.start,
+                        norm_start: r.start(),
                         norm_end: end,
-                        span: doc.orig_span(r.start, end),
-                        first_token: r.tok_start,
+                        span: doc.orig_span(r.start(), end),
+                        first_token: r.tok_start(),
                         last_token: tok_end,
-                        sentence: tokens[r.tok_start].sentence,
+                        sentence: r.sentence as usize,
                     });
                 }
             }
@@ -754,12 +803,8 @@ impl Engine {
             while j < cands.len() && cands[j].lex == lex {
                 j += 1;
             }
-            let lexicon = &self.lexicons[usize::from(lex)];
-            let except = lexicon
-                .groups
-                .iter()
-                .position(|g| g.name == EXCEPT_GROUP)
-                .and_then(|g| u16::try_from(g).ok());
+            let facts = &self.group_facts[usize::from(lex)];
+            let except = facts.except;
             // The lexicon's exception hits in text order, with the furthest end so far: whether
             // one overlaps a hit is then a binary search, not a pass over every candidate (a
             // lexicon with many hits and exceptions, such as L-28's cue classes, on a long
@@ -779,7 +824,7 @@ impl Engine {
                     continue;
                 }
                 if lex != self.markers {
-                    let filters = lexicon.groups[usize::from(h.group)].filters;
+                    let filters = facts.groups[usize::from(h.group)].0;
                     let t0 = h.first_token;
                     if filters & Filter::Negated.bit() != 0 && negated(tokens, t0) {
                         continue;
@@ -806,7 +851,7 @@ impl Engine {
                 // Groups are kept apart: one phrase may serve two purposes (L-25 "whenever
                 // you're ready" is both "no rush" and "I'll be there"). A `joined_to` group
                 // counts as the group it was split from.
-                let dedup = |g: u16| lexicon.groups[usize::from(g)].dedup;
+                let dedup = |g: u16| facts.groups[usize::from(g)].1;
                 if hits[start..]
                     .iter()
                     .rev()
@@ -934,8 +979,8 @@ fn join_across_gaps<'t>(
     gap: usize,
 ) -> Option<(usize, usize)> {
     let r = &raw[ri];
-    let sentence = tokens[r.tok_start].sentence;
-    let (mut end, mut tok_end) = (r.end, r.tok_end);
+    let sentence = r.sentence;
+    let (mut end, mut tok_end) = (r.end(), r.tok_end());
     let mut from = ri + 1;
     for seg in segs {
         // The hits after the part before: those at later tokens (a part ends a token).
@@ -944,33 +989,30 @@ fn join_across_gaps<'t>(
             .iter()
             .enumerate()
             .skip(lo)
-            .take_while(|(_, q)| {
-                q.tok_start <= tok_end + gap + 1 && tokens[q.tok_start].sentence == sentence
-            })
-            .find(|(_, q)| seg.binary_search(&q.pat).is_ok())
+            .take_while(|(_, q)| q.tok_start() <= tok_end + gap + 1 && q.sentence == sentence)
+            .find(|(_, q)| in_segment(seg, q.pat))
             .map(|(qi, _)| qi)?;
-        end = raw[qi].end;
-        tok_end = raw[qi].tok_end;
+        end = raw[qi].end();
+        tok_end = raw[qi].tok_end();
         from = qi + 1;
     }
-    (tokens[tok_end].sentence == sentence).then_some((end, tok_end))
+    (tokens[tok_end].sentence == sentence as usize).then_some((end, tok_end))
 }
 
 /// The ends (normalised byte, last token) of every way the parts `segs` follow a hit ending
-/// at `at` word to word, all in the sentence of token `first`: a gap-0 phrase matches exactly
+/// at `at` word to word, all in sentence `sentence`: a gap-0 phrase matches exactly
 /// what it would match written out whole, even where one form of a part is a prefix of
 /// another.
-fn join_word_to_word(
+fn join_word_to_word<'s>(
     (raw, at_token): (&[Raw], &[u32]),
     tokens: &[crate::doc::Token],
-    segs: &[&[u32]],
-    first: usize,
+    mut segs: impl Iterator<Item = &'s [u32]> + Clone,
+    sentence: usize,
     at: (usize, usize),
     out: &mut Vec<(usize, usize)>,
 ) {
-    let sentence = tokens[first].sentence;
     let (_, tok_end) = at;
-    let Some((seg, rest)) = segs.split_first() else {
+    let Some(seg) = segs.next() else {
         if tokens[tok_end].sentence == sentence && !out.contains(&at) {
             out.push(at);
         }
@@ -984,16 +1026,28 @@ fn join_word_to_word(
     }
     let hits = &raw[at_token[tok_end + 1] as usize..at_token[tok_end + 2] as usize];
     for q in hits {
-        if seg.binary_search(&q.pat).is_ok() {
+        if in_segment(seg, q.pat) {
             join_word_to_word(
                 (raw, at_token),
                 tokens,
-                rest,
-                first,
-                (q.end, q.tok_end),
+                segs.clone(),
+                sentence,
+                (q.end(), q.tok_end()),
                 out,
             );
         }
+    }
+}
+
+/// Whether pattern `pat` is one of a part's patterns `seg` (sorted). A part's forms are
+/// numbered close together, so most hits the joins try fall outside its first and last and are
+/// turned away by two compares, before a binary search (whose unpredictable branches were most
+/// of the joins' time).
+#[inline]
+fn in_segment(seg: &[u32], pat: u32) -> bool {
+    match (seg.first(), seg.last()) {
+        (Some(&lo), Some(&hi)) if lo <= pat && pat <= hi => seg.binary_search(&pat).is_ok(),
+        _ => false,
     }
 }
 

@@ -293,7 +293,7 @@ impl<'b> Tables<'b> {
     }
 
     /// The segments of a phrase after the first: each a sorted list of pattern ids.
-    pub fn rest(&self, p: &Phrase) -> impl Iterator<Item = &[u32]> {
+    pub fn rest(&self, p: &Phrase) -> impl Iterator<Item = &[u32]> + Clone {
         let [_, _, lo, hi] = *p;
         (lo..hi).map(|s| {
             let s = s as usize;
