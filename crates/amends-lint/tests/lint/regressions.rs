@@ -788,3 +788,21 @@ fn round_10_an_animal_dying_of_age_is_neither_a_crisis_nor_a_threat() {
         assert!(!report(text, Kind::Apology).crisis, "crisis for {text:?}");
     }
 }
+
+/// Round 10 (issue 11, L-28, SAFE-3): idioms that share a crisis's words ("those comments cut
+/// deeper", "for my own peace of mind", "cross my heart and hope to die") raised a crisis. Their
+/// exceptions drop only the words they cover, so a crisis beside them keeps its alarm.
+#[test]
+fn round_10_idioms_of_hurt_words_peace_of_mind_and_a_promise_are_not_a_crisis() {
+    crisis_only_in(
+        &[
+            "For my own peace of mind the will is signed, and I'm taking every pill tonight.",
+            "Her words cut deep, so I cut my arm again last night.",
+        ],
+        &[
+            "Those comments cut deeper than she'll ever know, but we talked it through.",
+            "I'll lock the side gate as well, for my own peace of mind.",
+            "I'll have it back by Friday, cross my heart and hope to die.",
+        ],
+    );
+}
