@@ -806,3 +806,44 @@ fn round_10_idioms_of_hurt_words_peace_of_mind_and_a_promise_are_not_a_crisis() 
         ],
     );
 }
+
+/// Round 10, part 2 (issue 11, L-28, SAFE-3; L-11, SAFE-4): the misses of the round-8 blind file
+/// (a development file now) as phrase families in `outright-10` and `menace-10`, hidden from the
+/// learned scorer: fresh marks on the body, a date set to be dead by, a note read after the
+/// writer is gone, a whole strip swallowed, "wanna die" misspelt;
+/// sorting someone out face to face, "you can't hide from me", their route or street found, a
+/// new partner warned, private pictures sent to every contact. Their everyday neighbours (drink
+/// downed, hair dyed, a lift sorted, the christening photos sent on) stay quiet.
+#[test]
+fn round_10_part_2_blunt_crises_and_menace_in_plain_and_text_speak() {
+    crisis_only_in(
+        &[
+            "Two new cuts along my wrist tonight and nobody noticed.",
+            "I'm planning to be dead before the exams start.",
+            "by the time u see dis ill be gone. sorry mum",
+            "Swallowed the whole strip of paracetamol an hour ago.",
+            "honestly i wanna dii rn",
+        ],
+        &[
+            "We downed a whole bottle of wine at the wedding and danced till two.",
+            "i wanna dye my hair green for the match",
+        ],
+    );
+    threat_only_in(
+        &[
+            "I'll sort him out face to face next time I see him.",
+            "Tell your brother I'm going to sort him out properly.",
+            "U cant hide from me forever.",
+            "I found out which gym he goes to on Tuesdays.",
+            "Tracked down your street last night. Nice front door.",
+            "Her fiance ought to look over his shoulder from now on.",
+            "I'm forwarding the screenshots of our chats to your whole family tonight.",
+        ],
+        &[
+            "I'll sort you out with a lift to the airport on Friday.",
+            "We finally found the flat we wanted, near the park.",
+            "I'll send the photos from the christening to your family tonight.",
+            "I know your road floods every winter, so leave early.",
+        ],
+    );
+}
