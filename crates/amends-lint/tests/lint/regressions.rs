@@ -847,3 +847,22 @@ fn round_10_part_2_blunt_crises_and_menace_in_plain_and_text_speak() {
         ],
     );
 }
+
+/// Round 10, part 2 (issue 11, L-11, SAFE-4): fire promised to a thing of theirs in a few words
+/// ("one match and the lot goes up", "make it go up in flames") was missed on the round-10
+/// training writers; `arson-10` holds the family. A season lost, a price, a match in a box stay
+/// everyday.
+#[test]
+fn round_10_part_2_fire_promised_to_their_things_in_a_few_words() {
+    threat_only_in(
+        &[
+            "That bakery you got in the divorce? One match and the lot goes up.",
+            "Your dad's garage is full of old rags. I could make it go up in flames any night.",
+        ],
+        &[
+            "One match and it's gone, the whole season, so we have to win on Saturday.",
+            "Petrol's cheap this week at the big garage, so fill up there.",
+            "One match left in the box, so light the candles carefully.",
+        ],
+    );
+}
