@@ -62,6 +62,7 @@ const READ_BY_RULES: &[&str] = &[
     "lawful",
     "better-now",
     "past-frame",
+    "role-crisis",
 ];
 
 /// Cue classes that are evidence for a rule's set-aside only, never signals of the learned

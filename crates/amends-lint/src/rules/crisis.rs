@@ -65,8 +65,10 @@ fn phrases_and_cues(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let before = out.len();
     found_anywhere(cx, out);
     learned(cx, out, before);
+    self_named(cx, out, before);
     set_aside(cx, out, before);
     someone_elses(cx, out, before);
+    natural_deaths(cx, out, before);
     topics(cx, out, before);
     media_frames(cx, out, before);
     lawful_boundaries(cx, out, before);
@@ -316,10 +318,19 @@ fn someone_elses(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
         return;
     }
     let first_person = |i: usize| writer_or_reader(doc.token_text(i));
+    // Round 10: a clause whose subject is the writer named by role ("Daddy is going to...",
+    // "this old man has had enough") is the writer's own, whatever "himself" says.
+    let own = self_roles(doc);
     let someone_elses = |f: &Finding| {
         let Some((first, last)) = span_tokens(tokens, f.span) else {
             return false;
         };
+        if own
+            .iter()
+            .any(|r| tokens[r.first_token].clause == tokens[first].clause && r.first_token <= first)
+        {
+            return false;
+        }
         // The nearest marker of the finding's sentence that starts before the finding ends.
         let Some(m) = markers
             .iter()
@@ -828,6 +839,622 @@ fn subject_phrase(
         }
         return Some(h);
     }
+}
+
+/// Cue class of a crisis told of a third person in the present or future ("has had enough",
+/// "is going to end it", "won't see the morning"), in `self-harm.toml` only: the writer's own
+/// when its subject is the writer named by role (see [`self_named`]).
+const ROLE_CRISIS: &str = "role-crisis";
+
+/// A word for a parent or a grandparent, by family: a writer signed "Dad" is also the "Daddy"
+/// and the "your father" of their message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Father,
+    Mother,
+    Grandfather,
+    Grandmother,
+}
+
+/// The family of a role word a writer names themselves by, if it is one.
+fn role_of(w: &str) -> Option<Role> {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    Some(match w {
+        "dad" | "daddy" | "da" | "father" | "papa" | "pa" | "pops" => Role::Father,
+        "mum" | "mummy" | "mom" | "mommy" | "mam" | "mammy" | "mama" | "mother" | "ma" => {
+            Role::Mother
+        }
+        "grandad" | "granddad" | "grandpa" | "granda" | "gramps" | "grandfather" => {
+            Role::Grandfather
+        }
+        "grandma" | "gran" | "granny" | "nan" | "nana" | "nanna" | "nanny" | "grandmother" => {
+            Role::Grandmother
+        }
+        _ => return None,
+    })
+}
+
+/// Children's words for a parent: a bare "Daddy" doing something is a parent to a child.
+fn childish(w: &str) -> bool {
+    matches!(
+        w.strip_suffix("'s").unwrap_or(w),
+        "daddy" | "mummy" | "mommy" | "mammy"
+    )
+}
+
+/// Words a parent calls their children by in a vocative ("Kids, ...", "Sorry son.").
+fn child_vocative(w: &str) -> bool {
+    matches!(
+        w,
+        "kids"
+            | "son"
+            | "sons"
+            | "daughter"
+            | "girls"
+            | "boys"
+            | "children"
+            | "kiddo"
+            | "kiddos"
+            | "sweetheart"
+            | "babies"
+    )
+}
+
+/// Sign-off words before a signature ("Love, Dad", "All my love, your mum x").
+fn sign_off(w: &str) -> bool {
+    matches!(
+        w,
+        "love" | "from" | "your" | "ur" | "all" | "my" | "lots" | "of" | "yours" | "always"
+    ) || w.chars().all(|c| c == 'x')
+}
+
+/// The role the message is signed with: the last sentence is a role word with at most sign-off
+/// words around it ("Love, Dad", "Mum x", "your old man").
+fn signature(doc: &crate::doc::Document<'_>) -> Option<Role> {
+    let last = doc.sentences().last()?;
+    let words: Vec<&str> = (last.first_token..last.end_token)
+        .map(|i| doc.token_text(i))
+        .collect();
+    if words.is_empty() || words.len() > 5 {
+        return None;
+    }
+    let mut role = None;
+    for (k, w) in words.iter().enumerate() {
+        if let Some(r) = role_of(w) {
+            role = Some(r);
+        } else if *w == "man" && k > 0 && words[k - 1] == "old" {
+            role = Some(Role::Father);
+        } else if !(sign_off(w) || *w == "old") {
+            return None;
+        }
+    }
+    role
+}
+
+/// Whether the message speaks to the writer's children: a [`child_vocative`] word opening a
+/// sentence before a comma or colon ("Kids, ...", "To my kids:") or closing one ("Sorry
+/// son.").
+fn to_children(doc: &crate::doc::Document<'_>) -> bool {
+    let text = doc.text();
+    let tokens = doc.tokens();
+    doc.sentences().iter().any(|s| {
+        (s.first_token..s.end_token).any(|i| {
+            if !child_vocative(doc.token_text(i)) {
+                return false;
+            }
+            let after = text[tokens[i].span.end..].chars().next();
+            let opens = (s.first_token..i)
+                .all(|k| matches!(doc.token_text(k), "to" | "my" | "dear" | "hey" | "sorry"))
+                && matches!(after, Some(',' | ':' | '!'));
+            let closes = i + 1 == s.end_token && i > s.first_token;
+            opens || closes
+        })
+    })
+}
+
+/// A clause's subject that names the writer by a role, as tokens.
+struct SelfRole {
+    first_token: usize,
+    last_token: usize,
+}
+
+/// Round 10 (issue 11, L-28, SAFE-3): the clauses whose subject is the writer named by a role,
+/// as a parent or a grandparent writes to a child or of themselves: "this old man" (always the
+/// writer); a role word bare or after "your" ("Daddy", "your dad", "your old man") when the
+/// message is signed with the same role ("Love, Dad") or, for a parent, is written to the
+/// writer's children ("Kids, ...", "Sorry son."); a bare childish "Daddy"/"Mummy" on its own.
+/// Never after "my", "our", "his", "her", "their" or a name, and never before a verb of telling
+/// ("Dad said he..." is someone else's), nor in a message that names "my dad"-like kin of the
+/// same role (the writer's own parent: then "Daddy" is theirs).
+fn self_roles(doc: &crate::doc::Document<'_>) -> Vec<SelfRole> {
+    let tokens = doc.tokens();
+    let n = tokens.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let word = |i: usize| doc.token_text(i);
+    let signed = signature(doc);
+    let children = to_children(doc);
+    // "my dad", "our mum": the writer's own parent is in the message.
+    let own_kin = |r: Role| {
+        (1..n).any(|i| matches!(word(i - 1), "my" | "our") && role_of(word(i)) == Some(r))
+    };
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let start = clause_start(tokens, i);
+        if start != i {
+            i += 1;
+            continue;
+        }
+        let mut j = start;
+        while j < n
+            && tokens[j].clause == tokens[start].clause
+            && matches!(word(j), "and" | "but" | "so" | "because" | "now")
+        {
+            j += 1;
+        }
+        i += 1;
+        if j >= n || tokens[j].clause != tokens[start].clause {
+            continue;
+        }
+        let at = |k: usize| (k < n && tokens[k].clause == tokens[j].clause).then(|| word(k));
+        // "this old man": always the writer.
+        if word(j) == "this"
+            && at(j + 1) == Some("old")
+            && at(j + 2).is_some_and(|w| {
+                matches!(
+                    w,
+                    "man" | "woman" | "lady" | "girl" | "fella" | "fool" | "bloke" | "git"
+                )
+            })
+        {
+            found.push(SelfRole {
+                first_token: j,
+                last_token: j + 2,
+            });
+            continue;
+        }
+        // "your dad", "your old man", or a bare "Daddy".
+        let (role, last, yours) = if matches!(word(j), "your" | "ur") {
+            let k = if at(j + 1) == Some("old") {
+                j + 2
+            } else {
+                j + 1
+            };
+            match at(k) {
+                Some("man") if k == j + 2 => (Role::Father, k, true),
+                Some(w) => match role_of(w) {
+                    Some(r) => (r, k, true),
+                    None => continue,
+                },
+                None => continue,
+            }
+        } else {
+            match role_of(word(j)) {
+                Some(r) => (r, j, false),
+                None => continue,
+            }
+        };
+        if at(last + 1).is_some_and(|w| telling_verb(w) || matches!(w, "keeps" | "kept")) {
+            continue;
+        }
+        // A past act is told of someone ("your dad tried to...", "has been cutting"): not a
+        // goodbye of the writer's.
+        let past_act = at(last + 1).is_some_and(|w| {
+            matches!(
+                w,
+                "tried"
+                    | "took"
+                    | "attempted"
+                    | "overdosed"
+                    | "swallowed"
+                    | "jumped"
+                    | "hanged"
+                    | "drank"
+                    | "cut"
+                    | "did"
+                    | "was"
+                    | "were"
+            ) || (matches!(w, "has" | "had") && at(last + 2).is_some_and(act_participle))
+        });
+        if past_act {
+            continue;
+        }
+        if own_kin(role) {
+            continue;
+        }
+        let parent = matches!(role, Role::Father | Role::Mother);
+        let mine = signed == Some(role)
+            || (parent && children)
+            || (!yours && childish(word(j)) && word(j) == word(last));
+        if mine {
+            found.push(SelfRole {
+                first_token: j,
+                last_token: last,
+            });
+        }
+    }
+    found
+}
+
+/// Words allowed between the writer's role and a [`ROLE_CRISIS`] or `their-crisis` hit: the
+/// present and the future ("is going to", "really", "tonight"), never "tried" or "took".
+fn role_gap(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "going"
+            | "gonna"
+            | "to"
+            | "about"
+            | "so"
+            | "really"
+            | "just"
+            | "will"
+            | "now"
+            | "tonight"
+            | "finally"
+            | "truly"
+            | "honestly"
+            | "simply"
+            | "only"
+            | "has"
+            | "ready"
+            | "decided"
+            | "wants"
+            | "means"
+            | "plans"
+            | "planning"
+            | "can't"
+            | "cannot"
+            | "won't"
+    )
+}
+
+/// Whether sentence `s` has a third person telling something ("she told me", "he says"): then
+/// a role word in it is theirs to tell, not the writer's.
+fn told_by_them(doc: &crate::doc::Document<'_>, s: usize) -> bool {
+    let Some(sentence) = doc.sentences().get(s) else {
+        return false;
+    };
+    (sentence.first_token..sentence.end_token.saturating_sub(1))
+        .any(|i| third_person_pronoun(doc.token_text(i)) && telling_verb(doc.token_text(i + 1)))
+}
+
+/// Round 10 (issue 11, L-28, SAFE-3): a parent's or grandparent's own crisis told in the third
+/// person ("Daddy is going to kill himself tonight", "this old man has had enough", "your dad
+/// won't see the morning" in a letter to the kids signed "Dad") was caught by nothing: every
+/// phrase of the lexicon says "I" or "myself", and the third-person ones are someone else's
+/// (`their-crisis`). A [`ROLE_CRISIS`] or `their-crisis` hit in the clause of a subject
+/// [`self_roles`] finds, within a few present or future words of it ([`role_gap`]), is a
+/// finding from the subject to the hit's end. Findings in such a clause are also never set
+/// aside as someone else's (`someone_elses`). A past act ("tried to", "took") is not one.
+fn self_named(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    let (Some(role_crisis), Some(theirs)) =
+        (cue_class(cx, ROLE_CRISIS), cue_class(cx, "their-crisis"))
+    else {
+        return;
+    };
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let roles = self_roles(doc);
+    if roles.is_empty() {
+        return;
+    }
+    // An everyday reason in the sentence ("your mum won't be here when you wake up, she's on
+    // an early shift") is why they will be away, as for the co-occurrences.
+    // Not a word said to the reader at the sentence's end ("..., baby."), which is no reason.
+    let alibi = cue_class(cx, "alibi");
+    let said_to = |a: &crate::engine::Hit| {
+        let end = doc
+            .sentences()
+            .get(a.sentence)
+            .map_or(0, |s| s.end_token.saturating_sub(1));
+        a.last_token == end
+            && doc
+                .text()
+                .get(..a.span.start)
+                .is_some_and(|t| t.trim_end().ends_with(','))
+    };
+    let alibis: Vec<&crate::engine::Hit> = cx
+        .own_hits()
+        .iter()
+        .filter(|a| alibi.is_some() && class_of(cx, a) == alibi && !said_to(a))
+        .collect();
+    // After the words it excuses, in their sentence.
+    let excused = |h: &crate::engine::Hit| {
+        alibis
+            .iter()
+            .any(|a| a.sentence == h.sentence && a.span.start >= h.span.end)
+    };
+    // This rule's findings only: other rules' findings share `out`.
+    let mut shown: Vec<Span> = out[from..].iter().map(|f| f.span).collect();
+    for h in cx.own_hits() {
+        let c = class_of(cx, h);
+        if c != Some(role_crisis) && c != Some(theirs) {
+            continue;
+        }
+        // "Had enough of the rain" is not "had enough of life".
+        if doc.token_text(h.last_token) == "enough"
+            && h.last_token + 2 < tokens.len()
+            && tokens[h.last_token + 1].clause == tokens[h.last_token].clause
+            && doc.token_text(h.last_token + 1) == "of"
+            && !matches!(
+                doc.token_text(h.last_token + 2),
+                "life" | "living" | "everything" | "it" | "this" | "being"
+            )
+        {
+            continue;
+        }
+        if excused(h) || told_by_them(doc, h.sentence) {
+            continue;
+        }
+        // Not a past act: "tried to kill himself" is told, not meant.
+        if matches!(
+            doc.token_text(h.first_token),
+            "tried"
+                | "attempted"
+                | "wanted"
+                | "wished"
+                | "killed"
+                | "hurt"
+                | "his"
+                | "her"
+                | "their"
+        ) {
+            continue;
+        }
+        let Some(r) = roles.iter().find(|r| {
+            tokens[r.first_token].clause == tokens[h.first_token].clause
+                && r.last_token < h.first_token
+                && (r.last_token + 1..h.first_token).all(|k| role_gap(doc.token_text(k)))
+                && h.first_token - r.last_token <= 5
+        }) else {
+            continue;
+        };
+        let span = Span {
+            start: tokens[r.first_token].span.start,
+            end: h.span.end,
+        };
+        if shown
+            .iter()
+            .any(|s| s.start < span.end && span.start < s.end)
+        {
+            continue;
+        }
+        shown.push(span);
+        cx.emit(out, span, None);
+    }
+}
+
+/// Animals a writer may say are old or ill ("our old dog", "the cat").
+fn animal(w: &str) -> bool {
+    matches!(
+        w.strip_suffix("'s").unwrap_or(w),
+        "dog"
+            | "dogs"
+            | "cat"
+            | "cats"
+            | "pup"
+            | "puppy"
+            | "kitten"
+            | "horse"
+            | "pony"
+            | "mare"
+            | "rabbit"
+            | "bunny"
+            | "hamster"
+            | "budgie"
+            | "parrot"
+            | "bird"
+            | "goldfish"
+            | "tortoise"
+            | "ferret"
+            | "gerbil"
+            | "hen"
+            | "cow"
+            | "heifer"
+            | "ewe"
+            | "goat"
+            | "donkey"
+            | "hound"
+            | "collie"
+            | "labrador"
+            | "terrier"
+            | "spaniel"
+            | "moggy"
+            | "pet"
+    )
+}
+
+/// Words that tell an animal's death as age or illness ("old", "the vet", "his kidneys").
+fn age_or_illness(w: &str) -> bool {
+    matches!(
+        w,
+        "old"
+            | "elderly"
+            | "aged"
+            | "sick"
+            | "ill"
+            | "poorly"
+            | "dying"
+            | "vet"
+            | "vets"
+            | "vet's"
+            | "cancer"
+            | "tumour"
+            | "tumor"
+            | "kidneys"
+            | "kidney"
+            | "liver"
+            | "arthritis"
+            | "frail"
+            | "failing"
+            | "lump"
+            | "diagnosed"
+            | "diagnosis"
+            | "illness"
+            | "age"
+            | "weak"
+            | "blind"
+            | "deaf"
+            | "lame"
+            | "seizures"
+            | "fits"
+            | "poor"
+    )
+}
+
+/// Words that make an animal's death somebody's doing: then it is a threat, never an age.
+fn harm_done(w: &str) -> bool {
+    matches!(
+        w,
+        "kill"
+            | "poison"
+            | "poisoned"
+            | "hurt"
+            | "harm"
+            | "stab"
+            | "shoot"
+            | "shot"
+            | "drown"
+            | "burn"
+            | "strangle"
+            | "choke"
+            | "knife"
+            | "gun"
+            | "rifle"
+            | "petrol"
+            | "acid"
+            | "regret"
+            | "fence"
+            | "myself"
+            | "deal"
+            | "sort"
+    )
+}
+
+/// Round 10 (issue 11, L-28, SAFE-3; L-11, SAFE-4): an animal dying of age or illness ("our
+/// old dog won't see another summer", "the dog won't last the winter, the vet says") was a
+/// crisis to the self-harm phrases and a threat to the threat ones. A finding from `from` on is
+/// dropped when all of these hold:
+///
+/// - its clause opens with an animal as the subject ("our old dog", "the cat", with "my",
+///   "our", "the" or nothing before it), and the finding starts within three words after it or
+///   holds it ("dog won't last the");
+/// - no word of the writer or the reader is in the sentence but "my" or "our" before the
+///   animal, and no condition ("if", "unless", "once", "until", "or", "when", "before"): "your
+///   dog won't see Christmas if you..." is a threat;
+/// - the message tells an age or an illness ([`age_or_illness`]) and names no harm done
+///   ([`harm_done`]: "poison", "I'll see to it myself") and no leverage.
+///
+/// When unsure, keep (SAFE-3, SAFE-4).
+fn natural_deaths(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
+    if out.len() == from {
+        return;
+    }
+    let doc = cx.doc;
+    let tokens = doc.tokens();
+    let n = tokens.len();
+    let word = |i: usize| doc.token_text(i);
+    // "Ill" as written: the normalised text reads it as "i'll".
+    let said_ill = |i: usize| {
+        doc.text()
+            .get(tokens[i].span.start..tokens[i].span.end)
+            .is_some_and(|w| w.eq_ignore_ascii_case("ill"))
+    };
+    if !(0..n).any(|i| age_or_illness(word(i)) || said_ill(i)) || (0..n).any(|i| harm_done(word(i)))
+    {
+        return;
+    }
+    if let Some(lev) = cue_class(cx, "leverage")
+        && cx.own_hits().iter().any(|h| class_of(cx, h) == Some(lev))
+    {
+        return;
+    }
+    let sentences = doc.sentences();
+    let natural = |f: &Finding| {
+        let Some((first, last)) = span_tokens(tokens, f.span) else {
+            return false;
+        };
+        let mut start = clause_start(tokens, first);
+        // A clause that goes on with the same subject ("our cat is very ill and probably
+        // won't make it"): "and", "but" or "so" right before the finding (or before one word
+        // of how likely), and the subject opens the clause that word goes on from.
+        let mut goes_on = None;
+        for c in [first.checked_sub(1), first.checked_sub(2)]
+            .into_iter()
+            .flatten()
+        {
+            let likely = c + 1 == first
+                || matches!(
+                    word(c + 1),
+                    "probably" | "likely" | "may" | "might" | "surely"
+                );
+            if c > 0
+                && likely
+                && matches!(word(c), "and" | "but" | "so")
+                && tokens[c - 1].sentence == tokens[first].sentence
+            {
+                goes_on = Some(c);
+                start = clause_start(tokens, c - 1);
+                break;
+            }
+        }
+        // The subject: [my|our|the] [old|poor|...]* animal, at the clause's start.
+        let mut k = start;
+        if matches!(word(k), "my" | "our" | "the") {
+            k += 1;
+        }
+        while k < n
+            && k <= last
+            && matches!(
+                word(k),
+                "old"
+                    | "poor"
+                    | "sick"
+                    | "elderly"
+                    | "little"
+                    | "beloved"
+                    | "dear"
+                    | "darling"
+                    | "lovely"
+                    | "big"
+                    | "family"
+            )
+        {
+            k += 1;
+        }
+        if k >= n || !animal(word(k)) || k > last {
+            return false;
+        }
+        // The finding says what the animal will do: it starts within a few words of it, or
+        // in the clause that goes on with it.
+        if !(first <= k + 3 || goes_on.is_some()) {
+            return false;
+        }
+        let Some(s) = sentences.get(tokens[first].sentence) else {
+            return false;
+        };
+        let owner = |i: usize| i == start && matches!(word(i), "my" | "our");
+        // "Ill" after "is" or "very" is sick, not "I'll".
+        let sick = |i: usize| {
+            said_ill(i)
+                && i > 0
+                && matches!(
+                    word(i - 1),
+                    "is" | "very" | "so" | "was" | "really" | "been" | "seriously" | "terminally"
+                )
+        };
+        !(s.first_token..s.end_token).any(|i| {
+            (writer_or_reader(word(i)) && !owner(i) && !sick(i))
+                || matches!(
+                    word(i),
+                    "if" | "unless" | "once" | "until" | "till" | "or" | "when" | "before"
+                )
+        })
+    };
+    drop_from(out, from, natural);
 }
 
 /// Cue class of a crisis word as the subject of a book, a series, a lesson, a news item or a

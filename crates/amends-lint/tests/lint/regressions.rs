@@ -739,3 +739,130 @@ fn round_9_part_3_goodbyes_with_a_handover_threats_to_animals_and_things_and_pre
         ],
     );
 }
+
+/// Round 10 (issue 11, L-28, SAFE-3): a parent's own goodbye told in the third person ("Daddy
+/// is going to end it", "this old woman has had enough") was caught by nothing, since every
+/// phrase says "I" and the third-person ones are someone else's. The role is the writer's when
+/// the message is signed with it, is written to the writer's children, or says "this old man";
+/// someone else's past act beside a role word stays someone else's.
+#[test]
+fn round_10_a_parents_goodbye_in_the_third_person_is_a_crisis() {
+    crisis_only_in(
+        &[
+            "Kids, your mum can't go on like this any more. I'm sorry for all of it.",
+            "Your father won't be here by morning, and none of it is your doing. Love, Dad",
+            "This old woman has had enough, and the will is in the bureau.",
+            "Daddy is going to end it tonight, sweetheart. I love you both.",
+            "Girls, your dad is going to end it tonight and he's sorry.",
+        ],
+        &[
+            "Sorry son. Your dad tried to end it on Tuesday, and the ward says he's safe for now.",
+            "Kids, your mum won't be here when you wake up, she's on the early shift.",
+            "This old man has had enough of the roadworks outside the house.",
+            "Kids, Grandad won't see the morning, the hospice nurse says. Be brave for Nana.",
+            "My dad said he can't go on like this and I'm frightened for him.",
+        ],
+    );
+}
+
+/// Round 10 (issue 11, L-28, SAFE-3; L-11, SAFE-4): an animal dying of age or illness was a
+/// crisis to the self-harm phrases and a threat to the threat ones. It is set aside only with
+/// an age or an illness told, no one's hand in it, and no condition or second person: a pet's
+/// "won't last the winter" said to the owner with a condition stays a threat.
+#[test]
+fn round_10_an_animal_dying_of_age_is_neither_a_crisis_nor_a_threat() {
+    let natural = [
+        "Our old spaniel won't see another summer, the vet has found a growth.",
+        "My cat is terribly poorly and won't last the week.",
+        "The old collie won't last the winter, the vet reckons her heart is failing.",
+    ];
+    crisis_only_in(&[], &natural);
+    threat_only_in(
+        &[
+            "Your old dog won't see another summer if you keep me from the kids.",
+            "That old dog won't last the winter. I'll make sure of that myself.",
+        ],
+        &natural,
+    );
+    for text in natural {
+        assert!(!report(text, Kind::Apology).crisis, "crisis for {text:?}");
+    }
+}
+
+/// Round 10 (issue 11, L-28, SAFE-3): idioms that share a crisis's words ("those comments cut
+/// deeper", "for my own peace of mind", "cross my heart and hope to die") raised a crisis. Their
+/// exceptions drop only the words they cover, so a crisis beside them keeps its alarm.
+#[test]
+fn round_10_idioms_of_hurt_words_peace_of_mind_and_a_promise_are_not_a_crisis() {
+    crisis_only_in(
+        &[
+            "For my own peace of mind the will is signed, and I'm taking every pill tonight.",
+            "Her words cut deep, so I cut my arm again last night.",
+        ],
+        &[
+            "Those comments cut deeper than she'll ever know, but we talked it through.",
+            "I'll lock the side gate as well, for my own peace of mind.",
+            "I'll have it back by Friday, cross my heart and hope to die.",
+        ],
+    );
+}
+
+/// Round 10, part 2 (issue 11, L-28, SAFE-3; L-11, SAFE-4): the misses of the round-8 blind file
+/// (a development file now) as phrase families in `outright-10` and `menace-10`, hidden from the
+/// learned scorer: fresh marks on the body, a date set to be dead by, a note read after the
+/// writer is gone, a whole strip swallowed, "wanna die" misspelt;
+/// sorting someone out face to face, "you can't hide from me", their route or street found, a
+/// new partner warned, private pictures sent to every contact. Their everyday neighbours (drink
+/// downed, hair dyed, a lift sorted, the christening photos sent on) stay quiet.
+#[test]
+fn round_10_part_2_blunt_crises_and_menace_in_plain_and_text_speak() {
+    crisis_only_in(
+        &[
+            "Two new cuts along my wrist tonight and nobody noticed.",
+            "I'm planning to be dead before the exams start.",
+            "by the time u see dis ill be gone. sorry mum",
+            "Swallowed the whole strip of paracetamol an hour ago.",
+            "honestly i wanna dii rn",
+        ],
+        &[
+            "We downed a whole bottle of wine at the wedding and danced till two.",
+            "i wanna dye my hair green for the match",
+        ],
+    );
+    threat_only_in(
+        &[
+            "I'll sort him out face to face next time I see him.",
+            "Tell your brother I'm going to sort him out properly.",
+            "U cant hide from me forever.",
+            "I found out which gym he goes to on Tuesdays.",
+            "Tracked down your street last night. Nice front door.",
+            "Her fiance ought to look over his shoulder from now on.",
+            "I'm forwarding the screenshots of our chats to your whole family tonight.",
+        ],
+        &[
+            "I'll sort you out with a lift to the airport on Friday.",
+            "We finally found the flat we wanted, near the park.",
+            "I'll send the photos from the christening to your family tonight.",
+            "I know your road floods every winter, so leave early.",
+        ],
+    );
+}
+
+/// Round 10, part 2 (issue 11, L-11, SAFE-4): fire promised to a thing of theirs in a few words
+/// ("one match and the lot goes up", "make it go up in flames") was missed on the round-10
+/// training writers; `arson-10` holds the family. A season lost, a price, a match in a box stay
+/// everyday.
+#[test]
+fn round_10_part_2_fire_promised_to_their_things_in_a_few_words() {
+    threat_only_in(
+        &[
+            "That bakery you got in the divorce? One match and the lot goes up.",
+            "Your dad's garage is full of old rags. I could make it go up in flames any night.",
+        ],
+        &[
+            "One match and it's gone, the whole season, so we have to win on Saturday.",
+            "Petrol's cheap this week at the big garage, so fill up there.",
+            "One match left in the box, so light the candles carefully.",
+        ],
+    );
+}
