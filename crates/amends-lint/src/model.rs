@@ -905,7 +905,12 @@ impl Rows {
             }
             let w = self.weight(src, label);
             // Features cover at most two tokens (a word pair); a wider one is shared evenly.
-            let share = 2 * w / (b - a) as i32;
+            // (The two usual widths without a division: 2w / 2 is w exactly.)
+            let share = match b - a {
+                1 => 2 * w,
+                2 => w,
+                n => 2 * w / n as i32,
+            };
             for t in a..b {
                 if let Some(p) = t.checked_sub(first).and_then(|i| halves.get_mut(i)) {
                     *p += share;
