@@ -216,6 +216,58 @@ pub struct Engine {
     words: WordTable,
     /// Per lexicon, what the scan's filters read of its groups ([`GroupFacts`]).
     group_facts: Vec<GroupFacts>,
+    /// Per lexicon, the words of its findings ([`Texts`]).
+    texts: Vec<Texts>,
+}
+
+/// What a finding of one lexicon says: its id, METHOD.md ID, message and suggestion, and each
+/// group's own message and suggestion, as the process's one copy of each ([`intern`]), so a
+/// finding borrows them. Four copies of them a finding were a third of a check's allocations
+/// (issue 10, round 10 part 2).
+struct Texts {
+    id: &'static str,
+    method: &'static str,
+    message: &'static str,
+    suggestion: &'static str,
+    /// Per group: (message, suggestion) where the group has its own.
+    groups: Vec<(Option<&'static str>, Option<&'static str>)>,
+}
+
+impl Texts {
+    fn new(l: &Lexicon) -> Texts {
+        Texts {
+            id: intern(&l.id),
+            method: intern(&l.method),
+            message: intern(&l.message),
+            suggestion: intern(&l.suggestion),
+            groups: l
+                .groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.message.as_deref().map(intern),
+                        g.suggestion.as_deref().map(intern),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The process's one copy of `s`, kept for the rest of the process: every engine loads the same
+/// few hundred lexicon texts, so they are stored once whatever the number of engines.
+fn intern(s: &str) -> &'static str {
+    static SEEN: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&kept) = seen.get(s) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(Box::from(s));
+    seen.insert(kept);
+    kept
 }
 
 /// What the scan's filters read of one lexicon's groups, found once: its exceptions' group
@@ -312,6 +364,7 @@ impl Engine {
         let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
         let words = word_table(&tables, model_rows.as_ref());
         let group_facts = lexicons.iter().map(GroupFacts::new).collect();
+        let texts = lexicons.iter().map(Texts::new).collect();
         Ok(Engine {
             tables,
             lexicons,
@@ -325,6 +378,7 @@ impl Engine {
             safety_heads,
             words,
             group_facts,
+            texts,
         })
     }
 
@@ -950,21 +1004,16 @@ impl Engine {
         group: Option<u16>,
     ) -> Finding {
         let l = &self.lexicons[usize::from(lex)];
-        let g = group.and_then(|g| l.groups.get(usize::from(g)));
-        let message = g
-            .and_then(|g| g.message.clone())
-            .unwrap_or_else(|| l.message.clone());
-        let suggestion = g
-            .and_then(|g| g.suggestion.clone())
-            .unwrap_or_else(|| l.suggestion.clone());
+        let t = &self.texts[usize::from(lex)];
+        let g = group.and_then(|g| t.groups.get(usize::from(g)));
         Finding {
-            rule: Cow::Owned(l.id.clone()),
-            method: Cow::Owned(l.method.clone()),
+            rule: Cow::Borrowed(t.id),
+            method: Cow::Borrowed(t.method),
             severity: l.severity_for(kind),
             span,
             excerpt: doc.slice(span).to_owned(),
-            message: Cow::Owned(message),
-            suggestion: Cow::Owned(suggestion),
+            message: Cow::Borrowed(g.and_then(|g| g.0).unwrap_or(t.message)),
+            suggestion: Cow::Borrowed(g.and_then(|g| g.1).unwrap_or(t.suggestion)),
         }
     }
 }
