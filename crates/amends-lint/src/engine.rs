@@ -216,6 +216,58 @@ pub struct Engine {
     words: WordTable,
     /// Per lexicon, what the scan's filters read of its groups ([`GroupFacts`]).
     group_facts: Vec<GroupFacts>,
+    /// Per lexicon, the words of its findings ([`Texts`]).
+    texts: Vec<Texts>,
+}
+
+/// What a finding of one lexicon says: its id, METHOD.md ID, message and suggestion, and each
+/// group's own message and suggestion, as the process's one copy of each ([`intern`]), so a
+/// finding borrows them. Four copies of them a finding were a third of a check's allocations
+/// (issue 10, round 10 part 2).
+struct Texts {
+    id: &'static str,
+    method: &'static str,
+    message: &'static str,
+    suggestion: &'static str,
+    /// Per group: (message, suggestion) where the group has its own.
+    groups: Vec<(Option<&'static str>, Option<&'static str>)>,
+}
+
+impl Texts {
+    fn new(l: &Lexicon) -> Texts {
+        Texts {
+            id: intern(&l.id),
+            method: intern(&l.method),
+            message: intern(&l.message),
+            suggestion: intern(&l.suggestion),
+            groups: l
+                .groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.message.as_deref().map(intern),
+                        g.suggestion.as_deref().map(intern),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The process's one copy of `s`, kept for the rest of the process: every engine loads the same
+/// few hundred lexicon texts, so they are stored once whatever the number of engines.
+fn intern(s: &str) -> &'static str {
+    static SEEN: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&kept) = seen.get(s) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(Box::from(s));
+    seen.insert(kept);
+    kept
 }
 
 /// What the scan's filters read of one lexicon's groups, found once: its exceptions' group
@@ -312,6 +364,7 @@ impl Engine {
         let safety_heads = SAFETY_HEADS.map(|id| model.as_ref().and_then(|m| m.label(id)));
         let words = word_table(&tables, model_rows.as_ref());
         let group_facts = lexicons.iter().map(GroupFacts::new).collect();
+        let texts = lexicons.iter().map(Texts::new).collect();
         Ok(Engine {
             tables,
             lexicons,
@@ -325,6 +378,7 @@ impl Engine {
             safety_heads,
             words,
             group_facts,
+            texts,
         })
     }
 
@@ -792,7 +846,7 @@ impl Engine {
         let in_region =
             |regions: &[(usize, usize)], t: usize| in_regions(regions, t, tokens[t].clause);
 
-        cands.sort_unstable_by_key(|h| (h.lex, h.norm_start, std::cmp::Reverse(h.norm_end)));
+        let cands = sorted_candidates(cands, norm.len());
         let mut hits: Vec<Hit> = Vec::with_capacity(cands.len());
         let mut excepted: Vec<(u16, usize)> = Vec::new();
         let mut ranges = vec![(0usize, 0usize); self.lexicons.len()];
@@ -950,23 +1004,49 @@ impl Engine {
         group: Option<u16>,
     ) -> Finding {
         let l = &self.lexicons[usize::from(lex)];
-        let g = group.and_then(|g| l.groups.get(usize::from(g)));
-        let message = g
-            .and_then(|g| g.message.clone())
-            .unwrap_or_else(|| l.message.clone());
-        let suggestion = g
-            .and_then(|g| g.suggestion.clone())
-            .unwrap_or_else(|| l.suggestion.clone());
+        let t = &self.texts[usize::from(lex)];
+        let g = group.and_then(|g| t.groups.get(usize::from(g)));
         Finding {
-            rule: Cow::Owned(l.id.clone()),
-            method: Cow::Owned(l.method.clone()),
+            rule: Cow::Borrowed(t.id),
+            method: Cow::Borrowed(t.method),
             severity: l.severity_for(kind),
             span,
             excerpt: doc.slice(span).to_owned(),
-            message: Cow::Owned(message),
-            suggestion: Cow::Owned(suggestion),
+            message: Cow::Borrowed(g.and_then(|g| g.0).unwrap_or(t.message)),
+            suggestion: Cow::Borrowed(g.and_then(|g| g.1).unwrap_or(t.suggestion)),
         }
     }
+}
+
+/// The candidates by lexicon, then start, then longest first, in the order
+/// `sort_unstable_by_key(|h| (h.lex, h.norm_start, Reverse(h.norm_end)))` leaves them, ties
+/// included (candidates alike but for their group keep the order that sort gives them, which
+/// the de-duplication after it reads).
+///
+/// Sorting the 64-byte candidates themselves was most of the scan's sorting; here a list of
+/// 16-byte (key, index) pairs is sorted instead, with the key the tuple packed into one integer
+/// (offsets under 2^24), and the candidates gathered in its order. The unstable sort moves
+/// elements by its comparisons alone, and picks its method by the length and by an element
+/// being `Copy`, at most 96 bytes and more than 8 (both are), so the pairs end in the order
+/// the candidates did (issue 10, round 10 part 2).
+fn sorted_candidates(mut cands: Vec<Hit>, norm_len: usize) -> Vec<Hit> {
+    const OFFSET: usize = 1 << 24;
+    if norm_len >= OFFSET || cands.len() <= 1 || u32::try_from(cands.len()).is_err() {
+        cands.sort_unstable_by_key(|h| (h.lex, h.norm_start, std::cmp::Reverse(h.norm_end)));
+        return cands;
+    }
+    let mut keys: Vec<(u64, u32)> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let key = (u64::from(h.lex) << 48)
+                | ((h.norm_start as u64) << 24)
+                | (OFFSET - 1 - h.norm_end.min(OFFSET - 1)) as u64;
+            (key, i as u32)
+        })
+        .collect();
+    keys.sort_unstable_by_key(|&(key, _)| key);
+    keys.iter().map(|&(_, i)| cands[i as usize]).collect()
 }
 
 /// The end (normalised byte, last token) of the parts `segs` after the hit `raw[ri]`, each

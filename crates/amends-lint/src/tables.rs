@@ -36,8 +36,9 @@ pub struct Tables<'b> {
     starts: Vec<[u32; 4]>,
     seg_off: Vec<u32>,
     seg_pats: Vec<u32>,
-    /// Each byte's place in the alphabet of the patterns ([`NO_CLASS`] for bytes none has).
-    class: Vec<u8>,
+    /// Each byte's place in the alphabet of the patterns ([`NO_CLASS`] for bytes none has):
+    /// an array, so that the walk's lookup by byte needs no bounds check.
+    class: [u8; 256],
     /// The trie (see `table_builder::trie`), with one node more at the end that ends the last
     /// node's outputs: 16 bytes a node as [`Node`] lays them out, read in place from the
     /// blob. (A copy on the heap doubled the trie's memory, 7.5 MB, and the peak memory of a
@@ -154,7 +155,10 @@ impl<'b> Tables<'b> {
             starts: Vec::new(),
             seg_off: r.u32s()?,
             seg_pats: r.u32s()?,
-            class: r.u8s()?,
+            class: r
+                .u8s()?
+                .try_into()
+                .map_err(|_| "the phrase tables are inconsistent (classes)".to_owned())?,
             nodes: r.nodes()?,
             out: r.u32s()?,
             root: Vec::new(),
@@ -179,8 +183,7 @@ impl<'b> Tables<'b> {
         // What keeps every step of the walk in range: each node's children lie after the root
         // and inside the trie, its outputs inside `out`, and the classes fit the bits.
         let nodes = t.nodes.len().saturating_sub(1);
-        let trie_ok = t.class.len() == 256
-            && t.class.iter().all(|&c| c < 64 || c == NO_CLASS)
+        let trie_ok = t.class.iter().all(|&c| c < 64 || c == NO_CLASS)
             && nodes > 0
             && t.node(nodes).bits == 0
             && t.node(0).out == 0

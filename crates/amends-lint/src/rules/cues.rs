@@ -21,32 +21,61 @@ use crate::report::Span;
 /// original text.
 pub(crate) fn co_occurrences(cx: &Cx<'_>) -> Vec<Span> {
     let lexicon = cx.lexicon;
+    let own = cx.own_hits();
+    // Every place of the list below is filled; the first hit only stands in until then.
+    let Some(first) = own.first() else {
+        return Vec::new();
+    };
     if lexicon.combines.is_empty() {
         return Vec::new();
     }
     // Hits per class, in text order (the engine sorts a lexicon's hits by start), and the
     // longest hit of each class in words, which bounds how far back a near one can start.
-    let mut by_class = Classes {
-        hits: vec![Vec::new(); lexicon.cue_classes.len()],
-        longest: vec![0; lexicon.cue_classes.len()],
+    // Counted first, then placed in one list (a list per class grew push by push, most of
+    // this function's time; issue 10, round 10 part 2).
+    let classes = lexicon.cue_classes.len();
+    let class_of = |h: &Hit| {
+        lexicon
+            .groups
+            .get(usize::from(h.group))
+            .and_then(|g| g.cue)
+            .map(usize::from)
+            .filter(|&c| c < classes)
     };
-    for h in cx.own_hits() {
-        if let Some(c) = lexicon.groups.get(usize::from(h.group)).and_then(|g| g.cue) {
-            let c = usize::from(c);
-            by_class.hits[c].push(h);
-            by_class.longest[c] = by_class.longest[c].max(h.last_token - h.first_token);
+    let mut off = vec![0usize; classes + 1];
+    let mut longest = vec![0usize; classes];
+    for h in own {
+        if let Some(c) = class_of(h) {
+            off[c + 1] += 1;
+            longest[c] = longest[c].max(h.last_token - h.first_token);
         }
     }
+    for c in 0..classes {
+        off[c + 1] += off[c];
+    }
+    let mut flat: Vec<&Hit> = vec![first; off[classes]];
+    let mut fill = off.clone();
+    for h in own {
+        if let Some(c) = class_of(h) {
+            flat[fill[c]] = h;
+            fill[c] += 1;
+        }
+    }
+    let by_class = Classes {
+        hits: &flat,
+        off,
+        longest,
+    };
     let mut out: Vec<Span> = Vec::new();
+    let mut chosen: Vec<&Hit> = Vec::new();
     for combine in &lexicon.combines {
         let Some((first, rest)) = combine.all.split_first() else {
             continue;
         };
-        let anchors = first
-            .iter()
-            .flat_map(|&c| by_class.hits[usize::from(c)].iter());
+        let anchors = first.iter().flat_map(|&c| by_class.of(c).iter());
         for &anchor in anchors {
-            let mut chosen = vec![anchor];
+            chosen.clear();
+            chosen.push(anchor);
             if !complete(&by_class, combine, rest, &mut chosen) {
                 continue;
             }
@@ -89,7 +118,7 @@ fn complete<'h>(
         return !defused(by_class, combine, chosen, lo, hi);
     };
     for &class in entry {
-        let hits = &by_class.hits[usize::from(class)];
+        let hits = by_class.of(class);
         // Candidates start no earlier than `window` words before the chosen ones end.
         let from = hits.partition_point(|h| h.first_token + window <= hi);
         for &h in &hits[from..] {
@@ -131,8 +160,8 @@ fn defused(
 ) -> bool {
     let window = combine.window;
     combine.unless.iter().any(|&c| {
+        let hits = by_class.of(c);
         let c = usize::from(c);
-        let hits = &by_class.hits[c];
         // Hits are in text order: a near one starts after `lo - window - longest` and before
         // `hi + window`, so a long text full of everyday words costs two binary searches.
         let reach = window + by_class.longest[c];
@@ -146,8 +175,20 @@ fn defused(
 
 /// The rule's cue hits by class.
 struct Classes<'h> {
-    /// Hits of each class, in text order.
-    hits: Vec<Vec<&'h Hit>>,
+    /// Hits of each class, in text order: class `c`'s are `hits[off[c]..off[c + 1]]`.
+    hits: &'h [&'h Hit],
+    off: Vec<usize>,
     /// The longest hit of each class, in words after its first.
     longest: Vec<usize>,
+}
+
+impl<'h> Classes<'h> {
+    /// The hits of class `c`, in text order (none for a class the lexicon does not have).
+    fn of(&self, c: u16) -> &'h [&'h Hit] {
+        let c = usize::from(c);
+        match (self.off.get(c), self.off.get(c + 1)) {
+            (Some(&a), Some(&b)) => &self.hits[a..b],
+            _ => &[],
+        }
+    }
 }
