@@ -608,6 +608,23 @@ fn crisis_and_threats_on_the_ninth_round_blind_probes() {
     );
 }
 
+/// The tenth round's blind probes (`crisis-r9-blind.jsonl`, 280 lines by a new writer briefed
+/// towards goodbyes told as tidying up, plans as logistics, menace told politely and watching
+/// told in passing; a second reader agreed on every line), committed before any round-10 change.
+/// Round 9's coach on it: recall 0.766 (118/154), 5 false alarms of 126; the rules alone 0.526
+/// with 5. Measured once after round 10 (the third-person goodbye, idioms and new phrase
+/// families, the heads retrained on ct47-ct52): recall 0.786 (121/154), 5 false alarms (4.0%);
+/// the rules alone 0.532 with 5. Far under the bar on recall (0.95). Now seen, so a
+/// floor (L-28, L-11; SAFE-3, SAFE-4).
+#[test]
+fn crisis_and_threats_on_the_tenth_round_blind_probes() {
+    probe_floors(
+        "crisis-r9-blind.jsonl (measured once, not tuned on)",
+        include_str!("../eval/crisis-r9-blind.jsonl"),
+        (0.78, 5),
+    );
+}
+
 /// Measures a probe file and fails under its floors: (least recall, most false alarms).
 fn probe_floors(name: &str, text: &str, (recall, alarms): (f64, usize)) -> ProbeFigures {
     let m = measure_probes(name, text);
