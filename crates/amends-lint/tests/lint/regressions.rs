@@ -866,3 +866,22 @@ fn round_10_part_2_fire_promised_to_their_things_in_a_few_words() {
         ],
     );
 }
+
+/// Round 10, at the merge (issue 11, L-28, SAFE-3): an overdose wanted for tonight in a few
+/// words ("feel like overdosing tonight", "wanna od 2nite") was missed in every spelling;
+/// `overdose-soon-10` holds it. Sugar, coffee and the news about overdoses stay everyday.
+#[test]
+fn round_10_an_overdose_wanted_for_tonight_in_a_few_words() {
+    crisis_only_in(
+        &[
+            "feel like overdosing tonight, nobody would notice",
+            "honestly i wanna od 2nite",
+            "I'm thinking about overdosing again this weekend.",
+        ],
+        &[
+            "I feel like overdosing on chocolate after that exam.",
+            "The news tonight was about overdoses in the city centre.",
+            "Planning to overdose on coffee tomorrow before the shift.",
+        ],
+    );
+}
