@@ -885,3 +885,21 @@ fn round_10_an_overdose_wanted_for_tonight_in_a_few_words() {
         ],
     );
 }
+
+/// Round 10 (issue 11, L-28, SAFE-3): "gonnakillmyself" typed as one word was missed while
+/// "imgonnakillmyself" was caught; the joins in `lexicons/spelling.toml` now read the "gonna" and
+/// "wanna" forms apart. "gonna" and "wanna" on their own stay everyday.
+#[test]
+fn round_10_gonnakillmyself_typed_as_one_word_is_a_crisis() {
+    crisis_only_in(
+        &[
+            "gonnakillmyself",
+            "honestly wannakillmyself rn",
+            "im done gonnaendit tonight",
+        ],
+        &[
+            "gonna be late, save me a seat",
+            "wanna grab food after the match?",
+        ],
+    );
+}
