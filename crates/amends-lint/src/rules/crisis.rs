@@ -982,11 +982,12 @@ fn self_roles(doc: &crate::doc::Document<'_>) -> Vec<SelfRole> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < n {
-        let start = clause_start(tokens, i);
-        if start != i {
+        // Only where a clause opens (a test of one token, not a walk back to its start).
+        if i > 0 && tokens[i - 1].clause == tokens[i].clause {
             i += 1;
             continue;
         }
+        let start = i;
         let mut j = start;
         while j < n
             && tokens[j].clause == tokens[start].clause
@@ -1135,6 +1136,14 @@ fn self_named(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     else {
         return;
     };
+    // Most drafts have no such hit: the roles (a pass over every token) are found only then.
+    let candidates = |h: &&crate::engine::Hit| {
+        let c = class_of(cx, h);
+        c == Some(role_crisis) || c == Some(theirs)
+    };
+    if !cx.own_hits().iter().any(|h| candidates(&h)) {
+        return;
+    }
     let doc = cx.doc;
     let tokens = doc.tokens();
     let roles = self_roles(doc);
@@ -1169,11 +1178,7 @@ fn self_named(cx: &Cx<'_>, out: &mut Vec<Finding>, from: usize) {
     };
     // This rule's findings only: other rules' findings share `out`.
     let mut shown: Vec<Span> = out[from..].iter().map(|f| f.span).collect();
-    for h in cx.own_hits() {
-        let c = class_of(cx, h);
-        if c != Some(role_crisis) && c != Some(theirs) {
-            continue;
-        }
+    for h in cx.own_hits().iter().filter(candidates) {
         // "Had enough of the rain" is not "had enough of life".
         if doc.token_text(h.last_token) == "enough"
             && h.last_token + 2 < tokens.len()
